@@ -1,0 +1,74 @@
+// The CLI's composition root: parses the command line, runs one command, maps errors to exit codes.
+import { Command, CommanderError, Option } from 'commander';
+import { ExitCode, Live2vodError, UsageError } from '../errors/index.ts';
+import { version } from '../version.ts';
+import { runDemoCommand } from './demo-command.ts';
+import type { CliIo } from './io.ts';
+import { runProbeCommand } from './probe-command.ts';
+import { runTranscodeCommand } from './transcode-command.ts';
+
+function planOptions(command: Command): Command {
+  return command
+    .option('--codec <codec>', 'video codec: h264, hevc or av1', 'h264')
+    .addOption(new Option('--encoder <name>', 'encoder to try first (falls back to libx264)').choices(['libx264', 'libx265', 'libsvtav1', 'h264_nvenc']))
+    .option('--preset <name>', 'encoder speed preset (libx264: veryfast)')
+    .option('--ladder <file>', 'ladder file (JSON) instead of the built-in preset')
+    .option('--language <tag>', 'audio language when the source has none (BCP 47)', 'en')
+    .option('--no-loudnorm', 'keep the source loudness')
+    .option('--loudness <lufs>', 'integrated loudness target', '-16')
+    .option('--true-peak <dbtp>', 'true-peak ceiling', '-1.5')
+    .option('--audio-bitrate <kbps>', 'AAC bitrate (≤ 192)', '128')
+    .option('--segment <seconds>', 'segment duration', '6')
+    .option('--gop <seconds>', 'GOP (keyframe) interval', '2')
+    .option('--json', 'machine-readable output');
+}
+
+export function buildProgram(io: CliIo): Command {
+  const program = new Command('live2vod')
+    .description('Turns finished live recordings into adaptive-bitrate VOD (CMAF, HLS + DASH).')
+    .version(version)
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) });
+
+  planOptions(program.command('transcode').description('transcode one recording into a complete asset').argument('<input>', 'source file'))
+    .option('-o, --out <dir>', 'output directory for the asset')
+    .option('--no-thumbnails', 'skip poster, sprite and WebVTT thumbnails')
+    .option('--no-download', 'skip the progressive MP4 download')
+    .option('--scratch <dir>', 'parent directory for scratch files (default: system temp)')
+    .option('--dry-run', 'print the ffmpeg commands instead of running them')
+    .action((input: string, flags: Record<string, unknown>) => runTranscodeCommand(input, flags, io));
+
+  planOptions(program.command('probe').description('print the source analysis and the ladder that would be made').argument('<input>', 'source file'))
+    .action((input: string, flags: Record<string, unknown>) => runProbeCommand(input, flags, io));
+
+  program.command('demo').description('generate a sample recording and transcode it (what `npm start` runs)')
+    .option('--data <dir>', 'data directory', './data')
+    .option('--duration <seconds>', 'length of the sample', '20')
+    .action((flags: { data: string; duration: string }) => runDemoCommand(flags, io));
+  return program;
+}
+
+/** Runs the CLI and returns the exit code; never throws. */
+export async function main(argv: string[], io: CliIo): Promise<number> {
+  try {
+    await buildProgram(io).parseAsync(argv, { from: 'user' });
+    return ExitCode.ok;
+  } catch (error) {
+    if (error instanceof CommanderError) return error.exitCode === 0 ? ExitCode.ok : ExitCode.usage;
+    return reportError(error, io, argv.includes('--json'));
+  }
+}
+
+function reportError(error: unknown, io: CliIo, json: boolean): number {
+  const known = error instanceof Live2vodError ? error : undefined;
+  const exitCode = known?.exitCode ?? ExitCode.internal;
+  const message = error instanceof Error ? error.message : String(error);
+  if (json) {
+    io.stdout.write(`${JSON.stringify({ type: 'error', error: known?.name ?? 'Error', message, exitCode, stderrTail: known?.stderrTail ?? null })}\n`);
+  } else {
+    io.stderr.write(`live2vod: ${known instanceof UsageError ? 'usage: ' : ''}${message}\n`);
+    if (known?.stderrTail) io.stderr.write(`ffmpeg said:\n${known.stderrTail.split('\n').map((l) => `  ${l}`).join('\n')}\n`);
+    if (!known && error instanceof Error && error.stack) io.stderr.write(`${error.stack}\n`);
+  }
+  return exitCode;
+}

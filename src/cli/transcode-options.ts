@@ -1,0 +1,80 @@
+// Validates the `transcode` flags into a TranscodeRequest; wrong values are refused with the flag's name.
+import { readFile } from 'node:fs/promises';
+import { z } from 'zod';
+import { UsageError } from '../errors/index.ts';
+import { resolveBinaries } from '../ffmpeg/binaries.ts';
+import { encoderNames } from '../media/encoders/registry.ts';
+import { parseLadderFile } from '../media/ladder-file.ts';
+import { defaultLoudness } from '../media/plan-transcode.ts';
+import type { TranscodeRequest } from '../pipeline/request.ts';
+
+const numberFlag = (min: number, max: number) => z.coerce.number().refine((v) => Number.isFinite(v) && v >= min && v <= max, `must be a number from ${min} to ${max}`);
+
+export const transcodeFlagsSchema = z.object({
+  out: z.string({ error: 'is required (an output directory)' }).min(1),
+  codec: z.enum(['h264', 'hevc', 'av1']).default('h264'),
+  encoder: z.enum(encoderNames).optional(),
+  preset: z.string().regex(/^[\w-]+$/, 'must be a plain preset name').optional(),
+  ladder: z.string().optional(),
+  language: z.string().regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, 'must be a BCP 47 tag such as en or pt-BR').default('en'),
+  loudnorm: z.boolean().default(true),
+  loudness: numberFlag(-70, -5).default(defaultLoudness.integrated),
+  truePeak: numberFlag(-9, 0).default(defaultLoudness.truePeak),
+  audioBitrate: numberFlag(32, 192).default(128),
+  segment: numberFlag(1, 30).default(6),
+  gop: numberFlag(0.5, 10).default(2),
+  thumbnails: z.boolean().default(true),
+  download: z.boolean().default(true),
+  scratch: z.string().optional(),
+  json: z.boolean().default(false),
+  dryRun: z.boolean().default(false),
+});
+
+export type TranscodeFlags = z.infer<typeof transcodeFlagsSchema>;
+
+export function parseTranscodeFlags(raw: unknown): TranscodeFlags {
+  const parsed = transcodeFlagsSchema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const flag = issue?.path[0] ? `--${String(issue.path[0]).replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}` : 'options';
+    throw new UsageError(`${flag} ${issue?.message ?? 'is invalid'}`);
+  }
+  const flags = parsed.data;
+  if (flags.segment % flags.gop !== 0) throw new UsageError(`--segment (${flags.segment}) must be a multiple of --gop (${flags.gop})`);
+  return flags;
+}
+
+export async function toTranscodeRequest(input: string, flags: TranscodeFlags): Promise<TranscodeRequest> {
+  const request: TranscodeRequest = {
+    input,
+    outDir: flags.out,
+    codec: flags.codec,
+    defaultLanguage: flags.language,
+    loudness: flags.loudnorm ? { integrated: flags.loudness, truePeak: flags.truePeak, range: defaultLoudness.range } : false,
+    audioBitrateKbps: flags.audioBitrate,
+    gopSeconds: flags.gop,
+    segmentSeconds: flags.segment,
+    thumbnails: flags.thumbnails,
+    download: flags.download,
+    binaries: resolveBinaries(),
+  };
+  if (flags.encoder) request.encoder = flags.encoder;
+  if (flags.preset) request.encoderPreset = flags.preset;
+  if (flags.scratch) request.scratchRoot = flags.scratch;
+  if (flags.ladder) request.rungs = await readLadder(flags.ladder);
+  return request;
+}
+
+async function readLadder(file: string) {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    throw new UsageError(`--ladder ${file} cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+  }
+  try {
+    return parseLadderFile(JSON.parse(text));
+  } catch (error) {
+    throw new UsageError(`--ladder ${file}: ${(error as Error).message}`);
+  }
+}

@@ -1,0 +1,38 @@
+// Turns an ffmpeg/ffprobe failure into the error class that tells the caller what to do.
+// Pure, so the mapping is tested without running ffmpeg.
+import { FfmpegError, InputError, OutputError, type Live2vodError } from '../errors/index.ts';
+
+export type FailureStage = 'probe' | 'encode' | 'package';
+
+interface Rule {
+  pattern: RegExp;
+  build: (tail: string, command: readonly string[]) => Live2vodError;
+}
+
+const outputRules: Rule[] = [
+  {
+    pattern: /No space left on device/i,
+    build: (tail) => new OutputError('the disk is full: ffmpeg could not write its output (free space, or point --out/--scratch elsewhere)', { stderrTail: tail }),
+  },
+  {
+    pattern: /(Permission denied|Read-only file system)/i,
+    build: (tail) => new OutputError('ffmpeg may not write to the output location (check its permissions)', { stderrTail: tail }),
+  },
+];
+
+const inputRules: Rule[] = [
+  { pattern: /Format not on whitelist/i, build: (tail) => new InputError('the source is not a media container live2vod accepts (playlists, concat lists and image sequences are refused)', { stderrTail: tail }) },
+  { pattern: /Protocol not on whitelist/i, build: (tail) => new InputError('the source tried to open another file or a network location, which is refused', { stderrTail: tail }) },
+  { pattern: /moov atom not found/i, build: (tail) => new InputError('the MP4/MOV source is truncated or unfinished: its index (moov atom) is missing; re-upload the complete recording or remux it', { stderrTail: tail }) },
+  { pattern: /(Invalid data found when processing input|could not find codec parameters|Failed to read frame size|EBML header parsing failed|End of file)/i, build: (tail) => new InputError('the source is corrupt or not a media file ffmpeg can read', { stderrTail: tail }) },
+  { pattern: /No such file or directory/i, build: (tail) => new InputError('the source file does not exist', { stderrTail: tail }) },
+  { pattern: /(Decoder \(codec \w+\) not found|Unsupported codec|no decoder found)/i, build: (tail) => new InputError('the source uses a codec this ffmpeg cannot decode', { stderrTail: tail }) },
+];
+
+export function classifyFailure(stage: FailureStage, exitCode: number | null, stderrTail: string, command: readonly string[]): Live2vodError {
+  for (const rule of outputRules) if (rule.pattern.test(stderrTail)) return rule.build(stderrTail, command);
+  // Reading problems only count as bad input while reading the source; later they are our own files.
+  if (stage !== 'package') for (const rule of inputRules) if (rule.pattern.test(stderrTail)) return rule.build(stderrTail, command);
+  const program = command[0] ?? 'ffmpeg';
+  return new FfmpegError(`${program} failed during ${stage} (exit ${exitCode ?? 'signal'})`, { command, stderrTail });
+}

@@ -1,0 +1,46 @@
+// The audio commands: a measuring pass (decode only) and the encode of the one AAC rendition.
+import { guardedInput } from './input-args.ts';
+import { downmixFilter, measureFilter, normaliseFilter, type LoudnessMeasurement, type pendingMeasurement } from './loudness.ts';
+import { audioFmp4Args, commonArgs, progressArgs } from './fmp4-output.ts';
+import { scratchNames, type TranscodePlan } from './plan.ts';
+
+export function buildLoudnessMeasureCommand(ffmpeg: string, sourcePath: string, plan: TranscodePlan): string[] {
+  const audio = plan.source.audio;
+  if (!audio || !plan.loudness) throw new Error('no audio to measure');
+  return [
+    ffmpeg, '-hide_banner', '-nostdin', '-nostats',
+    // loudnorm prints its report at info level.
+    '-loglevel', 'info',
+    ...guardedInput(sourcePath),
+    '-map', `0:${audio.index}`, '-vn', '-sn', '-dn',
+    '-af', measureFilter(plan.loudness),
+    '-f', 'null', '-',
+  ];
+}
+
+/** With `withProgress`, this command drives the progress bar (audio-only sources). */
+export function buildAudioEncodeCommand(ffmpeg: string, sourcePath: string, plan: TranscodePlan, measured: LoudnessMeasurement | typeof pendingMeasurement | undefined, withProgress = false): string[] {
+  const audio = plan.source.audio;
+  const rendition = plan.audio;
+  if (!audio || !rendition) throw new Error('no audio to encode');
+  const filter = plan.loudness ? normaliseFilter(plan.loudness, measured) : downmixFilter;
+  return [
+    ffmpeg, ...commonArgs,
+    ...(withProgress ? progressArgs : []),
+    ...guardedInput(sourcePath),
+    '-map', `0:${audio.index}`, '-vn', '-sn', '-dn', '-map_metadata', '-1',
+    '-af', filter,
+    '-c:a', 'aac', '-profile:a', 'aac_low',
+    '-b:a', `${rendition.bitrateKbps}k`,
+    '-ar', String(rendition.sampleRate), '-ac', String(rendition.channels),
+    '-metadata:s:a:0', `language=${toIso639_2(rendition.language)}`,
+    ...audioFmp4Args,
+    scratchNames.audio,
+  ];
+}
+
+/** MP4 stores ISO 639-2 codes; the playlists use BCP 47 (`en`). */
+function toIso639_2(language: string): string {
+  const map: Record<string, string> = { en: 'eng', de: 'deu', fr: 'fra', es: 'spa', it: 'ita', pt: 'por', nl: 'nld', ja: 'jpn', zh: 'zho' };
+  return map[language] ?? (language.length === 3 ? language : 'und');
+}

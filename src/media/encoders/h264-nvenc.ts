@@ -1,0 +1,27 @@
+import { forceKeyframesArgs, kbps, type EncoderStrategy } from './encoder.ts';
+
+export const h264Nvenc: EncoderStrategy = {
+  name: 'h264_nvenc',
+  codec: 'h264',
+  needsHardware: true,
+  videoArgs(r, gop, settings) {
+    return [
+      '-c:v', 'h264_nvenc',
+      '-profile:v', 'high',
+      '-preset', settings.preset ?? 'p4',
+      '-tune', 'hq',
+      // Constant quality with a cap: NVENC's counterpart of capped CRF.
+      '-rc', 'vbr',
+      '-cq', String(r.crf),
+      '-b:v', '0',
+      '-maxrate', kbps(r.maxrateKbps),
+      '-bufsize', kbps(r.bufsizeKbps),
+      '-g', String(gop.frames),
+      '-no-scenecut', '1',
+      '-strict_gop', '1',
+      ...forceKeyframesArgs(gop),
+      '-forced-idr', '1',
+      '-pix_fmt', 'yuv420p',
+    ];
+  },
+};

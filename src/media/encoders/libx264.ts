@@ -1,0 +1,26 @@
+import { forceKeyframesArgs, kbps, type EncoderStrategy } from './encoder.ts';
+
+export const libx264: EncoderStrategy = {
+  name: 'libx264',
+  codec: 'h264',
+  needsHardware: false,
+  videoArgs(r, gop, settings) {
+    return [
+      '-c:v', 'libx264',
+      '-profile:v', 'high',
+      '-preset', settings.preset ?? 'veryfast',
+      // Capped CRF: quality-driven, with a ceiling players can plan for.
+      '-crf', String(r.crf),
+      '-maxrate', kbps(r.maxrateKbps),
+      '-bufsize', kbps(r.bufsizeKbps),
+      // keyint = one GOP; min-keyint equal and scenecut off: no extra keyframes between boundaries.
+      '-g', String(gop.frames),
+      '-keyint_min', String(gop.frames),
+      '-sc_threshold', '0',
+      ...forceKeyframesArgs(gop),
+      '-forced-idr', '1',
+      '-x264-params', 'open-gop=0:scenecut=0',
+      '-pix_fmt', 'yuv420p',
+    ];
+  },
+};

@@ -1,0 +1,212 @@
+// HLS playlists (RFC 8216 + Apple's HLS Authoring Specification) for packaged CMAF tracks.
+// Pure: every function returns the playlist text. Media and I-frame playlists live in the track's
+// own directory and name files relative to it; the multivariant playlist lives at the asset root.
+
+import type { PackagedTrack } from './types.ts';
+
+/** Where playback should start; the Authoring Spec names the 2000 kb/s variant as the Wi-Fi default. */
+const startBitrate = 2_000_000;
+/** Ceiling for the audio-only fallback variant: above this it stops being a cheap fallback. */
+const maxAudioOnlyBitrate = 192_000;
+
+// --- attribute lists -------------------------------------------------------------------------------
+
+type AttributeValue = string | number;
+
+/** Attributes whose value is a quoted-string (RFC 8216 §4.3.4, §4.3.4.1, §4.3.4.2). */
+const quotedAttributes = new Set([
+  'URI', 'GROUP-ID', 'LANGUAGE', 'ASSOC-LANGUAGE', 'NAME', 'STABLE-RENDITION-ID', 'INSTREAM-ID',
+  'CHARACTERISTICS', 'CHANNELS', 'CODECS', 'AUDIO', 'VIDEO', 'SUBTITLES', 'STABLE-VARIANT-ID',
+]);
+/** Attributes whose value is a decimal-floating-point. */
+const floatAttributes = new Set(['FRAME-RATE', 'SCORE']);
+
+/**
+ * Formats `NAME=value,...`, deciding quoting in this one place: quoted-strings get quotes,
+ * decimal-integers must be integers, decimal-floating-points get three decimals, and
+ * enumerated strings / resolutions are written bare. Values that the grammar cannot carry throw.
+ */
+export function attributeList(attributes: readonly (readonly [string, AttributeValue | undefined])[]): string {
+  const parts: string[] = [];
+  for (const [name, value] of attributes) {
+    if (value === undefined) continue;
+    parts.push(`${name}=${formatAttribute(name, value)}`);
+  }
+  return parts.join(',');
+}
+
+function formatAttribute(name: string, value: AttributeValue): string {
+  // CLOSED-CAPTIONS is the one attribute that is either a quoted-string or the enumerated NONE.
+  const quoted = quotedAttributes.has(name) || (name === 'CLOSED-CAPTIONS' && value !== 'NONE');
+  if (quoted) {
+    const text = String(value);
+    if (/["\r\n]/.test(text)) throw new Error(`HLS attribute ${name} cannot hold ${JSON.stringify(text)}`);
+    return `"${text}"`;
+  }
+  if (floatAttributes.has(name)) {
+    if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) throw new Error(`HLS attribute ${name} needs a non-negative number, got ${value}`);
+    return value.toFixed(3);
+  }
+  if (typeof value === 'number') {
+    if (!Number.isSafeInteger(value) || value < 0) throw new Error(`HLS attribute ${name} needs a decimal-integer, got ${value}`);
+    return String(value);
+  }
+  // enumerated-string or decimal-resolution: no quotes, commas or whitespace allowed.
+  if (!/^[^\s",]+$/.test(value)) throw new Error(`HLS attribute ${name} cannot hold ${JSON.stringify(value)} unquoted`);
+  return value;
+}
+
+// --- media playlists -------------------------------------------------------------------------------
+
+/** Seconds with at least 3 decimals and up to 6, so long assets do not drift by rounding. */
+export function formatDuration(seconds: number): string {
+  return seconds.toFixed(6).replace(/0{1,3}$/, '');
+}
+
+/** RFC 8216 §4.3.3.1: every EXTINF, rounded to the nearest integer, must be <= the target; ceil is safe. */
+function targetDuration(durations: readonly number[]): number {
+  // Take the ceiling of the value as printed, so float noise (6.0000000001) does not bump it to 7.
+  return Math.max(1, ...durations.map((d) => Math.ceil(Number(formatDuration(d)))));
+}
+
+export function writeMediaPlaylist(track: PackagedTrack): string {
+  const first = track.segments[0];
+  if (first === undefined) throw new Error(`track ${track.id} has no segments to list`);
+  const lines = [
+    '#EXTM3U',
+    '#EXT-X-VERSION:7',
+    `#EXT-X-TARGETDURATION:${targetDuration(track.segments.map((s) => s.duration))}`,
+    `#EXT-X-MEDIA-SEQUENCE:${first.number}`,
+    '#EXT-X-PLAYLIST-TYPE:VOD',
+    // Every segment starts with a sync sample (video: an IDR), so each decodes on its own.
+    '#EXT-X-INDEPENDENT-SEGMENTS',
+    `#EXT-X-MAP:${attributeList([['URI', track.initFile]])}`,
+  ];
+  for (const segment of track.segments) lines.push(`#EXTINF:${formatDuration(segment.duration)},`, segment.file);
+  lines.push('#EXT-X-ENDLIST');
+  return lines.join('\n') + '\n';
+}
+
+/** Trick-play playlist: each entry is one IDR, addressed by byte range inside its segment file. */
+export function writeIframePlaylist(track: PackagedTrack): string {
+  const entries = track.segments.flatMap((segment) => segment.keyframes.map((keyframe) => ({ file: segment.file, keyframe })));
+  if (entries.length === 0) throw new Error(`track ${track.id} has no keyframes for an I-frame playlist`);
+  const lines = [
+    '#EXTM3U',
+    '#EXT-X-VERSION:7',
+    `#EXT-X-TARGETDURATION:${targetDuration(entries.map((e) => e.keyframe.duration))}`,
+    '#EXT-X-PLAYLIST-TYPE:VOD',
+    '#EXT-X-I-FRAMES-ONLY',
+    '#EXT-X-INDEPENDENT-SEGMENTS',
+    `#EXT-X-MAP:${attributeList([['URI', track.initFile]])}`,
+  ];
+  for (const { file, keyframe } of entries) {
+    // Always give the offset: an I-frame entry never continues where the previous range ended.
+    lines.push(`#EXTINF:${formatDuration(keyframe.duration)},`, `#EXT-X-BYTERANGE:${keyframe.length}@${keyframe.offset}`, file);
+  }
+  lines.push('#EXT-X-ENDLIST');
+  return lines.join('\n') + '\n';
+}
+
+// --- multivariant playlist ---------------------------------------------------------------------------
+
+interface Variant {
+  track: PackagedTrack;
+  bandwidth: number;
+  averageBandwidth: number;
+}
+
+/**
+ * HLS Authoring Spec: the first variant listed is the one the client plays first, and the default
+ * (Wi-Fi) variant should be the ~2000 kb/s one — high enough to look decent, low enough to start
+ * fast (the top rung stalls on slow links; the bottom rung looks poor until ABR climbs). So the variant whose average is closest to 2 Mb/s goes first (ties: the richer),
+ * and the rest follow by BANDWIDTH descending, which keeps the list easy to read.
+ */
+function orderVariants(variants: readonly Variant[]): Variant[] {
+  const descending = [...variants].sort((a, b) => b.bandwidth - a.bandwidth || a.track.id.localeCompare(b.track.id));
+  let start: Variant | undefined;
+  for (const variant of descending) {
+    if (start === undefined || Math.abs(variant.averageBandwidth - startBitrate) < Math.abs(start.averageBandwidth - startBitrate)) start = variant;
+  }
+  return start === undefined ? [] : [start, ...descending.filter((v) => v !== start)];
+}
+
+function uri(track: PackagedTrack, file: string): string {
+  return `${track.dir}/${file}`;
+}
+
+function resolution(track: PackagedTrack): string {
+  const { width, height } = track.track;
+  if (width === undefined || height === undefined) throw new Error(`video track ${track.id} has no width/height`);
+  return `${width}x${height}`;
+}
+
+export function writeMultivariantPlaylist(input: { video: PackagedTrack[]; audio?: PackagedTrack }): string {
+  const { audio } = input;
+  if (input.video.length === 0 && audio === undefined) throw new Error('a multivariant playlist needs at least one track');
+  const lines = ['#EXTM3U', '#EXT-X-VERSION:7', '#EXT-X-INDEPENDENT-SEGMENTS'];
+
+  if (audio !== undefined) {
+    if (audio.peakBitrate > maxAudioOnlyBitrate) {
+      throw new Error(`audio track ${audio.id} peaks at ${audio.peakBitrate} b/s; an audio-only variant may not exceed ${maxAudioOnlyBitrate}`);
+    }
+    const channels = audio.track.channels ?? audio.audio?.channels ?? 2;
+    lines.push(`#EXT-X-MEDIA:${attributeList([
+      ['TYPE', 'AUDIO'],
+      ['GROUP-ID', 'audio'],
+      ['NAME', audio.audio?.name ?? 'Audio'],
+      ['LANGUAGE', audio.audio?.language],
+      ['DEFAULT', 'YES'],
+      ['AUTOSELECT', 'YES'],
+      ['CHANNELS', String(channels)],
+      ['URI', uri(audio, audio.playlistFile)],
+    ])}`);
+  }
+
+  // Peaks and averages add up because audio is carried in a separate rendition fetched in parallel.
+  const variants = orderVariants(input.video.map((track) => ({
+    track,
+    bandwidth: Math.ceil(track.peakBitrate + (audio?.peakBitrate ?? 0)),
+    averageBandwidth: Math.ceil(track.averageBitrate + (audio?.averageBitrate ?? 0)),
+  })));
+  for (const { track, bandwidth, averageBandwidth } of variants) {
+    const frameRate = track.rendition?.frameRate;
+    lines.push(`#EXT-X-STREAM-INF:${attributeList([
+      ['BANDWIDTH', bandwidth],
+      ['AVERAGE-BANDWIDTH', averageBandwidth],
+      ['CODECS', audio === undefined ? track.track.codecString : `${track.track.codecString},${audio.track.codecString}`],
+      ['RESOLUTION', resolution(track)],
+      ['FRAME-RATE', frameRate === undefined ? undefined : frameRate.num / frameRate.den],
+      ['AUDIO', audio === undefined ? undefined : 'audio'],
+      ['CLOSED-CAPTIONS', 'NONE'],
+      ['VIDEO-RANGE', 'SDR'],
+    ])}`, uri(track, track.playlistFile));
+  }
+
+  for (const { track } of variants) {
+    // A track packaged without an I-frame playlist simply offers no trick play.
+    if (track.iframePlaylistFile === undefined) continue;
+    if (track.iframePeakBitrate === undefined || track.iframeAverageBitrate === undefined) {
+      throw new Error(`video track ${track.id} has an I-frame playlist but no I-frame bitrates`);
+    }
+    lines.push(`#EXT-X-I-FRAME-STREAM-INF:${attributeList([
+      ['BANDWIDTH', Math.ceil(track.iframePeakBitrate)],
+      ['AVERAGE-BANDWIDTH', Math.ceil(track.iframeAverageBitrate)],
+      ['CODECS', track.track.codecString],
+      ['RESOLUTION', resolution(track)],
+      ['VIDEO-RANGE', 'SDR'],
+      ['URI', uri(track, track.iframePlaylistFile)],
+    ])}`);
+  }
+
+  if (audio !== undefined) {
+    // An audio-only variant lets a starved client keep the sound going instead of stalling.
+    lines.push(`#EXT-X-STREAM-INF:${attributeList([
+      ['BANDWIDTH', Math.ceil(audio.peakBitrate)],
+      ['AVERAGE-BANDWIDTH', Math.ceil(audio.averageBitrate)],
+      ['CODECS', audio.track.codecString],
+      ['AUDIO', 'audio'],
+    ])}`, uri(audio, audio.playlistFile));
+  }
+  return lines.join('\n') + '\n';
+}

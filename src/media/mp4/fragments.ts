@@ -1,0 +1,154 @@
+// Lists the fragments (moof + mdat) of a single-track fragmented MP4 with what segmenting and
+// the I-frame playlists need: byte range, timing, sample count, keyframe and first-sample end.
+
+import type { Fragment } from '../types.ts';
+import { BoxCursor, children, iterateBoxes, readFullBoxHeader, requireChild, type Box } from './boxes.ts';
+
+// tfhd flags (ISO/IEC 14496-12 8.8.7).
+const TFHD_BASE_DATA_OFFSET = 0x1;
+const TFHD_SAMPLE_DESCRIPTION_INDEX = 0x2;
+const TFHD_DEFAULT_DURATION = 0x8;
+const TFHD_DEFAULT_SIZE = 0x10;
+const TFHD_DEFAULT_FLAGS = 0x20;
+// trun flags (8.8.8).
+const TRUN_DATA_OFFSET = 0x1;
+const TRUN_FIRST_SAMPLE_FLAGS = 0x4;
+const TRUN_DURATION = 0x100;
+const TRUN_SIZE = 0x200;
+const TRUN_FLAGS = 0x400;
+const TRUN_CTS_OFFSET = 0x800;
+/** sample_is_non_sync_sample in the sample flags word. */
+const NON_SYNC = 0x10000;
+
+interface TfhdDefaults {
+  duration?: number;
+  size?: number;
+  flags?: number;
+}
+
+function readTfhd(buf: Buffer, tfhd: Box): TfhdDefaults {
+  const { flags, contentStart } = readFullBoxHeader(buf, tfhd);
+  // An explicit base offset points into the original file, so the fragment could not be copied
+  // into a segment file on its own; ffmpeg's default_base_moof never writes one.
+  if (flags & TFHD_BASE_DATA_OFFSET) {
+    throw new Error(`MP4: tfhd at offset ${tfhd.start} has an explicit base_data_offset; fragments must use default-base-is-moof`);
+  }
+  const c = new BoxCursor(buf, tfhd, contentStart);
+  c.u32('track_ID');
+  if (flags & TFHD_SAMPLE_DESCRIPTION_INDEX) c.u32('sample_description_index');
+  const d: TfhdDefaults = {};
+  if (flags & TFHD_DEFAULT_DURATION) d.duration = c.u32('default_sample_duration');
+  if (flags & TFHD_DEFAULT_SIZE) d.size = c.u32('default_sample_size');
+  if (flags & TFHD_DEFAULT_FLAGS) d.flags = c.u32('default_sample_flags');
+  return d;
+}
+
+function readTfdt(buf: Buffer, tfdt: Box): number {
+  const { version, contentStart } = readFullBoxHeader(buf, tfdt);
+  const c = new BoxCursor(buf, tfdt, contentStart);
+  return version === 1 ? c.u64('baseMediaDecodeTime') : c.u32('baseMediaDecodeTime');
+}
+
+interface RunSummary {
+  sampleCount: number;
+  duration: number;
+  /** Relative to the moof start (default-base-is-moof); undefined when the trun has none. */
+  dataOffset?: number;
+  firstSize?: number;
+  firstFlags?: number;
+}
+
+function readTrun(buf: Buffer, trun: Box, d: TfhdDefaults): RunSummary {
+  const { flags, contentStart } = readFullBoxHeader(buf, trun);
+  const c = new BoxCursor(buf, trun, contentStart);
+  const sampleCount = c.u32('sample_count');
+  const run: RunSummary = { sampleCount, duration: 0 };
+  if (flags & TRUN_DATA_OFFSET) run.dataOffset = c.i32('data_offset');
+  const firstSampleFlags = flags & TRUN_FIRST_SAMPLE_FLAGS ? c.u32('first_sample_flags') : undefined;
+  const perSample = [TRUN_DURATION, TRUN_SIZE, TRUN_FLAGS, TRUN_CTS_OFFSET].filter((f) => flags & f).length * 4;
+  if (c.remaining < sampleCount * perSample) {
+    throw new Error(`MP4: trun at offset ${trun.start}: ${sampleCount} samples do not fit in the box`);
+  }
+  if (!(flags & TRUN_DURATION) && d.duration === undefined) {
+    throw new Error(`MP4: trun at offset ${trun.start}: no sample durations (neither in trun nor tfhd)`);
+  }
+  for (let i = 0; i < sampleCount; i++) {
+    const duration = flags & TRUN_DURATION ? c.u32('sample_duration') : (d.duration ?? 0);
+    const size = flags & TRUN_SIZE ? c.u32('sample_size') : d.size;
+    const sampleFlags = flags & TRUN_FLAGS ? c.u32('sample_flags') : d.flags;
+    if (flags & TRUN_CTS_OFFSET) c.skip(4, 'sample_composition_time_offset');
+    run.duration += duration;
+    if (i === 0) {
+      run.firstSize = size;
+      run.firstFlags = firstSampleFlags ?? sampleFlags;
+    }
+  }
+  return run;
+}
+
+/** Parses one moof; `mdat` is the media data box that follows it. */
+function readFragment(buf: Buffer, moof: Box, mdat: Box, baseOffset: number): Fragment {
+  const trafs = children(buf, moof).filter((b) => b.type === 'traf');
+  if (trafs.length !== 1) {
+    throw new Error(`MP4: moof at offset ${moof.start} has ${trafs.length} traf boxes; exactly one track is supported`);
+  }
+  const traf = trafs[0]!;
+  const defaults = readTfhd(buf, requireChild(buf, traf, 'tfhd'));
+  const decodeTime = readTfdt(buf, requireChild(buf, traf, 'tfdt'));
+  const runs = children(buf, traf)
+    .filter((b) => b.type === 'trun')
+    .map((trun) => readTrun(buf, trun, defaults));
+  const first = runs.find((r) => r.sampleCount > 0);
+  if (!first) throw new Error(`MP4: moof at offset ${moof.start} holds no samples`);
+  if (first.firstSize === undefined) {
+    throw new Error(`MP4: moof at offset ${moof.start}: no sample sizes (neither in trun nor tfhd)`);
+  }
+  const size = mdat.end - moof.start;
+  // Without a data_offset the first run starts at the base, i.e. at the mdat payload in practice.
+  const dataStart = first.dataOffset ?? mdat.contentStart - moof.start;
+  const firstSampleEnd = dataStart + first.firstSize;
+  if (dataStart < mdat.contentStart - moof.start || firstSampleEnd > size) {
+    throw new Error(
+      `MP4: moof at offset ${moof.start}: first sample [${dataStart}, ${firstSampleEnd}) lies outside its mdat`,
+    );
+  }
+  return {
+    offset: baseOffset + moof.start,
+    size,
+    decodeTime,
+    duration: runs.reduce((sum, r) => sum + r.duration, 0),
+    sampleCount: runs.reduce((sum, r) => sum + r.sampleCount, 0),
+    // With no flags anywhere (trex defaults unread; ffmpeg always writes tfhd defaults) assume sync.
+    startsWithKeyframe: ((first.firstFlags ?? 0) & NON_SYNC) === 0,
+    firstSampleEnd,
+  };
+}
+
+/** Top-level boxes that may sit between fragments and are skipped. */
+const SKIPPED = new Set(['styp', 'sidx', 'ssix', 'prft', 'emsg', 'free', 'skip', 'uuid', 'udta', 'meta']);
+
+/**
+ * Lists the fragments of `buf` from `startOffset` (the init size, or 0 for a slice holding only
+ * fragments) to the end, stopping at an mfra box. `baseOffset` is the file offset of `buf[0]`,
+ * added to every Fragment.offset so the parser also works on slices of a larger file. Offsets
+ * in error messages are positions in `buf`.
+ */
+export function parseFragments(buf: Buffer, startOffset: number, baseOffset = 0): Fragment[] {
+  const fragments: Fragment[] = [];
+  let moof: Box | undefined;
+  for (const box of iterateBoxes(buf, startOffset)) {
+    if (box.type === 'mfra') break;
+    if (box.type === 'moof') {
+      if (moof) throw new Error(`MP4: moof at offset ${moof.start} is not followed by an mdat`);
+      moof = box;
+    } else if (box.type === 'mdat') {
+      if (!moof) throw new Error(`MP4: mdat at offset ${box.start} has no moof before it`);
+      fragments.push(readFragment(buf, moof, box, baseOffset));
+      moof = undefined;
+    } else if (!moof && !SKIPPED.has(box.type)) {
+      throw new Error(`MP4: unexpected top-level box '${box.type}' at offset ${box.start}`);
+    }
+  }
+  if (moof) throw new Error(`MP4: moof at offset ${moof.start} is not followed by an mdat`);
+  return fragments;
+}

@@ -1,0 +1,53 @@
+// The plan of one transcode: everything the argument builders need, decided up front from the
+// probe and the options, so a dry run and a real run make the same commands.
+import type { EncoderName, SourceInfo, VideoRendition, AudioRendition } from './types.ts';
+
+export interface ThumbnailPlan {
+  /** Seconds between sprite thumbnails. */
+  intervalSeconds: number;
+  width: number;
+  height: number;
+  columns: number;
+  rows: number;
+}
+
+export interface PosterPlan {
+  /** How many evenly spaced candidate frames to score. */
+  candidates: number;
+  width: number;
+  height: number;
+}
+
+export interface LoudnessTarget {
+  integrated: number;
+  truePeak: number;
+  range: number;
+}
+
+export interface TranscodePlan {
+  source: SourceInfo;
+  video: VideoRendition[];
+  audio?: AudioRendition;
+  encoder: EncoderName;
+  encoderPreset?: string;
+  gopSeconds: number;
+  segmentSeconds: number;
+  deinterlace: boolean;
+  thumbnails?: ThumbnailPlan;
+  poster?: PosterPlan;
+  loudness?: LoudnessTarget;
+  /** The video rendition muxed with the audio into download/ as a progressive MP4. */
+  downloadRenditionId?: string;
+}
+
+/** File names inside the scratch directory; commands run with it as their working directory. */
+export const scratchNames = {
+  video: (id: string) => `video-${id}.mp4`,
+  audio: 'audio.mp4',
+  posterPattern: 'poster-%03d.jpg',
+  poster: (index: number) => `poster-${String(index).padStart(3, '0')}.jpg`,
+  posterScores: 'poster-scores.txt',
+  spritePattern: 'sprite-%03d.jpg',
+  sprite: (index: number) => `sprite-${String(index).padStart(3, '0')}.jpg`,
+  spriteScores: 'sprite-scores.txt',
+} as const;

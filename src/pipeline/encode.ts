@@ -1,0 +1,68 @@
+// Runs the encodes: one ffmpeg for all video renditions (plus sprite and poster candidates) and,
+// beside it, the audio measure + encode, which are cheap next to video.
+import { runProcess } from '../ffmpeg/run-process.ts';
+import type { FfmpegProgress } from '../ffmpeg/progress.ts';
+import { buildAudioEncodeCommand, buildLoudnessMeasureCommand } from '../media/audio-command.ts';
+import { parseLoudnessReport, type LoudnessMeasurement } from '../media/loudness.ts';
+import type { TranscodePlan } from '../media/plan.ts';
+import { buildVideoCommand } from '../media/video-command.ts';
+import type { EventSink } from './events.ts';
+import type { Stopwatch } from './stopwatch.ts';
+
+export interface EncodeContext {
+  ffmpeg: string;
+  input: string;
+  plan: TranscodePlan;
+  scratch: string;
+  signal: AbortSignal;
+  emit: EventSink;
+  stopwatch: Stopwatch;
+}
+
+export interface EncodeResult {
+  loudness?: LoudnessMeasurement;
+}
+
+export async function encodeAll(ctx: EncodeContext): Promise<EncodeResult> {
+  const { plan } = ctx;
+  const onProgress = progressReporter(plan.source.duration, ctx.emit);
+  const videoDone = plan.video.length > 0
+    ? ctx.stopwatch.step('encode', () => runProcess({ command: buildVideoCommand(ctx.ffmpeg, ctx.input, plan), stage: 'encode', cwd: ctx.scratch, signal: ctx.signal, onProgress }))
+    : Promise.resolve();
+  const audioDone = plan.audio ? encodeAudio(ctx, plan.video.length === 0 ? onProgress : undefined) : Promise.resolve(undefined);
+  const [, loudness] = await Promise.all([videoDone, audioDone]);
+  return loudness ? { loudness } : {};
+}
+
+async function encodeAudio(ctx: EncodeContext, onProgress: ((p: FfmpegProgress) => void) | undefined): Promise<LoudnessMeasurement | undefined> {
+  const { plan } = ctx;
+  let measured: LoudnessMeasurement | undefined;
+  if (plan.loudness) {
+    measured = await ctx.stopwatch.step('loudness', async () => {
+      const { stderr } = await runProcess({ command: buildLoudnessMeasureCommand(ctx.ffmpeg, ctx.input, plan), stage: 'encode', cwd: ctx.scratch, signal: ctx.signal });
+      return parseLoudnessReport(stderr);
+    });
+  }
+  await ctx.stopwatch.step('audio', () => runProcess({
+    command: buildAudioEncodeCommand(ctx.ffmpeg, ctx.input, plan, measured, onProgress !== undefined),
+    stage: 'encode',
+    cwd: ctx.scratch,
+    signal: ctx.signal,
+    ...(onProgress ? { onProgress } : {}),
+  }));
+  return measured;
+}
+
+/** Percent, fps, speed and ETA from ffmpeg's progress, against the source duration. */
+function progressReporter(duration: number, emit: EventSink): (p: FfmpegProgress) => void {
+  return (p) => {
+    const percent = duration > 0 ? Math.min(100, Math.max(0, (p.outTime / duration) * 100)) : 0;
+    const event: Extract<Parameters<EventSink>[0], { type: 'progress' }> = { type: 'progress', percent: p.done ? 100 : percent, outTime: p.outTime };
+    if (p.fps !== undefined) event.fps = p.fps;
+    if (p.speed !== undefined && p.speed > 0) {
+      event.speed = p.speed;
+      event.etaSeconds = Math.max(0, (duration - p.outTime) / p.speed);
+    }
+    emit(event);
+  };
+}

@@ -1,0 +1,51 @@
+// The asset directory: prepared before any work, so an unwritable output fails in milliseconds;
+// cleaned on failure, so a failed run leaves neither a partial asset nor a manifest.json.
+import { mkdir, readdir, rm, stat, writeFile, unlink } from 'node:fs/promises';
+import path from 'node:path';
+import { OutputError } from '../errors/index.ts';
+import { writing } from './fs-errors.ts';
+
+export const manifestName = 'manifest.json';
+/** Written first and removed with the manifest written last: an interrupted run is recognisable. */
+const partialMarker = '.live2vod-incomplete';
+/** Everything a run writes at the asset root; only these are ever removed. */
+const ownedEntries = ['master.m3u8', 'manifest.mpd', 'video', 'audio', 'thumbnails', 'download', manifestName, `${manifestName}.partial`, partialMarker];
+
+export class OutputDir {
+  readonly root: string;
+
+  constructor(root: string) {
+    this.root = path.resolve(root);
+  }
+
+  /** Makes the directory, checks it is ours to write, and clears a previous asset there. */
+  async prepare(): Promise<void> {
+    await writing(`the output directory ${this.root}`, () => mkdir(this.root, { recursive: true }));
+    const info = await stat(this.root);
+    if (!info.isDirectory()) throw new OutputError(`the output ${this.root} is not a directory`);
+    const entries = await readdir(this.root);
+    const foreign = entries.filter((e) => !ownedEntries.includes(e));
+    const ours = entries.includes(manifestName) || entries.includes(partialMarker);
+    if (entries.length > 0 && (!ours || foreign.length > 0)) {
+      throw new OutputError(`the output directory ${this.root} is not empty and does not hold only a live2vod asset (found ${entries.slice(0, 5).join(', ')}); choose an empty or new directory`);
+    }
+    // The manifest goes first: from here on the directory does not claim to be complete.
+    await rm(path.join(this.root, manifestName), { force: true });
+    await writing(`the output directory ${this.root}`, () => writeFile(path.join(this.root, partialMarker), 'live2vod is writing this asset\n'));
+    for (const entry of ownedEntries) if (entry !== partialMarker) await rm(path.join(this.root, entry), { recursive: true, force: true });
+  }
+
+  path(...parts: string[]): string {
+    return path.join(this.root, ...parts);
+  }
+
+  /** Called after manifest.json is written. */
+  async markComplete(): Promise<void> {
+    await unlink(path.join(this.root, partialMarker));
+  }
+
+  /** Removes whatever this run wrote. */
+  async discard(): Promise<void> {
+    for (const entry of ownedEntries) await rm(path.join(this.root, entry), { recursive: true, force: true }).catch(() => undefined);
+  }
+}

@@ -1,0 +1,69 @@
+// Probe and plan: everything decided before the first encode, shared by real and dry runs.
+import path from 'node:path';
+import { usableEncoders } from '../ffmpeg/capabilities.ts';
+import { buildAudioEncodeCommand, buildLoudnessMeasureCommand } from '../media/audio-command.ts';
+import { buildDownloadCommand } from '../media/download-command.ts';
+import { chooseEncoder, encoderNames } from '../media/encoders/registry.ts';
+import { ladderPresets } from '../media/ladder-presets.ts';
+import { pendingMeasurement } from '../media/loudness.ts';
+import { planTranscode } from '../media/plan-transcode.ts';
+import { scratchNames, type TranscodePlan } from '../media/plan.ts';
+import type { SourceInfo } from '../media/types.ts';
+import { buildVideoCommand } from '../media/video-command.ts';
+import { probeSource } from './probe-source.ts';
+import { defaultEncoderFor, type TranscodeRequest } from './request.ts';
+
+export interface PreparedTranscode {
+  source: SourceInfo;
+  plan: TranscodePlan;
+  /** Why the requested encoder was replaced, if it was. */
+  fallback?: string;
+}
+
+export async function prepareTranscode(request: TranscodeRequest): Promise<PreparedTranscode> {
+  const source = await probeSource(request.binaries.ffprobe, request.input, request.signal);
+  const requested = request.encoder ?? defaultEncoderFor[request.codec];
+  const usable = source.video ? await usableEncoders(request.binaries.ffmpeg, encoderNames) : new Set(encoderNames);
+  const choice = chooseEncoder(requested, (name) => usable.has(name));
+  const plan = planTranscode(source, {
+    codec: choice.encoder.codec,
+    encoder: choice.encoder.name,
+    ...(request.encoderPreset !== undefined && !choice.fallback ? { encoderPreset: request.encoderPreset } : {}),
+    rungs: request.rungs ?? ladderPresets[choice.encoder.codec],
+    defaultLanguage: request.defaultLanguage,
+    loudness: request.loudness,
+    audioBitrateKbps: request.audioBitrateKbps,
+    gopSeconds: request.gopSeconds,
+    segmentSeconds: request.segmentSeconds,
+    thumbnails: request.thumbnails,
+  });
+  return choice.fallback ? { source, plan, fallback: choice.fallback.reason } : { source, plan };
+}
+
+/** Scratch paths a download is made from, and where it goes inside the asset. */
+export function downloadSpec(plan: TranscodePlan): { video?: string; audio?: string; output: string } | undefined {
+  const video = plan.downloadRenditionId ? scratchNames.video(plan.downloadRenditionId) : undefined;
+  const audio = plan.audio ? scratchNames.audio : undefined;
+  if (!video && !audio) return undefined;
+  const output = video ? `download/${plan.downloadRenditionId}.mp4` : 'download/audio.m4a';
+  return { ...(video ? { video } : {}), ...(audio ? { audio } : {}), output };
+}
+
+/** The ffmpeg commands a run would execute, in order; for `--dry-run`. */
+export function plannedCommands(request: TranscodeRequest, plan: TranscodePlan, scratch: string): string[][] {
+  const { ffmpeg } = request.binaries;
+  const commands: string[][] = [];
+  if (plan.video.length > 0) commands.push(buildVideoCommand(ffmpeg, request.input, plan));
+  if (plan.audio) {
+    if (plan.loudness) commands.push(buildLoudnessMeasureCommand(ffmpeg, request.input, plan));
+    commands.push(buildAudioEncodeCommand(ffmpeg, request.input, plan, plan.loudness ? pendingMeasurement : undefined, plan.video.length === 0));
+  }
+  const download = downloadSpec(plan);
+  if (request.download && download) {
+    commands.push(buildDownloadCommand(ffmpeg, {
+      ...(download.video ? { video: path.join(scratch, download.video) } : {}),
+      ...(download.audio ? { audio: path.join(scratch, download.audio) } : {}),
+    }, path.resolve(request.outDir, download.output)));
+  }
+  return commands;
+}

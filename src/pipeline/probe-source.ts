@@ -1,0 +1,21 @@
+// Checks that the source is a readable, non-empty local file, then probes it.
+import { stat } from 'node:fs/promises';
+import { InputError } from '../errors/index.ts';
+import { ffprobeJson } from '../ffmpeg/probe.ts';
+import { parseProbe } from '../media/probe.ts';
+import type { SourceInfo } from '../media/types.ts';
+
+export async function probeSource(ffprobe: string, file: string, signal?: AbortSignal): Promise<SourceInfo> {
+  let info;
+  try {
+    info = await stat(file);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new InputError(code === 'ENOENT' ? `the source ${file} does not exist` : `the source ${file} cannot be read (${code})`, { cause: error });
+  }
+  if (!info.isFile()) throw new InputError(`the source ${file} is not a regular file`);
+  if (info.size === 0) throw new InputError(`the source ${file} is empty (0 bytes): the recording may still be in progress or failed`);
+  const source = parseProbe(await ffprobeJson(ffprobe, file, signal));
+  if (!source.sizeBytes) source.sizeBytes = info.size;
+  return source;
+}
