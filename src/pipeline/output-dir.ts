@@ -1,6 +1,6 @@
 // The asset directory: prepared before any work, so an unwritable output fails in milliseconds;
 // cleaned on failure, so a failed run leaves neither a partial asset nor a manifest.json.
-import { mkdir, readdir, rm, stat, writeFile, unlink } from 'node:fs/promises';
+import { mkdir, readdir, rm, rmdir, stat, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { OutputError } from '../errors/index.ts';
 import { writing } from './fs-errors.ts';
@@ -13,6 +13,7 @@ const ownedEntries = ['master.m3u8', 'manifest.mpd', 'video', 'audio', 'thumbnai
 
 export class OutputDir {
   readonly root: string;
+  #created = false;
 
   constructor(root: string) {
     this.root = path.resolve(root);
@@ -20,7 +21,8 @@ export class OutputDir {
 
   /** Makes the directory, checks it is ours to write, and clears a previous asset there. */
   async prepare(): Promise<void> {
-    await writing(`the output directory ${this.root}`, () => mkdir(this.root, { recursive: true }));
+    const made = await writing(`the output directory ${this.root}`, () => mkdir(this.root, { recursive: true }));
+    this.#created = made !== undefined;
     const info = await stat(this.root);
     if (!info.isDirectory()) throw new OutputError(`the output ${this.root} is not a directory`);
     const entries = await readdir(this.root);
@@ -47,5 +49,7 @@ export class OutputDir {
   /** Removes whatever this run wrote. */
   async discard(): Promise<void> {
     for (const entry of ownedEntries) await rm(path.join(this.root, entry), { recursive: true, force: true }).catch(() => undefined);
+    // A directory this run created goes too; rmdir only succeeds when it is empty.
+    if (this.#created) await rmdir(this.root).catch(() => undefined);
   }
 }

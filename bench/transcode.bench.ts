@@ -1,0 +1,73 @@
+// Benchmark of the transcode engine against plain ffmpeg, in one run on one machine:
+//   (a) `live2vod transcode` — the whole asset: ladder, audio with loudness, packaging, thumbnails, download
+//   (b) plain ffmpeg making the same renditions with the same settings in one process (the baseline)
+//   (c) one ffmpeg process per rendition, all at once, as many pipelines do
+// Targets: a/b ≤ 1.05 and a/c ≤ 0.90. Usage: node bench/transcode.bench.ts [--duration 60] [--keep]
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs, promisify } from 'node:util';
+import { encoders } from '../src/media/encoders/registry.ts';
+import { ladderPresets } from '../src/media/ladder-presets.ts';
+import { guardedInput } from '../src/media/input-args.ts';
+import { planLadder } from '../src/media/ladder.ts';
+import type { TranscodePlan } from '../src/media/plan.ts';
+import { parseProbe } from '../src/media/probe.ts';
+import { formatRational } from '../src/media/rational.ts';
+import { buildVideoFilterGraph, gopFor } from '../src/media/video-command.ts';
+
+const run = promisify(execFile);
+const { values } = parseArgs({ options: { duration: { type: 'string', default: '60' }, keep: { type: 'boolean', default: false } } });
+const duration = Number(values.duration);
+const root = await mkdtemp(path.join(os.tmpdir(), 'live2vod-bench-'));
+const source = path.join(root, 'source.mp4');
+const bin = path.resolve(import.meta.dirname, '..', 'bin', 'live2vod');
+
+async function timed(label: string, action: () => Promise<unknown>): Promise<number> {
+  const started = performance.now();
+  await action();
+  const seconds = (performance.now() - started) / 1000;
+  console.log(`${label.padEnd(58)} ${seconds.toFixed(2).padStart(8)} s`);
+  return seconds;
+}
+
+const ffmpeg = (args: string[]) => run('ffmpeg', ['-hide_banner', '-nostdin', '-y', '-loglevel', 'error', ...args], { maxBuffer: 64 * 1024 * 1024 });
+
+console.log(`machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, node ${process.version}`);
+console.log(`source: ${duration} s 1920x1080 30 fps H.264 + AAC (testsrc2 + sine), in ${root}`);
+await ffmpeg([
+  '-f', 'lavfi', '-i', `testsrc2=size=1920x1080:rate=30:duration=${duration}`,
+  '-f', 'lavfi', '-i', `sine=frequency=440:sample_rate=48000:duration=${duration}`,
+  '-c:v', 'libx264', '-preset', 'veryfast', '-b:v', '8M', '-g', '60', '-c:a', 'aac', '-b:a', '160k', source,
+]);
+
+// The same plan live2vod makes, so (b) and (c) use identical renditions and encoder settings.
+const { stdout } = await run('ffprobe', ['-v', 'error', '-print_format', 'json', '-show_format', '-show_streams', ...guardedInput(source)]);
+const info = parseProbe(JSON.parse(stdout));
+if (!info.video || !info.audio) throw new Error('bench source lacks video or audio');
+const renditions = planLadder(info.video, { codec: 'h264', rungs: ladderPresets.h264 });
+const plan: TranscodePlan = { source: info, video: renditions, encoder: 'libx264', gopSeconds: 2, segmentSeconds: 6, deinterlace: false };
+const videoArgs = (i: number) => {
+  const r = renditions[i]!;
+  return encoders.libx264.videoArgs(r, gopFor(r, 2), {});
+};
+const audioArgs = ['-c:a', 'aac', '-b:a', '128k', '-ar', '48000', '-ac', '2'];
+console.log(`ladder: ${renditions.map((r) => r.id).join(', ')} + aac-128k\n`);
+
+const a = await timed('(a) live2vod transcode (whole asset)', () => run(process.execPath, [bin, 'transcode', source, '--out', path.join(root, 'a'), '--json'], { maxBuffer: 64 * 1024 * 1024 }));
+
+const b = await timed('(b) plain ffmpeg, same renditions, one process', async () => {
+  const outputs = renditions.flatMap((r, i) => ['-map', `[v${i}]`, ...videoArgs(i), '-f', 'mp4', path.join(root, `b-${r.id}.mp4`)]);
+  await ffmpeg(['-i', source, '-filter_complex', buildVideoFilterGraph(plan), ...outputs, '-map', '0:a:0', ...audioArgs, path.join(root, 'b-audio.mp4')]);
+});
+
+const c = await timed('(c) plain ffmpeg, one process per rendition, in parallel', () => Promise.all([
+  ...renditions.map((r, i) => ffmpeg(['-i', source, '-map', '0:v:0', '-vf', `fps=${formatRational(r.frameRate)},scale=${r.width}:${r.height},setsar=1`, ...videoArgs(i), '-an', '-f', 'mp4', path.join(root, `c-${r.id}.mp4`)])),
+  ffmpeg(['-i', source, '-map', '0:a:0', '-vn', ...audioArgs, path.join(root, 'c-audio.mp4')]),
+]));
+
+console.log(`\na/b = ${(a / b).toFixed(3)}  (target ≤ 1.05)`);
+console.log(`a/c = ${(a / c).toFixed(3)}  (target ≤ 0.90)`);
+console.log(`speed: live2vod made the ladder at ${(duration / a).toFixed(2)}x real time`);
+if (!values.keep) await rm(root, { recursive: true, force: true });
