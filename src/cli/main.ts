@@ -5,7 +5,9 @@ import { version } from '../version.ts';
 import { runDemoCommand } from './demo-command.ts';
 import type { CliIo } from './io.ts';
 import { runProbeCommand } from './probe-command.ts';
+import { runServeCommand, type ServeFlags } from './serve-command.ts';
 import { runTranscodeCommand } from './transcode-command.ts';
+import { runWorkerCommand } from './worker-command.ts';
 
 function planOptions(command: Command): Command {
   return command
@@ -17,7 +19,7 @@ function planOptions(command: Command): Command {
     .option('--no-loudnorm', 'keep the source loudness')
     .option('--loudness <lufs>', 'integrated loudness target', '-16')
     .option('--true-peak <dbtp>', 'true-peak ceiling', '-1.5')
-    .option('--audio-bitrate <kbps>', 'AAC bitrate (≤ 192)', '128')
+    .option('--audio-bitrate <kbps>', 'AAC bitrate in kb/s (32–160)', '128')
     .option('--segment <seconds>', 'segment duration', '6')
     .option('--gop <seconds>', 'GOP (keyframe) interval', '2')
     .option('--json', 'machine-readable output');
@@ -40,6 +42,20 @@ export function buildProgram(io: CliIo): Command {
 
   planOptions(program.command('probe').description('print the source analysis and the ladder that would be made').argument('<input>', 'source file'))
     .action((input: string, flags: Record<string, unknown>) => runProbeCommand(input, flags, io));
+
+  program.command('serve').description('run the control plane: webhooks, API, queue and local workers')
+    .option('-c, --config <file>', 'configuration file (YAML or JSON); also $LIVE2VOD_CONFIG')
+    .option('--port <port>', 'HTTP port (default 8080)')
+    .option('--host <host>', 'address to bind (default 127.0.0.1)')
+    .option('--data <dir>', 'data directory: store, media, inbox (default ./data)')
+    .option('--record-dir <dir>', 'directory nginx-rtmp/SRS/MediaMTX record into; webhook paths must lie inside it')
+    .option('--concurrency <n>', 'workers at once (default: half the cores)')
+    .option('--database-url <url>', 'PostgreSQL instead of the embedded SQLite store')
+    .action((flags: ServeFlags) => runServeCommand(flags, io));
+
+  program.command('worker').description('run one TranscodeTask (the worker process / pod entrypoint)')
+    .option('--task-file <file>', 'the TranscodeTask JSON file, or - for stdin (default: $LIVE2VOD_TASK)')
+    .action((flags: { taskFile?: string }) => runWorkerCommand(flags, io));
 
   program.command('demo').description('generate a sample recording and transcode it (what `npm start` runs)')
     .option('--data <dir>', 'data directory', './data')

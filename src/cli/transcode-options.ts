@@ -5,7 +5,9 @@ import { UsageError } from '../errors/index.ts';
 import { resolveBinaries } from '../ffmpeg/binaries.ts';
 import { encoderNames } from '../media/encoders/registry.ts';
 import { parseLadderFile } from '../media/ladder-file.ts';
+import type { TranscodeProfile } from '../jobs/transcode-task.ts';
 import { defaultLoudness } from '../media/plan-transcode.ts';
+import { requestFromProfile } from '../pipeline/request-from-profile.ts';
 import type { TranscodeRequest } from '../pipeline/request.ts';
 
 const numberFlag = (min: number, max: number) => z.coerce.number().refine((v) => Number.isFinite(v) && v >= min && v <= max, `must be a number from ${min} to ${max}`);
@@ -20,7 +22,8 @@ export const transcodeFlagsSchema = z.object({
   loudnorm: z.boolean().default(true),
   loudness: numberFlag(-70, -5).default(defaultLoudness.integrated),
   truePeak: numberFlag(-9, 0).default(defaultLoudness.truePeak),
-  audioBitrate: numberFlag(32, 192).default(128),
+  // ≤ 160 keeps the measured peak of the audio-only variant under the 192 kb/s the Authoring Spec allows.
+  audioBitrate: numberFlag(32, 160).default(128),
   segment: numberFlag(1, 30).default(6),
   gop: numberFlag(0.5, 10).default(2),
   thumbnails: z.boolean().default(true),
@@ -45,24 +48,20 @@ export function parseTranscodeFlags(raw: unknown): TranscodeFlags {
 }
 
 export async function toTranscodeRequest(input: string, flags: TranscodeFlags): Promise<TranscodeRequest> {
-  const request: TranscodeRequest = {
-    input,
-    outDir: flags.out,
+  const profile: TranscodeProfile = {
     codec: flags.codec,
-    defaultLanguage: flags.language,
-    loudness: flags.loudnorm ? { integrated: flags.loudness, truePeak: flags.truePeak, range: defaultLoudness.range } : false,
+    language: flags.language,
+    loudness: flags.loudnorm ? { integrated: flags.loudness, truePeak: flags.truePeak } : false,
     audioBitrateKbps: flags.audioBitrate,
-    gopSeconds: flags.gop,
     segmentSeconds: flags.segment,
+    gopSeconds: flags.gop,
     thumbnails: flags.thumbnails,
     download: flags.download,
-    binaries: resolveBinaries(),
+    ...(flags.encoder ? { encoder: flags.encoder } : {}),
+    ...(flags.preset ? { preset: flags.preset } : {}),
+    ...(flags.ladder ? { ladder: await readLadder(flags.ladder) } : {}),
   };
-  if (flags.encoder) request.encoder = flags.encoder;
-  if (flags.preset) request.encoderPreset = flags.preset;
-  if (flags.scratch) request.scratchRoot = flags.scratch;
-  if (flags.ladder) request.rungs = await readLadder(flags.ladder);
-  return request;
+  return requestFromProfile(profile, { input, outDir: flags.out, binaries: resolveBinaries(), ...(flags.scratch ? { scratchRoot: flags.scratch } : {}) });
 }
 
 async function readLadder(file: string) {

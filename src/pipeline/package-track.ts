@@ -1,14 +1,16 @@
 // Splits one rendition's fragmented MP4 (as ffmpeg wrote it) into a CMAF init file and
 // ~segmentSeconds segment files shared by HLS and DASH, and measures what the manifests need.
 // Fragments are copied verbatim: with default-base-is-moof their data offsets stay valid.
+// The file is streamed, one fragment (moof + mdat, one GOP for video) in memory at a time, so
+// hours-long renditions of several GB package in bounded memory.
 
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, open, writeFile, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
-import { parseFragments } from '../media/mp4/fragments.ts';
-import { parseInitSegment } from '../media/mp4/init-segment.ts';
-import { groupFragments } from '../media/mp4/segmenter.ts';
+import { readFragments } from '../media/mp4/fragments.ts';
+import { readInitSegment } from '../media/mp4/init-segment.ts';
+import { opensSegment } from '../media/mp4/segmenter.ts';
 import { segmentFileName } from '../media/segment-names.ts';
-import type { AudioRendition, Fragment, PackagedTrack, Segment, VideoRendition } from '../media/types.ts';
+import type { AudioRendition, Fragment, PackagedTrack, Segment, TrackInfo, VideoRendition } from '../media/types.ts';
 
 export interface PackageTrackOptions {
   fmp4Path: string;
@@ -21,6 +23,12 @@ export interface PackageTrackOptions {
   segmentSeconds: number;
   rendition?: VideoRendition;
   audio?: AudioRendition;
+  /**
+   * Called with each segment, in order, once its file is fully written and closed (e.g. to upload
+   * it while later segments are still being cut). Packaging waits for a returned promise before
+   * it goes on, and fails if it rejects.
+   */
+  onSegment?: (segment: Segment) => void | Promise<void>;
 }
 
 const INIT_FILE = 'init.mp4';
@@ -40,63 +48,122 @@ function averageBitrate(bytes: number, seconds: number): number {
   return seconds > 0 ? Math.ceil((bytes * 8) / seconds) : 0;
 }
 
-/**
- * How long each keyframe fragment's I-frame stands for: until the next keyframe fragment (or the
- * end of the track), which is one fragment when every fragment starts with an IDR.
- */
-function keyframeTicks(fragments: Fragment[]): Map<Fragment, number> {
-  const spans = new Map<Fragment, number>();
-  let open: Fragment | undefined;
-  for (const f of fragments) {
-    if (f.startsWithKeyframe) open = f;
-    if (open) spans.set(open, (spans.get(open) ?? 0) + f.duration);
+/** An I-frame range while its duration is still growing. */
+interface OpenKeyframe {
+  offset: number;
+  length: number;
+  time: number;
+  /**
+   * How long the I-frame stands for: until the next keyframe fragment (or the end of the track),
+   * which is one fragment when every fragment starts with an IDR.
+   */
+  ticks: number;
+}
+
+/** The segment being written. */
+interface OpenSegment {
+  number: number;
+  file: string;
+  out: FileHandle;
+  first: Fragment;
+  bytes: number;
+  durationTicks: number;
+  keyframes: OpenKeyframe[];
+}
+
+async function writeAll(out: FileHandle, bytes: Buffer, position: number): Promise<void> {
+  for (let done = 0; done < bytes.length; ) {
+    const { bytesWritten } = await out.write(bytes, done, bytes.length - done, position + done);
+    if (bytesWritten <= 0) throw new Error(`write returned ${bytesWritten} at offset ${position + done}`);
+    done += bytesWritten;
   }
-  return spans;
+}
+
+/**
+ * Streams the fragments after the init into segment files, cut by `opensSegment`, and returns
+ * their metadata. The init file is written with the first segment, so a file without fragments
+ * (or whose first fragment is malformed) leaves no output.
+ */
+async function writeSegments(
+  input: FileHandle,
+  fileSize: number,
+  { track, initSize, init }: { track: TrackInfo; initSize: number; init: Buffer },
+  opts: PackageTrackOptions,
+): Promise<Segment[]> {
+  const ts = track.timescale;
+  const segments: Segment[] = [];
+  let current: OpenSegment | undefined;
+  let keyframe: OpenKeyframe | undefined;
+
+  const close = async (seg: OpenSegment): Promise<void> => {
+    await seg.out.close();
+    // Every segment but the first opens on a keyframe fragment, so the I-frame still open when a
+    // segment closes is its own, and no later fragment adds to its duration.
+    const segment: Segment = {
+      number: seg.number,
+      file: seg.file,
+      start: seg.first.decodeTime / ts,
+      duration: seg.durationTicks / ts,
+      decodeTime: seg.first.decodeTime,
+      durationTicks: seg.durationTicks,
+      bytes: seg.bytes,
+      keyframes: seg.keyframes.map((k) => ({ offset: k.offset, length: k.length, time: k.time, duration: k.ticks / ts })),
+    };
+    segments.push(segment);
+    await opts.onSegment?.(segment);
+  };
+
+  const next = async (previous: OpenSegment | undefined, first: Fragment): Promise<OpenSegment> => {
+    if (previous) await close(previous);
+    else {
+      await mkdir(opts.outDir, { recursive: true });
+      await writeFile(path.join(opts.outDir, INIT_FILE), init);
+    }
+    const number = segments.length + 1;
+    const file = segmentFileName(number);
+    const out = await open(path.join(opts.outDir, file), 'w');
+    return { number, file, out, first, bytes: 0, durationTicks: 0, keyframes: [] };
+  };
+
+  try {
+    for await (const { fragment: f, bytes } of readFragments(input, initSize, fileSize)) {
+      // (opensSegment is true for the first fragment; `!current` is only there for the type checker.)
+      if (opensSegment(f, current?.first, ts, opts.segmentSeconds) || !current) current = await next(current, f);
+      if (opts.kind === 'video' && f.startsWithKeyframe) {
+        keyframe = { offset: current.bytes, length: f.firstSampleEnd, time: f.decodeTime / ts, ticks: 0 };
+        current.keyframes.push(keyframe);
+      }
+      if (keyframe) keyframe.ticks += f.duration;
+      await writeAll(current.out, bytes, current.bytes);
+      current.bytes += f.size;
+      current.durationTicks += f.duration;
+    }
+    if (!current) throw new Error(`packageTrack ${opts.id}: ${opts.fmp4Path} has no fragments`);
+    await close(current);
+  } finally {
+    // After a failure the segment being written may still be open (closing twice is harmless);
+    // its partial file is left like any other output of a failed run.
+    await current?.out.close().catch(() => undefined);
+  }
+  return segments;
 }
 
 export async function packageTrack(opts: PackageTrackOptions): Promise<PackagedTrack> {
-  const buf = await readFile(opts.fmp4Path);
-  const { track, initSize } = parseInitSegment(buf);
-  if (track.kind !== opts.kind) {
-    throw new Error(`packageTrack ${opts.id}: ${opts.fmp4Path} track kind is '${track.kind}', expected '${opts.kind}'`);
-  }
-  const fragments = parseFragments(buf, initSize);
-  if (fragments.length === 0) throw new Error(`packageTrack ${opts.id}: ${opts.fmp4Path} has no fragments`);
-  const groups = groupFragments(fragments, track.timescale, opts.segmentSeconds);
-  const iframeTicks = opts.kind === 'video' ? keyframeTicks(fragments) : new Map<Fragment, number>();
-  const ts = track.timescale;
-
-  await mkdir(opts.outDir, { recursive: true });
-  await writeFile(path.join(opts.outDir, INIT_FILE), buf.subarray(0, initSize));
-
-  const segments: Segment[] = [];
-  for (const [i, group] of groups.entries()) {
-    const number = i + 1;
-    const file = segmentFileName(number);
-    const keyframes: Segment['keyframes'] = [];
-    let pos = 0;
-    for (const f of group) {
-      const ticks = iframeTicks.get(f);
-      if (ticks !== undefined) {
-        keyframes.push({ offset: pos, length: f.firstSampleEnd, time: f.decodeTime / ts, duration: ticks / ts });
-      }
-      pos += f.size;
+  const input = await open(opts.fmp4Path, 'r');
+  let track: TrackInfo;
+  let segments: Segment[];
+  try {
+    const { size } = await input.stat();
+    const init = await readInitSegment(input, size);
+    track = init.track;
+    if (track.kind !== opts.kind) {
+      throw new Error(`packageTrack ${opts.id}: ${opts.fmp4Path} track kind is '${track.kind}', expected '${opts.kind}'`);
     }
-    const body = Buffer.concat(group.map((f) => buf.subarray(f.offset, f.offset + f.size)));
-    await writeFile(path.join(opts.outDir, file), body);
-    const first = group[0]!;
-    const durationTicks = group.reduce((sum, f) => sum + f.duration, 0);
-    segments.push({
-      number,
-      file,
-      start: first.decodeTime / ts,
-      duration: durationTicks / ts,
-      decodeTime: first.decodeTime,
-      durationTicks,
-      bytes: body.length,
-      keyframes,
-    });
+    segments = await writeSegments(input, size, init, opts);
+  } finally {
+    await input.close();
   }
+  const ts = track.timescale;
 
   const totalBytes = segments.reduce((sum, s) => sum + s.bytes, 0);
   const duration = segments.reduce((sum, s) => sum + s.durationTicks, 0) / ts;

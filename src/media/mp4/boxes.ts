@@ -38,18 +38,27 @@ function fourcc(buf: Buffer, at: number): string {
  */
 export function readBoxHeader(buf: Buffer, offset: number, limit: number = buf.length): Box {
   if (limit > buf.length) limit = buf.length;
+  return decodeBoxHeader(buf, offset, offset, limit);
+}
+
+/**
+ * Decodes a box header whose bytes are in `head` from `at`, for a box that starts at `offset` of
+ * a larger space (a file read in pieces) in a container ending at `limit`; offsets in the Box and
+ * in errors are in that space. `head` must hold min(16, limit - offset) bytes from `at`.
+ */
+export function decodeBoxHeader(head: Buffer, at: number, offset: number, limit: number): Box {
   if (offset + 8 > limit) {
     throw new Error(`MP4: truncated box header at offset ${offset} (only ${limit - offset} bytes left)`);
   }
-  const type = fourcc(buf, offset + 4);
-  const size32 = buf.readUInt32BE(offset);
+  const type = fourcc(head, at + 4);
+  const size32 = head.readUInt32BE(at);
   let headerSize = 8;
   let size: number;
   if (size32 === 1) {
     if (offset + 16 > limit) {
       throw new Error(`MP4: box '${type}' at offset ${offset}: truncated 64-bit largesize`);
     }
-    const big = buf.readBigUInt64BE(offset + 8);
+    const big = head.readBigUInt64BE(at + 8);
     if (big > BigInt(Number.MAX_SAFE_INTEGER)) {
       throw new Error(`MP4: box '${type}' at offset ${offset}: largesize ${big} is too large`);
     }

@@ -1,8 +1,10 @@
 // Lists the fragments (moof + mdat) of a single-track fragmented MP4 with what segmenting and
 // the I-frame playlists need: byte range, timing, sample count, keyframe and first-sample end.
 
+import type { FileHandle } from 'node:fs/promises';
 import type { Fragment } from '../types.ts';
 import { BoxCursor, children, iterateBoxes, readFullBoxHeader, requireChild, type Box } from './boxes.ts';
+import { readBoxHeaderAt, readBytesAt } from './file-boxes.ts';
 
 // tfhd flags (ISO/IEC 14496-12 8.8.7).
 const TFHD_BASE_DATA_OFFSET = 0x1;
@@ -151,4 +153,64 @@ export function parseFragments(buf: Buffer, startOffset: number, baseOffset = 0)
   }
   if (moof) throw new Error(`MP4: moof at offset ${moof.start} is not followed by an mdat`);
   return fragments;
+}
+
+/** One fragment read from a file: what `parseFragments` says of it, and its bytes. */
+export interface FragmentBytes {
+  fragment: Fragment;
+  /** The fragment's `size` bytes from its `offset`: the moof, the mdat and anything between. */
+  bytes: Buffer;
+}
+
+/**
+ * The streaming counterpart of `parseFragments` for a file of `fileSize` bytes: walks the
+ * top-level boxes from `startOffset` with small positional reads and yields the fragments in file
+ * order, each read whole into its own Buffer, so that one fragment at a time is held in memory.
+ * Skips and rejects the same boxes as `parseFragments` and stops at an mfra or the end of the
+ * file. Errors in the top-level layout name file offsets, as `parseFragments` does on the whole
+ * file; an error inside a moof names the fragment's file offset, then offsets within the fragment.
+ */
+export async function* readFragments(
+  file: FileHandle,
+  startOffset: number,
+  fileSize: number,
+): AsyncGenerator<FragmentBytes, void, undefined> {
+  let pos = startOffset;
+  while (pos < fileSize) {
+    const box = await readBoxHeaderAt(file, pos, fileSize);
+    if (box.type === 'mfra') return;
+    if (box.type === 'mdat') throw new Error(`MP4: mdat at offset ${box.start} has no moof before it`);
+    if (box.type !== 'moof') {
+      if (!SKIPPED.has(box.type)) throw new Error(`MP4: unexpected top-level box '${box.type}' at offset ${box.start}`);
+      pos = box.end;
+      continue;
+    }
+    // Like parseFragments, anything but another moof or an mfra may sit between moof and mdat.
+    let end: number | undefined;
+    for (let next = box.end; next < fileSize; ) {
+      const after = await readBoxHeaderAt(file, next, fileSize);
+      if (after.type === 'mdat') end = after.end;
+      if (after.type === 'mdat' || after.type === 'moof' || after.type === 'mfra') break;
+      next = after.end;
+    }
+    if (end === undefined) throw new Error(`MP4: moof at offset ${box.start} is not followed by an mdat`);
+    const bytes = await readBytesAt(file, box.start, end - box.start);
+    let fragments: Fragment[];
+    try {
+      fragments = parseFragments(bytes, 0, box.start);
+    } catch (error) {
+      const message = error instanceof Error ? error.message.replace(/^MP4: /, '') : String(error);
+      throw new Error(
+        `MP4: fragment at offset ${box.start} (offsets below relative to it): ${message}`,
+        { cause: error },
+      );
+    }
+    const fragment = fragments[0];
+    // The walk above has checked the layout parseFragments relies on: one moof, one mdat.
+    if (fragments.length !== 1 || !fragment) {
+      throw new Error(`MP4: fragment at offset ${box.start}: expected 1 moof + mdat, parsed ${fragments.length}`);
+    }
+    yield { fragment, bytes };
+    pos = end;
+  }
 }

@@ -3,24 +3,54 @@
 
 import type { Fragment } from '../types.ts';
 
+/** What the cutting rule looks at in a fragment. */
+export type CutFragment = Pick<Fragment, 'decodeTime' | 'startsWithKeyframe'>;
+
+function checkArgs(who: string, timescale: number, segmentSeconds: number): void {
+  if (!(timescale > 0)) throw new Error(`${who}: timescale must be positive, got ${timescale}`);
+  if (!(segmentSeconds > 0)) throw new Error(`${who}: segmentSeconds must be positive, got ${segmentSeconds}`);
+}
+
+/** Index k of the slot [k*segmentSeconds, (k+1)*segmentSeconds) that a decode time falls in. */
+function slotOf(decodeTime: number, timescale: number, segmentSeconds: number): number {
+  // The epsilon keeps a boundary landing a rounding error short of k*segmentSeconds in slot k.
+  return Math.floor(decodeTime / timescale / segmentSeconds + 1e-6);
+}
+
 /**
- * Starts a new group at each fragment whose decode time reaches the next multiple of
- * `segmentSeconds` and that begins with a keyframe (a segment must be decodable on its own;
- * audio fragments always qualify). The last group is usually shorter. Never yields empty groups.
+ * The cutting rule, shared by `groupFragments` and the streaming packager: whether `fragment`
+ * opens a new segment, given the first fragment of the segment in progress (undefined before
+ * the first fragment, which always opens one). A fragment opens a segment when its decode time
+ * reaches a later multiple of `segmentSeconds` than the segment in progress started in, and it
+ * begins with a keyframe (a segment must be decodable on its own; audio fragments always
+ * qualify). Pure: the answer depends on the arguments only.
+ */
+export function opensSegment(
+  fragment: CutFragment,
+  segmentFirst: CutFragment | undefined,
+  timescale: number,
+  segmentSeconds: number,
+): boolean {
+  checkArgs('opensSegment', timescale, segmentSeconds);
+  if (!segmentFirst) return true;
+  return (
+    fragment.startsWithKeyframe &&
+    slotOf(fragment.decodeTime, timescale, segmentSeconds) > slotOf(segmentFirst.decodeTime, timescale, segmentSeconds)
+  );
+}
+
+/**
+ * Splits `fragments` (in decode order) into segments with `opensSegment`. The last group is
+ * usually shorter. Never yields empty groups.
  */
 export function groupFragments(fragments: Fragment[], timescale: number, segmentSeconds: number): Fragment[][] {
-  if (!(timescale > 0)) throw new Error(`groupFragments: timescale must be positive, got ${timescale}`);
-  if (!(segmentSeconds > 0)) throw new Error(`groupFragments: segmentSeconds must be positive, got ${segmentSeconds}`);
+  checkArgs('groupFragments', timescale, segmentSeconds);
   const groups: Fragment[][] = [];
   let current: Fragment[] | undefined;
-  let currentIndex = -Infinity;
   for (const fragment of fragments) {
-    // The epsilon keeps a boundary landing a rounding error short of k*segmentSeconds in slot k.
-    const index = Math.floor(fragment.decodeTime / timescale / segmentSeconds + 1e-6);
-    if (!current || (index > currentIndex && fragment.startsWithKeyframe)) {
+    if (opensSegment(fragment, current?.[0], timescale, segmentSeconds) || !current) {
       current = [];
       groups.push(current);
-      currentIndex = index;
     }
     current.push(fragment);
   }

@@ -1,0 +1,194 @@
+// `live2vod serve`: the control plane with embedded defaults — SQLite store, media and inbox
+// under ./data, port 8080 on localhost, local workers. This is the composition root: the only
+// place that builds concrete implementations.
+import { randomBytes } from 'node:crypto';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { loadConfig } from '../config/load.ts';
+import type { Config } from '../config/schema.ts';
+import { LocalExecutor } from '../executors/local-executor.ts';
+import { buildAdapters } from '../ingest/adapters.ts';
+import { WatchFolder } from '../ingest/watch-folder.ts';
+import { IntakeService } from '../jobs/intake-service.ts';
+import { JobEvents } from '../jobs/job-events.ts';
+import { jobToken } from '../jobs/job-token.ts';
+import { Scheduler } from '../jobs/scheduler.ts';
+import { SourcePolicy } from '../jobs/source-policy.ts';
+import type { TranscodeTask } from '../jobs/transcode-task.ts';
+import { buildApp } from '../http/app.ts';
+import { DeliveryWorker } from '../notify/delivery-worker.ts';
+import { connectNotifications } from '../notify/connect.ts';
+import { Notifier } from '../notify/notifier.ts';
+import { createLogger } from '../observability/logger.ts';
+import { createMetrics } from '../observability/metrics.ts';
+import { openStore } from '../store/open-store.ts';
+import type { CliIo } from './io.ts';
+
+export interface ServeFlags {
+  config?: string;
+  port?: string;
+  host?: string;
+  data?: string;
+  recordDir?: string;
+  concurrency?: string;
+  databaseUrl?: string;
+}
+
+export async function runServeCommand(flags: ServeFlags, io: CliIo): Promise<void> {
+  const config = await loadConfig({ ...(flags.config ? { file: flags.config } : {}), overrides: flagOverrides(flags) });
+  const service = await startService(config, { onListening: (urls) => io.stdout.write(banner(config, urls)) });
+  await new Promise<void>((resolve) => {
+    if (io.signal.aborted) resolve();
+    io.signal.addEventListener('abort', () => resolve(), { once: true });
+  });
+  io.stderr.write('live2vod: shutting down: stopping workers (their jobs go back to the queue)\n');
+  await service.close();
+}
+
+export interface RunningService {
+  url: string;
+  close(): Promise<void>;
+}
+
+export async function startService(config: Config, hooks: { onListening?: (urls: { base: string }) => void } = {}): Promise<RunningService> {
+  const logger = createLogger(config.logLevel);
+  const dataDir = path.resolve(config.dataDir);
+  const mediaRoot = path.join(dataDir, 'media');
+  const inboxDir = path.resolve(config.ingest.watch.dir ?? path.join(dataDir, 'inbox'));
+  await Promise.all([mediaRoot, inboxDir, path.join(dataDir, 'tasks')].map((d) => mkdir(d, { recursive: true })));
+
+  const store = await openStore(config.store.kind === 'sqlite'
+    ? { kind: 'sqlite', file: path.resolve(config.store.file ?? path.join(dataDir, 'live2vod.db')) }
+    : { kind: 'postgres', url: config.store.url, ...(config.store.schema ? { schema: config.store.schema } : {}) });
+  await store.migrate();
+
+  const events = new JobEvents();
+  const callbackSecret = await loadOrCreateSecret(path.join(dataDir, 'callback.secret'));
+  const executor = new LocalExecutor({
+    capacity: config.executor.concurrency,
+    taskDir: path.join(dataDir, 'tasks'),
+    cliPath: fileURLToPath(new URL('../../bin/live2vod', import.meta.url)),
+  });
+  const owner = `${os.hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
+  let baseUrl = config.server.publicUrl ?? '';
+  const buildTask = (job: { id: string; attempts: number; source: string; outputPrefix: string }): TranscodeTask => ({
+    version: 1,
+    jobId: job.id,
+    attempt: job.attempts,
+    source: job.source,
+    output: path.join(mediaRoot, job.outputPrefix),
+    profile: config.transcode,
+    stage: 'full',
+    callback: { url: `${baseUrl}/internal/jobs/${job.id}/attempts/${job.attempts}/events`, token: jobToken(callbackSecret, job.id, job.attempts) },
+  });
+  const scheduler = new Scheduler({
+    store, executor, events, owner, buildTask,
+    leaseMs: config.jobs.leaseMs,
+    backoff: { baseMs: config.jobs.retryBaseMs, maxMs: config.jobs.retryMaxMs },
+    log: (message, fields) => logger.info(fields ?? {}, message),
+  });
+  const roots = [inboxDir, ...(config.recordDir ? [path.resolve(config.recordDir)] : []), ...config.sourceRoots.map((r) => path.resolve(r))];
+  const intake = new IntakeService({
+    store, events,
+    sources: new SourcePolicy(roots),
+    maxAttempts: config.jobs.maxAttempts,
+    defaultPriority: (kind) => defaultPriorityOf(config, kind),
+    onCreated: () => scheduler.kick(),
+  });
+  const metrics = createMetrics(store, () => executor.running().length);
+  const deliveries = new DeliveryWorker({ store, endpoints: config.notifications.endpoints, onError: (err) => logger.warn({ err }, 'notification delivery problem') });
+  const notifier = new Notifier({ store, endpoints: config.notifications.endpoints, onEnqueued: () => deliveries.kick() });
+
+  const app = await buildApp({
+    config, store, events, intake, scheduler, metrics, mediaRoot, callbackSecret,
+    adapters: buildAdapters(config, config.recordDir ? path.resolve(config.recordDir) : undefined),
+    get mediaBaseUrl() { return `${baseUrl}/media`; },
+  }, logger);
+  const address = await app.listen({ host: config.server.host, port: config.server.port });
+  baseUrl = (config.server.publicUrl ?? address).replace(/\/$/, '');
+  warnIfExposed(config, logger);
+
+  const stopNotifications = connectNotifications(events, notifier, () => `${baseUrl}/media`, (err) => logger.warn({ err }, 'could not enqueue a notification'));
+  deliveries.start();
+  await scheduler.start({ recoverAll: config.store.kind === 'sqlite' });
+  const watch = config.ingest.watch.enabled
+    ? new WatchFolder({ dir: inboxDir, intervalMs: config.ingest.watch.intervalMs, onStable: (request) => intake.accept('watch', [request]).catch((err: unknown) => logger.warn({ err, file: request.source }, 'watch folder: job not created')) })
+    : undefined;
+  watch?.start();
+  hooks.onListening?.({ base: baseUrl });
+
+  return {
+    url: baseUrl,
+    async close() {
+      watch?.stop();
+      await app.close();
+      await scheduler.stop();
+      stopNotifications();
+      await deliveries.stop();
+      await store.close();
+    },
+  };
+}
+
+function defaultPriorityOf(config: Config, kind: string) {
+  const ingest = config.ingest;
+  switch (kind) {
+    case 'nginx-rtmp': return ingest.nginxRtmp.priority;
+    case 'srs': return ingest.srs.priority;
+    case 'mediamtx': return ingest.mediamtx.priority;
+    case 's3': return ingest.s3.priority;
+    case 'generic': return ingest.generic.priority;
+    case 'watch': return ingest.watch.priority;
+    default: return ingest.api.priority;
+  }
+}
+
+/** The secret job tokens are derived from: configured, or made once and kept in the data dir. */
+async function loadOrCreateSecret(file: string): Promise<string> {
+  const fromEnv = process.env.LIVE2VOD_CALLBACK_SECRET;
+  if (fromEnv) return fromEnv;
+  try {
+    return (await readFile(file, 'utf8')).trim();
+  } catch {
+    const secret = randomBytes(32).toString('base64url');
+    await writeFile(file, `${secret}\n`, { mode: 0o600 });
+    return secret;
+  }
+}
+
+function warnIfExposed(config: Config, logger: { warn: (msg: string) => void }): void {
+  const local = ['127.0.0.1', 'localhost', '::1'].includes(config.server.host);
+  if (!local && config.auth.tokens.length === 0) {
+    logger.warn(`!!! live2vod listens on ${config.server.host} WITHOUT API tokens: anyone who can reach it can create and cancel jobs. Set auth.tokens (LIVE2VOD_API_TOKENS) or bind to 127.0.0.1. !!!`);
+  }
+}
+
+function flagOverrides(flags: ServeFlags): Record<string, unknown> {
+  const server: Record<string, unknown> = {};
+  if (flags.port !== undefined) server.port = Number(flags.port);
+  if (flags.host !== undefined) server.host = flags.host;
+  const overrides: Record<string, unknown> = {};
+  if (Object.keys(server).length) overrides.server = server;
+  if (flags.data !== undefined) overrides.dataDir = flags.data;
+  if (flags.recordDir !== undefined) overrides.recordDir = flags.recordDir;
+  if (flags.concurrency !== undefined) overrides.executor = { concurrency: Number(flags.concurrency) };
+  if (flags.databaseUrl !== undefined) overrides.store = { kind: 'postgres', url: flags.databaseUrl };
+  return overrides;
+}
+
+function banner(config: Config, urls: { base: string }): string {
+  const hook = (name: string) => `${urls.base}/hooks/${name}`;
+  return [
+    `live2vod ${config.store.kind} store, ${config.executor.concurrency} local worker(s), data in ${path.resolve(config.dataDir)}`,
+    `  dashboard   ${urls.base}/`,
+    `  API         ${urls.base}/v1/jobs   (OpenAPI: ${urls.base}/openapi.json)`,
+    `  webhooks    ${hook('nginx-rtmp')}  ${hook('srs')}  ${hook('mediamtx')}  ${hook('s3')}  ${hook('generic')}`,
+    `  inbox       drop a recording into ${path.resolve(config.ingest.watch.dir ?? path.join(config.dataDir, 'inbox'))}`,
+    '',
+    'submit a recording:',
+    `  curl -sS -X POST ${urls.base}/v1/jobs -H 'content-type: application/json' -d '{"source": "${path.resolve(config.dataDir, 'inbox', 'recording.mp4')}", "priority": "normal"}'`,
+    '',
+  ].join('\n');
+}

@@ -1,0 +1,76 @@
+// `live2vod worker`: runs one TranscodeTask — the entrypoint of local worker processes and
+// Kubernetes pods. Reads the task from --task-file, stdin (`--task-file -`) or LIVE2VOD_TASK.
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { ExitCode, Live2vodError, UsageError } from '../errors/index.ts';
+import { resolveBinaries } from '../ffmpeg/binaries.ts';
+import { parseTranscodeTask, type TranscodeTask } from '../jobs/transcode-task.ts';
+import { CallbackReporter } from '../pipeline/callback-reporter.ts';
+import { requestFromProfile } from '../pipeline/request-from-profile.ts';
+import { transcode } from '../pipeline/transcode.ts';
+import type { CliIo } from './io.ts';
+
+export async function runWorkerCommand(flags: { taskFile?: string }, io: CliIo): Promise<void> {
+  const task = await readTask(flags.taskFile);
+  const reporter = task.callback ? new CallbackReporter(task.callback) : undefined;
+  // A local worker has an IPC channel to its control plane: when that dies, stop rather than
+  // run on unsupervised (the job will be claimed again).
+  const abort = new AbortController();
+  io.signal.addEventListener('abort', () => abort.abort(), { once: true });
+  if (process.send) {
+    process.once('disconnect', () => abort.abort());
+    // The channel must not keep the worker alive once its work is done.
+    process.channel?.unref();
+  }
+
+  try {
+    const request = requestFromProfile(task.profile, { input: task.source, outDir: task.output, binaries: resolveBinaries() });
+    request.signal = abort.signal;
+    request.onEvent = (event) => {
+      reporter?.report(event);
+      if (event.type !== 'progress') io.stderr.write(`${JSON.stringify(event)}\n`);
+    };
+    await transcode(request);
+    reporter?.report({ type: 'playable', playlist: 'master.m3u8' });
+    reporter?.report({ type: 'done', manifest: 'manifest.json' });
+  } catch (error) {
+    const known = error instanceof Live2vodError ? error : undefined;
+    reporter?.report({
+      type: 'failed',
+      message: error instanceof Error ? error.message : String(error),
+      exitCode: known?.exitCode ?? ExitCode.internal,
+      retryable: known?.retryable ?? true,
+      ...(known?.stderrTail ? { stderrTail: known.stderrTail } : {}),
+    });
+    throw error;
+  } finally {
+    await reporter?.flush();
+  }
+}
+
+async function readTask(taskFile: string | undefined): Promise<TranscodeTask> {
+  let text: string | undefined;
+  if (taskFile === '-') text = await readStdin();
+  else if (taskFile) text = await readFile(path.resolve(taskFile), 'utf8').catch((error: NodeJS.ErrnoException) => {
+    throw new UsageError(`--task-file ${taskFile} cannot be read (${error.code ?? error.message})`);
+  });
+  else text = process.env.LIVE2VOD_TASK;
+  if (!text) throw new UsageError('no task: pass --task-file <file|->, or set LIVE2VOD_TASK to the TranscodeTask JSON');
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    throw new UsageError('the task is not valid JSON');
+  }
+  try {
+    return parseTranscodeTask(json);
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+}
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}

@@ -1,0 +1,122 @@
+// Loads configuration: defaults < file (YAML or JSON) < LIVE2VOD_* environment < flags, validated
+// once by the schema. Errors name the key and where it came from.
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import YAML from 'yaml';
+import { UsageError } from '../errors/index.ts';
+import { configSchema, type Config } from './schema.ts';
+
+type Tree = { [key: string]: unknown };
+
+/**
+ * `LIVE2VOD_SERVER__PORT=9000` → server.port; `__` separates levels, snake case becomes camel
+ * case. Values are JSON when they parse as JSON (numbers, booleans, arrays), text otherwise.
+ * A few short names are kept for the common cases.
+ */
+const aliases: Record<string, string> = {
+  LIVE2VOD_PORT: 'server.port',
+  LIVE2VOD_HOST: 'server.host',
+  LIVE2VOD_PUBLIC_URL: 'server.publicUrl',
+  LIVE2VOD_DATA_DIR: 'dataDir',
+  LIVE2VOD_RECORD_DIR: 'recordDir',
+  LIVE2VOD_CONCURRENCY: 'executor.concurrency',
+  LIVE2VOD_LOG_LEVEL: 'logLevel',
+};
+const ignoredEnv = new Set(['LIVE2VOD_CONFIG', 'LIVE2VOD_FFMPEG', 'LIVE2VOD_FFPROBE', 'LIVE2VOD_TASK', 'LIVE2VOD_DATABASE_URL', 'LIVE2VOD_API_TOKENS']);
+
+export function envToTree(env: NodeJS.ProcessEnv): Tree {
+  const tree: Tree = {};
+  for (const [name, raw] of Object.entries(env)) {
+    if (!name.startsWith('LIVE2VOD_') || raw === undefined || ignoredEnv.has(name)) continue;
+    const dotted = aliases[name] ?? name.slice('LIVE2VOD_'.length).split('__').map(camel).join('.');
+    setPath(tree, dotted.split('.'), parseValue(raw));
+  }
+  // Shortcuts whose value needs shaping.
+  if (env.LIVE2VOD_DATABASE_URL) setPath(tree, ['store'], { kind: 'postgres', url: env.LIVE2VOD_DATABASE_URL });
+  if (env.LIVE2VOD_API_TOKENS) setPath(tree, ['auth', 'tokens'], env.LIVE2VOD_API_TOKENS.split(',').map((t) => t.trim()).filter(Boolean));
+  return tree;
+}
+
+export async function loadConfig(options: { file?: string; env?: NodeJS.ProcessEnv; overrides?: Tree }): Promise<Config> {
+  const env = options.env ?? process.env;
+  const file = options.file ?? env.LIVE2VOD_CONFIG;
+  const layers: { origin: string; tree: Tree }[] = [];
+  if (file) layers.push({ origin: file, tree: await readConfigFile(file) });
+  layers.push({ origin: 'LIVE2VOD_* environment', tree: envToTree(env) });
+  if (options.overrides) layers.push({ origin: 'command-line flags', tree: options.overrides });
+
+  const merged = layers.reduce<Tree>((acc, layer) => deepMerge(acc, layer.tree), {});
+  const parsed = configSchema.safeParse(merged);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.slice(0, 5).map((issue) => {
+      const key = issue.path.join('.') || '(root)';
+      const origin = layers.filter((l) => hasPath(l.tree, issue.path.map(String))).map((l) => l.origin).pop() ?? 'defaults';
+      return `  ${key}: ${issue.message} (from ${origin})`;
+    });
+    throw new UsageError(`invalid configuration:\n${problems.join('\n')}`);
+  }
+  return parsed.data;
+}
+
+async function readConfigFile(file: string): Promise<Tree> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    throw new UsageError(`the configuration file ${file} cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+  }
+  try {
+    const value: unknown = path.extname(file) === '.json' ? JSON.parse(text) : YAML.parse(text);
+    if (value === null || value === undefined) return {};
+    if (typeof value !== 'object' || Array.isArray(value)) throw new Error('the top level must be a mapping');
+    return value as Tree;
+  } catch (error) {
+    throw new UsageError(`the configuration file ${file} is not valid ${path.extname(file) === '.json' ? 'JSON' : 'YAML'}: ${(error as Error).message}`);
+  }
+}
+
+function camel(segment: string): string {
+  return segment.toLowerCase().replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+}
+
+function parseValue(raw: string): unknown {
+  try {
+    return JSON.parse(raw);
+  } catch {
+    return raw;
+  }
+}
+
+function setPath(tree: Tree, keys: string[], value: unknown): void {
+  let node = tree;
+  keys.forEach((key, i) => {
+    if (i === keys.length - 1) node[key] = value;
+    else {
+      const next = node[key];
+      if (typeof next !== 'object' || next === null || Array.isArray(next)) node[key] = {};
+      node = node[key] as Tree;
+    }
+  });
+}
+
+function hasPath(tree: Tree, keys: string[]): boolean {
+  let node: unknown = tree;
+  for (const key of keys) {
+    if (typeof node !== 'object' || node === null || !(key in node)) return false;
+    node = (node as Tree)[key];
+  }
+  return true;
+}
+
+function isTree(value: unknown): value is Tree {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function deepMerge(base: Tree, over: Tree): Tree {
+  const out: Tree = { ...base };
+  for (const [key, value] of Object.entries(over)) {
+    const current = out[key];
+    out[key] = isTree(current) && isTree(value) ? deepMerge(current, value) : value;
+  }
+  return out;
+}

@@ -1,0 +1,81 @@
+// The one schema for configuration, whatever it comes from (file, LIVE2VOD_* environment, flags).
+// Strict: unknown keys and wrong types are refused at start with the path of the problem.
+import os from 'node:os';
+import { z } from 'zod';
+import { priorities } from '../jobs/job.ts';
+import { transcodeProfileSchema } from '../jobs/transcode-task.ts';
+import { endpointsSchema } from '../notify/endpoints.ts';
+
+const priority = z.enum(priorities);
+const token = z.string().min(8, 'must be at least 8 characters');
+
+const recorderIntake = z.strictObject({
+  enabled: z.boolean().default(true),
+  token: token.optional(),
+  priority: priority.default('normal'),
+});
+
+export const configSchema = z.strictObject({
+  server: z.strictObject({
+    host: z.string().default('127.0.0.1'),
+    port: z.number().int().min(0).max(65535).default(8080),
+    /** The URL workers and webhooks use to reach this server; derived from host/port when absent. */
+    publicUrl: z.url().optional(),
+    /** Largest accepted webhook or API body; larger ones get 413. */
+    bodyLimitBytes: z.number().int().min(1024).max(64 * 1024 * 1024).default(1024 * 1024),
+  }).prefault({}),
+  dataDir: z.string().default('./data'),
+  /** Where nginx-rtmp, SRS or MediaMTX write recordings; webhook paths must lie inside it. */
+  recordDir: z.string().optional(),
+  /** More directories local sources may come from (API calls); the record dir and inbox always may. */
+  sourceRoots: z.array(z.string()).default([]),
+  store: z.discriminatedUnion('kind', [
+    z.strictObject({ kind: z.literal('sqlite'), file: z.string().optional() }),
+    z.strictObject({ kind: z.literal('postgres'), url: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL'), schema: z.string().regex(/^[a-z_][a-z0-9_]*$/).optional() }),
+  ]).default({ kind: 'sqlite' }),
+  executor: z.strictObject({
+    kind: z.literal('local').default('local'),
+    /** Workers at once; each ffmpeg uses several threads, so half the cores by default. */
+    concurrency: z.number().int().min(1).max(256).default(Math.max(1, Math.floor(os.availableParallelism() / 2))),
+  }).prefault({}),
+  auth: z.strictObject({ tokens: z.array(token).default([]) }).prefault({}),
+  ingest: z.strictObject({
+    nginxRtmp: recorderIntake.prefault({}),
+    srs: recorderIntake.prefault({}),
+    mediamtx: recorderIntake.prefault({}),
+    s3: z.strictObject({
+      enabled: z.boolean().default(true),
+      token: token.optional(),
+      priority: priority.default('normal'),
+      buckets: z.array(z.string()).optional(),
+      suffixes: z.array(z.string()).optional(),
+    }).prefault({}),
+    generic: z.strictObject({
+      secret: z.string().regex(/^whsec_[A-Za-z0-9+/=]+$/, 'must be a Standard Webhooks secret (whsec_…)').optional(),
+      priority: priority.default('normal'),
+    }).prefault({}),
+    api: z.strictObject({ priority: priority.default('normal') }).prefault({}),
+    watch: z.strictObject({
+      enabled: z.boolean().default(true),
+      /** Defaults to <dataDir>/inbox. */
+      dir: z.string().optional(),
+      intervalMs: z.number().int().min(50).max(60_000).default(2000),
+      priority: priority.default('low'),
+    }).prefault({}),
+  }).prefault({}),
+  jobs: z.strictObject({
+    maxAttempts: z.number().int().min(1).max(20).default(3),
+    retryBaseMs: z.number().int().min(10).default(5000),
+    retryMaxMs: z.number().int().min(10).default(10 * 60_000),
+    leaseMs: z.number().int().min(1000).default(30_000),
+  }).prefault({}),
+  notifications: z.strictObject({
+    /** Media-library endpoints that receive signed (Standard Webhooks) job and asset events. */
+    endpoints: endpointsSchema.default([]),
+  }).prefault({}),
+  transcode: transcodeProfileSchema.prefault({}),
+  logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export type Config = z.infer<typeof configSchema>;
+export type ConfigInput = z.input<typeof configSchema>;

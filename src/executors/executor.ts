@@ -1,0 +1,32 @@
+// Where workers run. The scheduler talks to this interface only; `local` runs child processes,
+// `kubernetes` (later) creates batch/v1 Jobs.
+import type { TranscodeTask } from '../jobs/transcode-task.ts';
+
+export type StopReason = 'cancel' | 'preempt' | 'shutdown';
+
+export interface WorkerExit {
+  jobId: string;
+  attempt: number;
+  /** The worker's exit code; null when it died by a signal. */
+  exitCode: number | null;
+  signal: string | null;
+  /** Set when the executor stopped it on purpose. */
+  stopReason?: StopReason;
+  /** The last lines the worker wrote to stderr, for the job's error. */
+  stderrTail: string;
+}
+
+export interface Executor {
+  readonly kind: string;
+  /** How many workers may run at once. */
+  readonly capacity: number;
+  /** Job ids currently running here. */
+  running(): string[];
+  launch(task: TranscodeTask): Promise<void>;
+  /** Stops a worker; its exit is reported through onExit with this reason. */
+  stop(jobId: string, reason: StopReason): Promise<void>;
+  /** Called once per worker when it has ended, whatever the cause. */
+  onExit(listener: (exit: WorkerExit) => void): void;
+  /** Stops every worker and waits for them (shutdown). */
+  close(): Promise<void>;
+}

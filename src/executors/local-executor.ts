@@ -1,0 +1,105 @@
+// Runs each TranscodeTask as a `live2vod worker` child process on this machine. A crash of ffmpeg
+// or the worker never takes the service down; stopping kills the worker's whole process group.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { TranscodeTask } from '../jobs/transcode-task.ts';
+import { StderrTail } from '../ffmpeg/stderr-tail.ts';
+import type { Executor, StopReason, WorkerExit } from './executor.ts';
+
+export interface LocalExecutorOptions {
+  capacity: number;
+  /** Where task files are written for workers to read. */
+  taskDir: string;
+  /** The CLI entry to start: `bin/live2vod`. */
+  cliPath: string;
+  /** Time a worker gets between SIGTERM and SIGKILL. */
+  killGraceMs?: number;
+  env?: NodeJS.ProcessEnv;
+}
+
+interface Running {
+  child: ChildProcess;
+  task: TranscodeTask;
+  stopReason?: StopReason;
+  exited: Promise<void>;
+}
+
+export class LocalExecutor implements Executor {
+  readonly kind = 'local';
+  readonly capacity: number;
+  readonly #options: LocalExecutorOptions;
+  readonly #running = new Map<string, Running>();
+  readonly #listeners: ((exit: WorkerExit) => void)[] = [];
+
+  constructor(options: LocalExecutorOptions) {
+    this.capacity = options.capacity;
+    this.#options = options;
+  }
+
+  running(): string[] {
+    return [...this.#running.keys()];
+  }
+
+  onExit(listener: (exit: WorkerExit) => void): void {
+    this.#listeners.push(listener);
+  }
+
+  async launch(task: TranscodeTask): Promise<void> {
+    if (this.#running.has(task.jobId)) throw new Error(`job ${task.jobId} is already running here`);
+    if (this.#running.size >= this.capacity) throw new Error('no free worker slot');
+    await mkdir(this.#options.taskDir, { recursive: true });
+    const taskFile = path.join(this.#options.taskDir, `${task.jobId}.${task.attempt}.json`);
+    // The task carries the callback token: readable by this user only.
+    await writeFile(taskFile, JSON.stringify(task), { mode: 0o600 });
+    const child = spawn(process.execPath, [this.#options.cliPath, 'worker', '--task-file', taskFile], {
+      // Its own process group, so a stop reaches ffmpeg too; an IPC channel, so the worker
+      // notices when this process dies and stops instead of running on unsupervised.
+      detached: true,
+      stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+      env: { ...process.env, ...this.#options.env },
+    });
+    const stderr = new StderrTail(16_384);
+    child.stderr?.setEncoding('utf8').on('data', (chunk: string) => stderr.push(chunk));
+    const exited = new Promise<void>((resolve) => {
+      const finish = (exitCode: number | null, signal: string | null): void => {
+        const entry = this.#running.get(task.jobId);
+        this.#running.delete(task.jobId);
+        void rm(taskFile, { force: true });
+        const exit: WorkerExit = { jobId: task.jobId, attempt: task.attempt, exitCode, signal, stderrTail: stderr.lines(20) };
+        if (entry?.stopReason) exit.stopReason = entry.stopReason;
+        for (const listener of this.#listeners) listener(exit);
+        resolve();
+      };
+      child.once('error', (error) => {
+        stderr.push(`could not start the worker: ${error.message}`);
+        finish(null, null);
+      });
+      child.once('exit', (code, signal) => finish(code, signal));
+    });
+    this.#running.set(task.jobId, { child, task, exited });
+  }
+
+  async stop(jobId: string, reason: StopReason): Promise<void> {
+    const entry = this.#running.get(jobId);
+    if (!entry) return;
+    entry.stopReason ??= reason;
+    this.#signalGroup(entry.child, 'SIGTERM');
+    const timer = setTimeout(() => this.#signalGroup(entry.child, 'SIGKILL'), this.#options.killGraceMs ?? 5000);
+    await entry.exited;
+    clearTimeout(timer);
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.running().map((id) => this.stop(id, 'shutdown')));
+  }
+
+  #signalGroup(child: ChildProcess, signal: NodeJS.Signals): void {
+    if (child.pid === undefined) return;
+    try {
+      process.kill(-child.pid, signal);
+    } catch {
+      // Already gone.
+    }
+  }
+}

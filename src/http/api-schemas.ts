@@ -1,0 +1,66 @@
+// The API's request and response shapes: one zod schema each validates, types and documents
+// (openapi.ts turns them into the OpenAPI document).
+import { z } from 'zod';
+import { jobStates, priorities, sourceKinds } from '../jobs/job.ts';
+
+export const createJobBody = z.strictObject({
+  source: z.string().min(1).describe('Absolute path under a configured source root, or s3://bucket/key'),
+  priority: z.enum(priorities).optional(),
+  metadata: z.record(z.string(), z.string()).optional(),
+});
+
+const csv = <T extends readonly [string, ...string[]]>(values: T) =>
+  z.string().transform((s) => s.split(',').map((v) => v.trim()).filter(Boolean)).pipe(z.array(z.enum(values)));
+
+export const listJobsQuery = z.strictObject({
+  state: csv(jobStates).optional(),
+  priority: csv(priorities).optional(),
+  source: csv(sourceKinds).optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(50),
+  cursor: z.coerce.number().int().min(1).optional(),
+});
+
+export const patchJobBody = z.strictObject({ priority: z.enum(priorities) });
+
+export const jobIdParams = z.strictObject({ id: z.string().min(1).max(64) });
+
+export const apiError = z.object({ error: z.string(), message: z.string() });
+
+export const apiJob = z.object({
+  id: z.string(),
+  state: z.enum(jobStates),
+  priority: z.enum(priorities),
+  progress: z.number().min(0).max(1),
+  attempts: z.number().int(),
+  maxAttempts: z.number().int(),
+  source: z.string(),
+  sourceKind: z.enum(sourceKinds),
+  metadata: z.record(z.string(), z.string()),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  startedAt: z.string().nullable(),
+  finishedAt: z.string().nullable(),
+  playableUrl: z.string().nullable(),
+  asset: z.object({ master: z.string(), dash: z.string(), manifest: z.string(), poster: z.string() }).nullable(),
+  error: z.object({ message: z.string(), code: z.string(), retryable: z.boolean(), stderrTail: z.string().optional() }).nullable(),
+});
+
+export const jobList = z.object({ items: z.array(apiJob), nextCursor: z.number().int().nullable() });
+
+export const attemptList = z.object({
+  items: z.array(z.object({
+    number: z.number().int(), startedAt: z.string(), finishedAt: z.string().nullable(),
+    outcome: z.string().nullable(), reason: z.string().nullable(), counts: z.boolean(),
+  })),
+});
+
+export const eventList = z.object({
+  items: z.array(z.object({ id: z.number().int(), at: z.string(), type: z.string(), data: z.record(z.string(), z.unknown()) })),
+});
+
+export type ApiJob = z.infer<typeof apiJob>;
+
+/** Turns a zod failure into one readable line naming the field. */
+export function describeZodError(error: z.ZodError): string {
+  return error.issues.slice(0, 3).map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ');
+}

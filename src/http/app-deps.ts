@@ -1,0 +1,23 @@
+// What the HTTP layer needs, built by the composition root (src/cli/serve-command.ts).
+import type { Config } from '../config/schema.ts';
+import type { IngestAdapter } from '../ingest/intake.ts';
+import type { IntakeService } from '../jobs/intake-service.ts';
+import type { JobEvents } from '../jobs/job-events.ts';
+import type { Scheduler } from '../jobs/scheduler.ts';
+import type { Metrics } from '../observability/metrics.ts';
+import type { Store } from '../store/store.ts';
+
+export interface AppDeps {
+  config: Config;
+  store: Store;
+  events: JobEvents;
+  intake: IntakeService;
+  scheduler: Pick<Scheduler, 'cancel' | 'onWorkerReport' | 'kick'>;
+  adapters: ReadonlyMap<string, IngestAdapter>;
+  metrics: Metrics;
+  /** Local directory served under /media/. */
+  mediaRoot: string;
+  /** Base URL of /media as clients see it. */
+  mediaBaseUrl: string;
+  callbackSecret: string;
+}

@@ -1,0 +1,52 @@
+// Builds the Fastify app from its dependencies. No sockets: tests call app.inject().
+import fastifyStatic from '@fastify/static';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { AppDeps } from './app-deps.ts';
+import { bearerAuth } from './auth.ts';
+import { openApiDocument } from './openapi.ts';
+import { assetRoutes } from './routes/assets.ts';
+import { dashboardRoutes } from './routes/dashboard.ts';
+import { eventRoutes } from './routes/events.ts';
+import { healthRoutes } from './routes/health.ts';
+import { hookRoutes } from './routes/hooks.ts';
+import { internalRoutes } from './routes/internal.ts';
+import { jobRoutes } from './routes/jobs.ts';
+
+export async function buildApp(deps: AppDeps, logger?: FastifyBaseLogger): Promise<FastifyInstance> {
+  const app = Fastify({
+    // Request logs at warn and above only: one info line per webhook would cost more than the webhook.
+    ...(logger ? { loggerInstance: logger.child({}, { level: 'warn' }) } : { logger: false }),
+    bodyLimit: deps.config.server.bodyLimitBytes,
+  });
+  app.setErrorHandler((error: Error & { statusCode?: number }, request, reply) => {
+    const status = error.statusCode ?? 500;
+    if (status >= 500) request.log.error({ err: error }, 'request failed');
+    const message = status === 413 ? `the body is larger than ${deps.config.server.bodyLimitBytes} bytes` : status >= 500 ? 'internal error' : error.message;
+    void reply.code(status).send({ error: status === 413 ? 'too_large' : status >= 500 ? 'internal' : 'bad_request', message });
+  });
+
+  await app.register(healthRoutes, deps);
+  await app.register(hookRoutes, deps);
+  await app.register(internalRoutes, deps);
+  await app.register(async (api) => {
+    api.addHook('onRequest', bearerAuth(deps.config.auth.tokens));
+    await api.register(jobRoutes, deps);
+    await api.register(eventRoutes, deps);
+    await api.register(assetRoutes, deps);
+  });
+  app.get('/openapi.json', async () => openApiDocument());
+  await app.register(fastifyStatic, { root: deps.mediaRoot, prefix: '/media/', decorateReply: false, cacheControl: false, setHeaders: mediaHeaders });
+  await app.register(dashboardRoutes, deps);
+  return app;
+}
+
+/** Playlists change until an asset is complete; segments never do. */
+function mediaHeaders(res: { setHeader(name: string, value: string): void }, file: string): void {
+  const immutable = /\.(m4s|mp4|jpg)$/.test(file);
+  res.setHeader('cache-control', immutable ? 'public, max-age=31536000, immutable' : 'public, max-age=2');
+  res.setHeader('access-control-allow-origin', '*');
+  if (file.endsWith('.m3u8')) res.setHeader('content-type', 'application/vnd.apple.mpegurl');
+  else if (file.endsWith('.mpd')) res.setHeader('content-type', 'application/dash+xml');
+  else if (file.endsWith('.m4s')) res.setHeader('content-type', 'video/iso.segment');
+  else if (file.endsWith('.vtt')) res.setHeader('content-type', 'text/vtt; charset=utf-8');
+}

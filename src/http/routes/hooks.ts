@@ -1,0 +1,41 @@
+// POST /hooks/<source>: ingest webhooks. Bodies are kept raw (signatures are over the exact
+// bytes); the job is stored before the 2xx, and the answer comes at once.
+import type { FastifyInstance } from 'fastify';
+import { IntakeError } from '../../ingest/intake.ts';
+import type { SourceKind } from '../../jobs/job.ts';
+import { SourceRefusedError } from '../../jobs/intake-service.ts';
+import type { AppDeps } from '../app-deps.ts';
+
+export async function hookRoutes(app: FastifyInstance, deps: AppDeps): Promise<void> {
+  // Encapsulated: only these routes see raw bodies.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
+
+  app.post<{ Params: { source: string }; Querystring: Record<string, string | undefined> }>('/hooks/:source', async (request, reply) => {
+    const { source } = request.params;
+    const adapter = deps.adapters.get(source);
+    if (!adapter) return reply.code(404).send({ error: 'unknown_source', message: `no intake for "${source}"; enabled: ${[...deps.adapters.keys()].join(', ')}` });
+    deps.metrics.webhooksReceived.inc({ source });
+    try {
+      const outcome = await adapter.handle({
+        headers: request.headers,
+        query: request.query,
+        rawBody: Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0),
+        contentType: request.headers['content-type'] ?? '',
+        remoteAddress: request.ip,
+        now: new Date(),
+      });
+      const results = await deps.intake.accept(adapter.kind as SourceKind, outcome.jobs);
+      for (const r of results) if (r.created) deps.metrics.jobsCreated.inc({ source });
+      if (outcome.ignored !== undefined && results.length === 0) request.log.warn({ source, reason: outcome.ignored }, 'webhook ignored');
+      // Always 200: recorders (SRS among them) treat anything else as failure.
+      return reply.code(200).send(adapter.successBody(results.map((r) => r.job.id)));
+    } catch (error) {
+      const status = error instanceof IntakeError ? error.status : error instanceof SourceRefusedError ? 403 : 500;
+      deps.metrics.webhooksRejected.inc({ source, status: String(status) });
+      if (status === 500) throw error;
+      request.log.warn({ source, status, reason: (error as Error).message }, 'webhook refused');
+      return reply.code(status).send({ error: status === 401 ? 'unauthorized' : 'rejected', message: (error as Error).message });
+    }
+  });
+}

@@ -1,0 +1,125 @@
+// /v1/jobs: create, list, get, cancel, retry, change priority; attempts and event log.
+import { stat } from 'node:fs/promises';
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { z } from 'zod';
+import { SourceRefusedError } from '../../jobs/intake-service.ts';
+import { attemptList, createJobBody, describeZodError, eventList, jobIdParams, listJobsQuery, patchJobBody } from '../api-schemas.ts';
+import type { AppDeps } from '../app-deps.ts';
+import { toApiJob } from '../job-view.ts';
+
+export async function jobRoutes(app: FastifyInstance, deps: AppDeps): Promise<void> {
+  const view = (job: Parameters<typeof toApiJob>[0]) => toApiJob(job, deps.mediaBaseUrl);
+
+  app.post('/v1/jobs', async (request, reply) => {
+    const body = parse(createJobBody, request.body, reply);
+    if (!body) return reply;
+    try {
+      // The policy first: nothing outside the source roots is even looked at.
+      const source = deps.intake.checkSource(body.source);
+      const key = await idempotencyKey(source, request.headers['idempotency-key']);
+      if ('error' in key) return reply.code(422).send({ error: 'unusable_source', message: key.error });
+      const [result] = await deps.intake.accept('api', [{ source, idempotencyKey: key.key, metadata: body.metadata ?? {}, ...(body.priority ? { priority: body.priority } : {}) }]);
+      if (!result) throw new Error('no job was created');
+      if (result.created) deps.metrics.jobsCreated.inc({ source: 'api' });
+      return reply.code(result.created ? 201 : 200).header('location', `/v1/jobs/${result.job.id}`).send(view(result.job));
+    } catch (error) {
+      if (error instanceof SourceRefusedError) return reply.code(422).send({ error: 'unusable_source', message: error.message });
+      throw error;
+    }
+  });
+
+  app.get('/v1/jobs', async (request, reply) => {
+    const query = parse(listJobsQuery, request.query, reply);
+    if (!query) return reply;
+    const page = await deps.store.listJobs({
+      limit: query.limit,
+      ...(query.state ? { states: query.state } : {}),
+      ...(query.priority ? { priorities: query.priority } : {}),
+      ...(query.source ? { sourceKinds: query.source } : {}),
+      ...(query.cursor ? { before: query.cursor } : {}),
+    });
+    return { items: page.items.map(view), nextCursor: page.nextCursor ?? null };
+  });
+
+  app.get('/v1/jobs/:id', async (request, reply) => {
+    const job = await findJob(request.params, reply);
+    return job ? view(job) : reply;
+  });
+
+  app.get('/v1/jobs/:id/attempts', async (request, reply) => {
+    const job = await findJob(request.params, reply);
+    if (!job) return reply;
+    const attempts = await deps.store.listAttempts(job.id);
+    const items = attempts.map((a) => ({ number: a.number, startedAt: a.startedAt, finishedAt: a.finishedAt ?? null, outcome: a.outcome ?? null, reason: a.reason ?? null, counts: a.counts }));
+    return { items } satisfies z.infer<typeof attemptList>;
+  });
+
+  app.get('/v1/jobs/:id/log', async (request, reply) => {
+    const job = await findJob(request.params, reply);
+    if (!job) return reply;
+    const events = await deps.store.listEvents(job.id);
+    return { items: events.map((e) => ({ id: e.id, at: e.at, type: e.type, data: e.data })) } satisfies z.infer<typeof eventList>;
+  });
+
+  app.post('/v1/jobs/:id/cancel', async (request, reply) => {
+    const job = await findJob(request.params, reply);
+    if (!job) return reply;
+    const updated = await deps.store.requestCancel(job.id, new Date());
+    if (!updated) return reply.code(404).send({ error: 'not_found', message: 'no such job' });
+    if (updated.state === 'running') await deps.scheduler.cancel(job.id);
+    else if (updated.state === 'cancelled' && job.state === 'queued') deps.events.emit({ type: 'job.cancelled', job: updated, at: new Date().toISOString() });
+    return reply.code(202).send(view((await deps.store.getJob(job.id)) ?? updated));
+  });
+
+  app.post('/v1/jobs/:id/retry', async (request, reply) => {
+    const job = await findJob(request.params, reply);
+    if (!job) return reply;
+    const updated = await deps.store.retry(job.id, new Date());
+    if (!updated) return reply.code(409).send({ error: 'not_retryable', message: `a ${job.state} job cannot be retried; only failed or cancelled jobs can` });
+    deps.events.emit({ type: 'job.queued', job: updated, at: new Date().toISOString() });
+    deps.scheduler.kick();
+    return view(updated);
+  });
+
+  app.patch('/v1/jobs/:id', async (request, reply) => {
+    const job = await findJob(request.params, reply);
+    if (!job) return reply;
+    const body = parse(patchJobBody, request.body, reply);
+    if (!body) return reply;
+    const updated = await deps.store.setPriority(job.id, body.priority, new Date());
+    if (!updated) return reply.code(409).send({ error: 'not_queued', message: `the priority can only change while the job is queued; it is ${job.state}` });
+    deps.events.emit({ type: 'job.updated', job: updated, at: new Date().toISOString() });
+    deps.scheduler.kick();
+    return view(updated);
+  });
+
+  async function findJob(params: unknown, reply: FastifyReply) {
+    const parsed = parse(jobIdParams, params, reply);
+    if (!parsed) return undefined;
+    const job = await deps.store.getJob(parsed.id);
+    if (!job) await reply.code(404).send({ error: 'not_found', message: `no job ${parsed.id}` });
+    return job;
+  }
+}
+
+function parse<T extends z.ZodType>(schema: T, value: unknown, reply: FastifyReply): z.infer<T> | undefined {
+  const parsed = schema.safeParse(value ?? {});
+  if (parsed.success) return parsed.data;
+  void reply.code(400).send({ error: 'invalid_request', message: describeZodError(parsed.error) });
+  return undefined;
+}
+
+/** The caller's Idempotency-Key, or one derived from the recording itself. */
+async function idempotencyKey(source: string, header: string | string[] | undefined): Promise<{ key: string } | { error: string }> {
+  const given = Array.isArray(header) ? header[0] : header;
+  if (given) return given.length <= 200 ? { key: `api:${given}` } : { error: 'Idempotency-Key is longer than 200 characters' };
+  if (source.startsWith('s3://')) return { key: `api:${source}` };
+  try {
+    const info = await stat(source);
+    if (!info.isFile()) return { error: `${source} is not a file` };
+    if (info.size === 0) return { error: `${source} is empty` };
+    return { key: `file:${source}:${info.size}:${Math.round(info.mtimeMs)}` };
+  } catch {
+    return { error: `${source} does not exist or cannot be read` };
+  }
+}

@@ -1,0 +1,80 @@
+// Builds the enabled intake adapters from the ingest configuration: one entry per configured
+// source, keyed by its kind, which is also its hook path (`/hooks/<kind>`).
+import type { Priority } from '../jobs/job.ts';
+import type { IngestAdapter } from './intake.ts';
+import { createGenericAdapter, type GenericConfig } from './generic.ts';
+import { createMediamtxAdapter, type MediamtxConfig } from './mediamtx.ts';
+import { createNginxRtmpAdapter, type NginxRtmpConfig } from './nginx-rtmp.ts';
+import { createS3EventsAdapter, type S3EventsConfig } from './s3-events.ts';
+import { createSrsAdapter, type SrsConfig } from './srs.ts';
+
+export type WebhookKind = IngestAdapter['kind'];
+
+export interface IngestAdaptersConfig {
+  nginxRtmp?: NginxRtmpConfig;
+  srs?: SrsConfig;
+  mediamtx?: MediamtxConfig;
+  s3?: S3EventsConfig;
+  generic?: GenericConfig;
+}
+
+/** The adapters for the configured sources; a source left out of the configuration has no hook. */
+export function buildIngestAdapters(config: IngestAdaptersConfig): Map<WebhookKind, IngestAdapter> {
+  const adapters = new Map<WebhookKind, IngestAdapter>();
+  const add = (adapter: IngestAdapter): void => {
+    adapters.set(adapter.kind, adapter);
+  };
+  if (config.nginxRtmp) add(createNginxRtmpAdapter(config.nginxRtmp));
+  if (config.srs) add(createSrsAdapter(config.srs));
+  if (config.mediamtx) add(createMediamtxAdapter(config.mediamtx));
+  if (config.s3) add(createS3EventsAdapter(config.s3));
+  if (config.generic) add(createGenericAdapter(config.generic));
+  return adapters;
+}
+
+/** One recorder source in the application configuration (`ingest.nginxRtmp`, `.srs`, `.mediamtx`). */
+export interface RecorderIntakeSettings {
+  enabled: boolean;
+  token?: string | undefined;
+  priority?: Priority | undefined;
+}
+
+/**
+ * The part of the application configuration (src/config/schema.ts, `ingest`) the adapters need.
+ * Structural, so this module does not depend on the configuration module.
+ */
+export interface IngestSettings {
+  ingest: {
+    nginxRtmp: RecorderIntakeSettings;
+    srs: RecorderIntakeSettings;
+    mediamtx: RecorderIntakeSettings;
+    s3: { enabled: boolean; token?: string | undefined; priority?: Priority | undefined; buckets?: string[] | undefined; suffixes?: string[] | undefined };
+    generic: { secret?: string | undefined; priority?: Priority | undefined };
+  };
+}
+
+function optional<T extends object>(entries: T): { [K in keyof T]: Exclude<T[K], undefined> } {
+  return Object.fromEntries(Object.entries(entries).filter(([, v]) => v !== undefined)) as { [K in keyof T]: Exclude<T[K], undefined> };
+}
+
+/**
+ * The adapters for the application configuration: the recorder hooks (nginx-rtmp, SRS, MediaMTX)
+ * when enabled AND a record directory is set (without one there is nothing to confine their
+ * paths to, so they stay off), S3 when enabled, generic when a secret is set.
+ */
+export function buildAdapters(settings: IngestSettings, recordDir: string | undefined): Map<WebhookKind, IngestAdapter> {
+  const { ingest } = settings;
+  const recorder = (s: RecorderIntakeSettings) => (s.enabled && recordDir !== undefined ? { recordDir, ...optional({ token: s.token, priority: s.priority }) } : undefined);
+  const config: IngestAdaptersConfig = {};
+  const nginxRtmp = recorder(ingest.nginxRtmp);
+  if (nginxRtmp) config.nginxRtmp = nginxRtmp;
+  const srs = recorder(ingest.srs);
+  if (srs) config.srs = srs;
+  const mediamtx = recorder(ingest.mediamtx);
+  if (mediamtx) config.mediamtx = mediamtx;
+  if (ingest.s3.enabled) {
+    config.s3 = optional({ token: ingest.s3.token, priority: ingest.s3.priority, buckets: ingest.s3.buckets, suffixes: ingest.s3.suffixes });
+  }
+  if (ingest.generic.secret !== undefined) config.generic = { secret: ingest.generic.secret, ...optional({ priority: ingest.generic.priority }) };
+  return buildIngestAdapters(config);
+}

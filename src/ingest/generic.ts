@@ -1,0 +1,61 @@
+// The generic intake: any system that can sign a request per Standard Webhooks (see
+// standard-webhooks.ts) POSTs a JSON body naming the source to transcode:
+//   {"source": "s3://rec/live/keynote.mp4", "priority": "high", "metadata": {"event": "keynote"},
+//    "idempotencyKey": "cms-4711"}
+// The sender is trusted once the signature holds: `source` is not confined to a directory here.
+import { z } from 'zod';
+import { priorities, type Priority } from '../jobs/job.ts';
+import type { IngestAdapter, InboundRequest, IntakeOutcome } from './intake.ts';
+import { parseJsonBody, parseWith, priorityFor } from './request.ts';
+import { decodeWebhookSecret, verifyStandardWebhook } from './standard-webhooks.ts';
+
+export interface GenericConfig {
+  /** `whsec_<base64>`; several while rotating (any one verifies). */
+  secret: string | string[];
+  priority?: Priority;
+}
+
+// An absolute path, or a URI with a scheme (s3://, https://, file://…).
+const sourcePattern = /^(\/|[A-Za-z][A-Za-z0-9+.-]*:\/\/)/;
+
+export const genericBodySchema = z.strictObject({
+  source: z
+    .string()
+    .min(1)
+    .max(4096)
+    .refine((s) => sourcePattern.test(s) && !s.includes('\0'), 'must be an absolute path or a URI such as s3://bucket/key'),
+  priority: z.enum(priorities).optional(),
+  metadata: z
+    .record(z.string().max(128), z.string().max(2048))
+    .refine((m) => Object.keys(m).length <= 64, 'at most 64 entries')
+    .optional(),
+  idempotencyKey: z.string().min(1).max(512).optional(),
+});
+export type GenericBody = z.output<typeof genericBodySchema>;
+
+export function createGenericAdapter(config: GenericConfig): IngestAdapter {
+  const secrets = typeof config.secret === 'string' ? [config.secret] : config.secret;
+  if (secrets.length === 0) throw new Error('generic: at least one webhook secret is required');
+  // Fail at start-up, not on the first request, when a secret is malformed.
+  for (const secret of secrets) decodeWebhookSecret(secret);
+  return {
+    kind: 'generic',
+    successBody: (jobIds) => ({ jobIds }),
+    async handle(request: InboundRequest): Promise<IntakeOutcome> {
+      const { id } = verifyStandardWebhook(secrets, request);
+      const body = parseWith(genericBodySchema, parseJsonBody(request), 'generic webhook body');
+      // Body priority, then ?priority=, then the configured default.
+      const priority = body.priority ?? priorityFor(request, config.priority);
+      return {
+        jobs: [
+          {
+            source: body.source,
+            idempotencyKey: body.idempotencyKey ?? `generic:${id}`,
+            ...(priority !== undefined ? { priority } : {}),
+            metadata: { webhookId: id, ...body.metadata },
+          },
+        ],
+      };
+    },
+  };
+}

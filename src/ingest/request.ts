@@ -1,0 +1,61 @@
+// Small helpers the adapters share for reading untrusted requests: JSON bodies, zod issues turned
+// into one readable 400 message, the `?priority=` override.
+import type { z } from 'zod';
+import { priorities, type Priority } from '../jobs/job.ts';
+import { IntakeError, type InboundRequest } from './intake.ts';
+import { queryValue } from './secrets.ts';
+
+/** Parses the raw body as JSON, or throws IntakeError(400). */
+export function parseJsonBody(request: Pick<InboundRequest, 'rawBody'>): unknown {
+  const text = request.rawBody.toString('utf8');
+  if (text.trim() === '') throw new IntakeError(400, 'empty body: expected a JSON object');
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (error) {
+    throw new IntakeError(400, `body is not valid JSON: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
+
+export function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** One line naming every invalid field: `file: Invalid input: expected string, received undefined; …`. */
+export function describeZodError(error: z.ZodError): string {
+  return error.issues
+    .slice(0, 5)
+    .map((issue) => `${issue.path.length > 0 ? issue.path.map(String).join('.') : 'body'}: ${issue.message}`)
+    .join('; ');
+}
+
+/** Validates `value` against `schema`, or throws IntakeError(400) naming the fields. */
+export function parseWith<T extends z.ZodType>(schema: T, value: unknown, what: string): z.output<T> {
+  const result = schema.safeParse(value);
+  if (!result.success) throw new IntakeError(400, `invalid ${what}: ${describeZodError(result.error)}`);
+  return result.data;
+}
+
+export function isPriority(value: string): value is Priority {
+  return (priorities as readonly string[]).includes(value);
+}
+
+/**
+ * The job priority: `?priority=` on the hook URL wins over the adapter's configured default;
+ * undefined when neither is set (the source kind's default then applies downstream).
+ */
+export function priorityFor(request: Pick<InboundRequest, 'query'>, configured: Priority | undefined): Priority | undefined {
+  const override = queryValue(request.query, 'priority');
+  if (override === undefined || override === '') return configured;
+  if (!isPriority(override)) throw new IntakeError(400, `query parameter priority must be one of ${priorities.join(', ')}; got ${JSON.stringify(override)}`);
+  return override;
+}
+
+/** Drops undefined and empty values, so metadata carries only facts that were reported. */
+export function compactMetadata(entries: Record<string, string | number | undefined>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [key, value] of Object.entries(entries)) {
+    if (value === undefined || value === '') continue;
+    out[key] = String(value);
+  }
+  return out;
+}

@@ -1,0 +1,93 @@
+// The job model: one recording → one job → one asset. Plain data, shared by the store, the
+// scheduler, the API and the notifications.
+
+export const jobStates = ['queued', 'running', 'succeeded', 'failed', 'cancelled'] as const;
+export type JobState = (typeof jobStates)[number];
+
+export const terminalStates: readonly JobState[] = ['succeeded', 'failed', 'cancelled'];
+
+export const priorities = ['urgent', 'high', 'normal', 'low'] as const;
+export type Priority = (typeof priorities)[number];
+
+/** Higher runs first. Stored as this number so "ORDER BY priority DESC, seq" is the queue order. */
+export const priorityWeight: Record<Priority, number> = { urgent: 3, high: 2, normal: 1, low: 0 };
+
+export function priorityFromWeight(weight: number): Priority {
+  const found = priorities.find((p) => priorityWeight[p] === weight);
+  if (!found) throw new Error(`unknown priority weight ${weight}`);
+  return found;
+}
+
+export const sourceKinds = ['nginx-rtmp', 'srs', 'mediamtx', 's3', 'generic', 'api', 'watch'] as const;
+export type SourceKind = (typeof sourceKinds)[number];
+
+export interface JobError {
+  message: string;
+  /** The worker's exit code or a symbolic reason (`crashed`, `timeout`). */
+  code: string;
+  retryable: boolean;
+  stderrTail?: string;
+}
+
+export interface Job {
+  id: string;
+  /** Insertion order: FIFO within one priority. */
+  seq: number;
+  idempotencyKey: string;
+  source: string;
+  sourceKind: SourceKind;
+  priority: Priority;
+  state: JobState;
+  /** 0–1 */
+  progress: number;
+  /** Attempts that counted towards maxAttempts (a preempted attempt does not count). */
+  attempts: number;
+  maxAttempts: number;
+  /** The asset's location relative to the media root, e.g. `assets/<job id>`. */
+  outputPrefix: string;
+  /** Free-form facts from the intake: stream name, app, bucket, etag… */
+  metadata: Record<string, string>;
+  playableAt?: string;
+  error?: JobError;
+  /** A queued job does not start before this time (retry backoff). */
+  runAfter?: string;
+  /** Which control-plane instance runs it, and until when its lease holds. */
+  leaseOwner?: string;
+  leaseExpiresAt?: string;
+  cancelRequested: boolean;
+  createdAt: string;
+  updatedAt: string;
+  startedAt?: string;
+  finishedAt?: string;
+}
+
+export type AttemptOutcome = 'succeeded' | 'failed' | 'preempted' | 'cancelled' | 'interrupted';
+
+export interface Attempt {
+  jobId: string;
+  number: number;
+  startedAt: string;
+  finishedAt?: string;
+  outcome?: AttemptOutcome;
+  reason?: string;
+  /** False for attempts that must not use up a retry (preemption, control-plane restart). */
+  counts: boolean;
+}
+
+export interface JobEvent {
+  id: number;
+  jobId: string;
+  at: string;
+  type: string;
+  data: Record<string, unknown>;
+}
+
+/** What an intake (webhook, API call, watch folder) asks for. */
+export interface NewJob {
+  idempotencyKey: string;
+  source: string;
+  sourceKind: SourceKind;
+  priority: Priority;
+  metadata: Record<string, string>;
+  maxAttempts: number;
+}

@@ -1,0 +1,198 @@
+// Moves jobs from the store to the executor: claims the next job whenever a slot is free,
+// preempts a low-priority job for an urgent one, renews leases, and settles each attempt when its
+// worker exits. It does not know which executor it talks to.
+import type { Executor, WorkerExit } from '../executors/executor.ts';
+import type { AttemptResult, Store } from '../store/store.ts';
+import type { BackoffPolicy } from './backoff.ts';
+import type { Job } from './job.ts';
+import type { JobChangeType, JobEvents } from './job-events.ts';
+import { attemptResult, type ReportedFailure } from './retry-policy.ts';
+import type { TranscodeTask } from './transcode-task.ts';
+
+export interface SchedulerOptions {
+  store: Store;
+  executor: Executor;
+  events: JobEvents;
+  /** This control-plane instance's identity in leases. */
+  owner: string;
+  leaseMs: number;
+  backoff: BackoffPolicy;
+  buildTask: (job: Job) => TranscodeTask;
+  tickMs?: number;
+  now?: () => Date;
+  log?: (message: string, fields?: Record<string, unknown>) => void;
+}
+
+interface RunningJob {
+  job: Job;
+  failure?: ReportedFailure;
+}
+
+export class Scheduler {
+  readonly #o: SchedulerOptions;
+  readonly #running = new Map<string, RunningJob>();
+  readonly #preempting = new Set<string>();
+  #timer: NodeJS.Timeout | undefined;
+  #ticking: Promise<void> | undefined;
+  #again = false;
+  #stopped = false;
+  readonly #settling = new Set<Promise<void>>();
+
+  constructor(options: SchedulerOptions) {
+    this.#o = options;
+    options.executor.onExit((exit) => {
+      const settled = this.#settle(exit).catch((error: unknown) => this.#log('could not settle an attempt', { jobId: exit.jobId, error: String(error) }));
+      this.#settling.add(settled);
+      void settled.finally(() => this.#settling.delete(settled));
+    });
+  }
+
+  /** Starts ticking. `recoverAll`: every running job is orphaned (single-node store after a restart). */
+  async start(options: { recoverAll: boolean }): Promise<void> {
+    const now = this.#now();
+    // With one control plane, nothing else can be running these jobs: take them back at once.
+    const cutoff = options.recoverAll ? new Date(now.getTime() + 100 * 365 * 86_400_000) : now;
+    for (const job of await this.#o.store.requeueExpired(cutoff)) {
+      this.#publish('job.requeued', job, { reason: 'the control plane restarted' });
+    }
+    this.#timer = setInterval(() => this.kick(), this.#o.tickMs ?? 1000);
+    this.kick();
+  }
+
+  /** Runs a tick soon; coalesces calls while one is in progress. */
+  kick(): void {
+    if (this.#stopped) return;
+    if (this.#ticking) {
+      this.#again = true;
+      return;
+    }
+    this.#ticking = this.#tick()
+      .catch((error: unknown) => this.#log('scheduler tick failed', { error: String(error) }))
+      .finally(() => {
+        this.#ticking = undefined;
+        if (this.#again) {
+          this.#again = false;
+          this.kick();
+        }
+      });
+  }
+
+  /** Stops claiming; running workers are stopped and their jobs requeued without losing an attempt. */
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    if (this.#timer) clearInterval(this.#timer);
+    await this.#ticking;
+    await this.#o.executor.close();
+    await Promise.all([...this.#settling]);
+  }
+
+  /** Called by the API after the store recorded a cancel request for a running job. */
+  async cancel(jobId: string): Promise<void> {
+    if (this.#running.has(jobId)) await this.#o.executor.stop(jobId, 'cancel');
+  }
+
+  /** A report from a worker (progress, playable, failure details), already authenticated. */
+  async onWorkerReport(jobId: string, report: { type: string; percent?: number; message?: string; exitCode?: number; retryable?: boolean; stderrTail?: string; playlist?: string }): Promise<void> {
+    const entry = this.#running.get(jobId);
+    if (!entry) return;
+    const now = this.#now();
+    if (report.type === 'progress' && typeof report.percent === 'number') {
+      const progress = Math.min(1, Math.max(0, report.percent / 100));
+      await this.#o.store.setProgress(jobId, progress, now);
+      entry.job = { ...entry.job, progress };
+      this.#publish('job.progress', entry.job, { progress });
+    } else if (report.type === 'playable') {
+      const job = await this.#o.store.markPlayable(jobId, now);
+      if (job) {
+        entry.job = job;
+        this.#publish('asset.playable', job, { playlist: report.playlist ?? 'master.m3u8' });
+      }
+    } else if (report.type === 'failed') {
+      entry.failure = { message: report.message ?? 'failed', exitCode: report.exitCode ?? 1, retryable: report.retryable ?? true, ...(report.stderrTail ? { stderrTail: report.stderrTail } : {}) };
+    } else if (report.type === 'step') {
+      await this.#o.store.appendEvent(jobId, 'job.step', { ...report }, now);
+    }
+  }
+
+  isRunning(jobId: string): boolean {
+    return this.#running.has(jobId);
+  }
+
+  async #tick(): Promise<void> {
+    const { store, executor } = this.#o;
+    const now = this.#now();
+    await this.#renewLeases(now);
+    for (const job of await store.requeueExpired(now)) this.#publish('job.requeued', job, { reason: 'its lease expired' });
+
+    while (!this.#stopped && executor.running().length < executor.capacity) {
+      const job = await store.claimNext({ owner: this.#o.owner, now: this.#now(), leaseMs: this.#o.leaseMs });
+      if (!job) break;
+      this.#running.set(job.id, { job });
+      this.#publish('job.started', job, { attempt: job.attempts });
+      try {
+        await executor.launch(this.#o.buildTask(job));
+      } catch (error) {
+        this.#running.delete(job.id);
+        await this.#finish(job, { state: 'queued', outcome: 'interrupted', reason: `could not start a worker: ${String(error)}`, runAfter: new Date(this.#now().getTime() + 5000) });
+        break;
+      }
+    }
+    await this.#preemptIfUrgentWaits();
+  }
+
+  /** An urgent job that finds every slot busy takes the slot of a running low-priority job. */
+  async #preemptIfUrgentWaits(): Promise<void> {
+    const { store, executor } = this.#o;
+    if (executor.running().length < executor.capacity) return;
+    const counts = await store.countByStateAndPriority();
+    const urgentWaiting = counts.find((c) => c.state === 'queued' && c.priority === 'urgent')?.count ?? 0;
+    if (urgentWaiting <= this.#preempting.size) return;
+    const victims = [...this.#running.values()]
+      .filter((r) => r.job.priority === 'low' && !this.#preempting.has(r.job.id))
+      .sort((a, b) => b.job.seq - a.job.seq);
+    const victim = victims[0];
+    if (!victim) return;
+    this.#preempting.add(victim.job.id);
+    this.#log('preempting a low-priority job for an urgent one', { jobId: victim.job.id });
+    await executor.stop(victim.job.id, 'preempt');
+  }
+
+  async #renewLeases(now: Date): Promise<void> {
+    const until = new Date(now.getTime() + this.#o.leaseMs);
+    for (const [jobId] of this.#running) {
+      const ours = await this.#o.store.renewLease(jobId, this.#o.owner, until);
+      // Cancelled (possibly through another instance) or taken over: stop our worker.
+      if (!ours) await this.#o.executor.stop(jobId, 'cancel');
+    }
+  }
+
+  async #settle(exit: WorkerExit): Promise<void> {
+    const entry = this.#running.get(exit.jobId);
+    this.#running.delete(exit.jobId);
+    this.#preempting.delete(exit.jobId);
+    const job = entry?.job ?? (await this.#o.store.getJob(exit.jobId));
+    if (!job) return;
+    await this.#finish(job, attemptResult(job, exit, entry?.failure, this.#o.backoff, this.#now()));
+    this.kick();
+  }
+
+  async #finish(job: Job, result: AttemptResult): Promise<void> {
+    const finished = await this.#o.store.finishAttempt(job.id, this.#o.owner, result, this.#now());
+    if (!finished) return;
+    const type: JobChangeType = result.state === 'succeeded' ? 'asset.ready' : result.state === 'failed' ? 'job.failed' : result.state === 'cancelled' ? 'job.cancelled' : 'job.requeued';
+    this.#publish(type, finished, result.state === 'queued' ? { reason: result.reason } : {});
+    this.#log(`job ${result.state}`, { jobId: job.id, attempt: job.attempts, ...(result.state === 'failed' ? { error: result.error.message } : {}) });
+  }
+
+  #publish(type: JobChangeType, job: Job, data: Record<string, unknown>): void {
+    this.#o.events.emit({ type, job, at: this.#now().toISOString(), data });
+  }
+
+  #now(): Date {
+    return this.#o.now?.() ?? new Date();
+  }
+
+  #log(message: string, fields: Record<string, unknown> = {}): void {
+    this.#o.log?.(message, fields);
+  }
+}

@@ -1,0 +1,53 @@
+// TranscodeTask: the one message from the control plane to a worker. A worker needs nothing else —
+// no database credentials, no shared memory. Validated on both sides with this schema.
+import { z } from 'zod';
+import { encoderNames } from '../media/encoders/registry.ts';
+
+const rungSchema = z.strictObject({
+  width: z.number().int().positive(),
+  height: z.number().int().positive(),
+  bitrateKbps: z.number().int().positive(),
+  maxFrameRate: z.number().positive(),
+  crf: z.number().min(0).max(63).optional(),
+});
+
+export const transcodeProfileSchema = z.strictObject({
+  codec: z.enum(['h264', 'hevc', 'av1']).default('h264'),
+  encoder: z.enum(encoderNames).optional(),
+  preset: z.string().regex(/^[\w-]+$/).optional(),
+  ladder: z.array(rungSchema).min(1).optional(),
+  language: z.string().regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/).default('en'),
+  loudness: z.union([z.literal(false), z.strictObject({ integrated: z.number().min(-70).max(-5), truePeak: z.number().min(-9).max(0) })]).default({ integrated: -16, truePeak: -1.5 }),
+  audioBitrateKbps: z.number().int().min(32).max(160).default(128),
+  segmentSeconds: z.number().min(1).max(30).default(6),
+  gopSeconds: z.number().min(0.5).max(10).default(2),
+  thumbnails: z.boolean().default(true),
+  download: z.boolean().default(true),
+});
+
+export type TranscodeProfile = z.infer<typeof transcodeProfileSchema>;
+
+export const transcodeTaskSchema = z.strictObject({
+  version: z.literal(1),
+  jobId: z.string().min(1),
+  attempt: z.number().int().min(1),
+  /** A local path or URI of the recording. */
+  source: z.string().min(1),
+  /** Where the asset goes: a local directory (or, later, an s3:// prefix). */
+  output: z.string().min(1),
+  profile: transcodeProfileSchema,
+  stage: z.enum(['full']).default('full'),
+  /** Where the worker reports progress; the token authenticates it for this job only. */
+  callback: z.strictObject({ url: z.url(), token: z.string().min(16) }).optional(),
+});
+
+export type TranscodeTask = z.infer<typeof transcodeTaskSchema>;
+
+export function parseTranscodeTask(json: unknown): TranscodeTask {
+  const parsed = transcodeTaskSchema.safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new Error(`invalid TranscodeTask: ${issue ? `${issue.path.join('.') || '(root)'}: ${issue.message}` : 'unexpected shape'}`);
+  }
+  return parsed.data;
+}

@@ -1,0 +1,26 @@
+// Turns a validated TranscodeProfile (from CLI flags or a TranscodeTask) into a TranscodeRequest.
+import type { FfmpegBinaries } from '../ffmpeg/binaries.ts';
+import type { TranscodeProfile } from '../jobs/transcode-task.ts';
+import { defaultLoudness } from '../media/plan-transcode.ts';
+import type { TranscodeRequest } from './request.ts';
+
+export function requestFromProfile(profile: TranscodeProfile, where: { input: string; outDir: string; scratchRoot?: string; binaries: FfmpegBinaries }): TranscodeRequest {
+  const request: TranscodeRequest = {
+    input: where.input,
+    outDir: where.outDir,
+    codec: profile.codec,
+    defaultLanguage: profile.language,
+    loudness: profile.loudness ? { ...profile.loudness, range: defaultLoudness.range } : false,
+    audioBitrateKbps: profile.audioBitrateKbps,
+    gopSeconds: profile.gopSeconds,
+    segmentSeconds: profile.segmentSeconds,
+    thumbnails: profile.thumbnails,
+    download: profile.download,
+    binaries: where.binaries,
+  };
+  if (profile.encoder) request.encoder = profile.encoder;
+  if (profile.preset) request.encoderPreset = profile.preset;
+  if (profile.ladder) request.rungs = profile.ladder.map((r) => ({ ...r }));
+  if (where.scratchRoot) request.scratchRoot = where.scratchRoot;
+  return request;
+}

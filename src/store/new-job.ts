@@ -1,0 +1,32 @@
+// The values of a freshly queued job, decided once for both backends.
+import { priorityWeight } from '../jobs/job.ts';
+import type { NewJob } from '../jobs/job.ts';
+import { newJobId } from '../jobs/job-id.ts';
+
+export interface NewJobValues {
+  id: string;
+  idempotencyKey: string;
+  source: string;
+  sourceKind: string;
+  priority: number;
+  maxAttempts: number;
+  outputPrefix: string;
+  /** JSON text of the metadata object. */
+  metadata: string;
+  createdAt: string;
+}
+
+export function newJobValues(input: NewJob, now: Date): NewJobValues {
+  const id = newJobId(now);
+  return {
+    id,
+    idempotencyKey: input.idempotencyKey,
+    source: input.source,
+    sourceKind: input.sourceKind,
+    priority: priorityWeight[input.priority],
+    maxAttempts: input.maxAttempts,
+    outputPrefix: `assets/${id}`,
+    metadata: JSON.stringify(input.metadata),
+    createdAt: now.toISOString(),
+  };
+}
