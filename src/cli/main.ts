@@ -36,6 +36,7 @@ export function buildProgram(io: CliIo): Command {
     .option('-o, --out <dir>', 'output directory for the asset')
     .option('--no-thumbnails', 'skip poster, sprite and WebVTT thumbnails')
     .option('--no-download', 'skip the progressive MP4 download')
+    .option('--instant-remux', 'also copy an H.264/AAC source into instant/ (playable before the ladder is done)')
     .option('--scratch <dir>', 'parent directory for scratch files (default: system temp)')
     .option('--dry-run', 'print the ffmpeg commands instead of running them')
     .action((input: string, flags: Record<string, unknown>) => runTranscodeCommand(input, flags, io));

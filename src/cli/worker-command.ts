@@ -31,7 +31,6 @@ export async function runWorkerCommand(flags: { taskFile?: string }, io: CliIo):
       if (event.type !== 'progress') io.stderr.write(`${JSON.stringify(event)}\n`);
     };
     await transcode(request);
-    reporter?.report({ type: 'playable', playlist: 'master.m3u8' });
     reporter?.report({ type: 'done', manifest: 'manifest.json' });
   } catch (error) {
     const known = error instanceof Live2vodError ? error : undefined;

@@ -23,14 +23,16 @@ const outputRules: Rule[] = [
 const inputRules: Rule[] = [
   { pattern: /Format not on whitelist/i, build: (tail) => new InputError('the source is not a media container live2vod accepts (playlists, concat lists and image sequences are refused)', { stderrTail: tail }) },
   { pattern: /Protocol not on whitelist/i, build: (tail) => new InputError('the source tried to open another file or a network location, which is refused', { stderrTail: tail }) },
-  { pattern: /moov atom not found/i, build: (tail) => new InputError('the MP4/MOV source is truncated or unfinished: its index (moov atom) is missing; re-upload the complete recording or remux it', { stderrTail: tail }) },
+  { pattern: /moov atom not found/i, build: (tail) => new InputError('the source is not a complete MP4/MOV: its index (moov atom) is missing — it is truncated, unfinished, or not an MP4 at all; re-upload the complete recording', { stderrTail: tail }) },
   { pattern: /(Invalid data found when processing input|could not find codec parameters|Failed to read frame size|EBML header parsing failed|End of file)/i, build: (tail) => new InputError('the source is corrupt or not a media file ffmpeg can read', { stderrTail: tail }) },
   { pattern: /No such file or directory/i, build: (tail) => new InputError('the source file does not exist', { stderrTail: tail }) },
   { pattern: /(Decoder \(codec \w+\) not found|Unsupported codec|no decoder found)/i, build: (tail) => new InputError('the source uses a codec this ffmpeg cannot decode', { stderrTail: tail }) },
 ];
 
 export function classifyFailure(stage: FailureStage, exitCode: number | null, stderrTail: string, command: readonly string[]): Live2vodError {
-  for (const rule of outputRules) if (rule.pattern.test(stderrTail)) return rule.build(stderrTail, command);
+  // ffprobe writes nothing: a permission problem while probing is the source's.
+  if (stage === 'probe' && /Permission denied/i.test(stderrTail)) return new InputError('the source cannot be read: permission denied', { stderrTail });
+  if (stage !== 'probe') for (const rule of outputRules) if (rule.pattern.test(stderrTail)) return rule.build(stderrTail, command);
   // Reading problems only count as bad input while reading the source; later they are our own files.
   if (stage !== 'package') for (const rule of inputRules) if (rule.pattern.test(stderrTail)) return rule.build(stderrTail, command);
   const program = command[0] ?? 'ffmpeg';

@@ -54,7 +54,7 @@ export function runProcess(options: RunOptions): Promise<RunResult> {
     const onAbort = (): void => stop(new CancelledError());
     options.signal?.addEventListener('abort', onAbort, { once: true });
     const timeout = options.timeoutMs
-      ? setTimeout(() => stop(new FfmpegError(`${program} ran longer than ${Math.round(options.timeoutMs! / 1000)} s and was stopped`, { command: options.command, stderrTail: stderr.lines() })), options.timeoutMs)
+      ? setTimeout(() => stop(new FfmpegError(`${program} ran longer than ${(options.timeoutMs! / 1000).toFixed(1)} s and was stopped`, { command: options.command, stderrTail: stderr.lines() })), options.timeoutMs)
       : undefined;
 
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => {

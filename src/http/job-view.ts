@@ -1,9 +1,9 @@
 // How a job looks through the API: the stored job plus the URLs a player or CMS needs.
+import { assetLinks, playableUrl } from '../jobs/asset-urls.ts';
 import type { Job } from '../jobs/job.ts';
 import type { ApiJob } from './api-schemas.ts';
 
 export function toApiJob(job: Job, mediaBaseUrl: string): ApiJob {
-  const base = `${mediaBaseUrl}/${job.outputPrefix}`;
   return {
     id: job.id,
     state: job.state,
@@ -18,10 +18,8 @@ export function toApiJob(job: Job, mediaBaseUrl: string): ApiJob {
     updatedAt: job.updatedAt,
     startedAt: job.startedAt ?? null,
     finishedAt: job.finishedAt ?? null,
-    playableUrl: job.playableAt ? `${base}/master.m3u8` : null,
-    asset: job.state === 'succeeded'
-      ? { master: `${base}/master.m3u8`, dash: `${base}/manifest.mpd`, manifest: `${base}/manifest.json`, poster: `${base}/thumbnails/poster.jpg` }
-      : null,
+    playableUrl: playableUrl(job, mediaBaseUrl),
+    asset: assetLinks(job, mediaBaseUrl),
     error: job.error ?? null,
   };
 }

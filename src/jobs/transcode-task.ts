@@ -23,6 +23,8 @@ export const transcodeProfileSchema = z.strictObject({
   gopSeconds: z.number().min(0.5).max(10).default(2),
   thumbnails: z.boolean().default(true),
   download: z.boolean().default(true),
+  /** A stream-copy HLS in instant/ that plays seconds after intake, while the ladder encodes. */
+  instantRemux: z.boolean().default(true),
 });
 
 export type TranscodeProfile = z.infer<typeof transcodeProfileSchema>;

@@ -42,5 +42,6 @@ export function buildAudioEncodeCommand(ffmpeg: string, sourcePath: string, plan
 /** MP4 stores ISO 639-2 codes; the playlists use BCP 47 (`en`). */
 function toIso639_2(language: string): string {
   const map: Record<string, string> = { en: 'eng', de: 'deu', fr: 'fra', es: 'spa', it: 'ita', pt: 'por', nl: 'nld', ja: 'jpn', zh: 'zho' };
-  return map[language] ?? (language.length === 3 ? language : 'und');
+  const primary = language.split('-')[0] ?? language;
+  return map[primary] ?? (primary.length === 3 ? primary : 'und');
 }

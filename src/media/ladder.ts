@@ -57,8 +57,21 @@ function even(value: number, limit: number): number {
   return Math.max(2, Math.min(Math.round(value / 2) * 2, Math.floor(limit / 2) * 2));
 }
 
-/** Two rungs that end up identical (size, rate and bitrate) are one rendition. */
+/**
+ * Two rungs that end up identical (size, rate and bitrate) are one rendition; two that differ only
+ * in frame rate keep distinct ids, since the id names the rendition's directory.
+ */
 function dedupe(renditions: VideoRendition[]): VideoRendition[] {
   const seen = new Set<string>();
-  return renditions.filter((r) => (seen.has(r.id) ? false : (seen.add(r.id), true)));
+  const ids = new Set<string>();
+  const out: VideoRendition[] = [];
+  for (const r of renditions) {
+    const key = `${r.width}x${r.height}@${r.frameRate.num}/${r.frameRate.den}:${r.bitrateKbps}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const id = ids.has(r.id) ? `${r.id}-${Math.round(r.frameRate.num / r.frameRate.den)}fps` : r.id;
+    ids.add(id);
+    out.push({ ...r, id });
+  }
+  return out;
 }

@@ -5,7 +5,6 @@ import type { TranscodeEvent } from './events.ts';
 /** What the worker reports: the transcode's own events plus the attempt's outcome. */
 export type WorkerReport =
   | TranscodeEvent
-  | { type: 'playable'; playlist: string }
   | { type: 'done'; manifest: string }
   | { type: 'failed'; message: string; exitCode: number; retryable: boolean; stderrTail?: string };
 

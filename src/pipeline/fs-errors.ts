@@ -11,6 +11,9 @@ export function asOutputError(error: unknown, what: string): unknown {
     case 'EPERM':
     case 'EROFS':
       return new OutputError(`cannot write ${what}: permission denied or read-only file system (${code})`, { cause: error });
+    case 'ENOENT':
+      // On the output side a missing parent means it could not be created (read-only mount, …).
+      return new OutputError(`cannot create ${what}: a parent directory is missing or cannot be created`, { cause: error });
     case 'ENOTDIR':
     case 'EEXIST':
       return new OutputError(`cannot write ${what}: a file is in the way of the output directory (${code})`, { cause: error });

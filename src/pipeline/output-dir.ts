@@ -9,11 +9,14 @@ export const manifestName = 'manifest.json';
 /** Written first and removed with the manifest written last: an interrupted run is recognisable. */
 const partialMarker = '.live2vod-incomplete';
 /** Everything a run writes at the asset root; only these are ever removed. */
-const ownedEntries = ['master.m3u8', 'manifest.mpd', 'video', 'audio', 'thumbnails', 'download', manifestName, `${manifestName}.partial`, partialMarker];
+const ownedEntries = ['master.m3u8', 'manifest.mpd', 'video', 'audio', 'thumbnails', 'download', 'instant', manifestName, `${manifestName}.partial`, partialMarker];
 
 export class OutputDir {
   readonly root: string;
-  #created = false;
+  /** The top-most directory this run created, if it created any. */
+  #createdFrom: string | undefined;
+  /** Set once the directory was found to be ours and marked: only then may discard() remove anything. */
+  #claimed = false;
 
   constructor(root: string) {
     this.root = path.resolve(root);
@@ -21,8 +24,7 @@ export class OutputDir {
 
   /** Makes the directory, checks it is ours to write, and clears a previous asset there. */
   async prepare(): Promise<void> {
-    const made = await writing(`the output directory ${this.root}`, () => mkdir(this.root, { recursive: true }));
-    this.#created = made !== undefined;
+    this.#createdFrom = await writing(`the output directory ${this.root}`, () => mkdir(this.root, { recursive: true }));
     const info = await stat(this.root);
     if (!info.isDirectory()) throw new OutputError(`the output ${this.root} is not a directory`);
     const entries = await readdir(this.root);
@@ -34,6 +36,7 @@ export class OutputDir {
     // The manifest goes first: from here on the directory does not claim to be complete.
     await rm(path.join(this.root, manifestName), { force: true });
     await writing(`the output directory ${this.root}`, () => writeFile(path.join(this.root, partialMarker), 'live2vod is writing this asset\n'));
+    this.#claimed = true;
     for (const entry of ownedEntries) if (entry !== partialMarker) await rm(path.join(this.root, entry), { recursive: true, force: true });
   }
 
@@ -46,10 +49,15 @@ export class OutputDir {
     await unlink(path.join(this.root, partialMarker));
   }
 
-  /** Removes whatever this run wrote. */
+  /** Removes whatever this run wrote; nothing at all if the directory was never claimed. */
   async discard(): Promise<void> {
+    if (!this.#claimed) return;
     for (const entry of ownedEntries) await rm(path.join(this.root, entry), { recursive: true, force: true }).catch(() => undefined);
-    // A directory this run created goes too; rmdir only succeeds when it is empty.
-    if (this.#created) await rmdir(this.root).catch(() => undefined);
+    // Directories this run created go too, up to the first it made; rmdir only removes empty ones.
+    if (!this.#createdFrom) return;
+    for (let dir = this.root; dir.startsWith(this.#createdFrom); dir = path.dirname(dir)) {
+      if (!(await rmdir(dir).then(() => true, () => false))) break;
+      if (dir === this.#createdFrom) break;
+    }
   }
 }

@@ -23,7 +23,8 @@ export interface PreparedTranscode {
 export async function prepareTranscode(request: TranscodeRequest): Promise<PreparedTranscode> {
   const source = await probeSource(request.binaries.ffprobe, request.input, request.signal);
   const requested = request.encoder ?? defaultEncoderFor[request.codec];
-  const usable = source.video ? await usableEncoders(request.binaries.ffmpeg, encoderNames) : new Set(encoderNames);
+  // Only the requested encoder and the fallback are checked: opening a GPU encoder takes time.
+  const usable = source.video ? await usableEncoders(request.binaries.ffmpeg, [requested, 'libx264']) : new Set(encoderNames);
   const choice = chooseEncoder(requested, (name) => usable.has(name));
   const plan = planTranscode(source, {
     codec: choice.encoder.codec,

@@ -1,5 +1,6 @@
 // Checks that the source is a readable, non-empty local file, then probes it.
-import { stat } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { access, stat } from 'node:fs/promises';
 import { InputError } from '../errors/index.ts';
 import { ffprobeJson } from '../ffmpeg/probe.ts';
 import { parseProbe } from '../media/probe.ts';
@@ -14,6 +15,11 @@ export async function probeSource(ffprobe: string, file: string, signal?: AbortS
     throw new InputError(code === 'ENOENT' ? `the source ${file} does not exist` : `the source ${file} cannot be read (${code})`, { cause: error });
   }
   if (!info.isFile()) throw new InputError(`the source ${file} is not a regular file`);
+  try {
+    await access(file, constants.R_OK);
+  } catch (error) {
+    throw new InputError(`the source ${file} cannot be read (${(error as NodeJS.ErrnoException).code})`, { cause: error });
+  }
   if (info.size === 0) throw new InputError(`the source ${file} is empty (0 bytes): the recording may still be in progress or failed`);
   const source = parseProbe(await ffprobeJson(ffprobe, file, signal));
   if (!source.sizeBytes) source.sizeBytes = info.size;

@@ -16,6 +16,7 @@ export function requestFromProfile(profile: TranscodeProfile, where: { input: st
     segmentSeconds: profile.segmentSeconds,
     thumbnails: profile.thumbnails,
     download: profile.download,
+    instantRemux: profile.instantRemux,
     binaries: where.binaries,
   };
   if (profile.encoder) request.encoder = profile.encoder;

@@ -22,6 +22,8 @@ export interface TranscodeRequest {
   segmentSeconds: number;
   thumbnails: boolean;
   download: boolean;
+  /** Copy an H.264/AAC source into instant/ first, so it plays before the ladder is done. */
+  instantRemux: boolean;
   binaries: FfmpegBinaries;
   signal?: AbortSignal;
   onEvent?: EventSink;

@@ -9,6 +9,7 @@ import { buildAssetManifest, type AssetFile, type AssetManifest } from '../media
 import { buildDownloadCommand } from '../media/download-command.ts';
 import { version } from '../version.ts';
 import { encodeAll } from './encode.ts';
+import { instantRemux } from './instant-remux.ts';
 import type { EventSink } from './events.ts';
 import { finishThumbnails } from './finish-thumbnails.ts';
 import { writing } from './fs-errors.ts';
@@ -33,13 +34,11 @@ export async function transcode(request: TranscodeRequest): Promise<TranscodeRes
   const onCallerAbort = (): void => abort.abort();
   request.signal?.addEventListener('abort', onCallerAbort, { once: true });
   let scratch: string | undefined;
-  let outputTouched = false;
   try {
     const { plan, fallback } = await stopwatch.step('probe', () => prepareTranscode({ ...request, signal: abort.signal }));
     emit({ type: 'plan', renditions: plan.video.map((r) => r.id).concat(plan.audio ? [plan.audio.id] : []), encoder: plan.encoder, ...(fallback ? { fallback } : {}) });
     if (fallback) emit({ type: 'warning', message: fallback });
 
-    outputTouched = true;
     await out.prepare();
     scratch = await writing('the scratch directory', async () => {
       const root = request.scratchRoot ?? os.tmpdir();
@@ -48,8 +47,10 @@ export async function transcode(request: TranscodeRequest): Promise<TranscodeRes
     });
     const scratchDir = scratch;
 
+    const remuxed = request.instantRemux ? instantRemux({ ffmpeg: request.binaries.ffmpeg, input: request.input, plan, out, signal: abort.signal, emit, stopwatch }) : Promise.resolve();
     const encoded = await encodeAll({ ffmpeg: request.binaries.ffmpeg, input: request.input, plan, scratch: scratchDir, signal: abort.signal, emit, stopwatch })
       .catch((error: unknown) => { abort.abort(); throw error; });
+    await remuxed;
     const packaged = await stopwatch.step('package', () => packageAsset(plan, scratchDir, out));
     const thumbnails = await stopwatch.step('thumbnails', () => finishThumbnails(plan, scratchDir, out, packaged.duration));
 
@@ -88,7 +89,7 @@ export async function transcode(request: TranscodeRequest): Promise<TranscodeRes
     return { outDir: out.root, manifest };
   } catch (error) {
     abort.abort();
-    if (outputTouched) await out.discard();
+    await out.discard();
     throw error;
   } finally {
     request.signal?.removeEventListener('abort', onCallerAbort);

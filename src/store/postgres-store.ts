@@ -17,6 +17,8 @@ export interface PostgresStoreOptions {
 
 export async function openPostgresStore(connectionString: string, options: PostgresStoreOptions = {}): Promise<Store> {
   const schema = options.schema ?? 'public';
+  // It goes into the connection's startup options and into DDL: keep it a plain identifier.
+  if (!/^[A-Za-z_][A-Za-z0-9_]{0,62}$/.test(schema)) throw new Error(`invalid PostgreSQL schema name: ${schema}`);
   const poolSize = options.poolSize ?? 10;
   const pool = createPool(connectionString, schema, poolSize);
   const ctx = pgContext(pool, schema);

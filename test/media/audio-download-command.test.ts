@@ -90,7 +90,7 @@ describe('audio encode', () => {
     assert.equal(tag('xx-YY'), 'language=und');
   });
 
-  test('a regional tag keeps its language in the MP4 (pt-BR → por)', { todo: 'src/media/audio-command.ts toIso639_2 maps only bare tags: pt-BR becomes und' }, () => {
+  test('a regional tag keeps its language in the MP4 (pt-BR → por)', () => {
     const c = buildAudioEncodeCommand('ffmpeg', '/a', audioPlan('pt-BR'), measured);
     assert.equal(c[c.indexOf('-metadata:s:a:0') + 1], 'language=por');
   });

@@ -175,7 +175,7 @@ describe('bad input (exit 3)', { concurrency: 2 }, () => {
     makeMedia(['-f', 'lavfi', '-i', 'testsrc2=size=320x180:rate=30:duration=3', '-c:v', 'libx264', '-preset', 'ultrafast', input]);
     await truncate(input, Math.floor((await stat(input)).size / 2));
     const result = await runCli([input, '--out', c.out, '--scratch', c.scratch]);
-    await assertCleanFailure(result, c, { code: ExitBadInput, message: /truncated or unfinished.*moov atom/ });
+    await assertCleanFailure(result, c, { code: ExitBadInput, message: /moov atom.*truncated, unfinished/ });
     assert.match(result.stderr, /ffmpeg said:\n\s+.*moov atom not found/, 'the ffmpeg evidence follows the message');
   });
 
@@ -251,7 +251,7 @@ describe('bad input (exit 3)', { concurrency: 2 }, () => {
     await assertCleanFailure(await runCli([input, '--out', c.out, '--scratch', c.scratch]), c, { code: ExitBadInput, message: /audio codec "adpcm_ima_wav" is not supported/ });
   });
 
-  test('an unreadable source is bad input, not an output problem', { todo: 'src/ffmpeg/classify-failure.ts: ffprobe\'s "Permission denied" on the source matches the output rule (exit 4, "may not write to the output location")' }, async (t) => {
+  test('an unreadable source is bad input, not an output problem', async (t) => {
     if (process.getuid?.() !== 0) return t.skip('needs root to run the CLI as another user');
     const c = await newCase('unreadable');
     const input = path.join(c.dir, 'private.mp4');
@@ -317,7 +317,7 @@ describe('environment', { concurrency: 2 }, () => {
     const c = await newCase('nvenc');
     const result = await runCli([source, '--out', c.out, '--scratch', c.scratch, '--ladder', ladder, '--encoder', 'h264_nvenc']);
     assert.equal(result.code, 0, result.stderr);
-    assert.match(result.stderr, /^warning: h264_nvenc could not be opened .*; falling back to libx264$/m);
+    assert.match(result.stderr, /^warning: h264_nvenc (could not be opened|is not compiled into this ffmpeg).*; falling back to libx264$/m);
     assert.match(result.stderr, /^renditions: 180p-300k, aac-128k \(encoder libx264\)$/m);
     assert.equal(result.stderr.split('\n').filter((l) => l.startsWith('live2vod:')).length, 0, 'no error line');
     const manifest = JSON.parse(await readFile(path.join(c.out, 'manifest.json'), 'utf8')) as { encoder: { name: string; fallback: string | null }; renditions: { id: string; codecs: string }[] };
@@ -348,7 +348,7 @@ describe('output problems (exit 4)', { concurrency: 2 }, () => {
     }
   });
 
-  test('a new output directory below a read-only mount', { todo: 'src/pipeline/output-dir.ts: mkdir -p on a read-only fs fails with ENOENT, which fs-errors.ts does not translate: exit 1 with a stack trace' }, async (t) => {
+  test('a new output directory below a read-only mount', async (t) => {
     if (noMount) return t.skip(noMount);
     const c = await newCase('read-only-below');
     const mount = path.join(c.dir, 'ro');
@@ -418,7 +418,7 @@ describe('output problems (exit 4)', { concurrency: 2 }, () => {
     assert.deepEqual(await readdir(c.scratch), []);
   });
 
-  test('a refused foreign directory keeps even entries whose names live2vod uses', { todo: 'src/pipeline/transcode.ts sets outputTouched before out.prepare(): the refusal is followed by out.discard(), which deletes the foreign master.m3u8 and video/' }, async () => {
+  test('a refused foreign directory keeps even entries whose names live2vod uses', async () => {
     const c = await newCase('foreign-hls');
     await mkdir(path.join(c.out, 'video'), { recursive: true });
     const files: Record<string, string> = { 'notes.txt': 'keep me\n', 'master.m3u8': '#EXTM3U\n', 'video/seg-1.ts': 'segment\n' };

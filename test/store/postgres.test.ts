@@ -3,7 +3,7 @@
 // LIVE2VOD_TEST_POSTGRES_URL, by default the local one (trust auth, database `test`).
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { after, before } from 'node:test';
+import { after, before, describe, it } from 'node:test';
 import pg from 'pg';
 import { openPostgresStore } from '../../src/store/postgres-store.ts';
 import type { Store } from '../../src/store/store.ts';
@@ -49,4 +49,10 @@ runStoreConformance('postgres', async () => {
       for (const s of opened) await s.close();
     },
   };
+});
+
+describe('postgres store', () => {
+  it('refuses a schema name that is not a plain identifier', async () => {
+    await assert.rejects(openPostgresStore(databaseUrl, { schema: 'x; DROP TABLE jobs' }), /invalid PostgreSQL schema name/);
+  });
 });

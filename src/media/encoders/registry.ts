@@ -27,7 +27,8 @@ export interface EncoderChoice {
 export function chooseEncoder(requested: EncoderName, usable: (name: EncoderName) => boolean): EncoderChoice {
   if (usable(requested)) return { encoder: encoders[requested] };
   if (!usable('libx264')) {
-    throw new EnvironmentError(`neither ${requested} nor the fallback libx264 is available in this ffmpeg build; install an ffmpeg with libx264`);
+    const what = requested === 'libx264' ? 'libx264 is' : `neither ${requested} nor the fallback libx264 is`;
+    throw new EnvironmentError(`${what} available in this ffmpeg build; install an ffmpeg with libx264`);
   }
   const why = encoders[requested].needsHardware
     ? `${requested} could not be opened (no supported GPU or driver on this machine)`

@@ -35,9 +35,11 @@ const claim: Statement = {
     )
     SELECT * FROM claimed`,
 };
+// A cancel request also answers false: that is how the owner learns of a cancel made through
+// another control plane. The lease stays, so the owner can still finish the attempt as cancelled.
 const renew: Statement = {
   name: 'live2vod_renew_lease',
-  text: `UPDATE jobs SET lease_expires_at = $1 WHERE id = $2 AND state = 'running' AND lease_owner = $3`,
+  text: `UPDATE jobs SET lease_expires_at = $1 WHERE id = $2 AND state = 'running' AND lease_owner = $3 AND NOT cancel_requested`,
 };
 const expired: Statement = {
   name: 'live2vod_expired_leases',

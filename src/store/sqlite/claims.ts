@@ -26,7 +26,11 @@ export function sqliteClaims(ctx: SqliteContext): ClaimOperations {
   const openAttempt = db.prepare(`
     INSERT INTO attempts (job_id, number, started_at, counts)
     VALUES ($id, (SELECT coalesce(max(number), 0) + 1 FROM attempts WHERE job_id = $id), $now, 1)`);
-  const extendLease = db.prepare(`UPDATE jobs SET lease_expires_at = ? WHERE id = ? AND state = 'running' AND lease_owner = ?`);
+  // A cancel request also answers false: that is how the owner learns of a cancel made through
+  // another control plane. The lease stays, so the owner can still finish the attempt as cancelled.
+  const extendLease = db.prepare(`
+    UPDATE jobs SET lease_expires_at = ?
+    WHERE id = ? AND state = 'running' AND lease_owner = ? AND cancel_requested = 0`);
   const expired = db.prepare(`SELECT * FROM jobs WHERE state = 'running' AND lease_expires_at <= ? ORDER BY seq`);
   const endJob = db.prepare(`
     UPDATE jobs
