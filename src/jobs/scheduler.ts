@@ -51,9 +51,9 @@ export class Scheduler {
   async start(options: { recoverAll: boolean }): Promise<void> {
     const now = this.#now();
     // With one control plane, nothing else can be running these jobs: take them back at once.
-    const cutoff = options.recoverAll ? new Date(now.getTime() + 100 * 365 * 86_400_000) : now;
-    for (const job of await this.#o.store.requeueExpired(cutoff)) {
-      this.#publish('job.requeued', job, { reason: 'the control plane restarted' });
+    const leasesBefore = options.recoverAll ? new Date(now.getTime() + 100 * 365 * 86_400_000) : now;
+    for (const job of await this.#o.store.requeueExpired(now, { leasesBefore })) {
+      this.#publish(job.state === 'cancelled' ? 'job.cancelled' : 'job.requeued', job, { reason: 'the control plane restarted' });
     }
     this.#timer = setInterval(() => this.kick(), this.#o.tickMs ?? 1000);
     this.kick();
@@ -122,7 +122,7 @@ export class Scheduler {
     const { store, executor } = this.#o;
     const now = this.#now();
     await this.#renewLeases(now);
-    for (const job of await store.requeueExpired(now)) this.#publish('job.requeued', job, { reason: 'its lease expired' });
+    for (const job of await store.requeueExpired(now)) this.#publish(job.state === 'cancelled' ? 'job.cancelled' : 'job.requeued', job, { reason: 'its lease expired' });
 
     while (!this.#stopped && executor.running().length < executor.capacity) {
       const job = await store.claimNext({ owner: this.#o.owner, now: this.#now(), leaseMs: this.#o.leaseMs });
@@ -179,9 +179,10 @@ export class Scheduler {
   async #finish(job: Job, result: AttemptResult): Promise<void> {
     const finished = await this.#o.store.finishAttempt(job.id, this.#o.owner, result, this.#now());
     if (!finished) return;
-    const type: JobChangeType = result.state === 'succeeded' ? 'asset.ready' : result.state === 'failed' ? 'job.failed' : result.state === 'cancelled' ? 'job.cancelled' : 'job.requeued';
+    // The stored state decides: a cancel requested meanwhile wins over a requeue.
+    const type: JobChangeType = finished.state === 'succeeded' ? 'asset.ready' : finished.state === 'failed' ? 'job.failed' : finished.state === 'cancelled' ? 'job.cancelled' : 'job.requeued';
     this.#publish(type, finished, result.state === 'queued' ? { reason: result.reason } : {});
-    this.#log(`job ${result.state}`, { jobId: job.id, attempt: job.attempts, ...(result.state === 'failed' ? { error: result.error.message } : {}) });
+    this.#log(`job ${finished.state}`, { jobId: job.id, attempt: job.attempts, ...(result.state === 'failed' ? { error: result.error.message } : {}) });
   }
 
   #publish(type: JobChangeType, job: Job, data: Record<string, unknown>): void {

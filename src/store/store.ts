@@ -69,8 +69,12 @@ export interface Store {
   claimNext(options: ClaimOptions): Promise<Job | undefined>;
   /** Extends the lease; false when the job is no longer ours (cancelled, reclaimed). */
   renewLease(jobId: string, owner: string, until: Date): Promise<boolean>;
-  /** Running jobs whose lease ran out (their control plane died) go back to the queue; the attempt does not count. */
-  requeueExpired(now: Date): Promise<Job[]>;
+  /**
+   * Running jobs whose lease ran out (their control plane died) go back to the queue; the attempt
+   * does not count. `leasesBefore` (default `now`) moves the cutoff: a single-node store after a
+   * restart passes a far future, since nothing else can be running its jobs.
+   */
+  requeueExpired(now: Date, options?: { leasesBefore?: Date }): Promise<Job[]>;
   /** Ends the running attempt of a job this owner holds and moves the job accordingly. */
   finishAttempt(jobId: string, owner: string, result: AttemptResult, now: Date): Promise<Job | undefined>;
 

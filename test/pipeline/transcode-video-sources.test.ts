@@ -92,6 +92,7 @@ describe('video-side source kinds → assets', () => {
   test('A/V sync: the white flash in the video and the beep in the audio stay within 50 ms (default preset, B-frames)', async () => {
     const source = await makeAvSync(bench.dir, 6, 3);
     // The default x264 preset (B-frames, so negative composition offsets) and loudness normalisation on.
+    // 6 s of audio come out as 6.016 + 0.021 s segments (AAC priming), which trips the todo bug below.
     const asset = await bench.transcode(source, ['--ladder', bench.smallLadder], { bandwidths: false });
     const [variant] = videoVariants(asset);
     const video = await trackFiles(asset, variant!.uri);

@@ -24,7 +24,7 @@ const claim: Statement = {
     ), claimed AS (
       UPDATE jobs
       SET state = 'running', attempts = jobs.attempts + 1, progress = 0, lease_owner = $2, lease_expires_at = $3,
-          run_after = NULL, started_at = $1, updated_at = $1
+          run_after = NULL, playable_at = NULL, started_at = $1, updated_at = $1
       FROM next
       WHERE jobs.id = next.id
       RETURNING jobs.*
@@ -86,9 +86,9 @@ export function postgresClaims(ctx: PgContext): ClaimOperations {
       return (await query(pool, renew, [until.toISOString(), jobId, owner])).rowCount > 0;
     },
 
-    async requeueExpired(now) {
+    async requeueExpired(now, options) {
       return ctx.transaction(async (client) => {
-        const { rows } = await query(client, expired, [now.toISOString()]);
+        const { rows } = await query(client, expired, [(options?.leasesBefore ?? now).toISOString()]);
         const requeued: Job[] = [];
         for (const row of rows) {
           const job = jobFromRow(row);

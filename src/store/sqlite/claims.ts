@@ -20,7 +20,7 @@ export function sqliteClaims(ctx: SqliteContext): ClaimOperations {
   const markRunning = db.prepare(`
     UPDATE jobs
     SET state = 'running', attempts = attempts + 1, progress = 0, lease_owner = $owner, lease_expires_at = $leaseExpiresAt,
-        run_after = NULL, started_at = $now, updated_at = $now
+        run_after = NULL, playable_at = NULL, started_at = $now, updated_at = $now
     WHERE id = $id
     RETURNING *`);
   const openAttempt = db.prepare(`
@@ -78,9 +78,9 @@ export function sqliteClaims(ctx: SqliteContext): ClaimOperations {
       return extendLease.run(until.toISOString(), jobId, owner).changes > 0;
     },
 
-    async requeueExpired(now) {
+    async requeueExpired(now, options) {
       return ctx.transaction(() =>
-        expired.all(now.toISOString()).map((row) => {
+        expired.all((options?.leasesBefore ?? now).toISOString()).map((row) => {
           const job = jobFromRow(row);
           return applyFinish(job.id, planFinish(job, { state: 'queued', outcome: 'interrupted', reason: 'lease expired', runAfter: now }, now));
         }),
