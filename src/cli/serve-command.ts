@@ -22,6 +22,7 @@ import { DeliveryWorker } from '../notify/delivery-worker.ts';
 import { connectNotifications } from '../notify/connect.ts';
 import { Notifier } from '../notify/notifier.ts';
 import { createLogger } from '../observability/logger.ts';
+import { connectJobMetrics } from '../observability/job-metrics.ts';
 import { createMetrics } from '../observability/metrics.ts';
 import { openStore } from '../store/open-store.ts';
 import type { CliIo } from './io.ts';
@@ -110,6 +111,7 @@ export async function startService(config: Config, hooks: { onListening?: (urls:
   baseUrl = (config.server.publicUrl ?? address).replace(/\/$/, '');
   warnIfExposed(config, logger);
 
+  const stopJobMetrics = connectJobMetrics(events, metrics);
   const stopNotifications = connectNotifications(events, notifier, () => `${baseUrl}/media`, (err) => logger.warn({ err }, 'could not enqueue a notification'));
   deliveries.start();
   await scheduler.start({ recoverAll: config.store.kind === 'sqlite' });
@@ -126,6 +128,7 @@ export async function startService(config: Config, hooks: { onListening?: (urls:
       await app.close();
       await scheduler.stop();
       stopNotifications();
+      stopJobMetrics();
       await deliveries.stop();
       await store.close();
     },

@@ -38,6 +38,6 @@ export function createMetrics(store: Store, running: () => number): Metrics {
     jobDuration: new Histogram({ name: 'live2vod_job_duration_seconds', help: 'From claim to the end of the attempt, by outcome', labelNames: ['outcome'], buckets: [5, 15, 30, 60, 120, 300, 600, 1800, 3600, 7200], registers: [registry] }),
     stepDuration: new Histogram({ name: 'live2vod_step_duration_seconds', help: 'Worker pipeline steps', labelNames: ['step'], buckets: [0.1, 0.5, 1, 5, 15, 60, 300, 1200], registers: [registry] }),
     encodeSpeed: new Histogram({ name: 'live2vod_encode_speed_ratio', help: 'Encode speed as a multiple of real time, as reported with progress', buckets: [0.25, 0.5, 1, 2, 4, 8, 16, 32], registers: [registry] }),
-    failures: new Counter({ name: 'live2vod_job_failures_total', help: 'Failed attempts by reason', labelNames: ['reason'], registers: [registry] }),
+    failures: new Counter({ name: 'live2vod_job_failures_total', help: 'Jobs that failed for good, by reason (exit code or crash)', labelNames: ['reason'], registers: [registry] }),
   };
 }
