@@ -2,6 +2,7 @@
 // Pure: every function returns the playlist text. Media and I-frame playlists live in the track's
 // own directory and name files relative to it; the multivariant playlist lives at the asset root.
 
+import { targetDurationOf } from './bitrate.ts';
 import type { PackagedTrack } from './types.ts';
 
 /** Where playback should start; the Authoring Spec names the 2000 kb/s variant as the Wi-Fi default. */
@@ -63,11 +64,6 @@ export function formatDuration(seconds: number): string {
   return seconds.toFixed(6).replace(/0{1,3}$/, '');
 }
 
-/** RFC 8216 §4.3.3.1: every EXTINF, rounded to the nearest integer, must be <= the target; ceil is safe. */
-function targetDuration(durations: readonly number[]): number {
-  // Take the ceiling of the value as printed, so float noise (6.0000000001) does not bump it to 7.
-  return Math.max(1, ...durations.map((d) => Math.ceil(Number(formatDuration(d)))));
-}
 
 export function writeMediaPlaylist(track: PackagedTrack): string {
   const first = track.segments[0];
@@ -75,7 +71,7 @@ export function writeMediaPlaylist(track: PackagedTrack): string {
   const lines = [
     '#EXTM3U',
     '#EXT-X-VERSION:7',
-    `#EXT-X-TARGETDURATION:${targetDuration(track.segments.map((s) => s.duration))}`,
+    `#EXT-X-TARGETDURATION:${targetDurationOf(track.segments.map((s) => s.duration))}`,
     `#EXT-X-MEDIA-SEQUENCE:${first.number}`,
     '#EXT-X-PLAYLIST-TYPE:VOD',
     // Every segment starts with a sync sample (video: an IDR), so each decodes on its own.
@@ -94,7 +90,7 @@ export function writeIframePlaylist(track: PackagedTrack): string {
   const lines = [
     '#EXTM3U',
     '#EXT-X-VERSION:7',
-    `#EXT-X-TARGETDURATION:${targetDuration(entries.map((e) => e.keyframe.duration))}`,
+    `#EXT-X-TARGETDURATION:${targetDurationOf(entries.map((e) => e.keyframe.duration))}`,
     '#EXT-X-PLAYLIST-TYPE:VOD',
     '#EXT-X-I-FRAMES-ONLY',
     '#EXT-X-INDEPENDENT-SEGMENTS',

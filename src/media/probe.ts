@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import { InputError } from '../errors/index.ts';
 import { isSupportedAudioCodec, isSupportedVideoCodec, supportedCodecsHint } from './codecs.ts';
-import { capFrameRate, parseRational, snapFrameRate, toNumber } from './rational.ts';
+import { capFrameRate, isStandardRate, parseRational, snapFrameRate, toNumber } from './rational.ts';
 import type { Rational, Rotation, SourceAudio, SourceInfo, SourceVideo } from './types.ts';
 
 const numeric = z.union([z.string(), z.number()]).optional().transform((v) => {
@@ -127,7 +127,9 @@ function frameRateOf(s: ProbeStream): { frameRate: Rational; variable: boolean }
   const plausible = (x: Rational | undefined): x is Rational => x !== undefined && toNumber(x) >= 1 && toNumber(x) <= 240;
   if (plausible(r) && plausible(avg)) {
     const variable = Math.abs(toNumber(r) - toNumber(avg)) / toNumber(avg) > 0.01;
-    return { frameRate: variable ? snapFrameRate(avg) : r, variable };
+    // A recording that drops frames still has its nominal rate in r_frame_rate: keep that when it is
+    // a broadcast rate, so output motion does not judder at an odd average.
+    return { frameRate: variable && !isStandardRate(r) ? snapFrameRate(avg) : r, variable };
   }
   if (plausible(avg)) return { frameRate: snapFrameRate(avg), variable: true };
   if (plausible(r)) return { frameRate: r, variable: false };

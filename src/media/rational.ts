@@ -39,6 +39,11 @@ const standardRates: Rational[] = [
   { num: 60, den: 1 }, { num: 100, den: 1 }, { num: 120000, den: 1001 }, { num: 120, den: 1 },
 ];
 
+/** Whether a rate is one of the broadcast rates (exactly, as a fraction). */
+export function isStandardRate(rate: Rational): boolean {
+  return standardRates.some((r) => r.num * rate.den === rate.num * r.den);
+}
+
 /** Snaps a measured average rate (VFR sources) to the nearest broadcast rate within 3 %. */
 export function snapFrameRate(rate: Rational): Rational {
   const value = toNumber(rate);

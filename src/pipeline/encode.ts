@@ -56,10 +56,14 @@ async function encodeAudio(ctx: EncodeContext, onProgress: ((p: FfmpegProgress) 
 /** Percent, fps, speed and ETA from ffmpeg's progress, against the source duration. */
 function progressReporter(duration: number, emit: EventSink): (p: FfmpegProgress) => void {
   return (p) => {
-    const percent = duration > 0 ? Math.min(100, Math.max(0, (p.outTime / duration) * 100)) : 0;
-    const event: Extract<Parameters<EventSink>[0], { type: 'progress' }> = { type: 'progress', percent: p.done ? 100 : percent, outTime: p.outTime };
+    // The sprite output (tile) ends on its last sheet's full span, past the source's end: ffmpeg's
+    // out_time and speed then overshoot, so position is capped and speed dropped beyond the end.
+    const beyondEnd = p.outTime > duration + 0.5;
+    const outTime = Math.min(p.outTime, duration);
+    const percent = duration > 0 ? Math.min(100, Math.max(0, (outTime / duration) * 100)) : 0;
+    const event: Extract<Parameters<EventSink>[0], { type: 'progress' }> = { type: 'progress', percent: p.done ? 100 : percent, outTime };
     if (p.fps !== undefined) event.fps = p.fps;
-    if (p.speed !== undefined && p.speed > 0) {
+    if (p.speed !== undefined && p.speed > 0 && !beyondEnd) {
       event.speed = p.speed;
       event.etaSeconds = Math.max(0, (duration - p.outTime) / p.speed);
     }

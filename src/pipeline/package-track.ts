@@ -9,6 +9,7 @@ import path from 'node:path';
 import { readFragments } from '../media/mp4/fragments.ts';
 import { readInitSegment } from '../media/mp4/init-segment.ts';
 import { opensSegment } from '../media/mp4/segmenter.ts';
+import { averageBitrate, peakBitrate, targetDurationOf } from '../media/bitrate.ts';
 import { segmentFileName } from '../media/segment-names.ts';
 import type { AudioRendition, Fragment, PackagedTrack, Segment, TrackInfo, VideoRendition } from '../media/types.ts';
 
@@ -32,21 +33,6 @@ export interface PackageTrackOptions {
 }
 
 const INIT_FILE = 'init.mp4';
-/** A final segment shorter than this would overstate the peak bitrate, so it is left out. */
-const MIN_PEAK_SECONDS = 1;
-
-/** Peak bits/s over (bytes, seconds) items, leaving out a short last item unless it is alone. */
-function peakBitrate(items: { bytes: number; seconds: number }[]): number {
-  const last = items[items.length - 1];
-  const counted = items.length > 1 && last && last.seconds < MIN_PEAK_SECONDS ? items.slice(0, -1) : items;
-  let peak = 0;
-  for (const { bytes, seconds } of counted) if (seconds > 0) peak = Math.max(peak, (bytes * 8) / seconds);
-  return Math.ceil(peak);
-}
-
-function averageBitrate(bytes: number, seconds: number): number {
-  return seconds > 0 ? Math.ceil((bytes * 8) / seconds) : 0;
-}
 
 /** An I-frame range while its duration is still growing. */
 interface OpenKeyframe {
@@ -176,14 +162,14 @@ export async function packageTrack(opts: PackageTrackOptions): Promise<PackagedT
     track,
     segments,
     duration,
-    peakBitrate: peakBitrate(segments.map((s) => ({ bytes: s.bytes, seconds: s.duration }))),
+    peakBitrate: peakBitrate(segments.map((s) => ({ bytes: s.bytes, seconds: s.duration })), targetDurationOf(segments.map((s) => s.duration))),
     averageBitrate: averageBitrate(totalBytes, duration),
     totalBytes,
   };
   if (opts.kind === 'video') {
     const iframes = segments.flatMap((s) => s.keyframes).map((k) => ({ bytes: k.length, seconds: k.duration }));
     result.iframePlaylistFile = 'iframes.m3u8';
-    result.iframePeakBitrate = peakBitrate(iframes);
+    result.iframePeakBitrate = peakBitrate(iframes, targetDurationOf(iframes.map((f) => f.seconds)));
     result.iframeAverageBitrate = averageBitrate(
       iframes.reduce((sum, k) => sum + k.bytes, 0),
       iframes.reduce((sum, k) => sum + k.seconds, 0),

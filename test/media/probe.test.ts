@@ -165,8 +165,14 @@ describe('parseProbe: frame rates', () => {
     assert.equal(video?.variableFrameRate, true);
   });
 
-  test('r and avg disagreeing by more than 1 % is variable; the average decides the rate', () => {
-    const video = parseProbe(probe([videoStream({ r_frame_rate: '30/1', avg_frame_rate: '28771/1200' })])).video;
+  test('r and avg disagreeing by more than 1 % is variable; a broadcast r_frame_rate is kept (dropped frames do not lower the rate)', () => {
+    const video = parseProbe(probe([videoStream({ r_frame_rate: '30/1', avg_frame_rate: '27/1' })])).video;
+    assert.equal(video?.variableFrameRate, true);
+    assert.deepEqual(video?.frameRate, { num: 30, den: 1 });
+  });
+
+  test('variable, with a non-broadcast r_frame_rate: the average snapped to a broadcast rate decides', () => {
+    const video = parseProbe(probe([videoStream({ r_frame_rate: '90/1', avg_frame_rate: '28771/1200' })])).video;
     assert.equal(video?.variableFrameRate, true);
     assert.deepEqual(video?.frameRate, { num: 24000, den: 1001 });
   });
