@@ -14,7 +14,7 @@
 // worker is transcoding, so no worker starts or runs ffmpeg during the measurement, while the
 // scheduler still does what it does under load (a tick per created job: lease renewal, expiry scan,
 // queue depth). On close the parked job is requeued like any interrupted attempt.
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { access, chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
@@ -61,6 +61,7 @@ interface Outcome {
   /** Acknowledged ids not found in the store. */
   missing: number;
   serverCpuSeconds: number;
+  dbCpuSeconds: number | undefined;
   eventLoopUtilization: number;
   eventLoopDelayP99Ms: number;
   eventLoopDelayMaxMs: number;
@@ -120,41 +121,84 @@ async function storedWebhookJobs(backend: Backend, where: { sqliteFile: string; 
   }
 }
 
-/** Runs the load process; samples this (the service's) process over the measured phase. */
-function runLoad(spec: LoadSpec): Promise<{ report: LoadReport; cpuSeconds: number; elu: number; delayP99Ms: number; delayMaxMs: number }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [loadScript, JSON.stringify(spec)], { stdio: ['ignore', 'pipe', 'inherit'] });
-    const delay = monitorEventLoopDelay({ resolution: 1 });
-    let cpuStart: NodeJS.CpuUsage | undefined;
-    let eluStart: ReturnType<typeof performance.eventLoopUtilization> | undefined;
-    let sample: { cpuSeconds: number; elu: number; delayP99Ms: number; delayMaxMs: number } | undefined;
-    let report: LoadReport | undefined;
-    const lines = createInterface({ input: child.stdout });
-    lines.on('line', (line) => {
-      const message = JSON.parse(line) as { mark?: string } & Partial<LoadReport>;
-      if (message.mark === 'measured-start') {
-        cpuStart = process.cpuUsage();
-        eluStart = performance.eventLoopUtilization();
-        delay.enable();
-      } else if (message.mark === 'measured-end') {
-        delay.disable();
-        const cpu = process.cpuUsage(cpuStart);
-        sample = {
-          cpuSeconds: (cpu.user + cpu.system) / 1e6,
-          elu: performance.eventLoopUtilization(eluStart).utilization,
-          delayP99Ms: delay.percentile(99) / 1e6,
-          delayMaxMs: delay.max / 1e6,
-        };
-      } else if (message.measured) {
-        report = message as LoadReport;
-      }
-    });
+/** CPU seconds so far of the PostgreSQL backends serving `database` (Linux /proc; same machine only). */
+async function backendCpu(database: string): Promise<Map<number, number>> {
+  const client = new Client({ connectionString: values['pg-url'] });
+  await client.connect();
+  let pids: number[];
+  try {
+    pids = (await client.query<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE datname = $1', [database])).rows.map((row) => row.pid);
+  } finally {
+    await client.end();
+  }
+  const cpu = new Map<number, number>();
+  for (const pid of pids) {
+    try {
+      // Fields after the parenthesised command: state is field 3, utime 14, stime 15 (clock ticks).
+      const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      cpu.set(pid, (Number(fields[11]) + Number(fields[12])) / clockTicks);
+    } catch {
+      // Not on this machine, or gone.
+    }
+  }
+  return cpu;
+}
+const clockTicks = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+
+interface LoadRun {
+  report: LoadReport;
+  cpuSeconds: number;
+  elu: number;
+  delayP99Ms: number;
+  delayMaxMs: number;
+  /** PostgreSQL backend CPU seconds over the measured phase; undefined for SQLite or when unreadable. */
+  dbCpuSeconds: number | undefined;
+}
+
+/** Runs the load process; samples this (the service's) process, and the database backends, over the measured phase. */
+async function runLoad(spec: LoadSpec, database: string | undefined): Promise<LoadRun> {
+  const child = spawn(process.execPath, [loadScript, JSON.stringify(spec)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const exited = new Promise<number | null>((resolve, reject) => {
     child.once('error', reject);
-    child.once('exit', (code) => {
-      if (code !== 0 || !report || !sample) reject(new Error(`the load process exited with ${code}${report ? '' : ' without a report'}`));
-      else resolve({ report, ...sample });
-    });
+    child.once('exit', (code) => resolve(code));
   });
+  const delay = monitorEventLoopDelay({ resolution: 1 });
+  let cpuStart: NodeJS.CpuUsage | undefined;
+  let eluStart: ReturnType<typeof performance.eventLoopUtilization> | undefined;
+  let dbStart: Promise<Map<number, number>> | undefined;
+  let dbEnd: Promise<Map<number, number>> | undefined;
+  let sample: Omit<LoadRun, 'report' | 'dbCpuSeconds'> | undefined;
+  let report: LoadReport | undefined;
+  for await (const line of createInterface({ input: child.stdout })) {
+    const message = JSON.parse(line) as { mark?: string } & Partial<LoadReport>;
+    if (message.mark === 'measured-start') {
+      cpuStart = process.cpuUsage();
+      eluStart = performance.eventLoopUtilization();
+      delay.enable();
+      if (database) dbStart = backendCpu(database).catch(() => new Map<number, number>());
+    } else if (message.mark === 'measured-end') {
+      delay.disable();
+      const cpu = process.cpuUsage(cpuStart);
+      sample = {
+        cpuSeconds: (cpu.user + cpu.system) / 1e6,
+        elu: performance.eventLoopUtilization(eluStart).utilization,
+        delayP99Ms: delay.percentile(99) / 1e6,
+        delayMaxMs: delay.max / 1e6,
+      };
+      if (database) dbEnd = backendCpu(database).catch(() => new Map<number, number>());
+    } else if (message.measured) {
+      report = message as LoadReport;
+    }
+  }
+  const code = await exited;
+  if (code !== 0 || !report || !sample) throw new Error(`the load process exited with ${code}${report ? '' : ' without a report'}`);
+  let dbCpuSeconds: number | undefined;
+  if (dbStart && dbEnd) {
+    const [before, after] = await Promise.all([dbStart, dbEnd]);
+    dbCpuSeconds = after.size === 0 ? undefined : [...after].reduce((sum, [pid, seconds]) => sum + seconds - (before.get(pid) ?? 0), 0);
+  }
+  return { report, ...sample, dbCpuSeconds };
 }
 
 async function runOnce(backend: Backend, run: number): Promise<Outcome> {
@@ -201,7 +245,7 @@ async function runOnce(backend: Backend, run: number): Promise<Outcome> {
       if (parkJob.status !== 201) fail(`could not create the job that parks the worker: ${parkJob.status} ${await parkJob.text()}`);
       await waitFor(parked, 30_000, 'the worker to reach ffprobe');
 
-      result = await runLoad({ url: service.url, secret, source: recording, connections, warmup, requests, idsFile: path.join(root, 'accepted-ids.txt') });
+      result = await runLoad({ url: service.url, secret, source: recording, connections, warmup, requests, idsFile: path.join(root, 'accepted-ids.txt') }, backend === 'postgres' ? database : undefined);
     } finally {
       // Waits for writes still being batched, stops the parked worker (its job is requeued).
       await service.close();
@@ -220,6 +264,7 @@ async function runOnce(backend: Backend, run: number): Promise<Outcome> {
       stored: stored.size,
       missing,
       serverCpuSeconds: result.cpuSeconds,
+      dbCpuSeconds: result.dbCpuSeconds,
       eventLoopUtilization: result.elu,
       eventLoopDelayP99Ms: result.delayP99Ms,
       eventLoopDelayMaxMs: result.delayMaxMs,
@@ -242,6 +287,11 @@ function targetsMet(o: Outcome): boolean {
   return m.acceptedPerSecond >= target.acceptedPerSecond && m.latency.p99 < target.p99Ms && m.non2xx === 0 && m.errors === 0;
 }
 
+/** Service (+ PostgreSQL backend) CPU milliseconds per accepted webhook, measured phase. */
+function cpuPerWebhookMs(o: Outcome): number {
+  return ((o.serverCpuSeconds + (o.dbCpuSeconds ?? 0)) * 1000) / Math.max(1, o.load.measured.ok2xx);
+}
+
 const pad = (value: string | number, width: number) => String(value).padStart(width);
 
 function printRow(o: Outcome): void {
@@ -251,7 +301,9 @@ function printRow(o: Outcome): void {
     o.backend.padEnd(8), pad(o.run, 3), pad(m.requests, 7), pad(m.ok2xx, 7), pad(m.non2xx + m.errors, 6),
     pad(m.acceptedPerSecond.toFixed(0), 7), pad(m.latency.p50, 5), pad(m.latency.p97_5, 6), pad(m.latency.p99, 5), pad(m.latency.max, 6),
     pad(`${o.stored}/${accepted}`, 13), pad(o.missing, 7),
-    pad(`${(o.serverCpuSeconds / m.seconds * 100).toFixed(0)}%`, 6), pad(`${(o.load.loadCpuSeconds / m.seconds * 100).toFixed(0)}%`, 6),
+    pad(`${(o.serverCpuSeconds / m.seconds * 100).toFixed(0)}%`, 6), pad(o.dbCpuSeconds === undefined ? '-' : `${(o.dbCpuSeconds / m.seconds * 100).toFixed(0)}%`, 5),
+    pad(`${(o.load.loadCpuSeconds / m.seconds * 100).toFixed(0)}%`, 5),
+    pad(cpuPerWebhookMs(o).toFixed(2), 7),
     pad(o.eventLoopUtilization.toFixed(2), 5), pad(o.eventLoopDelayP99Ms.toFixed(1), 7), pad(o.loadAverage.toFixed(1), 5),
     `  ${targetsMet(o) ? 'PASS' : 'MISS'}${integrityOk(o) ? '' : ' COUNT-MISMATCH'}`,
   ].join(' '));
@@ -261,9 +313,9 @@ const cpus = os.cpus();
 console.log(`machine: ${os.availableParallelism()} × ${cpus[0]?.model ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, node ${process.version}, load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
 console.log(`load: autocannon in a second process, ${connections} connections, ${warmup} warm-up + ${requests} measured POST /hooks/generic per run, each a new signed webhook`);
 console.log(`targets (measured phase): ≥ ${target.acceptedPerSecond} accepted/s, p99 < ${target.p99Ms} ms, no non-2xx; afterwards stored jobs == 2xx answers\n`);
-const header = ['backend ', 'run', 'requests', '    2xx', 'non2xx', '  acc/s', '  p50', ' p97.5', '  p99', '   max', 'stored/2xx   ', 'missing', 'srvCPU', 'ldCPU', '  ELU', 'lagp99', 'load1', '  verdict'];
+const header = ['backend ', 'run', 'requests', '    2xx', 'non2xx', '  acc/s', '  p50', ' p97.5', '  p99', '   max', 'stored/2xx   ', 'missing', 'srvCPU', 'dbCPU', 'ldCPU', 'cpu/req', '  ELU', 'lagp99', 'load1', '  verdict'];
 console.log(header.join(' '));
-console.log('(latencies in ms; srvCPU/ldCPU: CPU of the service / load process as % of one core; ELU: service event-loop utilisation; lagp99: its event-loop delay p99, ms; load1: 1-min load average at start)');
+console.log('(latencies in ms; srvCPU/dbCPU/ldCPU: CPU of the service process / its PostgreSQL backends / the load process, % of one core; cpu/req: service + PostgreSQL backend CPU ms per accepted webhook, which other load on the machine barely moves; ELU: service event-loop utilisation; lagp99: its event-loop delay p99, ms; load1: 1-min load average at start)');
 
 const outcomes: Outcome[] = [];
 for (let run = 1; run <= runs; run++) {
@@ -280,13 +332,14 @@ if (runs > 1) {
     const mine = outcomes.filter((o) => o.backend === backend);
     const rates = mine.map((o) => o.load.measured.acceptedPerSecond);
     const p99s = mine.map((o) => o.load.measured.latency.p99);
+    const costs = mine.map(cpuPerWebhookMs);
     const best = mine.reduce((a, b) => (b.load.measured.acceptedPerSecond > a.load.measured.acceptedPerSecond ? b : a));
-    console.log(`  ${backend.padEnd(8)} accepted/s best ${Math.max(...rates).toFixed(0)} (range ${Math.min(...rates).toFixed(0)}–${Math.max(...rates).toFixed(0)}), p99 best ${Math.min(...p99s)} ms (range ${Math.min(...p99s)}–${Math.max(...p99s)} ms); best run: ${best.load.measured.acceptedPerSecond.toFixed(0)}/s at p99 ${best.load.measured.latency.p99} ms`);
+    console.log(`  ${backend.padEnd(8)} accepted/s best ${Math.max(...rates).toFixed(0)} (range ${Math.min(...rates).toFixed(0)}–${Math.max(...rates).toFixed(0)}), p99 best ${Math.min(...p99s)} ms (range ${Math.min(...p99s)}–${Math.max(...p99s)} ms); best run: ${best.load.measured.acceptedPerSecond.toFixed(0)}/s at p99 ${best.load.measured.latency.p99} ms; cpu/req ${Math.min(...costs).toFixed(2)}–${Math.max(...costs).toFixed(2)} ms`);
   }
 }
 
 const integrity = outcomes.every(integrityOk);
 const met = backends.map((backend) => ({ backend, met: outcomes.some((o) => o.backend === backend && targetsMet(o)) }));
 console.log(`\nintegrity (every 2xx is a stored job, and nothing else was stored): ${integrity ? 'OK' : 'FAILED'}`);
-for (const { backend, met: ok } of met) console.log(`targets ${backend}: ${ok ? 'met' : 'not met'}${runs > 1 ? ' (in at least one run)' : ''}`);
+for (const { backend, met: ok } of met) console.log(`targets ${backend}: ${ok ? `met${runs > 1 ? ' in at least one run' : ''}` : `not met${runs > 1 ? ' in any run' : ''}`}`);
 process.exitCode = integrity && met.every((m) => m.met) ? 0 : 1;

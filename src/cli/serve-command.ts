@@ -124,7 +124,7 @@ export async function startService(config: Config, hooks: { onListening?: (urls:
   return {
     url: baseUrl,
     async close() {
-      watch?.stop();
+      await watch?.stop();
       await app.close();
       await scheduler.stop();
       stopNotifications();

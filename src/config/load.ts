@@ -48,10 +48,14 @@ export async function loadConfig(options: { file?: string; env?: NodeJS.ProcessE
   const merged = layers.reduce<Tree>((acc, layer) => deepMerge(acc, layer.tree), {});
   const parsed = configSchema.safeParse(merged);
   if (!parsed.success) {
-    const problems = parsed.error.issues.slice(0, 5).map((issue) => {
-      const key = issue.path.join('.') || '(root)';
-      const origin = layers.filter((l) => hasPath(l.tree, issue.path.map(String))).map((l) => l.origin).pop() ?? 'defaults';
-      return `  ${key}: ${issue.message} (from ${origin})`;
+    const problems = parsed.error.issues.slice(0, 5).flatMap((issue) => {
+      // An unknown key is reported on its parent object: name the key itself, and the layer it came from.
+      const paths = issue.code === 'unrecognized_keys' ? issue.keys.map((k) => [...issue.path.map(String), k]) : [issue.path.map(String)];
+      return paths.map((keys) => {
+        const key = keys.join('.') || '(root)';
+        const origin = layers.filter((l) => hasPath(l.tree, keys)).map((l) => l.origin).pop() ?? 'defaults';
+        return `  ${key}: ${issue.code === 'unrecognized_keys' ? 'unknown key' : issue.message} (from ${origin})`;
+      });
     });
     throw new UsageError(`invalid configuration:\n${problems.join('\n')}`);
   }
@@ -116,7 +120,10 @@ function deepMerge(base: Tree, over: Tree): Tree {
   const out: Tree = { ...base };
   for (const [key, value] of Object.entries(over)) {
     const current = out[key];
-    out[key] = isTree(current) && isTree(value) ? deepMerge(current, value) : value;
+    // A later layer that switches a discriminated section (`store.kind`) replaces it whole: the
+    // keys of the other kind (`store.file` of sqlite) would otherwise make it invalid.
+    const switchesKind = isTree(current) && isTree(value) && 'kind' in value && value['kind'] !== current['kind'];
+    out[key] = isTree(current) && isTree(value) && !switchesKind ? deepMerge(current, value) : value;
   }
   return out;
 }

@@ -41,7 +41,7 @@ export const apiJob = z.object({
   startedAt: z.string().nullable(),
   finishedAt: z.string().nullable(),
   playableUrl: z.string().nullable(),
-  asset: z.object({ master: z.string(), dash: z.string(), manifest: z.string(), poster: z.string() }).nullable(),
+  asset: z.object({ master: z.string(), dash: z.string(), manifest: z.string() }).nullable(),
   error: z.object({ message: z.string(), code: z.string(), retryable: z.boolean(), stderrTail: z.string().optional() }).nullable(),
 });
 

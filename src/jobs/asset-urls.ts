@@ -6,7 +6,6 @@ export interface AssetLinks {
   master: string;
   dash: string;
   manifest: string;
-  poster: string;
 }
 
 export function playableUrl(job: Job, mediaBaseUrl: string): string | null {
@@ -18,5 +17,5 @@ export function playableUrl(job: Job, mediaBaseUrl: string): string | null {
 export function assetLinks(job: Job, mediaBaseUrl: string): AssetLinks | null {
   if (job.state !== 'succeeded') return null;
   const base = `${mediaBaseUrl}/${job.outputPrefix}`;
-  return { master: `${base}/master.m3u8`, dash: `${base}/manifest.mpd`, manifest: `${base}/manifest.json`, poster: `${base}/thumbnails/poster.jpg` };
+  return { master: `${base}/master.m3u8`, dash: `${base}/manifest.mpd`, manifest: `${base}/manifest.json` };
 }

@@ -1,5 +1,6 @@
 // Runs the encodes: one ffmpeg for all video renditions (plus sprite and poster candidates) and,
-// beside it, the audio measure + encode, which are cheap next to video.
+// beside it, the audio measure + encode, which are cheap next to video. `startEncodes` hands back
+// when each output is finished, so that packaging can read the outputs while they are written.
 import { runProcess } from '../ffmpeg/run-process.ts';
 import type { FfmpegProgress } from '../ffmpeg/progress.ts';
 import { buildAudioEncodeCommand, buildLoudnessMeasureCommand } from '../media/audio-command.ts';
@@ -23,15 +24,51 @@ export interface EncodeResult {
   loudness?: LoudnessMeasurement;
 }
 
-export async function encodeAll(ctx: EncodeContext): Promise<EncodeResult> {
+/** The encodes, started: when each one's output is finished, and the whole. */
+export interface StartedEncodes {
+  /**
+   * Settles when the video ffmpeg, which writes every video rendition, exits: fulfilled when it
+   * succeeded, rejected with its error. Absent without video renditions.
+   */
+  video?: Promise<void>;
+  /** The same for the audio encode; a failed loudness pass before it rejects it too. Absent without audio. */
+  audio?: Promise<void>;
+  /** Both encodes; rejects with the first failure (the other goes on until the run's signal aborts). */
+  done: Promise<EncodeResult>;
+  /** Settles once every ffmpeg started here has exited, however it went. */
+  settled: Promise<void>;
+}
+
+/**
+ * Starts the encodes and returns at once: the video ffmpeg is running when this returns, the
+ * audio one after its loudness pass. Their outputs can be read while they grow (see
+ * growing-file.ts), with `video` and `audio` saying when each is complete.
+ */
+export function startEncodes(ctx: EncodeContext): StartedEncodes {
   const { plan } = ctx;
   const onProgress = progressReporter(plan.source.duration, ctx.emit);
   const videoDone = plan.video.length > 0
     ? ctx.stopwatch.step('encode', () => runProcess({ command: buildVideoCommand(ctx.ffmpeg, ctx.input, plan), stage: 'encode', cwd: ctx.scratch, signal: ctx.signal, onProgress }))
-    : Promise.resolve();
-  const audioDone = plan.audio ? encodeAudio(ctx, plan.video.length === 0 ? onProgress : undefined) : Promise.resolve(undefined);
-  const [, loudness] = await Promise.all([videoDone, audioDone]);
-  return loudness ? { loudness } : {};
+    : undefined;
+  const audioDone = plan.audio ? encodeAudio(ctx, plan.video.length === 0 ? onProgress : undefined) : undefined;
+  const done = Promise.all([videoDone, audioDone]).then(([, loudness]): EncodeResult => (loudness ? { loudness } : {}));
+  const settled = Promise.allSettled([videoDone, audioDone]).then(() => undefined);
+  // Handled here so that a failure no reader was waiting on is not an unhandled rejection.
+  const finished = (p: Promise<unknown>): Promise<void> => {
+    const writer = p.then(() => undefined);
+    writer.catch(() => undefined);
+    return writer;
+  };
+  return {
+    ...(videoDone ? { video: finished(videoDone) } : {}),
+    ...(audioDone ? { audio: finished(audioDone) } : {}),
+    done,
+    settled,
+  };
+}
+
+export async function encodeAll(ctx: EncodeContext): Promise<EncodeResult> {
+  return startEncodes(ctx).done;
 }
 
 async function encodeAudio(ctx: EncodeContext, onProgress: ((p: FfmpegProgress) => void) | undefined): Promise<LoudnessMeasurement | undefined> {

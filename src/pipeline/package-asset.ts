@@ -1,13 +1,14 @@
-// Splits every rendition into CMAF segments and writes the HLS and DASH manifests over them.
+// Splits every rendition into CMAF segments and writes the HLS and DASH manifests over them. The
+// renditions are packaged at once, and, given their writers, while ffmpeg still encodes them.
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { writeMpd } from '../media/dash.ts';
 import { writeIframePlaylist, writeMediaPlaylist, writeMultivariantPlaylist } from '../media/hls.ts';
 import { scratchNames, type TranscodePlan } from '../media/plan.ts';
-import type { PackagedTrack } from '../media/types.ts';
+import type { PackagedTrack, Segment } from '../media/types.ts';
 import { writing } from './fs-errors.ts';
 import type { OutputDir } from './output-dir.ts';
-import { packageTrack } from './package-track.ts';
+import { packageTrack, type PackageTrackOptions } from './package-track.ts';
 
 export interface PackagedAsset {
   video: PackagedTrack[];
@@ -15,21 +16,72 @@ export interface PackagedAsset {
   duration: number;
 }
 
-export async function packageAsset(plan: TranscodePlan, scratch: string, out: OutputDir): Promise<PackagedAsset> {
-  const video = await Promise.all(plan.video.map(async (rendition) => {
-    const relDir = `video/${rendition.id}`;
-    return writing(relDir, () => packageTrack({
-      fmp4Path: path.join(scratch, scratchNames.video(rendition.id)),
-      outDir: out.path(relDir), relDir, id: rendition.id, kind: 'video', segmentSeconds: plan.segmentSeconds, rendition,
+/** Which track a segment belongs to, for `onSegment`. */
+export interface SegmentTrack {
+  id: string;
+  kind: 'video' | 'audio';
+  /** The track's directory relative to the asset root, e.g. `video/1080p-7800k`. */
+  relDir: string;
+}
+
+export type SegmentListener = (track: SegmentTrack, segment: Segment, absPath: string) => Promise<void> | void;
+
+export interface PackageAssetOptions {
+  /**
+   * Package while the encodes run: each track's scratch file is read as ffmpeg writes it, until
+   * its writer settles (`video`: the one ffmpeg making every video rendition; `audio`: the audio
+   * encode). A track without a writer here is read as a complete file.
+   */
+  writers?: { video?: Promise<void>; audio?: Promise<void> };
+  /** Stops packaging at the next read of a file still being written. */
+  signal?: AbortSignal;
+  /**
+   * Called with each segment, in order per track, once its file is written and closed (and the
+   * track's init.mp4 is there); the track waits for a returned promise, and fails if it rejects.
+   */
+  onSegment?: SegmentListener;
+}
+
+/**
+ * Packages every track at once, then writes the playlists and the MPD. When a track fails, the
+ * others are stopped (those reading a growing file at their next read) and waited for, so that
+ * nothing is written any more once this rejects, with the first failure.
+ */
+export async function packageAsset(plan: TranscodePlan, scratch: string, out: OutputDir, options: PackageAssetOptions = {}): Promise<PackagedAsset> {
+  const stop = new AbortController();
+  const onAbort = (): void => stop.abort(options.signal?.reason);
+  if (options.signal?.aborted) onAbort();
+  else options.signal?.addEventListener('abort', onAbort, { once: true });
+  let failed: { error: unknown } | undefined;
+
+  const track = (kind: 'video' | 'audio', id: string, file: string, extra: Pick<PackageTrackOptions, 'rendition' | 'audio'>): Promise<PackagedTrack> => {
+    const relDir = `${kind}/${id}`;
+    const outDir = out.path(relDir);
+    const writerDone = kind === 'video' ? options.writers?.video : options.writers?.audio;
+    const listener = options.onSegment;
+    const packaged = writing(relDir, () => packageTrack({
+      fmp4Path: path.join(scratch, file), outDir, relDir, id, kind, segmentSeconds: plan.segmentSeconds, ...extra,
+      ...(writerDone ? { growing: { writerDone, signal: stop.signal } } : {}),
+      ...(listener ? { onSegment: (segment: Segment) => listener({ id, kind, relDir }, segment, path.join(outDir, segment.file)) } : {}),
     }));
-  }));
+    packaged.catch((error: unknown) => {
+      failed ??= { error };
+      stop.abort();
+    });
+    return packaged;
+  };
+
   const audioRendition = plan.audio;
-  const audio = audioRendition
-    ? await writing(`audio/${audioRendition.id}`, () => packageTrack({
-        fmp4Path: path.join(scratch, scratchNames.audio),
-        outDir: out.path(`audio/${audioRendition.id}`), relDir: `audio/${audioRendition.id}`, id: audioRendition.id, kind: 'audio', segmentSeconds: plan.segmentSeconds, audio: audioRendition,
-      }))
-    : undefined;
+  const tracks = [
+    ...plan.video.map((rendition) => track('video', rendition.id, scratchNames.video(rendition.id), { rendition })),
+    ...(audioRendition ? [track('audio', audioRendition.id, scratchNames.audio, { audio: audioRendition })] : []),
+  ];
+  const settled = await Promise.allSettled(tracks);
+  options.signal?.removeEventListener('abort', onAbort);
+  if (failed) throw failed.error;
+  const packaged = settled.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
+  const video = packaged.filter((t) => t.kind === 'video');
+  const audio = packaged.find((t) => t.kind === 'audio');
 
   const duration = Math.max(0, ...video.map((t) => t.duration), audio?.duration ?? 0);
   await writing('playlists', async () => {

@@ -3,15 +3,22 @@
 // Fragments are copied verbatim: with default-base-is-moof their data offsets stay valid.
 // The file is streamed, one fragment (moof + mdat, one GOP for video) in memory at a time, so
 // hours-long renditions of several GB package in bounded memory.
+//
+// With `growing`, the file is packaged while ffmpeg still writes it: each read waits for its bytes
+// (see growing-file.ts), every segment but the last is cut as soon as the first fragment of the
+// next one is there, and the last once the writer is done. The output is byte for byte the same
+// as from packaging the finished file.
 
 import { mkdir, open, writeFile, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
+import { fileSource, type ByteSource } from '../media/mp4/file-boxes.ts';
 import { readFragments } from '../media/mp4/fragments.ts';
 import { readInitSegment } from '../media/mp4/init-segment.ts';
 import { opensSegment } from '../media/mp4/segmenter.ts';
 import { averageBitrate, peakBitrate, targetDurationOf } from '../media/bitrate.ts';
 import { segmentFileName } from '../media/segment-names.ts';
 import type { AudioRendition, Fragment, PackagedTrack, Segment, TrackInfo, VideoRendition } from '../media/types.ts';
+import { GrowingFile } from './growing-file.ts';
 
 export interface PackageTrackOptions {
   fmp4Path: string;
@@ -30,6 +37,13 @@ export interface PackageTrackOptions {
    * it goes on, and fails if it rejects.
    */
   onSegment?: (segment: Segment) => void | Promise<void>;
+  /**
+   * Package the file while another process still writes it: reads wait for their bytes until
+   * `writerDone` settles. When it rejects (the encode failed), or `signal` aborts, packaging stops
+   * at its next read with a WriterFailedError (whose cause is the writer's error) or the signal's
+   * reason. The file need not exist yet. `pollMs`: see GrowingFileOptions.
+   */
+  growing?: { writerDone: Promise<void>; signal?: AbortSignal; pollMs?: number };
 }
 
 const INIT_FILE = 'init.mp4';
@@ -71,8 +85,7 @@ async function writeAll(out: FileHandle, bytes: Buffer, position: number): Promi
  * (or whose first fragment is malformed) leaves no output.
  */
 async function writeSegments(
-  input: FileHandle,
-  fileSize: number,
+  input: ByteSource,
   { track, initSize, init }: { track: TrackInfo; initSize: number; init: Buffer },
   opts: PackageTrackOptions,
 ): Promise<Segment[]> {
@@ -112,7 +125,7 @@ async function writeSegments(
   };
 
   try {
-    for await (const { fragment: f, bytes } of readFragments(input, initSize, fileSize)) {
+    for await (const { fragment: f, bytes } of readFragments(input, initSize)) {
       // (opensSegment is true for the first fragment; `!current` is only there for the type checker.)
       if (opensSegment(f, current?.first, ts, opts.segmentSeconds) || !current) current = await next(current, f);
       if (opts.kind === 'video' && f.startsWithKeyframe) {
@@ -134,18 +147,30 @@ async function writeSegments(
   return segments;
 }
 
+/** A ByteSource over the complete file at `file`, and the means to close it. */
+async function openComplete(file: string): Promise<ByteSource & { close(): Promise<void> }> {
+  const handle = await open(file, 'r');
+  try {
+    return { ...fileSource(handle, (await handle.stat()).size), close: () => handle.close() };
+  } catch (error) {
+    await handle.close();
+    throw error;
+  }
+}
+
 export async function packageTrack(opts: PackageTrackOptions): Promise<PackagedTrack> {
-  const input = await open(opts.fmp4Path, 'r');
+  const input: ByteSource & { close(): Promise<void> } = opts.growing
+    ? new GrowingFile(opts.fmp4Path, opts.growing)
+    : await openComplete(opts.fmp4Path);
   let track: TrackInfo;
   let segments: Segment[];
   try {
-    const { size } = await input.stat();
-    const init = await readInitSegment(input, size);
+    const init = await readInitSegment(input);
     track = init.track;
     if (track.kind !== opts.kind) {
       throw new Error(`packageTrack ${opts.id}: ${opts.fmp4Path} track kind is '${track.kind}', expected '${opts.kind}'`);
     }
-    segments = await writeSegments(input, size, init, opts);
+    segments = await writeSegments(input, init, opts);
   } finally {
     await input.close();
   }

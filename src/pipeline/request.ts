@@ -1,7 +1,7 @@
 // What one transcode is asked to do. Built by the CLI (and later the worker) from validated input.
 import type { FfmpegBinaries } from '../ffmpeg/binaries.ts';
 import type { LoudnessTarget } from '../media/plan.ts';
-import type { EncoderName, RungSpec, VideoCodecFamily } from '../media/types.ts';
+import type { EncoderName, RungSpec, Segment, VideoCodecFamily } from '../media/types.ts';
 import type { EventSink } from './events.ts';
 
 export interface TranscodeRequest {
@@ -27,6 +27,13 @@ export interface TranscodeRequest {
   binaries: FfmpegBinaries;
   signal?: AbortSignal;
   onEvent?: EventSink;
+  /**
+   * Called with each CMAF segment as soon as its file is written, while the encode still runs
+   * (the track's init.mp4 is written before its first segment), e.g. to upload it. Per track, in
+   * order, one call at a time: the track waits for a returned promise, and the run fails with its
+   * error if it rejects. A failed run removes the files again, so what was published must be too.
+   */
+  onSegment?: (track: { id: string; kind: 'video' | 'audio'; relDir: string }, segment: Segment, absPath: string) => Promise<void> | void;
 }
 
 export const defaultEncoderFor: Record<VideoCodecFamily, EncoderName> = {

@@ -1,20 +1,30 @@
-// One transcode, start to finish: probe → plan → encode (video ∥ audio) → package → thumbnails →
-// download → manifest.json last. On any failure the scratch directory and everything written to
-// the output are removed, so a manifest.json always means a complete asset.
+// One transcode, start to finish: probe → plan → encode (video ∥ audio), packaged into segments
+// while it runs → playlists → thumbnails → download → manifest.json last. On any failure the
+// scratch directory and everything written to the output are removed, so a manifest.json always
+// means a complete asset.
+//
+// Packaging reads each rendition's fragmented MP4 while ffmpeg writes it, so segments exist (and
+// reach `onSegment`) during the encode and little packaging is left once it ends. In
+// manifest.json, `timingsMs.package` is that remainder: from the end of the encodes to the
+// playlists written (the wall time packaging adds to the run); `timingsMs.packageWall` is the
+// whole span from starting the packagers with the encodes, overlapping them.
 import { mkdir, mkdtemp, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { CancelledError } from '../errors/index.ts';
 import { runProcess } from '../ffmpeg/run-process.ts';
 import { buildAssetManifest, type AssetFile, type AssetManifest } from '../media/asset-manifest.ts';
 import { buildDownloadCommand } from '../media/download-command.ts';
+import type { TranscodePlan } from '../media/plan.ts';
 import { version } from '../version.ts';
-import { encodeAll } from './encode.ts';
+import { startEncodes, type EncodeResult, type StartedEncodes } from './encode.ts';
 import { instantRemux } from './instant-remux.ts';
 import type { EventSink } from './events.ts';
 import { finishThumbnails } from './finish-thumbnails.ts';
 import { writing } from './fs-errors.ts';
 import { manifestName, OutputDir } from './output-dir.ts';
-import { packageAsset } from './package-asset.ts';
+import { WriterFailedError } from './growing-file.ts';
+import { packageAsset, type PackagedAsset } from './package-asset.ts';
 import { downloadSpec, prepareTranscode } from './prepare.ts';
 import type { TranscodeRequest } from './request.ts';
 import { Stopwatch } from './stopwatch.ts';
@@ -30,10 +40,14 @@ export async function transcode(request: TranscodeRequest): Promise<TranscodeRes
   const started = performance.now();
   const out = new OutputDir(request.outDir);
   // One controller for the run: the caller's cancel, or a failure in one encode, stops the rest.
+  // Its reason is what a packager stopped by it rejects with: a cancel, unless a failure wins.
   const abort = new AbortController();
-  const onCallerAbort = (): void => abort.abort();
-  request.signal?.addEventListener('abort', onCallerAbort, { once: true });
+  const onCallerAbort = (): void => abort.abort(new CancelledError());
+  if (request.signal?.aborted) onCallerAbort();
+  else request.signal?.addEventListener('abort', onCallerAbort, { once: true });
   let scratch: string | undefined;
+  // Work that may still write to the output or scratch: waited for before either is removed.
+  const running: Promise<unknown>[] = [];
   try {
     const { plan, fallback } = await stopwatch.step('probe', () => prepareTranscode({ ...request, signal: abort.signal }));
     emit({ type: 'plan', renditions: plan.video.map((r) => r.id).concat(plan.audio ? [plan.audio.id] : []), encoder: plan.encoder, ...(fallback ? { fallback } : {}) });
@@ -48,10 +62,24 @@ export async function transcode(request: TranscodeRequest): Promise<TranscodeRes
     const scratchDir = scratch;
 
     const remuxed = request.instantRemux ? instantRemux({ ffmpeg: request.binaries.ffmpeg, input: request.input, plan, out, signal: abort.signal, emit, stopwatch }) : Promise.resolve();
-    const encoded = await encodeAll({ ffmpeg: request.binaries.ffmpeg, input: request.input, plan, scratch: scratchDir, signal: abort.signal, emit, stopwatch })
-      .catch((error: unknown) => { abort.abort(); throw error; });
+    running.push(remuxed);
+    const encodes = startEncodes({ ffmpeg: request.binaries.ffmpeg, input: request.input, plan, scratch: scratchDir, signal: abort.signal, emit, stopwatch });
+    running.push(encodes.settled);
+    const packageStarted = performance.now();
+    const packaging = packageWhileEncoding(request, plan, scratchDir, out, encodes, abort);
+    running.push(packaging.result);
+    let encoded: EncodeResult;
+    try {
+      encoded = await encodes.done;
+    } catch (error) {
+      // The encode's error, unless it failed only because packaging had failed and stopped it.
+      throw packaging.failure() ?? error;
+    }
+    const packaged = await stopwatch.step('package', () => packaging.result);
+    stopwatch.timingsMs.packageWall = Math.round(performance.now() - packageStarted);
+    // A cancel after the encodes may have found packaging with nothing left to read.
+    if (abort.signal.aborted) throw new CancelledError();
     await remuxed;
-    const packaged = await stopwatch.step('package', () => packageAsset(plan, scratchDir, out));
     const thumbnails = await stopwatch.step('thumbnails', () => finishThumbnails(plan, scratchDir, out, packaged.duration));
 
     const spec = downloadSpec(plan);
@@ -88,13 +116,41 @@ export async function transcode(request: TranscodeRequest): Promise<TranscodeRes
     await out.markComplete();
     return { outDir: out.root, manifest };
   } catch (error) {
-    abort.abort();
+    abort.abort(new CancelledError());
+    // Stopped by the abort: ffmpeg is killed, packagers stop at their next read.
+    await Promise.allSettled(running);
     await out.discard();
     throw error;
   } finally {
     request.signal?.removeEventListener('abort', onCallerAbort);
     if (scratch) await rm(scratch, { recursive: true, force: true }).catch(() => undefined);
   }
+}
+
+/**
+ * Starts packaging every track beside its encode. A failure of packaging itself (not one caused by
+ * a failed or cancelled encode) stops the encodes, and is then the run's error.
+ */
+function packageWhileEncoding(
+  request: TranscodeRequest,
+  plan: TranscodePlan,
+  scratch: string,
+  out: OutputDir,
+  encodes: StartedEncodes,
+  abort: AbortController,
+): { result: Promise<PackagedAsset>; failure: () => unknown } {
+  let failure: unknown;
+  const result = packageAsset(plan, scratch, out, {
+    writers: { ...(encodes.video ? { video: encodes.video } : {}), ...(encodes.audio ? { audio: encodes.audio } : {}) },
+    signal: abort.signal,
+    ...(request.onSegment ? { onSegment: request.onSegment } : {}),
+  });
+  result.catch((error: unknown) => {
+    if (abort.signal.aborted || error instanceof WriterFailedError) return;
+    failure = error;
+    abort.abort(new CancelledError());
+  });
+  return { result, failure: () => failure };
 }
 
 /** Every file of the asset with its size, paths relative to the root, sorted. */

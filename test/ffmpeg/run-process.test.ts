@@ -175,7 +175,7 @@ describe('runProcess', () => {
     const elapsed = performance.now() - started;
     assert.ok(error instanceof FfmpegError, String(error));
     assert.ok(!(error instanceof CancelledError));
-    assert.match(error.message, /ran longer than 1 s and was stopped/);
+    assert.match(error.message, /ran longer than 1.0 s and was stopped/);
     assert.deepEqual(error.command, endless);
     assert.ok(elapsed >= 900 && elapsed < 4000, `stopped after ${Math.round(elapsed)} ms`);
     assert.equal((await children()).filter((c) => c.comm === 'ffmpeg').length, 0);

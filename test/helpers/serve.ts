@@ -8,7 +8,7 @@
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
-import { mkdtemp, realpath, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, realpath, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -102,6 +102,7 @@ export interface ServeProcess {
  * banner on stdout. `config` is written as JSON next to the data dir.
  */
 export async function startServeProcess(options: { dataDir: string; config?: Tree; args?: string[]; env?: NodeJS.ProcessEnv; timeoutMs?: number }): Promise<ServeProcess> {
+  await mkdir(options.dataDir, { recursive: true });
   const configFile = path.join(options.dataDir, `serve-config-${process.pid}-${Date.now()}.json`);
   const config = testOverrides(options.dataDir, options.config);
   // The flags carry port and data dir; the file everything else.
@@ -318,61 +319,83 @@ export async function openSse(url: string, headers: Record<string, string> = {})
 
 // --- processes ----------------------------------------------------------------------------------------
 
-/** Is a process with this pid alive (zombies count as gone)? */
-export function isAlive(pid: number): boolean {
+/** A process as seen at one moment: its pid and start time, so a reused pid is never mistaken for it. */
+export interface ProcessRef {
+  pid: number;
+  /** Field 22 of /proc/<pid>/stat (clock ticks after boot). */
+  start: string;
+  cmdline: string;
+}
+
+function statFields(pid: number): string[] | undefined {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // State is the field after the parenthesised command name.
-    const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
-    return state !== 'Z' && state !== 'X';
+    // The fields after the parenthesised command name: state, ppid, …, starttime at index 19.
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   } catch {
-    return false;
+    return undefined;
   }
 }
 
-/** Every descendant of `pid` (children, grandchildren…) with its command line, from /proc. */
-export function descendants(pid: number): { pid: number; cmdline: string }[] {
+/** The process with this pid now, if any. */
+export function processRef(pid: number): ProcessRef | undefined {
+  const fields = statFields(pid);
+  if (!fields) return undefined;
+  let cmdline = '';
+  try {
+    cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ').trim();
+  } catch {
+    return undefined;
+  }
+  return { pid, start: fields[19] ?? '', cmdline };
+}
+
+/** Is this process still alive (zombies count as gone; a pid reused by another process too)? */
+export function isAlive(ref: number | ProcessRef): boolean {
+  const pid = typeof ref === 'number' ? ref : ref.pid;
+  const fields = statFields(pid);
+  if (!fields) return false;
+  if (fields[0] === 'Z' || fields[0] === 'X') return false;
+  return typeof ref === 'number' || fields[19] === ref.start;
+}
+
+/** Every descendant of `pid` (children, grandchildren…), from /proc. */
+export function descendants(pid: number): ProcessRef[] {
   const parents = new Map<number, number[]>();
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      const ppid = Number(fields[1]);
-      const list = parents.get(ppid) ?? [];
-      list.push(Number(entry));
-      parents.set(ppid, list);
-    } catch {
-      // Gone meanwhile.
-    }
+    const ppid = Number(statFields(Number(entry))?.[1]);
+    if (!Number.isFinite(ppid)) continue;
+    const list = parents.get(ppid) ?? [];
+    list.push(Number(entry));
+    parents.set(ppid, list);
   }
-  const found: { pid: number; cmdline: string }[] = [];
+  const found: ProcessRef[] = [];
   const queue = [pid];
   while (queue.length > 0) {
     const next = queue.shift();
     if (next === undefined) break;
     for (const child of parents.get(next) ?? []) {
-      let cmdline = '';
-      try {
-        cmdline = readFileSync(`/proc/${child}/cmdline`, 'utf8').replace(/\0/g, ' ').trim();
-      } catch {
-        continue;
-      }
-      found.push({ pid: child, cmdline });
+      const ref = processRef(child);
+      if (!ref) continue;
+      found.push(ref);
       queue.push(child);
     }
   }
   return found;
 }
 
-/** Kills the given pids (SIGKILL) that are still alive; returns those it had to kill. For after hooks. */
-export function killLeftovers(pids: readonly number[]): number[] {
+/**
+ * SIGKILLs those of the given processes that are still alive (same pid AND start time: never a
+ * stranger that got a reused pid); returns the pids it had to kill. For after hooks.
+ */
+export function killLeftovers(refs: readonly ProcessRef[]): number[] {
   const killed: number[] = [];
-  for (const pid of pids) {
-    if (!isAlive(pid)) continue;
+  for (const ref of refs) {
+    if (!isAlive(ref)) continue;
     try {
-      process.kill(pid, 'SIGKILL');
-      killed.push(pid);
+      process.kill(ref.pid, 'SIGKILL');
+      killed.push(ref.pid);
     } catch {
       // Gone.
     }

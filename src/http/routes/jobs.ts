@@ -64,6 +64,9 @@ export async function jobRoutes(app: FastifyInstance, deps: AppDeps): Promise<vo
   app.post('/v1/jobs/:id/cancel', async (request, reply) => {
     const job = await findJob(request.params, reply);
     if (!job) return reply;
+    if (job.state === 'succeeded' || job.state === 'failed' || job.state === 'cancelled') {
+      return reply.code(409).send({ error: 'not_cancellable', message: `the job is already ${job.state}` });
+    }
     const updated = await deps.store.requestCancel(job.id, new Date());
     if (!updated) return reply.code(404).send({ error: 'not_found', message: 'no such job' });
     if (updated.state === 'running') await deps.scheduler.cancel(job.id);

@@ -1,10 +1,9 @@
 // Lists the fragments (moof + mdat) of a single-track fragmented MP4 with what segmenting and
 // the I-frame playlists need: byte range, timing, sample count, keyframe and first-sample end.
 
-import type { FileHandle } from 'node:fs/promises';
 import type { Fragment } from '../types.ts';
 import { BoxCursor, children, iterateBoxes, readFullBoxHeader, requireChild, type Box } from './boxes.ts';
-import { readBoxHeaderAt, readBytesAt } from './file-boxes.ts';
+import { readBoxHeaderAt, readBytesAt, type ByteSource } from './file-boxes.ts';
 
 // tfhd flags (ISO/IEC 14496-12 8.8.7).
 const TFHD_BASE_DATA_OFFSET = 0x1;
@@ -163,21 +162,24 @@ export interface FragmentBytes {
 }
 
 /**
- * The streaming counterpart of `parseFragments` for a file of `fileSize` bytes: walks the
- * top-level boxes from `startOffset` with small positional reads and yields the fragments in file
- * order, each read whole into its own Buffer, so that one fragment at a time is held in memory.
- * Skips and rejects the same boxes as `parseFragments` and stops at an mfra or the end of the
- * file. Errors in the top-level layout name file offsets, as `parseFragments` does on the whole
- * file; an error inside a moof names the fragment's file offset, then offsets within the fragment.
+ * The streaming counterpart of `parseFragments`: walks the top-level boxes of `source` from
+ * `startOffset` with small positional reads and yields the fragments in file order, each read
+ * whole into its own Buffer, so that one fragment at a time is held in memory. Skips and rejects
+ * the same boxes as `parseFragments` and stops at an mfra or the end of the file. Errors in the
+ * top-level layout name file offsets, as `parseFragments` does on the whole file; an error inside
+ * a moof names the fragment's file offset, then offsets within the fragment. On a file still being
+ * written a fragment is yielded once it is there in full, and the walk ends at the mfra or once
+ * the writer is done and the final end of the file is reached.
  */
 export async function* readFragments(
-  file: FileHandle,
+  source: ByteSource,
   startOffset: number,
-  fileSize: number,
 ): AsyncGenerator<FragmentBytes, void, undefined> {
+  // Whether the file holds a byte at `at` (on a file still being written: waits for it or for the writer).
+  const more = async (at: number): Promise<boolean> => at < (await source.sizeFor(at + 1));
   let pos = startOffset;
-  while (pos < fileSize) {
-    const box = await readBoxHeaderAt(file, pos, fileSize);
+  while (await more(pos)) {
+    const box = await readBoxHeaderAt(source, pos);
     if (box.type === 'mfra') return;
     if (box.type === 'mdat') throw new Error(`MP4: mdat at offset ${box.start} has no moof before it`);
     if (box.type !== 'moof') {
@@ -187,14 +189,14 @@ export async function* readFragments(
     }
     // Like parseFragments, anything but another moof or an mfra may sit between moof and mdat.
     let end: number | undefined;
-    for (let next = box.end; next < fileSize; ) {
-      const after = await readBoxHeaderAt(file, next, fileSize);
+    for (let next = box.end; await more(next); ) {
+      const after = await readBoxHeaderAt(source, next);
       if (after.type === 'mdat') end = after.end;
       if (after.type === 'mdat' || after.type === 'moof' || after.type === 'mfra') break;
       next = after.end;
     }
     if (end === undefined) throw new Error(`MP4: moof at offset ${box.start} is not followed by an mdat`);
-    const bytes = await readBytesAt(file, box.start, end - box.start);
+    const bytes = await readBytesAt(source, box.start, end - box.start);
     let fragments: Fragment[];
     try {
       fragments = parseFragments(bytes, 0, box.start);

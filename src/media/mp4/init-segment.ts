@@ -1,12 +1,10 @@
 // Reads the init part (ftyp + moov) of a single-track fragmented MP4: where it ends, and what
 // the manifests need to say about the track (kind, timescale, codec string, size / audio format).
 
-import type { FileHandle } from 'node:fs/promises';
 import type { TrackInfo } from '../types.ts';
 import {
   BoxCursor,
   children,
-  decodeBoxHeader,
   findChild,
   readBoxHeader,
   readFullBoxHeader,
@@ -15,7 +13,7 @@ import {
   type Box,
 } from './boxes.ts';
 import { av1CodecString, avcCodecString, hevcCodecString, mp4aCodecString } from './codec-string.ts';
-import { readBytesAt, readHeadAt } from './file-boxes.ts';
+import { readBoxHeaderAt, readBytesAt, readHeadAt, type ByteSource } from './file-boxes.ts';
 
 /** Top-level boxes that begin the media part; the init segment is everything before the first. */
 const MEDIA_BOXES = new Set(['moof', 'mdat', 'styp', 'sidx', 'ssix', 'prft', 'emsg', 'mfra']);
@@ -153,22 +151,23 @@ export function parseInitSegment(buf: Buffer): { track: TrackInfo; initSize: num
 /**
  * `parseInitSegment` for a file too large to read whole: finds the end of the init part by
  * walking the top-level box headers with small positional reads (the same walk, and the same
- * errors, as on the whole file in a Buffer), then reads and parses only that part.
+ * errors, as on the whole file in a Buffer), then reads and parses only that part. On a file still
+ * being written it waits for the bytes it needs (see `ByteSource`).
  */
-export async function readInitSegment(
-  file: FileHandle,
-  fileSize: number,
-): Promise<{ track: TrackInfo; initSize: number; init: Buffer }> {
+export async function readInitSegment(source: ByteSource): Promise<{ track: TrackInfo; initSize: number; init: Buffer }> {
   let pos = 0;
-  while (pos + 8 <= fileSize) {
-    const head = await readHeadAt(file, pos, fileSize);
-    if (MEDIA_BOXES.has(head.toString('latin1', 4, 8))) break;
-    pos = decodeBoxHeader(head, 0, pos, fileSize).end;
+  let size: number;
+  for (;;) {
+    const read = await readHeadAt(source, pos);
+    size = read.size;
+    if (pos + 8 > size) break;
+    if (MEDIA_BOXES.has(read.head.toString('latin1', 4, 8))) break;
+    pos = (await readBoxHeaderAt(source, pos)).end;
   }
-  if (pos < fileSize && pos + 8 > fileSize) {
-    throw new Error(`MP4: truncated box header at offset ${pos} (only ${fileSize - pos} bytes left)`);
+  if (pos < size && pos + 8 > size) {
+    throw new Error(`MP4: truncated box header at offset ${pos} (only ${size - pos} bytes left)`);
   }
-  const init = await readBytesAt(file, 0, pos);
+  const init = await readBytesAt(source, 0, pos);
   const { track, initSize } = parseInitSegment(init);
   return { track, initSize, init };
 }

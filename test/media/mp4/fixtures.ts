@@ -6,6 +6,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { children, iterateBoxes, readBoxHeader, readFullBoxHeader } from '../../../src/media/mp4/boxes.ts';
+import { parseInitSegment } from '../../../src/media/mp4/init-segment.ts';
 
 const run = promisify(execFile);
 
@@ -74,4 +76,51 @@ export async function probePackets(file: string): Promise<ProbedPacket[]> {
     packets?: ProbedPacket[];
   };
   return json.packets ?? [];
+}
+
+// --- unusual but valid layouts -------------------------------------------------------------------
+
+export const box = (type: string, payload: Buffer): Buffer => {
+  const header = Buffer.alloc(8);
+  header.writeUInt32BE(8 + payload.length, 0);
+  header.write(type, 4, 'latin1');
+  return Buffer.concat([header, payload]);
+};
+
+/** A box written with a 64-bit largesize. */
+export const largeBox = (type: string, payload: Buffer): Buffer => {
+  const header = Buffer.alloc(16);
+  header.writeUInt32BE(1, 0);
+  header.write(type, 4, 'latin1');
+  header.writeBigUInt64BE(BigInt(16 + payload.length), 8);
+  return Buffer.concat([header, payload]);
+};
+
+/**
+ * Rewrites an fMP4 with what other muxers may write: a largesize free box closing the init part,
+ * a uuid and a styp box before every fragment, a free box between moof and mdat, and every mdat
+ * with a 64-bit largesize (trun data offsets moved to match).
+ */
+export function exoticLayout(buf: Buffer): Buffer {
+  const { initSize } = parseInitSegment(buf);
+  const parts: Buffer[] = [buf.subarray(0, initSize), largeBox('free', Buffer.alloc(5))];
+  const top = [...iterateBoxes(buf, initSize)];
+  for (const [i, b] of top.entries()) {
+    if (b.type === 'mfra') parts.push(buf.subarray(b.start, b.end));
+    if (b.type !== 'moof') continue;
+    const mdat = top[i + 1]!;
+    if (mdat.type !== 'mdat') throw new Error(`expected an mdat after the moof at ${b.start}, found ${mdat.type}`);
+    const between = box('free', Buffer.alloc(3));
+    const moof = Buffer.from(buf.subarray(b.start, b.end));
+    const shift = between.length + 16 - mdat.headerSize;
+    for (const traf of children(moof, readBoxHeader(moof, 0)).filter((c) => c.type === 'traf')) {
+      for (const trun of children(moof, traf).filter((c) => c.type === 'trun')) {
+        const { flags, contentStart } = readFullBoxHeader(moof, trun);
+        if (flags & 1) moof.writeInt32BE(moof.readInt32BE(contentStart + 4) + shift, contentStart + 4);
+      }
+    }
+    parts.push(box('uuid', Buffer.alloc(20, 0x11)), box('styp', Buffer.from('msdh\0\0\0\0', 'latin1')));
+    parts.push(moof, between, largeBox('mdat', buf.subarray(mdat.contentStart, mdat.end)));
+  }
+  return Buffer.concat(parts);
 }

@@ -6,13 +6,13 @@ import { access, readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, test } from 'node:test';
-import { children, iterateBoxes, readBoxHeader, readFullBoxHeader } from '../../../src/media/mp4/boxes.ts';
+import { readBoxHeader } from '../../../src/media/mp4/boxes.ts';
 import { parseFragments } from '../../../src/media/mp4/fragments.ts';
 import { parseInitSegment } from '../../../src/media/mp4/init-segment.ts';
 import { groupFragments } from '../../../src/media/mp4/segmenter.ts';
 import { packageTrack } from '../../../src/pipeline/package-track.ts';
 import type { Segment } from '../../../src/media/types.ts';
-import { makeAudio, makeTempDir, makeVideo, probePackets, x264Args } from './fixtures.ts';
+import { exoticLayout, makeAudio, makeTempDir, makeVideo, probePackets, x264Args } from './fixtures.ts';
 
 let tmp: Awaited<ReturnType<typeof makeTempDir>>;
 let video: string;
@@ -94,51 +94,6 @@ test('streamed segments are byte for byte those of the in-memory reading', async
   for (const seconds of [6, 5, 2, 1.5]) await assertMatchesInMemory(video, 'video', seconds);
   await assertMatchesInMemory(await makeAudio(path.join(tmp.dir, 'a.mp4'), 13), 'audio', 6);
 });
-
-const box = (type: string, payload: Buffer): Buffer => {
-  const header = Buffer.alloc(8);
-  header.writeUInt32BE(8 + payload.length, 0);
-  header.write(type, 4, 'latin1');
-  return Buffer.concat([header, payload]);
-};
-
-/** A box written with a 64-bit largesize. */
-const largeBox = (type: string, payload: Buffer): Buffer => {
-  const header = Buffer.alloc(16);
-  header.writeUInt32BE(1, 0);
-  header.write(type, 4, 'latin1');
-  header.writeBigUInt64BE(BigInt(16 + payload.length), 8);
-  return Buffer.concat([header, payload]);
-};
-
-/**
- * Rewrites an fMP4 with what other muxers may write: a largesize free box closing the init part,
- * a uuid and a styp box before every fragment, a free box between moof and mdat, and every mdat
- * with a 64-bit largesize (trun data offsets moved to match).
- */
-function exoticLayout(buf: Buffer): Buffer {
-  const { initSize } = parseInitSegment(buf);
-  const parts: Buffer[] = [buf.subarray(0, initSize), largeBox('free', Buffer.alloc(5))];
-  const top = [...iterateBoxes(buf, initSize)];
-  for (const [i, b] of top.entries()) {
-    if (b.type === 'mfra') parts.push(buf.subarray(b.start, b.end));
-    if (b.type !== 'moof') continue;
-    const mdat = top[i + 1]!;
-    assert.equal(mdat.type, 'mdat');
-    const between = box('free', Buffer.alloc(3));
-    const moof = Buffer.from(buf.subarray(b.start, b.end));
-    const shift = between.length + 16 - mdat.headerSize;
-    for (const traf of children(moof, readBoxHeader(moof, 0)).filter((c) => c.type === 'traf')) {
-      for (const trun of children(moof, traf).filter((c) => c.type === 'trun')) {
-        const { flags, contentStart } = readFullBoxHeader(moof, trun);
-        if (flags & 1) moof.writeInt32BE(moof.readInt32BE(contentStart + 4) + shift, contentStart + 4);
-      }
-    }
-    parts.push(box('uuid', Buffer.alloc(20, 0x11)), box('styp', Buffer.from('msdh\0\0\0\0', 'latin1')));
-    parts.push(moof, between, largeBox('mdat', buf.subarray(mdat.contentStart, mdat.end)));
-  }
-  return Buffer.concat(parts);
-}
 
 test('64-bit box sizes and boxes around and between fragments are handled like the in-memory reading', async () => {
   const exotic = path.join(tmp.dir, 'exotic.mp4');

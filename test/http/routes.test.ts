@@ -1,0 +1,635 @@
+// The HTTP API through buildApp + app.inject: a real SQLite store in a temp dir, the real intake
+// service, adapters and metrics, and a real Scheduler whose LocalExecutor has no slots (capacity 0),
+// so jobs stay queued and no worker ever starts.
+import assert from 'node:assert/strict';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
+import { loadConfig } from '../../src/config/load.ts';
+import type { Config } from '../../src/config/schema.ts';
+import { LocalExecutor } from '../../src/executors/local-executor.ts';
+import type { ApiJob } from '../../src/http/api-schemas.ts';
+import { buildApp } from '../../src/http/app.ts';
+import { operations } from '../../src/http/openapi.ts';
+import { buildAdapters } from '../../src/ingest/adapters.ts';
+import { standardWebhookHeaders } from '../../src/ingest/standard-webhooks.ts';
+import { IntakeService } from '../../src/jobs/intake-service.ts';
+import type { SourceKind } from '../../src/jobs/job.ts';
+import { JobEvents } from '../../src/jobs/job-events.ts';
+import { Scheduler } from '../../src/jobs/scheduler.ts';
+import { SourcePolicy } from '../../src/jobs/source-policy.ts';
+import { createMetrics } from '../../src/observability/metrics.ts';
+import { openSqliteStore } from '../../src/store/sqlite-store.ts';
+import type { Store } from '../../src/store/store.ts';
+import { makeTemp, openSse } from '../helpers/serve.ts';
+
+const hookToken = 'hook-token-123';
+const genericSecret = `whsec_${Buffer.from('0123456789abcdef0123456789abcdef').toString('base64')}`;
+const apiToken = 'api-token-0001';
+
+interface Harness {
+  app: FastifyInstance;
+  store: Store;
+  scheduler: Scheduler;
+  config: Config;
+  close(): Promise<void>;
+}
+
+let root: string;
+let recordDir: string;
+let sourceDir: string;
+let outsideDir: string;
+
+async function harness(overrides: Record<string, unknown> = {}): Promise<Harness> {
+  const dataDir = path.join(root, `data-${Math.random().toString(36).slice(2)}`);
+  await mkdir(path.join(dataDir, 'media'), { recursive: true });
+  const config = await loadConfig({
+    env: {},
+    overrides: {
+      dataDir, recordDir, sourceRoots: [sourceDir], logLevel: 'silent',
+      ingest: {
+        nginxRtmp: { token: hookToken },
+        srs: { token: hookToken },
+        mediamtx: { token: hookToken },
+        s3: { token: hookToken },
+        generic: { secret: genericSecret },
+      },
+      ...overrides,
+    },
+  });
+  const store = await openSqliteStore(path.join(dataDir, 'live2vod.db'));
+  const events = new JobEvents();
+  const executor = new LocalExecutor({ capacity: 0, taskDir: path.join(dataDir, 'tasks'), cliPath: '/nonexistent' });
+  const scheduler = new Scheduler({
+    store, executor, events, owner: 'routes-test', leaseMs: 30_000, backoff: { baseMs: 100, maxMs: 1000 },
+    buildTask: () => { throw new Error('no task is ever built in this test'); },
+  });
+  const intake = new IntakeService({
+    store, events,
+    sources: new SourcePolicy([path.join(dataDir, 'inbox'), recordDir, sourceDir]),
+    maxAttempts: config.jobs.maxAttempts,
+    defaultPriority: (kind: SourceKind) => (kind === 'watch' ? 'low' : 'normal'),
+    onCreated: () => scheduler.kick(),
+  });
+  const app = await buildApp({
+    config, store, events, intake, scheduler,
+    metrics: createMetrics(store, () => executor.running().length),
+    adapters: buildAdapters(config, recordDir),
+    mediaRoot: path.join(dataDir, 'media'),
+    mediaBaseUrl: 'http://media.test/media',
+    callbackSecret: 'test-secret',
+  });
+  return {
+    app, store, scheduler, config,
+    async close() {
+      await app.close();
+      await scheduler.stop();
+      await store.close();
+    },
+  };
+}
+
+async function writeRecording(dir: string, name: string, bytes = 64): Promise<string> {
+  const file = path.join(dir, name);
+  await writeFile(file, Buffer.alloc(bytes, 7));
+  return file;
+}
+
+function json<T>(response: { body: string }): T {
+  return JSON.parse(response.body) as T;
+}
+
+function nginxForm(fields: Record<string, string>): string {
+  return new URLSearchParams({ app: 'live', flashver: 'FMLE/3.0', swfurl: '', tcurl: 'rtmp://127.0.0.1/live', pageurl: '', addr: '127.0.0.1', clientid: '1', call: 'record_done', recorder: '', name: 'keynote', ...fields }).toString();
+}
+
+before(async () => {
+  root = await makeTemp('live2vod-routes-');
+  recordDir = path.join(root, 'rec');
+  sourceDir = path.join(root, 'sources');
+  outsideDir = path.join(root, 'outside');
+  await Promise.all([recordDir, sourceDir, outsideDir].map((d) => mkdir(d, { recursive: true })));
+});
+
+after(async () => {
+  await rm(root, { recursive: true, force: true });
+});
+
+describe('/v1/jobs', () => {
+  let h: Harness;
+  before(async () => { h = await harness(); });
+  after(async () => { await h.close(); });
+
+  it('creates a job (201) and answers a duplicate Idempotency-Key with the same job (200)', async () => {
+    const source = await writeRecording(sourceDir, 'idem.mp4');
+    const first = await h.app.inject({ method: 'POST', url: '/v1/jobs', headers: { 'idempotency-key': 'cms-1' }, payload: { source, priority: 'high', metadata: { title: 'Keynote' } } });
+    assert.equal(first.statusCode, 201, first.body);
+    const job = json<ApiJob>(first);
+    assert.equal(first.headers.location, `/v1/jobs/${job.id}`);
+    assert.equal(job.state, 'queued');
+    assert.equal(job.priority, 'high');
+    assert.equal(job.sourceKind, 'api');
+    assert.deepEqual(job.metadata, { title: 'Keynote' });
+    assert.equal(job.playableUrl, null);
+    assert.equal(job.asset, null);
+
+    const again = await h.app.inject({ method: 'POST', url: '/v1/jobs', headers: { 'idempotency-key': 'cms-1' }, payload: { source } });
+    assert.equal(again.statusCode, 200, again.body);
+    assert.equal(json<ApiJob>(again).id, job.id);
+    // Another key for the same file is another job.
+    const other = await h.app.inject({ method: 'POST', url: '/v1/jobs', headers: { 'idempotency-key': 'cms-2' }, payload: { source } });
+    assert.equal(other.statusCode, 201);
+    assert.notEqual(json<ApiJob>(other).id, job.id);
+  });
+
+  it('without a key, the same unchanged file is the same job; a changed file is a new one', async () => {
+    const source = await writeRecording(sourceDir, 'nokey.mp4');
+    const first = await h.app.inject({ method: 'POST', url: '/v1/jobs', payload: { source } });
+    assert.equal(first.statusCode, 201, first.body);
+    const second = await h.app.inject({ method: 'POST', url: '/v1/jobs', payload: { source } });
+    assert.equal(second.statusCode, 200, second.body);
+    assert.equal(json<ApiJob>(second).id, json<ApiJob>(first).id);
+    await writeRecording(sourceDir, 'nokey.mp4', 128);
+    const third = await h.app.inject({ method: 'POST', url: '/v1/jobs', payload: { source } });
+    assert.equal(third.statusCode, 201, third.body);
+  });
+
+  it('refuses unusable sources with 422 and says why', async () => {
+    const outside = await writeRecording(outsideDir, 'elsewhere.mp4');
+    const cases: [string, RegExp][] = [
+      [outside, /must lie under/],
+      [path.join(sourceDir, 'missing.mp4'), /does not exist/],
+      ['relative/file.mp4', /absolute path/],
+      ['https://example.com/x.mp4', /scheme not supported/],
+      ['ftp://example.com/x.mp4', /scheme not supported/],
+      [`${sourceDir}/../outside/elsewhere.mp4`, /must lie under/],
+    ];
+    for (const [source, message] of cases) {
+      const response = await h.app.inject({ method: 'POST', url: '/v1/jobs', payload: { source } });
+      assert.equal(response.statusCode, 422, `${source}: ${response.body}`);
+      const body = json<{ error: string; message: string }>(response);
+      assert.equal(body.error, 'unusable_source');
+      assert.match(body.message, message, source);
+    }
+    // An empty file in a root is not a recording either.
+    const empty = await writeRecording(sourceDir, 'empty.mp4', 0);
+    const response = await h.app.inject({ method: 'POST', url: '/v1/jobs', payload: { source: empty } });
+    assert.equal(response.statusCode, 422);
+    assert.match(json<{ message: string }>(response).message, /empty/);
+    // An s3:// source is accepted without looking at anything.
+    const s3 = await h.app.inject({ method: 'POST', url: '/v1/jobs', payload: { source: 's3://rec/live/show.mp4' } });
+    assert.equal(s3.statusCode, 201, s3.body);
+  });
+
+  it('answers 400 for unknown body keys, a bad priority and non-JSON', async () => {
+    const source = await writeRecording(sourceDir, 'bad-body.mp4');
+    const unknown = await h.app.inject({ method: 'POST', url: '/v1/jobs', payload: { source, colour: 'red' } });
+    assert.equal(unknown.statusCode, 400);
+    assert.equal(json<{ error: string }>(unknown).error, 'invalid_request');
+    assert.match(json<{ message: string }>(unknown).message, /colour/);
+    const priority = await h.app.inject({ method: 'POST', url: '/v1/jobs', payload: { source, priority: 'asap' } });
+    assert.equal(priority.statusCode, 400);
+    assert.match(json<{ message: string }>(priority).message, /priority/);
+    const missing = await h.app.inject({ method: 'POST', url: '/v1/jobs', payload: {} });
+    assert.equal(missing.statusCode, 400);
+    const notJson = await h.app.inject({ method: 'POST', url: '/v1/jobs', headers: { 'content-type': 'application/json' }, payload: '{"source": ' });
+    assert.equal(notJson.statusCode, 400);
+    const longKey = await h.app.inject({ method: 'POST', url: '/v1/jobs', headers: { 'idempotency-key': 'k'.repeat(201) }, payload: { source } });
+    assert.equal(longKey.statusCode, 422);
+  });
+
+  it('lists with filters and cursor paging, newest first', async () => {
+    const created: ApiJob[] = [];
+    for (let i = 0; i < 7; i++) {
+      const response = await h.app.inject({ method: 'POST', url: '/v1/jobs', headers: { 'idempotency-key': `page-${i}` }, payload: { source: `s3://pages/obj-${i}.mp4`, priority: i % 2 === 0 ? 'low' : 'urgent' } });
+      assert.equal(response.statusCode, 201);
+      created.push(json<ApiJob>(response));
+    }
+    const ids = new Set(created.map((j) => j.id));
+    // Page through the low ones, 2 at a time.
+    const seen: ApiJob[] = [];
+    let cursor: number | null = null;
+    let pages = 0;
+    do {
+      const url: string = `/v1/jobs?priority=low&limit=2${cursor !== null ? `&cursor=${cursor}` : ''}`;
+      const response: LightMyRequestResponse = await h.app.inject({ method: 'GET', url });
+      assert.equal(response.statusCode, 200, response.body);
+      const page = json<{ items: ApiJob[]; nextCursor: number | null }>(response);
+      assert.ok(page.items.length <= 2);
+      seen.push(...page.items);
+      cursor = page.nextCursor;
+      pages += 1;
+    } while (cursor !== null && pages < 10);
+    const lowCreated = created.filter((j) => j.priority === 'low').map((j) => j.id);
+    assert.equal(seen.length, lowCreated.length, 'every low job once');
+    assert.ok(seen.every((j) => j.priority === 'low'));
+    assert.deepEqual(seen.map((j) => j.id), [...lowCreated].reverse(), 'newest first across pages');
+    assert.equal(pages, 2);
+
+    const urgent = json<{ items: ApiJob[] }>(await h.app.inject({ method: 'GET', url: '/v1/jobs?priority=urgent,high&state=queued&source=api&limit=500' }));
+    const createdUrgent = created.filter((j) => j.priority === 'urgent').map((j) => j.id);
+    assert.deepEqual(urgent.items.filter((j) => ids.has(j.id)).map((j) => j.id), [...createdUrgent].reverse());
+    assert.ok(urgent.items.every((j) => (j.priority === 'urgent' || j.priority === 'high') && j.state === 'queued'));
+    const none = json<{ items: ApiJob[]; nextCursor: number | null }>(await h.app.inject({ method: 'GET', url: '/v1/jobs?state=succeeded' }));
+    assert.deepEqual(none, { items: [], nextCursor: null });
+    const s3only = json<{ items: ApiJob[] }>(await h.app.inject({ method: 'GET', url: '/v1/jobs?source=s3' }));
+    assert.equal(s3only.items.length, 0, 'these were created through the API');
+
+    for (const bad of ['state=done', 'priority=asap', 'limit=0', 'limit=501', 'cursor=abc', 'colour=red']) {
+      const response = await h.app.inject({ method: 'GET', url: `/v1/jobs?${bad}` });
+      assert.equal(response.statusCode, 400, `${bad}: ${response.body}`);
+    }
+  });
+
+  it('gets one job, and 404 for an unknown one', async () => {
+    const created = json<ApiJob>(await h.app.inject({ method: 'POST', url: '/v1/jobs', payload: { source: 's3://get/one.mp4' } }));
+    const response = await h.app.inject({ method: 'GET', url: `/v1/jobs/${created.id}` });
+    assert.equal(response.statusCode, 200);
+    assert.deepEqual(json<ApiJob>(response), created);
+    for (const url of ['/v1/jobs/nope', '/v1/jobs/nope/attempts', '/v1/jobs/nope/log', '/v1/jobs/nope/events', '/v1/assets/nope']) {
+      const missing = await h.app.inject({ method: 'GET', url });
+      assert.equal(missing.statusCode, 404, url);
+      assert.equal(json<{ error: string }>(missing).error, 'not_found');
+    }
+    for (const url of ['/v1/jobs/nope/cancel', '/v1/jobs/nope/retry']) {
+      assert.equal((await h.app.inject({ method: 'POST', url })).statusCode, 404, url);
+    }
+    assert.equal((await h.app.inject({ method: 'PATCH', url: '/v1/jobs/nope', payload: { priority: 'low' } })).statusCode, 404);
+    // Not a finished asset yet: 409 with the job.
+    const asset = await h.app.inject({ method: 'GET', url: `/v1/assets/${created.id}` });
+    assert.equal(asset.statusCode, 409);
+    assert.equal(json<{ error: string }>(asset).error, 'not_ready');
+  });
+
+  it('changes the priority while queued (409 otherwise); cancels a queued job; retries a cancelled one', async () => {
+    const created = json<ApiJob>(await h.app.inject({ method: 'POST', url: '/v1/jobs', payload: { source: 's3://life/cycle.mp4', priority: 'low' } }));
+    const patched = await h.app.inject({ method: 'PATCH', url: `/v1/jobs/${created.id}`, payload: { priority: 'urgent' } });
+    assert.equal(patched.statusCode, 200, patched.body);
+    assert.equal(json<ApiJob>(patched).priority, 'urgent');
+    assert.equal((await h.store.getJob(created.id))?.priority, 'urgent');
+    const badPatch = await h.app.inject({ method: 'PATCH', url: `/v1/jobs/${created.id}`, payload: { priority: 'urgent', state: 'running' } });
+    assert.equal(badPatch.statusCode, 400);
+
+    // A queued job cannot be retried.
+    assert.equal((await h.app.inject({ method: 'POST', url: `/v1/jobs/${created.id}/retry` })).statusCode, 409);
+
+    const cancelled = await h.app.inject({ method: 'POST', url: `/v1/jobs/${created.id}/cancel` });
+    assert.equal(cancelled.statusCode, 202, cancelled.body);
+    assert.equal(json<ApiJob>(cancelled).state, 'cancelled');
+    assert.equal((await h.store.getJob(created.id))?.state, 'cancelled');
+
+    const late = await h.app.inject({ method: 'PATCH', url: `/v1/jobs/${created.id}`, payload: { priority: 'low' } });
+    assert.equal(late.statusCode, 409);
+    assert.equal(json<{ error: string }>(late).error, 'not_queued');
+
+    const retried = await h.app.inject({ method: 'POST', url: `/v1/jobs/${created.id}/retry` });
+    assert.equal(retried.statusCode, 200, retried.body);
+    assert.equal(json<ApiJob>(retried).state, 'queued');
+    assert.equal(json<ApiJob>(retried).attempts, 0);
+
+    const attempts = await h.app.inject({ method: 'GET', url: `/v1/jobs/${created.id}/attempts` });
+    assert.equal(attempts.statusCode, 200);
+    assert.deepEqual(json<{ items: unknown[] }>(attempts), { items: [] }, 'never ran');
+
+    const log = await h.app.inject({ method: 'GET', url: `/v1/jobs/${created.id}/log` });
+    assert.equal(log.statusCode, 200);
+    const items = json<{ items: { id: number; type: string; data: Record<string, unknown> }[] }>(log).items;
+    assert.deepEqual(items.map((e) => e.type), ['job.queued', 'job.cancelled', 'job.retried']);
+    assert.ok(items.every((e, i) => i === 0 || e.id > (items[i - 1]?.id ?? 0)), 'ids ascend');
+    assert.equal(items[1]?.data['reason'], 'cancelled while queued');
+  });
+
+  it('reports the attempts of a job that ran', async (t) => {
+    // Its own store: the queue must hold this job only.
+    const h = await harness();
+    t.after(() => h.close());
+    const created = json<ApiJob>(await h.app.inject({ method: 'POST', url: '/v1/jobs', payload: { source: 's3://ran/once.mp4', priority: 'urgent' } }));
+    // Claim it as a control plane would, and let the attempt fail with a retry.
+    const claimed = await h.store.claimNext({ owner: 'other', now: new Date(), leaseMs: 60_000 });
+    assert.equal(claimed?.id, created.id);
+    await h.store.finishAttempt(created.id, 'other', { state: 'queued', outcome: 'failed', reason: 'exit 1', runAfter: new Date(Date.now() + 60_000), error: { message: 'boom', code: 'exit-1', retryable: true } }, new Date());
+    const attempts = json<{ items: { number: number; outcome: string; reason: string; counts: boolean; finishedAt: string | null }[] }>(await h.app.inject({ method: 'GET', url: `/v1/jobs/${created.id}/attempts` }));
+    assert.equal(attempts.items.length, 1);
+    assert.equal(attempts.items[0]?.number, 1);
+    assert.equal(attempts.items[0]?.outcome, 'failed');
+    assert.equal(attempts.items[0]?.counts, true);
+    assert.ok(attempts.items[0]?.finishedAt);
+    const job = json<ApiJob>(await h.app.inject({ method: 'GET', url: `/v1/jobs/${created.id}` }));
+    assert.equal(job.state, 'queued');
+    assert.equal(job.attempts, 1);
+    assert.equal(job.error?.message, 'boom');
+  });
+
+  it('100 concurrent duplicate nginx-rtmp webhooks for one file make exactly one job', async () => {
+    const file = await writeRecording(recordDir, 'keynote-dup.flv', 4096);
+    const before = (await h.store.listJobs({ limit: 500, sourceKinds: ['nginx-rtmp'] })).items.length;
+    const responses = await Promise.all(Array.from({ length: 100 }, () => h.app.inject({
+      method: 'POST', url: `/hooks/nginx-rtmp?token=${hookToken}`,
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      payload: nginxForm({ path: file }),
+    })));
+    assert.ok(responses.every((r) => r.statusCode === 200), responses.map((r) => r.statusCode).join(','));
+    const jobs = (await h.store.listJobs({ limit: 500, sourceKinds: ['nginx-rtmp'] })).items.filter((j) => j.source === file);
+    assert.equal(jobs.length, 1, 'exactly one job');
+    assert.equal((await h.store.listJobs({ limit: 500, sourceKinds: ['nginx-rtmp'] })).items.length, before + 1);
+    const listed = json<{ items: ApiJob[] }>(await h.app.inject({ method: 'GET', url: '/v1/jobs?source=nginx-rtmp&limit=500' }));
+    assert.equal(listed.items.filter((j) => j.source === file).length, 1);
+    assert.deepEqual(jobs[0]?.metadata, { app: 'live', stream: 'keynote', addr: '127.0.0.1', clientId: '1' });
+  });
+});
+
+describe('webhooks: /hooks/<source>', () => {
+  let h: Harness;
+  before(async () => { h = await harness({ server: { bodyLimitBytes: 2048 } }); });
+  after(async () => { await h.close(); });
+
+  const hook = (source: string, payload: string, headers: Record<string, string> = {}, query = '') =>
+    h.app.inject({ method: 'POST', url: `/hooks/${source}${query}`, headers: { 'content-type': 'application/json', ...headers }, payload });
+
+  async function jobsOf(kind: SourceKind) {
+    return (await h.store.listJobs({ limit: 500, sourceKinds: [kind] })).items;
+  }
+
+  it('404 for an unknown source', async () => {
+    const response = await hook('rtsp', '{}');
+    assert.equal(response.statusCode, 404);
+    assert.equal(json<{ error: string }>(response).error, 'unknown_source');
+    assert.match(json<{ message: string }>(response).message, /nginx-rtmp/);
+  });
+
+  it('nginx-rtmp: refuses a missing path, a path outside the record dir and a wrong token; accepts a good one', async () => {
+    const form = { 'content-type': 'application/x-www-form-urlencoded' };
+    const outside = await writeRecording(outsideDir, 'evil.flv');
+    const inside = await writeRecording(recordDir, 'keynote-1.flv');
+    const cases: [string, string, number, RegExp][] = [
+      [nginxForm({}), `?token=${hookToken}`, 400, /missing field path/],
+      [nginxForm({ path: '' }), `?token=${hookToken}`, 400, /missing field path/],
+      [nginxForm({ path: outside }), `?token=${hookToken}`, 403, /outside the record directory/],
+      [nginxForm({ path: `${recordDir}/../outside/evil.flv` }), `?token=${hookToken}`, 403, /\.\./],
+      [nginxForm({ path: inside }), '?token=wrong-token', 401, /invalid token/],
+      [nginxForm({ path: inside }), '', 401, /missing token/],
+      [nginxForm({ path: path.join(recordDir, 'gone.flv') }), `?token=${hookToken}`, 422, /no such file/],
+      [nginxForm({ path: inside, call: 'publish' }), `?token=${hookToken}`, 400, /record_done/],
+    ];
+    for (const [body, query, status, message] of cases) {
+      const response = await hook('nginx-rtmp', body, form, query);
+      assert.equal(response.statusCode, status, `${query} ${body}: ${response.body}`);
+      assert.match(json<{ message: string }>(response).message, message);
+    }
+    const wrongType = await hook('nginx-rtmp', nginxForm({ path: inside }), {}, `?token=${hookToken}`);
+    assert.equal(wrongType.statusCode, 400);
+    assert.equal((await jobsOf('nginx-rtmp')).filter((j) => j.source === inside).length, 0, 'nothing was created by refused hooks');
+
+    // The publisher's token, appended by nginx at the end of the body, works too.
+    const ok = await hook('nginx-rtmp', `${nginxForm({ path: inside })}&token=${hookToken}`, form);
+    assert.equal(ok.statusCode, 200, ok.body);
+    assert.equal(ok.body, 'ok');
+    const jobs = (await jobsOf('nginx-rtmp')).filter((j) => j.source === inside);
+    assert.equal(jobs.length, 1);
+    assert.equal(jobs[0]?.sourceKind, 'nginx-rtmp');
+  });
+
+  it('srs: refuses a wrong action and a wrong token; answers {"code":0} on success', async () => {
+    const file = await writeRecording(recordDir, 'livestream.1700000000000.flv');
+    const body = (fields: Record<string, unknown>) => JSON.stringify({ action: 'on_dvr', client_id: '341w361a', ip: '127.0.0.1', vhost: '__defaultVhost__', app: 'live', stream: 'livestream', param: '', cwd: recordDir, file, ...fields });
+    const wrongAction = await hook('srs', body({ action: 'on_publish' }), {}, `?token=${hookToken}`);
+    assert.equal(wrongAction.statusCode, 400);
+    assert.match(json<{ message: string }>(wrongAction).message, /on_dvr only/);
+    const wrongToken = await hook('srs', body({}), {}, '?token=nope-nope-nope');
+    assert.equal(wrongToken.statusCode, 401);
+    const noToken = await hook('srs', body({}));
+    assert.equal(noToken.statusCode, 401);
+    const paramToken = await hook('srs', body({ param: `?token=${hookToken}` }));
+    assert.equal(paramToken.statusCode, 200, paramToken.body);
+    assert.deepEqual(json<unknown>(paramToken), { code: 0 });
+    const jobs = (await jobsOf('srs')).filter((j) => j.source === file);
+    assert.equal(jobs.length, 1);
+    assert.equal(jobs[0]?.metadata['stream'], 'livestream');
+  });
+
+  it('mediamtx: refuses a request without a bearer token; accepts one with it', async () => {
+    const file = await writeRecording(recordDir, 'cam1-segment.mp4');
+    const body = JSON.stringify({ path: 'cam1', segmentPath: file });
+    const noBearer = await hook('mediamtx', body);
+    assert.equal(noBearer.statusCode, 401);
+    assert.equal(json<{ error: string }>(noBearer).error, 'unauthorized');
+    const wrong = await hook('mediamtx', body, { authorization: 'Bearer not-the-token' });
+    assert.equal(wrong.statusCode, 401);
+    const ok = await hook('mediamtx', body, { authorization: `Bearer ${hookToken}` });
+    assert.equal(ok.statusCode, 200, ok.body);
+    const jobs = (await jobsOf('mediamtx')).filter((j) => j.source === file);
+    assert.equal(jobs.length, 1);
+    assert.equal(jobs[0]?.metadata['stream'], 'cam1');
+  });
+
+  it('s3: malformed JSON 400, a test event 200 ignored, an object-created event → a job with an s3:// source', async () => {
+    const auth = { authorization: `Bearer ${hookToken}` };
+    const malformed = await hook('s3', '{"Records": [', auth);
+    assert.equal(malformed.statusCode, 400);
+    assert.match(json<{ message: string }>(malformed).message, /not valid JSON/);
+    const unauthorised = await hook('s3', JSON.stringify({ Records: [] }));
+    assert.equal(unauthorised.statusCode, 401);
+
+    const before = (await jobsOf('s3')).length;
+    const test = await hook('s3', JSON.stringify({ Service: 'Amazon S3', Event: 's3:TestEvent', Time: '2026-01-01T00:00:00Z', Bucket: 'rec' }), auth);
+    assert.equal(test.statusCode, 200, test.body);
+    assert.equal((await jobsOf('s3')).length, before, 'a test event creates nothing');
+
+    const created = await hook('s3', JSON.stringify({
+      Records: [{
+        eventVersion: '2.1', eventSource: 'aws:s3', eventName: 'ObjectCreated:Put',
+        s3: { bucket: { name: 'rec' }, object: { key: 'live/my+show.mp4', size: 1234, eTag: '"abc123"', sequencer: '0055AED6DCD90281E5' } },
+      }],
+    }), auth);
+    assert.equal(created.statusCode, 200, created.body);
+    const jobs = await jobsOf('s3');
+    assert.equal(jobs.length, before + 1);
+    const job = jobs.find((j) => j.source === 's3://rec/live/my show.mp4');
+    assert.ok(job, `no job for s3://rec/live/my show.mp4 in ${jobs.map((j) => j.source).join(', ')}`);
+    assert.equal(job.metadata['etag'], 'abc123');
+  });
+
+  it('generic: 401 for a bad signature or an old timestamp; a valid signed request makes a job', async () => {
+    const body = JSON.stringify({ source: 's3://cms/uploads/talk.mp4', priority: 'high', metadata: { event: 'conf' }, idempotencyKey: 'cms-4711' });
+    const now = Math.floor(Date.now() / 1000);
+    const good = standardWebhookHeaders(genericSecret, 'msg_1', now, body);
+
+    const badSignature = await hook('generic', body, { ...good, 'webhook-signature': `v1,${Buffer.alloc(32).toString('base64')}` });
+    assert.equal(badSignature.statusCode, 401);
+    assert.match(json<{ message: string }>(badSignature).message, /does not match/);
+    const tampered = await hook('generic', body.replace('talk', 'other'), good);
+    assert.equal(tampered.statusCode, 401);
+    const old = await hook('generic', body, standardWebhookHeaders(genericSecret, 'msg_2', now - 600, body));
+    assert.equal(old.statusCode, 401);
+    assert.match(json<{ message: string }>(old).message, /too old/);
+    const unsigned = await hook('generic', body);
+    assert.equal(unsigned.statusCode, 401);
+    assert.equal((await jobsOf('generic')).length, 0);
+
+    const ok = await hook('generic', body, good);
+    assert.equal(ok.statusCode, 200, ok.body);
+    const { jobIds } = json<{ jobIds: string[] }>(ok);
+    assert.equal(jobIds.length, 1);
+    const job = await h.store.getJob(jobIds[0] ?? '');
+    assert.equal(job?.source, 's3://cms/uploads/talk.mp4');
+    assert.equal(job?.priority, 'high');
+    assert.equal(job?.sourceKind, 'generic');
+    assert.equal(job?.metadata['event'], 'conf');
+    // A redelivery (same webhook) is the same job.
+    const again = await hook('generic', body, good);
+    assert.deepEqual(json<{ jobIds: string[] }>(again).jobIds, jobIds);
+    // A signed request naming a file outside the roots is refused.
+    const outsideBody = JSON.stringify({ source: path.join(outsideDir, 'x.mp4') });
+    const outside = await hook('generic', outsideBody, standardWebhookHeaders(genericSecret, 'msg_3', now, outsideBody));
+    assert.equal(outside.statusCode, 403);
+  });
+
+  it('413 for a body over server.bodyLimitBytes', async () => {
+    const big = JSON.stringify({ path: 'cam1', segmentPath: `${recordDir}/${'x'.repeat(4096)}` });
+    const response = await hook('mediamtx', big, { authorization: `Bearer ${hookToken}` });
+    assert.equal(response.statusCode, 413);
+    assert.equal(json<{ error: string }>(response).error, 'too_large');
+    const api = await h.app.inject({ method: 'POST', url: '/v1/jobs', payload: { source: 's3://a/b.mp4', metadata: { pad: 'y'.repeat(4096) } } });
+    assert.equal(api.statusCode, 413);
+  });
+
+  it('/metrics: queue depth by priority and webhook counters', async () => {
+    const response = await h.app.inject({ method: 'GET', url: '/metrics' });
+    assert.equal(response.statusCode, 200);
+    assert.match(response.headers['content-type'] ?? '', /text\/plain/);
+    const text = response.body;
+    const value = (line: RegExp) => Number(line.exec(text)?.[1]);
+    for (const p of ['urgent', 'high', 'normal', 'low']) assert.match(text, new RegExp(`^live2vod_queue_depth\\{priority="${p}"\\} \\d+$`, 'm'), p);
+    const queued = (await h.store.countByStateAndPriority()).filter((c) => c.state === 'queued');
+    for (const c of queued) assert.equal(value(new RegExp(`^live2vod_queue_depth\\{priority="${c.priority}"\\} (\\d+)$`, 'm')), c.count, c.priority);
+    assert.ok(value(/^live2vod_queue_depth\{priority="high"\} (\d+)$/m) >= 1, 'the generic job is high');
+    // Every hook above counted, refused ones by status.
+    assert.ok(value(/^live2vod_webhooks_received_total\{source="nginx-rtmp"\} (\d+)$/m) >= 10);
+    assert.ok(value(/^live2vod_webhooks_rejected_total\{source="nginx-rtmp",status="403"\} (\d+)$/m) >= 2);
+    assert.ok(value(/^live2vod_webhooks_rejected_total\{source="generic",status="401"\} (\d+)$/m) >= 4);
+    assert.equal(value(/^live2vod_jobs_created_total\{source="generic"\} (\d+)$/m), 1, 'the redelivery did not count');
+    assert.match(text, /^live2vod_jobs_running 0$/m);
+  });
+});
+
+describe('health, OpenAPI and auth', () => {
+  let open: Harness;
+  let locked: Harness;
+  before(async () => {
+    open = await harness();
+    locked = await harness({ auth: { tokens: [apiToken, 'second-token-2'] } });
+  });
+  after(async () => {
+    await open.close();
+    await locked.close();
+  });
+
+  it('/healthz and /readyz', async () => {
+    const health = await open.app.inject({ method: 'GET', url: '/healthz' });
+    assert.equal(health.statusCode, 200);
+    assert.deepEqual(json<unknown>(health), { status: 'ok' });
+    const ready = await open.app.inject({ method: 'GET', url: '/readyz' });
+    assert.equal(ready.statusCode, 200);
+    assert.deepEqual(json<unknown>(ready), { status: 'ready' });
+  });
+
+  it('/openapi.json is an OpenAPI 3.1 document and every documented operation is a route', async () => {
+    const response = await open.app.inject({ method: 'GET', url: '/openapi.json' });
+    assert.equal(response.statusCode, 200);
+    const doc = json<{ openapi: string; info: { title: string; version: string }; paths: Record<string, Record<string, { responses: Record<string, unknown>; summary: string; requestBody?: unknown }>>; components: { securitySchemes: Record<string, unknown> } }>(response);
+    assert.match(doc.openapi, /^3\.1\.\d+$/);
+    assert.equal(doc.info.title, 'live2vod');
+    assert.ok(doc.info.version);
+    assert.ok(doc.components.securitySchemes['bearer']);
+    assert.ok(operations.length >= 10);
+    for (const op of operations) {
+      const documented = doc.paths[op.path]?.[op.method];
+      assert.ok(documented, `${op.method} ${op.path} is in the document`);
+      assert.ok(Object.keys(documented.responses).length >= 2, `${op.method} ${op.path} has responses`);
+      const url = op.path.replace(/\{(\w+)\}/g, ':$1');
+      assert.ok(open.app.hasRoute({ method: op.method.toUpperCase() as 'GET', url }), `${op.method.toUpperCase()} ${url} is a registered route`);
+    }
+    const create = doc.paths['/v1/jobs']?.['post'];
+    assert.ok(create?.requestBody, 'POST /v1/jobs documents its body');
+    assert.ok(JSON.stringify(create.requestBody).includes('"source"'));
+    // Every /v1 route that exists is documented (nothing undocumented in the public API).
+    const routes = open.app.printRoutes({ commonPrefix: false });
+    assert.match(routes, /v1\/jobs/);
+  });
+
+  it('bearer auth: 401 without a token or with a wrong one, 200 with any configured token', async () => {
+    const without = await locked.app.inject({ method: 'GET', url: '/v1/jobs' });
+    assert.equal(without.statusCode, 401);
+    assert.equal(without.headers['www-authenticate'], 'Bearer');
+    const wrong = await locked.app.inject({ method: 'GET', url: '/v1/jobs', headers: { authorization: 'Bearer not-a-token' } });
+    assert.equal(wrong.statusCode, 401);
+    const basic = await locked.app.inject({ method: 'GET', url: '/v1/jobs', headers: { authorization: `Basic ${apiToken}` } });
+    assert.equal(basic.statusCode, 401);
+    for (const token of [apiToken, 'second-token-2']) {
+      const ok = await locked.app.inject({ method: 'GET', url: '/v1/jobs', headers: { authorization: `Bearer ${token}` } });
+      assert.equal(ok.statusCode, 200, token);
+    }
+    const create = await locked.app.inject({ method: 'POST', url: '/v1/jobs', payload: { source: 's3://locked/a.mp4' } });
+    assert.equal(create.statusCode, 401);
+    assert.equal((await locked.store.listJobs({ limit: 10 })).items.length, 0, 'an unauthenticated POST created nothing');
+    for (const url of ['/v1/jobs/x/attempts', '/v1/events', '/v1/assets/x']) {
+      assert.equal((await locked.app.inject({ method: 'GET', url })).statusCode, 401, url);
+    }
+    // Health, metrics and the OpenAPI document stay open (probes and scrapers carry no token).
+    for (const url of ['/healthz', '/readyz', '/metrics', '/openapi.json']) {
+      assert.equal((await locked.app.inject({ method: 'GET', url })).statusCode, 200, url);
+    }
+    // Without configured tokens, the API is open.
+    assert.equal((await open.app.inject({ method: 'GET', url: '/v1/jobs' })).statusCode, 200);
+  });
+
+  it('SSE: a job stream replays the log, then a snapshot and live changes; close() ends open streams', async () => {
+    const h = await harness();
+    let closed = false;
+    const streams: { close(): void }[] = [];
+    try {
+      const created = json<ApiJob>(await h.app.inject({ method: 'POST', url: '/v1/jobs', payload: { source: 's3://sse/a.mp4' } }));
+      const base = await h.app.listen({ port: 0, host: '127.0.0.1' });
+      const one = await openSse(`${base}/v1/jobs/${created.id}/events`);
+      const all = await openSse(`${base}/v1/events`);
+      streams.push(one, all);
+      await one.waitFor((e) => e.event === 'job.snapshot', 5000);
+      assert.deepEqual(one.events.map((e) => e.event), ['job.queued', 'job.snapshot']);
+      assert.equal(one.events[0]?.id, '1', 'log events carry their id for Last-Event-ID');
+      const patched = await h.app.inject({ method: 'PATCH', url: `/v1/jobs/${created.id}`, payload: { priority: 'high' } });
+      assert.equal(patched.statusCode, 200);
+      const updated = await one.waitFor((e) => e.event === 'job.updated', 5000);
+      assert.equal((updated.data as { job: ApiJob }).job.priority, 'high');
+      await all.waitFor((e) => e.event === 'job.updated', 5000);
+      // Resuming after the first event replays only what came later.
+      const resumed = await openSse(`${base}/v1/jobs/${created.id}/events`, { 'last-event-id': '1' });
+      await resumed.waitFor((e) => e.event === 'job.snapshot', 5000);
+      assert.equal(resumed.events.filter((e) => e.event === 'job.queued').length, 0);
+      resumed.close();
+      // Two clients still listening must not hold up close().
+      const started = Date.now();
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([h.app.close(), new Promise((_, reject) => { timer = setTimeout(() => reject(new Error('app.close() waited for the SSE clients')), 5000); })]);
+      clearTimeout(timer);
+      closed = true;
+      assert.ok(Date.now() - started < 5000);
+      one.close();
+      all.close();
+    } finally {
+      for (const stream of streams) stream.close();
+      if (!closed) await h.app.close();
+      await h.scheduler.stop();
+      await h.store.close();
+    }
+  });
+
+  it('/readyz answers 503 when the store is gone', async () => {
+    const h = await harness();
+    await h.store.close();
+    const response = await h.app.inject({ method: 'GET', url: '/readyz' });
+    assert.equal(response.statusCode, 503);
+    await h.app.close();
+    await h.scheduler.stop();
+  });
+});

@@ -1,0 +1,491 @@
+// The Scheduler against a real SQLite store and a FakeExecutor (named so: it records launches and
+// stops, and the test ends its "workers" with exit codes). A controllable clock drives retry
+// backoff, so nothing here sleeps for a backoff to pass.
+import assert from 'node:assert/strict';
+import { rm } from 'node:fs/promises';
+import path from 'node:path';
+import { describe, it, type TestContext } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { ExitCode } from '../../src/errors/index.ts';
+import type { Executor, StopReason, WorkerExit } from '../../src/executors/executor.ts';
+import { retryDelayMs } from '../../src/jobs/backoff.ts';
+import type { Job, Priority } from '../../src/jobs/job.ts';
+import { JobEvents, type JobChange } from '../../src/jobs/job-events.ts';
+import { attemptResult } from '../../src/jobs/retry-policy.ts';
+import { Scheduler } from '../../src/jobs/scheduler.ts';
+import type { TranscodeTask } from '../../src/jobs/transcode-task.ts';
+import { transcodeProfileSchema } from '../../src/jobs/transcode-task.ts';
+import { openSqliteStore } from '../../src/store/sqlite-store.ts';
+import type { Store } from '../../src/store/store.ts';
+import { makeTemp, waitFor } from '../helpers/serve.ts';
+
+/** A fake executor: no processes. Launches and stops are recorded; `exit` ends a "worker". */
+class FakeExecutor implements Executor {
+  readonly kind = 'fake';
+  readonly capacity: number;
+  readonly launches: TranscodeTask[] = [];
+  readonly stops: { jobId: string; reason: StopReason }[] = [];
+  /** When false, stop() records the request and the test decides when the worker exits. */
+  exitOnStop = true;
+  readonly #running = new Map<string, { task: TranscodeTask; stopReason?: StopReason }>();
+  readonly #listeners: ((exit: WorkerExit) => void)[] = [];
+
+  constructor(capacity: number) {
+    this.capacity = capacity;
+  }
+
+  running(): string[] {
+    return [...this.#running.keys()];
+  }
+
+  async launch(task: TranscodeTask): Promise<void> {
+    if (this.#running.has(task.jobId)) throw new Error(`job ${task.jobId} is already running here`);
+    if (this.#running.size >= this.capacity) throw new Error('no free worker slot');
+    this.launches.push(task);
+    this.#running.set(task.jobId, { task });
+  }
+
+  async stop(jobId: string, reason: StopReason): Promise<void> {
+    const entry = this.#running.get(jobId);
+    if (!entry) return;
+    this.stops.push({ jobId, reason });
+    entry.stopReason ??= reason;
+    if (this.exitOnStop) this.exit(jobId, null, 'SIGTERM');
+  }
+
+  onExit(listener: (exit: WorkerExit) => void): void {
+    this.#listeners.push(listener);
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.running().map((id) => this.stop(id, 'shutdown')));
+  }
+
+  /** Ends a running worker as if its process exited. */
+  exit(jobId: string, exitCode: number | null, signal: string | null = null): void {
+    const entry = this.#running.get(jobId);
+    assert.ok(entry, `job ${jobId} is not running in the FakeExecutor`);
+    this.#running.delete(jobId);
+    const exit: WorkerExit = { jobId, attempt: entry.task.attempt, exitCode, signal, stderrTail: exitCode === 0 ? '' : 'fake stderr' };
+    if (entry.stopReason) exit.stopReason = entry.stopReason;
+    for (const listener of this.#listeners) listener(exit);
+  }
+}
+
+const profile = transcodeProfileSchema.parse({});
+
+interface Rig {
+  store: Store;
+  executor: FakeExecutor;
+  scheduler: Scheduler;
+  changes: JobChange[];
+  clock: { ms: number };
+  add(priority: Priority, options?: { maxAttempts?: number }): Promise<Job>;
+  waitForState(id: string, state: Job['state']): Promise<Job>;
+  waitForLaunches(count: number): Promise<TranscodeTask[]>;
+}
+
+let rigs = 0;
+
+async function rig(t: TestContext, options: { capacity?: number; owner?: string; store?: Store; baseMs?: number } = {}): Promise<Rig> {
+  const dir = await makeTemp('live2vod-scheduler-');
+  const store = options.store ?? await openSqliteStore(path.join(dir, 'live2vod.db'));
+  const executor = new FakeExecutor(options.capacity ?? 1);
+  const events = new JobEvents();
+  const changes: JobChange[] = [];
+  events.subscribe((change) => changes.push(change));
+  const clock = { ms: Date.now() };
+  const scheduler = new Scheduler({
+    store, executor, events,
+    owner: options.owner ?? `test-${++rigs}`,
+    leaseMs: 60_000,
+    backoff: { baseMs: options.baseMs ?? 10_000, maxMs: 60_000 },
+    tickMs: 50,
+    now: () => new Date(clock.ms),
+    buildTask: (job) => ({ version: 1, jobId: job.id, attempt: job.attempts, source: job.source, output: `/tmp/out/${job.id}`, profile, stage: 'full' }),
+  });
+  let seq = 0;
+  t.after(async () => {
+    await scheduler.stop();
+    if (!options.store) await store.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+  return {
+    store, executor, scheduler, changes, clock,
+    async add(priority, addOptions = {}) {
+      seq += 1;
+      const { job } = await store.createJob({ idempotencyKey: `k-${rigs}-${seq}-${Math.random()}`, source: `s3://bucket/${priority}-${seq}.mp4`, sourceKind: 'api', priority, metadata: { name: `${priority}-${seq}` }, maxAttempts: addOptions.maxAttempts ?? 3 }, new Date(clock.ms));
+      return job;
+    },
+    async waitForState(id, state) {
+      return waitFor(`job ${id} to become ${state}`, async () => {
+        const job = await store.getJob(id);
+        return job?.state === state ? job : undefined;
+      }, { timeoutMs: 5000, intervalMs: 10 });
+    },
+    async waitForLaunches(count) {
+      return waitFor(`${count} launches`, () => (executor.launches.length >= count ? executor.launches.slice(0, count) : undefined), { timeoutMs: 5000, intervalMs: 10 });
+    },
+  };
+}
+
+describe('Scheduler with a FakeExecutor', () => {
+  it('launches by priority (urgent > high > normal > low), FIFO within one, one at a time with capacity 1', async (t) => {
+    const r = await rig(t);
+    const order: Priority[] = ['low', 'normal', 'urgent', 'high', 'normal', 'low', 'high', 'urgent'];
+    const jobs: Job[] = [];
+    for (const p of order) jobs.push(await r.add(p));
+    await r.scheduler.start({ recoverAll: false });
+    const expected = (['urgent', 'high', 'normal', 'low'] as const).flatMap((p) => jobs.filter((j) => j.priority === p).map((j) => j.id));
+    for (let i = 0; i < expected.length; i++) {
+      const launches = await r.waitForLaunches(i + 1);
+      // Never more than the capacity at once.
+      assert.equal(r.executor.running().length, 1);
+      const task = launches[i];
+      assert.ok(task);
+      assert.equal(task.jobId, expected[i], `launch ${i + 1}`);
+      assert.equal(task.attempt, 1);
+      assert.equal((await r.store.getJob(task.jobId))?.state, 'running');
+      r.executor.exit(task.jobId, 0);
+      await r.waitForState(task.jobId, 'succeeded');
+    }
+    assert.equal(r.executor.launches.length, expected.length);
+    assert.deepEqual(r.executor.stops, [], 'nothing was preempted: the urgent jobs ran first anyway');
+    assert.equal(r.changes.filter((c) => c.type === 'asset.ready').length, expected.length);
+  });
+
+  it('preempts a running low job for an urgent one; the low job keeps its attempt and runs afterwards', async (t) => {
+    const r = await rig(t);
+    const low = await r.add('low');
+    await r.scheduler.start({ recoverAll: false });
+    await r.waitForLaunches(1);
+    assert.equal(r.executor.launches[0]?.jobId, low.id);
+    // A normal job waits: no preemption for it.
+    const normal = await r.add('normal');
+    r.scheduler.kick();
+    await sleep(150);
+    assert.deepEqual(r.executor.stops, []);
+
+    const urgent = await r.add('urgent');
+    r.scheduler.kick();
+    await waitFor('the preemption', () => r.executor.stops.length > 0, { timeoutMs: 5000, intervalMs: 10 });
+    assert.deepEqual(r.executor.stops, [{ jobId: low.id, reason: 'preempt' }]);
+
+    const launches = await r.waitForLaunches(2);
+    assert.equal(launches[1]?.jobId, urgent.id, 'the urgent job runs next');
+    const requeued = await r.store.getJob(low.id);
+    assert.equal(requeued?.state, 'queued');
+    assert.equal(requeued?.attempts, 0, 'the preempted attempt was given back');
+    const attempts = await r.store.listAttempts(low.id);
+    assert.equal(attempts.length, 1);
+    assert.equal(attempts[0]?.outcome, 'preempted');
+    assert.equal(attempts[0]?.counts, false);
+    assert.ok(r.changes.some((c) => c.type === 'job.requeued' && c.job.id === low.id));
+
+    // Then the normal one (it was queued before the low one got back in line), then the low one.
+    r.executor.exit(urgent.id, 0);
+    await r.waitForLaunches(3);
+    assert.equal(r.executor.launches[2]?.jobId, normal.id);
+    r.executor.exit(normal.id, 0);
+    await r.waitForLaunches(4);
+    assert.equal(r.executor.launches[3]?.jobId, low.id);
+    assert.equal(r.executor.launches[3]?.attempt, 1, 'still its first counted attempt');
+    r.executor.exit(low.id, 0);
+    const done = await r.waitForState(low.id, 'succeeded');
+    assert.equal(done.attempts, 1);
+    const finalAttempts = await r.store.listAttempts(low.id);
+    assert.deepEqual(finalAttempts.map((a) => [a.number, a.outcome, a.counts]), [[1, 'preempted', false], [2, 'succeeded', true]]);
+  });
+
+  it('does not preempt a high or normal job for an urgent one', async (t) => {
+    const r = await rig(t);
+    const high = await r.add('high');
+    await r.scheduler.start({ recoverAll: false });
+    await r.waitForLaunches(1);
+    const urgent = await r.add('urgent');
+    r.scheduler.kick();
+    await sleep(200);
+    assert.deepEqual(r.executor.stops, []);
+    r.executor.exit(high.id, 0);
+    const launches = await r.waitForLaunches(2);
+    assert.equal(launches[1]?.jobId, urgent.id);
+  });
+
+  it('retries a failure (exit 1) after a backoff, and fails the job after maxAttempts', async (t) => {
+    const r = await rig(t, { baseMs: 10_000 });
+    const job = await r.add('normal', { maxAttempts: 2 });
+    await r.scheduler.start({ recoverAll: false });
+    await r.waitForLaunches(1);
+    const failedAt = r.clock.ms;
+    r.executor.exit(job.id, 1);
+    const queued = await r.waitForState(job.id, 'queued');
+    assert.equal(queued.attempts, 1, 'a failed attempt counts');
+    assert.ok(queued.runAfter, 'a retry has a runAfter');
+    const delay = Date.parse(queued.runAfter) - failedAt;
+    assert.ok(delay >= 5000 && delay <= 10_000, `backoff ${delay} ms within [base/2, base]`);
+    assert.equal(queued.error?.code, 'exit-1');
+    assert.equal(queued.error?.retryable, true);
+
+    // Not before runAfter.
+    r.scheduler.kick();
+    await sleep(200);
+    assert.equal(r.executor.launches.length, 1, 'no relaunch before the backoff has passed');
+
+    r.clock.ms += 10_001;
+    r.scheduler.kick();
+    const launches = await r.waitForLaunches(2);
+    assert.equal(launches[1]?.jobId, job.id);
+    assert.equal(launches[1]?.attempt, 2);
+    r.executor.exit(job.id, 1);
+    const failed = await r.waitForState(job.id, 'failed');
+    assert.equal(failed.attempts, 2);
+    assert.match(failed.error?.message ?? '', /attempt 2 of 2; giving up/);
+    const attempts = await r.store.listAttempts(job.id);
+    assert.deepEqual(attempts.map((a) => [a.outcome, a.counts]), [['failed', true], ['failed', true]]);
+    assert.ok(r.changes.some((c) => c.type === 'job.failed' && c.job.id === job.id));
+    r.clock.ms += 120_000;
+    r.scheduler.kick();
+    await sleep(150);
+    assert.equal(r.executor.launches.length, 2, 'a failed job is not run again');
+  });
+
+  it('fails at once, without a retry, on exit code 3 (bad input)', async (t) => {
+    const r = await rig(t);
+    const job = await r.add('normal', { maxAttempts: 3 });
+    const reported = await r.add('normal', { maxAttempts: 3 });
+    await r.scheduler.start({ recoverAll: false });
+    await r.waitForLaunches(1);
+    r.executor.exit(job.id, ExitCode.badInput);
+    const failed = await r.waitForState(job.id, 'failed');
+    assert.equal(failed.attempts, 1);
+    assert.equal(failed.error?.retryable, false);
+    assert.equal(failed.error?.code, 'exit-3');
+
+    // With the worker's own report: its message is kept.
+    await r.waitForLaunches(2);
+    assert.equal(r.executor.launches[1]?.jobId, reported.id);
+    await r.scheduler.onWorkerReport(reported.id, { type: 'failed', message: 'the source has no video or audio stream', exitCode: ExitCode.badInput, retryable: false });
+    r.executor.exit(reported.id, ExitCode.badInput);
+    const failed2 = await r.waitForState(reported.id, 'failed');
+    assert.equal(failed2.attempts, 1);
+    assert.equal(failed2.error?.message, 'the source has no video or audio stream');
+    await sleep(150);
+    assert.equal(r.executor.launches.length, 2, 'no retries');
+  });
+
+  it('records progress reports while a job runs', async (t) => {
+    const r = await rig(t);
+    const job = await r.add('normal');
+    await r.scheduler.start({ recoverAll: false });
+    await r.waitForLaunches(1);
+    await r.scheduler.onWorkerReport(job.id, { type: 'progress', percent: 42 });
+    assert.equal((await r.store.getJob(job.id))?.progress, 0.42);
+    assert.ok(r.changes.some((c) => c.type === 'job.progress' && c.data?.['progress'] === 0.42));
+    r.executor.exit(job.id, 0);
+    const done = await r.waitForState(job.id, 'succeeded');
+    assert.equal(done.progress, 1);
+  });
+
+  it('cancels a running job: stop("cancel") → cancelled', async (t) => {
+    const r = await rig(t);
+    const job = await r.add('normal');
+    await r.scheduler.start({ recoverAll: false });
+    await r.waitForLaunches(1);
+    // As the API does it: the store first, then the scheduler.
+    const flagged = await r.store.requestCancel(job.id, new Date(r.clock.ms));
+    assert.equal(flagged?.state, 'running');
+    assert.equal(flagged?.cancelRequested, true);
+    await r.scheduler.cancel(job.id);
+    assert.deepEqual(r.executor.stops, [{ jobId: job.id, reason: 'cancel' }]);
+    const cancelled = await r.waitForState(job.id, 'cancelled');
+    const attempts = await r.store.listAttempts(job.id);
+    assert.equal(attempts[0]?.outcome, 'cancelled');
+    assert.ok(cancelled.finishedAt);
+    assert.ok(r.changes.some((c) => c.type === 'job.cancelled' && c.job.id === job.id));
+    await sleep(150);
+    assert.equal(r.executor.launches.length, 1, 'a cancelled job is not run again');
+  });
+
+  it('a cancel recorded by another control plane reaches the worker through the lease renewal', async (t) => {
+    const r = await rig(t);
+    const job = await r.add('normal');
+    await r.scheduler.start({ recoverAll: false });
+    await r.waitForLaunches(1);
+    await r.store.requestCancel(job.id, new Date(r.clock.ms));
+    // No scheduler.cancel(): the next tick finds the lease can no longer be renewed.
+    await waitFor('the stop', () => r.executor.stops.length > 0, { timeoutMs: 5000, intervalMs: 10 });
+    assert.deepEqual(r.executor.stops, [{ jobId: job.id, reason: 'cancel' }]);
+    await r.waitForState(job.id, 'cancelled');
+  });
+
+  it('a cancel that races a failure still wins over the retry', async (t) => {
+    const r = await rig(t);
+    const job = await r.add('normal');
+    await r.scheduler.start({ recoverAll: false });
+    await r.waitForLaunches(1);
+    r.executor.exitOnStop = false;
+    await r.store.requestCancel(job.id, new Date(r.clock.ms));
+    await r.scheduler.cancel(job.id);
+    // The worker happened to crash at the same moment.
+    r.executor.exit(job.id, 1);
+    await r.waitForState(job.id, 'cancelled');
+  });
+
+  it('shutdown stops workers and requeues their jobs without using up an attempt', async (t) => {
+    const r = await rig(t, { capacity: 2 });
+    const a = await r.add('normal');
+    const b = await r.add('low');
+    await r.scheduler.start({ recoverAll: false });
+    await r.waitForLaunches(2);
+    await r.scheduler.stop();
+    assert.deepEqual(r.executor.stops.map((s) => s.reason).sort(), ['shutdown', 'shutdown']);
+    for (const job of [a, b]) {
+      const after = await r.store.getJob(job.id);
+      assert.equal(after?.state, 'queued', 'settled before stop() resolved');
+      assert.equal(after?.attempts, 0);
+      const attempts = await r.store.listAttempts(job.id);
+      assert.deepEqual(attempts.map((x) => [x.outcome, x.counts]), [['interrupted', false]]);
+    }
+    // Stopped: no more launches, even when kicked.
+    r.scheduler.kick();
+    await sleep(150);
+    assert.equal(r.executor.launches.length, 2);
+  });
+
+  it('start({recoverAll:true}) requeues jobs a previous instance left running; recoverAll:false waits for their lease', async (t) => {
+    const dir = await makeTemp('live2vod-scheduler-shared-');
+    const store = await openSqliteStore(path.join(dir, 'live2vod.db'));
+    t.after(async () => {
+      await store.close();
+      await rm(dir, { recursive: true, force: true });
+    });
+    const { job } = await store.createJob({ idempotencyKey: 'orphan', source: 's3://b/orphan.mp4', sourceKind: 'api', priority: 'normal', metadata: {}, maxAttempts: 3 }, new Date());
+    // A previous control plane claimed it and died: its lease is still valid for a minute.
+    const claimed = await store.claimNext({ owner: 'dead-instance', now: new Date(), leaseMs: 60_000 });
+    assert.equal(claimed?.id, job.id);
+
+    const cautious = await rig(t, { store, owner: 'cautious' });
+    await cautious.scheduler.start({ recoverAll: false });
+    await sleep(200);
+    assert.equal(cautious.executor.launches.length, 0, 'a valid lease of another instance is respected');
+    await cautious.scheduler.stop();
+
+    const r = await rig(t, { store, owner: 'restarted' });
+    await r.scheduler.start({ recoverAll: true });
+    const launches = await r.waitForLaunches(1);
+    assert.equal(launches[0]?.jobId, job.id);
+    assert.equal(launches[0]?.attempt, 1, 'the interrupted attempt did not count');
+    const attempts = await store.listAttempts(job.id);
+    assert.deepEqual(attempts.map((a) => [a.number, a.outcome ?? null, a.counts]), [[1, 'interrupted', false], [2, null, true]]);
+    assert.ok(r.changes.some((c) => c.type === 'job.requeued' && c.job.id === job.id));
+    r.executor.exit(job.id, 0);
+    await r.waitForState(job.id, 'succeeded');
+  });
+
+  it('a launch that fails puts the job back in the queue without using an attempt', async (t) => {
+    const r = await rig(t);
+    const job = await r.add('normal');
+    const launch = r.executor.launch.bind(r.executor);
+    let failures = 1;
+    r.executor.launch = async (task) => {
+      if (failures-- > 0) throw new Error('spawn EAGAIN');
+      return launch(task);
+    };
+    await r.scheduler.start({ recoverAll: false });
+    const queued = await waitFor('the requeue', async () => {
+      const attempts = await r.store.listAttempts(job.id);
+      return attempts[0]?.outcome === 'interrupted' ? r.store.getJob(job.id) : undefined;
+    }, { timeoutMs: 5000, intervalMs: 10 });
+    assert.equal(queued?.state, 'queued');
+    assert.equal(queued?.attempts, 0);
+    r.clock.ms += 6000;
+    r.scheduler.kick();
+    await r.waitForLaunches(1);
+    assert.equal(r.executor.launches[0]?.attempt, 1);
+  });
+});
+
+describe('retryDelayMs', () => {
+  const policy = { baseMs: 1000, maxMs: 30_000 };
+  it('doubles per attempt, with equal jitter between half and all of it', () => {
+    assert.equal(retryDelayMs(1, policy, () => 0), 500);
+    assert.equal(retryDelayMs(1, policy, () => 1), 1000);
+    assert.equal(retryDelayMs(2, policy, () => 0), 1000);
+    assert.equal(retryDelayMs(2, policy, () => 1), 2000);
+    assert.equal(retryDelayMs(3, policy, () => 0.5), 3000);
+    assert.equal(retryDelayMs(5, policy, () => 1), 16_000);
+  });
+  it('is capped at maxMs and never below half of it once capped', () => {
+    assert.equal(retryDelayMs(10, policy, () => 1), 30_000);
+    assert.equal(retryDelayMs(10, policy, () => 0), 15_000);
+    assert.equal(retryDelayMs(60, policy, () => 1), 30_000, 'no overflow for huge attempt numbers');
+  });
+  it('treats attempt 0 or below as the first', () => {
+    assert.equal(retryDelayMs(0, policy, () => 1), 1000);
+  });
+  it('stays within bounds with Math.random', () => {
+    for (let i = 0; i < 200; i++) {
+      const d = retryDelayMs(3, policy);
+      assert.ok(d >= 2000 && d <= 4000, String(d));
+    }
+  });
+});
+
+describe('attemptResult', () => {
+  const policy = { baseMs: 1000, maxMs: 60_000 };
+  const now = new Date('2026-03-01T12:00:00Z');
+  const job = (attempts: number, maxAttempts = 3): Job => ({
+    id: 'j', seq: 1, idempotencyKey: 'k', source: 's3://b/k', sourceKind: 'api', priority: 'normal', state: 'running', progress: 0.5,
+    attempts, maxAttempts, outputPrefix: 'assets/j', metadata: {}, cancelRequested: false, createdAt: now.toISOString(), updatedAt: now.toISOString(),
+  });
+  const exit = (exitCode: number | null, extra: Partial<WorkerExit> = {}): WorkerExit => ({ jobId: 'j', attempt: 1, exitCode, signal: null, stderrTail: 'tail', ...extra });
+
+  it('maps stop reasons first, whatever the exit code', () => {
+    assert.deepEqual(attemptResult(job(1), exit(null, { stopReason: 'cancel', signal: 'SIGTERM' }), undefined, policy, now), { state: 'cancelled', reason: 'cancelled on request' });
+    const preempted = attemptResult(job(1), exit(1, { stopReason: 'preempt' }), undefined, policy, now);
+    assert.equal(preempted.state, 'queued');
+    assert.ok(preempted.state === 'queued' && preempted.outcome === 'preempted' && preempted.runAfter.getTime() === now.getTime());
+    const interrupted = attemptResult(job(3), exit(null, { stopReason: 'shutdown', signal: 'SIGTERM' }), undefined, policy, now);
+    assert.ok(interrupted.state === 'queued' && interrupted.outcome === 'interrupted', 'even on the last attempt');
+  });
+
+  it('exit 0 succeeds', () => {
+    assert.deepEqual(attemptResult(job(1), exit(0), undefined, policy, now), { state: 'succeeded' });
+  });
+
+  it('a retryable failure is requeued with a backoff until maxAttempts', () => {
+    const retry = attemptResult(job(1), exit(1), undefined, policy, now, () => 0);
+    assert.equal(retry.state, 'queued');
+    assert.ok(retry.state === 'queued' && retry.outcome === 'failed');
+    assert.equal(retry.runAfter.getTime() - now.getTime(), 500);
+    assert.equal(retry.error?.code, 'exit-1');
+    assert.equal(retry.error?.stderrTail, 'tail');
+    const second = attemptResult(job(2), exit(4), undefined, policy, now, () => 1);
+    assert.ok(second.state === 'queued' && second.runAfter.getTime() - now.getTime() === 2000, 'output errors (4) are retried');
+    const last = attemptResult(job(3), exit(1), undefined, policy, now);
+    assert.equal(last.state, 'failed');
+    assert.ok(last.state === 'failed' && /attempt 3 of 3; giving up/.test(last.error.message));
+  });
+
+  it('bad input (3), usage (2) and environment (5) fail at once', () => {
+    for (const code of [ExitCode.badInput, ExitCode.usage, ExitCode.environment]) {
+      const result = attemptResult(job(1), exit(code), undefined, policy, now);
+      assert.equal(result.state, 'failed', `exit ${code}`);
+      assert.ok(result.state === 'failed' && result.error.retryable === false && result.error.code === `exit-${code}`);
+    }
+  });
+
+  it('a worker killed by a signal crashed: retried', () => {
+    const result = attemptResult(job(1), exit(null, { signal: 'SIGKILL' }), undefined, policy, now);
+    assert.ok(result.state === 'queued' && result.error?.code === 'crashed' && /SIGKILL/.test(result.error.message));
+  });
+
+  it("the worker's report decides over the bare exit code, but never makes a permanent code retryable", () => {
+    const permanent = attemptResult(job(1), exit(1), { message: 'unsupported codec', exitCode: 1, retryable: false }, policy, now);
+    assert.ok(permanent.state === 'failed' && permanent.error.message === 'unsupported codec');
+    const claimed = attemptResult(job(1), exit(3), { message: 'no streams', exitCode: 3, retryable: true, stderrTail: 'ffmpeg said' }, policy, now);
+    assert.ok(claimed.state === 'failed' && claimed.error.retryable === false && claimed.error.stderrTail === 'ffmpeg said');
+    const transient = attemptResult(job(1), exit(1), { message: 'disk hiccup', exitCode: 4, retryable: true }, policy, now);
+    assert.ok(transient.state === 'queued' && transient.error?.message === 'disk hiccup' && transient.error.code === 'exit-4');
+  });
+});

@@ -1,0 +1,104 @@
+// A real S3 API (s3rver) on loopback for the storage tests, and a TCP relay that can cut every
+// connection mid-transfer. s3rver runs in a child process (see s3rver-child.ts for why), which
+// also makes "the server went away" real: stop() ends that process.
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer, connect, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+
+export const s3rverCredentials = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
+
+export interface RunningS3 {
+  endpoint: string;
+  port: number;
+  dir: string;
+  /** Stops the server, dropping open connections. */
+  stop(): Promise<void>;
+  /** Stops the server and removes its directory. */
+  dispose(): Promise<void>;
+}
+
+const childScript = fileURLToPath(new URL('./s3rver-child.ts', import.meta.url));
+
+export async function startS3(buckets: string[] = ['vod', 'rec']): Promise<RunningS3> {
+  const dir = await mkdtemp(join(tmpdir(), 'live2vod-s3rver-'));
+  const child = spawn(process.execPath, ['--openssl-legacy-provider', childScript, dir, ...buckets], { stdio: ['pipe', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+    stderr = (stderr + chunk).slice(-4000);
+  });
+  const exited = once(child, 'exit');
+  const lines = createInterface({ input: child.stdout });
+  const first = await Promise.race([
+    once(lines, 'line').then(([line]) => String(line)),
+    exited.then(() => undefined),
+  ]);
+  if (first === undefined) throw new Error(`s3rver did not start: ${stderr}`);
+  const { port } = JSON.parse(first) as { port: number };
+  let running = true;
+  const stop = async (): Promise<void> => {
+    if (!running) return;
+    running = false;
+    if (child.exitCode === null) child.kill('SIGTERM');
+    await exited;
+  };
+  return {
+    endpoint: `http://127.0.0.1:${port}`,
+    port,
+    dir,
+    stop,
+    async dispose() {
+      await stop();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export interface Relay {
+  port: number;
+  /** Bytes relayed from the target to clients so far. */
+  downstreamBytes(): number;
+  /** Destroys every connection (as a reset) and refuses new ones. */
+  cut(): Promise<void>;
+}
+
+/** A loopback TCP relay to `targetPort`. */
+export async function startRelay(targetPort: number): Promise<Relay> {
+  const sockets = new Set<Socket>();
+  let downstream = 0;
+  const server = createServer((client) => {
+    const upstream = connect(targetPort, '127.0.0.1');
+    sockets.add(client);
+    sockets.add(upstream);
+    upstream.on('data', (chunk: Buffer) => {
+      downstream += chunk.length;
+    });
+    client.pipe(upstream);
+    upstream.pipe(client);
+    const drop = (): void => {
+      client.destroy();
+      upstream.destroy();
+      sockets.delete(client);
+      sockets.delete(upstream);
+    };
+    client.on('error', drop).on('close', drop);
+    upstream.on('error', drop).on('close', drop);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  if (address === null || typeof address === 'string') throw new Error('relay has no port');
+  return {
+    port: address.port,
+    downstreamBytes: () => downstream,
+    async cut() {
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      for (const socket of sockets) socket.resetAndDestroy();
+      sockets.clear();
+      await closed;
+    },
+  };
+}
