@@ -55,7 +55,7 @@ describe('audio encode', () => {
       '-af', `${downmixFilter},loudnorm=I=-16:TP=-1.5:LRA=11:measured_I=-23.4:measured_TP=-3.1:measured_LRA=7.2:measured_thresh=-33.6:offset=0.4:linear=true:print_format=summary,aresample=48000`,
       '-c:a', 'aac', '-profile:a', 'aac_low', '-b:a', '128k', '-ar', '48000', '-ac', '2',
       '-metadata:s:a:0', 'language=deu',
-      '-f', 'mp4', '-movflags', '+empty_moov+default_base_moof', '-frag_duration', '2000000',
+      '-f', 'mp4', '-flush_packets', '1', '-movflags', '+empty_moov+default_base_moof', '-frag_duration', '2000000',
       'audio.mp4',
     ]);
     assert.deepEqual(command.slice(-audioFmp4Args.length - 1, -1), [...audioFmp4Args]);

@@ -44,7 +44,8 @@ const threeRungs = [rung(360, 365, r30), rung(720, 3000, r60), rung(1080, 6000, 
 function outputsOf(command: string[]): string[] {
   const outputs: string[] = [];
   command.forEach((arg, i) => {
-    if ((arg === '-movflags' && command[i - 2] === '-f') || (arg === '-start_number')) outputs.push(command[i + 2] ?? '');
+    // An output file follows the muxer's last option: -movflags <flags> for MP4, -start_number <n> for images.
+    if ((arg === '-movflags' && command.slice(0, i).lastIndexOf('-f') >= i - 4) || arg === '-start_number') outputs.push(command[i + 2] ?? '');
   });
   return outputs;
 }
@@ -162,7 +163,7 @@ describe('buildVideoCommand', () => {
       '-g', '60', '-keyint_min', '60', '-sc_threshold', '0', '-force_key_frames', 'expr:gte(t,n_forced*2)', '-forced-idr', '1',
       '-x264-params', 'open-gop=0:scenecut=0', '-pix_fmt', 'yuv420p',
       '-map_metadata', '-1',
-      '-f', 'mp4', '-movflags', '+frag_keyframe+empty_moov+default_base_moof+negative_cts_offsets',
+      '-f', 'mp4', '-flush_packets', '1', '-movflags', '+frag_keyframe+empty_moov+default_base_moof+negative_cts_offsets',
       'video-720p-3000k.mp4',
       '-map', '[thumbs]', '-c:v', 'mjpeg', '-q:v', '4', '-f', 'image2', '-start_number', '0', 'sprite-%03d.jpg',
       '-map', '[poster]', '-c:v', 'mjpeg', '-q:v', '2', '-f', 'image2', '-start_number', '0', 'poster-%03d.jpg',
