@@ -4,7 +4,8 @@ import path from 'node:path';
 import { formatCommand } from '../ffmpeg/run-process.ts';
 import type { TranscodeEvent } from '../pipeline/events.ts';
 import { plannedCommands, prepareTranscode } from '../pipeline/prepare.ts';
-import { transcode } from '../pipeline/transcode.ts';
+import { sourceLimitsFromEnv } from '../pipeline/materialize-source.ts';
+import { transcodeAnywhere } from '../pipeline/transcode-anywhere.ts';
 import { ProgressBar } from './progress-bar.ts';
 import type { CliIo } from './io.ts';
 import { parseTranscodeFlags, toTranscodeRequest } from './transcode-options.ts';
@@ -34,15 +35,15 @@ export async function runTranscodeCommand(input: string, rawFlags: unknown, io: 
     else if (event.type === 'warning') io.stderr.write(`warning: ${event.message}\n`);
     else if (event.type === 'step' && event.state === 'end' && !bar) io.stderr.write(`${event.step} done in ${((event.ms ?? 0) / 1000).toFixed(1)} s\n`);
   };
-  const result = await transcode(request).finally(() => bar?.clear());
+  const result = await transcodeAnywhere(request, sourceLimitsFromEnv()).finally(() => bar?.clear());
   const { manifest } = result;
   if (flags.json) {
     io.stdout.write(`${JSON.stringify({ type: 'done', outDir: result.outDir, duration: manifest.duration, renditions: manifest.renditions.map((r) => r.id), timingsMs: manifest.timingsMs })}\n`);
   } else {
     io.stdout.write([
       `asset complete in ${(manifest.timingsMs.total ?? 0) / 1000} s: ${result.outDir}`,
-      `  HLS   ${path.join(result.outDir, manifest.hls)}`,
-      `  DASH  ${path.join(result.outDir, manifest.dash)}`,
+      `  HLS   ${result.outDir}/${manifest.hls}`,
+      `  DASH  ${result.outDir}/${manifest.dash}`,
       `  ${manifest.renditions.length} video renditions, ${manifest.audio ? 'audio ' + manifest.audio.id : 'no audio'}, ${manifest.duration.toFixed(2)} s`,
       '',
     ].join('\n'));

@@ -7,7 +7,8 @@ import { resolveBinaries } from '../ffmpeg/binaries.ts';
 import { parseTranscodeTask, type TranscodeTask } from '../jobs/transcode-task.ts';
 import { CallbackReporter } from '../pipeline/callback-reporter.ts';
 import { requestFromProfile } from '../pipeline/request-from-profile.ts';
-import { transcode } from '../pipeline/transcode.ts';
+import { sourceLimitsFromEnv } from '../pipeline/materialize-source.ts';
+import { transcodeAnywhere } from '../pipeline/transcode-anywhere.ts';
 import type { CliIo } from './io.ts';
 
 export async function runWorkerCommand(flags: { taskFile?: string }, io: CliIo): Promise<void> {
@@ -30,7 +31,7 @@ export async function runWorkerCommand(flags: { taskFile?: string }, io: CliIo):
       reporter?.report(event);
       if (event.type !== 'progress') io.stderr.write(`${JSON.stringify(event)}\n`);
     };
-    await transcode(request);
+    await transcodeAnywhere(request, sourceLimitsFromEnv());
     reporter?.report({ type: 'done', manifest: 'manifest.json' });
   } catch (error) {
     const known = error instanceof Live2vodError ? error : undefined;

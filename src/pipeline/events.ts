@@ -1,7 +1,7 @@
 // What a transcode reports while it runs: the CLI draws a progress bar or prints JSON lines from
 // these, and the worker forwards them to the control plane.
 
-export type StepName = 'probe' | 'remux' | 'encode' | 'loudness' | 'audio' | 'package' | 'thumbnails' | 'download' | 'manifest';
+export type StepName = 'fetch' | 'probe' | 'remux' | 'encode' | 'loudness' | 'audio' | 'package' | 'thumbnails' | 'download' | 'manifest' | 'publish';
 
 export type TranscodeEvent =
   | { type: 'plan'; renditions: string[]; encoder: string; fallback?: string }

@@ -16,6 +16,16 @@ export interface SourceLimits {
 
 export const defaultSourceLimits: SourceLimits = { maxBytes: 200 * 1024 ** 3, timeoutMs: 6 * 3600_000, allow: [] };
 
+/** Limits from the environment (LIVE2VOD_SOURCE_ALLOW, LIVE2VOD_SOURCE_MAX_BYTES), for the CLI and workers. */
+export function sourceLimitsFromEnv(env: NodeJS.ProcessEnv = process.env): SourceLimits {
+  const maxBytes = Number(env.LIVE2VOD_SOURCE_MAX_BYTES);
+  return {
+    ...defaultSourceLimits,
+    ...(Number.isFinite(maxBytes) && maxBytes > 0 ? { maxBytes } : {}),
+    allow: (env.LIVE2VOD_SOURCE_ALLOW ?? '').split(',').map((s) => s.trim()).filter(Boolean),
+  };
+}
+
 export function isRemoteSource(source: string): boolean {
   return /^(s3|https?):\/\//i.test(source);
 }

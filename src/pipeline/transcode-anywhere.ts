@@ -1,0 +1,81 @@
+// A transcode whose source or destination may be remote: fetches an s3:// or https:// source into
+// scratch first, and publishes to an s3:// destination while it runs (segments as they are made,
+// manifest.json last). Local to local is `transcode()` unchanged.
+import { mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { openObjectStore, type OpenedStore } from '../storage/open-store.ts';
+import { parseStorageUri } from '../storage/uri.ts';
+import { AssetPublisher } from './asset-publisher.ts';
+import type { TranscodeEvent } from './events.ts';
+import { writing } from './fs-errors.ts';
+import { defaultSourceLimits, isRemoteSource, materializeSource, type SourceLimits } from './materialize-source.ts';
+import type { TranscodeRequest } from './request.ts';
+import { Stopwatch } from './stopwatch.ts';
+import { transcode, type TranscodeResult } from './transcode.ts';
+
+export function isRemoteDestination(out: string): boolean {
+  return /^s3:\/\//i.test(out);
+}
+
+export async function transcodeAnywhere(request: TranscodeRequest, limits: SourceLimits = defaultSourceLimits): Promise<TranscodeResult> {
+  const remoteIn = isRemoteSource(request.input);
+  const remoteOut = isRemoteDestination(request.outDir);
+  if (!remoteIn && !remoteOut) return transcode(request);
+
+  const emit = request.onEvent ?? (() => undefined);
+  const stopwatch = new Stopwatch(emit);
+  const work = await writing('the scratch directory', async () => {
+    const root = request.scratchRoot ?? os.tmpdir();
+    await mkdir(root, { recursive: true });
+    return mkdtemp(path.join(root, 'live2vod-job-'));
+  });
+  let store: OpenedStore | undefined;
+  let publisher: AssetPublisher | undefined;
+  try {
+    const input = remoteIn ? await stopwatch.step('fetch', () => materializeSource(request.input, work, limits, request.signal)) : request.input;
+    if (!remoteOut) return await transcode({ ...request, input });
+
+    parseStorageUri(request.outDir); // refuses a malformed destination before any work
+    store = openObjectStore(request.outDir);
+    const staging = path.join(work, 'asset');
+    const activePublisher = new AssetPublisher(store, staging);
+    publisher = activePublisher;
+    await activePublisher.begin();
+    const rel = (absolute: string) => path.relative(staging, absolute).split(path.sep).join('/');
+    let pending: Promise<void> = Promise.resolve();
+    const result = await transcode({
+      ...request,
+      input,
+      outDir: staging,
+      onSegment: async (track, segment, absPath) => {
+        // init.mp4 is complete before a track's first segment.
+        if (segment.number === 1) await activePublisher.upload(rel(path.join(path.dirname(absPath), 'init.mp4')));
+        await activePublisher.upload(rel(absPath));
+        await request.onSegment?.(track, segment, absPath);
+      },
+      onEvent: (event: TranscodeEvent) => {
+        if (event.type !== 'playable') return emit(event);
+        // Playable means playable at the destination: upload the instant remux first.
+        pending = pending.then(async () => {
+          for (const file of await filesUnder(path.join(staging, path.dirname(event.playlist)))) await activePublisher.upload(rel(file));
+          emit(event);
+        }).catch((error: unknown) => emit({ type: 'warning', message: `instant remux not published: ${(error as Error).message}` }));
+      },
+    });
+    await pending;
+    await stopwatch.step('publish', () => activePublisher.finish(result.manifest.files.map((f) => f.path).concat('manifest.json')));
+    return { ...result, outDir: request.outDir };
+  } catch (error) {
+    await publisher?.abort();
+    throw error;
+  } finally {
+    await store?.close();
+    await rm(work, { recursive: true, force: true }).catch(() => undefined);
+  }
+}
+
+async function filesUnder(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
+  return entries.filter((e) => e.isFile()).map((e) => path.join(e.parentPath, e.name));
+}
