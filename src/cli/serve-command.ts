@@ -24,6 +24,7 @@ import { Notifier } from '../notify/notifier.ts';
 import { createLogger } from '../observability/logger.ts';
 import { connectJobMetrics } from '../observability/job-metrics.ts';
 import { createMetrics } from '../observability/metrics.ts';
+import { openObjectStore } from '../storage/open-store.ts';
 import { openStore } from '../store/open-store.ts';
 import type { CliIo } from './io.ts';
 
@@ -71,7 +72,10 @@ export async function startService(config: Config, hooks: { onListening?: (urls:
     capacity: config.executor.concurrency,
     taskDir: path.join(dataDir, 'tasks'),
     cliPath: fileURLToPath(new URL('../../bin/live2vod', import.meta.url)),
+    env: { LIVE2VOD_SOURCE_ALLOW: config.sourceFetch.allow.join(','), LIVE2VOD_SOURCE_MAX_BYTES: String(config.sourceFetch.maxBytes) },
   });
+  const output = config.storage.output?.replace(/\/+$/, '');
+  const assetStore = output ? openObjectStore(output) : undefined;
   const owner = `${os.hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
   let baseUrl = config.server.publicUrl ?? '';
   const buildTask = (job: { id: string; attempts: number; source: string; outputPrefix: string }): TranscodeTask => ({
@@ -79,7 +83,7 @@ export async function startService(config: Config, hooks: { onListening?: (urls:
     jobId: job.id,
     attempt: job.attempts,
     source: job.source,
-    output: path.join(mediaRoot, job.outputPrefix),
+    output: output ? `${output}/${job.outputPrefix}` : path.join(mediaRoot, job.outputPrefix),
     profile: config.transcode,
     stage: 'full',
     callback: { url: `${baseUrl}/internal/jobs/${job.id}/attempts/${job.attempts}/events`, token: jobToken(callbackSecret, job.id, job.attempts) },
@@ -105,14 +109,15 @@ export async function startService(config: Config, hooks: { onListening?: (urls:
   const app = await buildApp({
     config, store, events, intake, scheduler, metrics, mediaRoot, callbackSecret,
     adapters: buildAdapters(config, config.recordDir ? path.resolve(config.recordDir) : undefined),
-    get mediaBaseUrl() { return `${baseUrl}/media`; },
+    get mediaBaseUrl() { return config.storage.publicBaseUrl?.replace(/\/+$/, '') ?? `${baseUrl}/media`; },
+    ...(assetStore ? { assetStore } : {}),
   }, logger);
   const address = await app.listen({ host: config.server.host, port: config.server.port });
   baseUrl = (config.server.publicUrl ?? address).replace(/\/$/, '');
   warnIfExposed(config, logger);
 
   const stopJobMetrics = connectJobMetrics(events, metrics);
-  const stopNotifications = connectNotifications(events, notifier, () => `${baseUrl}/media`, (err) => logger.warn({ err }, 'could not enqueue a notification'));
+  const stopNotifications = connectNotifications(events, notifier, () => config.storage.publicBaseUrl?.replace(/\/+$/, '') ?? `${baseUrl}/media`, (err) => logger.warn({ err }, 'could not enqueue a notification'));
   deliveries.start();
   await scheduler.start({ recoverAll: config.store.kind === 'sqlite' });
   const watch = config.ingest.watch.enabled
@@ -130,6 +135,7 @@ export async function startService(config: Config, hooks: { onListening?: (urls:
       stopNotifications();
       stopJobMetrics();
       await deliveries.stop();
+      await assetStore?.close();
       await store.close();
     },
   };

@@ -29,6 +29,17 @@ export const configSchema = z.strictObject({
   recordDir: z.string().optional(),
   /** More directories local sources may come from (API calls); the record dir and inbox always may. */
   sourceRoots: z.array(z.string()).default([]),
+  /** Where assets are published: the local media directory by default, or an S3 prefix. */
+  storage: z.strictObject({
+    output: z.string().regex(/^s3:\/\/[^/]+/, 'must be s3://bucket/prefix').optional(),
+    /** Base URL players use for the output (a CDN or the bucket's public URL); needed with an s3:// output. */
+    publicBaseUrl: z.url().optional(),
+  }).prefault({}).refine((s) => !s.output || s.publicBaseUrl, { message: 'storage.publicBaseUrl is required with an s3:// storage.output (the URL players fetch the assets from)' }),
+  /** Remote sources (https://, s3://): size limit and the private hosts https:// sources may reach. */
+  sourceFetch: z.strictObject({
+    allow: z.array(z.string()).default([]),
+    maxBytes: z.number().int().positive().default(200 * 1024 ** 3),
+  }).prefault({}),
   store: z.discriminatedUnion('kind', [
     z.strictObject({ kind: z.literal('sqlite'), file: z.string().optional() }),
     z.strictObject({ kind: z.literal('postgres'), url: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL'), schema: z.string().regex(/^[a-z_][a-z0-9_]*$/).optional() }),

@@ -5,6 +5,7 @@ import type { IntakeService } from '../jobs/intake-service.ts';
 import type { JobEvents } from '../jobs/job-events.ts';
 import type { Scheduler } from '../jobs/scheduler.ts';
 import type { Metrics } from '../observability/metrics.ts';
+import type { ObjectStore } from '../storage/object-store.ts';
 import type { Store } from '../store/store.ts';
 
 export interface AppDeps {
@@ -20,4 +21,6 @@ export interface AppDeps {
   /** Base URL of /media as clients see it. */
   mediaBaseUrl: string;
   callbackSecret: string;
+  /** Set when assets are published to object storage instead of mediaRoot. */
+  assetStore?: ObjectStore;
 }

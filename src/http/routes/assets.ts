@@ -13,7 +13,15 @@ export async function assetRoutes(app: FastifyInstance, deps: AppDeps): Promise<
     if (job.state !== 'succeeded' || !view.asset) {
       return reply.code(409).send({ error: 'not_ready', message: `the asset is not ready: the job is ${job.state}`, job: view });
     }
-    const manifest: unknown = JSON.parse(await readFile(path.join(deps.mediaRoot, job.outputPrefix, 'manifest.json'), 'utf8'));
+    const manifest: unknown = JSON.parse(deps.assetStore
+      ? await text(await deps.assetStore.get(`${job.outputPrefix}/manifest.json`))
+      : await readFile(path.join(deps.mediaRoot, job.outputPrefix, 'manifest.json'), 'utf8'));
     return { id: job.id, urls: view.asset, playableUrl: view.playableUrl, manifest };
   });
+}
+
+async function text(stream: NodeJS.ReadableStream): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk));
+  return Buffer.concat(chunks).toString('utf8');
 }
