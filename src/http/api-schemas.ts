@@ -59,8 +59,3 @@ export const eventList = z.object({
 });
 
 export type ApiJob = z.infer<typeof apiJob>;
-
-/** Turns a zod failure into one readable line naming the field. */
-export function describeZodError(error: z.ZodError): string {
-  return error.issues.slice(0, 3).map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ');
-}

@@ -1,6 +1,7 @@
 // Small helpers the adapters share for reading untrusted requests: JSON bodies, zod issues turned
 // into one readable 400 message, the `?priority=` override.
 import type { z } from 'zod';
+import { describeZodError } from '../zod-errors.ts';
 import { priorities, type Priority } from '../jobs/job.ts';
 import { IntakeError, type InboundRequest } from './intake.ts';
 import { queryValue } from './secrets.ts';
@@ -18,14 +19,6 @@ export function parseJsonBody(request: Pick<InboundRequest, 'rawBody'>): unknown
 
 export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-/** One line naming every invalid field: `file: Invalid input: expected string, received undefined; …`. */
-export function describeZodError(error: z.ZodError): string {
-  return error.issues
-    .slice(0, 5)
-    .map((issue) => `${issue.path.length > 0 ? issue.path.map(String).join('.') : 'body'}: ${issue.message}`)
-    .join('; ');
 }
 
 /** Validates `value` against `schema`, or throws IntakeError(400) naming the fields. */

@@ -1,13 +1,28 @@
 // Publishes an asset from its local staging directory to an object store (S3). Segments go up as
 // soon as the packager has written them, so uploading overlaps encoding; manifest.json goes last,
 // so its presence at the destination still means "complete". A failed run uploads no manifest.
+// A store operation that fails transiently (after the S3 client's own quick retries, which cover
+// well under a second) is tried again with a backoff of seconds, so a short outage of the store
+// does not fail, and re-encode, a whole job.
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { objectHeaders } from '../storage/content-types.ts';
 import type { ObjectStore } from '../storage/object-store.ts';
+import { isRetryableError } from '../storage/storage-error.ts';
 
 const manifestKey = 'manifest.json';
+
+export interface PublisherRetry {
+  /** Attempts per store operation, the first included (each one is itself the S3 client's attempts). */
+  attempts: number;
+  /** Backoff before the second attempt; doubled each time, ±50 % jitter. */
+  baseDelayMs: number;
+}
+
+/** 0.5, 1, 2, 4 s between attempts (±50 %): outages of a few seconds are ridden out. */
+export const defaultPublisherRetry: PublisherRetry = { attempts: 5, baseDelayMs: 500 };
 
 export class AssetPublisher {
   readonly #store: ObjectStore;
@@ -15,17 +30,20 @@ export class AssetPublisher {
   readonly #concurrency: number;
   readonly #uploaded = new Set<string>();
   readonly #inFlight = new Set<Promise<void>>();
+  readonly #retry: PublisherRetry;
+  readonly #stopped = new AbortController();
   #failure: unknown;
 
-  constructor(store: ObjectStore, stagingDir: string, concurrency = 8) {
+  constructor(store: ObjectStore, stagingDir: string, concurrency = 8, retry: PublisherRetry = defaultPublisherRetry) {
     this.#store = store;
     this.#staging = stagingDir;
     this.#concurrency = concurrency;
+    this.#retry = retry;
   }
 
   /** Before anything is written: a previous asset at the destination stops claiming to be complete. */
   async begin(): Promise<void> {
-    await this.#store.delete([manifestKey]);
+    await this.#retrying(() => this.#store.delete([manifestKey]));
   }
 
   /** Uploads one staged file in the background (bounded concurrency); errors surface in finish(). */
@@ -51,12 +69,13 @@ export class AssetPublisher {
     if (this.#failure) throw this.#failure;
     await this.#put(manifestKey);
     const keep = new Set([...files, manifestKey]);
-    const stale = (await this.#store.list('')).map((o) => o.key).filter((key) => !keep.has(key));
-    if (stale.length > 0) await this.#store.delete(stale);
+    const stale = (await this.#retrying(() => this.#store.list(''))).map((o) => o.key).filter((key) => !keep.has(key));
+    if (stale.length > 0) await this.#retrying(() => this.#store.delete(stale));
   }
 
-  /** After a failure: lets in-flight uploads settle. No manifest was uploaded, so the asset reads as incomplete. */
+  /** After a failure: stops retrying and lets in-flight uploads settle. No manifest was uploaded, so the asset reads as incomplete. */
   async abort(): Promise<void> {
+    this.#stopped.abort();
     await Promise.allSettled([...this.#inFlight]);
   }
 
@@ -65,6 +84,24 @@ export class AssetPublisher {
     const { size } = await stat(file);
     const headers = objectHeaders(key);
     // Small files as one buffer-less stream too: the store picks single-part or multipart by size.
-    await this.#store.put(key, createReadStream(file), { contentType: headers.contentType, cacheControl: headers.cacheControl, size });
+    // A new stream for each attempt.
+    await this.#retrying(() => this.#store.put(key, createReadStream(file), { contentType: headers.contentType, cacheControl: headers.cacheControl, size }));
+  }
+
+  /** Runs `action`, again after a backoff while it fails with a retryable error (attempts permitting). */
+  async #retrying<T>(action: () => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        return await action();
+      } catch (error) {
+        if (attempt >= this.#retry.attempts || !isRetryableError(error) || this.#stopped.signal.aborted) throw error;
+        const delay = this.#retry.baseDelayMs * 2 ** (attempt - 1) * (0.5 + Math.random());
+        try {
+          await sleep(delay, undefined, { signal: this.#stopped.signal });
+        } catch {
+          throw error;
+        }
+      }
+    }
   }
 }

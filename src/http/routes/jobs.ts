@@ -3,7 +3,8 @@ import { stat } from 'node:fs/promises';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { z } from 'zod';
 import { SourceRefusedError } from '../../jobs/intake-service.ts';
-import { attemptList, createJobBody, describeZodError, eventList, jobIdParams, listJobsQuery, patchJobBody } from '../api-schemas.ts';
+import { describeZodError } from '../../zod-errors.ts';
+import { attemptList, createJobBody, eventList, jobIdParams, listJobsQuery, patchJobBody } from '../api-schemas.ts';
 import type { AppDeps } from '../app-deps.ts';
 import { toApiJob } from '../job-view.ts';
 
