@@ -161,7 +161,7 @@ describe('/v1/jobs', () => {
       [outside, /must lie under/],
       [path.join(sourceDir, 'missing.mp4'), /does not exist/],
       ['relative/file.mp4', /absolute path/],
-      ['https://example.com/x.mp4', /scheme not supported/],
+      ['gopher://example.com/x.mp4', /scheme not supported/],
       ['ftp://example.com/x.mp4', /scheme not supported/],
       [`${sourceDir}/../outside/elsewhere.mp4`, /must lie under/],
     ];
@@ -180,6 +180,9 @@ describe('/v1/jobs', () => {
     // An s3:// source is accepted without looking at anything.
     const s3 = await h.app.inject({ method: 'POST', url: '/v1/jobs', payload: { source: 's3://rec/live/show.mp4' } });
     assert.equal(s3.statusCode, 201, s3.body);
+    // So is an https:// source: the address policy applies where it is fetched, on every hop.
+    const https = await h.app.inject({ method: 'POST', url: '/v1/jobs', payload: { source: 'https://media.example.com/rec/show.mp4' } });
+    assert.equal(https.statusCode, 201, https.body);
   });
 
   it('answers 400 for unknown body keys, a bad priority and non-JSON', async () => {

@@ -117,7 +117,7 @@ function parse<T extends z.ZodType>(schema: T, value: unknown, reply: FastifyRep
 async function idempotencyKey(source: string, header: string | string[] | undefined): Promise<{ key: string } | { error: string }> {
   const given = Array.isArray(header) ? header[0] : header;
   if (given) return given.length <= 200 ? { key: `api:${given}` } : { error: 'Idempotency-Key is longer than 200 characters' };
-  if (source.startsWith('s3://')) return { key: `api:${source}` };
+  if (/^(s3|https?):\/\//i.test(source)) return { key: `api:${source}` };
   try {
     const info = await stat(source);
     if (!info.isFile()) return { error: `${source} is not a file` };
