@@ -100,7 +100,7 @@ export async function startService(config: Config, hooks: { onListening?: (urls:
     sources: new SourcePolicy(roots),
     maxAttempts: config.jobs.maxAttempts,
     defaultPriority: (kind) => defaultPriorityOf(config, kind),
-    onCreated: () => scheduler.kick(),
+    onCreated: (job) => scheduler.jobQueued(job),
   });
   const metrics = createMetrics(store, () => executor.running().length);
   const deliveries = new DeliveryWorker({ store, endpoints: config.notifications.endpoints, onError: (err) => logger.warn({ err }, 'notification delivery problem') });

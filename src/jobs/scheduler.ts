@@ -77,6 +77,15 @@ export class Scheduler {
       });
   }
 
+  /**
+   * A new job was stored. A tick costs store queries, so a burst of webhooks must not cause one per
+   * job: kick only when a slot is free or the job is urgent (it may preempt); the periodic tick
+   * covers the rest.
+   */
+  jobQueued(job: Job): void {
+    if (job.priority === 'urgent' || this.#o.executor.running().length < this.#o.executor.capacity) this.kick();
+  }
+
   /** Stops claiming; running workers are stopped and their jobs requeued without losing an attempt. */
   async stop(): Promise<void> {
     this.#stopped = true;
@@ -144,14 +153,14 @@ export class Scheduler {
   async #preemptIfUrgentWaits(): Promise<void> {
     const { store, executor } = this.#o;
     if (executor.running().length < executor.capacity) return;
+    // Only with a possible victim is the queue worth counting.
+    const victim = [...this.#running.values()]
+      .filter((r) => r.job.priority === 'low' && !this.#preempting.has(r.job.id))
+      .sort((a, b) => b.job.seq - a.job.seq)[0];
+    if (!victim) return;
     const counts = await store.countByStateAndPriority();
     const urgentWaiting = counts.find((c) => c.state === 'queued' && c.priority === 'urgent')?.count ?? 0;
     if (urgentWaiting <= this.#preempting.size) return;
-    const victims = [...this.#running.values()]
-      .filter((r) => r.job.priority === 'low' && !this.#preempting.has(r.job.id))
-      .sort((a, b) => b.job.seq - a.job.seq);
-    const victim = victims[0];
-    if (!victim) return;
     this.#preempting.add(victim.job.id);
     this.#log('preempting a low-priority job for an urgent one', { jobId: victim.job.id });
     await executor.stop(victim.job.id, 'preempt');

@@ -130,15 +130,17 @@ describe('serve with an S3 source (MinIO event) and an S3 storage output', { tim
     const job = await waitForJob(service.url, created.id, 'succeeded', { timeoutMs: 180_000, intervalMs: 250 });
     const { id } = job;
 
-    // The asset, in bucket vod under assets/<id>/ (the storage output's prefix, then the job's
-    // own directory), with the right types. The API's links must point exactly there.
+    // Where the asset is: storage.output is the counterpart of the local media root, so the job's
+    // directory (`assets/<id>`, as under /media/ locally) lies under it: s3://vod/assets/assets/<id>/,
+    // linked as <publicBaseUrl>/assets/<id>/. The API's links must point exactly there.
     assert.ok(job.asset, `a succeeded job links its asset: ${JSON.stringify(job)}`);
+    const jobDir = `assets/${id}`;
+    const assetPrefix = `assets/${jobDir}`;
     const masterUrl = job.asset.master;
-    assert.ok(masterUrl.startsWith(`${publicBaseUrl}/`), `asset.master ${masterUrl} is under publicBaseUrl ${publicBaseUrl}`);
-    assert.ok(masterUrl.endsWith(`/${id}/master.m3u8`), `asset.master ${masterUrl} names the job's directory`);
-    const assetPrefix = `assets/${masterUrl.slice(publicBaseUrl.length + 1, -'/master.m3u8'.length)}`;
-    assert.equal(job.asset.dash, `${publicBaseUrl}/${assetPrefix.slice('assets/'.length)}/manifest.mpd`);
-    assert.equal(job.asset.manifest, `${publicBaseUrl}/${assetPrefix.slice('assets/'.length)}/manifest.json`);
+    assert.equal(masterUrl, `${publicBaseUrl}/${jobDir}/master.m3u8`);
+    assert.equal(job.asset.dash, `${publicBaseUrl}/${jobDir}/manifest.mpd`);
+    assert.equal(job.asset.manifest, `${publicBaseUrl}/${jobDir}/manifest.json`);
+    assert.equal(job.playableUrl, masterUrl);
 
     const objects = await listAll(client, 'vod', `${assetPrefix}/`);
     const names = objects.map((o) => (o.Key ?? '').slice(assetPrefix.length + 1)).sort();

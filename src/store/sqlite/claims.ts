@@ -31,7 +31,8 @@ export function sqliteClaims(ctx: SqliteContext): ClaimOperations {
   const extendLease = db.prepare(`
     UPDATE jobs SET lease_expires_at = ?
     WHERE id = ? AND state = 'running' AND lease_owner = ? AND cancel_requested = 0`);
-  const expired = db.prepare(`SELECT * FROM jobs WHERE state = 'running' AND lease_expires_at <= ? ORDER BY seq`);
+  // `+seq` keeps the planner on the lease index instead of scanning the table in seq order.
+  const expired = db.prepare(`SELECT * FROM jobs WHERE state = 'running' AND lease_expires_at <= ? ORDER BY +seq`);
   const endJob = db.prepare(`
     UPDATE jobs
     SET state = $state, progress = $progress, attempts = $attempts, error = $error, run_after = $runAfter,
