@@ -37,13 +37,14 @@ interface Timed {
 }
 
 /** Runs `live2vod transcode --json` and collects the step timings; rejects on a non-zero exit. */
-function transcode(input: string, out: string, env: NodeJS.ProcessEnv): Promise<{ wallS: number; steps: Record<string, number> }> {
+function transcode(input: string, out: string, env: NodeJS.ProcessEnv): Promise<{ wallS: number; steps: Record<string, number>; renditions: string[] }> {
   return new Promise((resolve, reject) => {
     const started = performance.now();
     const child = spawn(process.execPath, [bin, 'transcode', input, '--out', out, '--scratch', path.join(root, 'scratch'), '--json'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     let buffer = '';
     let stderr = '';
     const steps: Record<string, number> = {};
+    let renditions: string[] = [];
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
       buffer += chunk;
       let end: number;
@@ -51,7 +52,8 @@ function transcode(input: string, out: string, env: NodeJS.ProcessEnv): Promise<
         const line = buffer.slice(0, end);
         buffer = buffer.slice(end + 1);
         try {
-          const event = JSON.parse(line) as { type?: string; step?: string; state?: string; ms?: number };
+          const event = JSON.parse(line) as { type?: string; step?: string; state?: string; ms?: number; renditions?: string[] };
+          if (event.type === 'plan' && event.renditions) renditions = event.renditions;
           if (event.type === 'step' && event.state === 'end' && event.step && event.ms !== undefined) steps[event.step] = event.ms;
         } catch {
           // Not JSON.
@@ -62,7 +64,7 @@ function transcode(input: string, out: string, env: NodeJS.ProcessEnv): Promise<
     child.on('error', reject);
     child.on('close', (code) => {
       const wallS = (performance.now() - started) / 1000;
-      if (code === 0) resolve({ wallS, steps });
+      if (code === 0) resolve({ wallS, steps, renditions });
       else reject(new Error(`live2vod transcode ${input} → ${out} exited ${code}\n${stderr}\n${buffer}`));
     });
   });
@@ -99,7 +101,8 @@ try {
       const timed = kind === 'local'
         ? await transcode(source, path.join(root, `local-${round}`), cleanEnv)
         : await transcode('s3://rec/bench/source.mp4', `s3://vod/bench/round-${round}`, s3Env);
-      const entry: Timed = { kind, round, ...timed };
+      const entry: Timed = { kind, round, wallS: timed.wallS, steps: timed.steps };
+      if (results.length === 0) console.log(`ladder: ${timed.renditions.join(', ')} (default ladder and preset)`);
       results.push(entry);
       show(entry);
       if (kind === 'local' && !values.keep) await rm(path.join(root, `local-${round}`), { recursive: true, force: true });
