@@ -9,7 +9,7 @@
 // Usage: node bench/s3.bench.ts [--duration 60] [--rounds 2] [--keep]
 import { execFile, spawn } from 'node:child_process';
 import { createReadStream } from 'node:fs';
-import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs, promisify } from 'node:util';
@@ -28,10 +28,41 @@ const root = await mkdtemp(path.join(os.tmpdir(), 'live2vod-s3-bench-'));
 const source = path.join(root, 'source.mp4');
 const load = () => os.loadavg().map((l) => l.toFixed(2)).join(' ');
 
+// CPU time is far less sensitive than wall time to other work on a shared machine. The CLI's whole
+// tree (ffmpeg included) is in this process's cutime/cstime once reaped; s3rver's own CPU is read
+// from its /proc entry (it serves the S3 run's traffic, so it counts against the S3 run).
+const clockTicks = Number((await run('getconf', ['CLK_TCK'])).stdout.trim()) || 100;
+
+async function procTimes(pid: number | 'self'): Promise<{ own: number; children: number }> {
+  const text = await readFile(`/proc/${pid}/stat`, 'utf8');
+  const fields = text.slice(text.lastIndexOf(')') + 2).split(' ').map(Number);
+  // Fields 14–17 of proc(5): utime, stime, cutime, cstime (indexes 11–14 after the command name).
+  return { own: ((fields[11] ?? 0) + (fields[12] ?? 0)) / clockTicks, children: ((fields[13] ?? 0) + (fields[14] ?? 0)) / clockTicks };
+}
+
+/** The s3rver child this process started. */
+async function s3rverPid(): Promise<number | undefined> {
+  for (const entry of await readdir('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = await readFile(`/proc/${entry}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      if (ppid !== process.pid) continue;
+      if ((await readFile(`/proc/${entry}/cmdline`, 'utf8')).includes('s3rver-child')) return Number(entry);
+    } catch {
+      // Gone.
+    }
+  }
+  return undefined;
+}
+
 interface Timed {
   kind: 'local' | 's3';
   round: number;
   wallS: number;
+  /** CPU seconds of the CLI's process tree (ffmpeg included), and of s3rver meanwhile. */
+  cpuS: number;
+  s3rverCpuS: number;
   /** Step durations from the --json step events, ms. */
   steps: Record<string, number>;
 }
@@ -91,17 +122,21 @@ try {
   const s3Env = { ...cleanEnv, AWS_ENDPOINT_URL_S3: s3.endpoint, AWS_ACCESS_KEY_ID: s3rverCredentials.accessKeyId, AWS_SECRET_ACCESS_KEY: s3rverCredentials.secretAccessKey, AWS_REGION: 'us-east-1' };
 
   const results: Timed[] = [];
+  const serverPid = await s3rverPid();
+  const serverCpu = async () => (serverPid !== undefined ? (await procTimes(serverPid)).own : 0);
   const show = (t: Timed): void => {
     const s = (name: string) => (t.steps[name] !== undefined ? `${(t.steps[name] / 1000).toFixed(1)} s` : '—');
-    console.log(`round ${t.round} ${t.kind === 's3' ? 'S3 → S3      ' : 'local → local'} ${t.wallS.toFixed(2).padStart(8)} s   fetch ${s('fetch').padStart(7)}  encode ${s('encode').padStart(7)}  publish ${s('publish').padStart(7)}   (load ${load()})`);
+    console.log(`round ${t.round} ${t.kind === 's3' ? 'S3 → S3      ' : 'local → local'} ${t.wallS.toFixed(2).padStart(8)} s   fetch ${s('fetch').padStart(7)}  encode ${s('encode').padStart(7)}  publish ${s('publish').padStart(7)}   CPU ${t.cpuS.toFixed(1)} s + s3rver ${t.s3rverCpuS.toFixed(1)} s   (load ${load()})`);
   };
   for (let round = 1; round <= rounds; round += 1) {
     const order: Timed['kind'][] = round % 2 === 1 ? ['local', 's3'] : ['s3', 'local'];
     for (const kind of order) {
+      const [cpuBefore, serverBefore] = [(await procTimes('self')).children, await serverCpu()];
       const timed = kind === 'local'
         ? await transcode(source, path.join(root, `local-${round}`), cleanEnv)
         : await transcode('s3://rec/bench/source.mp4', `s3://vod/bench/round-${round}`, s3Env);
-      const entry: Timed = { kind, round, wallS: timed.wallS, steps: timed.steps };
+      const [cpuAfter, serverAfter] = [(await procTimes('self')).children, await serverCpu()];
+      const entry: Timed = { kind, round, wallS: timed.wallS, cpuS: cpuAfter - cpuBefore, s3rverCpuS: serverAfter - serverBefore, steps: timed.steps };
       if (results.length === 0) console.log(`ladder: ${timed.renditions.join(', ')} (default ladder and preset)`);
       results.push(entry);
       show(entry);
@@ -119,6 +154,8 @@ try {
   }
   const ratio = sum('s3') / sum('local');
   console.log(`S3/local over all rounds = ${ratio.toFixed(3)} (total ${sum('s3').toFixed(1)} s vs ${sum('local').toFixed(1)} s; best ${best('s3').toFixed(1)} s vs ${best('local').toFixed(1)} s: ${(best('s3') / best('local')).toFixed(3)})  target ≤ 1.10 → ${ratio <= 1.1 ? 'met' : 'NOT met'}`);
+  const cpu = (kind: Timed['kind']) => results.filter((r) => r.kind === kind).reduce((n, r) => n + r.cpuS + r.s3rverCpuS, 0);
+  console.log(`CPU S3/local = ${(cpu('s3') / cpu('local')).toFixed(3)} (${cpu('s3').toFixed(1)} s with s3rver vs ${cpu('local').toFixed(1)} s${serverPid === undefined ? '; s3rver not found, its CPU not counted' : ''})`);
   const s3Runs = results.filter((r) => r.kind === 's3');
   const mean = (name: string) => s3Runs.reduce((n, r) => n + (r.steps[name] ?? 0), 0) / s3Runs.length / 1000;
   console.log(`S3 → S3 breakdown (mean): fetch ${mean('fetch').toFixed(2)} s, encode ${mean('encode').toFixed(2)} s (uploads overlap it), publish after the encode ${mean('publish').toFixed(2)} s`);

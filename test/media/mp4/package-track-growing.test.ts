@@ -116,7 +116,9 @@ test('audio, and a layout with 64-bit sizes and boxes between fragments, likewis
   const file = fresh('a.mp4');
   const got = await packageGrowing(file, trickle(file, audio, { seed: 4 }), 'audio', 6);
   await assertSameOutput(got, await packageComplete(audio, 'audio', 6));
-  assert.ok(got.deliveredAt[0]! < audio.length);
+  // The audio file is small: on a loaded machine its writer may finish before the first poll, so
+  // "delivered while writing" is asserted on the larger video only; here, delivery count and order.
+  assert.equal(got.deliveredAt.length, got.track.segments.length);
 
   const exotic = exoticLayout(video);
   const exoticFile = fresh('exotic.mp4');
