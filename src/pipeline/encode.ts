@@ -67,10 +67,6 @@ export function startEncodes(ctx: EncodeContext): StartedEncodes {
   };
 }
 
-export async function encodeAll(ctx: EncodeContext): Promise<EncodeResult> {
-  return startEncodes(ctx).done;
-}
-
 async function encodeAudio(ctx: EncodeContext, onProgress: ((p: FfmpegProgress) => void) | undefined): Promise<LoudnessMeasurement | undefined> {
   const { plan } = ctx;
   let measured: LoudnessMeasurement | undefined;
