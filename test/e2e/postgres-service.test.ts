@@ -11,24 +11,9 @@ import type { ApiJob } from '../../src/http/api-schemas.ts';
 import { assertCompleteAsset, exists, loadAsset } from '../helpers/asset-checks.ts';
 import { makeTestPattern } from '../helpers/media.ts';
 import { api, makeTemp, startTestService, submitJob, waitForJob, type TestService } from '../helpers/serve.ts';
+import { admin, postgresServerUrl as serverUrl, throwawayDatabase } from '../helpers/postgres.ts';
 
-const serverUrl = process.env.LIVE2VOD_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-const database = `live2vod_e2e_${randomBytes(6).toString('hex')}`;
-const databaseUrl = (() => {
-  const url = new URL(serverUrl);
-  url.pathname = `/${database}`;
-  return url.toString();
-})();
-
-async function admin(sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: serverUrl });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
+const { database, databaseUrl } = throwawayDatabase('live2vod_e2e');
 
 async function reachable(): Promise<boolean> {
   const client = new pg.Client({ connectionString: serverUrl, connectionTimeoutMillis: 2000 });

@@ -20,7 +20,7 @@ import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client, typ
 import type { AssetManifest } from '../../src/media/asset-manifest.ts';
 import { assertCompleteAsset, loadAsset } from '../helpers/asset-checks.ts';
 import { makeTempDir, makeTestPattern, runCli, writeLadder, type CliResult, type TempDir } from '../helpers/media.ts';
-import { s3rverCredentials, startS3, type RunningS3 } from '../storage/s3-helpers.ts';
+import { getBytes, listAll, s3rverCredentials, startS3, type RunningS3 } from '../storage/s3-helpers.ts';
 
 // --- a relay with faults ---------------------------------------------------------------------------
 
@@ -176,22 +176,7 @@ function clientFor(endpoint: string): S3Client {
   return new S3Client({ endpoint, forcePathStyle: true, region: 'us-east-1', credentials: s3rverCredentials, maxAttempts: 2 });
 }
 
-async function listAll(client: S3Client, bucket: string, prefix: string): Promise<_Object[]> {
-  const out: _Object[] = [];
-  let token: string | undefined;
-  do {
-    const page = await client.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ...(token ? { ContinuationToken: token } : {}) }));
-    out.push(...(page.Contents ?? []));
-    token = page.IsTruncated ? page.NextContinuationToken : undefined;
-  } while (token !== undefined);
-  return out;
-}
 
-async function getBytes(client: S3Client, bucket: string, key: string): Promise<Buffer> {
-  const response = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
-  assert.ok(response.Body);
-  return Buffer.from(await response.Body.transformToByteArray());
-}
 
 /**
  * The asset under s3://bucket/prefix/ is complete: manifest.json lists exactly the other objects

@@ -15,7 +15,7 @@ import type { AssetManifest } from '../../src/media/asset-manifest.ts';
 import { exists, parseMaster } from '../helpers/asset-checks.ts';
 import { makeTempDir, makeTestPattern, type TempDir } from '../helpers/media.ts';
 import { api, startTestService, waitForJob, type TestService } from '../helpers/serve.ts';
-import { s3rverCredentials, startS3, type RunningS3 } from '../storage/s3-helpers.ts';
+import { listAll, s3rverCredentials, startS3, type RunningS3 } from '../storage/s3-helpers.ts';
 
 const token = 'minio-webhook-token-1234';
 // A key that needs decoding in the event: a space, a plus and a non-ASCII letter.
@@ -51,16 +51,6 @@ function minioEvent(bucket: string, key: string, size: number, etag: string): un
   };
 }
 
-async function listAll(client: S3Client, bucket: string, prefix: string): Promise<_Object[]> {
-  const out: _Object[] = [];
-  let token: string | undefined;
-  do {
-    const page = await client.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ...(token ? { ContinuationToken: token } : {}) }));
-    out.push(...(page.Contents ?? []));
-    token = page.IsTruncated ? page.NextContinuationToken : undefined;
-  } while (token !== undefined);
-  return out;
-}
 
 const awsNames = ['AWS_ENDPOINT_URL_S3', 'AWS_ENDPOINT_URL', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_REGION', 'AWS_DEFAULT_REGION', 'AWS_PROFILE'] as const;
 

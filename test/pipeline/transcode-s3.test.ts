@@ -13,7 +13,7 @@ import {
 import type { AssetManifest } from '../../src/media/asset-manifest.ts';
 import { assertCompleteAsset, assertMpdMatchesHls, exists, loadAsset } from '../helpers/asset-checks.ts';
 import { makeTempDir, makeTestPattern, runCli, writeLadder, type CliResult, type TempDir } from '../helpers/media.ts';
-import { s3rverCredentials, startS3, type RunningS3 } from '../storage/s3-helpers.ts';
+import { getBytes, listAll, s3rverCredentials, startS3, type RunningS3 } from '../storage/s3-helpers.ts';
 
 // Keys with a space, a plus, non-ASCII letters, an emoji and a literal `%2F` (which must stay those
 // three characters: S3 URIs are not URLs).
@@ -77,22 +77,7 @@ function s3Env(endpoint: string): NodeJS.ProcessEnv {
   return { ...base, AWS_ENDPOINT_URL_S3: endpoint, AWS_ACCESS_KEY_ID: s3rverCredentials.accessKeyId, AWS_SECRET_ACCESS_KEY: s3rverCredentials.secretAccessKey, AWS_REGION: 'us-east-1' };
 }
 
-async function listAll(client: S3Client, bucket: string, prefix = ''): Promise<_Object[]> {
-  const out: _Object[] = [];
-  let token: string | undefined;
-  do {
-    const page = await client.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ...(token ? { ContinuationToken: token } : {}) }));
-    out.push(...(page.Contents ?? []));
-    token = page.IsTruncated ? page.NextContinuationToken : undefined;
-  } while (token !== undefined);
-  return out;
-}
 
-async function getBytes(client: S3Client, bucket: string, key: string): Promise<Buffer> {
-  const response = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
-  assert.ok(response.Body, `s3://${bucket}/${key} has no body`);
-  return Buffer.from(await response.Body.transformToByteArray());
-}
 
 type CachePolicy = 'immutable' | 'short' | 'none';
 

@@ -1,3 +1,4 @@
+import { GetObjectCommand, ListObjectsV2Command, type S3Client, type _Object } from '@aws-sdk/client-s3';
 // A real S3 API (s3rver) on loopback for the storage tests, and a TCP relay that can cut every
 // connection mid-transfer. s3rver runs in a child process (see s3rver-child.ts for why), which
 // also makes "the server went away" real: stop() ends that process.
@@ -101,4 +102,23 @@ export async function startRelay(targetPort: number): Promise<Relay> {
       await closed;
     },
   };
+}
+
+/** Every object under a prefix, across ListObjectsV2 pages. */
+export async function listAll(client: S3Client, bucket: string, prefix = ''): Promise<_Object[]> {
+  const out: _Object[] = [];
+  let token: string | undefined;
+  do {
+    const page = await client.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ...(token ? { ContinuationToken: token } : {}) }));
+    out.push(...(page.Contents ?? []));
+    token = page.IsTruncated ? page.NextContinuationToken : undefined;
+  } while (token !== undefined);
+  return out;
+}
+
+/** An object's whole body. */
+export async function getBytes(client: S3Client, bucket: string, key: string): Promise<Buffer> {
+  const response = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+  if (!response.Body) throw new Error(`s3://${bucket}/${key} has no body`);
+  return Buffer.from(await response.Body.transformToByteArray());
 }

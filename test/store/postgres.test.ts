@@ -8,24 +8,9 @@ import pg from 'pg';
 import { openPostgresStore } from '../../src/store/postgres-store.ts';
 import type { Store } from '../../src/store/store.ts';
 import { runStoreConformance } from './conformance.ts';
+import { admin, postgresServerUrl as serverUrl, throwawayDatabase } from '../helpers/postgres.ts';
 
-const serverUrl = process.env.LIVE2VOD_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-const database = `live2vod_test_${randomBytes(6).toString('hex')}`;
-const databaseUrl = (() => {
-  const url = new URL(serverUrl);
-  url.pathname = `/${database}`;
-  return url.toString();
-})();
-
-async function admin(sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: serverUrl });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
+const { database, databaseUrl } = throwawayDatabase('live2vod_test');
 
 before(() => admin(`CREATE DATABASE ${database}`));
 after(() => admin(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`));
