@@ -13,7 +13,9 @@ import { buildAdapters } from '../ingest/adapters.ts';
 import { WatchFolder } from '../ingest/watch-folder.ts';
 import { IntakeService } from '../jobs/intake-service.ts';
 import { JobEvents } from '../jobs/job-events.ts';
+import { assetDirUrl, type AssetDirUrl } from '../jobs/asset-urls.ts';
 import { jobToken } from '../jobs/job-token.ts';
+import { mediaTokenKey } from '../jobs/media-token.ts';
 import { Scheduler } from '../jobs/scheduler.ts';
 import { SourcePolicy } from '../jobs/source-policy.ts';
 import type { TranscodeTask } from '../jobs/transcode-task.ts';
@@ -75,9 +77,13 @@ export async function startService(config: Config, hooks: { onListening?: (urls:
     env: { LIVE2VOD_SOURCE_ALLOW: config.sourceFetch.allow.join(','), LIVE2VOD_SOURCE_MAX_BYTES: String(config.sourceFetch.maxBytes) },
   });
   const output = config.storage.output?.replace(/\/+$/, '');
-  const assetStore = output ? openObjectStore(output) : undefined;
+  const assetStore = output ? openObjectStore(output, { presignSeconds: config.storage.presignSeconds }) : undefined;
+  // A private bucket (an s3:// output without a public base URL) is played through signed /media/s/ links.
+  const mediaKey = assetStore && !config.storage.publicBaseUrl ? mediaTokenKey(callbackSecret) : undefined;
   const owner = `${os.hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
   let baseUrl = config.server.publicUrl ?? '';
+  // Set once the server listens (the port may be 0 until then).
+  let dirUrl: AssetDirUrl = () => { throw new Error('asset URLs are known once the server listens'); };
   const buildTask = (job: { id: string; attempts: number; source: string; outputPrefix: string }): TranscodeTask => ({
     version: 1,
     jobId: job.id,
@@ -109,15 +115,19 @@ export async function startService(config: Config, hooks: { onListening?: (urls:
   const app = await buildApp({
     config, store, events, intake, scheduler, metrics, mediaRoot, callbackSecret,
     adapters: buildAdapters(config, config.recordDir ? path.resolve(config.recordDir) : undefined),
-    get mediaBaseUrl() { return config.storage.publicBaseUrl?.replace(/\/+$/, '') ?? `${baseUrl}/media`; },
+    assetDirUrl: (job) => dirUrl(job),
     ...(assetStore ? { assetStore } : {}),
+    ...(mediaKey ? { mediaTokenKey: mediaKey } : {}),
   }, logger);
   const address = await app.listen({ host: config.server.host, port: config.server.port });
   baseUrl = (config.server.publicUrl ?? address).replace(/\/$/, '');
+  dirUrl = assetDirUrl(config.storage.publicBaseUrl ? { kind: 'public', baseUrl: config.storage.publicBaseUrl }
+    : mediaKey ? { kind: 'signed', mediaBaseUrl: `${baseUrl}/media`, key: mediaKey, ttlSeconds: config.storage.presignSeconds }
+    : { kind: 'public', baseUrl: `${baseUrl}/media` });
   warnIfExposed(config, logger);
 
   const stopJobMetrics = connectJobMetrics(events, metrics);
-  const stopNotifications = connectNotifications(events, notifier, () => config.storage.publicBaseUrl?.replace(/\/+$/, '') ?? `${baseUrl}/media`, (err) => logger.warn({ err }, 'could not enqueue a notification'));
+  const stopNotifications = connectNotifications(events, notifier, (job) => dirUrl(job), (err) => logger.warn({ err }, 'could not enqueue a notification'));
   deliveries.start();
   await scheduler.start({ recoverAll: config.store.kind === 'sqlite' });
   const watch = config.ingest.watch.enabled

@@ -32,9 +32,14 @@ export const configSchema = z.strictObject({
   /** Where assets are published: the local media directory by default, or an S3 prefix. */
   storage: z.strictObject({
     output: z.string().regex(/^s3:\/\/[^/]+/, 'must be s3://bucket/prefix').optional(),
-    /** Base URL players use for the output (a CDN or the bucket's public URL); needed with an s3:// output. */
+    /**
+     * Base URL players use for the output (a CDN or the bucket's public URL). Without it, an
+     * s3:// output stays private and players get signed /media/s/ links that live presignSeconds.
+     */
     publicBaseUrl: z.url().optional(),
-  }).prefault({}).refine((s) => !s.output || s.publicBaseUrl, { message: 'storage.publicBaseUrl is required with an s3:// storage.output (the URL players fetch the assets from)' }),
+    /** Lifetime of signed playback links and of the presigned S3 URLs behind them (max 7 days). */
+    presignSeconds: z.number().int().min(60).max(604_800).default(3600),
+  }).prefault({}),
   /** Remote sources (https://, s3://): size limit and the private hosts https:// sources may reach. */
   sourceFetch: z.strictObject({
     allow: z.array(z.string()).default([]),

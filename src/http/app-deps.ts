@@ -1,6 +1,7 @@
 // What the HTTP layer needs, built by the composition root (src/cli/serve-command.ts).
 import type { Config } from '../config/schema.ts';
 import type { IngestAdapter } from '../ingest/intake.ts';
+import type { AssetDirUrl } from '../jobs/asset-urls.ts';
 import type { IntakeService } from '../jobs/intake-service.ts';
 import type { JobEvents } from '../jobs/job-events.ts';
 import type { Scheduler } from '../jobs/scheduler.ts';
@@ -18,8 +19,10 @@ export interface AppDeps {
   metrics: Metrics;
   /** Local directory served under /media/. */
   mediaRoot: string;
-  /** Base URL of /media as clients see it. */
-  mediaBaseUrl: string;
+  /** The URL of a job's asset directory as players see it (see src/jobs/asset-urls.ts). */
+  assetDirUrl: AssetDirUrl;
+  /** Key of signed /media/s/ paths; set when assets are served from a private bucket. */
+  mediaTokenKey?: Buffer;
   callbackSecret: string;
   /** Set when assets are published to object storage instead of mediaRoot. */
   assetStore?: ObjectStore;

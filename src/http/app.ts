@@ -11,6 +11,7 @@ import { healthRoutes } from './routes/health.ts';
 import { hookRoutes } from './routes/hooks.ts';
 import { internalRoutes } from './routes/internal.ts';
 import { jobRoutes } from './routes/jobs.ts';
+import { signedMediaRoutes } from './routes/signed-media.ts';
 
 export async function buildApp(deps: AppDeps, logger?: FastifyBaseLogger): Promise<FastifyInstance> {
   const app = Fastify({
@@ -35,6 +36,7 @@ export async function buildApp(deps: AppDeps, logger?: FastifyBaseLogger): Promi
     await api.register(assetRoutes, deps);
   });
   app.get('/openapi.json', async () => openApiDocument());
+  if (deps.assetStore && deps.mediaTokenKey) await app.register(signedMediaRoutes, { assetStore: deps.assetStore, mediaTokenKey: deps.mediaTokenKey });
   await app.register(fastifyStatic, { root: deps.mediaRoot, prefix: '/media/', decorateReply: false, cacheControl: false, setHeaders: mediaHeaders });
   await app.register(dashboardRoutes, deps);
   return app;

@@ -1,9 +1,9 @@
 // How a job looks through the API: the stored job plus the URLs a player or CMS needs.
-import { assetLinks, playableUrl } from '../jobs/asset-urls.ts';
+import { assetLinks, playableUrl, type AssetDirUrl } from '../jobs/asset-urls.ts';
 import type { Job } from '../jobs/job.ts';
 import type { ApiJob } from './api-schemas.ts';
 
-export function toApiJob(job: Job, mediaBaseUrl: string): ApiJob {
+export function toApiJob(job: Job, assetDirUrl: AssetDirUrl): ApiJob {
   return {
     id: job.id,
     state: job.state,
@@ -18,8 +18,8 @@ export function toApiJob(job: Job, mediaBaseUrl: string): ApiJob {
     updatedAt: job.updatedAt,
     startedAt: job.startedAt ?? null,
     finishedAt: job.finishedAt ?? null,
-    playableUrl: playableUrl(job, mediaBaseUrl),
-    asset: assetLinks(job, mediaBaseUrl),
+    playableUrl: playableUrl(job, assetDirUrl),
+    asset: assetLinks(job, assetDirUrl),
     error: job.error ?? null,
   };
 }

@@ -1,14 +1,14 @@
 // Bridges job changes to outbound notifications: which changes are announced, with which URLs.
-import { assetLinks, playableUrl } from '../jobs/asset-urls.ts';
+import { assetLinks, playableUrl, type AssetDirUrl } from '../jobs/asset-urls.ts';
 import type { JobChange, JobEvents } from '../jobs/job-events.ts';
 import { buildPayload, isEventType } from './events.ts';
 import type { Notifier } from './notifier.ts';
 
-export function connectNotifications(events: JobEvents, notifier: Notifier, mediaBaseUrl: () => string, onError: (err: unknown) => void): () => void {
+export function connectNotifications(events: JobEvents, notifier: Notifier, assetDirUrl: AssetDirUrl, onError: (err: unknown) => void): () => void {
   return events.subscribe((change: JobChange) => {
     if (!isEventType(change.type)) return;
-    const playable = playableUrl(change.job, mediaBaseUrl());
-    const links = assetLinks(change.job, mediaBaseUrl());
+    const playable = playableUrl(change.job, assetDirUrl);
+    const links = assetLinks(change.job, assetDirUrl);
     const payload = buildPayload(change.type, change.job, {
       now: new Date(change.at),
       ...(playable ? { playableUrl: playable } : {}),

@@ -1,7 +1,8 @@
 // The service with S3 on both ends: a recording is uploaded to bucket `rec` of a real S3 API
 // (s3rver), a MinIO-style event notification for it is POSTed to /hooks/s3, a real worker process
 // fetches it, transcodes it and publishes the asset to `storage.output: s3://vod/assets`; the API
-// then links the asset under `storage.publicBaseUrl`, and those links work.
+// then links the asset under `storage.publicBaseUrl`, and those links work. Without a public base
+// URL the bucket stays private and the same asset plays through signed /media/s/ links.
 //
 // The workers are child processes that inherit process.env, so the AWS_* settings for s3rver are
 // set in process.env for this file (and restored after).
@@ -12,10 +13,10 @@ import { after, before, describe, it } from 'node:test';
 import { HeadObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client, type _Object } from '@aws-sdk/client-s3';
 import type { ApiJob } from '../../src/http/api-schemas.ts';
 import type { AssetManifest } from '../../src/media/asset-manifest.ts';
-import { exists, parseMaster } from '../helpers/asset-checks.ts';
+import { exists, parseMaster, parseMediaPlaylist } from '../helpers/asset-checks.ts';
 import { makeTempDir, makeTestPattern, type TempDir } from '../helpers/media.ts';
 import { api, startTestService, waitForJob, type TestService } from '../helpers/serve.ts';
-import { listAll, s3rverCredentials, startS3, type RunningS3 } from '../storage/s3-helpers.ts';
+import { getBytes, listAll, s3rverCredentials, startS3, type RunningS3 } from '../storage/s3-helpers.ts';
 
 const token = 'minio-webhook-token-1234';
 // A key that needs decoding in the event: a space, a plus and a non-ASCII letter.
@@ -176,6 +177,61 @@ describe('serve with an S3 source (MinIO event) and an S3 storage output', { tim
 
     // Nothing was written to the local media directory.
     assert.ok(!(await exists(path.join(service.dataDir, 'media', 'assets', id))), 'the asset is not (also) in the local media directory');
+  });
+
+  it('without a public base URL the bucket stays private and signed /media/s/ links play the asset', async () => {
+    const file = await makeTestPattern(tmp.dir, { seconds: 4, width: 480, height: 270, rate: 30, audio: 'sine', name: 'private.mp4' });
+    await client.send(new PutObjectCommand({ Bucket: 'rec', Key: 'private/talk.mp4', Body: await readFile(file), ContentType: 'video/mp4' }));
+    const privateService = await startTestService({ overrides: { storage: { output: 's3://vod/private', presignSeconds: 600 } } });
+    try {
+      const created = await api<ApiJob>(privateService.url, '/v1/jobs', { body: { source: 's3://rec/private/talk.mp4' } });
+      assert.equal(created.status, 201, created.text);
+      const job = await waitForJob(privateService.url, created.body.id, 'succeeded', { timeoutMs: 180_000, intervalMs: 250 });
+      const jobDir = `assets/${job.id}`;
+      assert.ok(job.asset);
+      const signed = new RegExp(`^${privateService.url}/media/s/(\\d+\\.[A-Za-z0-9_-]{43})/${jobDir}/master\\.m3u8$`);
+      const token = signed.exec(job.asset.master)?.[1];
+      assert.ok(token, `a signed link to the master playlist: ${job.asset.master}`);
+      const expiresAt = Number(token.split('.')[0]);
+      const lifetime = expiresAt - Date.now() / 1000;
+      assert.ok(lifetime > 590 && lifetime <= 900, `the link lives presignSeconds (600) rounded up to 5 minutes, not ${lifetime.toFixed(0)} s`);
+
+      // Playlists come from the control plane; their relative URIs keep the token in the path.
+      const master = await fetch(job.asset.master);
+      assert.equal(master.status, 200);
+      assert.equal(master.headers.get('content-type'), 'application/vnd.apple.mpegurl');
+      const variant = parseMaster(await master.text()).variants[0];
+      assert.ok(variant);
+      const playlistUrl = new URL(variant.uri, job.asset.master);
+      const playlist = parseMediaPlaylist(await (await fetch(playlistUrl)).text());
+      assert.ok(playlist.mapUri && playlist.entries.length > 0);
+
+      // Media is a redirect to a presigned URL of the private bucket, and the bytes are the object's.
+      const segmentUrl = new URL(playlist.entries[0]?.uri ?? '', playlistUrl);
+      const redirect = await fetch(segmentUrl, { redirect: 'manual' });
+      assert.equal(redirect.status, 302);
+      const location = redirect.headers.get('location') ?? '';
+      assert.match(location, /X-Amz-Signature=/, 'a presigned S3 URL');
+      const key = `private/${decodeURIComponent(segmentUrl.pathname.slice(segmentUrl.pathname.indexOf(jobDir)))}`;
+      const viaLink = Buffer.from(await (await fetch(segmentUrl)).arrayBuffer());
+      assert.ok(viaLink.length > 0);
+      assert.deepEqual(viaLink, await getBytes(client, 'vod', key), 'the redirect serves the published segment');
+      const init = await fetch(new URL(playlist.mapUri, playlistUrl));
+      assert.equal(init.status, 200, 'the init segment through the link');
+      const mpd = await fetch(job.asset.dash);
+      assert.equal(mpd.status, 200);
+      assert.match(await mpd.text(), /<MPD/);
+
+      // Anything else is refused: another asset's directory, a changed signature, a path escape.
+      const other = job.asset.master.replace(jobDir, 'assets/0190f0a0-0000-7000-8000-000000000000');
+      assert.equal((await fetch(other)).status, 403, 'the token is bound to its asset');
+      const [stamp, mac] = token.split('.');
+      const forged = job.asset.master.replace(token, `${Number(stamp) + 300}.${mac}`);
+      assert.equal((await fetch(forged)).status, 403, 'the expiry is signed');
+      assert.equal((await fetch(`${privateService.url}/media/s/${token}/${jobDir}/%2e%2e/%2e%2e/x.m3u8`)).status, 404);
+    } finally {
+      await privateService.dispose();
+    }
   });
 
   it('the same event again does not make a second job', async () => {

@@ -14,6 +14,7 @@ import { buildApp } from '../../src/http/app.ts';
 import { operations } from '../../src/http/openapi.ts';
 import { buildAdapters } from '../../src/ingest/adapters.ts';
 import { standardWebhookHeaders } from '../../src/ingest/standard-webhooks.ts';
+import { assetDirUrl } from '../../src/jobs/asset-urls.ts';
 import { IntakeService } from '../../src/jobs/intake-service.ts';
 import type { SourceKind } from '../../src/jobs/job.ts';
 import { JobEvents } from '../../src/jobs/job-events.ts';
@@ -77,7 +78,7 @@ async function harness(overrides: Record<string, unknown> = {}): Promise<Harness
     metrics: createMetrics(store, () => executor.running().length),
     adapters: buildAdapters(config, recordDir),
     mediaRoot: path.join(dataDir, 'media'),
-    mediaBaseUrl: 'http://media.test/media',
+    assetDirUrl: assetDirUrl({ kind: 'public', baseUrl: 'http://media.test/media' }),
     callbackSecret: 'test-secret',
   });
   return {

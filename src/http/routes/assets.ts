@@ -9,7 +9,7 @@ export async function assetRoutes(app: FastifyInstance, deps: AppDeps): Promise<
   app.get<{ Params: { id: string } }>('/v1/assets/:id', async (request, reply) => {
     const job = await deps.store.getJob(request.params.id);
     if (!job) return reply.code(404).send({ error: 'not_found', message: `no asset ${request.params.id}` });
-    const view = toApiJob(job, deps.mediaBaseUrl);
+    const view = toApiJob(job, deps.assetDirUrl);
     if (job.state !== 'succeeded' || !view.asset) {
       return reply.code(409).send({ error: 'not_ready', message: `the asset is not ready: the job is ${job.state}`, job: view });
     }

@@ -21,7 +21,7 @@ export async function eventRoutes(app: FastifyInstance, deps: AppDeps): Promise<
     for (const event of await deps.store.listEvents(job.id, Number.isFinite(lastId) ? lastId : 0)) {
       stream.send(event.type, { jobId: job.id, at: event.at, ...event.data }, String(event.id));
     }
-    stream.send('job.snapshot', toApiJob(job, deps.mediaBaseUrl));
+    stream.send('job.snapshot', toApiJob(job, deps.assetDirUrl));
     stream.follow(deps.events.subscribe((change) => {
       if (change.job.id === job.id) stream.send(change.type, changePayload(change, deps));
     }));
@@ -36,7 +36,7 @@ export async function eventRoutes(app: FastifyInstance, deps: AppDeps): Promise<
 }
 
 function changePayload(change: JobChange, deps: AppDeps) {
-  return { at: change.at, ...change.data, job: toApiJob(change.job, deps.mediaBaseUrl) };
+  return { at: change.at, ...change.data, job: toApiJob(change.job, deps.assetDirUrl) };
 }
 
 function open(request: FastifyRequest, reply: FastifyReply, openStreams: Set<() => void>) {

@@ -9,7 +9,7 @@ import type { AppDeps } from '../app-deps.ts';
 import { toApiJob } from '../job-view.ts';
 
 export async function jobRoutes(app: FastifyInstance, deps: AppDeps): Promise<void> {
-  const view = (job: Parameters<typeof toApiJob>[0]) => toApiJob(job, deps.mediaBaseUrl);
+  const view = (job: Parameters<typeof toApiJob>[0]) => toApiJob(job, deps.assetDirUrl);
 
   app.post('/v1/jobs', async (request, reply) => {
     const body = parse(createJobBody, request.body, reply);
