@@ -61,7 +61,9 @@ export async function startService(config: Config, hooks: { onListening?: (urls:
   const dataDir = path.resolve(config.dataDir);
   const mediaRoot = path.join(dataDir, 'media');
   const inboxDir = path.resolve(config.ingest.watch.dir ?? path.join(dataDir, 'inbox'));
-  await Promise.all([mediaRoot, inboxDir, path.join(dataDir, 'tasks')].map((d) => mkdir(d, { recursive: true })));
+  // Recordings uploaded through the API/dashboard; apart from the inbox, so the watch folder does not see them twice.
+  const uploadDir = path.join(dataDir, 'uploads');
+  await Promise.all([mediaRoot, inboxDir, uploadDir, path.join(dataDir, 'tasks')].map((d) => mkdir(d, { recursive: true })));
 
   const store = await openStore(config.store.kind === 'sqlite'
     ? { kind: 'sqlite', file: path.resolve(config.store.file ?? path.join(dataDir, 'live2vod.db')) }
@@ -100,7 +102,7 @@ export async function startService(config: Config, hooks: { onListening?: (urls:
     backoff: { baseMs: config.jobs.retryBaseMs, maxMs: config.jobs.retryMaxMs },
     log: (message, fields) => logger.info(fields ?? {}, message),
   });
-  const roots = [inboxDir, ...(config.recordDir ? [path.resolve(config.recordDir)] : []), ...config.sourceRoots.map((r) => path.resolve(r))];
+  const roots = [inboxDir, uploadDir, ...(config.recordDir ? [path.resolve(config.recordDir)] : []), ...config.sourceRoots.map((r) => path.resolve(r))];
   const intake = new IntakeService({
     store, events,
     sources: new SourcePolicy(roots),
@@ -113,7 +115,7 @@ export async function startService(config: Config, hooks: { onListening?: (urls:
   const notifier = new Notifier({ store, endpoints: config.notifications.endpoints, onEnqueued: () => deliveries.kick() });
 
   const app = await buildApp({
-    config, store, events, intake, scheduler, metrics, mediaRoot, callbackSecret,
+    config, store, events, intake, scheduler, metrics, mediaRoot, uploadDir, callbackSecret,
     adapters: buildAdapters(config, config.recordDir ? path.resolve(config.recordDir) : undefined),
     assetDirUrl: (job) => dirUrl(job),
     ...(assetStore ? { assetStore } : {}),

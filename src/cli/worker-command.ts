@@ -4,12 +4,15 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { ExitCode, Live2vodError, UsageError } from '../errors/index.ts';
 import { resolveBinaries } from '../ffmpeg/binaries.ts';
+import { formatCommand } from '../ffmpeg/run-process.ts';
 import { parseTranscodeTask, type TranscodeTask } from '../jobs/transcode-task.ts';
 import { CallbackReporter } from '../pipeline/callback-reporter.ts';
 import { requestFromProfile } from '../pipeline/request-from-profile.ts';
 import { sourceLimitsFromEnv } from '../pipeline/materialize-source.ts';
 import { transcodeAnywhere } from '../pipeline/transcode-anywhere.ts';
 import type { CliIo } from './io.ts';
+
+const maxCommandChars = 8000;
 
 export async function runWorkerCommand(flags: { taskFile?: string }, io: CliIo): Promise<void> {
   const task = await readTask(flags.taskFile);
@@ -41,6 +44,8 @@ export async function runWorkerCommand(flags: { taskFile?: string }, io: CliIo):
       exitCode: known?.exitCode ?? ExitCode.internal,
       retryable: known?.retryable ?? true,
       ...(known?.stderrTail ? { stderrTail: known.stderrTail } : {}),
+      // Capped: a filter graph can make a command line long, and the report has a size limit.
+      ...(known?.command ? { command: formatCommand(known.command).slice(0, maxCommandChars) } : {}),
     });
     throw error;
   } finally {

@@ -22,43 +22,45 @@ export class Live2vodError extends Error {
   readonly retryable: boolean;
   /** The last lines ffmpeg wrote to stderr, when ffmpeg was involved. */
   readonly stderrTail?: string;
+  /** The ffmpeg/ffprobe command that failed, when one did: operators rerun it by hand. */
+  readonly command?: readonly string[];
 
-  constructor(message: string, options: { exitCode: ExitCodeValue; retryable: boolean; stderrTail?: string; cause?: unknown }) {
+  constructor(message: string, options: { exitCode: ExitCodeValue; retryable: boolean; stderrTail?: string; command?: readonly string[]; cause?: unknown }) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = new.target.name;
     this.exitCode = options.exitCode;
     this.retryable = options.retryable;
     if (options.stderrTail !== undefined) this.stderrTail = options.stderrTail;
+    if (options.command !== undefined) this.command = options.command;
   }
 }
 
 /** The source is missing, empty, corrupt, not media, or uses something we do not support. */
 export class InputError extends Live2vodError {
-  constructor(message: string, options: { stderrTail?: string; cause?: unknown } = {}) {
+  constructor(message: string, options: { stderrTail?: string; command?: readonly string[]; cause?: unknown } = {}) {
     super(message, { exitCode: ExitCode.badInput, retryable: false, ...options });
   }
 }
 
 /** The output location cannot be written: permissions, a full disk. */
 export class OutputError extends Live2vodError {
-  constructor(message: string, options: { stderrTail?: string; cause?: unknown } = {}) {
+  constructor(message: string, options: { stderrTail?: string; command?: readonly string[]; cause?: unknown } = {}) {
     super(message, { exitCode: ExitCode.output, retryable: true, ...options });
   }
 }
 
 /** ffmpeg/ffprobe or an encoder is not installed here. */
 export class EnvironmentError extends Live2vodError {
-  constructor(message: string, options: { stderrTail?: string; cause?: unknown } = {}) {
+  constructor(message: string, options: { stderrTail?: string; command?: readonly string[]; cause?: unknown } = {}) {
     super(message, { exitCode: ExitCode.environment, retryable: false, ...options });
   }
 }
 
 /** ffmpeg failed for a reason we could not attribute to the input or the output. */
 export class FfmpegError extends Live2vodError {
-  readonly command: readonly string[];
+  declare readonly command: readonly string[];
   constructor(message: string, options: { command: readonly string[]; stderrTail?: string; cause?: unknown }) {
-    super(message, { exitCode: ExitCode.internal, retryable: true, stderrTail: options.stderrTail, cause: options.cause });
-    this.command = options.command;
+    super(message, { exitCode: ExitCode.internal, retryable: true, stderrTail: options.stderrTail, command: options.command, cause: options.cause });
   }
 }
 

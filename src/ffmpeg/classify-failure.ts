@@ -12,26 +12,26 @@ interface Rule {
 const outputRules: Rule[] = [
   {
     pattern: /No space left on device/i,
-    build: (tail) => new OutputError('the disk is full: ffmpeg could not write its output (free space, or point --out/--scratch elsewhere)', { stderrTail: tail }),
+    build: (tail, command) => new OutputError('the disk is full: ffmpeg could not write its output (free space, or point --out/--scratch elsewhere)', { stderrTail: tail, command }),
   },
   {
     pattern: /(Permission denied|Read-only file system)/i,
-    build: (tail) => new OutputError('ffmpeg may not write to the output location (check its permissions)', { stderrTail: tail }),
+    build: (tail, command) => new OutputError('ffmpeg may not write to the output location (check its permissions)', { stderrTail: tail, command }),
   },
 ];
 
 const inputRules: Rule[] = [
-  { pattern: /Format not on whitelist/i, build: (tail) => new InputError('the source is not a media container live2vod accepts (playlists, concat lists and image sequences are refused)', { stderrTail: tail }) },
-  { pattern: /Protocol not on whitelist/i, build: (tail) => new InputError('the source tried to open another file or a network location, which is refused', { stderrTail: tail }) },
-  { pattern: /moov atom not found/i, build: (tail) => new InputError('the source is not a complete MP4/MOV: its index (moov atom) is missing — it is truncated, unfinished, or not an MP4 at all; re-upload the complete recording', { stderrTail: tail }) },
-  { pattern: /(Invalid data found when processing input|could not find codec parameters|Failed to read frame size|EBML header parsing failed|End of file)/i, build: (tail) => new InputError('the source is corrupt or not a media file ffmpeg can read', { stderrTail: tail }) },
-  { pattern: /No such file or directory/i, build: (tail) => new InputError('the source file does not exist', { stderrTail: tail }) },
-  { pattern: /(Decoder \(codec \w+\) not found|Unsupported codec|no decoder found)/i, build: (tail) => new InputError('the source uses a codec this ffmpeg cannot decode', { stderrTail: tail }) },
+  { pattern: /Format not on whitelist/i, build: (tail, command) => new InputError('the source is not a media container live2vod accepts (playlists, concat lists and image sequences are refused)', { stderrTail: tail, command }) },
+  { pattern: /Protocol not on whitelist/i, build: (tail, command) => new InputError('the source tried to open another file or a network location, which is refused', { stderrTail: tail, command }) },
+  { pattern: /moov atom not found/i, build: (tail, command) => new InputError('the source is not a complete MP4/MOV: its index (moov atom) is missing — it is truncated, unfinished, or not an MP4 at all; re-upload the complete recording', { stderrTail: tail, command }) },
+  { pattern: /(Invalid data found when processing input|could not find codec parameters|Failed to read frame size|EBML header parsing failed|End of file)/i, build: (tail, command) => new InputError('the source is corrupt or not a media file ffmpeg can read', { stderrTail: tail, command }) },
+  { pattern: /No such file or directory/i, build: (tail, command) => new InputError('the source file does not exist', { stderrTail: tail, command }) },
+  { pattern: /(Decoder \(codec \w+\) not found|Unsupported codec|no decoder found)/i, build: (tail, command) => new InputError('the source uses a codec this ffmpeg cannot decode', { stderrTail: tail, command }) },
 ];
 
 export function classifyFailure(stage: FailureStage, exitCode: number | null, stderrTail: string, command: readonly string[]): Live2vodError {
   // ffprobe writes nothing: a permission problem while probing is the source's.
-  if (stage === 'probe' && /Permission denied/i.test(stderrTail)) return new InputError('the source cannot be read: permission denied', { stderrTail });
+  if (stage === 'probe' && /Permission denied/i.test(stderrTail)) return new InputError('the source cannot be read: permission denied', { stderrTail, command });
   if (stage !== 'probe') for (const rule of outputRules) if (rule.pattern.test(stderrTail)) return rule.build(stderrTail, command);
   // Reading problems only count as bad input while reading the source; later they are our own files.
   if (stage !== 'package') for (const rule of inputRules) if (rule.pattern.test(stderrTail)) return rule.build(stderrTail, command);

@@ -20,6 +20,11 @@ export const listJobsQuery = z.strictObject({
   cursor: z.coerce.number().int().min(1).optional(),
 });
 
+export const uploadQuery = z.strictObject({
+  filename: z.string().min(1).max(255).describe('The recording\'s file name; stored reduced to a safe basename'),
+  priority: z.enum(priorities).optional(),
+});
+
 export const patchJobBody = z.strictObject({ priority: z.enum(priorities) });
 
 export const jobIdParams = z.strictObject({ id: z.string().min(1).max(64) });
@@ -42,7 +47,11 @@ export const apiJob = z.object({
   finishedAt: z.string().nullable(),
   playableUrl: z.string().nullable(),
   asset: z.object({ master: z.string(), dash: z.string(), manifest: z.string() }).nullable(),
-  error: z.object({ message: z.string(), code: z.string(), retryable: z.boolean(), stderrTail: z.string().optional() }).nullable(),
+  error: z.object({
+    message: z.string(), code: z.string(), retryable: z.boolean(),
+    stderrTail: z.string().optional().describe('The last lines ffmpeg wrote to stderr'),
+    command: z.string().optional().describe('The ffmpeg/ffprobe command that failed, copy-pasteable'),
+  }).nullable(),
 });
 
 export const jobList = z.object({ items: z.array(apiJob), nextCursor: z.number().int().nullable() });

@@ -17,6 +17,8 @@ export interface AppDeps {
   scheduler: Pick<Scheduler, 'cancel' | 'onWorkerReport' | 'kick'>;
   adapters: ReadonlyMap<string, IngestAdapter>;
   metrics: Metrics;
+  /** Where uploaded recordings are stored (a source root). */
+  uploadDir: string;
   /** Local directory served under /media/. */
   mediaRoot: string;
   /** The URL of a job's asset directory as players see it (see src/jobs/asset-urls.ts). */

@@ -11,6 +11,7 @@ import { healthRoutes } from './routes/health.ts';
 import { hookRoutes } from './routes/hooks.ts';
 import { internalRoutes } from './routes/internal.ts';
 import { jobRoutes } from './routes/jobs.ts';
+import { uploadRoutes } from './routes/uploads.ts';
 import { signedMediaRoutes } from './routes/signed-media.ts';
 
 export async function buildApp(deps: AppDeps, logger?: FastifyBaseLogger): Promise<FastifyInstance> {
@@ -32,6 +33,7 @@ export async function buildApp(deps: AppDeps, logger?: FastifyBaseLogger): Promi
   await app.register(async (api) => {
     api.addHook('onRequest', bearerAuth(deps.config.auth.tokens));
     await api.register(jobRoutes, deps);
+    await api.register(uploadRoutes, deps);
     await api.register(eventRoutes, deps);
     await api.register(assetRoutes, deps);
   });

@@ -2,13 +2,15 @@
 // A test checks that every operation listed here is a registered route.
 import { z } from 'zod';
 import { version } from '../version.ts';
-import { apiError, apiJob, attemptList, createJobBody, eventList, jobList, listJobsQuery, patchJobBody } from './api-schemas.ts';
+import { apiError, apiJob, attemptList, createJobBody, eventList, jobList, listJobsQuery, patchJobBody, uploadQuery } from './api-schemas.ts';
 
 interface Operation {
   method: 'get' | 'post' | 'patch';
   path: string;
   summary: string;
   body?: z.ZodType;
+  /** The body is raw bytes (a file) instead of JSON. */
+  binaryBody?: boolean;
   query?: z.ZodObject;
   response?: z.ZodType;
   status?: number;
@@ -16,6 +18,7 @@ interface Operation {
 
 export const operations: Operation[] = [
   { method: 'post', path: '/v1/jobs', summary: 'Create a job from a source (201; 200 with the existing job for a duplicate Idempotency-Key or recording)', body: createJobBody, response: apiJob, status: 201 },
+  { method: 'post', path: '/v1/uploads', summary: 'Upload a recording as the body (application/octet-stream, video/* or audio/*; at most sourceFetch.maxBytes) and create a job from it (201)', query: uploadQuery, binaryBody: true, response: apiJob, status: 201 },
   { method: 'get', path: '/v1/jobs', summary: 'List jobs, newest first, with filters and cursor paging', query: listJobsQuery, response: jobList },
   { method: 'get', path: '/v1/jobs/{id}', summary: 'Get a job', response: apiJob },
   { method: 'patch', path: '/v1/jobs/{id}', summary: 'Change the priority of a queued job', body: patchJobBody, response: apiJob },
@@ -46,6 +49,7 @@ export function openApiDocument(): Record<string, unknown> {
       summary: op.summary,
       ...(parameters.length ? { parameters } : {}),
       ...(op.body ? { requestBody: { required: true, content: { 'application/json': { schema: schema(op.body, 'input') } } } } : {}),
+      ...(op.binaryBody ? { requestBody: { required: true, content: { 'application/octet-stream': { schema: { type: 'string', format: 'binary' } } } } } : {}),
       responses: {
         [String(op.status ?? 200)]: op.response
           ? { description: 'OK', content: { 'application/json': { schema: schema(op.response, 'output') } } }

@@ -27,6 +27,8 @@ export interface JobError {
   code: string;
   retryable: boolean;
   stderrTail?: string;
+  /** The failing ffmpeg/ffprobe command, copy-pasteable. */
+  command?: string;
 }
 
 export interface Job {

@@ -13,6 +13,7 @@ export interface ReportedFailure {
   exitCode: number;
   retryable: boolean;
   stderrTail?: string;
+  command?: string;
 }
 
 export function attemptResult(job: Job, exit: WorkerExit, reported: ReportedFailure | undefined, policy: BackoffPolicy, now: Date, random?: () => number): AttemptResult {
@@ -41,6 +42,7 @@ export function describeFailure(exit: WorkerExit, reported: ReportedFailure | un
   if (reported) {
     const error: JobError = { message: reported.message, code: `exit-${reported.exitCode}`, retryable: reported.retryable && !permanentExitCodes.has(reported.exitCode) };
     if (reported.stderrTail) error.stderrTail = reported.stderrTail;
+    if (reported.command) error.command = reported.command;
     return error;
   }
   // The worker died without saying why: a crash (signal, OOM kill) is worth another try.

@@ -101,7 +101,7 @@ export class Scheduler {
   }
 
   /** A report from a worker (progress, playable, failure details), already authenticated. */
-  async onWorkerReport(jobId: string, report: { type: string; percent?: number; message?: string; exitCode?: number; retryable?: boolean; stderrTail?: string; playlist?: string }): Promise<void> {
+  async onWorkerReport(jobId: string, report: { type: string; percent?: number; speed?: number; etaSeconds?: number; step?: string; state?: string; ms?: number; message?: string; exitCode?: number; retryable?: boolean; stderrTail?: string; command?: string; playlist?: string }): Promise<void> {
     const entry = this.#running.get(jobId);
     if (!entry) return;
     const now = this.#now();
@@ -109,7 +109,12 @@ export class Scheduler {
       const progress = Math.min(1, Math.max(0, report.percent / 100));
       await this.#o.store.setProgress(jobId, progress, now);
       entry.job = { ...entry.job, progress };
-      this.#publish('job.progress', entry.job, { progress });
+      // Speed and ETA are not stored: they only matter while someone watches (the dashboard).
+      this.#publish('job.progress', entry.job, {
+        progress,
+        ...(report.speed !== undefined ? { speed: report.speed } : {}),
+        ...(report.etaSeconds !== undefined ? { etaSeconds: report.etaSeconds } : {}),
+      });
     } else if (report.type === 'playable') {
       const job = await this.#o.store.markPlayable(jobId, now);
       if (job) {
@@ -117,9 +122,15 @@ export class Scheduler {
         this.#publish('asset.playable', job, { playlist: report.playlist ?? 'master.m3u8' });
       }
     } else if (report.type === 'failed') {
-      entry.failure = { message: report.message ?? 'failed', exitCode: report.exitCode ?? 1, retryable: report.retryable ?? true, ...(report.stderrTail ? { stderrTail: report.stderrTail } : {}) };
+      entry.failure = {
+        message: report.message ?? 'failed', exitCode: report.exitCode ?? 1, retryable: report.retryable ?? true,
+        ...(report.stderrTail ? { stderrTail: report.stderrTail } : {}),
+        ...(report.command ? { command: report.command } : {}),
+      };
     } else if (report.type === 'step') {
-      await this.#o.store.appendEvent(jobId, 'job.step', { ...report }, now);
+      const event = await this.#o.store.appendEvent(jobId, 'job.step', { ...report }, now);
+      // Published too, so a job's page shows step timings as they happen.
+      this.#publish('job.step', entry.job, event.data);
     }
   }
 

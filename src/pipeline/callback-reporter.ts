@@ -6,7 +6,7 @@ import type { TranscodeEvent } from './events.ts';
 export type WorkerReport =
   | TranscodeEvent
   | { type: 'done'; manifest: string }
-  | { type: 'failed'; message: string; exitCode: number; retryable: boolean; stderrTail?: string };
+  | { type: 'failed'; message: string; exitCode: number; retryable: boolean; stderrTail?: string; command?: string };
 
 export class CallbackReporter {
   readonly #url: string;

@@ -23,9 +23,10 @@ function stringRecord(value: unknown): Record<string, string> {
 
 function jobError(value: unknown): JobError | undefined {
   if (!isObject(value)) return undefined;
-  const { message, code, retryable, stderrTail } = value;
+  const { message, code, retryable, stderrTail, command } = value;
   const error: JobError = { message: String(message), code: String(code), retryable: retryable === true };
   if (typeof stderrTail === 'string') error.stderrTail = stderrTail;
+  if (typeof command === 'string') error.command = command;
   return error;
 }
 

@@ -103,6 +103,12 @@ describe('classifyFailure', () => {
     assert.equal(classifyFailure('encode', 1, '', []).message, 'ffmpeg failed during encode (exit 1)');
   });
 
+  test('every classified error carries the command that failed, so an operator can rerun it', () => {
+    for (const [stage, tail] of [['encode', outputCases[0]![0]], ['probe', inputCases[2]![0]], ['probe', 'x.mp4: Permission denied'], ['package', 'anything']] as const) {
+      assert.deepEqual(classify(stage, tail).command, command, `${stage}: ${tail}`);
+    }
+  });
+
   test('an unreadable source while probing is bad input, not an output problem', () => {
     const tail = 'file:/data/in/x.mp4: Permission denied';
     const error = classify('probe', tail);

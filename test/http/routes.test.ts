@@ -78,6 +78,7 @@ async function harness(overrides: Record<string, unknown> = {}): Promise<Harness
     metrics: createMetrics(store, () => executor.running().length),
     adapters: buildAdapters(config, recordDir),
     mediaRoot: path.join(dataDir, 'media'),
+    uploadDir: path.join(dataDir, 'uploads'),
     assetDirUrl: assetDirUrl({ kind: 'public', baseUrl: 'http://media.test/media' }),
     callbackSecret: 'test-secret',
   });

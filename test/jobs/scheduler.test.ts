@@ -269,6 +269,7 @@ describe('Scheduler with a FakeExecutor', () => {
     const failed2 = await r.waitForState(reported.id, 'failed');
     assert.equal(failed2.attempts, 1);
     assert.equal(failed2.error?.message, 'the source has no video or audio stream');
+    assert.equal(failed2.error?.command, undefined, 'no command was reported');
     await sleep(150);
     assert.equal(r.executor.launches.length, 2, 'no retries');
   });
@@ -284,6 +285,36 @@ describe('Scheduler with a FakeExecutor', () => {
     r.executor.exit(job.id, 0);
     const done = await r.waitForState(job.id, 'succeeded');
     assert.equal(done.progress, 1);
+  });
+
+  it('publishes speed and ETA with progress, and step reports as they happen', async (t) => {
+    const r = await rig(t);
+    const job = await r.add('normal');
+    await r.scheduler.start({ recoverAll: false });
+    await r.waitForLaunches(1);
+    await r.scheduler.onWorkerReport(job.id, { type: 'progress', percent: 50, speed: 2.5, etaSeconds: 4 });
+    const progress = r.changes.find((c) => c.type === 'job.progress' && c.job.id === job.id);
+    assert.deepEqual(progress?.data, { progress: 0.5, speed: 2.5, etaSeconds: 4 });
+    await r.scheduler.onWorkerReport(job.id, { type: 'step', step: 'encode', state: 'end', ms: 1234 });
+    const step = r.changes.find((c) => c.type === 'job.step');
+    assert.equal(step?.data?.['step'], 'encode');
+    assert.equal(step?.data?.['ms'], 1234);
+    const logged = (await r.store.listEvents(job.id)).filter((e) => e.type === 'job.step');
+    assert.deepEqual(logged.map((e) => e.data['ms']), [1234], 'stored as well as published');
+    r.executor.exit(job.id, 0);
+    await r.waitForState(job.id, 'succeeded');
+  });
+
+  it("keeps the failing command from the worker's report in the job's error", async (t) => {
+    const r = await rig(t);
+    const job = await r.add('normal');
+    await r.scheduler.start({ recoverAll: false });
+    await r.waitForLaunches(1);
+    await r.scheduler.onWorkerReport(job.id, { type: 'failed', message: 'corrupt', exitCode: ExitCode.badInput, retryable: false, stderrTail: 'moov atom not found', command: 'ffprobe -i file:/x.mp4' });
+    r.executor.exit(job.id, ExitCode.badInput);
+    const failed = await r.waitForState(job.id, 'failed');
+    assert.equal(failed.error?.command, 'ffprobe -i file:/x.mp4');
+    assert.equal(failed.error?.stderrTail, 'moov atom not found');
   });
 
   it('cancels a running job: stop("cancel") → cancelled', async (t) => {

@@ -15,6 +15,8 @@ const report = z.object({
   exitCode: z.number().int().optional(),
   retryable: z.boolean().optional(),
   stderrTail: z.string().max(20_000).optional(),
+  command: z.string().max(8000).optional(),
+  etaSeconds: z.number().min(0).optional(),
   playlist: z.string().max(200).optional(),
 }).loose();
 
