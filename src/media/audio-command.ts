@@ -9,11 +9,11 @@ export function buildLoudnessMeasureCommand(ffmpeg: string, sourcePath: string, 
   if (!audio || !plan.loudness) throw new Error('no audio to measure');
   return [
     ffmpeg, '-hide_banner', '-nostdin', '-nostats',
-    // loudnorm prints its report at info level.
+    // ebur128 prints its summary at info level.
     '-loglevel', 'info',
     ...guardedInput(sourcePath),
     '-map', `0:${audio.index}`, '-vn', '-sn', '-dn',
-    '-af', measureFilter(plan.loudness),
+    '-af', measureFilter(),
     '-f', 'null', '-',
   ];
 }

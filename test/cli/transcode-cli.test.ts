@@ -67,7 +67,7 @@ describe('live2vod CLI', () => {
     const video = all.find((c) => c.includes('-filter_complex'));
     assert.ok(video, 'the video command (one decode, -filter_complex)');
     assert.ok(video.includes('libx264'));
-    assert.ok(all.some((c) => c.some((a) => a.includes('loudnorm')) && c.includes('null')), 'the loudness measuring pass');
+    assert.ok(all.some((c) => c.some((a) => a.includes('ebur128')) && c.includes('null')), 'the loudness measuring pass');
     assert.ok(all.some((c) => c.includes('aac')), 'the audio encode');
     const download = all.find((c) => c.includes('+faststart'));
     assert.ok(download && download.at(-1)?.startsWith(out + path.sep), 'the download is written inside --out');

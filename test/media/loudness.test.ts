@@ -6,113 +6,105 @@ import { describe, test } from 'node:test';
 import { downmixFilter, measureFilter, normaliseFilter, parseLoudnessReport, pendingMeasurement, silenceLufs, type LoudnessMeasurement } from '../../src/media/loudness.ts';
 import type { LoudnessTarget } from '../../src/media/plan.ts';
 
-// Captured from `ffmpeg -loglevel info … -af …,loudnorm=…:print_format=json -f null -` (tabs as printed).
+// Captured from real ffmpeg 5.1: `ffmpeg -loglevel info … -af aformat=…,ebur128=peak=true -f null -`.
 const speechStderr = `Input #0, mov,mp4,m4a,3gp,3g2,mj2, from 'file:/data/in/townhall.mp4':
-  Metadata:
-    major_brand     : isom
-    encoder         : Lavf59.27.100
   Duration: 00:41:07.52, start: 0.000000, bitrate: 5960 kb/s
   Stream #0:1[0x2](eng): Audio: aac (LC) (mp4a / 0x6134706D), 48000 Hz, stereo, fltp, 128 kb/s (default)
 Stream mapping:
   Stream #0:1 -> #0:0 (aac (native) -> pcm_s16le (native))
-Output #0, null, to 'pipe:':
-  Metadata:
-    encoder         : Lavf59.27.100
-  Stream #0:0(eng): Audio: pcm_s16le, 192000 Hz, stereo, s16, 6144 kb/s (default)
-    Metadata:
-      encoder         : Lavc59.37.100 pcm_s16le
 video:0kB audio:3750kB subtitle:0kB other streams:0kB global headers:0kB muxing overhead: unknown
-[Parsed_loudnorm_1 @ 0x55d4f47ffc80] \n{
-\t"input_i" : "-27.61",
-\t"input_tp" : "-4.47",
-\t"input_lra" : "18.06",
-\t"input_thresh" : "-39.20",
-\t"output_i" : "-16.58",
-\t"output_tp" : "-1.50",
-\t"output_lra" : "14.78",
-\t"output_thresh" : "-27.71",
-\t"normalization_type" : "dynamic",
-\t"target_offset" : "0.58"
-}
+[Parsed_ebur128_1 @ 0x55e519dd30c0] Summary:
+
+  Integrated loudness:
+    I:         -27.6 LUFS
+    Threshold: -39.2 LUFS
+
+  Loudness range:
+    LRA:        18.1 LU
+    Threshold: -49.4 LUFS
+    LRA low:   -38.0 LUFS
+    LRA high:  -19.9 LUFS
+
+  True peak:
+    Peak:      -14.5 dBFS
 `;
 
-const silenceStderr = `size=N/A time=00:00:03.00 bitrate=N/A speed= 142x
-video:0kB audio:2250kB subtitle:0kB other streams:0kB global headers:0kB muxing overhead: unknown
-[Parsed_loudnorm_1 @ 0x5626a49db900] \n{
-\t"input_i" : "-inf",
-\t"input_tp" : "-inf",
-\t"input_lra" : "0.00",
-\t"input_thresh" : "-70.00",
-\t"output_i" : "-inf",
-\t"output_tp" : "-inf",
-\t"output_lra" : "0.00",
-\t"output_thresh" : "-70.00",
-\t"normalization_type" : "dynamic",
-\t"target_offset" : "inf"
-}
+const silenceStderr = `video:0kB audio:564kB subtitle:0kB other streams:0kB global headers:0kB muxing overhead: unknown
+[Parsed_ebur128_1 @ 0x556452a8a340] Summary:
+
+  Integrated loudness:
+    I:         -70.0 LUFS
+    Threshold:   0.0 LUFS
+
+  Loudness range:
+    LRA:         0.0 LU
+    Threshold:   0.0 LUFS
+    LRA low:     0.0 LUFS
+    LRA high:    0.0 LUFS
+
+  True peak:
+    Peak:       -inf dBFS
 `;
 
 const target: LoudnessTarget = { integrated: -16, truePeak: -1.5, range: 11 };
 
 describe('parseLoudnessReport', () => {
-  test('reads the input_* figures and the offset from the last JSON block of stderr', () => {
-    assert.deepEqual(parseLoudnessReport(speechStderr), { integrated: -27.61, truePeak: -4.47, range: 18.06, threshold: -39.2, offset: 0.58 });
+  test('reads integrated loudness, its gate, the range and the true peak from the summary', () => {
+    assert.deepEqual(parseLoudnessReport(speechStderr), { integrated: -27.6, threshold: -39.2, range: 18.1, truePeak: -14.5 });
   });
 
-  test('the last block wins when something printed braces earlier', () => {
-    const stderr = `[matroska @ 0x1] tag {"something": "else"}\n${speechStderr}`;
-    assert.equal(parseLoudnessReport(stderr).integrated, -27.61);
+  test('the last summary wins', () => {
+    assert.equal(parseLoudnessReport(`${silenceStderr}\n${speechStderr}`).integrated, -27.6);
   });
 
-  test('silence reports -inf, which becomes a non-finite measurement (skipped later)', () => {
+  test('silence: the absolute gate and an infinitely low peak', () => {
     const measured = parseLoudnessReport(silenceStderr);
-    assert.ok(!Number.isFinite(measured.integrated));
-    assert.ok(!Number.isFinite(measured.offset));
-    assert.equal(measured.threshold, -70);
+    assert.equal(measured.integrated, silenceLufs);
+    assert.equal(measured.truePeak, Number.NEGATIVE_INFINITY);
   });
 
-  test('no report, or a report missing fields, is an error', () => {
+  test('no summary, or a summary missing fields, is an error', () => {
     assert.throws(() => parseLoudnessReport('size=N/A time=00:00:03.00 bitrate=N/A\n'), /no measurement/);
-    assert.throws(() => parseLoudnessReport('{ "input_i" : "-20.0" }'));
-    assert.throws(() => parseLoudnessReport('{ not json }'));
+    assert.throws(() => parseLoudnessReport('Summary:\n  Integrated loudness:\n    I: -20.0 LUFS\n'), /lacks/);
   });
 });
 
-describe('loudnorm filters', () => {
-  test('the measuring pass downmixes to 48 kHz stereo first and prints JSON', () => {
-    assert.equal(measureFilter(target), 'aformat=sample_fmts=fltp:sample_rates=48000:channel_layouts=stereo,loudnorm=I=-16:TP=-1.5:LRA=11:print_format=json');
+describe('normalisation filters', () => {
+  test('the measuring pass downmixes to 48 kHz stereo first', () => {
+    assert.equal(measureFilter(), 'aformat=sample_fmts=fltp:sample_rates=48000:channel_layouts=stereo,ebur128=peak=true');
   });
 
-  test('golden: the second pass in linear mode with every measured value', () => {
-    assert.equal(normaliseFilter(target, parseLoudnessReport(speechStderr)), [
-      'aformat=sample_fmts=fltp:sample_rates=48000:channel_layouts=stereo',
-      'loudnorm=I=-16:TP=-1.5:LRA=20:measured_I=-27.61:measured_TP=-4.47:measured_LRA=18.06:measured_thresh=-39.2:offset=0.58:linear=true:print_format=summary',
+  test('golden: one linear gain when the true peak stays under the limit', () => {
+    assert.equal(normaliseFilter(target, parseLoudnessReport(speechStderr)), `${downmixFilter},volume=11.60dB`);
+    assert.equal(normaliseFilter(target, { integrated: -10, truePeak: -0.1, range: 3, threshold: -20 }), `${downmixFilter},volume=-6.00dB`, 'loud sources are turned down');
+  });
+
+  test('exactly at the peak limit is still linear; past it, loudnorm limits dynamically', () => {
+    assert.equal(normaliseFilter(target, { integrated: -20, truePeak: -5.5, range: 4, threshold: -30 }), `${downmixFilter},volume=4.00dB`);
+    assert.equal(normaliseFilter(target, { integrated: -20, truePeak: -5.4, range: 4, threshold: -30 }), [
+      downmixFilter,
+      'loudnorm=I=-16:TP=-1.5:LRA=11:measured_I=-20:measured_TP=-5.4:measured_LRA=4:measured_thresh=-30:print_format=summary',
       'aresample=48000',
     ].join(','));
   });
 
-  test('the range target is widened to the measured range (+1, rounded up) so linear mode stays possible, within 50', () => {
-    const lra = (range: number) => /:LRA=(\d+):/.exec(normaliseFilter(target, { integrated: -20, truePeak: -3, range, threshold: -30, offset: 0 }))?.[1];
+  test('the dynamic fallback keeps the measured range (+1, rounded up), within 50', () => {
+    const lra = (range: number) => /:LRA=(\d+):/.exec(normaliseFilter(target, { integrated: -30, truePeak: -3, range, threshold: -40 }))?.[1];
     assert.equal(lra(3.2), '11', 'a narrow source keeps the target');
-    assert.equal(lra(10), '11');
     assert.equal(lra(10.01), '12');
     assert.equal(lra(18.06), '20');
-    assert.equal(lra(49.5), '50');
     assert.equal(lra(75), '50', 'loudnorm accepts at most LRA=50');
   });
 
   test('silence and near-silence are not amplified: only the downmix', () => {
-    const quiet: LoudnessMeasurement = { integrated: -75.3, truePeak: -60, range: 0, threshold: -85.3, offset: 0 };
+    const quiet: LoudnessMeasurement = { integrated: -75.3, truePeak: -60, range: 0, threshold: -85.3 };
     assert.equal(normaliseFilter(target, quiet), downmixFilter);
     assert.equal(normaliseFilter(target, parseLoudnessReport(silenceStderr)), downmixFilter);
     assert.equal(normaliseFilter(target, undefined), downmixFilter);
-    assert.notEqual(normaliseFilter(target, { ...quiet, integrated: silenceLufs }), downmixFilter, 'exactly at the threshold is still normalised');
+    assert.notEqual(normaliseFilter(target, { ...quiet, integrated: silenceLufs + 0.1 }), downmixFilter, 'just above the gate is normalised');
   });
 
   test('the dry-run placeholder names the first pass', () => {
-    const pending = normaliseFilter(target, pendingMeasurement);
-    assert.ok(pending.startsWith(`${downmixFilter},loudnorm=I=-16:TP=-1.5:`));
-    assert.match(pending, /measured_I=<from pass 1>/);
-    assert.match(pending, /linear=true,aresample=48000$/);
+    assert.equal(normaliseFilter(target, pendingMeasurement), `${downmixFilter},volume=<-16 LUFS − integrated loudness of pass 1>dB`);
   });
 });

@@ -9,9 +9,9 @@ import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import {
-  assertAlignedKeyframeSegments, audioMedia, codecList, exists, readFragments, readInit, trackFiles, videoVariants,
+  assertAlignedKeyframeSegments, audioMedia, codecList, concatTrack, exists, measureLoudness, readFragments, readInit, trackFiles, videoVariants,
 } from '../helpers/asset-checks.ts';
-import { ffprobeJson, makeAudioOnly, makeFlv, makeHevc, makeMpegTs, makeNoAudio, makeSurround51, makeWebm } from '../helpers/media.ts';
+import { ffmpeg, ffprobeJson, makeAudioOnly, makeFlv, makeHevc, makeMpegTs, makeNoAudio, makeSurround51, makeWebm } from '../helpers/media.ts';
 import { createSourceBench, type SourceBench } from '../helpers/source-bench.ts';
 
 const FRAME = 1 / 30;
@@ -51,6 +51,18 @@ describe('containers and audio layouts → assets', () => {
     assert.deepEqual((await readdir(asset.dir)).sort(), ['audio', 'download', 'manifest.json', 'manifest.mpd', 'master.m3u8']);
     const download = await ffprobeJson(path.join(asset.dir, asset.manifest.download!.file), ['-show_streams']);
     assert.deepEqual(download.streams?.map((s) => s.codec_type), ['audio']);
+  });
+
+  test('a steady tone is brought to -16 LUFS by one linear gain: the peak-to-loudness ratio is kept', async () => {
+    const source = path.join(bench.dir, 'tone.m4a');
+    await ffmpeg(['-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=48000:duration=4', '-ac', '2', '-c:a', 'aac', '-b:a', '128k', source]);
+    const before = await measureLoudness(source);
+    assert.ok(before.integrated < -19 && before.truePeak - before.integrated + -16 < -1.5, `a quiet tone with headroom (${before.integrated} LUFS, ${before.truePeak} dBTP)`);
+    const asset = await bench.transcode(source);
+    const after = await measureLoudness(await concatTrack(await trackFiles(asset, audioMedia(asset)!.URI!), bench.scratch, 'tone-out.mp4'));
+    assert.ok(Math.abs(after.integrated - -16) <= 0.5, `integrated ${after.integrated} LUFS`);
+    const crest = (m: { integrated: number; truePeak: number }) => m.truePeak - m.integrated;
+    assert.ok(Math.abs(crest(after) - crest(before)) <= 0.5, `a gain keeps the crest factor: ${crest(before).toFixed(1)} → ${crest(after).toFixed(1)} dB`);
   });
 
   test('5.1 audio → a stereo (2-channel) AAC rendition', async () => {
