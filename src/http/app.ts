@@ -5,6 +5,7 @@ import type { AppDeps } from './app-deps.ts';
 import { bearerAuth } from './auth.ts';
 import { openApiDocument } from './openapi.ts';
 import { assetRoutes } from './routes/assets.ts';
+import { dashboardAssetRoutes } from './routes/dashboard-assets.ts';
 import { dashboardRoutes } from './routes/dashboard.ts';
 import { eventRoutes } from './routes/events.ts';
 import { healthRoutes } from './routes/health.ts';
@@ -40,7 +41,8 @@ export async function buildApp(deps: AppDeps, logger?: FastifyBaseLogger): Promi
   app.get('/openapi.json', async () => openApiDocument());
   if (deps.assetStore && deps.mediaTokenKey) await app.register(signedMediaRoutes, { assetStore: deps.assetStore, mediaTokenKey: deps.mediaTokenKey });
   await app.register(fastifyStatic, { root: deps.mediaRoot, prefix: '/media/', decorateReply: false, cacheControl: false, setHeaders: mediaHeaders });
-  await app.register(dashboardRoutes, deps);
+  await app.register(dashboardRoutes);
+  await app.register(dashboardAssetRoutes);
   return app;
 }
 

@@ -1,14 +1,51 @@
-// GET /: a minimal status page until the dashboard (its own issue) lands: what runs, and where.
-import type { FastifyInstance } from 'fastify';
-import type { AppDeps } from '../app-deps.ts';
+// The dashboard's pages: the job list at / and one job at /jobs/<id>. Both are static HTML
+// shells (src/web/*.html); their ES modules fetch everything through the /v1 API, so the pages
+// themselves carry no data and need no token. The CSP allows scripts and styles from this
+// origin only; media, images and API-like fetches may go elsewhere, because assets can live on a
+// CDN or be redirected to presigned bucket URLs.
+import { readFile } from 'node:fs/promises';
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import { webRoot } from './dashboard-assets.ts';
 
-export async function dashboardRoutes(app: FastifyInstance, deps: AppDeps): Promise<void> {
-  app.get('/', async (_request, reply) => {
-    const counts = await deps.store.countByStateAndPriority();
-    const rows = counts.map((c) => `<tr><td>${c.state}</td><td>${c.priority}</td><td>${c.count}</td></tr>`).join('');
-    return reply.type('text/html; charset=utf-8').send(`<!doctype html><html lang="en"><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
-<title>live2vod</title><body style="font-family:system-ui;max-width:48rem;margin:2rem auto;padding:0 1rem">
-<h1>live2vod</h1><p>Jobs: <a href="/v1/jobs">/v1/jobs</a> · API: <a href="/openapi.json">/openapi.json</a> · Live events: <a href="/v1/events">/v1/events</a> · <a href="/metrics">/metrics</a></p>
-<table><thead><tr><th>state</th><th>priority</th><th>jobs</th></tr></thead><tbody>${rows || '<tr><td colspan="3">no jobs yet</td></tr>'}</tbody></table></body></html>`);
+const contentSecurityPolicy = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "img-src 'self' data: blob: https: http:",
+  "media-src 'self' blob: https: http:",
+  "connect-src 'self' https: http:",
+  "worker-src 'self' blob:",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "form-action 'self'",
+  "frame-ancestors 'none'",
+].join('; ');
+
+/** What /jobs/<id> accepts: job ids are UUIDs; anything else is not a job. */
+const jobIdPattern = /^[A-Za-z0-9-]{1,64}$/;
+
+export async function dashboardRoutes(app: FastifyInstance): Promise<void> {
+  const [listPage, jobPage] = await Promise.all([readFile(new URL('index.html', webRoot), 'utf8'), readFile(new URL('job.html', webRoot), 'utf8')]);
+
+  app.get('/', async (_request, reply) => page(reply, 200, listPage));
+  app.get<{ Params: { id: string } }>('/jobs/:id', async (request, reply) => {
+    if (!jobIdPattern.test(request.params.id)) return page(reply, 404, notFoundPage);
+    return page(reply, 200, jobPage);
   });
 }
+
+function page(reply: FastifyReply, status: number, html: string): FastifyReply {
+  return reply
+    .code(status)
+    .type('text/html; charset=utf-8')
+    .header('content-security-policy', contentSecurityPolicy)
+    .header('x-content-type-options', 'nosniff')
+    .header('referrer-policy', 'same-origin')
+    // The shell changes only with a release, but must never be stale after one.
+    .header('cache-control', 'no-cache')
+    .send(html);
+}
+
+const notFoundPage = `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Not found · live2vod</title><link rel="stylesheet" href="/ui/app.css"></head>
+<body><main id="main"><h1>No such job</h1><p>This is not a job address. <a href="/">Back to all jobs</a></p></main></body></html>`;

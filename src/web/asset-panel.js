@@ -1,0 +1,70 @@
+// The asset's links: a copyable playback URL, HLS, DASH, manifest.json, the download and the
+// thumbnails, plus the renditions that were made. URLs in manifest.json are relative to the
+// asset directory (the master playlist's directory).
+import { h } from './dom.js';
+import { bitrate, bytes } from './format.js';
+
+/**
+ * A read-only URL field with a Copy button that says whether copying worked.
+ * @param {string} id
+ * @param {string} label
+ * @param {string} url
+ */
+export function copyField(id, label, url) {
+  const input = h('input', { id, type: 'text', readonly: true, value: url, spellcheck: 'false' });
+  const said = h('span', { class: 'status muted', role: 'status' });
+  const button = h('button', { type: 'button', class: 'quiet', 'aria-label': `Copy ${label}` }, 'Copy');
+  button.addEventListener('click', async () => {
+    said.textContent = await copyText(url, input) ? 'Copied.' : 'Selected: press Ctrl+C (⌘C) to copy.';
+  });
+  return h('div', { class: 'stack' }, h('label', { for: id }, label), h('div', { class: 'copy-row' }, input, button), said);
+}
+
+/**
+ * @param {string} text
+ * @param {HTMLInputElement | HTMLElement} [fallback] selected when the clipboard API is unavailable (plain http off localhost)
+ */
+export async function copyText(text, fallback) {
+  try {
+    await navigator.clipboard.writeText(text);
+    return true;
+  } catch {
+    if (fallback instanceof HTMLInputElement) {
+      fallback.focus();
+      fallback.select();
+    }
+    return false;
+  }
+}
+
+/**
+ * @param {import('./types.js').AssetView} asset
+ */
+export function assetLinks(asset) {
+  const base = asset.urls.master;
+  /** @param {string} path */
+  const url = (path) => new URL(path, base).href;
+  const manifest = asset.manifest;
+  /** @type {[string, string][]} */
+  const links = [
+    ['HLS (master.m3u8)', asset.urls.master],
+    ['DASH (manifest.mpd)', asset.urls.dash],
+    ['manifest.json', asset.urls.manifest],
+  ];
+  if (manifest.download) links.push([`Download MP4 (${bytes(manifest.download.bytes)})`, url(manifest.download.file)]);
+  if (manifest.thumbnails) {
+    links.push(['Poster', url(manifest.thumbnails.poster)]);
+    links.push(['Thumbnails (WebVTT)', url(manifest.thumbnails.vtt)]);
+  }
+  return h('div', {},
+    copyField('playback-url', 'Playback URL (HLS master playlist, ready)', asset.urls.master),
+    h('h3', {}, 'Files'),
+    h('ul', { class: 'links', id: 'asset-files' }, links.map(([label, href]) => h('li', {}, h('a', { href, ...(label.startsWith('Download') ? { download: '' } : {}) }, label)))),
+    h('h3', {}, 'Renditions'),
+    h('table', { class: 'plain' },
+      h('thead', {}, h('tr', {}, ...['Rendition', 'Size', 'Average bitrate'].map((label) => h('th', { scope: 'col' }, label)))),
+      h('tbody', {}, manifest.renditions.map((r) => h('tr', {},
+        h('td', {}, r.id),
+        h('td', { class: 'num' }, r.width && r.height ? `${r.width}×${r.height}` : '—'),
+        h('td', { class: 'num' }, bitrate(r.averageBitrate)))))));
+}

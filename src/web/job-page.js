@@ -1,0 +1,156 @@
+// One job at /jobs/<id>: its state, actions, error, step timings, attempts and timeline, kept
+// live by /v1/jobs/<id>/events; once the asset is ready, the player and the asset's links.
+import { ApiError, UnreachableError, getAsset, getAttempts, getJob, getLog } from './api.js';
+import { copyText, assetLinks, copyField } from './asset-panel.js';
+import { byId, h } from './dom.js';
+import { openEventStream } from './event-stream.js';
+import { buildStepTimings, buildTimeline, renderAttempts, renderStepTimings, renderTimeline } from './job-history.js';
+import { renderJob, renderProgress } from './job-view.js';
+import { createPlayer } from './player.js';
+import { Problems } from './problems.js';
+import { onTokenChange } from './token-store.js';
+import { TokenPanel } from './token-panel.js';
+import { sourceName } from './format.js';
+
+/** @typedef {import('./types.js').ApiJob} ApiJob */
+/** @typedef {import('./types.js').JobChangeData} JobChangeData */
+
+const id = decodeURIComponent(location.pathname.split('/')[2] ?? '');
+const article = byId('job', HTMLElement);
+const actionStatus = byId('action-status', HTMLElement);
+
+const tokens = new TokenPanel();
+const problems = new Problems({ onRetry: () => void load(), onUnauthorized: (message) => tokens.open(message) });
+
+/** @type {ApiJob | undefined} */
+let job;
+/** @type {{ speed?: number, etaSeconds?: number } | undefined} */
+let live;
+let playerShown = false;
+
+/** @type {import('./job-actions.js').ActionHandlers} */
+const actionHandlers = {
+  onDone: (_job, what) => {
+    actionStatus.dataset['kind'] = 'ok';
+    actionStatus.textContent = `Done: ${what}.`;
+    void load();
+  },
+  onError: (error, what) => {
+    if (problems.report(error)) return;
+    actionStatus.dataset['kind'] = 'error';
+    actionStatus.textContent = `Could not ${what}: ${error instanceof Error ? error.message : String(error)}`;
+    void load();
+  },
+};
+
+async function load() {
+  try {
+    const [current, attempts, log] = await Promise.all([getJob(id), getAttempts(id), getLog(id)]);
+    problems.resolved();
+    job = current;
+    if (job.state !== 'running') live = undefined;
+    renderJob(job, live, actionHandlers);
+    renderUrls(job);
+    byId('steps', HTMLElement).replaceChildren(renderStepTimings(buildStepTimings(log.items, attempts.items)));
+    byId('attempts', HTMLElement).replaceChildren(renderAttempts(attempts.items));
+    byId('timeline', HTMLElement).replaceChildren(...renderTimeline(buildTimeline(log.items, attempts.items)));
+    article.setAttribute('aria-busy', 'false');
+    if (job.state === 'succeeded' && !playerShown) await showAsset(job);
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 404) return missing();
+    if (problems.report(error)) return;
+    actionStatus.dataset['kind'] = 'error';
+    actionStatus.textContent = `The job could not be loaded: ${error instanceof Error ? error.message : String(error)}`;
+  }
+}
+
+/** @param {ApiJob} current */
+async function showAsset(current) {
+  playerShown = true;
+  const section = byId('asset', HTMLElement);
+  section.hidden = false;
+  try {
+    const asset = await getAsset(current.id);
+    const thumbs = asset.manifest.thumbnails;
+    /** @param {string} path */
+    const url = (path) => new URL(path, asset.urls.master).href;
+    createPlayer(byId('player-slot', HTMLElement), {
+      src: asset.urls.master,
+      title: sourceName(current),
+      ...(thumbs ? { poster: url(thumbs.poster), thumbnails: url(thumbs.vtt) } : {}),
+    });
+    byId('asset-links', HTMLElement).replaceChildren(assetLinks(asset));
+  } catch (error) {
+    playerShown = false;
+    if (problems.report(error)) return;
+    byId('player-slot', HTMLElement).replaceChildren(h('p', { class: 'status', 'data-kind': 'error' }, `The asset could not be loaded: ${error instanceof Error ? error.message : String(error)}`));
+  }
+}
+
+/**
+ * The playable (instant preview) and ready (ladder) URLs, as soon as each exists.
+ * @param {ApiJob} current
+ */
+function renderUrls(current) {
+  const section = byId('urls', HTMLElement);
+  const fields = [];
+  // Once ready, the asset section below has the playback URL and every link.
+  if (current.playableUrl && current.state !== 'succeeded') fields.push(copyField('playable-url', 'Playable now (instant preview, HLS)', current.playableUrl));
+  section.hidden = fields.length === 0;
+  byId('url-list', HTMLElement).replaceChildren(...fields);
+}
+
+function missing() {
+  article.hidden = true;
+  const box = byId('job-missing', HTMLElement);
+  box.hidden = false;
+  box.replaceChildren(h('p', { class: 'empty-title' }, `There is no job ${id}.`), h('p', {}, 'It may have been mistyped, or the server uses a different store. ', h('a', { href: '/' }, 'See all jobs')));
+  document.title = 'No such job · live2vod';
+}
+
+byId('copy-command', HTMLButtonElement).addEventListener('click', async (event) => {
+  const button = /** @type {HTMLButtonElement} */ (event.currentTarget);
+  const copied = await copyText(byId('error-command', HTMLElement).textContent ?? '');
+  button.textContent = copied ? 'Copied' : 'Copy failed: select the text';
+});
+
+let reloadTimer = /** @type {ReturnType<typeof setTimeout> | undefined} */ (undefined);
+function reloadSoon() {
+  clearTimeout(reloadTimer);
+  reloadTimer = setTimeout(() => void load(), 200);
+}
+
+let streamOpen = false;
+/** @type {{ close(): void } | undefined} */
+let stream;
+function connect() {
+  stream?.close();
+  stream = openEventStream(`/v1/jobs/${encodeURIComponent(id)}/events`, {
+    onEvent: (event) => {
+      // The stream replays the log first; the REST load already showed it.
+      if (event.id !== undefined || event.type === 'job.snapshot') return;
+      const data = /** @type {JobChangeData} */ (event.data);
+      if (event.type === 'job.progress' && data?.job && job) {
+        live = { ...(data.speed !== undefined ? { speed: data.speed } : {}), ...(data.etaSeconds !== undefined ? { etaSeconds: data.etaSeconds } : {}) };
+        job = { ...job, progress: data.job.progress };
+        renderProgress(job, live);
+        return;
+      }
+      reloadSoon();
+    },
+    onStatus: (status) => {
+      if (status === 'closed') return;
+      problems.connection(status);
+      if (status === 'open' && !streamOpen) void load();
+      if (status === 'unreachable') problems.report(new UnreachableError());
+      streamOpen = status === 'open';
+    },
+  });
+}
+
+onTokenChange(() => {
+  void load();
+  connect();
+});
+void load();
+connect();

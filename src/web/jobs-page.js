@@ -1,0 +1,215 @@
+// The job list at /: filters and paging (kept in the URL), live updates from /v1/events, submit
+// forms and per-job actions. Progress events patch rows in place; every other change reloads the
+// page of jobs (debounced), so the list always matches the filters and paging the server applies.
+import { ApiError, UnreachableError, listJobs } from './api.js';
+import { byId, h, options, replaceKeepingFocus } from './dom.js';
+import { openEventStream } from './event-stream.js';
+import { age } from './format.js';
+import { jobRow, updateRowProgress } from './job-table.js';
+import { filtersSearch, hasFilters, readFilters, stateChoices } from './list-filters.js';
+import { Problems } from './problems.js';
+import { setupSubmitForms } from './submit-forms.js';
+import { onTokenChange } from './token-store.js';
+import { TokenPanel } from './token-panel.js';
+import { priorities, sourceKinds } from './vocabulary.js';
+
+/** @typedef {import('./types.js').ApiJob} ApiJob */
+/** @typedef {import('./types.js').JobChangeData} JobChangeData */
+
+const pageSize = 20;
+
+const rows = byId('job-rows', HTMLTableSectionElement);
+const table = byId('jobs', HTMLTableElement);
+const empty = byId('empty', HTMLElement);
+const listStatus = byId('list-status', HTMLElement);
+const actionStatus = byId('action-status', HTMLElement);
+const filtersForm = byId('filters', HTMLFormElement);
+const stateSelect = byId('filter-state', HTMLSelectElement);
+const prioritySelect = byId('filter-priority', HTMLSelectElement);
+const sourceSelect = byId('filter-source', HTMLSelectElement);
+const newer = byId('page-newer', HTMLButtonElement);
+const older = byId('page-older', HTMLButtonElement);
+
+const tokens = new TokenPanel();
+const problems = new Problems({ onRetry: () => void load(), onUnauthorized: (message) => tokens.open(message) });
+
+let filters = readFilters(location.search);
+/** Cursors of the pages before this one, for "Newer". */
+let previous = /** @type {(number | undefined)[]} */ (history.state?.previous ?? []);
+/** @type {ApiJob[]} */
+let jobs = [];
+/** @type {number | null} */
+let nextCursor = null;
+/** Speed and ETA from the latest progress event per job: not stored by the server. */
+const live = /** @type {Map<string, { speed?: number, etaSeconds?: number }>} */ (new Map());
+let loaded = false;
+
+/** @type {import('./job-actions.js').ActionHandlers} */
+const actionHandlers = {
+  onDone: (_job, what) => {
+    actionStatus.dataset['kind'] = 'ok';
+    actionStatus.textContent = `Done: ${what}.`;
+    void load();
+  },
+  onError: (error, what) => {
+    if (problems.report(error)) return;
+    actionStatus.dataset['kind'] = 'error';
+    actionStatus.textContent = `Could not ${what}: ${error instanceof Error ? error.message : String(error)}`;
+    void load();
+  },
+};
+
+function fillFilterControls() {
+  stateSelect.replaceChildren(...options(stateChoices, filters.state));
+  prioritySelect.replaceChildren(...options([['', 'Any priority'], ...priorities.map((p) => /** @type {const} */ ([p, p]))], filters.priority));
+  sourceSelect.replaceChildren(...options([['', 'Any source'], ...sourceKinds.map((s) => /** @type {const} */ ([s, s]))], filters.source));
+}
+
+async function load() {
+  const asked = filtersSearch(filters);
+  try {
+    const page = await listJobs({ ...filters, limit: pageSize });
+    // A newer request (another filter) may have finished first; keep only the current one.
+    if (asked !== filtersSearch(filters)) return;
+    jobs = page.items;
+    nextCursor = page.nextCursor;
+    loaded = true;
+    problems.resolved();
+    render();
+  } catch (error) {
+    if (problems.report(error)) {
+      if (!loaded) listStatus.textContent = 'The job list could not be loaded.';
+      return;
+    }
+    if (error instanceof ApiError) listStatus.textContent = `The job list could not be loaded: ${error.message}`;
+  }
+}
+
+function render() {
+  replaceKeepingFocus(rows, jobs.map((job) => jobRow(job, live.get(job.id), actionHandlers)));
+  const nothing = jobs.length === 0;
+  table.hidden = nothing;
+  empty.hidden = !nothing;
+  if (nothing) {
+    empty.replaceChildren(...(hasFilters(filters)
+      ? [h('p', { class: 'empty-title' }, 'No jobs match these filters.'), h('button', { type: 'button', onclick: () => clearFilters() }, 'Show all jobs')]
+      : filters.cursor !== undefined
+        ? [h('p', { class: 'empty-title' }, 'No older jobs.')]
+        : [
+            h('p', { class: 'empty-title' }, 'The queue is empty: no jobs yet.'),
+            h('p', {}, 'Upload a recording above, give a source URI, drop a file into the inbox folder, or point a recorder\'s webhook at /hooks/<source>.'),
+          ]));
+  }
+  listStatus.textContent = nothing ? '' : `Showing ${jobs.length} job${jobs.length === 1 ? '' : 's'}${filters.cursor !== undefined ? ' (older page)' : ''}.`;
+  newer.disabled = filters.cursor === undefined;
+  older.disabled = nextCursor === null;
+}
+
+/** @param {{ push: boolean }} how */
+function navigate(how) {
+  const url = `${location.pathname}${filtersSearch(filters)}`;
+  if (how.push) history.pushState({ previous }, '', url);
+  else history.replaceState({ previous }, '', url);
+  void load();
+}
+
+function clearFilters() {
+  filters = { state: '', priority: '', source: '', cursor: undefined };
+  previous = [];
+  fillFilterControls();
+  navigate({ push: true });
+}
+
+filtersForm.addEventListener('change', () => {
+  filters = { state: stateSelect.value, priority: prioritySelect.value, source: sourceSelect.value, cursor: undefined };
+  previous = [];
+  navigate({ push: true });
+});
+filtersForm.addEventListener('submit', (event) => event.preventDefault());
+filtersForm.addEventListener('reset', (event) => {
+  event.preventDefault();
+  clearFilters();
+});
+older.addEventListener('click', () => {
+  if (nextCursor === null) return;
+  previous = [...previous, filters.cursor];
+  filters = { ...filters, cursor: nextCursor };
+  navigate({ push: true });
+});
+newer.addEventListener('click', () => {
+  filters = { ...filters, cursor: previous.at(-1) };
+  previous = previous.slice(0, -1);
+  navigate({ push: true });
+});
+addEventListener('popstate', () => {
+  filters = readFilters(location.search);
+  previous = history.state?.previous ?? [];
+  fillFilterControls();
+  void load();
+});
+
+setupSubmitForms({
+  onCreated: () => {
+    // The new job is on the first page; go there unless the user looks at an older one.
+    if (filters.cursor === undefined) void load();
+  },
+  onProblem: (error) => problems.report(error),
+});
+
+let reloadTimer = /** @type {ReturnType<typeof setTimeout> | undefined} */ (undefined);
+function reloadSoon() {
+  clearTimeout(reloadTimer);
+  reloadTimer = setTimeout(() => void load(), 250);
+}
+
+/** @param {import('./event-stream.js').StreamEvent} event */
+function onChange(event) {
+  const data = /** @type {JobChangeData} */ (event.data);
+  if (!data || typeof data !== 'object' || !data.job) return;
+  if (event.type === 'job.step') return;
+  if (event.type === 'job.progress') {
+    live.set(data.job.id, { ...(data.speed !== undefined ? { speed: data.speed } : {}), ...(data.etaSeconds !== undefined ? { etaSeconds: data.etaSeconds } : {}) });
+    const index = jobs.findIndex((j) => j.id === data.job.id);
+    const row = rows.querySelector(`tr[data-job-id="${CSS.escape(data.job.id)}"]`);
+    if (index >= 0 && row instanceof HTMLElement) {
+      jobs[index] = data.job;
+      updateRowProgress(row, data.job, live.get(data.job.id));
+    }
+    return;
+  }
+  if (event.type !== 'job.started') live.delete(data.job.id);
+  reloadSoon();
+}
+
+let streamOpen = false;
+/** @type {{ close(): void } | undefined} */
+let stream;
+function connect() {
+  stream?.close();
+  stream = openEventStream('/v1/events', {
+    onEvent: onChange,
+    onStatus: (status) => {
+      if (status === 'closed') return;
+      problems.connection(status);
+      // Back after a gap: changes were missed, so read the list again.
+      if (status === 'open' && !streamOpen) void load();
+      if (status === 'unreachable') problems.report(new UnreachableError());
+      streamOpen = status === 'open';
+    },
+  });
+}
+
+onTokenChange(() => {
+  void load();
+  connect();
+});
+
+// Ages move on without events.
+setInterval(() => {
+  for (const time of rows.querySelectorAll('time')) time.textContent = age(time.dateTime);
+}, 15_000);
+
+fillFilterControls();
+history.replaceState({ previous }, '', location.href);
+void load();
+connect();

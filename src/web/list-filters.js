@@ -1,0 +1,65 @@
+// The job list's filters and page, kept in the URL (?state=&priority=&source=&cursor=) so a
+// reload, a bookmark or the back button shows the same list. Pure: tested without a browser.
+import { jobStates, priorities, sourceKinds } from './vocabulary.js';
+
+/**
+ * @typedef {object} ListFilters
+ * @property {string} state comma-separated states, '' for any
+ * @property {string} priority
+ * @property {string} source
+ * @property {number | undefined} cursor the page's cursor (older than this job sequence)
+ */
+
+/**
+ * Keeps only values the API knows: a hand-edited URL must not turn into a 400 from the server.
+ * @param {string | null} value
+ * @param {readonly string[]} allowed
+ */
+function known(value, allowed) {
+  return (value ?? '').split(',').map((v) => v.trim()).filter((v) => allowed.includes(v)).join(',');
+}
+
+/**
+ * @param {string} search location.search
+ * @returns {ListFilters}
+ */
+export function readFilters(search) {
+  const query = new URLSearchParams(search);
+  const cursor = Number(query.get('cursor'));
+  return {
+    state: known(query.get('state'), jobStates),
+    priority: known(query.get('priority'), priorities),
+    source: known(query.get('source'), sourceKinds),
+    cursor: Number.isSafeInteger(cursor) && cursor > 0 ? cursor : undefined,
+  };
+}
+
+/**
+ * @param {ListFilters} filters
+ * @returns {string} '?…' or '' when nothing is set
+ */
+export function filtersSearch(filters) {
+  const query = new URLSearchParams();
+  if (filters.state) query.set('state', filters.state);
+  if (filters.priority) query.set('priority', filters.priority);
+  if (filters.source) query.set('source', filters.source);
+  if (filters.cursor !== undefined) query.set('cursor', String(filters.cursor));
+  const text = query.toString();
+  return text ? `?${text}` : '';
+}
+
+/** @param {ListFilters} filters */
+export function hasFilters(filters) {
+  return Boolean(filters.state || filters.priority || filters.source);
+}
+
+/** The state filter's choices: any, the active ones together, then each state. */
+export const stateChoices = /** @type {const} */ ([
+  ['', 'Any state'],
+  ['queued,running', 'Active (queued or running)'],
+  ['queued', 'Queued'],
+  ['running', 'Running'],
+  ['succeeded', 'Done'],
+  ['failed', 'Failed'],
+  ['cancelled', 'Cancelled'],
+]);

@@ -1,0 +1,42 @@
+// Shared JSDoc types. The API shapes come from the server's own zod schemas (type-only imports,
+// erased in the browser), so the dashboard's type check fails when the API changes under it.
+
+/** @typedef {import('../http/api-schemas.ts').ApiJob} ApiJob */
+/** @typedef {ApiJob['state']} JobState */
+/** @typedef {ApiJob['priority']} Priority */
+/** @typedef {ApiJob['sourceKind']} SourceKind */
+/** @typedef {NonNullable<ApiJob['error']>} JobError */
+/** @typedef {import('zod').infer<typeof import('../http/api-schemas.ts').jobList>} JobList */
+/** @typedef {import('zod').infer<typeof import('../http/api-schemas.ts').attemptList>['items'][number]} Attempt */
+/** @typedef {import('zod').infer<typeof import('../http/api-schemas.ts').eventList>['items'][number]} JobLogEvent */
+
+/**
+ * GET /v1/assets/:id. The manifest is the asset's manifest.json; only the fields the dashboard
+ * reads are typed here.
+ * @typedef {object} AssetView
+ * @property {string} id
+ * @property {{ master: string, dash: string, manifest: string }} urls
+ * @property {string | null} playableUrl
+ * @property {AssetManifestView} manifest
+ */
+
+/**
+ * @typedef {object} AssetManifestView
+ * @property {number} duration
+ * @property {{ id: string, width?: number, height?: number, averageBitrate: number, frameRate: number | null }[]} renditions
+ * @property {{ poster: string, vtt: string, sprites: string[], intervalSeconds: number } | null} thumbnails
+ * @property {{ file: string, bytes: number, renditionId?: string } | null} download
+ * @property {Record<string, number>} timingsMs
+ */
+
+/**
+ * What a live job change on the event streams carries (see src/http/routes/events.ts).
+ * @typedef {object} JobChangeData
+ * @property {string} at
+ * @property {ApiJob} job
+ * @property {number} [progress]
+ * @property {number} [speed]
+ * @property {number} [etaSeconds]
+ */
+
+export {};

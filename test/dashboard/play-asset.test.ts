@@ -1,0 +1,138 @@
+// The dashboard end to end, in a real browser against a real `bin/live2vod serve` with real
+// ffmpeg: upload a generated recording through the page, watch the job reach done without a
+// reload, open it, and check that the asset really plays, that a manual rendition switch takes
+// effect, and that hovering the seek bar shows a sprite thumbnail. Screenshots of each page go to
+// test-artifacts/dashboard/.
+import assert from 'node:assert/strict';
+import { rm } from 'node:fs/promises';
+import { after, before, describe, it } from 'node:test';
+import type { Browser } from 'playwright-core';
+import { browserSkip, launchBrowser, openPage, screenshot, waitInPage, type WatchedPage } from '../helpers/browser.ts';
+import { makeTestPattern } from '../helpers/media.ts';
+import { makeTemp, startServeProcess, type ServeProcess } from '../helpers/serve.ts';
+
+/** Two rungs, so there is a rendition to switch to; thumbnails for the seek-bar previews. */
+const transcode = {
+  ladder: [
+    { width: 320, height: 180, bitrateKbps: 300, maxFrameRate: 30 },
+    { width: 640, height: 360, bitrateKbps: 900, maxFrameRate: 30 },
+  ],
+  thumbnails: true,
+  download: true,
+  instantRemux: true,
+  loudness: false,
+};
+
+describe('dashboard: upload, watch, play', { skip: browserSkip, timeout: 180_000 }, () => {
+  let dir: string;
+  let recording: string;
+  let serve: ServeProcess;
+  let browser: Browser;
+  let watched: WatchedPage;
+
+  before(async () => {
+    dir = await makeTemp('live2vod-dashboard-');
+    recording = await makeTestPattern(dir, { seconds: 12, width: 640, height: 360, rate: 30, audio: 'sine', name: 'keynote.mp4' });
+    serve = await startServeProcess({ dataDir: `${dir}/data`, config: { transcode } });
+    browser = await launchBrowser();
+    watched = await openPage(browser, { origin: serve.url });
+  });
+
+  after(async () => {
+    await watched?.close();
+    await browser?.close();
+    await serve?.stop();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('shows the empty queue, takes an upload and follows the job to done without reloading', async () => {
+    const { page } = watched;
+    await page.goto(`${serve.url}/`);
+    await page.getByText('The queue is empty: no jobs yet.').waitFor();
+    await page.locator('#connection[data-state="open"]').waitFor();
+    // Survives only if the page is never reloaded.
+    await page.evaluate('window.stayedHere = true');
+
+    await page.setInputFiles('#upload-file', recording);
+    await page.getByLabel('Priority').first().selectOption('high');
+    await page.getByRole('button', { name: 'Upload and transcode' }).click();
+    await page.locator('#submit-status').getByRole('link', { name: 'keynote.mp4' }).waitFor();
+
+    const row = page.locator('#job-rows tr', { hasText: 'keynote.mp4' });
+    await row.waitFor();
+    assert.equal(await row.locator('td[data-label="Priority"]').innerText(), 'high');
+    await row.and(page.locator('[data-state="succeeded"]')).waitFor({ timeout: 120_000 });
+    assert.equal(await row.locator('.badge').innerText(), 'Done');
+    assert.equal(await row.locator('progress').getAttribute('value'), '1');
+    assert.match(await row.locator('td[data-label="Attempts"]').innerText(), /^1 \/ \d+$/);
+    assert.equal(await page.evaluate('window.stayedHere'), true, 'the list updated live, without a reload');
+    await screenshot(page, 'list-desktop');
+    await page.setViewportSize({ width: 390, height: 844 });
+    await screenshot(page, 'list-phone');
+    await page.setViewportSize({ width: 1280, height: 900 });
+  });
+
+  it('opens the job and plays its asset: time advances, a manual rendition switch takes effect, the seek bar previews', async () => {
+    const { page } = watched;
+    await page.locator('#job-rows a', { hasText: 'keynote.mp4' }).click();
+    await page.waitForURL(/\/jobs\/[0-9a-f-]+$/);
+    await page.locator('#player').waitFor();
+    await page.locator('#current-rendition[data-height]').waitFor();
+
+    // Poster from the asset, loaded.
+    const poster = await page.locator('#player').getAttribute('poster');
+    assert.match(poster ?? '', /\/thumbnails\/poster\.jpg$/);
+    assert.equal((await page.request.get(poster ?? '')).status(), 200);
+
+    await page.getByRole('button', { name: 'Play', exact: true }).click();
+    await waitInPage(page, 'document.querySelector("video").currentTime >= 3', 30_000);
+    assert.equal(await page.locator('#player-error').isHidden(), true, 'no player error');
+    assert.equal(await page.evaluate('document.querySelector("video").error'), null);
+
+    // Pin the other rendition: both the shown rendition and the decoded frames must change.
+    const before = Number(await page.locator('#current-rendition').getAttribute('data-height'));
+    const target = before === 360 ? 180 : 360;
+    const option = page.locator('#rendition option', { hasText: `${target}p` });
+    await page.locator('#rendition').selectOption(await option.getAttribute('value') ?? '');
+    await page.locator(`#current-rendition[data-height="${target}"]`).waitFor();
+    assert.match(await page.locator('#current-rendition').innerText(), new RegExp(`^Playing ${target}p · .*kb/s$`), 'manual choice, not marked automatic');
+    await waitInPage(page, `document.querySelector("video").videoHeight === ${target}`);
+    assert.equal(await page.locator('#player-error').isHidden(), true);
+
+    // Hover the middle of the seek bar: the preview shows a frame cut from a loaded sprite.
+    const seek = page.locator('#seek');
+    const box = await seek.boundingBox();
+    assert.ok(box);
+    await seek.hover({ position: { x: box.width / 2, y: box.height / 2 } });
+    const preview = page.locator('#seek-preview');
+    await preview.waitFor({ state: 'visible' });
+    const sprite = preview.locator('img');
+    assert.match(await sprite.getAttribute('src') ?? '', /\/thumbnails\/sprite-\d+\.jpg$/);
+    await waitInPage(page, 'document.querySelector("#seek-preview img").naturalWidth > 0');
+    const shown = Number(await preview.getAttribute('data-time'));
+    assert.ok(shown > 3 && shown < 9, `the preview is for the hovered time (${shown} s)`);
+    await screenshot(page, 'job-playing');
+
+    // Links: HLS, DASH, manifest.json, download; the playback URL copies.
+    const files = page.locator('#asset-files a');
+    const hrefs = await Promise.all((await files.all()).map(async (link) => new URL(await link.getAttribute('href') ?? '', page.url()).href));
+    for (const pattern of [/master\.m3u8$/, /manifest\.mpd$/, /manifest\.json$/, /download\/.+\.mp4$/, /poster\.jpg$/, /thumbnails\.vtt$/]) {
+      const href = hrefs.find((h) => pattern.test(h));
+      assert.ok(href, `a link matching ${pattern}`);
+      assert.equal((await page.request.head(href)).status(), 200, href);
+    }
+    const playback = await page.locator('#playback-url').inputValue();
+    assert.match(playback, /^http:\/\/127\.0\.0\.1:\d+\/media\/assets\/[0-9a-f-]+\/master\.m3u8$/);
+    await page.getByRole('button', { name: /^Copy Playback URL/ }).click();
+    await page.getByText('Copied.').waitFor();
+    assert.equal(await page.evaluate('navigator.clipboard.readText()'), playback);
+
+    // Step timings and the timeline came from the job's events.
+    assert.ok(await page.locator('#steps tr[data-step="encode"]').count() === 1, 'the encode step is timed');
+    await page.locator('#timeline li', { hasText: 'Asset ready' }).waitFor();
+    await page.setViewportSize({ width: 390, height: 844 });
+    await screenshot(page, 'job-phone');
+    assert.deepEqual(watched.pageErrors, []);
+    assert.deepEqual(watched.consoleErrors, []);
+  });
+});

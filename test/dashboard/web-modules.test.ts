@@ -1,0 +1,152 @@
+// The dashboard's pure browser modules, run in Node: formatting, URL filters, the WebVTT sprite
+// track, the SSE parser, timeline and step timings. Plus: the dashboard's vocabulary is the API's.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { jobStates, priorities, sourceKinds } from '../../src/jobs/job.ts';
+import { parseEventStream } from '../../src/web/event-stream.js';
+import { age, bitrate, bytes, clock, duration, progressLabel, renditionLabel, sourceName } from '../../src/web/format.js';
+import { buildStepTimings, buildTimeline } from '../../src/web/job-history.js';
+import { filtersSearch, readFilters } from '../../src/web/list-filters.js';
+import { cueAt, parseThumbnailTrack, vttTime } from '../../src/web/thumbnails.js';
+import * as vocabulary from '../../src/web/vocabulary.js';
+
+describe('dashboard vocabulary', () => {
+  it('offers exactly the states, priorities and source kinds the API knows', () => {
+    assert.deepEqual(vocabulary.jobStates, jobStates);
+    assert.deepEqual(vocabulary.priorities, priorities);
+    assert.deepEqual(vocabulary.sourceKinds, sourceKinds);
+    assert.deepEqual(Object.keys(vocabulary.stateLabels), [...jobStates]);
+  });
+});
+
+describe('format', () => {
+  it('clock, duration, age', () => {
+    assert.equal(clock(0), '0:00');
+    assert.equal(clock(75.4), '1:15');
+    assert.equal(clock(3725), '1:02:05');
+    assert.equal(duration(850), '850 ms');
+    assert.equal(duration(12_345), '12.3 s');
+    assert.equal(duration(245_000), '4 min 05 s');
+    const now = Date.parse('2026-01-01T12:00:00Z');
+    assert.equal(age('2026-01-01T11:59:58Z', now), 'just now');
+    assert.equal(age('2026-01-01T11:59:18Z', now), '42 s');
+    assert.equal(age('2026-01-01T11:55:00Z', now), '5 min');
+    assert.equal(age('2026-01-01T09:00:00Z', now), '3 h');
+    assert.equal(age('2025-12-30T12:00:00Z', now), '2 d');
+    assert.equal(age('garbage', now), '—');
+  });
+
+  it('sizes, rates and the progress label leave out what is unknown', () => {
+    assert.equal(bytes(512), '512 B');
+    assert.equal(bytes(3_152_892), '3.2 MB');
+    assert.equal(bitrate(365_000), '365 kb/s');
+    assert.equal(bitrate(2_900_000), '2.9 Mb/s');
+    assert.equal(progressLabel(0.426), '42 %');
+    assert.equal(progressLabel(0.5, { speed: 3.14, etaSeconds: 12 }), '50 % · 3.1× · ETA 0:12');
+    assert.equal(progressLabel(0.5, { speed: 0 }), '50 %');
+  });
+
+  it('names a job by its upload, path or URL', () => {
+    assert.equal(sourceName({ source: '/data/uploads/x/keynote.mp4', metadata: { upload: 'keynote.mp4' } }), 'keynote.mp4');
+    assert.equal(sourceName({ source: '/rec/live/stream-1.flv', metadata: {} }), 'stream-1.flv');
+    assert.equal(sourceName({ source: 's3://bucket/a/b%20c.mp4', metadata: {} }), 'b c.mp4');
+    assert.equal(sourceName({ source: 'https://cdn.example/v/talk.mp4?sig=1', metadata: {} }), 'talk.mp4');
+  });
+
+  it('names renditions by their short side, so portrait renditions read like landscape ones', () => {
+    assert.equal(renditionLabel({ width: 1280, height: 720, bitrate: 2_900_000 }), '720p · 2.9 Mb/s');
+    assert.equal(renditionLabel({ width: 720, height: 1280, bitrate: 2_900_000 }), '720p · 2.9 Mb/s');
+    assert.equal(renditionLabel({ bitrate: 128_000 }), 'audio · 128 kb/s');
+  });
+});
+
+describe('list filters in the URL', () => {
+  it('round-trip, keeping only values the API knows', () => {
+    const filters = readFilters('?state=queued,running&priority=urgent&source=api&cursor=42');
+    assert.deepEqual(filters, { state: 'queued,running', priority: 'urgent', source: 'api', cursor: 42 });
+    assert.equal(filtersSearch(filters), '?state=queued%2Crunning&priority=urgent&source=api&cursor=42');
+    assert.deepEqual(readFilters(filtersSearch(filters)), filters);
+    assert.deepEqual(readFilters('?state=queued,bogus&priority=asap&cursor=-1&x=1'), { state: 'queued', priority: '', source: '', cursor: undefined });
+    assert.deepEqual(readFilters('?cursor=1e3'), { state: '', priority: '', source: '', cursor: 1000 });
+    assert.equal(filtersSearch({ state: '', priority: '', source: '', cursor: undefined }), '');
+  });
+});
+
+describe('thumbnail track', () => {
+  const vtt = [
+    'WEBVTT', '',
+    '00:00:00.000 --> 00:00:02.000', 'sprite-000.jpg#xywh=0,0,160,90', '',
+    '00:00:02.000 --> 00:00:04.000', 'sprite-000.jpg#xywh=160,0,160,90', '',
+    'note', '00:04.000 --> 00:06.000 align:start', 'sprite-001.jpg#xywh=0,90,160,90', '',
+    '00:00:06.000 --> 00:00:08.000', 'not a sprite rectangle', '',
+  ].join('\r\n');
+  const cues = parseThumbnailTrack(vtt, 'http://h/media/assets/j/thumbnails/thumbnails.vtt');
+
+  it('parses cues with their sprite URL (relative to the track) and rectangle, skipping what is not a sprite cue', () => {
+    assert.equal(cues.length, 3);
+    assert.deepEqual(cues[1], { start: 2, end: 4, url: 'http://h/media/assets/j/thumbnails/sprite-000.jpg', x: 160, y: 0, w: 160, h: 90 });
+    assert.equal(cues[2]?.url, 'http://h/media/assets/j/thumbnails/sprite-001.jpg');
+    assert.equal(cues[2]?.start, 4, 'mm:ss.ttt timestamps and cue settings are understood');
+    assert.equal(vttTime('01:02:03.500'), 3723.5);
+    assert.ok(Number.isNaN(vttTime('1:2:3')));
+  });
+
+  it('finds the cue showing at a time, clamped to the track', () => {
+    assert.equal(cueAt(cues, 0)?.x, 0);
+    assert.equal(cueAt(cues, 1.999)?.x, 0);
+    assert.equal(cueAt(cues, 2)?.x, 160);
+    assert.equal(cueAt(cues, 5)?.y, 90);
+    assert.equal(cueAt(cues, 99)?.y, 90);
+    assert.equal(cueAt(cues, -1)?.x, 0);
+    assert.equal(cueAt([], 1), undefined);
+  });
+});
+
+describe('server-sent events parser', () => {
+  it('splits complete events, keeps the incomplete rest, and reads ids, retry and multi-line data', () => {
+    const { events, rest } = parseEventStream('retry: 2000\n\n: keep-alive\n\nid: 7\nevent: job.queued\ndata: {"a":1}\n\nevent: x\ndata: one\ndata: two\r\n\r\nevent: job.pro');
+    assert.deepEqual(events, [
+      { type: 'message', data: '', id: undefined, retry: 2000 },
+      { type: 'job.queued', data: '{"a":1}', id: '7', retry: undefined },
+      { type: 'x', data: 'one\ntwo', id: undefined, retry: undefined },
+    ]);
+    assert.equal(rest, 'event: job.pro');
+  });
+});
+
+describe('job history', () => {
+  const attempts = [
+    { number: 1, startedAt: '2026-01-01T10:00:00.000Z', finishedAt: '2026-01-01T10:00:05.000Z', outcome: 'failed', reason: 'disk hiccup', counts: true },
+    { number: 2, startedAt: '2026-01-01T10:01:00.000Z', finishedAt: null, outcome: null, reason: null, counts: true },
+  ];
+  const event = (id: number, at: string, type: string, data: Record<string, unknown>) => ({ id, at: `2026-01-01T${at}Z`, type, data });
+  const events = [
+    event(1, '09:59:59.000', 'job.queued', { priority: 'normal', sourceKind: 'api' }),
+    event(2, '10:00:00.100', 'job.step', { step: 'probe', state: 'start' }),
+    event(3, '10:00:00.500', 'job.step', { step: 'probe', state: 'end', ms: 390 }),
+    event(4, '10:00:05.000', 'job.requeued', { outcome: 'failed', reason: 'disk hiccup (attempt 1 of 3; retrying)' }),
+    event(5, '10:01:00.200', 'job.step', { step: 'probe', state: 'start' }),
+    event(6, '10:01:00.600', 'job.step', { step: 'probe', state: 'end', ms: 400 }),
+    event(7, '10:01:00.700', 'job.step', { step: 'encode', state: 'start' }),
+    event(8, '10:01:02.000', 'job.step', { step: 'audio', state: 'end', ms: 1000 }),
+    event(9, '10:01:03.000', 'job.failed', { error: { message: 'the source is corrupt' } }),
+  ];
+
+  it('the timeline has attempts and state changes in time order, without step reports', () => {
+    const timeline = buildTimeline(events, attempts);
+    assert.deepEqual(timeline.map((t) => t.what), ['Queued', 'Attempt 1 started', 'Attempt failed; queued for a retry', 'Attempt 2 started', 'Failed']);
+    assert.equal(timeline[0]?.detail, 'priority normal, from api');
+    assert.equal(timeline[4]?.detail, 'the source is corrupt');
+    assert.equal(timeline[4]?.tone, 'bad');
+  });
+
+  it('step timings belong to the attempt that ran them, placed on its time axis; a running step has no duration', () => {
+    const timings = buildStepTimings(events, attempts);
+    assert.deepEqual(timings.map((t) => [t.attempt, t.step, t.offsetMs, t.ms]), [
+      [1, 'probe', 100, 390],
+      [2, 'probe', 200, 400],
+      [2, 'encode', 700, undefined],
+      [2, 'audio', 1000, 1000],
+    ]);
+  });
+});

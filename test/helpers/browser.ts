@@ -1,0 +1,69 @@
+// Debian's chromium driven by playwright-core, headless, for the dashboard's browser tests (the
+// recipe in TESTING.md). Pages record uncaught errors and console errors, so a test can assert
+// that the dashboard ran clean; screenshots go to test-artifacts/dashboard/ (git-ignored).
+import { existsSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { repoRoot } from './media.ts';
+
+export const chromiumPath = process.env.LIVE2VOD_TEST_CHROMIUM ?? '/usr/bin/chromium';
+
+/** A skip reason for node:test when the browser is missing, else false. */
+export const browserSkip: string | false = existsSync(chromiumPath) ? false : `needs chromium at ${chromiumPath} (apt-get install chromium)`;
+
+export const artifactDir = path.join(repoRoot, 'test-artifacts', 'dashboard');
+
+export function launchBrowser(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: chromiumPath,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync', '--autoplay-policy=no-user-gesture-required'],
+  });
+}
+
+export interface WatchedPage {
+  page: Page;
+  /** Uncaught exceptions in the page. */
+  pageErrors: string[];
+  /** console.error lines, e.g. failed resource loads. */
+  consoleErrors: string[];
+  close(): Promise<void>;
+}
+
+/** A new context (own storage, clipboard allowed for `origin`) with one page. */
+export async function openPage(browser: Browser, options: { viewport?: { width: number; height: number }; origin?: string } = {}): Promise<WatchedPage> {
+  const context = await browser.newContext({ viewport: options.viewport ?? { width: 1280, height: 900 } });
+  if (options.origin) await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: options.origin });
+  const page = await context.newPage();
+  page.setDefaultTimeout(15_000);
+  const pageErrors: string[] = [];
+  const consoleErrors: string[] = [];
+  page.on('pageerror', (error) => pageErrors.push(error.message));
+  page.on('console', (message) => {
+    if (message.type() === 'error') consoleErrors.push(message.text());
+  });
+  return { page, pageErrors, consoleErrors, close: () => context.close() };
+}
+
+/** A full-page PNG under test-artifacts/dashboard/<name>.png; returns its path. */
+export async function screenshot(page: Page, name: string): Promise<string> {
+  await mkdir(artifactDir, { recursive: true });
+  const file = path.join(artifactDir, `${name}.png`);
+  await page.screenshot({ path: file, fullPage: true });
+  return file;
+}
+
+/**
+ * Polls a JavaScript expression in the page until it is truthy. Not page.waitForFunction: that
+ * evaluates strings with eval inside the page, which the dashboard's CSP (rightly) forbids.
+ */
+export async function waitInPage(page: Page, expression: string, timeoutMs = 15_000): Promise<unknown> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value: unknown = await page.evaluate(expression);
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting in the page for: ${expression}`);
+    await page.waitForTimeout(100);
+  }
+}
