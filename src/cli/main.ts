@@ -2,12 +2,8 @@
 import { Command, CommanderError, Option } from 'commander';
 import { ExitCode, Live2vodError, UsageError } from '../errors/index.ts';
 import { version } from '../version.ts';
-import { runDemoCommand } from './demo-command.ts';
 import type { CliIo } from './io.ts';
-import { runProbeCommand } from './probe-command.ts';
-import { runServeCommand, type ServeFlags } from './serve-command.ts';
-import { runTranscodeCommand } from './transcode-command.ts';
-import { runWorkerCommand } from './worker-command.ts';
+import type { ServeFlags } from './serve-command.ts';
 
 function planOptions(command: Command): Command {
   return command
@@ -39,10 +35,10 @@ export function buildProgram(io: CliIo): Command {
     .option('--instant-remux', 'also copy an H.264/AAC source into instant/ (playable before the ladder is done)')
     .option('--scratch <dir>', 'parent directory for scratch files (default: system temp)')
     .option('--dry-run', 'print the ffmpeg commands instead of running them')
-    .action((input: string, flags: Record<string, unknown>) => runTranscodeCommand(input, flags, io));
+    .action(async (input: string, flags: Record<string, unknown>) => (await import('./transcode-command.ts')).runTranscodeCommand(input, flags, io));
 
   planOptions(program.command('probe').description('print the source analysis and the ladder that would be made').argument('<input>', 'source file'))
-    .action((input: string, flags: Record<string, unknown>) => runProbeCommand(input, flags, io));
+    .action(async (input: string, flags: Record<string, unknown>) => (await import('./probe-command.ts')).runProbeCommand(input, flags, io));
 
   program.command('serve').description('run the control plane: webhooks, API, queue and local workers')
     .option('-c, --config <file>', 'configuration file (YAML or JSON); also $LIVE2VOD_CONFIG')
@@ -52,16 +48,16 @@ export function buildProgram(io: CliIo): Command {
     .option('--record-dir <dir>', 'directory nginx-rtmp/SRS/MediaMTX record into; webhook paths must lie inside it')
     .option('--concurrency <n>', 'workers at once (default: half the cores)')
     .option('--database-url <url>', 'PostgreSQL instead of the embedded SQLite store')
-    .action((flags: ServeFlags) => runServeCommand(flags, io));
+    .action(async (flags: ServeFlags) => (await import('./serve-command.ts')).runServeCommand(flags, io));
 
   program.command('worker').description('run one TranscodeTask (the worker process / pod entrypoint)')
     .option('--task-file <file>', 'the TranscodeTask JSON file, or - for stdin (default: $LIVE2VOD_TASK)')
-    .action((flags: { taskFile?: string }) => runWorkerCommand(flags, io));
+    .action(async (flags: { taskFile?: string }) => (await import('./worker-command.ts')).runWorkerCommand(flags, io));
 
   program.command('demo').description('generate a sample recording and transcode it (what `npm start` runs)')
     .option('--data <dir>', 'data directory', './data')
     .option('--duration <seconds>', 'length of the sample', '20')
-    .action((flags: { data: string; duration: string }) => runDemoCommand(flags, io));
+    .action(async (flags: { data: string; duration: string }) => (await import('./demo-command.ts')).runDemoCommand(flags, io));
   return program;
 }
 

@@ -2,7 +2,6 @@
 // parallel ranged GETs, `http(s)://` URLs through the request-forgery-safe fetch. Limits apply.
 import path from 'node:path';
 import { InputError } from '../errors/index.ts';
-import { openObjectLocation } from '../storage/open-store.ts';
 import { downloadToFile } from '../storage/parallel-download.ts';
 import { AddressPolicy } from './address-policy.ts';
 import { fetchHttpSource } from './fetch-http-source.ts';
@@ -42,6 +41,8 @@ export async function materializeSource(source: string, scratch: string, limits:
   const name = `source${/^\.[A-Za-z0-9]{1,6}$/.test(extension) ? extension : '.bin'}`;
   const file = path.join(scratch, name);
   if (/^s3:/i.test(source)) {
+    // Loaded on demand: the AWS SDK costs ~0.5 s of start-up that local sources should not pay.
+    const { openObjectLocation } = await import('../storage/open-store.ts');
     const { store, key } = openObjectLocation(source);
     try {
       await downloadToFile(store, key, file, { maxBytes: limits.maxBytes, ...(signal ? { signal } : {}) });

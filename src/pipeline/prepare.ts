@@ -21,10 +21,18 @@ export interface PreparedTranscode {
 }
 
 export async function prepareTranscode(request: TranscodeRequest): Promise<PreparedTranscode> {
-  const source = await probeSource(request.binaries.ffprobe, request.input, request.signal);
   const requested = request.encoder ?? defaultEncoderFor[request.codec];
+  // Probe and encoder check run side by side: both are ffmpeg start-ups before the encode can begin.
   // Only the requested encoder and the fallback are checked: opening a GPU encoder takes time.
-  const usable = source.video ? await usableEncoders(request.binaries.ffmpeg, [requested, 'libx264']) : new Set(encoderNames);
+  // The probe's error comes first when both fail: what is wrong with the input matters most.
+  const [probed, checked] = await Promise.allSettled([
+    probeSource(request.binaries.ffprobe, request.input, request.signal),
+    usableEncoders(request.binaries.ffmpeg, [requested, 'libx264']),
+  ]);
+  if (probed.status === 'rejected') throw probed.reason;
+  const source = probed.value;
+  if (source.video && checked.status === 'rejected') throw checked.reason;
+  const usable = source.video && checked.status === 'fulfilled' ? checked.value : new Set(encoderNames);
   const choice = chooseEncoder(requested, (name) => usable.has(name));
   const plan = planTranscode(source, {
     codec: choice.encoder.codec,

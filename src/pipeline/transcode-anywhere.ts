@@ -4,7 +4,7 @@
 import { mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { openObjectStore, type OpenedStore } from '../storage/open-store.ts';
+import type { OpenedStore } from '../storage/open-store.ts';
 import { parseStorageUri } from '../storage/uri.ts';
 import { AssetPublisher } from './asset-publisher.ts';
 import type { TranscodeEvent } from './events.ts';
@@ -37,6 +37,8 @@ export async function transcodeAnywhere(request: TranscodeRequest, limits: Sourc
     if (!remoteOut) return await transcode({ ...request, input });
 
     parseStorageUri(request.outDir); // refuses a malformed destination before any work
+    // Loaded on demand: the AWS SDK costs ~0.5 s of start-up that local transcodes should not pay.
+    const { openObjectStore } = await import('../storage/open-store.ts');
     store = openObjectStore(request.outDir);
     const staging = path.join(work, 'asset');
     const activePublisher = new AssetPublisher(store, staging);
