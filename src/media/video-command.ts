@@ -41,13 +41,20 @@ export function gopFor(rendition: VideoRendition, gopSeconds: number): GopSpec {
 
 /**
  * [0:v] → (deinterlace) → constant frame rate at the source's nominal rate → split into one branch
- * per rendition (own rate cap, scale to square pixels), plus sprite and poster branches that pick a
- * few frames before scaling, so they cost next to nothing.
+ * per distinct picture (own rate cap, scale to square pixels; rungs that differ only in bitrate
+ * share one scale and split after it), plus sprite and poster branches that pick a few frames
+ * before scaling, so they cost next to nothing.
  */
 export function buildVideoFilterGraph(plan: TranscodePlan): string {
   const video = plan.source.video;
   if (!video) throw new Error('no video stream');
-  const branches = plan.video.length + (plan.thumbnails ? 1 : 0) + (plan.poster ? 1 : 0);
+  const pictures = new Map<string, number[]>();
+  plan.video.forEach((r, i) => {
+    const rateCap = toNumber(r.frameRate) < toNumber(video.frameRate) - 1e-6 ? `fps=${formatRational(r.frameRate)},` : '';
+    const chain = `${rateCap}scale=${r.width}:${r.height}:flags=bicubic,setsar=1,format=yuv420p`;
+    pictures.set(chain, [...(pictures.get(chain) ?? []), i]);
+  });
+  const branches = pictures.size + (plan.thumbnails ? 1 : 0) + (plan.poster ? 1 : 0);
   const head = [
     ...(plan.deinterlace ? ['bwdif=mode=send_frame:parity=auto:deint=interlaced'] : []),
     `fps=${formatRational(video.frameRate)}`,
@@ -55,11 +62,11 @@ export function buildVideoFilterGraph(plan: TranscodePlan): string {
   ];
   // The absolute stream index: cover art may come before the real video stream.
   const chains = [`[0:${video.index}]${head.join(',')}`];
-  plan.video.forEach((r, i) => {
-    const rateCap = toNumber(r.frameRate) < toNumber(video.frameRate) - 1e-6 ? [`fps=${formatRational(r.frameRate)}`] : [];
-    chains.push(`[s${i}]${[...rateCap, `scale=${r.width}:${r.height}:flags=bicubic`, 'setsar=1', 'format=yuv420p'].join(',')}[v${i}]`);
-  });
-  let next = plan.video.length;
+  let next = 0;
+  for (const [chain, renditions] of pictures) {
+    const labels = renditions.map((i) => `[v${i}]`).join('');
+    chains.push(`[s${next++}]${chain}${renditions.length > 1 ? `,split=${renditions.length}` : ''}${labels}`);
+  }
   if (plan.thumbnails) {
     const t = plan.thumbnails;
     // entropy + metadata print records each thumbnail's timestamp, so the WebVTT matches what was made.

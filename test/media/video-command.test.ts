@@ -92,6 +92,18 @@ describe('buildVideoFilterGraph', () => {
     }
   });
 
+  test('rungs that differ only in bitrate share one scale and split after it (Apple ladder: two 720p, two 1080p)', () => {
+    const renditions = [rung(360, 365, r30), rung(720, 3000, r60), rung(720, 4500, r60), rung(1080, 6000, r60), rung(1080, 7800, r60), rung(720, 2000, r30)];
+    const graph = buildVideoFilterGraph(makePlan({ renditions, thumbs: false, poster: false }));
+    assert.deepEqual(graph.split(';'), [
+      '[0:0]fps=60,split=4[s0][s1][s2][s3]',
+      '[s0]fps=30,scale=640:360:flags=bicubic,setsar=1,format=yuv420p[v0]',
+      '[s1]scale=1280:720:flags=bicubic,setsar=1,format=yuv420p,split=2[v1][v2]',
+      '[s2]scale=1920:1080:flags=bicubic,setsar=1,format=yuv420p,split=2[v3][v4]',
+      '[s3]fps=30,scale=1280:720:flags=bicubic,setsar=1,format=yuv420p[v5]',
+    ], 'a 720p rung at a lower rate is its own picture');
+  });
+
   test('a rate cap only on branches below the source rate (59.94 source)', () => {
     const ntsc60: Rational = { num: 60000, den: 1001 };
     const ntsc30: Rational = { num: 30000, den: 1001 };
