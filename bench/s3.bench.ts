@@ -16,6 +16,7 @@ import { parseArgs, promisify } from 'node:util';
 import { S3Client } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { s3rverCredentials, startS3 } from '../test/storage/s3-helpers.ts';
+import { procTimes } from './proc-times.ts';
 
 const run = promisify(execFile);
 const { values } = parseArgs({ options: { duration: { type: 'string', default: '60' }, rounds: { type: 'string', default: '2' }, keep: { type: 'boolean', default: false } } });
@@ -28,18 +29,8 @@ const root = await mkdtemp(path.join(os.tmpdir(), 'live2vod-s3-bench-'));
 const source = path.join(root, 'source.mp4');
 const load = () => os.loadavg().map((l) => l.toFixed(2)).join(' ');
 
-// CPU time is far less sensitive than wall time to other work on a shared machine. The CLI's whole
-// tree (ffmpeg included) is in this process's cutime/cstime once reaped; s3rver's own CPU is read
-// from its /proc entry (it serves the S3 run's traffic, so it counts against the S3 run).
-const clockTicks = Number((await run('getconf', ['CLK_TCK'])).stdout.trim()) || 100;
-
-async function procTimes(pid: number | 'self'): Promise<{ own: number; children: number }> {
-  const text = await readFile(`/proc/${pid}/stat`, 'utf8');
-  const fields = text.slice(text.lastIndexOf(')') + 2).split(' ').map(Number);
-  // Fields 14–17 of proc(5): utime, stime, cutime, cstime (indexes 11–14 after the command name).
-  return { own: ((fields[11] ?? 0) + (fields[12] ?? 0)) / clockTicks, children: ((fields[13] ?? 0) + (fields[14] ?? 0)) / clockTicks };
-}
-
+// The CLI's whole tree (ffmpeg included) is in this process's children CPU once reaped; s3rver's
+// own CPU is read from its /proc entry (it serves the S3 run's traffic, so it counts against it).
 /** The s3rver child this process started. */
 async function s3rverPid(): Promise<number | undefined> {
   for (const entry of await readdir('/proc')) {

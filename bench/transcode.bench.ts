@@ -2,12 +2,16 @@
 //   (a) `live2vod transcode` — the whole asset: ladder, audio with loudness, packaging, thumbnails, download
 //   (b) plain ffmpeg making the same renditions with the same settings in one process (the baseline)
 //   (c) one ffmpeg process per rendition, all at once, as many pipelines do
-// Targets: a/b ≤ 1.05 and a/c ≤ 0.90. Usage: node bench/transcode.bench.ts [--duration 60] [--keep]
+// Targets: a/b ≤ 1.05 and a/c ≤ 0.90. Usage: node bench/transcode.bench.ts [--duration 60] [--rounds 1] [--keep]
+// With several rounds the order rotates and the ratios are of the medians. Wall time is the target;
+// CPU seconds (whole process trees, from /proc) are printed beside it because they barely move when
+// something else runs on the machine, so a noisy run can still be read.
 import { execFile } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs, promisify } from 'node:util';
+import { procTimes } from './proc-times.ts';
 import { encoders } from '../src/media/encoders/registry.ts';
 import { ladderPresets } from '../src/media/ladder-presets.ts';
 import { guardedInput } from '../src/media/input-args.ts';
@@ -17,18 +21,24 @@ import { formatRational } from '../src/media/rational.ts';
 import { gopFor } from '../src/media/video-command.ts';
 
 const run = promisify(execFile);
-const { values } = parseArgs({ options: { duration: { type: 'string', default: '60' }, keep: { type: 'boolean', default: false } } });
+const { values } = parseArgs({ options: { duration: { type: 'string', default: '60' }, rounds: { type: 'string', default: '1' }, keep: { type: 'boolean', default: false } } });
 const duration = Number(values.duration);
+const rounds = Math.max(1, Number(values.rounds));
 const root = await mkdtemp(path.join(os.tmpdir(), 'live2vod-bench-'));
 const source = path.join(root, 'source.mp4');
 const bin = path.resolve(import.meta.dirname, '..', 'bin', 'live2vod');
 
-async function timed(label: string, action: () => Promise<unknown>): Promise<number> {
+interface Measured { wall: number; cpu: number }
+const load = () => os.loadavg().map((l) => l.toFixed(2)).join(' ');
+
+async function timed(label: string, action: () => Promise<unknown>): Promise<Measured> {
+  const cpuBefore = (await procTimes('self')).children;
   const started = performance.now();
   await action();
-  const seconds = (performance.now() - started) / 1000;
-  console.log(`${label.padEnd(58)} ${seconds.toFixed(2).padStart(8)} s`);
-  return seconds;
+  const wall = (performance.now() - started) / 1000;
+  const cpu = (await procTimes('self')).children - cpuBefore;
+  console.log(`${label.padEnd(58)} ${wall.toFixed(2).padStart(8)} s   CPU ${cpu.toFixed(1).padStart(6)} s   (load ${load()})`);
+  return { wall, cpu };
 }
 
 const ffmpeg = (args: string[]) => run('ffmpeg', ['-hide_banner', '-nostdin', '-y', '-loglevel', 'error', ...args], { maxBuffer: 64 * 1024 * 1024 });
@@ -61,19 +71,34 @@ const videoArgs = (i: number) => {
 const audioArgs = ['-c:a', 'aac', '-b:a', '128k', '-ar', '48000', '-ac', '2'];
 console.log(`ladder: ${renditions.map((r) => r.id).join(', ')} + aac-128k\n`);
 
-const a = await timed('(a) live2vod transcode (whole asset)', () => run(process.execPath, [bin, 'transcode', source, '--out', path.join(root, 'a'), '--json'], { maxBuffer: 64 * 1024 * 1024 }));
+const runA = (round: number) => timed('(a) live2vod transcode (whole asset)', () => run(process.execPath, [bin, 'transcode', source, '--out', path.join(root, `a-${round}`), '--json'], { maxBuffer: 64 * 1024 * 1024 }));
 
-const b = await timed('(b) plain ffmpeg, same renditions, one process', async () => {
+const runB = () => timed('(b) plain ffmpeg, same renditions, one process', async () => {
   const outputs = renditions.flatMap((r, i) => ['-map', `[v${i}]`, ...videoArgs(i), '-f', 'mp4', path.join(root, `b-${r.id}.mp4`)]);
   await ffmpeg(['-i', source, '-filter_complex', baselineGraph, ...outputs, '-map', '0:a:0', ...audioArgs, path.join(root, 'b-audio.mp4')]);
 });
 
-const c = await timed('(c) plain ffmpeg, one process per rendition, in parallel', () => Promise.all([
+const runC = () => timed('(c) plain ffmpeg, one process per rendition, in parallel', () => Promise.all([
   ...renditions.map((r, i) => ffmpeg(['-i', source, '-map', '0:v:0', '-vf', `fps=${formatRational(r.frameRate)},scale=${r.width}:${r.height},setsar=1`, ...videoArgs(i), '-an', '-f', 'mp4', path.join(root, `c-${r.id}.mp4`)])),
   ffmpeg(['-i', source, '-map', '0:a:0', '-vn', ...audioArgs, path.join(root, 'c-audio.mp4')]),
 ]));
 
-console.log(`\na/b = ${(a / b).toFixed(3)}  (target ≤ 1.05)`);
-console.log(`a/c = ${(a / c).toFixed(3)}  (target ≤ 0.90)`);
-console.log(`speed: live2vod made the ladder at ${(duration / a).toFixed(2)}x real time`);
+const results: Record<'a' | 'b' | 'c', Measured[]> = { a: [], b: [], c: [] };
+const orders: ('a' | 'b' | 'c')[][] = [['a', 'b', 'c'], ['b', 'c', 'a'], ['c', 'a', 'b']];
+for (let round = 1; round <= rounds; round += 1) {
+  if (rounds > 1) console.log(`round ${round}`);
+  for (const which of orders[(round - 1) % orders.length] ?? ['a', 'b', 'c']) {
+    results[which].push(await (which === 'a' ? runA(round) : which === 'b' ? runB() : runC()));
+  }
+}
+const median = (values: number[]): number => {
+  const sorted = [...values].sort((x, y) => x - y);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
+};
+const wall = (k: 'a' | 'b' | 'c') => median(results[k].map((m) => m.wall));
+const cpu = (k: 'a' | 'b' | 'c') => median(results[k].map((m) => m.cpu));
+console.log(`\na/b = ${(wall('a') / wall('b')).toFixed(3)}  (target ≤ 1.05)   CPU a/b = ${(cpu('a') / cpu('b')).toFixed(3)}`);
+console.log(`a/c = ${(wall('a') / wall('c')).toFixed(3)}  (target ≤ 0.90)   CPU a/c = ${(cpu('a') / cpu('c')).toFixed(3)}`);
+console.log(`speed: live2vod made the ladder at ${(duration / wall('a')).toFixed(2)}x real time`);
 if (!values.keep) await rm(root, { recursive: true, force: true });
