@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { priorities } from '../jobs/job.ts';
 import { transcodeProfileSchema } from '../jobs/transcode-task.ts';
 import { endpointsSchema } from '../notify/endpoints.ts';
+import { kubernetesExecutorSchema } from './kubernetes-executor.ts';
 
 const priority = z.enum(priorities);
 const token = z.string().min(8, 'must be at least 8 characters');
@@ -49,11 +50,19 @@ export const configSchema = z.strictObject({
     z.strictObject({ kind: z.literal('sqlite'), file: z.string().optional() }),
     z.strictObject({ kind: z.literal('postgres'), url: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL'), schema: z.string().regex(/^[a-z_][a-z0-9_]*$/).optional() }),
   ]).default({ kind: 'sqlite' }),
-  executor: z.strictObject({
-    kind: z.literal('local').default('local'),
-    /** Workers at once; each ffmpeg uses several threads, so half the cores by default. */
-    concurrency: z.number().int().min(1).max(256).default(Math.max(1, Math.floor(os.availableParallelism() / 2))),
-  }).prefault({}),
+  /** Where workers run: `local` child processes (default) or `kubernetes` Jobs (src/config/kubernetes-executor.ts). */
+  executor: z.preprocess(
+    // Without a kind the section is the local executor's (`executor: { concurrency: 4 }`).
+    (value) => (value !== null && typeof value === 'object' && !Array.isArray(value) && !('kind' in value) ? { ...value, kind: 'local' } : value),
+    z.discriminatedUnion('kind', [
+      z.strictObject({
+        kind: z.literal('local'),
+        /** Workers at once; each ffmpeg uses several threads, so half the cores by default. */
+        concurrency: z.number().int().min(1).max(256).default(Math.max(1, Math.floor(os.availableParallelism() / 2))),
+      }),
+      kubernetesExecutorSchema,
+    ], { error: 'must be "local" or "kubernetes"' }),
+  ).prefault({}),
   auth: z.strictObject({ tokens: z.array(token).default([]) }).prefault({}),
   ingest: z.strictObject({
     nginxRtmp: recorderIntake.prefault({}),
@@ -91,6 +100,11 @@ export const configSchema = z.strictObject({
   }).prefault({}),
   transcode: transcodeProfileSchema.prefault({}),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+}).superRefine((config, ctx) => {
+  // A pod cannot write into the control plane's media directory.
+  if (config.executor.kind === 'kubernetes' && !config.storage.output) {
+    ctx.addIssue({ code: 'custom', path: ['storage', 'output'], message: 'is required with executor.kind kubernetes: workers run in pods and publish to object storage (s3://bucket/prefix)' });
+  }
 });
 
 export type Config = z.infer<typeof configSchema>;

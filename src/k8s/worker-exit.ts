@@ -1,0 +1,47 @@
+// Turns a finished worker Job (and its last failed pod) into the WorkerExit the scheduler settles,
+// so its retry policy decides as it does for local workers: exit 0 succeeds; the permanent codes
+// (2, 3, 5) fail at once; a crash, an OOM kill or a deadline retries; a disruption requeues
+// without using an attempt. Pure.
+import type { WorkerExit } from '../executors/executor.ts';
+import { exitCodeFromMessage, jobPhase, type ObservedJob, type PodFailure } from './job-status.ts';
+
+const maxTail = 4000;
+
+export function finishedJobExit(ref: { jobId: string; attempt: number }, job: ObservedJob, failure: PodFailure | undefined): WorkerExit {
+  const name = job.metadata?.name ?? '(unnamed)';
+  const phase = jobPhase(job);
+  const base = { jobId: ref.jobId, attempt: ref.attempt };
+  if (phase.phase === 'succeeded') return { ...base, exitCode: 0, signal: null, stderrTail: '' };
+  if (phase.phase !== 'failed') throw new Error(`Job ${name} has not finished (${phase.phase})`);
+
+  const ended = `Job ${name} failed: ${phase.reason}${phase.message ? `: ${phase.message}` : ''}`;
+  const podLine = failure ? describePod(failure) : undefined;
+  const tail = [podLine, ended].filter(Boolean).join('\n').slice(-maxTail);
+
+  if (failure?.disruption) {
+    // Kubernetes took the pod away (preemption, eviction, spot reclaim): not the work's fault.
+    return { ...base, exitCode: null, signal: 'SIGTERM', stopReason: 'preempt', stderrTail: tail };
+  }
+  if (phase.reason === 'DeadlineExceeded') {
+    return { ...base, exitCode: null, signal: 'SIGKILL', stderrTail: `${tail}\nthe Job ran longer than its activeDeadlineSeconds (executor.deadline)` };
+  }
+  if (failure?.reason === 'OOMKilled') {
+    return { ...base, exitCode: null, signal: 'SIGKILL', stderrTail: `${tail}\nthe worker was OOM-killed: raise executor.resources.limits.memory` };
+  }
+  const exitCode = (phase.reason === 'PodFailurePolicy' ? exitCodeFromMessage(phase.message) : undefined) ?? failure?.exitCode ?? 1;
+  // A failed Job never reports 0, whatever a pod said.
+  return { ...base, exitCode: exitCode === 0 ? 1 : exitCode, signal: null, stderrTail: tail };
+}
+
+function describePod(failure: PodFailure): string {
+  const parts = [`pod ${failure.pod}`];
+  if (failure.exitCode !== undefined) parts.push(`exited with code ${failure.exitCode}`);
+  if (failure.reason) parts.push(`(${failure.reason})`);
+  if (failure.disruption) parts.push(`was disrupted: ${failure.disruption.reason}${failure.disruption.message ? ` — ${failure.disruption.message}` : ''}`);
+  return `${parts.join(' ')}${failure.message ? `\n${failure.message}` : ''}`;
+}
+
+/** A worker Job that vanished while live2vod still waited for it (deleted by someone else). */
+export function vanishedJobExit(ref: { jobId: string; attempt: number }, name: string): WorkerExit {
+  return { jobId: ref.jobId, attempt: ref.attempt, exitCode: null, signal: 'SIGKILL', stderrTail: `the Kubernetes Job ${name} was deleted outside live2vod before it finished` };
+}
