@@ -12,3 +12,12 @@ export async function procTimes(pid: number | 'self'): Promise<{ own: number; ch
   // Fields 14–17 of proc(5): utime, stime, cutime, cstime (indexes 11–14 after the command name).
   return { own: ((fields[11] ?? 0) + (fields[12] ?? 0)) / clockTicks, children: ((fields[13] ?? 0) + (fields[14] ?? 0)) / clockTicks };
 }
+
+/** Jiffies the whole machine spent idle (idle + iowait) and in total, from /proc/stat. */
+export async function machineTimes(): Promise<{ idle: number; total: number }> {
+  const line = (await readFile('/proc/stat', 'utf8')).split('\n')[0] ?? '';
+  const values = line.trim().split(/\s+/).slice(1).map(Number);
+  // user nice system idle iowait irq softirq steal (guest time is already in user).
+  const total = values.slice(0, 8).reduce((sum, v) => sum + v, 0);
+  return { idle: (values[3] ?? 0) + (values[4] ?? 0), total };
+}

@@ -11,7 +11,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs, promisify } from 'node:util';
-import { procTimes } from './proc-times.ts';
+import { machineTimes, procTimes } from './proc-times.ts';
 import { encoders } from '../src/media/encoders/registry.ts';
 import { ladderPresets } from '../src/media/ladder-presets.ts';
 import { guardedInput } from '../src/media/input-args.ts';
@@ -32,12 +32,15 @@ interface Measured { wall: number; cpu: number }
 const load = () => os.loadavg().map((l) => l.toFixed(2)).join(' ');
 
 async function timed(label: string, action: () => Promise<unknown>): Promise<Measured> {
-  const cpuBefore = (await procTimes('self')).children;
+  const [cpuBefore, machineBefore] = [(await procTimes('self')).children, await machineTimes()];
   const started = performance.now();
   await action();
   const wall = (performance.now() - started) / 1000;
-  const cpu = (await procTimes('self')).children - cpuBefore;
-  console.log(`${label.padEnd(58)} ${wall.toFixed(2).padStart(8)} s   CPU ${cpu.toFixed(1).padStart(6)} s   (load ${load()})`);
+  const [cpuAfter, machineAfter] = [(await procTimes('self')).children, await machineTimes()];
+  const cpu = cpuAfter - cpuBefore;
+  // How much of the machine stayed unused: on a quiet machine, the share a variant fails to keep busy.
+  const idle = (machineAfter.idle - machineBefore.idle) / Math.max(1, machineAfter.total - machineBefore.total);
+  console.log(`${label.padEnd(58)} ${wall.toFixed(2).padStart(8)} s   CPU ${cpu.toFixed(1).padStart(6)} s   machine idle ${(idle * 100).toFixed(1).padStart(5)} %   (load ${load()})`);
   return { wall, cpu };
 }
 
