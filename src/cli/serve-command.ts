@@ -5,10 +5,8 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { loadConfig } from '../config/load.ts';
 import type { Config } from '../config/schema.ts';
-import { LocalExecutor } from '../executors/local-executor.ts';
 import { buildAdapters } from '../ingest/adapters.ts';
 import { WatchFolder } from '../ingest/watch-folder.ts';
 import { IntakeService } from '../jobs/intake-service.ts';
@@ -28,6 +26,7 @@ import { connectJobMetrics } from '../observability/job-metrics.ts';
 import { createMetrics } from '../observability/metrics.ts';
 import { openObjectStore } from '../storage/open-store.ts';
 import { openStore } from '../store/open-store.ts';
+import { buildExecutor } from './build-executor.ts';
 import type { CliIo } from './io.ts';
 
 export interface ServeFlags {
@@ -72,18 +71,15 @@ export async function startService(config: Config, hooks: { onListening?: (urls:
 
   const events = new JobEvents();
   const callbackSecret = await loadOrCreateSecret(path.join(dataDir, 'callback.secret'));
-  const executor = new LocalExecutor({
-    capacity: config.executor.concurrency,
-    taskDir: path.join(dataDir, 'tasks'),
-    cliPath: fileURLToPath(new URL('../../bin/live2vod', import.meta.url)),
-    env: { LIVE2VOD_SOURCE_ALLOW: config.sourceFetch.allow.join(','), LIVE2VOD_SOURCE_MAX_BYTES: String(config.sourceFetch.maxBytes) },
-  });
+  const executor = await buildExecutor(config, { dataDir, store, log: (level, message, fields) => logger[level](fields ?? {}, message) });
   const output = config.storage.output?.replace(/\/+$/, '');
   const assetStore = output ? openObjectStore(output, { presignSeconds: config.storage.presignSeconds }) : undefined;
   // A private bucket (an s3:// output without a public base URL) is played through signed /media/s/ links.
   const mediaKey = assetStore && !config.storage.publicBaseUrl ? mediaTokenKey(callbackSecret) : undefined;
   const owner = `${os.hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
   let baseUrl = config.server.publicUrl ?? '';
+  // Kubernetes workers report to the URL configured for them (the manifests use the pod's own IP).
+  const callbackBase = (): string => (config.executor.kind === 'kubernetes' && config.executor.callbackUrl ? config.executor.callbackUrl.replace(/\/+$/, '') : baseUrl);
   // Set once the server listens (the port may be 0 until then).
   let dirUrl: AssetDirUrl = () => { throw new Error('asset URLs are known once the server listens'); };
   const buildTask = (job: { id: string; attempts: number; source: string; outputPrefix: string }): TranscodeTask => ({
@@ -94,7 +90,7 @@ export async function startService(config: Config, hooks: { onListening?: (urls:
     output: output ? `${output}/${job.outputPrefix}` : path.join(mediaRoot, job.outputPrefix),
     profile: config.transcode,
     stage: 'full',
-    callback: { url: `${baseUrl}/internal/jobs/${job.id}/attempts/${job.attempts}/events`, token: jobToken(callbackSecret, job.id, job.attempts) },
+    callback: { url: `${callbackBase()}/internal/jobs/${job.id}/attempts/${job.attempts}/events`, token: jobToken(callbackSecret, job.id, job.attempts) },
   });
   const scheduler = new Scheduler({
     store, executor, events, owner, buildTask,
@@ -202,7 +198,7 @@ function flagOverrides(flags: ServeFlags): Record<string, unknown> {
 function banner(config: Config, urls: { base: string }): string {
   const hook = (name: string) => `${urls.base}/hooks/${name}`;
   return [
-    `live2vod ${config.store.kind} store, ${config.executor.concurrency} local worker(s), data in ${path.resolve(config.dataDir)}`,
+    `live2vod ${config.store.kind} store, ${config.executor.concurrency} ${config.executor.kind} worker(s), data in ${path.resolve(config.dataDir)}`,
     `  dashboard   ${urls.base}/`,
     `  API         ${urls.base}/v1/jobs   (OpenAPI: ${urls.base}/openapi.json)`,
     `  webhooks    ${hook('nginx-rtmp')}  ${hook('srs')}  ${hook('mediamtx')}  ${hook('s3')}  ${hook('generic')}`,

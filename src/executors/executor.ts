@@ -1,5 +1,6 @@
 // Where workers run. The scheduler talks to this interface only; `local` runs child processes,
-// `kubernetes` (later) creates batch/v1 Jobs.
+// `kubernetes` creates batch/v1 Jobs.
+import type { Priority } from '../jobs/job.ts';
 import type { TranscodeTask } from '../jobs/transcode-task.ts';
 
 export type StopReason = 'cancel' | 'preempt' | 'shutdown';
@@ -16,13 +17,20 @@ export interface WorkerExit {
   stderrTail: string;
 }
 
+/** What the scheduler knows about the job beyond the task: Kubernetes sizes and places Jobs by it. */
+export interface LaunchContext {
+  priority: Priority;
+  /** Facts from the intake (size, duration…). */
+  metadata: Readonly<Record<string, string>>;
+}
+
 export interface Executor {
   readonly kind: string;
   /** How many workers may run at once. */
   readonly capacity: number;
   /** Job ids currently running here. */
   running(): string[];
-  launch(task: TranscodeTask): Promise<void>;
+  launch(task: TranscodeTask, context?: LaunchContext): Promise<void>;
   /** Stops a worker; its exit is reported through onExit with this reason. */
   stop(jobId: string, reason: StopReason): Promise<void>;
   /** Called once per worker when it has ended, whatever the cause. */

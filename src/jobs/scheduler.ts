@@ -150,7 +150,7 @@ export class Scheduler {
       this.#running.set(job.id, { job });
       this.#publish('job.started', job, { attempt: job.attempts });
       try {
-        await executor.launch(this.#o.buildTask(job));
+        await executor.launch(this.#o.buildTask(job), { priority: job.priority, metadata: job.metadata });
       } catch (error) {
         this.#running.delete(job.id);
         await this.#finish(job, { state: 'queued', outcome: 'interrupted', reason: `could not start a worker: ${String(error)}`, runAfter: new Date(this.#now().getTime() + 5000) });

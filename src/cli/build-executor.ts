@@ -1,0 +1,44 @@
+// Builds the executor `executor.kind` asks for: local child processes, or Kubernetes Jobs (started:
+// existing Jobs listed and reconciled, the watch running) before the scheduler claims anything.
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Config } from '../config/schema.ts';
+import type { Executor } from '../executors/executor.ts';
+import { ClientNodeKubeApi, loadKubeConfig } from '../executors/kubernetes/client-node-kube-api.ts';
+import { wantsAttempt } from '../executors/kubernetes/wanted-attempt.ts';
+import { KubernetesExecutor } from '../executors/kubernetes-executor.ts';
+import { LocalExecutor } from '../executors/local-executor.ts';
+import type { Store } from '../store/store.ts';
+
+export interface ExecutorDeps {
+  dataDir: string;
+  store: Store;
+  log: (level: 'info' | 'warn', message: string, fields?: Record<string, unknown>) => void;
+}
+
+export async function buildExecutor(config: Config, deps: ExecutorDeps): Promise<Executor> {
+  // The source fetch policy travels to every worker as plain settings.
+  const workerEnv = { LIVE2VOD_SOURCE_ALLOW: config.sourceFetch.allow.join(','), LIVE2VOD_SOURCE_MAX_BYTES: String(config.sourceFetch.maxBytes) };
+  const executor = config.executor;
+  if (executor.kind === 'local') {
+    return new LocalExecutor({
+      capacity: executor.concurrency,
+      taskDir: path.join(deps.dataDir, 'tasks'),
+      cliPath: fileURLToPath(new URL('../../bin/live2vod', import.meta.url)),
+      env: workerEnv,
+    });
+  }
+  const kubernetes = new KubernetesExecutor({
+    api: new ClientNodeKubeApi(loadKubeConfig(executor.kubeconfig)),
+    config: executor,
+    workerEnv,
+    isWanted: async ({ jobId, attempt }) => wantsAttempt(await deps.store.getJob(jobId), attempt),
+    log: deps.log,
+  });
+  try {
+    await kubernetes.start();
+  } catch (error) {
+    throw new Error(`the Kubernetes executor cannot list Jobs in namespace ${executor.namespace} (check the kubeconfig or the service account's RBAC): ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+  }
+  return kubernetes;
+}

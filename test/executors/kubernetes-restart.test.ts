@@ -1,0 +1,160 @@
+// The control plane around the KubernetesExecutor: the real Scheduler and SQLite store, the FAKE
+// Kubernetes API. A restarted control plane adopts the Job that kept running (one Job, same uid)
+// and settles the job from it; on start, Jobs whose job no longer runs are deleted; two control
+// planes on one store never run a job twice.
+import assert from 'node:assert/strict';
+import { rm } from 'node:fs/promises';
+import path from 'node:path';
+import { after, before, describe, it, type TestContext } from 'node:test';
+import type { WorkerExit } from '../../src/executors/executor.ts';
+import { ClientNodeKubeApi } from '../../src/executors/kubernetes/client-node-kube-api.ts';
+import { wantsAttempt } from '../../src/executors/kubernetes/wanted-attempt.ts';
+import { KubernetesExecutor } from '../../src/executors/kubernetes-executor.ts';
+import { JobEvents } from '../../src/jobs/job-events.ts';
+import { Scheduler } from '../../src/jobs/scheduler.ts';
+import { transcodeProfileSchema } from '../../src/jobs/transcode-task.ts';
+import { buildWorkerJob } from '../../src/k8s/worker-job.ts';
+import { openSqliteStore } from '../../src/store/sqlite-store.ts';
+import type { Store } from '../../src/store/store.ts';
+import { makeTemp, waitFor } from '../helpers/serve.ts';
+import { FakeKubeApi } from '../k8s/fake-kube-api.ts';
+import { complete, executorConfig, running, sampleTask } from './kubernetes-rig.ts';
+
+let fake: FakeKubeApi;
+let dir: string;
+let stores = 0;
+const profile = transcodeProfileSchema.parse({});
+
+before(async () => {
+  fake = await FakeKubeApi.start();
+  dir = await makeTemp('live2vod-k8s-restart-');
+});
+after(async () => {
+  await fake.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+interface ControlPlane {
+  executor: KubernetesExecutor;
+  scheduler: Scheduler;
+  exits: WorkerExit[];
+  stop(): Promise<void>;
+}
+
+/** One control plane: executor (started: listed and reconciled) then scheduler, as serve does. */
+async function controlPlane(t: TestContext, store: Store, owner: string, namespace: string, recoverAll: boolean): Promise<ControlPlane> {
+  const executor = new KubernetesExecutor({
+    api: new ClientNodeKubeApi(fake.kubeConfig()),
+    config: executorConfig({ namespace, concurrency: 2 }),
+    isWanted: async ({ jobId, attempt }) => wantsAttempt(await store.getJob(jobId), attempt),
+    watch: { backoff: { baseMs: 20, maxMs: 200 }, timeoutSeconds: 30 },
+  });
+  const exits: WorkerExit[] = [];
+  executor.onExit((exit) => exits.push(exit));
+  await executor.start();
+  const scheduler = new Scheduler({
+    store, executor, events: new JobEvents(), owner,
+    leaseMs: 60_000,
+    backoff: { baseMs: 50, maxMs: 100 },
+    tickMs: 50,
+    buildTask: (job) => ({ version: 1, jobId: job.id, attempt: job.attempts, source: job.source, output: `s3://assets/${job.id}`, profile, stage: 'full', callback: { url: 'http://10.0.0.9:8080/cb', token: `token-${job.id}-0123456789` } }),
+  });
+  await scheduler.start({ recoverAll });
+  let stopped = false;
+  const stop = async () => {
+    if (stopped) return;
+    stopped = true;
+    await scheduler.stop();
+  };
+  t.after(stop);
+  return { executor, scheduler, exits, stop };
+}
+
+async function newStore(t: TestContext): Promise<Store> {
+  const store = await openSqliteStore(path.join(dir, `store-${++stores}.db`));
+  t.after(() => store.close());
+  return store;
+}
+
+async function addJob(store: Store, name: string) {
+  const { job } = await store.createJob({ idempotencyKey: `${name}-${Math.random()}`, source: `s3://recordings/${name}.flv`, sourceKind: 'api', priority: 'normal', metadata: { durationSeconds: '3600' }, maxAttempts: 3 }, new Date());
+  return job;
+}
+
+const jobName = (id: string, attempt = 1) => `live2vod-${id}-a${attempt}`;
+const creates = (namespace: string) => fake.requests.filter((r) => r.method === 'POST' && r.path === `/apis/batch/v1/namespaces/${namespace}/jobs`);
+
+describe('KubernetesExecutor with the scheduler and store', () => {
+  it('after a control-plane restart, adopts the Job that kept running and settles the job from it', async (t) => {
+    const ns = 'restart';
+    const store = await newStore(t);
+    const first = await controlPlane(t, store, 'first', ns, true);
+    const job = await addJob(store, 'keynote');
+    first.scheduler.kick();
+    await waitFor('the Job', () => fake.job(ns, jobName(job.id)), { timeoutMs: 5000, intervalMs: 10 });
+    fake.setJobStatus(ns, jobName(job.id), running);
+    const uid = fake.job(ns, jobName(job.id))?.metadata.uid;
+
+    await first.stop();
+    assert.equal(first.exits[0]?.stopReason, 'shutdown', 'the stopped control plane let go of the Job');
+    assert.ok(fake.job(ns, jobName(job.id)), 'the Job kept running in the cluster');
+    assert.equal((await store.getJob(job.id))?.state, 'queued');
+
+    const second = await controlPlane(t, store, 'second', ns, true);
+    await waitFor('adoption', () => (second.executor.running().includes(job.id) ? true : undefined), { timeoutMs: 5000, intervalMs: 10 });
+    assert.equal(fake.jobs(ns).length, 1, 'still one Job');
+    assert.equal(fake.job(ns, jobName(job.id))?.metadata.uid, uid, 'the same Job');
+    assert.equal(creates(ns).length, 2, 'the second create was answered 409 and adopted');
+
+    fake.setJobStatus(ns, jobName(job.id), complete);
+    const done = await waitFor('success', async () => { const j = await store.getJob(job.id); return j?.state === 'succeeded' ? j : undefined; }, { timeoutMs: 5000, intervalMs: 20 });
+    assert.equal(done.attempts, 1, 'the interrupted attempt did not count');
+    const attempts = await store.listAttempts(job.id);
+    assert.deepEqual(attempts.map((a) => [a.outcome, a.counts]), [['interrupted', false], ['succeeded', true]]);
+  });
+
+  it('on start deletes unfinished Jobs whose job no longer runs, and keeps the rest', async (t) => {
+    const ns = 'reconcile';
+    const store = await newStore(t);
+    const config = executorConfig({ namespace: ns });
+    const seed = (jobId: string, status: Record<string, unknown>) => {
+      fake.seedJob(ns, buildWorkerJob({ task: sampleTask(jobId), priority: 'normal', facts: {}, config }).job);
+      fake.setJobStatus(ns, jobName(jobId), status);
+    };
+    const cancelled = await addJob(store, 'cancelled');
+    await store.requestCancel(cancelled.id, new Date());
+    const orphaned = await addJob(store, 'orphaned'); // running under a control plane that died
+    await store.claimNext({ owner: 'dead', now: new Date(), leaseMs: 60_000 });
+    seed(cancelled.id, running);
+    seed(orphaned.id, running);
+    seed('unknown-job', running);
+    seed('finished-job', complete);
+
+    const plane = await controlPlane(t, store, 'reconciler', ns, false);
+    await waitFor('the sweep', () => (fake.jobs(ns).length === 2 ? true : undefined), { timeoutMs: 5000, intervalMs: 10 });
+    assert.deepEqual(fake.jobs(ns).map((j) => j.metadata.name).sort(), [jobName('finished-job'), jobName(orphaned.id)].sort());
+    const deletes = fake.requests.filter((r) => r.method === 'DELETE' && r.path.startsWith(`/apis/batch/v1/namespaces/${ns}/`));
+    assert.ok(deletes.every((d) => d.query['propagationPolicy'] === 'Background'));
+    assert.deepEqual(plane.exits, []);
+  });
+
+  it('two control planes on one store create each Job once and settle only their own', async (t) => {
+    const ns = 'replicas';
+    const store = await newStore(t);
+    const other = await openSqliteStore(path.join(dir, `store-${stores}.db`));
+    t.after(() => other.close());
+    const a = await controlPlane(t, store, 'replica-a', ns, false);
+    const b = await controlPlane(t, other, 'replica-b', ns, false);
+    const jobs = await Promise.all(['one', 'two', 'three', 'four'].map((n) => addJob(store, n)));
+    a.scheduler.kick();
+    b.scheduler.kick();
+    await waitFor('four Jobs', () => (fake.jobs(ns).length === 4 ? true : undefined), { timeoutMs: 5000, intervalMs: 10 });
+    for (const job of jobs) fake.setJobStatus(ns, jobName(job.id), complete);
+    await waitFor('all succeeded', async () => ((await Promise.all(jobs.map((j) => store.getJob(j.id)))).every((j) => j?.state === 'succeeded') ? true : undefined), { timeoutMs: 5000, intervalMs: 20 });
+    assert.equal(creates(ns).length, 4, 'no Job was created twice');
+    const settled = [...a.exits, ...b.exits].map((e) => e.jobId).sort();
+    assert.deepEqual(settled, jobs.map((j) => j.id).sort(), 'each job settled once, by the replica that ran it');
+    assert.deepEqual([a.exits.length, b.exits.length], [2, 2], 'both replicas ran jobs (capacity 2 each)');
+    for (const job of jobs) assert.equal((await store.listAttempts(job.id)).length, 1);
+  });
+});

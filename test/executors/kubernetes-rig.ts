@@ -1,0 +1,60 @@
+// A KubernetesExecutor wired to the FAKE Kubernetes API (test/k8s/fake-kube-api.ts) through the
+// real @kubernetes/client-node, with its exits and log lines recorded. Short watch backoff.
+import type { TestContext } from 'node:test';
+import { kubernetesExecutorSchema, type KubernetesExecutorInput } from '../../src/config/kubernetes-executor.ts';
+import type { WorkerExit } from '../../src/executors/executor.ts';
+import { ClientNodeKubeApi } from '../../src/executors/kubernetes/client-node-kube-api.ts';
+import { KubernetesExecutor } from '../../src/executors/kubernetes-executor.ts';
+import { transcodeProfileSchema, type TranscodeTask } from '../../src/jobs/transcode-task.ts';
+import { waitFor } from '../helpers/serve.ts';
+import type { FakeKubeApi } from '../k8s/fake-kube-api.ts';
+
+export const namespace = 'live2vod';
+
+export interface ExecutorRig {
+  executor: KubernetesExecutor;
+  exits: WorkerExit[];
+  logs: { level: string; message: string; fields: Record<string, unknown> }[];
+  waitForExit(jobId: string): Promise<WorkerExit>;
+}
+
+export function executorConfig(overrides: Partial<KubernetesExecutorInput> = {}) {
+  return kubernetesExecutorSchema.parse({ kind: 'kubernetes', image: 'live2vod:test', namespace, concurrency: 4, ...overrides });
+}
+
+export async function startExecutor(t: TestContext, fake: FakeKubeApi, options: { config?: Partial<KubernetesExecutorInput>; isWanted?: (ref: { jobId: string; attempt: number }) => Promise<boolean>; start?: boolean } = {}): Promise<ExecutorRig> {
+  const exits: WorkerExit[] = [];
+  const logs: ExecutorRig['logs'] = [];
+  const executor = new KubernetesExecutor({
+    api: new ClientNodeKubeApi(fake.kubeConfig()),
+    config: executorConfig(options.config),
+    log: (level, message, fields = {}) => logs.push({ level, message, fields }),
+    watch: { backoff: { baseMs: 20, maxMs: 200 }, timeoutSeconds: 30 },
+    goneTimeoutMs: 3000,
+    ...(options.isWanted ? { isWanted: options.isWanted } : {}),
+  });
+  executor.onExit((exit) => exits.push(exit));
+  if (options.start !== false) await executor.start();
+  t.after(() => executor.close());
+  return {
+    executor, exits, logs,
+    waitForExit: (jobId) => waitFor(`the exit of ${jobId}`, () => exits.find((e) => e.jobId === jobId), { timeoutMs: 5000, intervalMs: 10 }),
+  };
+}
+
+export function sampleTask(jobId: string, attempt = 1): TranscodeTask {
+  return {
+    version: 1,
+    jobId,
+    attempt,
+    source: `s3://recordings/${jobId}.flv`,
+    output: `s3://assets/${jobId}`,
+    profile: transcodeProfileSchema.parse({}),
+    stage: 'full',
+    callback: { url: `http://10.1.2.3:8080/internal/jobs/${jobId}/attempts/${attempt}/events`, token: `token-for-${jobId}-0123456789` },
+  };
+}
+
+/** Job status as the Job controller writes it at the end. */
+export const complete = { succeeded: 1, conditions: [{ type: 'SuccessCriteriaMet', status: 'True' }, { type: 'Complete', status: 'True' }] };
+export const running = { active: 1, ready: 1 };
