@@ -123,14 +123,20 @@ export function renderTimeline(items) {
 
 /**
  * A table of steps with a bar on the attempt's time axis (steps that overlap show as overlapping
- * bars). Only the latest attempt is drawn: earlier attempts are in the timeline.
+ * bars). Only the latest attempt is drawn: earlier attempts are in the timeline. A step without
+ * an end runs until now, or did not finish when its attempt has ended.
  * @param {readonly StepTiming[]} timings
+ * @param {readonly Attempt[]} attempts
+ * @param {number} [now]
  */
-export function renderStepTimings(timings) {
+export function renderStepTimings(timings, attempts, now = Date.now()) {
   const latest = Math.max(...timings.map((t) => t.attempt));
   const shown = timings.filter((t) => t.attempt === latest);
   if (shown.length === 0) return h('p', { class: 'muted' }, 'No steps reported yet.');
-  const span = Math.max(1, ...shown.map((t) => t.offsetMs + (t.ms ?? 0)));
+  const attempt = attempts.find((a) => a.number === latest);
+  const ended = attempt?.finishedAt ? Date.parse(attempt.finishedAt) : undefined;
+  const elapsed = attempt ? (ended ?? now) - Date.parse(attempt.startedAt) : 0;
+  const span = Math.max(1, elapsed, ...shown.map((t) => t.offsetMs + (t.ms ?? 0)));
   return h('table', { class: 'plain steps-table' },
     h('caption', { class: 'visually-hidden' }, `Steps of attempt ${latest}`),
     h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Step'), h('th', { scope: 'col' }, 'Took'), h('th', { scope: 'col' }, h('span', { class: 'visually-hidden' }, 'When')))),
@@ -138,10 +144,10 @@ export function renderStepTimings(timings) {
       const bar = h('span', {});
       // CSSOM, not a style attribute: the page's CSP allows no inline styles.
       bar.style.left = `${(t.offsetMs / span) * 100}%`;
-      bar.style.width = `${((t.ms ?? span - t.offsetMs) / span) * 100}%`;
+      bar.style.width = `${((t.ms ?? Math.max(0, elapsed - t.offsetMs)) / span) * 100}%`;
       return h('tr', { 'data-step': t.step },
         h('td', {}, t.step),
-        h('td', { class: 'num' }, t.ms === undefined ? 'running…' : duration(t.ms)),
+        h('td', { class: 'num' }, t.ms !== undefined ? duration(t.ms) : ended === undefined ? 'running…' : 'did not finish'),
         h('td', {}, h('div', { class: 'gantt', 'aria-hidden': 'true' }, bar)));
     })));
 }

@@ -51,7 +51,7 @@ async function load() {
     if (job.state !== 'running') live = undefined;
     renderJob(job, live, actionHandlers);
     renderUrls(job);
-    byId('steps', HTMLElement).replaceChildren(renderStepTimings(buildStepTimings(log.items, attempts.items)));
+    byId('steps', HTMLElement).replaceChildren(renderStepTimings(buildStepTimings(log.items, attempts.items), attempts.items));
     byId('attempts', HTMLElement).replaceChildren(renderAttempts(attempts.items));
     byId('timeline', HTMLElement).replaceChildren(...renderTimeline(buildTimeline(log.items, attempts.items)));
     article.setAttribute('aria-busy', 'false');

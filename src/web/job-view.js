@@ -25,7 +25,7 @@ export function renderJob(job, live, handlers) {
     ['Source kind', job.sourceKind],
     ['Priority', priorityControl(job, handlers)],
     ['Attempts', `${job.attempts} of at most ${job.maxAttempts}`],
-    ['Created', h('time', { datetime: job.createdAt, title: job.createdAt }, `${new Date(job.createdAt).toLocaleString()} (${age(job.createdAt)} ago)`)],
+    ['Created', h('time', { datetime: job.createdAt, title: job.createdAt }, `${new Date(job.createdAt).toLocaleString()} (${age(job.createdAt) === 'just now' ? 'just now' : `${age(job.createdAt)} ago`})`)],
   ];
   if (job.startedAt) facts.push(['Started', h('time', { datetime: job.startedAt }, new Date(job.startedAt).toLocaleString())]);
   if (job.finishedAt) facts.push(['Finished', h('time', { datetime: job.finishedAt }, new Date(job.finishedAt).toLocaleString())]);

@@ -68,7 +68,7 @@ function fillFilterControls() {
 async function load() {
   const asked = filtersSearch(filters);
   try {
-    const page = await listJobs({ ...filters, limit: pageSize });
+    const page = await listJobs({ ...filters, limit: filters.limit ?? pageSize });
     // A newer request (another filter) may have finished first; keep only the current one.
     if (asked !== filtersSearch(filters)) return;
     jobs = page.items;
@@ -114,14 +114,14 @@ function navigate(how) {
 }
 
 function clearFilters() {
-  filters = { state: '', priority: '', source: '', cursor: undefined };
+  filters = { state: '', priority: '', source: '', cursor: undefined, limit: filters.limit };
   previous = [];
   fillFilterControls();
   navigate({ push: true });
 }
 
 filtersForm.addEventListener('change', () => {
-  filters = { state: stateSelect.value, priority: prioritySelect.value, source: sourceSelect.value, cursor: undefined };
+  filters = { state: stateSelect.value, priority: prioritySelect.value, source: sourceSelect.value, cursor: undefined, limit: filters.limit };
   previous = [];
   navigate({ push: true });
 });

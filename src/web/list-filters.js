@@ -8,7 +8,11 @@ import { jobStates, priorities, sourceKinds } from './vocabulary.js';
  * @property {string} priority
  * @property {string} source
  * @property {number | undefined} cursor the page's cursor (older than this job sequence)
+ * @property {number | undefined} limit jobs per page; undefined for the default
  */
+
+/** The API allows 1–500 per page; a page longer than this is no longer glanceable. */
+const maxPageSize = 100;
 
 /**
  * Keeps only values the API knows: a hand-edited URL must not turn into a 400 from the server.
@@ -26,11 +30,13 @@ function known(value, allowed) {
 export function readFilters(search) {
   const query = new URLSearchParams(search);
   const cursor = Number(query.get('cursor'));
+  const limit = Number(query.get('limit'));
   return {
     state: known(query.get('state'), jobStates),
     priority: known(query.get('priority'), priorities),
     source: known(query.get('source'), sourceKinds),
     cursor: Number.isSafeInteger(cursor) && cursor > 0 ? cursor : undefined,
+    limit: Number.isSafeInteger(limit) && limit >= 1 && limit <= maxPageSize ? limit : undefined,
   };
 }
 
@@ -44,6 +50,7 @@ export function filtersSearch(filters) {
   if (filters.priority) query.set('priority', filters.priority);
   if (filters.source) query.set('source', filters.source);
   if (filters.cursor !== undefined) query.set('cursor', String(filters.cursor));
+  if (filters.limit !== undefined) query.set('limit', String(filters.limit));
   const text = query.toString();
   return text ? `?${text}` : '';
 }

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { rm } from 'node:fs/promises';
 import { after, before, describe, it } from 'node:test';
 import type { Browser } from 'playwright-core';
-import { browserSkip, launchBrowser, openPage, screenshot, waitInPage, type WatchedPage } from '../helpers/browser.ts';
+import { browserSkip, launchBrowser, openPage, screenshot, unnamedControls, waitInPage, type WatchedPage } from '../helpers/browser.ts';
 import { makeTestPattern } from '../helpers/media.ts';
 import { makeTemp, startServeProcess, type ServeProcess } from '../helpers/serve.ts';
 
@@ -130,6 +130,7 @@ describe('dashboard: upload, watch, play', { skip: browserSkip, timeout: 180_000
     // Step timings and the timeline came from the job's events.
     assert.ok(await page.locator('#steps tr[data-step="encode"]').count() === 1, 'the encode step is timed');
     await page.locator('#timeline li', { hasText: 'Asset ready' }).waitFor();
+    assert.deepEqual(await unnamedControls(page), [], 'every control, the player\'s included, has a name');
     await page.setViewportSize({ width: 390, height: 844 });
     await screenshot(page, 'job-phone');
     assert.deepEqual(watched.pageErrors, []);

@@ -62,13 +62,13 @@ describe('format', () => {
 
 describe('list filters in the URL', () => {
   it('round-trip, keeping only values the API knows', () => {
-    const filters = readFilters('?state=queued,running&priority=urgent&source=api&cursor=42');
-    assert.deepEqual(filters, { state: 'queued,running', priority: 'urgent', source: 'api', cursor: 42 });
-    assert.equal(filtersSearch(filters), '?state=queued%2Crunning&priority=urgent&source=api&cursor=42');
+    const filters = readFilters('?state=queued,running&priority=urgent&source=api&cursor=42&limit=5');
+    assert.deepEqual(filters, { state: 'queued,running', priority: 'urgent', source: 'api', cursor: 42, limit: 5 });
+    assert.equal(filtersSearch(filters), '?state=queued%2Crunning&priority=urgent&source=api&cursor=42&limit=5');
     assert.deepEqual(readFilters(filtersSearch(filters)), filters);
-    assert.deepEqual(readFilters('?state=queued,bogus&priority=asap&cursor=-1&x=1'), { state: 'queued', priority: '', source: '', cursor: undefined });
-    assert.deepEqual(readFilters('?cursor=1e3'), { state: '', priority: '', source: '', cursor: 1000 });
-    assert.equal(filtersSearch({ state: '', priority: '', source: '', cursor: undefined }), '');
+    assert.deepEqual(readFilters('?state=queued,bogus&priority=asap&cursor=-1&limit=1000&x=1'), { state: 'queued', priority: '', source: '', cursor: undefined, limit: undefined });
+    assert.deepEqual(readFilters('?cursor=1e3&limit=0'), { state: '', priority: '', source: '', cursor: 1000, limit: undefined });
+    assert.equal(filtersSearch({ state: '', priority: '', source: '', cursor: undefined, limit: undefined }), '');
   });
 });
 

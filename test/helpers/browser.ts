@@ -67,3 +67,22 @@ export async function waitInPage(page: Page, expression: string, timeoutMs = 15_
     await page.waitForTimeout(100);
   }
 }
+
+/** Visible interactive elements without an accessible name (label, aria-label or text): should be none. */
+export async function unnamedControls(page: Page): Promise<string[]> {
+  const found: unknown = await page.evaluate(`[...document.querySelectorAll('button, select, input, textarea, a[href]')]
+    .filter((el) => el.getClientRects().length > 0)
+    .filter((el) => !((el.getAttribute('aria-label') || [...(el.labels || [])].map((l) => l.textContent).join('') || el.textContent || '').trim()))
+    .map((el) => el.outerHTML.slice(0, 120))`);
+  return Array.isArray(found) ? found.map(String) : [`unexpected result: ${String(found)}`];
+}
+
+/** Presses Tab until the focused element's text or label matches, at most `limit` times. */
+export async function tabTo(page: Page, name: RegExp, limit = 40): Promise<boolean> {
+  for (let i = 0; i < limit; i++) {
+    await page.keyboard.press('Tab');
+    const focused: unknown = await page.evaluate(`(document.activeElement?.getAttribute('aria-label') || document.activeElement?.textContent || '').trim()`);
+    if (typeof focused === 'string' && name.test(focused)) return true;
+  }
+  return false;
+}
