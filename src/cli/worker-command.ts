@@ -2,7 +2,7 @@
 // Kubernetes pods. Reads the task from --task-file, stdin (`--task-file -`) or LIVE2VOD_TASK.
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { ExitCode, Live2vodError, UsageError } from '../errors/index.ts';
+import { CancelledError, ExitCode, Live2vodError, UsageError } from '../errors/index.ts';
 import { resolveBinaries } from '../ffmpeg/binaries.ts';
 import { formatCommand } from '../ffmpeg/run-process.ts';
 import { parseTranscodeTask, type TranscodeTask } from '../jobs/transcode-task.ts';
@@ -11,6 +11,7 @@ import { requestFromProfile } from '../pipeline/request-from-profile.ts';
 import { sourceLimitsFromEnv } from '../pipeline/materialize-source.ts';
 import { transcodeAnywhere } from '../pipeline/transcode-anywhere.ts';
 import type { CliIo } from './io.ts';
+import { withCallbackToken, writeTerminationMessage } from './worker-pod.ts';
 
 const maxCommandChars = 8000;
 
@@ -36,13 +37,19 @@ export async function runWorkerCommand(flags: { taskFile?: string }, io: CliIo):
     };
     await transcodeAnywhere(request, sourceLimitsFromEnv());
     reporter?.report({ type: 'done', manifest: 'manifest.json' });
-  } catch (error) {
+  } catch (caught) {
+    // Stopped from outside (SIGTERM from Kubernetes or the local executor, or the control plane
+    // went away): exit 130 whichever step was interrupted — the code the Job's podFailurePolicy
+    // ignores — and report it as retryable, since it is not the work's fault.
+    const error = abort.signal.aborted && !(caught instanceof CancelledError) ? new CancelledError(`stopped while running: ${caught instanceof Error ? caught.message : String(caught)}`) : caught;
     const known = error instanceof Live2vodError ? error : undefined;
+    const message = error instanceof Error ? error.message : String(error);
+    writeTerminationMessage(process.env, { exitCode: known?.exitCode ?? ExitCode.internal, message, ...(known?.stderrTail ? { stderrTail: known.stderrTail } : {}) });
     reporter?.report({
       type: 'failed',
-      message: error instanceof Error ? error.message : String(error),
+      message: abort.signal.aborted ? `the worker was stopped (SIGTERM or its control plane went away): ${message}` : message,
       exitCode: known?.exitCode ?? ExitCode.internal,
-      retryable: known?.retryable ?? true,
+      retryable: abort.signal.aborted || (known?.retryable ?? true),
       ...(known?.stderrTail ? { stderrTail: known.stderrTail } : {}),
       // Capped: a filter graph can make a command line long, and the report has a size limit.
       ...(known?.command ? { command: formatCommand(known.command).slice(0, maxCommandChars) } : {}),
@@ -68,7 +75,7 @@ async function readTask(taskFile: string | undefined): Promise<TranscodeTask> {
     throw new UsageError('the task is not valid JSON');
   }
   try {
-    return parseTranscodeTask(json);
+    return parseTranscodeTask(withCallbackToken(json, process.env));
   } catch (error) {
     throw new UsageError((error as Error).message);
   }

@@ -1,0 +1,127 @@
+// The worker as a pod: `bin/live2vod worker` started exactly as the Job's container spec says
+// (args, env, the token from the Job's Secret, the task inline or as a mounted Secret file), a real
+// ffmpeg encode of a generated recording, and a real HTTP callback server. On SIGTERM it must stop
+// ffmpeg within seconds, report, and exit with the code the podFailurePolicy ignores (130); bad
+// input must exit with a code the policy fails the Job on (3); the termination message says why.
+import assert from 'node:assert/strict';
+import { access, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { kubernetesExecutorSchema } from '../../src/config/kubernetes-executor.ts';
+import { ExitCode } from '../../src/errors/index.ts';
+import { transcodeProfileSchema, type TranscodeTask } from '../../src/jobs/transcode-task.ts';
+import { failJobExitCodes, ignoredExitCodes, workerPodFailurePolicy } from '../../src/k8s/failure-policy.ts';
+import { buildWorkerJob } from '../../src/k8s/worker-job.ts';
+import { makeTempDir, makeTestPattern, type TempDir } from '../helpers/media.ts';
+import { descendants, isAlive, killLeftovers, processRef, tinyTranscode, waitFor, type ProcessRef } from '../helpers/serve.ts';
+import { CallbackServer } from './callback-server.ts';
+import { startPodProcess, workerContainer } from './pod-process.ts';
+
+let temp: TempDir;
+let callbacks: CallbackServer;
+let longSource: string;
+let shortSource: string;
+const leftovers: ProcessRef[] = [];
+const token = 'pod-test-token-0123456789';
+
+before(async () => {
+  temp = await makeTempDir('live2vod-pod-');
+  callbacks = await CallbackServer.start();
+  [longSource, shortSource] = await Promise.all([
+    makeTestPattern(temp.dir, { seconds: 40, width: 1280, height: 720, rate: 30, audio: 'sine', name: 'long.mp4' }),
+    makeTestPattern(temp.dir, { seconds: 3, width: 320, height: 180, rate: 25, audio: 'sine', name: 'short.mp4' }),
+  ]);
+});
+
+after(async () => {
+  assert.deepEqual(killLeftovers(leftovers), [], 'no worker or ffmpeg process was left running');
+  await callbacks.close();
+  await temp.cleanup();
+});
+
+function taskFor(jobId: string, source: string, profile: Record<string, unknown> = tinyTranscode): TranscodeTask {
+  return {
+    version: 1,
+    jobId,
+    attempt: 1,
+    source,
+    output: path.join(temp.dir, 'out', jobId),
+    profile: transcodeProfileSchema.parse(profile),
+    stage: 'full',
+    callback: { url: callbacks.url(`/internal/jobs/${jobId}/attempts/1/events`), token },
+  };
+}
+
+function configFor(task: 'inline' | 'secret') {
+  return kubernetesExecutorSchema.parse({ kind: 'kubernetes', image: 'live2vod:test', task });
+}
+
+describe('the worker in a pod', () => {
+  it('gets an inline task with its token from the Secret, and on SIGTERM stops ffmpeg within seconds, reports, and exits 130', async () => {
+    const built = buildWorkerJob({
+      task: taskFor('sigterm-job', longSource, { ...tinyTranscode, ladder: [{ width: 1280, height: 720, bitrateKbps: 2500, maxFrameRate: 30 }, { width: 640, height: 360, bitrateKbps: 800, maxFrameRate: 30 }] }),
+      priority: 'normal', facts: {}, config: configFor('inline'),
+    });
+    const container = workerContainer(built);
+    assert.deepEqual(container.args, ['worker'], 'inline: the task comes from the environment');
+    const taskEnv = container.env?.find((e) => e.name === 'LIVE2VOD_TASK')?.value ?? '';
+    assert.ok(!taskEnv.includes(token), 'the token is not in the Job spec');
+
+    const pod = await startPodProcess(built, path.join(temp.dir, 'pod-sigterm'));
+    // Wait until ffmpeg encodes (progress reached the callback), then terminate as the kubelet does.
+    await waitFor('encode progress', () => callbacks.reports.some((r) => r.path.includes('sigterm-job') && r.body.type === 'progress'), { timeoutMs: 60_000, intervalMs: 100 });
+    const ffmpegs = descendants(pod.child.pid!).filter((p) => /ffmpeg/.test(p.cmdline));
+    const worker = processRef(pod.child.pid!);
+    leftovers.push(...ffmpegs, ...(worker ? [worker] : []));
+    assert.ok(ffmpegs.length > 0, 'ffmpeg runs under the worker');
+
+    const sent = Date.now();
+    pod.child.kill('SIGTERM');
+    await waitFor('ffmpeg stopped', () => ffmpegs.every((p) => !isAlive(p)), { timeoutMs: 5000, intervalMs: 50 });
+    const ffmpegGoneMs = Date.now() - sent;
+    const exit = await Promise.race([pod.exited, sleep(15_000).then(() => undefined)]);
+    assert.ok(exit, `the worker exited within 15 s of SIGTERM\n${pod.stderr()}`);
+    assert.ok(ffmpegGoneMs < 5000, `ffmpeg stopped ${ffmpegGoneMs} ms after SIGTERM`);
+    assert.equal(exit.code, ExitCode.cancelled, pod.stderr());
+    assert.ok(ignoredExitCodes.includes(exit.code), 'the exit code is one the podFailurePolicy ignores');
+    const ignoreRule = workerPodFailurePolicy().rules.find((r) => r.action === 'Ignore' && r.onExitCodes?.values.includes(exit.code ?? -1));
+    assert.ok(ignoreRule, 'the Job spec carries that rule');
+
+    const failed = callbacks.ofType('failed').find((r) => r.path.includes('sigterm-job'));
+    assert.ok(failed, 'the failure reached the callback server');
+    assert.equal(failed.token, token, 'authenticated with the token from the Secret');
+    assert.equal(failed.body['exitCode'], ExitCode.cancelled);
+    assert.equal(failed.body['retryable'], true, 'being stopped is not the work\'s fault');
+    assert.match(String(failed.body['message']), /stopped/);
+    assert.match(await readFile(pod.terminationFile, 'utf8'), /^exit 130: /, 'the termination message says why');
+    await assert.rejects(access(path.join(temp.dir, 'out', 'sigterm-job', 'manifest.json')), 'no manifest: the asset is not complete');
+  });
+
+  it('reads the whole task from the mounted Secret file and completes a real encode', async () => {
+    const built = buildWorkerJob({ task: taskFor('secret-job', shortSource), priority: 'high', facts: {}, config: configFor('secret') });
+    const container = workerContainer(built);
+    assert.deepEqual(container.args, ['worker', '--task-file', '/var/run/live2vod/task/task.json']);
+    assert.ok(!container.env?.some((e) => e.name === 'LIVE2VOD_TASK'), 'secret mode puts no task in the env');
+
+    const pod = await startPodProcess(built, path.join(temp.dir, 'pod-secret'));
+    const exit = await pod.exited;
+    assert.equal(exit.code, 0, pod.stderr());
+    const done = callbacks.ofType('done').find((r) => r.path.includes('secret-job'));
+    assert.ok(done, 'the worker reported done');
+    assert.equal(done.token, token);
+    await access(path.join(temp.dir, 'out', 'secret-job', 'manifest.json'));
+  });
+
+  it('exits 3 on a bad source — a code the failure policy fails the Job on — and says so in the termination message', async () => {
+    const built = buildWorkerJob({ task: taskFor('bad-job', path.join(temp.dir, 'missing.mp4')), priority: 'low', facts: {}, config: configFor('inline') });
+    const pod = await startPodProcess(built, path.join(temp.dir, 'pod-bad'));
+    const exit = await pod.exited;
+    assert.equal(exit.code, ExitCode.badInput, pod.stderr());
+    assert.ok(failJobExitCodes.includes(ExitCode.badInput));
+    const failed = callbacks.ofType('failed').find((r) => r.path.includes('bad-job'));
+    assert.equal(failed?.body['exitCode'], ExitCode.badInput);
+    assert.equal(failed?.body['retryable'], false);
+    assert.match(await readFile(pod.terminationFile, 'utf8'), /^exit 3: /);
+  });
+});
