@@ -52,6 +52,10 @@ describe('dashboard: upload, watch, play', { skip: browserSkip, timeout: 180_000
     await page.locator('#connection[data-state="open"]').waitFor();
     // Survives only if the page is never reloaded.
     await page.evaluate('window.stayedHere = true');
+    // Records every progress label the list shows while the job runs (they change every second).
+    await page.evaluate(`window.progressLabels = new Set();
+      new MutationObserver(() => document.querySelectorAll('.progress-label').forEach((l) => window.progressLabels.add(l.textContent)))
+        .observe(document.getElementById('job-rows'), { childList: true, subtree: true, characterData: true })`);
 
     await page.setInputFiles('#upload-file', recording);
     await page.getByLabel('Priority').first().selectOption('high');
@@ -66,8 +70,11 @@ describe('dashboard: upload, watch, play', { skip: browserSkip, timeout: 180_000
     assert.equal(await row.locator('progress').getAttribute('value'), '1');
     assert.match(await row.locator('td[data-label="Attempts"]').innerText(), /^1 \/ \d+$/);
     assert.equal(await page.evaluate('window.stayedHere'), true, 'the list updated live, without a reload');
+    const labels: unknown = await page.evaluate('[...window.progressLabels]');
+    assert.ok(Array.isArray(labels) && labels.some((l) => /^\d+ % · \d+\.\d× · ETA \d+:\d\d$/.test(String(l))), `speed and ETA were shown while it ran: ${JSON.stringify(labels)}`);
     await screenshot(page, 'list-desktop');
     await page.setViewportSize({ width: 390, height: 844 });
+    assert.equal(await page.evaluate('document.documentElement.scrollWidth <= innerWidth'), true, 'no sideways scrolling on a phone');
     await screenshot(page, 'list-phone');
     await page.setViewportSize({ width: 1280, height: 900 });
   });
@@ -78,6 +85,7 @@ describe('dashboard: upload, watch, play', { skip: browserSkip, timeout: 180_000
     await page.waitForURL(/\/jobs\/[0-9a-f-]+$/);
     await page.locator('#player').waitFor();
     await page.locator('#current-rendition[data-height]').waitFor();
+    assert.match(await page.locator('#current-rendition').innerText(), /^Playing \d+p · .* \(automatic\)$/, 'automatic choice to begin with');
 
     // Poster from the asset, loaded.
     const poster = await page.locator('#player').getAttribute('poster');
@@ -132,6 +140,7 @@ describe('dashboard: upload, watch, play', { skip: browserSkip, timeout: 180_000
     await page.locator('#timeline li', { hasText: 'Asset ready' }).waitFor();
     assert.deepEqual(await unnamedControls(page), [], 'every control, the player\'s included, has a name');
     await page.setViewportSize({ width: 390, height: 844 });
+    assert.equal(await page.evaluate('document.documentElement.scrollWidth <= innerWidth'), true, 'no sideways scrolling on a phone');
     await screenshot(page, 'job-phone');
     assert.deepEqual(watched.pageErrors, []);
     assert.deepEqual(watched.consoleErrors, []);

@@ -99,6 +99,18 @@ describe('POST /v1/uploads', () => {
   });
 });
 
+describe('POST /v1/uploads in the OpenAPI document', () => {
+  it('is documented with a binary body, its query and the job it returns', async () => {
+    const { openApiDocument } = await import('../../src/http/openapi.ts');
+    const paths = openApiDocument()['paths'] as Record<string, Record<string, { requestBody?: { content: Record<string, unknown> }; parameters?: { name: string }[]; responses: Record<string, unknown> }>>;
+    const upload = paths['/v1/uploads']?.['post'];
+    assert.ok(upload, 'documented');
+    assert.deepEqual(Object.keys(upload.requestBody?.content ?? {}), ['application/octet-stream']);
+    assert.deepEqual(upload.parameters?.map((p) => p.name), ['filename', 'priority']);
+    assert.ok(upload.responses['201']);
+  });
+});
+
 describe('safeUploadName', () => {
   it('keeps a plain name and reduces everything else to a safe basename', () => {
     assert.equal(safeUploadName('keynote-2026.mp4'), 'keynote-2026.mp4');
