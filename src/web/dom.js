@@ -61,10 +61,15 @@ export function replaceKeepingFocus(parent, ...children) {
   parent.replaceChildren();
   append(parent, children);
   if (!key) return;
-  const again = parent.querySelector(`[data-focus-key="${CSS.escape(key)}"]`);
-  const fallback = parent.querySelector(`[data-focus-key="${CSS.escape(key.split(':')[0] ?? '')}:link"]`);
-  if (again instanceof HTMLElement) again.focus();
-  else if (fallback instanceof HTMLElement) fallback.focus();
+  // The same control, else its row's link (a list), else the first control left (a toolbar whose
+  // Cancel became Retry).
+  const candidates = [
+    parent.querySelector(`[data-focus-key="${CSS.escape(key)}"]`),
+    parent.querySelector(`[data-focus-key="${CSS.escape(key.split(':')[0] ?? '')}:link"]`),
+    parent.querySelector('[data-focus-key]'),
+  ];
+  const target = candidates.find((c) => c instanceof HTMLElement);
+  if (target instanceof HTMLElement) target.focus();
 }
 
 /**

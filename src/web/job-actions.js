@@ -13,22 +13,29 @@ import { isFinished, priorities } from './vocabulary.js';
  * @property {(error: unknown, what: string) => void} onError
  */
 
+/** Controls whose action is in flight. */
+const busy = new WeakSet();
+
 /**
- * Runs one action with its control disabled meanwhile (no double submits).
+ * Runs one action, ignoring the control meanwhile (no double submits). aria-disabled rather than
+ * disabled: disabling the focused control would drop keyboard focus to the page.
  * @param {HTMLButtonElement | HTMLSelectElement} control
  * @param {string} what
  * @param {() => Promise<ApiJob>} action
  * @param {ActionHandlers} handlers
  */
 async function run(control, what, action, handlers) {
-  control.disabled = true;
+  if (busy.has(control)) return;
+  busy.add(control);
+  control.setAttribute('aria-disabled', 'true');
   control.setAttribute('aria-busy', 'true');
   try {
     handlers.onDone(await action(), what);
   } catch (error) {
     handlers.onError(error, what);
   } finally {
-    control.disabled = false;
+    busy.delete(control);
+    control.removeAttribute('aria-disabled');
     control.removeAttribute('aria-busy');
   }
 }

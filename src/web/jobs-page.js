@@ -35,7 +35,7 @@ const problems = new Problems({ onRetry: () => void load(), onUnauthorized: (mes
 
 let filters = readFilters(location.search);
 /** Cursors of the pages before this one, for "Newer". */
-let previous = /** @type {(number | undefined)[]} */ (history.state?.previous ?? []);
+let previous = previousFromState(history.state);
 /** @type {ApiJob[]} */
 let jobs = [];
 /** @type {number | null} */
@@ -105,6 +105,18 @@ function render() {
   older.disabled = nextCursor === null;
 }
 
+/**
+ * The "Newer" stack saved with a history entry; anything else there (another app's state, an
+ * older format) counts as none.
+ * @param {unknown} state
+ * @returns {(number | undefined)[]}
+ */
+function previousFromState(state) {
+  const saved = state && typeof state === 'object' && 'previous' in state ? state.previous : undefined;
+  if (!Array.isArray(saved)) return [];
+  return saved.map((c) => (Number.isSafeInteger(c) && c > 0 ? c : undefined));
+}
+
 /** @param {{ push: boolean }} how */
 function navigate(how) {
   const url = `${location.pathname}${filtersSearch(filters)}`;
@@ -143,7 +155,7 @@ newer.addEventListener('click', () => {
 });
 addEventListener('popstate', () => {
   filters = readFilters(location.search);
-  previous = history.state?.previous ?? [];
+  previous = previousFromState(history.state);
   fillFilterControls();
   void load();
 });

@@ -127,8 +127,11 @@ describe('dashboard: error states and actions', { skip: browserSkip, timeout: 15
     assert.equal(await page.locator('#asset').isHidden(), true);
     await screenshot(page, 'job-processing');
 
-    await page.getByRole('button', { name: 'Cancel first.mp4' }).click();
+    await page.getByRole('button', { name: 'Cancel first.mp4' }).focus();
+    await page.keyboard.press('Enter');
     await page.locator('#job-state .badge[data-state="cancelled"]').waitFor();
+    await page.getByRole('button', { name: 'Retry first.mp4' }).waitFor();
+    assert.equal(await page.evaluate('document.activeElement.getAttribute("aria-label")'), 'Retry first.mp4', 'keyboard focus moves from Cancel to Retry, not to the page');
     assert.match(await notice.innerText(), /cancelled/);
     await page.getByRole('button', { name: 'Retry first.mp4' }).click();
     // Back in the queue behind the high-priority job that took the worker.
