@@ -105,7 +105,10 @@ export function openEventStream(url, handlers) {
   return { close: () => controller.abort() };
 }
 
-/** @param {string} text */
+/**
+ * @param {string} text
+ * @returns {unknown}
+ */
 function safeJson(text) {
   try {
     return JSON.parse(text);
