@@ -3,6 +3,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { ExitCode, Live2vodError, UsageError } from '../errors/index.ts';
 import { version } from '../version.ts';
 import type { CliIo } from './io.ts';
+import { collect, runManifestsCommand, type ManifestsFlags } from './manifests-command.ts';
 import type { ServeFlags } from './serve-command.ts';
 
 function planOptions(command: Command): Command {
@@ -53,6 +54,29 @@ export function buildProgram(io: CliIo): Command {
   program.command('worker').description('run one TranscodeTask (the worker process / pod entrypoint)')
     .option('--task-file <file>', 'the TranscodeTask JSON file, or - for stdin (default: $LIVE2VOD_TASK)')
     .action(async (flags: { taskFile?: string }) => (await import('./worker-command.ts')).runWorkerCommand(flags, io));
+
+  program.command('manifests').description('print the Kubernetes YAML that installs live2vod (validated, multi-document)')
+    .option('--namespace <name>', 'namespace of the control plane and its worker Jobs', 'live2vod')
+    .option('--instance <name>', 'app.kubernetes.io/instance of everything (several installs in one namespace)')
+    .option('--image <ref>', 'the live2vod image (control plane and workers)')
+    .option('--storage <s3-uri>', 'where assets are published: s3://bucket/prefix')
+    .option('--public-base-url <url>', 'URL players fetch the assets from (CDN or bucket)')
+    .option('--storage-secret <name>', 'Secret whose keys become storage env vars (AWS_ACCESS_KEY_ID …)')
+    .option('--service-account-annotation <key=value>', 'annotation for both ServiceAccounts, e.g. eks.amazonaws.com/role-arn=… (repeatable)', collect, [])
+    .option('--database-url <url>', 'PostgreSQL URL (put into a Secret): two control-plane replicas')
+    .option('--database-secret <name>', 'existing Secret with key "url" holding the PostgreSQL URL')
+    .option('--public-url <url>', 'URL webhooks and API clients reach the control plane at (default: the Service)')
+    .addOption(new Option('--spot <platform>', 'how spot nodes are marked').choices(['karpenter', 'eks', 'gke', 'aks', 'none']))
+    .option('--gpu-priorities <list>', 'priorities that run on GPU nodes with NVENC, e.g. urgent,high')
+    .option('--gpu-node-selector <key=value>', 'node label of the GPU pool (repeatable)', collect, [])
+    .option('--kueue-queue <name>', 'Kueue LocalQueue for worker Jobs')
+    .option('--concurrency <n>', 'worker Jobs in the cluster at once (default 50)')
+    .addOption(new Option('--task <mode>', 'how pods get their task').choices(['inline', 'secret']))
+    .option('--callback-secret <name>', 'Secret with the callback HMAC key (key "secret")')
+    .option('--generate-callback-secret', 'also print that Secret with a new random key (not for GitOps)')
+    .option('--api-tokens-secret <name>', 'Secret with API tokens (key "tokens", comma-separated)')
+    .option('--example-job', 'print the Job for a one-hour 1080p recording at normal priority instead')
+    .action((flags: ManifestsFlags) => runManifestsCommand(flags, io));
 
   program.command('demo').description('generate a sample recording and transcode it (what `npm start` runs)')
     .option('--data <dir>', 'data directory', './data')

@@ -22,7 +22,8 @@ const aliases: Record<string, string> = {
   LIVE2VOD_CONCURRENCY: 'executor.concurrency',
   LIVE2VOD_LOG_LEVEL: 'logLevel',
 };
-const ignoredEnv = new Set(['LIVE2VOD_CONFIG', 'LIVE2VOD_FFMPEG', 'LIVE2VOD_FFPROBE', 'LIVE2VOD_TASK', 'LIVE2VOD_DATABASE_URL', 'LIVE2VOD_API_TOKENS']);
+// Read directly where they are used (secrets, worker-only settings), not configuration keys.
+const ignoredEnv = new Set(['LIVE2VOD_CONFIG', 'LIVE2VOD_FFMPEG', 'LIVE2VOD_FFPROBE', 'LIVE2VOD_TASK', 'LIVE2VOD_DATABASE_URL', 'LIVE2VOD_API_TOKENS', 'LIVE2VOD_CALLBACK_SECRET', 'LIVE2VOD_CALLBACK_TOKEN', 'LIVE2VOD_TERMINATION_MESSAGE_PATH']);
 
 export function envToTree(env: NodeJS.ProcessEnv): Tree {
   const tree: Tree = {};

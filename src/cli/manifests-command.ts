@@ -1,0 +1,77 @@
+// `live2vod manifests`: prints the validated Kubernetes YAML that installs live2vod (multi-document,
+// for `kubectl apply -f -` or a GitOps repository); `--example-job` prints instead the Job the
+// executor would create for a one-hour 1080p recording at normal priority.
+import { UsageError } from '../errors/index.ts';
+import { exampleWorkerJob } from '../k8s/install/example-job.ts';
+import { installManifests } from '../k8s/install/manifests.ts';
+import { installOptionsSchema, type InstallOptionsInput } from '../k8s/install/options.ts';
+import { toYamlDocuments } from '../k8s/yaml.ts';
+import { version } from '../version.ts';
+import { describeZodError } from '../zod-errors.ts';
+import type { CliIo } from './io.ts';
+
+export interface ManifestsFlags {
+  namespace?: string;
+  instance?: string;
+  image?: string;
+  storage?: string;
+  publicBaseUrl?: string;
+  storageSecret?: string;
+  serviceAccountAnnotation: string[];
+  databaseUrl?: string;
+  databaseSecret?: string;
+  publicUrl?: string;
+  spot?: string;
+  gpuPriorities?: string;
+  gpuNodeSelector: string[];
+  kueueQueue?: string;
+  concurrency?: string;
+  task?: string;
+  callbackSecret?: string;
+  generateCallbackSecret?: boolean;
+  apiTokensSecret?: string;
+  exampleJob?: boolean;
+}
+
+/** Commander collector for repeatable `--flag key=value`. */
+export function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+function keyValues(flag: string, pairs: readonly string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const pair of pairs) {
+    const at = pair.indexOf('=');
+    if (at <= 0) throw new UsageError(`${flag} expects key=value, got "${pair}"`);
+    out[pair.slice(0, at)] = pair.slice(at + 1);
+  }
+  return out;
+}
+
+export function installOptionsFromFlags(flags: ManifestsFlags): InstallOptionsInput {
+  const input: Record<string, unknown> = {
+    serviceAccountAnnotations: keyValues('--service-account-annotation', flags.serviceAccountAnnotation),
+    gpuNodeSelector: keyValues('--gpu-node-selector', flags.gpuNodeSelector),
+  };
+  const plain: (keyof ManifestsFlags)[] = ['namespace', 'instance', 'image', 'storage', 'publicBaseUrl', 'storageSecret', 'databaseUrl', 'databaseSecret', 'publicUrl', 'spot', 'kueueQueue', 'task', 'callbackSecret', 'apiTokensSecret'];
+  for (const key of plain) if (flags[key] !== undefined) input[key] = flags[key];
+  if (flags.gpuPriorities !== undefined) input['gpuPriorities'] = flags.gpuPriorities.split(',').map((p) => p.trim()).filter(Boolean);
+  if (flags.concurrency !== undefined) input['concurrency'] = Number(flags.concurrency);
+  if (flags.generateCallbackSecret) input['generateCallbackSecret'] = true;
+  return input as InstallOptionsInput;
+}
+
+export async function runManifestsCommand(flags: ManifestsFlags, io: CliIo): Promise<void> {
+  const parsed = installOptionsSchema.safeParse(installOptionsFromFlags(flags));
+  if (!parsed.success) throw new UsageError(`manifests: ${describeZodError(parsed.error)}`);
+  const options = parsed.data;
+  if (flags.exampleJob) {
+    io.stdout.write(toYamlDocuments([exampleWorkerJob(options)], `The Job live2vod ${version} creates for a one-hour 1080p recording at normal priority (review only; the executor creates these).`));
+    return;
+  }
+  io.stdout.write(toYamlDocuments(installManifests(options), [
+    `live2vod ${version}: kubectl apply -f - (or commit to a GitOps repository). Validated against the Kubernetes schema.`,
+    'Needs: object storage credentials (--storage-secret or IRSA/workload identity), and for two replicas PostgreSQL',
+    `(--database-url/--database-secret) plus the Secret ${options.callbackSecret} (key "secret"; --generate-callback-secret).`,
+  ].join('\n')));
+}

@@ -1,0 +1,77 @@
+// `bin/live2vod manifests` and `--example-job` as a user runs them: multi-document YAML on stdout
+// that parses and validates against the upstream schema; bad flags exit 2 with the reason.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import YAML from 'yaml';
+import { ExitCode } from '../../src/errors/index.ts';
+import { runCli } from '../helpers/media.ts';
+import { validateUpstream } from './upstream-schema.ts';
+
+type Doc = { apiVersion?: string; kind?: string; metadata?: { name?: string; namespace?: string }; [key: string]: unknown };
+
+function documents(stdout: string): Doc[] {
+  const docs = YAML.parseAllDocuments(stdout);
+  for (const doc of docs) assert.deepEqual(doc.errors, [], 'valid YAML');
+  return docs.map((d) => d.toJS() as Doc).filter((d) => d !== null);
+}
+
+describe('live2vod manifests', () => {
+  it('prints the whole install as validated multi-document YAML', async () => {
+    const result = await runCli(['manifests'], { timeoutMs: 60_000 });
+    assert.equal(result.code, 0, result.stderr);
+    const docs = documents(result.stdout);
+    const kinds = docs.map((d) => d.kind);
+    for (const kind of ['Namespace', 'ServiceAccount', 'Role', 'RoleBinding', 'Deployment', 'Service', 'PriorityClass', 'ConfigMap', 'NetworkPolicy', 'PodDisruptionBudget']) {
+      assert.ok(kinds.includes(kind), `has a ${kind}`);
+    }
+    for (const doc of docs) assert.doesNotThrow(() => validateUpstream(doc), `${doc.kind} ${doc.metadata?.name}`);
+    assert.equal(kinds[0], 'Namespace', 'the namespace comes first');
+  });
+
+  it('follows the flags: namespace, image, storage, database, node pools', async () => {
+    const result = await runCli([
+      'manifests', '--namespace', 'media', '--image', 'registry.example/live2vod:9', '--storage', 's3://vod/out', '--public-base-url', 'https://cdn.example/out',
+      '--database-secret', 'pg', '--spot', 'gke', '--gpu-priorities', 'urgent', '--gpu-node-selector', 'cloud.google.com/gke-accelerator=nvidia-l4',
+      '--service-account-annotation', 'iam.gke.io/gcp-service-account=live2vod@p.iam.gserviceaccount.com', '--storage-secret', 'hmac',
+    ], { timeoutMs: 60_000 });
+    assert.equal(result.code, 0, result.stderr);
+    const docs = documents(result.stdout);
+    for (const doc of docs) assert.doesNotThrow(() => validateUpstream(doc));
+    assert.ok(docs.filter((d) => d.kind !== 'Namespace' && d.kind !== 'PriorityClass').every((d) => d.metadata?.namespace === 'media'));
+    const deployment = docs.find((d) => d.kind === 'Deployment') as { spec: { replicas: number; template: { spec: { containers: { image: string }[] } } } };
+    assert.equal(deployment.spec.replicas, 2);
+    assert.equal(deployment.spec.template.spec.containers[0]?.image, 'registry.example/live2vod:9');
+    const config = YAML.parse((docs.find((d) => d.kind === 'ConfigMap') as { data: Record<string, string> }).data['config.yaml']!) as { storage: { output: string }; executor: { image: string; spot: { nodeLabel: { key: string } }; gpu: { priorities: string[] }; storageSecret: string } };
+    assert.equal(config.storage.output, 's3://vod/out');
+    assert.equal(config.executor.image, 'registry.example/live2vod:9');
+    assert.equal(config.executor.spot.nodeLabel.key, 'cloud.google.com/gke-spot');
+    assert.deepEqual(config.executor.gpu.priorities, ['urgent']);
+    assert.equal(config.executor.storageSecret, 'hmac');
+    const accounts = docs.filter((d) => d.kind === 'ServiceAccount') as { metadata: { annotations?: Record<string, string> } }[];
+    assert.ok(accounts.every((a) => a.metadata.annotations?.['iam.gke.io/gcp-service-account']));
+  });
+
+  it('--example-job prints the Job for one hour of 1080p at normal priority', async () => {
+    const result = await runCli(['manifests', '--example-job'], { timeoutMs: 60_000 });
+    assert.equal(result.code, 0, result.stderr);
+    const docs = documents(result.stdout);
+    assert.equal(docs.length, 1);
+    const job = docs[0] as Doc & { spec: { activeDeadlineSeconds: number; podFailurePolicy: unknown; template: { spec: { priorityClassName: string; volumes: { name: string; emptyDir?: { sizeLimit?: string } }[] } } } };
+    validateUpstream(job);
+    assert.equal(job.kind, 'Job');
+    assert.equal(job.spec.template.spec.priorityClassName, 'live2vod-normal');
+    assert.equal(job.spec.activeDeadlineSeconds, 7800);
+    assert.ok(job.spec.podFailurePolicy);
+    assert.equal(job.spec.template.spec.volumes.find((v) => v.name === 'scratch')?.emptyDir?.sizeLimit, '13Gi', '4 × 2.7 GB + 2 GiB');
+  });
+
+  it('exits 2 and names the problem for a bad flag', async () => {
+    const result = await runCli(['manifests', '--storage', 'gs://bucket'], { timeoutMs: 60_000 });
+    assert.equal(result.code, ExitCode.usage);
+    assert.match(result.stderr, /storage: must be s3:\/\/bucket\/prefix/);
+    assert.equal(result.stdout, '', 'nothing half-printed');
+    const pair = await runCli(['manifests', '--gpu-node-selector', 'novalue'], { timeoutMs: 60_000 });
+    assert.equal(pair.code, ExitCode.usage);
+    assert.match(pair.stderr, /--gpu-node-selector expects key=value/);
+  });
+});
