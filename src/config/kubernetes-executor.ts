@@ -72,8 +72,8 @@ export const kubernetesExecutorSchema = z.strictObject({
     }).prefault({}),
     /** The node label that marks spot capacity (Karpenter's by default). */
     nodeLabel: z.strictObject({ key: labelKey.default('karpenter.sh/capacity-type'), value: labelValue.default('spot') }).prefault({}),
-    /** Taints of the spot pool that spot-capable workers tolerate. */
-    tolerations: z.array(tolerationSchema).default([{ key: 'karpenter.sh/capacity-type', operator: 'Equal', value: 'spot', effect: 'NoSchedule' }]),
+    /** Taints of the spot pool that spot-capable workers tolerate (taint a dedicated spot pool with it). */
+    tolerations: z.array(tolerationSchema).default([{ key: 'live2vod.io/spot', operator: 'Equal', value: 'true', effect: 'NoSchedule' }]),
   }).prefault({}),
   gpu: z.strictObject({
     /** Priorities whose Jobs run on GPU nodes with NVENC (H.264 only); empty: no GPU Jobs. */

@@ -7,16 +7,20 @@ export type SpotPreset = (typeof spotPresetNames)[number];
 
 type SpotInput = NonNullable<KubernetesExecutorInput['spot']>;
 
-function marked(key: string, value: string): SpotInput {
-  return { nodeLabel: { key, value }, tolerations: [{ key, operator: 'Equal', value, effect: 'NoSchedule' }] };
+/** Where the platform does not taint spot nodes itself, operators may taint a spot pool with this. */
+const ownTaint = { key: 'live2vod.io/spot', value: 'true' };
+
+function marked(key: string, value: string, taint: { key: string; value: string } = ownTaint): SpotInput {
+  return { nodeLabel: { key, value }, tolerations: [{ key: taint.key, operator: 'Equal', value: taint.value, effect: 'NoSchedule' }] };
 }
 
 export function spotPreset(preset: SpotPreset): SpotInput {
   switch (preset) {
     case 'karpenter': return marked('karpenter.sh/capacity-type', 'spot');
     case 'eks': return marked('eks.amazonaws.com/capacityType', 'SPOT');
-    case 'gke': return marked('cloud.google.com/gke-spot', 'true');
-    case 'aks': return marked('kubernetes.azure.com/scalesetpriority', 'spot');
+    // GKE and AKS taint their spot pools themselves.
+    case 'gke': return marked('cloud.google.com/gke-spot', 'true', { key: 'cloud.google.com/gke-spot', value: 'true' });
+    case 'aks': return marked('kubernetes.azure.com/scalesetpriority', 'spot', { key: 'kubernetes.azure.com/scalesetpriority', value: 'spot' });
     case 'none': return { placement: { urgent: 'never', high: 'never', normal: 'never', low: 'never' }, tolerations: [] };
   }
 }

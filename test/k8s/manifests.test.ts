@@ -147,6 +147,17 @@ describe('install manifests', () => {
     assert.equal(config.server.host, '0.0.0.0');
   });
 
+  it('mark spot capacity the way each platform does', () => {
+    const spotOf = (spot: 'karpenter' | 'eks' | 'gke' | 'aks' | 'none') => exampleWorkerJob(installOptionsSchema.parse({ spot })).spec?.template.spec;
+    assert.equal(spotOf('aks')?.tolerations?.[0]?.key, 'kubernetes.azure.com/scalesetpriority', 'AKS taints its spot pools itself');
+    assert.equal(spotOf('gke')?.tolerations?.[0]?.key, 'cloud.google.com/gke-spot');
+    assert.equal(spotOf('eks')?.affinity?.nodeAffinity?.preferredDuringSchedulingIgnoredDuringExecution?.[0]?.preference.matchExpressions?.[0]?.key, 'eks.amazonaws.com/capacityType');
+    assert.equal(spotOf('karpenter')?.tolerations?.[0]?.key, 'live2vod.io/spot');
+    const none = spotOf('none');
+    assert.equal(none?.tolerations, undefined);
+    assert.equal(none?.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms[0]?.matchExpressions?.[0]?.operator, 'NotIn');
+  });
+
   it('give the example Job for one hour of 1080p at normal priority', () => {
     const job = exampleWorkerJob(installOptionsSchema.parse({}));
     assert.doesNotThrow(() => validateUpstream(job));

@@ -96,7 +96,7 @@ describe('worker Job builder', () => {
   it('places by priority: low only on spot, normal preferably, urgent never', () => {
     const low = build({ priority: 'low' }).pod;
     assert.deepEqual(low.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms[0]?.matchExpressions, [{ key: 'karpenter.sh/capacity-type', operator: 'In', values: ['spot'] }]);
-    assert.deepEqual(low.tolerations, [{ key: 'karpenter.sh/capacity-type', operator: 'Equal', value: 'spot', effect: 'NoSchedule' }]);
+    assert.deepEqual(low.tolerations, [{ key: 'live2vod.io/spot', operator: 'Equal', value: 'true', effect: 'NoSchedule' }]);
     const normal = build({ priority: 'normal' }).pod;
     assert.equal(normal.affinity?.nodeAffinity?.preferredDuringSchedulingIgnoredDuringExecution?.[0]?.preference.matchExpressions?.[0]?.operator, 'In');
     assert.equal(normal.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution, undefined);
