@@ -56,7 +56,7 @@ export const kubernetesExecutorSchema = z.strictObject({
   storageSecret: dnsSubdomain.optional(),
   /** The URL workers report to; default `server.publicUrl`. The manifests set it to the pod's own IP. */
   callbackUrl: z.url().optional(),
-  /** A kubeconfig file; default: in-cluster service account, then ~/.kube/config. */
+  /** A kubeconfig file; default: $KUBECONFIG, ~/.kube/config, then the pod's service account (in the cluster). */
   kubeconfig: z.string().optional(),
   /** The TranscodeTask in the pod spec (`inline`, token from a Secret) or as a mounted Secret file (`secret`). */
   task: z.enum(['inline', 'secret']).default('inline'),

@@ -8,7 +8,7 @@ import { KubeApiError, type JobWatch, type JobWatchEvent, type KubeApi, type Wat
 
 const eventTypes = new Set<string>(['ADDED', 'MODIFIED', 'DELETED', 'BOOKMARK', 'ERROR']);
 
-/** In-cluster service account first, then $KUBECONFIG / ~/.kube/config; or a given file. */
+/** A given file; else client-node's default order: $KUBECONFIG, ~/.kube/config, the in-cluster service account. */
 export function loadKubeConfig(file?: string): KubeConfig {
   const config = new KubeConfig();
   if (file) config.loadFromFile(file);
