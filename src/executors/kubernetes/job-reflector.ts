@@ -40,6 +40,10 @@ export class JobReflector {
     this.#o = options;
   }
 
+  get #backoff(): { baseMs: number; maxMs: number } {
+    return this.#o.backoff ?? { baseMs: 500, maxMs: 30_000 };
+  }
+
   /** The first list; rejects when it fails (wrong credentials or RBAC should stop the start). */
   async start(): Promise<void> {
     await this.#list();
@@ -57,16 +61,16 @@ export class JobReflector {
     return this.#cache.get(name);
   }
 
-  jobs(): ObservedJob[] {
-    return [...this.#cache.values()];
-  }
-
   async #run(): Promise<void> {
     let failures = 0;
+    const backoff = this.#backoff;
     while (!this.#stopped) {
       try {
+        const started = Date.now();
         await this.#watchOnce();
-        failures = 0;
+        // A watch the server ends at once, again and again (a proxy?), must not spin.
+        if (Date.now() - started < 1000) await this.#sleep(retryDelayMs(++failures, backoff));
+        else failures = 0;
       } catch (error) {
         if (this.#stopped) break;
         if (error instanceof GoneError) {
@@ -75,7 +79,7 @@ export class JobReflector {
         }
         failures++;
         this.restarts++;
-        const delay = retryDelayMs(failures, this.#o.backoff ?? { baseMs: 500, maxMs: 30_000 });
+        const delay = retryDelayMs(failures, backoff);
         this.#o.onError?.(`watch of Jobs failed (${failures} in a row); listing again in ${delay} ms`, error);
         await this.#sleep(delay);
         await this.#relist();
@@ -84,7 +88,7 @@ export class JobReflector {
   }
 
   async #relist(): Promise<void> {
-    // A failed list is retried by the loop like a failed watch.
+    // Until it works (or the reflector stops), with the same backoff as a failed watch.
     while (!this.#stopped) {
       try {
         await this.#list();
@@ -92,7 +96,7 @@ export class JobReflector {
       } catch (error) {
         this.restarts++;
         this.#o.onError?.('list of Jobs failed; trying again', error);
-        await this.#sleep(retryDelayMs(Math.min(this.restarts, 10), this.#o.backoff ?? { baseMs: 500, maxMs: 30_000 }));
+        await this.#sleep(retryDelayMs(Math.min(this.restarts, 10), this.#backoff));
       }
     }
   }
