@@ -101,7 +101,8 @@ describe('KubernetesExecutor with the scheduler and store', () => {
     assert.equal((await store.getJob(job.id))?.state, 'queued');
 
     const second = await controlPlane(t, store, 'second', ns, true);
-    await waitFor('adoption', () => (second.executor.running().includes(job.id) ? true : undefined), { timeoutMs: 5000, intervalMs: 10 });
+    // The second create (answered 409) is what adopts; running() already counts the launch before it.
+    await waitFor('adoption', () => (creates(ns).length === 2 && second.executor.running().includes(job.id) ? true : undefined), { timeoutMs: 5000, intervalMs: 10 });
     assert.equal(fake.jobs(ns).length, 1, 'still one Job');
     assert.equal(fake.job(ns, jobName(job.id))?.metadata.uid, uid, 'the same Job');
     assert.equal(creates(ns).length, 2, 'the second create was answered 409 and adopted');
