@@ -23,7 +23,8 @@ export interface PreparedTranscode {
 export async function prepareTranscode(request: TranscodeRequest): Promise<PreparedTranscode> {
   const requested = request.encoder ?? defaultEncoderFor[request.codec];
   // Probe and encoder check run side by side: both are ffmpeg start-ups before the encode can begin.
-  // Only the requested encoder and the fallback are checked: opening a GPU encoder takes time.
+  // Only the requested encoder and the fallback are checked: opening a GPU encoder takes time. For
+  // an audio-only source the check is wasted, but it ran beside the probe, so nothing waited for it.
   // The probe's error comes first when both fail: what is wrong with the input matters most.
   const [probed, checked] = await Promise.allSettled([
     probeSource(request.binaries.ffprobe, request.input, request.signal),

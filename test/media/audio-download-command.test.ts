@@ -33,7 +33,7 @@ describe('loudness measuring pass', () => {
       'ffmpeg', '-hide_banner', '-nostdin', '-nostats', '-loglevel', 'info',
       ...guard('/src/a.flv'),
       '-map', '0:1', '-vn', '-sn', '-dn',
-      '-af', `${downmixFilter},ebur128=peak=true`,
+      '-af', `${downmixFilter},ebur128=peak=true:framelog=verbose`,
       '-f', 'null', '-',
     ]);
   });

@@ -71,7 +71,7 @@ describe('parseLoudnessReport', () => {
 
 describe('normalisation filters', () => {
   test('the measuring pass downmixes to 48 kHz stereo first', () => {
-    assert.equal(measureFilter(), 'aformat=sample_fmts=fltp:sample_rates=48000:channel_layouts=stereo,ebur128=peak=true');
+    assert.equal(measureFilter(), 'aformat=sample_fmts=fltp:sample_rates=48000:channel_layouts=stereo,ebur128=peak=true:framelog=verbose');
   });
 
   test('golden: one linear gain when the true peak stays under the limit', () => {
