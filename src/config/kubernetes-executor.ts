@@ -3,14 +3,15 @@
 // quantities are checked here so that a typo fails at start, not at the first Job creation.
 import { z } from 'zod';
 import { priorities } from '../jobs/job.ts';
+import { dnsLabelPattern, dnsSubdomainPattern, labelKeyPattern, labelValuePattern, maxDnsLabel, maxDnsSubdomain, maxLabelKey, maxLabelValue } from '../k8s/syntax.ts';
 
 const GiB = 1024 ** 3;
 
-const dnsLabel = z.string().max(63).regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'must be a DNS-1123 label: lower-case letters, digits and "-", at most 63 characters');
-const dnsSubdomain = z.string().max(253).regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/, 'must be a DNS-1123 subdomain (lower-case letters, digits, "-" and ".")');
+const dnsLabel = z.string().max(maxDnsLabel).regex(dnsLabelPattern, 'must be a DNS-1123 label: lower-case letters, digits and "-", at most 63 characters');
+const dnsSubdomain = z.string().max(maxDnsSubdomain).regex(dnsSubdomainPattern, 'must be a DNS-1123 subdomain (lower-case letters, digits, "-" and ".")');
 /** `prefix/name` or `name`, as Kubernetes label and taint keys are. */
-const labelKey = z.string().max(316).regex(/^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/, 'must be a Kubernetes label key such as example.com/name');
-const labelValue = z.string().max(63).regex(/^([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?$/, 'must be a Kubernetes label value (letters, digits, "-", "_", ".", at most 63)');
+const labelKey = z.string().max(maxLabelKey).regex(labelKeyPattern, 'must be a Kubernetes label key such as example.com/name');
+const labelValue = z.string().max(maxLabelValue).regex(labelValuePattern, 'must be a Kubernetes label value (letters, digits, "-", "_", ".", at most 63)');
 export const quantity = z.string().regex(/^[0-9]+(\.[0-9]+)?(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$/, 'must be a Kubernetes quantity such as 500m, 4, 512Mi or 8Gi');
 
 export const tolerationSchema = z.strictObject({

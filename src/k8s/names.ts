@@ -2,15 +2,10 @@
 // job and the attempt, so a second create of the same attempt answers 409 and is adopted instead
 // of running twice. Pure.
 import { createHash } from 'node:crypto';
+import { isLabelValue, maxDnsLabel } from './syntax.ts';
 
 /** Kubernetes allows 63; the Job controller copies the name into a label, so it must fit there too. */
-const maxNameLength = 63;
-const dnsLabel = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-const labelValuePattern = /^([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?$/;
-
-export function isDnsLabel(value: string): boolean {
-  return value.length <= maxNameLength && dnsLabel.test(value);
-}
+const maxNameLength = maxDnsLabel;
 
 function shortHash(value: string): string {
   return createHash('sha256').update(value).digest('hex').slice(0, 8);
@@ -37,6 +32,6 @@ export function workerJobName(jobId: string, attempt: number): string {
 
 /** A label value that stands for `value`: itself when valid, else a slug with a hash. */
 export function labelValue(value: string): string {
-  if (value.length <= 63 && labelValuePattern.test(value)) return value;
+  if (isLabelValue(value)) return value;
   return `${slug(value).slice(0, 54).replace(/-+$/, '')}-${shortHash(value)}`.replace(/^-/, '');
 }

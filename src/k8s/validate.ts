@@ -14,6 +14,7 @@ import { PersistentVolumeClaim, type IPersistentVolumeClaim } from 'kubernetes-m
 import { Secret, type ISecret } from 'kubernetes-models/v1/Secret';
 import { Service, type IService } from 'kubernetes-models/v1/Service';
 import { ServiceAccount, type IServiceAccount } from 'kubernetes-models/v1/ServiceAccount';
+import { isDnsLabel, isDnsSubdomain, isLabelKey, isLabelValue } from './syntax.ts';
 
 /** The kinds live2vod generates. */
 export type KubeObject =
@@ -45,22 +46,17 @@ function check(object: KubeObject): void {
   }
 }
 
-const subdomain = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
-const dnsLabel = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-const labelKey = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
-const labelValue = /^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$/;
-
 /** What the OpenAPI schema does not say but the API server enforces: name and label syntax. */
 function checkMetadata(object: KubeObject): void {
   const name = object.metadata?.name ?? '';
   // Job names end up in a label (batch.kubernetes.io/job-name): a DNS label, at most 63.
-  const nameOk = object.kind === 'Job' || object.kind === 'Namespace' || object.kind === 'Service' ? name.length <= 63 && dnsLabel.test(name) : name.length <= 253 && subdomain.test(name);
+  const nameOk = object.kind === 'Job' || object.kind === 'Namespace' || object.kind === 'Service' ? isDnsLabel(name) : isDnsSubdomain(name);
   if (!nameOk) throw new Error(`metadata.name "${name}" is not a valid ${object.kind} name`);
   const namespace = object.metadata?.namespace;
-  if (namespace !== undefined && !(namespace.length <= 63 && dnsLabel.test(namespace))) throw new Error(`metadata.namespace "${namespace}" is not a DNS label`);
+  if (namespace !== undefined && !isDnsLabel(namespace)) throw new Error(`metadata.namespace "${namespace}" is not a DNS label`);
   for (const [key, value] of Object.entries(object.metadata?.labels ?? {})) {
-    if (!labelKey.test(key)) throw new Error(`label key "${key}" is invalid`);
-    if (!labelValue.test(value)) throw new Error(`label ${key}: value "${value}" is invalid`);
+    if (!isLabelKey(key)) throw new Error(`label key "${key}" is invalid`);
+    if (!isLabelValue(value)) throw new Error(`label ${key}: value "${value}" is invalid`);
   }
 }
 

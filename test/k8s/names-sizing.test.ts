@@ -2,7 +2,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { kubernetesExecutorSchema } from '../../src/config/kubernetes-executor.ts';
-import { isDnsLabel, labelValue, workerJobName } from '../../src/k8s/names.ts';
+import { labelValue, workerJobName } from '../../src/k8s/names.ts';
+import { installOptionsSchema } from '../../src/k8s/install/options.ts';
+import { isDnsLabel, isDnsSubdomain, isLabelKey, isLabelValue } from '../../src/k8s/syntax.ts';
 import { bytesQuantity, sizeJob } from '../../src/k8s/sizing.ts';
 import { parseDurationSeconds, sourceFactsFromMetadata } from '../../src/k8s/source-facts.ts';
 
@@ -33,6 +35,20 @@ describe('worker Job names', () => {
     const long = labelValue('y'.repeat(80));
     assert.ok(long.length <= 63 && /^[a-z0-9]/.test(long));
     assert.notEqual(labelValue('y'.repeat(80)), labelValue(`${'y'.repeat(79)}z`));
+  });
+});
+
+describe('Kubernetes name syntax (one definition for config, install options and validation)', () => {
+  it('tells DNS labels, subdomains and label keys and values apart', () => {
+    assert.ok(isDnsSubdomain('a.b-c') && !isDnsSubdomain('a..b') && !isDnsSubdomain('a.') && !isDnsSubdomain(`${'a'.repeat(254)}`));
+    assert.ok(isDnsLabel('live2vod') && !isDnsLabel('a.b') && !isDnsLabel('A') && !isDnsLabel('a'.repeat(64)));
+    assert.ok(isLabelKey('karpenter.sh/capacity-type') && isLabelKey('app') && !isLabelKey('a..b/x') && !isLabelKey(`${'a'.repeat(254)}/x`));
+    assert.ok(isLabelValue('') && isLabelValue('Spot_1.x') && !isLabelValue('-x') && !isLabelValue('x'.repeat(64)));
+  });
+
+  it('are what the install options check (a Secret name like a..b is refused)', () => {
+    assert.throws(() => installOptionsSchema.parse({ storageSecret: 'a..b' }), /DNS-1123 subdomain/);
+    assert.equal(installOptionsSchema.parse({ storageSecret: 'aws.creds' }).storageSecret, 'aws.creds');
   });
 });
 

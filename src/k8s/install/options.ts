@@ -6,9 +6,10 @@ import type { KubernetesExecutorInput } from '../../config/kubernetes-executor.t
 import { priorities } from '../../jobs/job.ts';
 import { version } from '../../version.ts';
 import { spotPreset, spotPresetNames } from '../spot-presets.ts';
+import { dnsLabelPattern, dnsSubdomainPattern, maxDnsLabel, maxDnsSubdomain } from '../syntax.ts';
 
-const dnsLabel = z.string().max(63).regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'must be a DNS-1123 label (lower-case letters, digits, "-")');
-const dnsSubdomain = z.string().max(253).regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, 'must be a DNS-1123 subdomain');
+const dnsLabel = z.string().max(maxDnsLabel).regex(dnsLabelPattern, 'must be a DNS-1123 label (lower-case letters, digits, "-")');
+const dnsSubdomain = z.string().max(maxDnsSubdomain).regex(dnsSubdomainPattern, 'must be a DNS-1123 subdomain');
 const keyValues = z.record(z.string().min(1), z.string());
 
 export const installOptionsSchema = z.strictObject({
