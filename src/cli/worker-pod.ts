@@ -3,13 +3,10 @@
 // termination message, which the executor reads from the pod status (so the reason reaches the
 // control plane even when the callback did not).
 import { writeFileSync } from 'node:fs';
+import { isRecord } from '../is-record.ts';
 
 /** Kubernetes keeps at most 4096 bytes of a termination message. */
 const maxTerminationMessageBytes = 4096;
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
 
 /** Fills `callback.token` from LIVE2VOD_CALLBACK_TOKEN when the task has a callback without one. */
 export function withCallbackToken(json: unknown, env: NodeJS.ProcessEnv): unknown {

@@ -4,6 +4,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import YAML from 'yaml';
 import { UsageError } from '../errors/index.ts';
+import { isRecord } from '../is-record.ts';
 import { configSchema, type Config } from './schema.ts';
 
 type Tree = { [key: string]: unknown };
@@ -113,18 +114,14 @@ function hasPath(tree: Tree, keys: string[]): boolean {
   return true;
 }
 
-function isTree(value: unknown): value is Tree {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 function deepMerge(base: Tree, over: Tree): Tree {
   const out: Tree = { ...base };
   for (const [key, value] of Object.entries(over)) {
     const current = out[key];
     // A later layer that switches a discriminated section (`store.kind`) replaces it whole: the
     // keys of the other kind (`store.file` of sqlite) would otherwise make it invalid.
-    const switchesKind = isTree(current) && isTree(value) && 'kind' in value && value['kind'] !== current['kind'];
-    out[key] = isTree(current) && isTree(value) && !switchesKind ? deepMerge(current, value) : value;
+    const switchesKind = isRecord(current) && isRecord(value) && 'kind' in value && value['kind'] !== current['kind'];
+    out[key] = isRecord(current) && isRecord(value) && !switchesKind ? deepMerge(current, value) : value;
   }
   return out;
 }

@@ -17,10 +17,6 @@ export function parseJsonBody(request: Pick<InboundRequest, 'rawBody'>): unknown
   }
 }
 
-export function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 /** Validates `value` against `schema`, or throws IntakeError(400) naming the fields. */
 export function parseWith<T extends z.ZodType>(schema: T, value: unknown, what: string): z.output<T> {
   const result = schema.safeParse(value);

@@ -28,7 +28,8 @@
 // Filtered-out objects (bucket allowlist, suffixes, folder markers, empty objects) are ignored too.
 import type { Priority } from '../jobs/job.ts';
 import { IntakeError, type IngestAdapter, type InboundRequest, type IntakeOutcome, type JobRequest } from './intake.ts';
-import { compactMetadata, isRecord, parseJsonBody, priorityFor } from './request.ts';
+import { isRecord } from '../is-record.ts';
+import { compactMetadata, parseJsonBody, priorityFor } from './request.ts';
 import { assertTokenConfig, requestTokens, requireToken } from './secrets.ts';
 
 export interface S3EventsConfig {

@@ -12,7 +12,8 @@ import { z } from 'zod';
 import type { Priority } from '../jobs/job.ts';
 import { IntakeError, type IngestAdapter, type InboundRequest, type IntakeOutcome } from './intake.ts';
 import { resolveRecordPath } from './record-path.ts';
-import { compactMetadata, isRecord, parseJsonBody, parseWith, priorityFor } from './request.ts';
+import { isRecord } from '../is-record.ts';
+import { compactMetadata, parseJsonBody, parseWith, priorityFor } from './request.ts';
 import { assertTokenConfig, queryValue, requireToken } from './secrets.ts';
 
 export interface SrsConfig {

@@ -3,7 +3,8 @@
 // from either backend compare equal.
 import { jobStates, priorityFromWeight, sourceKinds } from '../jobs/job.ts';
 import type { Attempt, AttemptOutcome, Job, JobError, JobEvent, JobState, SourceKind } from '../jobs/job.ts';
-import { bool, isObject, iso, json, num, optIso, optText, text } from './row-values.ts';
+import { isRecord } from '../is-record.ts';
+import { bool, iso, json, num, optIso, optText, text } from './row-values.ts';
 import type { Row } from './row-values.ts';
 
 const outcomes: readonly AttemptOutcome[] = ['succeeded', 'failed', 'preempted', 'cancelled', 'interrupted'];
@@ -16,13 +17,13 @@ function oneOf<T extends string>(allowed: readonly T[], value: string, what: str
 
 function stringRecord(value: unknown): Record<string, string> {
   const out: Record<string, string> = {};
-  if (!isObject(value)) return out;
+  if (!isRecord(value)) return out;
   for (const [key, entry] of Object.entries(value)) if (typeof entry === 'string') out[key] = entry;
   return out;
 }
 
 function jobError(value: unknown): JobError | undefined {
-  if (!isObject(value)) return undefined;
+  if (!isRecord(value)) return undefined;
   const { message, code, retryable, stderrTail, command } = value;
   const error: JobError = { message: String(message), code: String(code), retryable: retryable === true };
   if (typeof stderrTail === 'string') error.stderrTail = stderrTail;
@@ -88,6 +89,6 @@ export function eventFromRow(row: Row): JobEvent {
     jobId: text(row, 'job_id'),
     at: iso(row, 'at'),
     type: text(row, 'type'),
-    data: isObject(data) ? data : {},
+    data: isRecord(data) ? data : {},
   };
 }

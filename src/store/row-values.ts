@@ -60,7 +60,3 @@ export function json(row: Row, key: string): unknown {
   const value = column(row, key);
   return typeof value === 'string' ? JSON.parse(value) : value;
 }
-
-export function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}

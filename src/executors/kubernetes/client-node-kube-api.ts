@@ -3,6 +3,7 @@
 import { ApiException, BatchV1Api, CoreV1Api, KubeConfig, Watch, type V1Job, type V1Secret } from '@kubernetes/client-node';
 import type { IJob } from 'kubernetes-models/batch/v1/Job';
 import type { ISecret } from 'kubernetes-models/v1/Secret';
+import { isRecord } from '../../is-record.ts';
 import type { ObservedJob } from '../../k8s/job-status.ts';
 import { KubeApiError, type JobWatch, type JobWatchEvent, type KubeApi, type WatchEventType } from './kube-api.ts';
 
@@ -39,10 +40,6 @@ async function mapped<T>(what: string, call: () => Promise<T>): Promise<T> {
   } catch (error) {
     throw apiError(error, what);
   }
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
 export class ClientNodeKubeApi implements KubeApi {
@@ -91,7 +88,7 @@ export class ClientNodeKubeApi implements KubeApi {
       `/apis/batch/v1/namespaces/${encodeURIComponent(namespace)}/jobs`,
       { labelSelector: options.labelSelector, resourceVersion: options.resourceVersion, allowWatchBookmarks: true, timeoutSeconds: options.timeoutSeconds },
       (type: string, object: unknown) => {
-        if (eventTypes.has(type) && isObject(object)) onEvent({ type: type as WatchEventType, object: object as JobWatchEvent['object'] });
+        if (eventTypes.has(type) && isRecord(object)) onEvent({ type: type as WatchEventType, object: object as JobWatchEvent['object'] });
       },
       (error: unknown) => settle(error),
     );
