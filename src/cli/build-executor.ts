@@ -5,8 +5,9 @@ import { fileURLToPath } from 'node:url';
 import type { Config } from '../config/schema.ts';
 import type { Executor } from '../executors/executor.ts';
 import { ClientNodeKubeApi, loadKubeConfig } from '../executors/kubernetes/client-node-kube-api.ts';
+import { retryGeneration } from '../executors/kubernetes/retry-generation.ts';
 import { wantsAttempt } from '../executors/kubernetes/wanted-attempt.ts';
-import { KubernetesExecutor } from '../executors/kubernetes-executor.ts';
+import { KubernetesExecutor, type KubernetesExecutorOptions } from '../executors/kubernetes-executor.ts';
 import { LocalExecutor } from '../executors/local-executor.ts';
 import type { Store } from '../store/store.ts';
 
@@ -14,6 +15,14 @@ export interface ExecutorDeps {
   dataDir: string;
   store: Store;
   log: (level: 'info' | 'warn', message: string, fields?: Record<string, unknown>) => void;
+}
+
+/** What the Kubernetes executor asks the store: whether a Job is still wanted, and its retry generation. */
+export function kubernetesStoreHooks(store: Store): Pick<KubernetesExecutorOptions, 'isWanted' | 'retryGeneration'> {
+  return {
+    isWanted: async ({ jobId, attempt }) => wantsAttempt(await store.getJob(jobId), attempt),
+    retryGeneration: async ({ jobId, attempt }) => retryGeneration(await store.listAttempts(jobId), attempt),
+  };
 }
 
 export async function buildExecutor(config: Config, deps: ExecutorDeps): Promise<Executor> {
@@ -32,7 +41,7 @@ export async function buildExecutor(config: Config, deps: ExecutorDeps): Promise
     api: new ClientNodeKubeApi(loadKubeConfig(executor.kubeconfig)),
     config: executor,
     workerEnv,
-    isWanted: async ({ jobId, attempt }) => wantsAttempt(await deps.store.getJob(jobId), attempt),
+    ...kubernetesStoreHooks(deps.store),
     log: deps.log,
   });
   try {

@@ -3,7 +3,13 @@
 import type { Priority } from '../jobs/job.ts';
 import type { TranscodeTask } from '../jobs/transcode-task.ts';
 
-export type StopReason = 'cancel' | 'preempt' | 'shutdown';
+/**
+ * Why the scheduler stops a worker. `lease-lost`: this control plane no longer holds the job (its
+ * lease ran out and another one claimed it): a worker that another control plane can adopt (a
+ * Kubernetes Job) is left running and only no longer watched here; a local child process, which
+ * nobody else can adopt, is stopped as for any other reason.
+ */
+export type StopReason = 'cancel' | 'preempt' | 'shutdown' | 'lease-lost';
 
 export interface WorkerExit {
   jobId: string;

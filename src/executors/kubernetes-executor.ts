@@ -2,19 +2,24 @@
 // end to the scheduler as a WorkerExit. The Job's name is deterministic from job and attempt, so a
 // create that answers 409 adopts the Job that is already there: after a control-plane restart or a
 // hand-over between replicas, the scheduler claims the job again with the same attempt number and
-// the running Job is picked up instead of started twice. A JobReflector (list + watch, restarted
-// with backoff) feeds every change in; on each list, Jobs that no job wants any more are deleted.
-// Stop deletes the Job with background propagation; close leaves Jobs running for the next owner.
+// the Job is picked up instead of started twice — running, or finished while no control plane
+// watched (its result is reported then). Only a Job of an earlier retry generation (the job was
+// retried by hand since: kubernetes/retry-generation.ts) is deleted and replaced. A JobReflector
+// (list + watch, restarted with backoff) feeds every change in; on each list, Jobs that no job
+// wants any more are deleted. Stop deletes the Job with background propagation, except for
+// `lease-lost` (another control plane adopts it); close leaves Jobs running for the next owner.
 import type { KubernetesExecutorConfig } from '../config/kubernetes-executor.ts';
 import type { TranscodeTask } from '../jobs/transcode-task.ts';
 import { isFinished, jobPhase, jobRef, lastPodFailure, type ObservedJob } from '../k8s/job-status.ts';
 import { workerSelector } from '../k8s/labels.ts';
+import { workerJobName } from '../k8s/names.ts';
 import { sourceFactsFromMetadata } from '../k8s/source-facts.ts';
 import { buildWorkerJob, type WorkerJob } from '../k8s/worker-job.ts';
 import { finishedJobExit, vanishedJobExit } from '../k8s/worker-exit.ts';
 import type { Executor, LaunchContext, StopReason, WorkerExit } from './executor.ts';
 import { JobReflector, type JobChange } from './kubernetes/job-reflector.ts';
 import { isStatus, type KubeApi } from './kubernetes/kube-api.ts';
+import { jobRetryGeneration } from './kubernetes/retry-generation.ts';
 
 export type KubernetesLog = (level: 'info' | 'warn', message: string, fields?: Record<string, unknown>) => void;
 
@@ -29,6 +34,11 @@ export interface KubernetesExecutorOptions {
    * finished while no control plane watched). Default: keep everything.
    */
   isWanted?: (ref: { jobId: string; attempt: number }) => Promise<boolean>;
+  /**
+   * The retry generation of the attempt being launched (kubernetes/retry-generation.ts): a Job of
+   * the same name from another generation is replaced, one of this generation adopted. Default 0.
+   */
+  retryGeneration?: (ref: { jobId: string; attempt: number }) => Promise<number>;
   log?: KubernetesLog;
   /** Tests shorten these. */
   watch?: { backoff?: { baseMs: number; maxMs: number }; timeoutSeconds?: number };
@@ -95,28 +105,33 @@ export class KubernetesExecutor implements Executor {
     if (this.#closed) throw new Error('the Kubernetes executor is closed');
     if (this.#tracked.has(task.jobId)) throw new Error(`job ${task.jobId} is already running here`);
     if (this.#tracked.size >= this.capacity) throw new Error('no free worker slot');
-    const built = buildWorkerJob({
-      task,
-      priority: context.priority,
-      facts: sourceFactsFromMetadata(context.metadata),
-      config: this.#o.config,
-      ...(this.#o.workerEnv ? { env: this.#o.workerEnv } : {}),
-    });
-    const tracked: Tracked = { task, name: built.name };
+    // Tracked from the start, so that a stop that comes while the Job is being created finds it.
+    const tracked: Tracked = { task, name: workerJobName(task.jobId, task.attempt) };
     this.#tracked.set(task.jobId, tracked);
-    this.#byName.set(built.name, task.jobId);
+    this.#byName.set(tracked.name, task.jobId);
     let observed: ObservedJob;
     try {
+      const ref = { jobId: task.jobId, attempt: task.attempt };
+      const built = buildWorkerJob({
+        task,
+        priority: context.priority,
+        facts: sourceFactsFromMetadata(context.metadata),
+        config: this.#o.config,
+        retryGeneration: (await this.#o.retryGeneration?.(ref)) ?? 0,
+        ...(this.#o.workerEnv ? { env: this.#o.workerEnv } : {}),
+      });
       observed = await this.#createOrAdopt(built);
+      if (await this.#abandoned(tracked)) return;
       tracked.uid = uidOf(observed, built.name);
       await this.#ensureSecret(built, tracked.uid);
+      if (await this.#abandoned(tracked)) return;
     } catch (error) {
-      this.#untrack(task.jobId);
+      this.#untrack(task.jobId, tracked);
       throw error;
     }
     // Events that came before the uid was known were skipped: look at the latest state now (an
     // adopted Job may even have finished already).
-    const cached = this.#reflector.get(built.name);
+    const cached = this.#reflector.get(tracked.name);
     this.#onChange('MODIFIED', cached?.metadata?.uid === tracked.uid ? cached : observed);
   }
 
@@ -124,11 +139,30 @@ export class KubernetesExecutor implements Executor {
     const tracked = this.#tracked.get(jobId);
     if (!tracked || tracked.settling) return;
     tracked.stopReason ??= reason;
-    // Background: the Job goes at once, the garbage collector removes its pods (each gets
-    // SIGTERM and its grace period: the worker stops ffmpeg and reports) and its token Secret.
-    await this.#o.api.deleteJob(this.#o.config.namespace, tracked.name, 'Background');
-    this.#log('info', 'deleted worker Job', { jobId, job: tracked.name, reason });
+    if (deletesJob(reason)) {
+      // Background: the Job goes at once, the garbage collector removes its pods (each gets
+      // SIGTERM and its grace period: the worker stops ffmpeg and reports) and its token Secret.
+      await this.#o.api.deleteJob(this.#o.config.namespace, tracked.name, 'Background');
+      this.#log('info', 'deleted worker Job', { jobId, job: tracked.name, reason });
+    } else {
+      this.#log('info', 'stopped watching a worker Job: another control plane holds its job now', { jobId, job: tracked.name });
+    }
     this.#settle(jobId, stoppedExit(jobId, tracked));
+  }
+
+  /**
+   * Whether a launch was stopped while it created the Job. The stop's delete came before the Job
+   * existed (404) and has been reported; left alone, the Job would run with nobody watching it, so
+   * it is deleted here — unless the stop was to hand it over (lease-lost, close), or a newer launch
+   * of the same attempt has adopted it meanwhile.
+   */
+  async #abandoned(tracked: Tracked): Promise<boolean> {
+    if (this.#tracked.get(tracked.task.jobId) === tracked) return false;
+    if (tracked.stopReason && deletesJob(tracked.stopReason) && !this.#byName.has(tracked.name)) {
+      await this.#o.api.deleteJob(this.#o.config.namespace, tracked.name, 'Background');
+      this.#log('info', 'deleted a worker Job stopped while it was being created', { jobId: tracked.task.jobId, job: tracked.name, reason: tracked.stopReason });
+    }
+    return true;
   }
 
   /**
@@ -162,13 +196,18 @@ export class KubernetesExecutor implements Executor {
         await this.#waitGone(built.name);
         continue;
       }
-      if (jobPhase(existing).phase === 'failed') {
-        // A failed Job of this name is an earlier life of this attempt number (a job retried by
-        // hand starts again at attempt 1): replace it. Running or complete ones are adopted.
+      const wanted = jobRetryGeneration(built.job);
+      const found = jobRetryGeneration(existing);
+      if (found !== wanted) {
+        // The job was retried by hand since this Job ran (its attempts count from 1 again): the
+        // Job is an earlier round's, whatever its state, and its result was reported then.
+        this.#log('info', 'replacing a worker Job of an earlier retry of the job', { jobId: built.task.jobId, job: built.name, generation: found, wanted });
         await this.#o.api.deleteJob(namespace, built.name, 'Background');
         await this.#waitGone(built.name);
         continue;
       }
+      // This very attempt, running or finished while no control plane watched: adopted, and a
+      // finished one's result reported (re-running a failure would hide it and cost an encode).
       this.#log('info', 'adopted existing worker Job', { jobId: built.task.jobId, job: built.name, phase: jobPhase(existing).phase });
       return existing;
     }
@@ -176,14 +215,30 @@ export class KubernetesExecutor implements Executor {
   }
 
   async #ensureSecret(built: WorkerJob, uid: string): Promise<void> {
-    if (!built.secret) return;
+    const secret = built.secret;
+    if (!secret) return;
+    const { namespace } = this.#o.config;
     try {
-      await this.#o.api.createSecret(this.#o.config.namespace, built.secret({ name: built.name, uid }));
+      for (let round = 0; round < 3; round++) {
+        try {
+          await this.#o.api.createSecret(namespace, secret({ name: built.name, uid }));
+          return;
+        } catch (error) {
+          if (!isStatus(error, 409)) throw error;
+        }
+        const existing = await this.#o.api.readSecret(namespace, built.name);
+        if (!existing) continue; // Gone between the 409 and the read: create again.
+        // An adopted Job already has its own.
+        if (existing.metadata?.ownerReferences?.some((owner) => owner.uid === uid)) return;
+        // The Secret of a replaced Job of the same name: the garbage collector deletes it with its
+        // old owner, possibly after this pod has started without it. Replace it now.
+        await this.#o.api.deleteSecret(namespace, built.name);
+        this.#log('info', 'replaced the token Secret of an earlier worker Job of the same name', { jobId: built.task.jobId, job: built.name });
+      }
+      throw new Error(`could not create the token Secret ${built.name}: it kept coming back`);
     } catch (error) {
-      // Adopted Jobs already have theirs.
-      if (isStatus(error, 409)) return;
       // Without its token the pod cannot start: take the Job away again and let the scheduler retry.
-      await this.#o.api.deleteJob(this.#o.config.namespace, built.name, 'Background').catch(() => undefined);
+      await this.#o.api.deleteJob(namespace, built.name, 'Background').catch(() => undefined);
       throw error;
     }
   }
@@ -267,14 +322,16 @@ export class KubernetesExecutor implements Executor {
   }
 
   #emit(jobId: string, exit: WorkerExit): void {
-    this.#untrack(jobId);
+    const tracked = this.#tracked.get(jobId);
+    if (tracked) this.#untrack(jobId, tracked);
     for (const listener of this.#listeners) listener(exit);
   }
 
-  #untrack(jobId: string): void {
-    const tracked = this.#tracked.get(jobId);
+  /** Forgets `tracked`, and nothing a later launch of the same job put in its place. */
+  #untrack(jobId: string, tracked: Tracked): void {
+    if (this.#tracked.get(jobId) !== tracked) return;
     this.#tracked.delete(jobId);
-    if (tracked && this.#byName.get(tracked.name) === jobId) this.#byName.delete(tracked.name);
+    if (this.#byName.get(tracked.name) === jobId) this.#byName.delete(tracked.name);
   }
 
   #track(work: Promise<unknown>): void {
@@ -288,9 +345,15 @@ export class KubernetesExecutor implements Executor {
   }
 }
 
+/** Every stop deletes the Job but a hand-over: after `lease-lost` another control plane adopts it. */
+function deletesJob(reason: StopReason): boolean {
+  return reason !== 'lease-lost';
+}
+
 function stoppedExit(jobId: string, tracked: Tracked): WorkerExit {
   const reason = tracked.stopReason ?? 'cancel';
-  return { jobId, attempt: tracked.task.attempt, exitCode: null, signal: 'SIGTERM', stopReason: reason, stderrTail: `Kubernetes Job ${tracked.name} deleted (${reason})` };
+  const what = deletesJob(reason) ? 'deleted' : 'left running for the control plane that holds its job now';
+  return { jobId, attempt: tracked.task.attempt, exitCode: null, signal: 'SIGTERM', stopReason: reason, stderrTail: `Kubernetes Job ${tracked.name} ${what} (${reason})` };
 }
 
 function uidOf(job: ObservedJob, name: string): string {

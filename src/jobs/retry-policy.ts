@@ -24,6 +24,9 @@ export function attemptResult(job: Job, exit: WorkerExit, reported: ReportedFail
       return { state: 'queued', outcome: 'preempted', reason: 'preempted by an urgent job', runAfter: now };
     case 'shutdown':
       return { state: 'queued', outcome: 'interrupted', reason: 'the control plane shut down', runAfter: now };
+    case 'lease-lost':
+      // The store refuses it anyway (another owner holds the job); said for completeness.
+      return { state: 'queued', outcome: 'interrupted', reason: 'another control plane took the job over', runAfter: now };
     default:
       break;
   }

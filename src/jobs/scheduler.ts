@@ -1,7 +1,7 @@
 // Moves jobs from the store to the executor: claims the next job whenever a slot is free,
 // preempts a low-priority job for an urgent one, renews leases, and settles each attempt when its
 // worker exits. It does not know which executor it talks to.
-import type { Executor, WorkerExit } from '../executors/executor.ts';
+import type { Executor, StopReason, WorkerExit } from '../executors/executor.ts';
 import type { AttemptResult, Store } from '../store/store.ts';
 import type { BackoffPolicy } from './backoff.ts';
 import type { Job } from './job.ts';
@@ -181,9 +181,20 @@ export class Scheduler {
     const until = new Date(now.getTime() + this.#o.leaseMs);
     for (const [jobId] of this.#running) {
       const ours = await this.#o.store.renewLease(jobId, this.#o.owner, until);
-      // Cancelled (possibly through another instance) or taken over: stop our worker.
-      if (!ours) await this.#o.executor.stop(jobId, 'cancel');
+      if (!ours) await this.#o.executor.stop(jobId, await this.#whyLost(jobId));
     }
+  }
+
+  /**
+   * A renewal refused: the job was cancelled (possibly through another instance) — stop the
+   * worker — or it is no longer ours (the lease ran out, another instance requeued or claimed it)
+   * — where the executor can, the worker is left to the instance that adopts it, which also
+   * handles a cancel asked for since.
+   */
+  async #whyLost(jobId: string): Promise<StopReason> {
+    const job = await this.#o.store.getJob(jobId);
+    if (!job || job.state === 'cancelled') return 'cancel';
+    return job.cancelRequested && job.leaseOwner === this.#o.owner ? 'cancel' : 'lease-lost';
   }
 
   async #settle(exit: WorkerExit): Promise<void> {

@@ -21,6 +21,7 @@ export interface ObservedMeta {
   resourceVersion?: string;
   labels?: Record<string, string>;
   annotations?: Record<string, string>;
+  ownerReferences?: { uid: string }[];
   deletionTimestamp?: Date | string;
 }
 

@@ -21,6 +21,8 @@ export const annotationKeys = {
   durationSeconds: 'live2vod.io/recording-duration-seconds',
   sourceBytes: 'live2vod.io/source-bytes',
   encoder: 'live2vod.io/encoder',
+  /** Which round of a job retried by hand the Job runs (src/executors/kubernetes/retry-generation.ts). */
+  retryGeneration: 'live2vod.io/retry-generation',
 } as const;
 
 export type Component = 'control-plane' | 'worker';

@@ -30,6 +30,8 @@ export interface WorkerJobInput {
   priority: Priority;
   facts: SourceFacts;
   config: KubernetesExecutorConfig;
+  /** Tells this Job from a finished one of the same name left by the job's earlier round (default 0). */
+  retryGeneration?: number;
   /** Plain, non-secret settings for the worker (the source fetch policy). */
   env?: Readonly<Record<string, string>>;
 }
@@ -101,6 +103,7 @@ export function buildWorkerJob(input: WorkerJobInput): WorkerJob {
         [annotationKeys.durationSeconds]: String(sizing.durationSeconds),
         [annotationKeys.sourceBytes]: String(sizing.sourceBytes),
         [annotationKeys.encoder]: task.profile.encoder ?? 'default',
+        [annotationKeys.retryGeneration]: String(input.retryGeneration ?? 0),
       },
     },
     spec: {

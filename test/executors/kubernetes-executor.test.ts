@@ -8,10 +8,13 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { ExitCode } from '../../src/errors/index.ts';
 import { attemptResult } from '../../src/jobs/retry-policy.ts';
 import type { Job } from '../../src/jobs/job.ts';
+import { controlPlaneRole } from '../../src/k8s/install/rbac.ts';
+import { installOptionsSchema } from '../../src/k8s/install/options.ts';
 import { workerSelector } from '../../src/k8s/labels.ts';
 import { buildWorkerJob } from '../../src/k8s/worker-job.ts';
 import { waitFor } from '../helpers/serve.ts';
 import { ClientNodeKubeApi } from '../../src/executors/kubernetes/client-node-kube-api.ts';
+import { retryGeneration } from '../../src/executors/kubernetes/retry-generation.ts';
 import { KubernetesExecutor } from '../../src/executors/kubernetes-executor.ts';
 import { FakeKubeApi } from '../k8s/fake-kube-api.ts';
 import { complete, executorConfig, namespace, running, sampleTask, startExecutor } from './kubernetes-rig.ts';
@@ -82,15 +85,60 @@ describe('KubernetesExecutor against a fake API server', () => {
     assert.equal(exit.exitCode, 0);
   });
 
-  it('replaces a failed Job of the same name (a job retried by hand starts at attempt 1 again)', async (t) => {
-    const old = buildWorkerJob({ task: sampleTask(jobId), priority: 'normal', facts: {}, config: executorConfig() }).job;
-    const seeded = fake.seedJob(namespace, old);
-    fake.setJobStatus(namespace, nameOf(jobId), { failed: 2, conditions: [{ type: 'Failed', status: 'True', reason: 'BackoffLimitExceeded', message: 'Job has reached the specified backoff limit' }] });
-    const rig = await startExecutor(t, fake);
+  it('replaces a Job of the same name from before a retry by hand (attempts count from 1 again), failed or complete', async (t) => {
+    for (const [id, status] of [[jobId, { failed: 2, conditions: [{ type: 'Failed', status: 'True', reason: 'BackoffLimitExceeded', message: 'Job has reached the specified backoff limit' }] }], [`${jobId}-ok`, complete]] as const) {
+      const old = buildWorkerJob({ task: sampleTask(id), priority: 'normal', facts: {}, config: executorConfig(), retryGeneration: 0 }).job;
+      const seeded = fake.seedJob(namespace, old);
+      fake.setJobStatus(namespace, nameOf(id), status);
+      const rig = await startExecutor(t, fake, { retryGeneration: async () => 1 });
+      await rig.executor.launch(sampleTask(id));
+      const now = fake.job(namespace, nameOf(id));
+      assert.notEqual(now?.metadata.uid, seeded.metadata.uid, 'a new Job');
+      assert.equal(now?.metadata.annotations?.['live2vod.io/retry-generation'], '1');
+      await sleep(100);
+      assert.deepEqual(rig.exits, [], 'the old result is not reported as this attempt\'s');
+    }
+  });
+
+  it('adopts a Job of this very attempt that failed while no control plane watched, and reports its failure', async (t) => {
+    // FailJob (bad input, exit 3) and BackoffLimitExceeded: reported, not re-run.
+    const seeded = fake.seedJob(namespace, buildWorkerJob({ task: sampleTask(jobId, 2), priority: 'normal', facts: {}, config: executorConfig(), retryGeneration: 1 }).job);
+    fake.addPod(namespace, seeded, failedPod(`${nameOf(jobId, 2)}-x1`, 3, { message: 'exit 3: the source is not a media file' }));
+    fake.setJobStatus(namespace, nameOf(jobId, 2), { failed: 1, conditions: [{ type: 'Failed', status: 'True', reason: 'PodFailurePolicy', message: `Container worker for pod ${namespace}/${nameOf(jobId, 2)}-x1 failed with exit code 3 matching FailJob rule at index 1` }] });
+    const crashed = `${jobId}-crash`;
+    const other = fake.seedJob(namespace, buildWorkerJob({ task: sampleTask(crashed), priority: 'normal', facts: {}, config: executorConfig() }).job);
+    fake.setJobStatus(namespace, nameOf(crashed), { failed: 2, conditions: [{ type: 'Failed', status: 'True', reason: 'BackoffLimitExceeded', message: 'Job has reached the specified backoff limit' }] });
+
+    const rig = await startExecutor(t, fake, { retryGeneration: async ({ jobId: id }) => (id === jobId ? 1 : 0) });
+    await rig.executor.launch(sampleTask(jobId, 2));
+    await rig.executor.launch(sampleTask(crashed));
+    const exit = await rig.waitForExit(jobId);
+    assert.equal(exit.exitCode, ExitCode.badInput);
+    assert.match(exit.stderrTail, /the source is not a media file/);
+    assert.equal(attemptResult(storedJob(jobId), exit, undefined, { baseMs: 1000, maxMs: 1000 }, new Date()).state, 'failed');
+    const crash = await rig.waitForExit(crashed);
+    assert.equal(crash.exitCode, 1, 'a Job that ran out of pod retries is a retryable failure of this attempt');
+    assert.equal(fake.job(namespace, nameOf(jobId, 2))?.metadata.uid, seeded.metadata.uid, 'not replaced');
+    assert.equal(fake.job(namespace, nameOf(crashed))?.metadata.uid, other.metadata.uid, 'not replaced');
+  });
+
+  it('gives a replacement Job its own token Secret, not the old Job\'s that the garbage collector is about to delete', async (t) => {
+    const old = fake.seedJob(namespace, buildWorkerJob({ task: sampleTask(jobId), priority: 'normal', facts: {}, config: executorConfig() }).job);
+    fake.setJobStatus(namespace, nameOf(jobId), { failed: 2, conditions: [{ type: 'Failed', status: 'True', reason: 'BackoffLimitExceeded' }] });
+    const rig = await startExecutor(t, fake, { retryGeneration: async () => 1 });
+    // The old Job's Secret, as an earlier launch created it.
+    const oldSecret = buildWorkerJob({ task: sampleTask(jobId), priority: 'normal', facts: {}, config: executorConfig() }).secret?.({ name: nameOf(jobId), uid: old.metadata.uid ?? '' });
+    assert.ok(oldSecret);
+    await new ClientNodeKubeApi(fake.kubeConfig()).createSecret(namespace, oldSecret);
+    fake.deferGarbageCollection(true);
+    t.after(() => fake.deferGarbageCollection(false));
     await rig.executor.launch(sampleTask(jobId));
-    const now = fake.job(namespace, nameOf(jobId));
-    assert.notEqual(now?.metadata.uid, seeded.metadata.uid, 'a new Job');
-    assert.deepEqual(rig.exits, [], 'the old failure is not reported as this attempt\'s');
+    fake.collectGarbage(); // The collector catches up with the deleted old Job.
+    const job = fake.job(namespace, nameOf(jobId));
+    assert.notEqual(job?.metadata.uid, old.metadata.uid);
+    const secret = fake.secret(namespace, nameOf(jobId));
+    assert.ok(secret, 'the new Job still has a token Secret');
+    assert.deepEqual(secret.metadata.ownerReferences?.map((r) => r.uid), [job?.metadata.uid], 'owned by the new Job');
   });
 
   it('reports SuccessCriteriaMet as success once, not again on Complete', async (t) => {
@@ -177,6 +225,44 @@ describe('KubernetesExecutor against a fake API server', () => {
     assert.equal(rig.exits.filter((e) => e.jobId === jobId).length, 1, 'the DELETED event is not a second exit');
   });
 
+  it('deletes a Job whose launch was cancelled while the create was on its way (nothing left unsupervised)', async (t) => {
+    const rig = await startExecutor(t, fake);
+    const hold = fake.holdNextJobCreate();
+    const launching = rig.executor.launch(sampleTask(jobId));
+    await hold.arrived;
+    await rig.executor.stop(jobId, 'cancel'); // Its delete finds no Job yet (404).
+    assert.equal((await rig.waitForExit(jobId)).stopReason, 'cancel');
+    hold.release();
+    await launching;
+    assert.equal(fake.job(namespace, nameOf(jobId)), undefined, 'the Job created after the stop was deleted');
+    assert.equal(fake.secret(namespace, nameOf(jobId)), undefined, 'and no token Secret was made for it');
+    assert.deepEqual(rig.executor.running(), []);
+    assert.equal(rig.exits.filter((e) => e.jobId === jobId).length, 1);
+  });
+
+  it('leaves the Job running when the control plane lost the job\'s lease (another adopts it), also mid-create', async (t) => {
+    const rig = await startExecutor(t, fake);
+    await rig.executor.launch(sampleTask(jobId));
+    const uid = fake.job(namespace, nameOf(jobId))?.metadata.uid;
+    await rig.executor.stop(jobId, 'lease-lost');
+    const exit = await rig.waitForExit(jobId);
+    assert.equal(exit.stopReason, 'lease-lost');
+    assert.equal(fake.job(namespace, nameOf(jobId))?.metadata.uid, uid, 'not deleted');
+    assert.deepEqual(rig.executor.running(), []);
+    fake.setJobStatus(namespace, nameOf(jobId), complete);
+    await sleep(100);
+    assert.equal(rig.exits.filter((e) => e.jobId === jobId).length, 1, 'no longer watched here');
+
+    const second = `${jobId}-b`;
+    const hold = fake.holdNextJobCreate();
+    const launching = rig.executor.launch(sampleTask(second));
+    await hold.arrived;
+    await rig.executor.stop(second, 'lease-lost');
+    hold.release();
+    await launching;
+    assert.ok(fake.job(namespace, nameOf(second)), 'a Job handed over mid-create is kept for its adopter');
+  });
+
   it('reports a Job deleted behind its back as a crash (retried)', async (t) => {
     const rig = await startExecutor(t, fake);
     await rig.executor.launch(sampleTask(jobId));
@@ -229,5 +315,30 @@ describe('KubernetesExecutor against a fake API server', () => {
     assert.match(workerSelector('blue'), /app\.kubernetes\.io\/instance=blue/);
     const watch = await waitFor('the watch', () => fake.requests.slice(listsBefore).find((r) => r.query['watch'] === 'true'), { timeoutMs: 3000, intervalMs: 10 });
     assert.equal(watch.query['labelSelector'], workerSelector('blue'));
+  });
+
+  // Last: it reads every request the tests above made.
+  it('needs exactly the rights the installed Role grants: nothing more, nothing unused', () => {
+    const used = new Set<string>();
+    for (const request of fake.requests) {
+      const match = /^\/(?:apis\/(batch)\/v1|api\/v1)\/namespaces\/[^/]+\/([a-z]+)(\/[^/]+)?$/.exec(request.path);
+      assert.ok(match, `an API path: ${request.path}`);
+      const [, group = '', resource, name] = match;
+      const verb = request.method === 'POST' ? 'create' : request.method === 'DELETE' ? 'delete' : name ? 'get' : request.query['watch'] === 'true' ? 'watch' : 'list';
+      used.add(`${group}/${resource} ${verb}`);
+    }
+    const granted = new Set(controlPlaneRole(installOptionsSchema.parse({})).rules?.flatMap((rule) => (rule.resources ?? []).flatMap((resource) => rule.verbs.map((verb) => `${rule.apiGroups?.[0] ?? ''}/${resource} ${verb}`))));
+    assert.deepEqual([...used].sort(), [...granted].sort());
+  });
+});
+
+describe('retry generation', () => {
+  it('stays the same across interrupted relaunches of an attempt and grows with each retry by hand', () => {
+    const rows = (...counts: boolean[]) => counts.map((c) => ({ counts: c }));
+    assert.equal(retryGeneration(rows(true), 1), 0, 'first claim');
+    assert.equal(retryGeneration(rows(false, true), 1), 0, 'attempt 1 again after an interruption');
+    assert.equal(retryGeneration(rows(true, false, false, true), 2), 0, 'attempt 2 after a failure and two interruptions');
+    assert.equal(retryGeneration(rows(true, true, true), 1), 2, 'retried by hand after two counted attempts');
+    assert.equal(retryGeneration(rows(true, true, false, true), 1), 2, 'and interrupted in the new round');
   });
 });

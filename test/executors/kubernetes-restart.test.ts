@@ -1,14 +1,15 @@
 // The control plane around the KubernetesExecutor: the real Scheduler and SQLite store, the FAKE
 // Kubernetes API. A restarted control plane adopts the Job that kept running (one Job, same uid)
-// and settles the job from it; on start, Jobs whose job no longer runs are deleted; two control
-// planes on one store never run a job twice.
+// and settles the job from it — also one that failed meanwhile, which a retry by hand then
+// replaces; on start, Jobs whose job no longer runs are deleted; two control planes on one store
+// never run a job twice, and one that loses a job's lease leaves its Job to the one that took it.
 import assert from 'node:assert/strict';
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, it, type TestContext } from 'node:test';
+import { kubernetesStoreHooks } from '../../src/cli/build-executor.ts';
 import type { WorkerExit } from '../../src/executors/executor.ts';
 import { ClientNodeKubeApi } from '../../src/executors/kubernetes/client-node-kube-api.ts';
-import { wantsAttempt } from '../../src/executors/kubernetes/wanted-attempt.ts';
 import { KubernetesExecutor } from '../../src/executors/kubernetes-executor.ts';
 import { JobEvents } from '../../src/jobs/job-events.ts';
 import { Scheduler } from '../../src/jobs/scheduler.ts';
@@ -42,11 +43,11 @@ interface ControlPlane {
 }
 
 /** One control plane: executor (started: listed and reconciled) then scheduler, as serve does. */
-async function controlPlane(t: TestContext, store: Store, owner: string, namespace: string, recoverAll: boolean): Promise<ControlPlane> {
+async function controlPlane(t: TestContext, store: Store, owner: string, namespace: string, recoverAll: boolean, now?: () => Date): Promise<ControlPlane> {
   const executor = new KubernetesExecutor({
     api: new ClientNodeKubeApi(fake.kubeConfig()),
     config: executorConfig({ namespace, concurrency: 2 }),
-    isWanted: async ({ jobId, attempt }) => wantsAttempt(await store.getJob(jobId), attempt),
+    ...kubernetesStoreHooks(store),
     watch: { backoff: { baseMs: 20, maxMs: 200 }, timeoutSeconds: 30 },
   });
   const exits: WorkerExit[] = [];
@@ -57,6 +58,7 @@ async function controlPlane(t: TestContext, store: Store, owner: string, namespa
     leaseMs: 60_000,
     backoff: { baseMs: 50, maxMs: 100 },
     tickMs: 50,
+    ...(now ? { now } : {}),
     buildTask: (job) => ({ version: 1, jobId: job.id, attempt: job.attempts, source: job.source, output: `s3://assets/${job.id}`, profile, stage: 'full', callback: { url: 'http://10.0.0.9:8080/cb', token: `token-${job.id}-0123456789` } }),
   });
   await scheduler.start({ recoverAll });
@@ -114,6 +116,36 @@ describe('KubernetesExecutor with the scheduler and store', () => {
     assert.deepEqual(attempts.map((a) => [a.outcome, a.counts]), [['interrupted', false], ['succeeded', true]]);
   });
 
+  it('reports a Job that failed while no control plane watched, and replaces it only after a retry by hand', async (t) => {
+    const ns = 'failed-unwatched';
+    const store = await newStore(t);
+    const first = await controlPlane(t, store, 'first', ns, true);
+    const job = await addJob(store, 'broken');
+    first.scheduler.kick();
+    const created = await waitFor('the Job', () => fake.job(ns, jobName(job.id)), { timeoutMs: 5000, intervalMs: 10 });
+    fake.setJobStatus(ns, jobName(job.id), running);
+    await first.stop();
+
+    // While nobody watches, the worker finds the source is not media (exit 3: FailJob).
+    fake.addPod(ns, created, { name: `${jobName(job.id)}-p1`, status: { phase: 'Failed', containerStatuses: [{ name: 'worker', ready: false, restartCount: 0, image: 'x', imageID: '', state: { terminated: { exitCode: 3, reason: 'Error', message: 'exit 3: the source is not a media file' } } }] } });
+    fake.setJobStatus(ns, jobName(job.id), { failed: 1, conditions: [{ type: 'Failed', status: 'True', reason: 'PodFailurePolicy', message: `Container worker for pod ${ns}/${jobName(job.id)}-p1 failed with exit code 3 matching FailJob rule at index 1` }] });
+
+    await controlPlane(t, store, 'second', ns, true);
+    const failed = await waitFor('the failure', async () => { const j = await store.getJob(job.id); return j?.state === 'failed' ? j : undefined; }, { timeoutMs: 5000, intervalMs: 20 });
+    assert.equal(failed.error?.code, 'exit-3');
+    assert.match(failed.error?.stderrTail ?? '', /not a media file/, 'the pod\'s termination message');
+    assert.equal(fake.job(ns, jobName(job.id))?.metadata.uid, created.metadata.uid, 'adopted and reported, not re-run');
+    assert.equal(creates(ns).length, 2, 'the second create was answered 409');
+
+    // Retried by hand: attempt 1 again, in a new retry generation: a new Job replaces the old one.
+    await store.retry(job.id, new Date());
+    const replaced = await waitFor('the new Job', () => { const j = fake.job(ns, jobName(job.id)); return j && j.metadata.uid !== created.metadata.uid ? j : undefined; }, { timeoutMs: 5000, intervalMs: 10 });
+    assert.equal(replaced.metadata.annotations?.['live2vod.io/retry-generation'], '1');
+    fake.setJobStatus(ns, jobName(job.id), complete);
+    const done = await waitFor('success', async () => { const j = await store.getJob(job.id); return j?.state === 'succeeded' ? j : undefined; }, { timeoutMs: 5000, intervalMs: 20 });
+    assert.equal(done.attempts, 1);
+  });
+
   it('on start deletes unfinished Jobs whose job no longer runs, and keeps the rest', async (t) => {
     const ns = 'reconcile';
     const store = await newStore(t);
@@ -157,5 +189,35 @@ describe('KubernetesExecutor with the scheduler and store', () => {
     assert.deepEqual(settled, jobs.map((j) => j.id).sort(), 'each job settled once, by the replica that ran it');
     assert.deepEqual([a.exits.length, b.exits.length], [2, 2], 'both replicas ran jobs (capacity 2 each)');
     for (const job of jobs) assert.equal((await store.listAttempts(job.id)).length, 1);
+  });
+
+  it('a control plane that loses a job\'s lease leaves the Job to the one that took the job over', async (t) => {
+    const ns = 'handover';
+    const store = await newStore(t);
+    const other = await openSqliteStore(path.join(dir, `store-${stores}.db`));
+    t.after(() => other.close());
+    // Replica A's clock can fall behind: its renewals then write leases that have already run
+    // out for B, as when A stalls (a long GC pause, a partition) and its lease lapses.
+    let lagMs = 0;
+    const a = await controlPlane(t, store, 'replica-a', ns, false, () => new Date(Date.now() - lagMs));
+    const job = await addJob(store, 'handed-over');
+    a.scheduler.kick();
+    await waitFor('the Job', () => fake.job(ns, jobName(job.id)), { timeoutMs: 5000, intervalMs: 10 });
+    fake.setJobStatus(ns, jobName(job.id), running);
+    const uid = fake.job(ns, jobName(job.id))?.metadata.uid;
+
+    const b = await controlPlane(t, other, 'replica-b', ns, false);
+    lagMs = 10 * 60_000;
+    await waitFor('B adopts', () => (b.executor.running().includes(job.id) && creates(ns).length === 2 ? true : undefined), { timeoutMs: 5000, intervalMs: 10 });
+    const lost = await waitFor('A lets go', () => a.exits.find((e) => e.jobId === job.id), { timeoutMs: 5000, intervalMs: 10 });
+    assert.equal(lost.stopReason, 'lease-lost');
+    assert.deepEqual(a.executor.running(), []);
+    assert.equal(fake.job(ns, jobName(job.id))?.metadata.uid, uid, 'the Job B adopted is still there');
+    assert.equal(fake.requests.filter((r) => r.method === 'DELETE' && r.path.startsWith(`/apis/batch/v1/namespaces/${ns}/`)).length, 0, 'nobody deleted it');
+
+    fake.setJobStatus(ns, jobName(job.id), complete);
+    const done = await waitFor('success', async () => { const j = await store.getJob(job.id); return j?.state === 'succeeded' ? j : undefined; }, { timeoutMs: 5000, intervalMs: 20 });
+    assert.equal(done.attempts, 1, 'the lapsed lease did not cost an attempt');
+    assert.deepEqual(b.exits.map((e) => [e.jobId, e.exitCode]), [[job.id, 0]]);
   });
 });

@@ -22,7 +22,14 @@ export function executorConfig(overrides: Partial<KubernetesExecutorInput> = {})
   return kubernetesExecutorSchema.parse({ kind: 'kubernetes', image: 'live2vod:test', namespace, concurrency: 4, ...overrides });
 }
 
-export async function startExecutor(t: TestContext, fake: FakeKubeApi, options: { config?: Partial<KubernetesExecutorInput>; isWanted?: (ref: { jobId: string; attempt: number }) => Promise<boolean>; start?: boolean } = {}): Promise<ExecutorRig> {
+export interface RigOptions {
+  config?: Partial<KubernetesExecutorInput>;
+  isWanted?: (ref: { jobId: string; attempt: number }) => Promise<boolean>;
+  retryGeneration?: (ref: { jobId: string; attempt: number }) => Promise<number>;
+  start?: boolean;
+}
+
+export async function startExecutor(t: TestContext, fake: FakeKubeApi, options: RigOptions = {}): Promise<ExecutorRig> {
   const exits: WorkerExit[] = [];
   const logs: ExecutorRig['logs'] = [];
   const executor = new KubernetesExecutor({
@@ -32,6 +39,7 @@ export async function startExecutor(t: TestContext, fake: FakeKubeApi, options: 
     watch: { backoff: { baseMs: 20, maxMs: 200 }, timeoutSeconds: 30 },
     goneTimeoutMs: 3000,
     ...(options.isWanted ? { isWanted: options.isWanted } : {}),
+    ...(options.retryGeneration ? { retryGeneration: options.retryGeneration } : {}),
   });
   executor.onExit((exit) => exits.push(exit));
   if (options.start !== false) await executor.start();

@@ -349,6 +349,22 @@ describe('Scheduler with a FakeExecutor', () => {
     await r.waitForState(job.id, 'cancelled');
   });
 
+  it('a lease another control plane took over stops the worker as lease-lost, and the job stays theirs', async (t) => {
+    const r = await rig(t);
+    const job = await r.add('normal');
+    await r.scheduler.start({ recoverAll: false });
+    await r.waitForLaunches(1);
+    // Our lease lapses (a stall) and another instance requeues and claims the job.
+    const later = new Date(r.clock.ms + 120_000);
+    await r.store.requeueExpired(later);
+    await r.store.claimNext({ owner: 'other-instance', now: later, leaseMs: 60_000 });
+    await waitFor('the stop', () => r.executor.stops.length > 0, { timeoutMs: 5000, intervalMs: 10 });
+    assert.deepEqual(r.executor.stops, [{ jobId: job.id, reason: 'lease-lost' }]);
+    await sleep(100);
+    const stored = await r.store.getJob(job.id);
+    assert.deepEqual([stored?.state, stored?.leaseOwner, stored?.attempts], ['running', 'other-instance', 1], 'our exit did not settle their attempt');
+  });
+
   it('a cancel that races a failure still wins over the retry', async (t) => {
     const r = await rig(t);
     const job = await r.add('normal');
@@ -478,6 +494,8 @@ describe('attemptResult', () => {
     assert.ok(preempted.state === 'queued' && preempted.outcome === 'preempted' && preempted.runAfter.getTime() === now.getTime());
     const interrupted = attemptResult(job(3), exit(null, { stopReason: 'shutdown', signal: 'SIGTERM' }), undefined, policy, now);
     assert.ok(interrupted.state === 'queued' && interrupted.outcome === 'interrupted', 'even on the last attempt');
+    const handedOver = attemptResult(job(3), exit(null, { stopReason: 'lease-lost', signal: 'SIGTERM' }), undefined, policy, now);
+    assert.ok(handedOver.state === 'queued' && handedOver.outcome === 'interrupted', 'never a failure (the store refuses it anyway)');
   });
 
   it('exit 0 succeeds', () => {

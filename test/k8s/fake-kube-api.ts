@@ -1,10 +1,11 @@
 // A FAKE Kubernetes API server for tests (no cluster can run here): real HTTP on loopback, so the
 // real @kubernetes/client-node talks to it through a KubeConfig. It implements what the executor
-// uses — create/get/list/watch/delete of batch/v1 Jobs with resourceVersions, create of Secrets,
-// list of Pods — with equality label selectors, an event log for watches from a resourceVersion,
-// 410 Gone for compacted versions, and owner-based garbage collection on delete. There is no Job
-// controller: tests set Job status and pods themselves. Faults on demand: failing watch requests,
-// ERROR events, and connections cut mid-stream.
+// uses — create/get/list/watch/delete of batch/v1 Jobs with resourceVersions, create/get/delete of
+// Secrets, list of Pods — with equality label selectors, an event log for watches from a
+// resourceVersion, 410 Gone for compacted versions, and owner-based garbage collection on delete
+// (at once, or when the test says, as the real collector runs later). There is no Job controller:
+// tests set Job status and pods themselves. Faults on demand: failing watch requests, ERROR events,
+// connections cut mid-stream, and a Job create held until the test lets it through.
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -67,6 +68,10 @@ export class FakeKubeApi {
   /** Watches from a resourceVersion below this answer 410 Gone. */
   #compactedBelow = 0;
   #failWatches: number[] = [];
+  #deferGc = false;
+  /** Owners deleted while garbage collection was deferred. */
+  #deletedOwners: string[] = [];
+  #holdCreate: { arrived: () => void; released: Promise<void> } | undefined;
   #url = '';
 
   private constructor() {
@@ -155,6 +160,28 @@ export class FakeKubeApi {
     });
   }
 
+  /**
+   * While on, deleting a Job leaves what it owns (Secret, pods) until collectGarbage(): the real
+   * garbage collector runs after the delete, so a new object of the same name can meet the old one.
+   */
+  deferGarbageCollection(on: boolean): void {
+    this.#deferGc = on;
+  }
+
+  /** Deletes what deleted Jobs owned (with deferGarbageCollection). */
+  collectGarbage(): void {
+    for (const uid of this.#deletedOwners.splice(0)) this.#collect(uid);
+  }
+
+  /** The next Job create waits until release(); `arrived` resolves when it has come in. */
+  holdNextJobCreate(): { arrived: Promise<void>; release: () => void } {
+    let arrived!: () => void;
+    let release!: () => void;
+    const arrivedPromise = new Promise<void>((resolve) => { arrived = resolve; });
+    this.#holdCreate = { arrived, released: new Promise<void>((resolve) => { release = resolve; }) };
+    return { arrived: arrivedPromise, release };
+  }
+
   /** The next `count` watch requests answer with this HTTP status instead of a stream. */
   failNextWatches(count: number, httpStatus = 500): void {
     for (let i = 0; i < count; i++) this.#failWatches.push(httpStatus);
@@ -198,11 +225,19 @@ export class FakeKubeApi {
     if (req.headers.authorization !== 'Bearer fake-token') return this.#send(res, 401, status(401, 'Unauthorized', 'no token'));
 
     const jobs = /^\/apis\/batch\/v1\/namespaces\/([^/]+)\/jobs(?:\/([^/]+))?$/.exec(url.pathname);
-    const secrets = /^\/api\/v1\/namespaces\/([^/]+)\/secrets$/.exec(url.pathname);
+    const secrets = /^\/api\/v1\/namespaces\/([^/]+)\/secrets(?:\/([^/]+))?$/.exec(url.pathname);
     const pods = /^\/api\/v1\/namespaces\/([^/]+)\/pods$/.exec(url.pathname);
     if (jobs) {
       const [, namespace = '', name] = jobs;
-      if (name === undefined && req.method === 'POST') return this.#createJob(res, namespace, body as Obj);
+      if (name === undefined && req.method === 'POST') {
+        const hold = this.#holdCreate;
+        this.#holdCreate = undefined;
+        if (hold) {
+          hold.arrived();
+          await hold.released;
+        }
+        return this.#createJob(res, namespace, body as Obj);
+      }
       if (name === undefined && req.method === 'GET' && query['watch'] === 'true') return this.#watch(res, namespace, query);
       if (name === undefined && req.method === 'GET') return this.#list(res, 'JobList', 'batch/v1', this.#jobs, namespace, query['labelSelector'] ?? '');
       if (name !== undefined && req.method === 'GET') {
@@ -213,6 +248,16 @@ export class FakeKubeApi {
         if (!this.#jobs.has(`${namespace}/${name}`)) return this.#send(res, 404, status(404, 'NotFound', `jobs.batch "${name}" not found`));
         this.#removeJob(namespace, name);
         return this.#send(res, 200, { kind: 'Status', apiVersion: 'v1', status: 'Success', details: { name, group: 'batch', kind: 'jobs' } });
+      }
+    }
+    if (secrets && secrets[2] !== undefined) {
+      const key = `${secrets[1]}/${secrets[2]}`;
+      const found = this.#secrets.get(key);
+      if (!found) return this.#send(res, 404, status(404, 'NotFound', `secrets "${secrets[2]}" not found`));
+      if (req.method === 'GET') return this.#send(res, 200, found);
+      if (req.method === 'DELETE') {
+        this.#secrets.delete(key);
+        return this.#send(res, 200, { kind: 'Status', apiVersion: 'v1', status: 'Success', details: { name: secrets[2], kind: 'secrets' } });
       }
     }
     if (secrets && req.method === 'POST') {
@@ -251,9 +296,15 @@ export class FakeKubeApi {
     this.#jobs.delete(key);
     job.metadata.deletionTimestamp = new Date().toISOString();
     this.#bump(job, 'DELETED', namespace);
-    // Garbage collection of what the Job owns (its token Secret, its pods).
+    const uid = job.metadata.uid ?? '';
+    if (this.#deferGc) this.#deletedOwners.push(uid);
+    else this.#collect(uid);
+  }
+
+  /** Garbage collection of what a Job owned (its token Secret, its pods). */
+  #collect(ownerUid: string): void {
     for (const objects of [this.#secrets, this.#pods]) {
-      for (const [k, o] of objects) if (o.metadata.ownerReferences?.some((r) => r.uid === job.metadata.uid)) objects.delete(k);
+      for (const [k, o] of objects) if (o.metadata.ownerReferences?.some((r) => r.uid === ownerUid)) objects.delete(k);
     }
   }
 

@@ -56,9 +56,8 @@ describe('install manifests', () => {
     const role = find<IRole>('Role');
     assert.deepEqual(role?.rules, [
       { apiGroups: ['batch'], resources: ['jobs'], verbs: ['create', 'get', 'list', 'watch', 'delete'] },
-      { apiGroups: [''], resources: ['pods'], verbs: ['get', 'list', 'watch'] },
-      { apiGroups: [''], resources: ['pods/log'], verbs: ['get'] },
-      { apiGroups: [''], resources: ['secrets'], verbs: ['create'] },
+      { apiGroups: [''], resources: ['pods'], verbs: ['list'] },
+      { apiGroups: [''], resources: ['secrets'], verbs: ['create', 'get', 'delete'] },
     ]);
     assert.ok(!role?.rules?.some((r) => r.verbs.includes('*') || r.resources?.includes('*')));
     assert.equal(all('ClusterRole').length + all('ClusterRoleBinding').length, 0, 'no cluster-wide rights');

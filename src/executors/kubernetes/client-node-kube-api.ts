@@ -116,6 +116,27 @@ export class ClientNodeKubeApi implements KubeApi {
     await mapped(`create Secret ${secret.metadata?.name ?? ''}`, () => this.#core.createNamespacedSecret({ namespace, body }));
   }
 
+  async readSecret(namespace: string, name: string) {
+    try {
+      // Only the metadata goes on: the executor compares owners and never needs the token.
+      const secret = await this.#core.readNamespacedSecret({ namespace, name });
+      return { metadata: secret.metadata };
+    } catch (error) {
+      if (error instanceof ApiException && error.code === 404) return undefined;
+      throw apiError(error, `read Secret ${name}`);
+    }
+  }
+
+  async deleteSecret(namespace: string, name: string): Promise<boolean> {
+    try {
+      await this.#core.deleteNamespacedSecret({ namespace, name });
+      return true;
+    } catch (error) {
+      if (error instanceof ApiException && error.code === 404) return false;
+      throw apiError(error, `delete Secret ${name}`);
+    }
+  }
+
   async listPods(namespace: string, labelSelector: string) {
     return (await mapped('list Pods', () => this.#core.listNamespacedPod({ namespace, labelSelector }))).items;
   }

@@ -3,7 +3,7 @@
 // in-process fake API server. Objects come back as the fields the executor reads.
 import type { IJob } from 'kubernetes-models/batch/v1/Job';
 import type { ISecret } from 'kubernetes-models/v1/Secret';
-import type { ObservedJob, ObservedPod } from '../../k8s/job-status.ts';
+import type { ObservedJob, ObservedMeta, ObservedPod } from '../../k8s/job-status.ts';
 
 /** A non-2xx answer of the API server. */
 export class KubeApiError extends Error {
@@ -49,5 +49,9 @@ export interface KubeApi {
   deleteJob(namespace: string, name: string, propagationPolicy: 'Background'): Promise<boolean>;
   /** Throws KubeApiError 409 when a Secret of that name exists. */
   createSecret(namespace: string, secret: ISecret): Promise<void>;
+  /** The Secret's metadata (its owner above all); undefined when there is no such Secret. */
+  readSecret(namespace: string, name: string): Promise<{ metadata?: ObservedMeta } | undefined>;
+  /** false when the Secret was already gone. */
+  deleteSecret(namespace: string, name: string): Promise<boolean>;
   listPods(namespace: string, labelSelector: string): Promise<ObservedPod[]>;
 }

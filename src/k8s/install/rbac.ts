@@ -1,6 +1,7 @@
 // Identities and least-privilege RBAC in the install namespace. The control plane may manage
-// worker Jobs, read their pods (exit codes, disruption conditions, logs) and create the per-Job
-// token Secrets — nothing else, nowhere else. Workers get a ServiceAccount without any RBAC and
+// worker Jobs, list their pods (exit codes, disruption conditions) and manage the per-Job token
+// Secrets — exactly the calls src/executors/kubernetes/ makes (a test holds the two together),
+// nothing else, nowhere else. Workers get a ServiceAccount without any RBAC and
 // without a mounted API token; annotate it for IRSA / workload identity to reach storage. Pure.
 import type { IRole } from 'kubernetes-models/rbac.authorization.k8s.io/v1/Role';
 import type { IRoleBinding } from 'kubernetes-models/rbac.authorization.k8s.io/v1/RoleBinding';
@@ -23,10 +24,10 @@ export function controlPlaneRole(options: InstallOptions): IRole {
     metadata: { name: names.controlPlane, namespace: options.namespace, labels: baseLabels(options.instance, 'control-plane') },
     rules: [
       { apiGroups: ['batch'], resources: ['jobs'], verbs: ['create', 'get', 'list', 'watch', 'delete'] },
-      { apiGroups: [''], resources: ['pods'], verbs: ['get', 'list', 'watch'] },
-      { apiGroups: [''], resources: ['pods/log'], verbs: ['get'] },
-      // Only create: the Secrets are owned by their Jobs and garbage-collected with them.
-      { apiGroups: [''], resources: ['secrets'], verbs: ['create'] },
+      { apiGroups: [''], resources: ['pods'], verbs: ['list'] },
+      // The Secrets are owned by their Jobs and garbage-collected with them; get and delete are for
+      // a Job replaced under the same name, whose old Secret may not be collected yet.
+      { apiGroups: [''], resources: ['secrets'], verbs: ['create', 'get', 'delete'] },
     ],
   };
 }
