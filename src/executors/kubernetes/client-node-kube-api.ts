@@ -84,19 +84,35 @@ export class ClientNodeKubeApi implements KubeApi {
         else reject(error instanceof Error ? error : new Error(String(error)));
       };
     });
-    const controller = await this.#watch.watch(
+    // client-node calls the event callback inside a try/catch that drops whatever it throws (meant
+    // for bad JSON lines): an error of ours would vanish and the watch go on past an event that was
+    // never applied. Instead the watch ends with that error, so the reflector logs it and lists again.
+    let failed = false;
+    let controller: AbortController | undefined;
+    const onLine = (type: string, object: unknown): void => {
+      if (failed || !eventTypes.has(type) || !isRecord(object)) return;
+      try {
+        onEvent({ type: type as WatchEventType, object: object as JobWatchEvent['object'] });
+      } catch (error) {
+        failed = true;
+        settle(error instanceof Error ? error : new Error(String(error)));
+        controller?.abort();
+      }
+    };
+    controller = await this.#watch.watch(
       `/apis/batch/v1/namespaces/${encodeURIComponent(namespace)}/jobs`,
       { labelSelector: options.labelSelector, resourceVersion: options.resourceVersion, allowWatchBookmarks: true, timeoutSeconds: options.timeoutSeconds },
-      (type: string, object: unknown) => {
-        if (eventTypes.has(type) && isRecord(object)) onEvent({ type: type as WatchEventType, object: object as JobWatchEvent['object'] });
-      },
+      onLine,
       (error: unknown) => settle(error),
     );
+    // An event may have failed before the controller was handed back.
+    if (failed) controller.abort();
+    const ended = controller;
     return {
       done,
       stop() {
         stopped = true;
-        controller.abort();
+        ended.abort();
       },
     };
   }

@@ -1,8 +1,10 @@
 // Keeps an up-to-date picture of live2vod's worker Jobs: list, then watch from the list's
 // resourceVersion. A watch that ends normally is resumed from the last version seen; a 410 Gone
 // lists again at once; any other error (connection lost, HTTP error, ERROR event) lists again
-// after an exponential backoff with jitter, forever, until stopped. Every change, including the
-// differences a new list reveals, is handed on as ADDED/MODIFIED/DELETED.
+// after an exponential backoff with jitter, forever, until stopped. The backoff grows with the
+// failures in a row and starts over once a watch has worked: an API server outage long ago must
+// not make the next blip wait the maximum. Every change, including the differences a new
+// list reveals, is handed on as ADDED/MODIFIED/DELETED.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { retryDelayMs } from '../../jobs/backoff.ts';
 import type { ObservedJob } from '../../k8s/job-status.ts';
@@ -25,6 +27,9 @@ export interface ReflectorOptions {
 
 class GoneError extends Error {}
 
+/** A watch that lasted this long worked: whatever ends it, the failure streak starts over. */
+const healthyWatchMs = 1000;
+
 export class JobReflector {
   readonly #o: ReflectorOptions;
   readonly #cache = new Map<string, ObservedJob>();
@@ -33,8 +38,14 @@ export class JobReflector {
   #stopped = false;
   #wake: AbortController | undefined;
   #loop: Promise<void> | undefined;
-  /** Watch restarts after an error: visible to tests and logs. */
+  /** Watch restarts after an error since the start: visible to tests and logs. */
   restarts = 0;
+  /**
+   * Failures in a row (watches and lists), which the backoff grows with. Only a watch that worked
+   * ends a streak, not a list: when lists work but every watch fails at once, the waits must
+   * still grow instead of listing the whole namespace at a fixed rate.
+   */
+  #streak = 0;
 
   constructor(options: ReflectorOptions) {
     this.#o = options;
@@ -62,41 +73,44 @@ export class JobReflector {
   }
 
   async #run(): Promise<void> {
-    let failures = 0;
     const backoff = this.#backoff;
     while (!this.#stopped) {
+      const started = Date.now();
       try {
-        const started = Date.now();
         await this.#watchOnce();
         // A watch the server ends at once, again and again (a proxy?), must not spin.
-        if (Date.now() - started < 1000) await this.#sleep(retryDelayMs(++failures, backoff));
-        else failures = 0;
+        if (Date.now() - started < healthyWatchMs) await this.#sleep(retryDelayMs(++this.#streak, backoff));
+        else this.#streak = 0;
       } catch (error) {
         if (this.#stopped) break;
+        // A watch that worked for a while ends the streak: losing it is a first failure.
+        if (Date.now() - started >= healthyWatchMs) this.#streak = 0;
         if (error instanceof GoneError) {
           await this.#relist();
           continue;
         }
-        failures++;
+        this.#streak++;
         this.restarts++;
-        const delay = retryDelayMs(failures, backoff);
-        this.#o.onError?.(`watch of Jobs failed (${failures} in a row); listing again in ${delay} ms`, error);
+        const delay = retryDelayMs(this.#streak, backoff);
+        this.#o.onError?.(`watch of Jobs failed (${this.#streak} in a row); listing again in ${delay} ms`, error);
         await this.#sleep(delay);
         await this.#relist();
       }
     }
   }
 
+  /** Lists until it works (or the reflector stops), each failure one backoff step further. */
   async #relist(): Promise<void> {
-    // Until it works (or the reflector stops), with the same backoff as a failed watch.
     while (!this.#stopped) {
       try {
         await this.#list();
         return;
       } catch (error) {
+        this.#streak++;
         this.restarts++;
-        this.#o.onError?.('list of Jobs failed; trying again', error);
-        await this.#sleep(retryDelayMs(Math.min(this.restarts, 10), this.#backoff));
+        const delay = retryDelayMs(this.#streak, this.#backoff);
+        this.#o.onError?.(`list of Jobs failed (${this.#streak} in a row); trying again in ${delay} ms`, error);
+        await this.#sleep(delay);
       }
     }
   }
