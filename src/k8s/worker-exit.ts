@@ -1,7 +1,8 @@
 // Turns a finished worker Job (and its last failed pod) into the WorkerExit the scheduler settles,
 // so its retry policy decides as it does for local workers: exit 0 succeeds; the permanent codes
 // (2, 3, 5) fail at once; a crash, an OOM kill or a deadline retries; a disruption requeues
-// without using an attempt. Pure.
+// without using an attempt — unless the Job ran out of its deadline, whatever its last pod saw.
+// Pure.
 import type { WorkerExit } from '../executors/executor.ts';
 import { exitCodeFromMessage, jobPhase, type ObservedJob, type PodFailure } from './job-status.ts';
 
@@ -18,12 +19,14 @@ export function finishedJobExit(ref: { jobId: string; attempt: number }, job: Ob
   const podLine = failure ? describePod(failure) : undefined;
   const tail = [podLine, ended].filter(Boolean).join('\n').slice(-maxTail);
 
+  // Before the disruption check: a Job out of time whose last pod was also disrupted would
+  // otherwise go back to the queue for free, and could run into its deadline forever.
+  if (phase.reason === 'DeadlineExceeded') {
+    return { ...base, exitCode: null, signal: 'SIGKILL', stderrTail: `${tail}\nthe Job ran longer than its activeDeadlineSeconds (executor.deadline)` };
+  }
   if (failure?.disruption) {
     // Kubernetes took the pod away (preemption, eviction, spot reclaim): not the work's fault.
     return { ...base, exitCode: null, signal: 'SIGTERM', stopReason: 'preempt', stderrTail: tail };
-  }
-  if (phase.reason === 'DeadlineExceeded') {
-    return { ...base, exitCode: null, signal: 'SIGKILL', stderrTail: `${tail}\nthe Job ran longer than its activeDeadlineSeconds (executor.deadline)` };
   }
   if (failure?.reason === 'OOMKilled') {
     return { ...base, exitCode: null, signal: 'SIGKILL', stderrTail: `${tail}\nthe worker was OOM-killed: raise executor.resources.limits.memory` };

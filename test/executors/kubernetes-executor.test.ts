@@ -203,11 +203,24 @@ describe('KubernetesExecutor against a fake API server', () => {
     await rig.executor.launch(sampleTask(jobId));
     const job = fake.job(namespace, nameOf(jobId))!;
     fake.addPod(namespace, job, failedPod(`${nameOf(jobId)}-p`, 130, { disruption: 'PreemptionByScheduler' }));
-    fake.setJobStatus(namespace, nameOf(jobId), { conditions: [{ type: 'Failed', status: 'True', reason: 'DeadlineExceeded', message: 'Job was active longer than specified deadline' }] });
+    fake.setJobStatus(namespace, nameOf(jobId), { failed: 2, conditions: [{ type: 'Failed', status: 'True', reason: 'BackoffLimitExceeded', message: 'Job has reached the specified backoff limit' }] });
     const exit = await rig.waitForExit(jobId);
     assert.equal(exit.stopReason, 'preempt');
     const result = attemptResult(storedJob(jobId), exit, undefined, { baseMs: 1000, maxMs: 1000 }, new Date());
     assert.deepEqual([result.state, result.state === 'queued' ? result.outcome : ''], ['queued', 'preempted']);
+  });
+
+  it('counts a Job that ran out of its deadline as a failed attempt, even when its last pod was disrupted', async (t) => {
+    const rig = await startExecutor(t, fake);
+    await rig.executor.launch(sampleTask(jobId));
+    const job = fake.job(namespace, nameOf(jobId))!;
+    fake.addPod(namespace, job, failedPod(`${nameOf(jobId)}-p`, 130, { disruption: 'PreemptionByScheduler' }));
+    fake.setJobStatus(namespace, nameOf(jobId), { conditions: [{ type: 'Failed', status: 'True', reason: 'DeadlineExceeded', message: 'Job was active longer than specified deadline' }] });
+    const exit = await rig.waitForExit(jobId);
+    assert.equal(exit.stopReason, undefined);
+    assert.match(exit.stderrTail, /activeDeadlineSeconds/);
+    const result = attemptResult(storedJob(jobId), exit, undefined, { baseMs: 1000, maxMs: 1000 }, new Date());
+    assert.deepEqual([result.state, result.state === 'queued' ? result.outcome : ''], ['queued', 'failed'], 'a retry that uses an attempt');
   });
 
   it('cancels by deleting the Job with background propagation (its Secret goes with it)', async (t) => {

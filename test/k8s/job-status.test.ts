@@ -62,8 +62,10 @@ describe('WorkerExit of a finished Job', () => {
     assert.match(deadline.stderrTail, /Job n failed: DeadlineExceeded/);
     const oom = finishedJobExit(ref, { status: { conditions: [cond('Failed', 'BackoffLimitExceeded')] } }, { pod: 'p', exitCode: 137, reason: 'OOMKilled' });
     assert.match(oom.stderrTail, /OOM-killed/);
-    const disrupted = finishedJobExit(ref, { status: { conditions: [cond('Failed', 'DeadlineExceeded')] } }, { pod: 'p', exitCode: 130, disruption: { reason: 'PreemptionByScheduler', message: '' } });
+    const disrupted = finishedJobExit(ref, { status: { conditions: [cond('Failed', 'BackoffLimitExceeded')] } }, { pod: 'p', exitCode: 130, disruption: { reason: 'PreemptionByScheduler', message: '' } });
     assert.equal(disrupted.stopReason, 'preempt');
+    const outOfTime = finishedJobExit(ref, { status: { conditions: [cond('Failed', 'DeadlineExceeded')] } }, { pod: 'p', exitCode: 130, disruption: { reason: 'PreemptionByScheduler', message: '' } });
+    assert.deepEqual([outOfTime.stopReason, outOfTime.signal], [undefined, 'SIGKILL'], 'a deadline is a deadline, disrupted pod or not: never a free requeue');
     assert.throws(() => finishedJobExit(ref, { status: { active: 1 } }, undefined), /has not finished/);
     assert.match(vanishedJobExit(ref, 'n').stderrTail, /deleted outside live2vod/);
   });
