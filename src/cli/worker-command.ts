@@ -56,6 +56,7 @@ export async function runWorkerCommand(flags: { taskFile?: string }, io: CliIo):
     });
     throw error;
   } finally {
+    // Bounded (flushTimeoutMs): with the control plane unreachable the worker still exits, with its own code.
     await reporter?.flush();
   }
 }

@@ -1,5 +1,10 @@
 // Forwards a worker's events to the control plane over HTTP, authenticated by the job's token.
-// Progress is throttled; everything else is sent at once. A lost report never fails the encode.
+// Sent one at a time, in order. Progress is throttled, and only the latest unsent progress report
+// is kept: when the control plane is slow or unreachable (each failed report takes its retries),
+// a report a second must not pile up behind it. Every other event is kept. flush() waits for the
+// rest only so long, then gives up on it: a dead callback URL must not keep a finished worker from
+// exiting with its code. A lost report never fails the encode.
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { TranscodeEvent } from './events.ts';
 
 /** What the worker reports: the transcode's own events plus the attempt's outcome. */
@@ -8,49 +13,101 @@ export type WorkerReport =
   | { type: 'done'; manifest: string }
   | { type: 'failed'; message: string; exitCode: number; retryable: boolean; stderrTail?: string; command?: string };
 
+export interface CallbackReporterOptions {
+  /** Progress is sent at most this often. */
+  progressIntervalMs?: number;
+  /** How long flush() waits for unsent reports before it gives up on them. */
+  flushTimeoutMs?: number;
+  /** One POST's limit; each report gets three tries. */
+  requestTimeoutMs?: number;
+}
+
+const tries = 3;
+
 export class CallbackReporter {
   readonly #url: string;
   readonly #token: string;
   readonly #progressIntervalMs: number;
+  readonly #flushTimeoutMs: number;
+  readonly #requestTimeoutMs: number;
   #lastProgressAt = 0;
-  #queue: Promise<void> = Promise.resolve();
+  readonly #pending: WorkerReport[] = [];
+  #sending: Promise<void> | undefined;
+  /** Aborted when flush() gives up: cancels the request and the retry wait in progress. */
+  readonly #giveUp = new AbortController();
 
-  constructor(callback: { url: string; token: string }, progressIntervalMs = 1000) {
+  constructor(callback: { url: string; token: string }, options: CallbackReporterOptions = {}) {
     this.#url = callback.url;
     this.#token = callback.token;
-    this.#progressIntervalMs = progressIntervalMs;
+    this.#progressIntervalMs = options.progressIntervalMs ?? 1000;
+    this.#flushTimeoutMs = options.flushTimeoutMs ?? 10_000;
+    this.#requestTimeoutMs = options.requestTimeoutMs ?? 5000;
   }
 
   report(event: WorkerReport): void {
-    if (event.type === 'progress' && event.percent < 100) {
-      const now = Date.now();
-      if (now - this.#lastProgressAt < this.#progressIntervalMs) return;
-      this.#lastProgressAt = now;
+    if (this.#giveUp.signal.aborted) return;
+    if (event.type === 'progress') {
+      if (event.percent < 100) {
+        const now = Date.now();
+        if (now - this.#lastProgressAt < this.#progressIntervalMs) return;
+        this.#lastProgressAt = now;
+      }
+      // A newer progress report makes an unsent older one pointless.
+      const older = this.#pending.findIndex((pending) => pending.type === 'progress');
+      if (older >= 0) this.#pending.splice(older, 1);
     }
-    // Sent one after another, so the control plane sees events in order.
-    this.#queue = this.#queue.then(() => this.#send(event));
+    this.#pending.push(event);
+    this.#sending ??= this.#drain();
   }
 
-  /** Waits until every queued report was sent (or given up). */
-  flush(): Promise<void> {
-    return this.#queue;
+  /**
+   * Waits until every report was sent (or failed its tries), at most flushTimeoutMs; then drops
+   * what is left and cancels the request in flight, so nothing keeps the process alive. Returns
+   * whether everything went out.
+   */
+  async flush(): Promise<boolean> {
+    const waited = new AbortController();
+    const sent = (async () => {
+      while (this.#sending) await this.#sending;
+      return true;
+    })();
+    const timedOut = sleep(this.#flushTimeoutMs, false, { signal: waited.signal }).catch(() => false);
+    const done = await Promise.race([sent, timedOut]);
+    waited.abort();
+    if (done) return true;
+    const left = this.#pending.length + (this.#sending ? 1 : 0);
+    this.#pending.length = 0;
+    this.#giveUp.abort();
+    process.stderr.write(`live2vod worker: the control plane did not take ${left} report(s) within ${this.#flushTimeoutMs} ms; exiting without them\n`);
+    return false;
+  }
+
+  async #drain(): Promise<void> {
+    // Let report() store this promise before the loop can end and clear it.
+    await Promise.resolve();
+    for (let event = this.#pending.shift(); event && !this.#giveUp.signal.aborted; event = this.#pending.shift()) {
+      await this.#send(event);
+    }
+    this.#sending = undefined;
   }
 
   async #send(event: WorkerReport): Promise<void> {
-    for (let attempt = 1; attempt <= 3; attempt++) {
+    const signal = this.#giveUp.signal;
+    for (let attempt = 1; attempt <= tries; attempt++) {
       try {
         const response = await fetch(this.#url, {
           method: 'POST',
           headers: { 'content-type': 'application/json', authorization: `Bearer ${this.#token}` },
           body: JSON.stringify(event),
-          signal: AbortSignal.timeout(5000),
+          signal: AbortSignal.any([signal, AbortSignal.timeout(this.#requestTimeoutMs)]),
         });
         if (response.ok || (response.status >= 400 && response.status < 500)) return;
       } catch {
         // Retried below.
       }
-      await new Promise((resolve) => setTimeout(resolve, 200 * attempt));
+      if (signal.aborted) return;
+      if (attempt < tries) await sleep(200 * attempt, undefined, { signal }).catch(() => undefined);
     }
-    process.stderr.write(`live2vod worker: could not report ${event.type} to the control plane\n`);
+    if (!signal.aborted) process.stderr.write(`live2vod worker: could not report ${event.type} to the control plane\n`);
   }
 }
