@@ -57,7 +57,7 @@ export function buildProgram(io: CliIo): Command {
 
   program.command('manifests').description('print the Kubernetes YAML that installs live2vod (validated, multi-document)')
     .option('--namespace <name>', 'namespace of the control plane and its worker Jobs', 'live2vod')
-    .option('--instance <name>', 'app.kubernetes.io/instance of everything (several installs in one namespace)')
+    .option('--instance <name>', 'app.kubernetes.io/instance label of everything (object names are fixed: one install per namespace)')
     .option('--image <ref>', 'the live2vod image (control plane and workers)')
     .option('--storage <s3-uri>', 'where assets are published: s3://bucket/prefix')
     .option('--public-base-url <url>', 'URL players fetch the assets from (CDN or bucket)')

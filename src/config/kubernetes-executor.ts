@@ -45,7 +45,7 @@ export const kubernetesExecutorSchema = z.strictObject({
   concurrency: z.number().int().min(1).max(10_000).default(50),
   /** Where worker Jobs are created (the control plane needs RBAC there). */
   namespace: dnsLabel.default('live2vod'),
-  /** `app.kubernetes.io/instance` of the Jobs: tells two installations in one namespace apart. */
+  /** `app.kubernetes.io/instance` of the Jobs; the executor lists, watches and reconciles only its own instance's Jobs. */
   instance: dnsLabel.default('live2vod'),
   /** The worker image (the same image as the control plane: `live2vod worker` is its entrypoint). */
   image: z.string().min(1, 'the worker image is required (executor.image)'),

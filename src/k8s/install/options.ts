@@ -45,6 +45,10 @@ export const installOptionsSchema = z.strictObject({
 export type InstallOptions = z.infer<typeof installOptionsSchema>;
 export type InstallOptionsInput = z.input<typeof installOptionsSchema>;
 
+/**
+ * The names of the installed objects. Fixed, not derived from `instance`: one install per
+ * namespace (a second one goes into its own namespace).
+ */
 export const names = {
   controlPlane: 'live2vod',
   worker: 'live2vod-worker',
