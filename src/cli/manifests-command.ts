@@ -48,17 +48,25 @@ function keyValues(flag: string, pairs: readonly string[]): Record<string, strin
   return out;
 }
 
-export function installOptionsFromFlags(flags: ManifestsFlags): InstallOptionsInput {
-  const input: Record<string, unknown> = {
+/**
+ * The schema's input keys with the flags' raw values: the keys are checked here (a flag can only
+ * fill an option that exists), the values by installOptionsSchema (e.g. `--spot` against its enum).
+ */
+export type InstallOptionsFromFlags = { [K in keyof InstallOptionsInput]?: unknown };
+
+/** Flags passed on as they are, under the option of the same name. */
+const plainFlags = ['namespace', 'instance', 'image', 'storage', 'publicBaseUrl', 'storageSecret', 'databaseUrl', 'databaseSecret', 'publicUrl', 'spot', 'kueueQueue', 'task', 'callbackSecret', 'apiTokensSecret'] as const satisfies readonly (keyof ManifestsFlags & keyof InstallOptionsInput)[];
+
+export function installOptionsFromFlags(flags: ManifestsFlags): InstallOptionsFromFlags {
+  const input: InstallOptionsFromFlags = {
     serviceAccountAnnotations: keyValues('--service-account-annotation', flags.serviceAccountAnnotation),
     gpuNodeSelector: keyValues('--gpu-node-selector', flags.gpuNodeSelector),
   };
-  const plain: (keyof ManifestsFlags)[] = ['namespace', 'instance', 'image', 'storage', 'publicBaseUrl', 'storageSecret', 'databaseUrl', 'databaseSecret', 'publicUrl', 'spot', 'kueueQueue', 'task', 'callbackSecret', 'apiTokensSecret'];
-  for (const key of plain) if (flags[key] !== undefined) input[key] = flags[key];
-  if (flags.gpuPriorities !== undefined) input['gpuPriorities'] = flags.gpuPriorities.split(',').map((p) => p.trim()).filter(Boolean);
-  if (flags.concurrency !== undefined) input['concurrency'] = Number(flags.concurrency);
-  if (flags.generateCallbackSecret) input['generateCallbackSecret'] = true;
-  return input as InstallOptionsInput;
+  for (const key of plainFlags) if (flags[key] !== undefined) input[key] = flags[key];
+  if (flags.gpuPriorities !== undefined) input.gpuPriorities = flags.gpuPriorities.split(',').map((p) => p.trim()).filter(Boolean);
+  if (flags.concurrency !== undefined) input.concurrency = Number(flags.concurrency);
+  if (flags.generateCallbackSecret) input.generateCallbackSecret = true;
+  return input;
 }
 
 export async function runManifestsCommand(flags: ManifestsFlags, io: CliIo): Promise<void> {
