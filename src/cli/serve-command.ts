@@ -18,6 +18,8 @@ import { Scheduler } from '../jobs/scheduler.ts';
 import { SourcePolicy } from '../jobs/source-policy.ts';
 import type { TranscodeTask } from '../jobs/transcode-task.ts';
 import { buildApp } from '../http/app.ts';
+import { BucketUploadStaging } from '../http/upload-staging-bucket.ts';
+import { DiskUploadStaging } from '../http/upload-staging-disk.ts';
 import { DeliveryWorker } from '../notify/delivery-worker.ts';
 import { connectNotifications } from '../notify/connect.ts';
 import { Notifier } from '../notify/notifier.ts';
@@ -25,6 +27,7 @@ import { createLogger } from '../observability/logger.ts';
 import { connectJobMetrics } from '../observability/job-metrics.ts';
 import { createMetrics } from '../observability/metrics.ts';
 import { openObjectStore } from '../storage/open-store.ts';
+import { S3ObjectStore } from '../storage/s3-store.ts';
 import { openStore } from '../store/open-store.ts';
 import { buildExecutor } from './build-executor.ts';
 import type { CliIo } from './io.ts';
@@ -74,6 +77,9 @@ export async function startService(config: Config, hooks: { onListening?: (urls:
   const executor = await buildExecutor(config, { dataDir, store, log: (level, message, fields) => logger[level](fields ?? {}, message) });
   const output = config.storage.output?.replace(/\/+$/, '');
   const assetStore = output ? openObjectStore(output, { presignSeconds: config.storage.presignSeconds }) : undefined;
+  // Workers may not see this machine's disk (Kubernetes, several hosts), but they can read the asset
+  // bucket: with an S3 output, uploads wait there.
+  const uploads = assetStore instanceof S3ObjectStore ? new BucketUploadStaging(assetStore) : new DiskUploadStaging(uploadDir);
   // A private bucket (an s3:// output without a public base URL) is played through signed /media/s/ links.
   const mediaKey = assetStore && !config.storage.publicBaseUrl ? mediaTokenKey(callbackSecret) : undefined;
   const owner = `${os.hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
@@ -111,7 +117,7 @@ export async function startService(config: Config, hooks: { onListening?: (urls:
   const notifier = new Notifier({ store, endpoints: config.notifications.endpoints, onEnqueued: () => deliveries.kick() });
 
   const app = await buildApp({
-    config, store, events, intake, scheduler, metrics, mediaRoot, uploadDir, callbackSecret,
+    config, store, events, intake, scheduler, metrics, mediaRoot, uploads, callbackSecret,
     adapters: buildAdapters(config, config.recordDir ? path.resolve(config.recordDir) : undefined),
     assetDirUrl: (job) => dirUrl(job),
     ...(assetStore ? { assetStore } : {}),

@@ -8,6 +8,7 @@ import type { Scheduler } from '../jobs/scheduler.ts';
 import type { Metrics } from '../observability/metrics.ts';
 import type { ObjectStore } from '../storage/object-store.ts';
 import type { Store } from '../store/store.ts';
+import type { UploadStaging } from './upload-staging.ts';
 
 export interface AppDeps {
   config: Config;
@@ -17,8 +18,8 @@ export interface AppDeps {
   scheduler: Pick<Scheduler, 'cancel' | 'onWorkerReport' | 'kick'>;
   adapters: ReadonlyMap<string, IngestAdapter>;
   metrics: Metrics;
-  /** Where uploaded recordings are stored (a source root). */
-  uploadDir: string;
+  /** Where uploaded recordings are stored until their job reads them. */
+  uploads: UploadStaging;
   /** Local directory served under /media/. */
   mediaRoot: string;
   /** The URL of a job's asset directory as players see it (see src/jobs/asset-urls.ts). */

@@ -331,6 +331,11 @@ export class S3ObjectStore implements ObjectStore {
     }
   }
 
+  /** The absolute `s3://bucket/<prefix><key>` of a key, as a job source or for another store to open. */
+  objectUri(key: string): string {
+    return formatS3Uri(this.bucket, this.#fullKey(key));
+  }
+
   async url(key: string): Promise<string> {
     const fullKey = this.#fullKey(key);
     if (this.#publicBaseUrl !== undefined) return `${this.#publicBaseUrl}/${encodeKeyForUrl(key)}`;

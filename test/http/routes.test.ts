@@ -19,6 +19,7 @@ import { IntakeService } from '../../src/jobs/intake-service.ts';
 import type { SourceKind } from '../../src/jobs/job.ts';
 import { JobEvents } from '../../src/jobs/job-events.ts';
 import { Scheduler } from '../../src/jobs/scheduler.ts';
+import { DiskUploadStaging } from '../../src/http/upload-staging-disk.ts';
 import { SourcePolicy } from '../../src/jobs/source-policy.ts';
 import { createMetrics } from '../../src/observability/metrics.ts';
 import { openSqliteStore } from '../../src/store/sqlite-store.ts';
@@ -78,7 +79,7 @@ async function harness(overrides: Record<string, unknown> = {}): Promise<Harness
     metrics: createMetrics(store, () => executor.running().length),
     adapters: buildAdapters(config, recordDir),
     mediaRoot: path.join(dataDir, 'media'),
-    uploadDir: path.join(dataDir, 'uploads'),
+    uploads: new DiskUploadStaging(path.join(dataDir, 'uploads')),
     assetDirUrl: assetDirUrl({ kind: 'public', baseUrl: 'http://media.test/media' }),
     callbackSecret: 'test-secret',
   });
