@@ -78,6 +78,8 @@ async function showAsset(current) {
       src: asset.urls.master,
       title: sourceName(current),
       ...(thumbs ? { poster: url(thumbs.poster), thumbnails: url(thumbs.vtt) } : {}),
+      // Signed links expire (storage.presignSeconds); the job, read again, has fresh ones.
+      refresh: async () => (await getJob(current.id)).asset?.master,
     });
     byId('asset-links', HTMLElement).replaceChildren(assetLinks(asset));
   } catch (error) {

@@ -5,6 +5,7 @@
 import Hls from './vendor/hls.mjs';
 import { h } from './dom.js';
 import { clock, renditionLabel } from './format.js';
+import { freshRecoveryState, planRecovery } from './playback-recovery.js';
 import { attachSeekPreview } from './seek-preview.js';
 import { parseThumbnailTrack } from './thumbnails.js';
 
@@ -14,6 +15,8 @@ import { parseThumbnailTrack } from './thumbnails.js';
  * @property {string} title for the video's accessible name
  * @property {string} [poster]
  * @property {string} [thumbnails] the WebVTT thumbnail track URL
+ * @property {() => Promise<string | undefined>} [refresh] a fresh master playlist URL, for when
+ *   the links have expired (signed links do); undefined when there is no asset any more
  */
 
 /**
@@ -106,7 +109,7 @@ export function createPlayer(slot, options) {
       .catch((reason) => console.warn('live2vod: no thumbnail previews', reason));
   }
 
-  if (Hls.isSupported()) return withHls(video, rendition, current, options.src, showError);
+  if (Hls.isSupported()) return withHls(video, rendition, current, options, { show: showError, clear: () => { error.hidden = true; } });
   if (video.canPlayType('application/vnd.apple.mpegurl')) {
     // The browser picks renditions itself; there is nothing to choose.
     video.src = options.src;
@@ -120,50 +123,125 @@ export function createPlayer(slot, options) {
 }
 
 /**
+ * hls.js on `video`, recovering from errors as planRecovery says: bounded retries with backoff
+ * after fatal network errors, a rebuild on fresh links at the same position when a link is refused
+ * (403), else a readable error.
  * @param {HTMLVideoElement} video
  * @param {HTMLSelectElement} rendition
  * @param {HTMLOutputElement} current
- * @param {string} src
- * @param {(message: string) => void} showError
+ * @param {PlayerOptions} options
+ * @param {{ show(message: string): void, clear(): void }} notice
  */
-function withHls(video, rendition, current, src, showError) {
-  const hls = new Hls();
-  let recoveredMedia = false;
+function withHls(video, rendition, current, options, notice) {
+  /** @type {Hls} */
+  let hls;
+  let recovery = freshRecoveryState();
+  /** A retry waiting for its backoff; cancelled by destroy() or a rebuild. */
+  let retryTimer = /** @type {ReturnType<typeof setTimeout> | undefined} */ (undefined);
+  let destroyed = false;
+  /** Instances already destroyed (a stop, a rebuild): never destroyed or driven twice. */
+  const ended = new WeakSet();
+  /** @param {Hls} instance */
+  const end = (instance) => {
+    if (ended.has(instance)) return;
+    ended.add(instance);
+    instance.destroy();
+  };
 
-  hls.on(Hls.Events.MANIFEST_PARSED, () => {
-    const levels = hls.levels.map((level, index) => ({ index, level })).sort((a, b) => (b.level.height - a.level.height) || (b.level.bitrate - a.level.bitrate));
-    rendition.replaceChildren(
-      h('option', { value: '-1' }, 'Automatic'),
-      ...levels.map(({ index, level }) => h('option', { value: index }, renditionLabel(level))));
-  });
-  hls.on(Hls.Events.LEVEL_SWITCHED, (_event, data) => {
-    const level = hls.levels[data.level];
-    if (!level) return;
-    current.textContent = `Playing ${renditionLabel(level)}${hls.autoLevelEnabled ? ' (automatic)' : ''}`;
-    current.dataset['level'] = String(data.level);
-    current.dataset['height'] = String(level.height);
-  });
-  hls.on(Hls.Events.ERROR, (_event, data) => {
-    if (!data.fatal) return;
-    if (data.type === Hls.ErrorTypes.NETWORK_ERROR) {
-      showError(`The player lost the network (${data.details}); retrying.`);
-      hls.startLoad();
-    } else if (data.type === Hls.ErrorTypes.MEDIA_ERROR && !recoveredMedia) {
-      recoveredMedia = true;
-      hls.recoverMediaError();
-    } else {
-      showError(`The player stopped: ${data.details}${data.error ? ` (${data.error.message})` : ''}.`);
-      hls.destroy();
+  /**
+   * @param {string} src
+   * @param {number} [startPosition] seconds; where a rebuilt player resumes
+   */
+  const start = (src, startPosition) => {
+    hls = new Hls(startPosition !== undefined ? { startPosition } : {});
+    const own = hls;
+    own.on(Hls.Events.MANIFEST_PARSED, () => {
+      const pinned = Number(rendition.value);
+      const levels = own.levels.map((level, index) => ({ index, level })).sort((a, b) => (b.level.height - a.level.height) || (b.level.bitrate - a.level.bitrate));
+      rendition.replaceChildren(
+        h('option', { value: '-1' }, 'Automatic'),
+        ...levels.map(({ index, level }) => h('option', { value: index }, renditionLabel(level))));
+      // A rebuilt player keeps the rendition the viewer chose.
+      if (pinned >= 0 && pinned < own.levels.length) {
+        rendition.value = String(pinned);
+        own.nextLevel = pinned;
+      }
+    });
+    own.on(Hls.Events.LEVEL_SWITCHED, (_event, data) => {
+      const level = own.levels[data.level];
+      if (!level) return;
+      current.textContent = `Playing ${renditionLabel(level)}${own.autoLevelEnabled ? ' (automatic)' : ''}`;
+      current.dataset['level'] = String(data.level);
+      current.dataset['height'] = String(level.height);
+    });
+    own.on(Hls.Events.FRAG_LOADED, () => {
+      // Progress: earlier trouble is over, and the next one gets the full set of retries again.
+      if (recovery.networkRetries > 0 || recovery.refreshed || recovery.mediaRecovered) notice.clear();
+      recovery = freshRecoveryState();
+    });
+    own.on(Hls.Events.ERROR, (_event, data) => {
+      if (own !== hls || ended.has(own)) return;
+      const type = data.type === Hls.ErrorTypes.NETWORK_ERROR ? 'network' : data.type === Hls.ErrorTypes.MEDIA_ERROR ? 'media' : 'other';
+      const planned = planRecovery({ fatal: data.fatal, type, details: data.details, status: data.response?.code || undefined, message: data.error?.message }, recovery, { canRefresh: options.refresh !== undefined });
+      recovery = planned.state;
+      const next = planned.recovery;
+      if (next.kind === 'none') return;
+      if (next.kind === 'recover-media') own.recoverMediaError();
+      else if (next.kind === 'retry') {
+        notice.show(next.message);
+        retryTimer = setTimeout(() => own.startLoad(), next.delayMs);
+      } else if (next.kind === 'refresh') {
+        notice.show(next.message);
+        // After this event: hls.js's own handlers for a non-fatal error still run after ours, and
+        // must not find the instance destroyed under them.
+        queueMicrotask(() => void rebuild());
+      } else {
+        notice.show(next.message);
+        end(own);
+      }
+    });
+    own.loadSource(src);
+    own.attachMedia(video);
+  };
+
+  /** A new hls.js instance on fresh links, where the old one was, playing if it was. */
+  const rebuild = async () => {
+    const at = video.currentTime;
+    const wasPlaying = !video.paused && !video.ended;
+    clearTimeout(retryTimer);
+    end(hls);
+    /** @type {string | undefined} */
+    let fresh;
+    try {
+      fresh = await options.refresh?.();
+    } catch (error) {
+      notice.show(`The video's link has expired and a fresh one could not be fetched: ${error instanceof Error ? error.message : String(error)}. Reload the page.`);
+      return;
     }
-  });
+    if (destroyed) return;
+    if (!fresh) {
+      notice.show('The video\'s link has expired and the job no longer has an asset. Reload the page.');
+      return;
+    }
+    start(fresh, at);
+    if (wasPlaying) video.play().catch(() => { /* the viewer presses Play */ });
+  };
+
   rendition.addEventListener('change', () => {
     // -1 hands the choice back to hls.js's bandwidth estimate; a level index pins that rendition
-    // and switches at once (the buffer is flushed).
+    // and switches at once (the buffer is flushed). Between a rebuild's old and new instance the
+    // choice is kept by the select alone (see MANIFEST_PARSED).
+    if (ended.has(hls)) return;
     hls.currentLevel = Number(rendition.value);
     if (hls.currentLevel === -1) current.textContent = current.textContent?.replace(/( \(automatic\))?$/, ' (automatic)') ?? '';
   });
 
-  hls.loadSource(src);
-  hls.attachMedia(video);
-  return { destroy: () => hls.destroy() };
+  start(options.src);
+  return {
+    destroy: () => {
+      destroyed = true;
+      clearTimeout(retryTimer);
+      end(hls);
+    },
+  };
 }

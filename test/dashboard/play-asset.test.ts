@@ -1,8 +1,8 @@
 // The dashboard end to end, in a real browser against a real `bin/live2vod serve` with real
 // ffmpeg: upload a generated recording through the page, watch the job reach done without a
 // reload, open it, and check that the asset really plays, that a manual rendition switch takes
-// effect, and that hovering the seek bar shows a sprite thumbnail. Screenshots of each page go to
-// test-artifacts/dashboard/.
+// effect, that hovering the seek bar shows a sprite thumbnail, and that refused (expired) links
+// are renewed once without losing the place. Screenshots of each page go to test-artifacts/dashboard/.
 import assert from 'node:assert/strict';
 import { rm } from 'node:fs/promises';
 import { after, before, describe, it } from 'node:test';
@@ -144,5 +144,44 @@ describe('dashboard: upload, watch, play', { skip: browserSkip, timeout: 180_000
     await screenshot(page, 'job-phone');
     assert.deepEqual(watched.pageErrors, []);
     assert.deepEqual(watched.consoleErrors, []);
+  });
+  it('renews the links once when media requests are refused (an expired signed link: 403), and plays on where it was', async () => {
+    const { page } = watched;
+    // Into the second 6 s segment and playing (the short clip may have ended meanwhile).
+    await page.evaluate('(() => { const v = document.querySelector("video"); v.currentTime = 7; return v.play(); })()');
+    let refused = 0;
+    let blocked = true;
+    /** The first segment fetched on the fresh links: it says where the rebuilt player resumed. */
+    let firstAfter: string | undefined;
+    // Segments answer 403 until the player loads the master playlist again, which only a rebuild
+    // on fresh links does (the job read again).
+    await page.route(/\.m4s(\?|$)/, (route) => {
+      if (!blocked) {
+        firstAfter ??= route.request().url();
+        return route.continue();
+      }
+      refused++;
+      return route.fulfill({ status: 403, contentType: 'application/json', body: '{"error":"expired"}' });
+    });
+    const reloaded = page.waitForRequest((request) => /master\.m3u8(\?|$)/.test(request.url()));
+    page.on('request', (request) => {
+      if (/master\.m3u8(\?|$)/.test(request.url())) blocked = false;
+    });
+    const jobRead = page.waitForRequest((request) => /\/v1\/jobs\/[0-9a-f-]+$/.test(request.url()));
+    // A manual switch flushes the buffer, so the next media must be fetched and is refused.
+    const before = Number(await page.locator('#current-rendition').getAttribute('data-height'));
+    const target = before === 360 ? 180 : 360;
+    const at = Number(await page.evaluate('document.querySelector("video").currentTime'));
+    await page.locator('#rendition').selectOption(await page.locator('#rendition option', { hasText: `${target}p` }).getAttribute('value') ?? '');
+    await jobRead;
+    await reloaded;
+    assert.ok(refused > 0, 'media requests were refused');
+    await waitInPage(page, `document.querySelector("video").currentTime > ${at + 1}`, 30_000);
+    assert.match(firstAfter ?? '', /\/seg-00002\.m4s$/, 'the rebuilt player resumed where it was, not at the start');
+    await page.locator('#player-error').waitFor({ state: 'hidden' });
+    assert.equal(await page.evaluate('document.querySelector("video").error'), null);
+    assert.equal(await page.locator('#rendition').inputValue(), await page.locator('#rendition option', { hasText: `${target}p` }).getAttribute('value'), 'the chosen rendition is kept');
+    await page.unroute(/\.m4s(\?|$)/);
+    assert.deepEqual(watched.pageErrors, []);
   });
 });

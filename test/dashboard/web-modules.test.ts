@@ -1,5 +1,6 @@
 // The dashboard's pure browser modules, run in Node: formatting, URL filters, the WebVTT sprite
-// track, the SSE parser, timeline and step timings. Plus: the dashboard's vocabulary is the API's.
+// track, the SSE parser, timeline and step timings, the player's error recovery. Plus: the
+// dashboard's vocabulary is the API's.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { jobStates, priorities, sourceKinds } from '../../src/jobs/job.ts';
@@ -7,6 +8,7 @@ import { parseEventStream } from '../../src/web/event-stream.js';
 import { age, bitrate, bytes, clock, duration, progressLabel, renditionLabel, sourceName } from '../../src/web/format.js';
 import { buildStepTimings, buildTimeline } from '../../src/web/job-history.js';
 import { filtersSearch, readFilters } from '../../src/web/list-filters.js';
+import { freshRecoveryState, maxNetworkRetries, planRecovery, type PlayerError, type RecoveryState } from '../../src/web/playback-recovery.js';
 import { cueAt, parseThumbnailTrack, vttTime } from '../../src/web/thumbnails.js';
 import * as vocabulary from '../../src/web/vocabulary.js';
 
@@ -148,5 +150,56 @@ describe('job history', () => {
       [2, 'encode', 700, undefined],
       [2, 'audio', 1000, 1000],
     ]);
+  });
+});
+
+describe('player error recovery', () => {
+  const network = (status?: number, fatal = true): PlayerError => ({ fatal, type: 'network', details: 'fragLoadError', status, message: undefined });
+  const canRefresh = { canRefresh: true };
+
+  it('retries a network failure a bounded number of times with growing delays, then says so', () => {
+    let state: RecoveryState = freshRecoveryState();
+    const delays: number[] = [];
+    for (let i = 0; i < maxNetworkRetries; i++) {
+      const planned = planRecovery(network(), state, canRefresh);
+      assert.equal(planned.recovery.kind, 'retry');
+      if (planned.recovery.kind === 'retry') delays.push(planned.recovery.delayMs);
+      state = planned.state;
+    }
+    assert.deepEqual(delays, [1000, 2000, 4000]);
+    const last = planRecovery(network(503), state, canRefresh).recovery;
+    assert.equal(last.kind, 'stop');
+    assert.match(last.kind === 'stop' ? last.message : '', /after 3 retries \(fragLoadError, HTTP 503\)/);
+  });
+
+  it('leaves errors hls.js is still handling to hls.js', () => {
+    assert.deepEqual(planRecovery(network(503, false), freshRecoveryState(), canRefresh).recovery, { kind: 'none' });
+    const media: PlayerError = { fatal: false, type: 'media', details: 'bufferStalledError', status: undefined, message: undefined };
+    assert.deepEqual(planRecovery(media, freshRecoveryState(), canRefresh).recovery, { kind: 'none' });
+  });
+
+  it('renews expired links once on a 403 (before hls.js gives up), and stops with a readable message when fresh links are refused too', () => {
+    const first = planRecovery(network(403, false), freshRecoveryState(), canRefresh);
+    assert.equal(first.recovery.kind, 'refresh', 'at the first refusal, not after hls.js\'s retries');
+    assert.equal(planRecovery(network(403, false), first.state, canRefresh).recovery.kind, 'none', 'then hls.js may still retry');
+    const second = planRecovery(network(403), first.state, canRefresh).recovery;
+    assert.equal(second.kind, 'stop');
+    assert.match(second.kind === 'stop' ? second.message : '', /even after fresh ones/);
+    // Progress in between (a fresh state) allows the next expiry to be renewed as well.
+    assert.equal(planRecovery(network(403), freshRecoveryState(), canRefresh).recovery.kind, 'refresh');
+    const noRefresh = planRecovery(network(403), freshRecoveryState(), { canRefresh: false }).recovery;
+    assert.equal(noRefresh.kind, 'stop', 'without a way to renew links a 403 is final');
+  });
+
+  it('does not retry other client errors, and recovers a media error once', () => {
+    const gone = planRecovery(network(404), freshRecoveryState(), canRefresh).recovery;
+    assert.equal(gone.kind, 'stop');
+    assert.match(gone.kind === 'stop' ? gone.message : '', /no longer there/);
+    assert.equal(planRecovery(network(400), freshRecoveryState(), canRefresh).recovery.kind, 'stop');
+    const media: PlayerError = { fatal: true, type: 'media', details: 'bufferAppendError', status: undefined, message: 'decode' };
+    const once = planRecovery(media, freshRecoveryState(), canRefresh);
+    assert.equal(once.recovery.kind, 'recover-media');
+    const twice = planRecovery(media, once.state, canRefresh).recovery;
+    assert.deepEqual(twice, { kind: 'stop', message: 'The player stopped: bufferAppendError (decode).' });
   });
 });
