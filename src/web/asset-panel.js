@@ -38,12 +38,21 @@ export async function copyText(text, fallback) {
 }
 
 /**
+ * The absolute URL of a file that manifest.json names (relative to the asset directory, which is
+ * the master playlist's directory; signed links carry their token in that path).
+ * @param {import('./types.js').AssetView} asset
+ * @param {string} path
+ */
+export function assetFileUrl(asset, path) {
+  return new URL(path, asset.urls.master).href;
+}
+
+/**
  * @param {import('./types.js').AssetView} asset
  */
 export function assetLinks(asset) {
-  const base = asset.urls.master;
   /** @param {string} path */
-  const url = (path) => new URL(path, base).href;
+  const url = (path) => assetFileUrl(asset, path);
   const manifest = asset.manifest;
   /** @type {[string, string][]} */
   const links = [

@@ -1,14 +1,14 @@
 // One job at /jobs/<id>: its state, actions, error, step timings, attempts and timeline, kept
 // live by /v1/jobs/<id>/events; once the asset is ready, the player and the asset's links.
-import { ApiError, UnreachableError, getAsset, getAttempts, getJob, getLog } from './api.js';
-import { copyText, assetLinks, copyField } from './asset-panel.js';
+import { statusActionHandlers } from './action-status.js';
+import { ApiError, getAsset, getAttempts, getJob, getLog } from './api.js';
+import { assetFileUrl, assetLinks, copyField, copyText } from './asset-panel.js';
 import { byId, h } from './dom.js';
-import { openEventStream } from './event-stream.js';
 import { buildStepTimings, buildTimeline, renderAttempts, renderStepTimings, renderTimeline } from './job-history.js';
 import { renderJob, renderProgress } from './job-view.js';
+import { debounce, liveStream } from './live-stream.js';
 import { createPlayer } from './player.js';
 import { Problems } from './problems.js';
-import { onTokenChange } from './token-store.js';
 import { TokenPanel } from './token-panel.js';
 import { sourceName } from './format.js';
 
@@ -28,20 +28,7 @@ let job;
 let live;
 let playerShown = false;
 
-/** @type {import('./job-actions.js').ActionHandlers} */
-const actionHandlers = {
-  onDone: (_job, what) => {
-    actionStatus.dataset['kind'] = 'ok';
-    actionStatus.textContent = `Done: ${what}.`;
-    void load();
-  },
-  onError: (error, what) => {
-    if (problems.report(error)) return;
-    actionStatus.dataset['kind'] = 'error';
-    actionStatus.textContent = `Could not ${what}: ${error instanceof Error ? error.message : String(error)}`;
-    void load();
-  },
-};
+const actionHandlers = statusActionHandlers(actionStatus, problems, () => void load());
 
 async function load() {
   try {
@@ -72,12 +59,10 @@ async function showAsset(current) {
   try {
     const asset = await getAsset(current.id);
     const thumbs = asset.manifest.thumbnails;
-    /** @param {string} path */
-    const url = (path) => new URL(path, asset.urls.master).href;
     createPlayer(byId('player-slot', HTMLElement), {
       src: asset.urls.master,
       title: sourceName(current),
-      ...(thumbs ? { poster: url(thumbs.poster), thumbnails: url(thumbs.vtt) } : {}),
+      ...(thumbs ? { poster: assetFileUrl(asset, thumbs.poster), thumbnails: assetFileUrl(asset, thumbs.vtt) } : {}),
       // Signed links expire (storage.presignSeconds); the job, read again, has fresh ones.
       refresh: async () => (await getJob(current.id)).asset?.master,
     });
@@ -116,43 +101,22 @@ byId('copy-command', HTMLButtonElement).addEventListener('click', async (event) 
   button.textContent = copied ? 'Copied' : 'Copy failed: select the text';
 });
 
-let reloadTimer = /** @type {ReturnType<typeof setTimeout> | undefined} */ (undefined);
-function reloadSoon() {
-  clearTimeout(reloadTimer);
-  reloadTimer = setTimeout(() => void load(), 200);
-}
+const reloadSoon = debounce(() => void load(), 200);
 
-let streamOpen = false;
-/** @type {{ close(): void } | undefined} */
-let stream;
-function connect() {
-  stream?.close();
-  stream = openEventStream(`/v1/jobs/${encodeURIComponent(id)}/events`, {
-    onEvent: (event) => {
-      // The stream replays the log first; the REST load already showed it.
-      if (event.id !== undefined || event.type === 'job.snapshot') return;
-      const data = /** @type {JobChangeData} */ (event.data);
-      if (event.type === 'job.progress' && data?.job && job) {
-        live = { ...(data.speed !== undefined ? { speed: data.speed } : {}), ...(data.etaSeconds !== undefined ? { etaSeconds: data.etaSeconds } : {}) };
-        job = { ...job, progress: data.job.progress };
-        renderProgress(job, live);
-        return;
-      }
-      reloadSoon();
-    },
-    onStatus: (status) => {
-      if (status === 'closed') return;
-      problems.connection(status);
-      if (status === 'open' && !streamOpen) void load();
-      if (status === 'unreachable') problems.report(new UnreachableError());
-      streamOpen = status === 'open';
-    },
-  });
-}
-
-onTokenChange(() => {
-  void load();
-  connect();
-});
 void load();
-connect();
+liveStream(`/v1/jobs/${encodeURIComponent(id)}/events`, {
+  problems,
+  reload: () => void load(),
+  onEvent: (event) => {
+    // The stream replays the log first; the REST load already showed it.
+    if (event.id !== undefined || event.type === 'job.snapshot') return;
+    const data = /** @type {JobChangeData} */ (event.data);
+    if (event.type === 'job.progress' && data?.job && job) {
+      live = { ...(data.speed !== undefined ? { speed: data.speed } : {}), ...(data.etaSeconds !== undefined ? { etaSeconds: data.etaSeconds } : {}) };
+      job = { ...job, progress: data.job.progress };
+      renderProgress(job, live);
+      return;
+    }
+    reloadSoon();
+  },
+});

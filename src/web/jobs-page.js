@@ -1,15 +1,15 @@
 // The job list at /: filters and paging (kept in the URL), live updates from /v1/events, submit
 // forms and per-job actions. Progress events patch rows in place; every other change reloads the
 // page of jobs (debounced), so the list always matches the filters and paging the server applies.
-import { ApiError, UnreachableError, listJobs } from './api.js';
+import { statusActionHandlers } from './action-status.js';
+import { ApiError, listJobs } from './api.js';
 import { byId, h, options, replaceKeepingFocus } from './dom.js';
-import { openEventStream } from './event-stream.js';
 import { age } from './format.js';
 import { jobRow, updateRowProgress } from './job-table.js';
 import { filtersSearch, hasFilters, readFilters, stateChoices } from './list-filters.js';
+import { debounce, liveStream } from './live-stream.js';
 import { Problems } from './problems.js';
 import { setupSubmitForms } from './submit-forms.js';
-import { onTokenChange } from './token-store.js';
 import { TokenPanel } from './token-panel.js';
 import { priorities, sourceKinds } from './vocabulary.js';
 
@@ -44,20 +44,7 @@ let nextCursor = null;
 const live = /** @type {Map<string, { speed?: number, etaSeconds?: number }>} */ (new Map());
 let loaded = false;
 
-/** @type {import('./job-actions.js').ActionHandlers} */
-const actionHandlers = {
-  onDone: (_job, what) => {
-    actionStatus.dataset['kind'] = 'ok';
-    actionStatus.textContent = `Done: ${what}.`;
-    void load();
-  },
-  onError: (error, what) => {
-    if (problems.report(error)) return;
-    actionStatus.dataset['kind'] = 'error';
-    actionStatus.textContent = `Could not ${what}: ${error instanceof Error ? error.message : String(error)}`;
-    void load();
-  },
-};
+const actionHandlers = statusActionHandlers(actionStatus, problems, () => void load());
 
 function fillFilterControls() {
   stateSelect.replaceChildren(...options(stateChoices, filters.state));
@@ -168,11 +155,7 @@ setupSubmitForms({
   onProblem: (error) => problems.report(error),
 });
 
-let reloadTimer = /** @type {ReturnType<typeof setTimeout> | undefined} */ (undefined);
-function reloadSoon() {
-  clearTimeout(reloadTimer);
-  reloadTimer = setTimeout(() => void load(), 250);
-}
+const reloadSoon = debounce(() => void load(), 250);
 
 /** @param {import('./event-stream.js').StreamEvent} event */
 function onChange(event) {
@@ -193,29 +176,6 @@ function onChange(event) {
   reloadSoon();
 }
 
-let streamOpen = false;
-/** @type {{ close(): void } | undefined} */
-let stream;
-function connect() {
-  stream?.close();
-  stream = openEventStream('/v1/events', {
-    onEvent: onChange,
-    onStatus: (status) => {
-      if (status === 'closed') return;
-      problems.connection(status);
-      // Back after a gap: changes were missed, so read the list again.
-      if (status === 'open' && !streamOpen) void load();
-      if (status === 'unreachable') problems.report(new UnreachableError());
-      streamOpen = status === 'open';
-    },
-  });
-}
-
-onTokenChange(() => {
-  void load();
-  connect();
-});
-
 // Ages move on without events.
 setInterval(() => {
   for (const time of rows.querySelectorAll('time')) time.textContent = age(time.dateTime);
@@ -224,4 +184,4 @@ setInterval(() => {
 fillFilterControls();
 history.replaceState({ previous }, '', location.href);
 void load();
-connect();
+liveStream('/v1/events', { onEvent: onChange, reload: () => void load(), problems });

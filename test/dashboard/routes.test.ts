@@ -34,6 +34,19 @@ describe('dashboard routes', () => {
     assert.equal((await get(service.url, '/v1/jobs')).status, 401, 'while the API needs the token');
   });
 
+  it('gives both pages the one shared header, token panel and banner, marking the list as the current page', async () => {
+    const list = (await get(service.url, '/')).text;
+    const job = (await get(service.url, '/jobs/01a22867-3eae-7fb6-84b3-bf3f219cdd9a')).text;
+    for (const html of [list, job]) {
+      for (const id of ['connection', 'token-button', 'token-panel', 'token-form', 'banner']) {
+        assert.equal(html.split(`id="${id}"`).length - 1, 1, `one #${id}`);
+      }
+      assert.ok(!html.includes('page-header'), 'no marker or fragment comment is left in the page');
+    }
+    assert.ok(list.includes('<a href="/" aria-current="page">Jobs</a>'));
+    assert.ok(!job.includes('aria-current'), 'the job page is not the list');
+  });
+
   it('answers 404 for /jobs/ paths that cannot be a job id', async () => {
     const page = await get(service.url, '/jobs/not%20a%20job%3Cscript%3E');
     assert.equal(page.status, 404);
@@ -79,7 +92,7 @@ describe('dashboard routes', () => {
   });
 
   it('does not serve what is not a browser file: the HTML shells, tsconfig, type declarations, paths outside src/web', async () => {
-    for (const path of ['/ui/index.html', '/ui/tsconfig.json', '/ui/vendor/hls.d.mts', '/ui/../http/app.ts', '/ui/%2e%2e/http/app.ts', '/ui/vendor/hls.min.mjs', '/ui/']) {
+    for (const path of ['/ui/index.html', '/ui/page-header.html', '/ui/tsconfig.json', '/ui/vendor/hls.d.mts', '/ui/../http/app.ts', '/ui/%2e%2e/http/app.ts', '/ui/vendor/hls.min.mjs', '/ui/']) {
       assert.equal((await get(service.url, path)).status, 404, path);
     }
   });

@@ -1,10 +1,11 @@
 // The dashboard's pages: the job list at / and one job at /jobs/<id>. Both are static HTML
-// shells (src/web/*.html); their ES modules fetch everything through the /v1 API, so the pages
+// shells (src/web/*.html, sharing page-header.html; see dashboard-shell.ts); their ES modules fetch everything through the /v1 API, so the pages
 // themselves carry no data and need no token. The CSP allows scripts and styles from this
 // origin only; media, images and API-like fetches may go elsewhere, because assets can live on a
 // CDN or be redirected to presigned bucket URLs.
 import { readFile } from 'node:fs/promises';
 import type { FastifyInstance, FastifyReply } from 'fastify';
+import { composePage } from '../dashboard-shell.ts';
 import { webRoot } from './dashboard-assets.ts';
 
 const contentSecurityPolicy = [
@@ -25,7 +26,10 @@ const contentSecurityPolicy = [
 const jobIdPattern = /^[A-Za-z0-9-]{1,64}$/;
 
 export async function dashboardRoutes(app: FastifyInstance): Promise<void> {
-  const [listPage, jobPage] = await Promise.all([readFile(new URL('index.html', webRoot), 'utf8'), readFile(new URL('job.html', webRoot), 'utf8')]);
+  const read = (name: string): Promise<string> => readFile(new URL(name, webRoot), 'utf8');
+  const [header, list, one] = await Promise.all([read('page-header.html'), read('index.html'), read('job.html')]);
+  const listPage = composePage(list, header);
+  const jobPage = composePage(one, header);
 
   app.get('/', async (_request, reply) => page(reply, 200, listPage));
   app.get<{ Params: { id: string } }>('/jobs/:id', async (request, reply) => {
