@@ -16,7 +16,7 @@ import type { AssetManifest } from '../../src/media/asset-manifest.ts';
 import { exists, parseMaster, parseMediaPlaylist } from '../helpers/asset-checks.ts';
 import { makeTempDir, makeTestPattern, type TempDir } from '../helpers/media.ts';
 import { api, startTestService, waitForJob, type TestService } from '../helpers/serve.ts';
-import { getBytes, listAll, s3rverCredentials, startS3, type RunningS3 } from '../storage/s3-helpers.ts';
+import { getBytes, listAll, s3rverCredentials, startS3, useS3rverEnv, type RunningS3 } from '../storage/s3-helpers.ts';
 
 const token = 'minio-webhook-token-1234';
 // A key that needs decoding in the event: a space, a plus and a non-ASCII letter.
@@ -53,7 +53,6 @@ function minioEvent(bucket: string, key: string, size: number, etag: string): un
 }
 
 
-const awsNames = ['AWS_ENDPOINT_URL_S3', 'AWS_ENDPOINT_URL', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_REGION', 'AWS_DEFAULT_REGION', 'AWS_PROFILE'] as const;
 
 describe('serve with an S3 source (MinIO event) and an S3 storage output', { timeout: 240_000 }, () => {
   let s3: RunningS3;
@@ -61,20 +60,11 @@ describe('serve with an S3 source (MinIO event) and an S3 storage output', { tim
   let client: S3Client;
   let service: TestService;
   let publicBaseUrl: string;
-  const savedEnv = new Map<string, string | undefined>();
+  let restoreEnv: (() => void) | undefined;
 
   before(async () => {
     [s3, tmp] = await Promise.all([startS3(['rec', 'vod']), makeTempDir('live2vod-s3-service-')]);
-    for (const name of awsNames) {
-      savedEnv.set(name, process.env[name]);
-      delete process.env[name];
-    }
-    Object.assign(process.env, {
-      AWS_ENDPOINT_URL_S3: s3.endpoint,
-      AWS_ACCESS_KEY_ID: s3rverCredentials.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: s3rverCredentials.secretAccessKey,
-      AWS_REGION: 'us-east-1',
-    });
+    restoreEnv = useS3rverEnv(s3.endpoint);
     client = new S3Client({ endpoint: s3.endpoint, forcePathStyle: true, region: 'us-east-1', credentials: s3rverCredentials });
     publicBaseUrl = `${s3.endpoint}/vod/assets`;
     service = await startTestService({
@@ -88,10 +78,7 @@ describe('serve with an S3 source (MinIO event) and an S3 storage output', { tim
   after(async () => {
     await service?.dispose();
     client?.destroy();
-    for (const [name, value] of savedEnv) {
-      if (value === undefined) delete process.env[name];
-      else process.env[name] = value;
-    }
+    restoreEnv?.();
     await s3?.dispose();
     await tmp?.cleanup();
   });

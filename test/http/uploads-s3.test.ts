@@ -14,9 +14,8 @@ import { S3Client } from '@aws-sdk/client-s3';
 import type { ApiJob } from '../../src/http/api-schemas.ts';
 import { makeTempDir, makeTestPattern, type TempDir } from '../helpers/media.ts';
 import { startTestService, waitForJob, type TestService } from '../helpers/serve.ts';
-import { getBytes, listAll, s3rverCredentials, startS3, type RunningS3 } from '../storage/s3-helpers.ts';
+import { getBytes, listAll, s3rverCredentials, startS3, useS3rverEnv, type RunningS3 } from '../storage/s3-helpers.ts';
 
-const awsNames = ['AWS_ENDPOINT_URL_S3', 'AWS_ENDPOINT_URL', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_REGION', 'AWS_DEFAULT_REGION', 'AWS_PROFILE'] as const;
 /** Above one 8 MiB multipart part, so a refused stream has already sent a part when it is stopped. */
 const limit = 10 * 1024 * 1024;
 const uploadsPrefix = 'assets/uploads/';
@@ -38,22 +37,13 @@ describe('POST /v1/uploads with an S3 storage output', { timeout: 240_000 }, () 
   let tmp: TempDir;
   let client: S3Client;
   let service: TestService;
-  const savedEnv = new Map<string, string | undefined>();
+  let restoreEnv: (() => void) | undefined;
 
   const uploadKeys = async (): Promise<string[]> => (await listAll(client, 'vod', uploadsPrefix)).map((o) => o.Key ?? '').sort();
 
   before(async () => {
     [s3, tmp] = await Promise.all([startS3(['vod']), makeTempDir('live2vod-upload-s3-')]);
-    for (const name of awsNames) {
-      savedEnv.set(name, process.env[name]);
-      delete process.env[name];
-    }
-    Object.assign(process.env, {
-      AWS_ENDPOINT_URL_S3: s3.endpoint,
-      AWS_ACCESS_KEY_ID: s3rverCredentials.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: s3rverCredentials.secretAccessKey,
-      AWS_REGION: 'us-east-1',
-    });
+    restoreEnv = useS3rverEnv(s3.endpoint);
     client = new S3Client({ endpoint: s3.endpoint, forcePathStyle: true, region: 'us-east-1', credentials: s3rverCredentials });
     service = await startTestService({ overrides: { storage: { output: 's3://vod/assets' }, sourceFetch: { maxBytes: limit } } });
   });
@@ -61,10 +51,7 @@ describe('POST /v1/uploads with an S3 storage output', { timeout: 240_000 }, () 
   after(async () => {
     await service?.dispose();
     client?.destroy();
-    for (const [name, value] of savedEnv) {
-      if (value === undefined) delete process.env[name];
-      else process.env[name] = value;
-    }
+    restoreEnv?.();
     await s3?.dispose();
     await tmp?.cleanup();
   });

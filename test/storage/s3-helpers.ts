@@ -122,3 +122,26 @@ export async function getBytes(client: S3Client, bucket: string, key: string): P
   if (!response.Body) throw new Error(`s3://${bucket}/${key} has no body`);
   return Buffer.from(await response.Body.transformToByteArray());
 }
+
+const awsNames = ['AWS_ENDPOINT_URL_S3', 'AWS_ENDPOINT_URL', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_REGION', 'AWS_DEFAULT_REGION', 'AWS_PROFILE'] as const;
+
+/**
+ * Points this process's AWS_* variables at s3rver (workers started by an in-process service
+ * inherit process.env), clearing any others of the machine; returns the function that restores them.
+ */
+export function useS3rverEnv(endpoint: string): () => void {
+  const saved = new Map<string, string | undefined>(awsNames.map((name) => [name, process.env[name]]));
+  for (const name of awsNames) delete process.env[name];
+  Object.assign(process.env, {
+    AWS_ENDPOINT_URL_S3: endpoint,
+    AWS_ACCESS_KEY_ID: s3rverCredentials.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: s3rverCredentials.secretAccessKey,
+    AWS_REGION: 'us-east-1',
+  });
+  return () => {
+    for (const [name, value] of saved) {
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+    }
+  };
+}
