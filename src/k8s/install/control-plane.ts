@@ -111,21 +111,19 @@ export function sqliteVolumeClaim(options: InstallOptions): IPersistentVolumeCla
 
 /** The database URL given on the command line, as a Secret (prefer --database-secret in GitOps). */
 export function databaseSecret(options: InstallOptions, url: string): ISecret {
-  return {
-    apiVersion: 'v1',
-    kind: 'Secret',
-    metadata: { name: names.database, namespace: options.namespace, labels: selector(options) },
-    type: 'Opaque',
-    stringData: { url },
-  };
+  return opaqueSecret(options, names.database, { url });
 }
 
 export function callbackSecret(options: InstallOptions, key: string): ISecret {
+  return opaqueSecret(options, options.callbackSecret, { secret: key });
+}
+
+function opaqueSecret(options: InstallOptions, name: string, stringData: Record<string, string>): ISecret {
   return {
     apiVersion: 'v1',
     kind: 'Secret',
-    metadata: { name: options.callbackSecret, namespace: options.namespace, labels: selector(options) },
+    metadata: { name, namespace: options.namespace, labels: selector(options) },
     type: 'Opaque',
-    stringData: { secret: key },
+    stringData,
   };
 }
