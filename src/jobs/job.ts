@@ -93,3 +93,9 @@ export interface NewJob {
   metadata: Record<string, string>;
   maxAttempts: number;
 }
+
+/** Every job's asset directory, relative to the media root or the storage output: `assets/<job id>`. */
+export const assetsDirName = 'assets';
+export function outputPrefixOf(jobId: string): string {
+  return `${assetsDirName}/${jobId}`;
+}

@@ -60,7 +60,7 @@ export function parseLoudnessReport(stderr: string): LoudnessMeasurement {
 export const pendingMeasurement = 'pending';
 
 /** The gain that brings the measured loudness to the target, dB. */
-export function linearGain(target: LoudnessTarget, measured: LoudnessMeasurement): number {
+function linearGain(target: LoudnessTarget, measured: LoudnessMeasurement): number {
   return target.integrated - measured.integrated;
 }
 

@@ -1,5 +1,5 @@
 // The values of a freshly queued job, decided once for both backends.
-import { priorityWeight } from '../jobs/job.ts';
+import { outputPrefixOf, priorityWeight } from '../jobs/job.ts';
 import type { NewJob } from '../jobs/job.ts';
 import { newJobId } from '../jobs/job-id.ts';
 
@@ -25,7 +25,7 @@ export function newJobValues(input: NewJob, now: Date): NewJobValues {
     sourceKind: input.sourceKind,
     priority: priorityWeight[input.priority],
     maxAttempts: input.maxAttempts,
-    outputPrefix: `assets/${id}`,
+    outputPrefix: outputPrefixOf(id),
     metadata: JSON.stringify(input.metadata),
     createdAt: now.toISOString(),
   };

@@ -5,13 +5,14 @@
 // redirect to a presigned URL of the object, so media bytes go straight from the bucket to the
 // player, with Range requests and without passing through the control plane.
 import type { FastifyInstance, FastifyReply } from 'fastify';
+import { assetsDirName } from '../../jobs/job.ts';
 import { checkMediaToken } from '../../jobs/media-token.ts';
 import type { ObjectStore } from '../../storage/object-store.ts';
 import { objectHeaders } from '../../storage/content-types.ts';
 import { StorageError } from '../../storage/storage-error.ts';
 
 /** `assets/<job id>/<file path>`; file path segments of safe characters only, never `.` or `..`. */
-const assetPathPattern = /^(assets\/[A-Za-z0-9-]{1,64})\/((?:[A-Za-z0-9_-][A-Za-z0-9._-]*\/)*[A-Za-z0-9_-][A-Za-z0-9._-]*)$/;
+const assetPathPattern = new RegExp(`^(${assetsDirName}/[A-Za-z0-9-]{1,64})/((?:[A-Za-z0-9_-][A-Za-z0-9._-]*/)*[A-Za-z0-9_-][A-Za-z0-9._-]*)$`);
 const documentPattern = /\.(m3u8|mpd|vtt|json)$/;
 
 export interface SignedMediaDeps {
