@@ -35,6 +35,8 @@ export function buildProgram(io: CliIo): Command {
     .option('--no-download', 'skip the progressive MP4 download')
     .option('--instant-remux', 'also copy an H.264/AAC source into instant/ (playable before the ladder is done)')
     .option('--scratch <dir>', 'parent directory for scratch files (default: system temp)')
+    .option('--chunk-seconds <n>', 'encode in chunks of n seconds side by side, then stitch (a multiple of --segment; 0: never; default: one chunk per --parallel for recordings of a minute or more)')
+    .option('--parallel <n>', 'chunks encoded at once (default: the number of cores)')
     .option('--dry-run', 'print the ffmpeg commands instead of running them')
     .action(async (input: string, flags: Record<string, unknown>) => (await import('./transcode-command.ts')).runTranscodeCommand(input, flags, io));
 

@@ -1,5 +1,6 @@
 // Validates the `transcode` flags into a TranscodeRequest; wrong values are refused with the flag's name.
 import { readFile } from 'node:fs/promises';
+import os from 'node:os';
 import { z } from 'zod';
 import { UsageError } from '../errors/index.ts';
 import { resolveBinaries } from '../ffmpeg/binaries.ts';
@@ -30,6 +31,8 @@ export const transcodeFlagsSchema = z.object({
   download: z.boolean().default(true),
   instantRemux: z.boolean().default(false),
   scratch: z.string().optional(),
+  chunkSeconds: numberFlag(0, 86_400).optional(),
+  parallel: z.coerce.number().int('must be a whole number').min(1, 'must be at least 1').max(256, 'must be at most 256').default(() => os.availableParallelism()),
   json: z.boolean().default(false),
   dryRun: z.boolean().default(false),
 });
@@ -45,6 +48,9 @@ export function parseTranscodeFlags(raw: unknown): TranscodeFlags {
   }
   const flags = parsed.data;
   if (flags.segment % flags.gop !== 0) throw new UsageError(`--segment (${flags.segment}) must be a multiple of --gop (${flags.gop})`);
+  if (flags.chunkSeconds !== undefined && flags.chunkSeconds % flags.segment !== 0) {
+    throw new UsageError(`--chunk-seconds (${flags.chunkSeconds}) must be a multiple of --segment (${flags.segment}), or 0 to never chunk`);
+  }
   return flags;
 }
 
@@ -63,7 +69,9 @@ export async function toTranscodeRequest(input: string, flags: TranscodeFlags): 
     ...(flags.preset ? { preset: flags.preset } : {}),
     ...(flags.ladder ? { ladder: await readLadder(flags.ladder) } : {}),
   };
-  return requestFromProfile(profile, { input, outDir: flags.out, binaries: resolveBinaries(), ...(flags.scratch ? { scratchRoot: flags.scratch } : {}) });
+  const request = requestFromProfile(profile, { input, outDir: flags.out, binaries: resolveBinaries(), ...(flags.scratch ? { scratchRoot: flags.scratch } : {}) });
+  request.chunking = { parallelism: flags.parallel, ...(flags.chunkSeconds === undefined ? {} : { seconds: flags.chunkSeconds }) };
+  return request;
 }
 
 async function readLadder(file: string) {

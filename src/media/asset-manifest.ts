@@ -24,6 +24,8 @@ export interface AssetManifestInput {
   files: AssetFile[];
   timingsMs: Record<string, number>;
   createdAt: Date;
+  /** How the asset was made: split into chunks encoded apart and stitched, or (absent) whole. */
+  chunks?: { count: number; seconds: number };
 }
 
 export function buildAssetManifest(input: AssetManifestInput) {
@@ -73,6 +75,7 @@ export function buildAssetManifest(input: AssetManifestInput) {
       : null,
     thumbnails: input.thumbnails ?? null,
     download: input.download ?? null,
+    chunks: input.chunks ?? null,
     files: input.files,
     timingsMs: input.timingsMs,
   };

@@ -1,42 +1,77 @@
 // Builds the one ffmpeg command that decodes the source once and makes every video rendition,
 // the sprite thumbnails and the poster candidates from it.
+import type { ChunkRange } from './chunk-plan.ts';
 import { encoders } from './encoders/registry.ts';
 import type { GopSpec } from './encoders/encoder.ts';
 import { commonArgs, progressArgs, videoFmp4Args } from './fmp4-output.ts';
 import { guardedInput } from './input-args.ts';
 import { scratchNames, type TranscodePlan } from './plan.ts';
 import { formatRational, toNumber } from './rational.ts';
-import type { VideoRendition } from './types.ts';
+import type { Rational, VideoRendition } from './types.ts';
 
-export function buildVideoCommand(ffmpeg: string, sourcePath: string, plan: TranscodePlan): string[] {
+/**
+ * With `chunk`, the command encodes only that time range of the recording: it starts exactly on
+ * the chunk's first frame, puts keyframes where the whole encode would, and writes each sprite
+ * thumbnail and poster candidate as its own picture (the stitch tiles them), see chunk-plan.ts.
+ */
+export function buildVideoCommand(ffmpeg: string, sourcePath: string, plan: TranscodePlan, chunk?: ChunkRange): string[] {
   const video = plan.source.video;
   if (!video || plan.video.length === 0) throw new Error('buildVideoCommand needs a video source and renditions');
   const encoder = encoders[plan.encoder];
   const outputs: string[] = [];
+  const origin = chunk ? { origin: { seconds: chunk.startSeconds, gop: chunk.firstGop } } : {};
   for (const [i, rendition] of plan.video.entries()) {
     outputs.push(
       '-map', `[v${i}]`,
-      ...encoder.videoArgs(rendition, gopFor(rendition, plan.gopSeconds), plan.encoderPreset === undefined ? {} : { preset: plan.encoderPreset }),
+      ...encoder.videoArgs(rendition, { ...gopFor(rendition, plan.gopSeconds), ...origin }, plan.encoderPreset === undefined ? {} : { preset: plan.encoderPreset }),
       '-map_metadata', '-1',
       ...videoFmp4Args,
       scratchNames.video(rendition.id),
     );
   }
-  if (plan.thumbnails) outputs.push('-map', '[thumbs]', '-c:v', 'mjpeg', '-q:v', '4', '-f', 'image2', '-start_number', '0', scratchNames.spritePattern);
-  if (plan.poster) outputs.push('-map', '[poster]', '-c:v', 'mjpeg', '-q:v', '2', '-f', 'image2', '-start_number', '0', scratchNames.posterPattern);
+  // A chunk's pictures keep their own timestamps (passthrough): the stitch places them by time.
+  const pictures = chunk ? ['-fps_mode', 'passthrough'] : [];
+  if (plan.thumbnails) outputs.push('-map', '[thumbs]', '-c:v', 'mjpeg', '-q:v', chunk ? '2' : '4', ...pictures, '-f', 'image2', '-start_number', '0', chunk ? scratchNames.thumbPattern : scratchNames.spritePattern);
+  if (plan.poster) outputs.push('-map', '[poster]', '-c:v', 'mjpeg', '-q:v', '2', ...pictures, '-f', 'image2', '-start_number', '0', scratchNames.posterPattern);
 
   return [
     ffmpeg,
     ...commonArgs,
     ...progressArgs,
+    ...(chunk ? chunkInputArgs(chunk, video.frameRate) : []),
     ...guardedInput(sourcePath),
-    '-filter_complex', buildVideoFilterGraph(plan),
+    '-filter_complex', buildVideoFilterGraph(plan, chunk),
     ...outputs,
   ];
 }
 
+/**
+ * Input options that read exactly the chunk's frames. `-ss` before `-i` is frame-accurate when
+ * re-encoding (it decodes from the keyframe before and drops frames until the time); both ends sit
+ * a hair (well under half a frame) before the boundary frame, so rounding cannot drop it or take
+ * the one before. Timestamps then start at that hair, which fps= rounds to 0.
+ */
+function chunkInputArgs(chunk: ChunkRange, rate: Rational): string[] {
+  const hair = Math.min(0.001, toNumber({ num: rate.den, den: rate.num }) / 4);
+  const args: string[] = [];
+  const start = chunk.index === 0 ? 0 : chunk.startSeconds - hair;
+  if (chunk.index > 0) args.push('-ss', start.toFixed(6));
+  if (chunk.endFrame !== undefined) args.push('-t', (chunk.endSeconds - hair - start).toFixed(6));
+  return args;
+}
+
 export function gopFor(rendition: VideoRendition, gopSeconds: number): GopSpec {
   return { seconds: gopSeconds, frames: Math.ceil(gopSeconds * toNumber(rendition.frameRate) - 1e-6) };
+}
+
+/**
+ * Picks the first frame at or after each multiple of `interval` seconds of the recording, on a
+ * chunk's timeline that starts at `offset`: the same pictures whichever chunk holds them.
+ */
+function everyInterval(interval: number, offset: number, rate: Rational): string {
+  const frame = toNumber({ num: rate.den, den: rate.num });
+  // Shifted by a quarter frame so a frame exactly on a multiple is not lost to rounding.
+  return `select='lt(mod(t+${(offset + frame / 4).toFixed(6)},${interval.toFixed(6)}),${frame.toFixed(6)})'`;
 }
 
 /**
@@ -45,7 +80,7 @@ export function gopFor(rendition: VideoRendition, gopSeconds: number): GopSpec {
  * share one scale and split after it), plus sprite and poster branches that pick a few frames
  * before scaling, so they cost next to nothing.
  */
-export function buildVideoFilterGraph(plan: TranscodePlan): string {
+export function buildVideoFilterGraph(plan: TranscodePlan, chunk?: ChunkRange): string {
   const video = plan.source.video;
   if (!video) throw new Error('no video stream');
   const pictures = new Map<string, number[]>();
@@ -70,13 +105,16 @@ export function buildVideoFilterGraph(plan: TranscodePlan): string {
   if (plan.thumbnails) {
     const t = plan.thumbnails;
     // entropy + metadata print records each thumbnail's timestamp, so the WebVTT matches what was made.
-    chains.push(`[s${next++}]fps=1/${t.intervalSeconds},scale=${t.width}:${t.height},setsar=1,entropy,metadata=mode=print:file=${scratchNames.spriteScores},tile=${t.columns}x${t.rows}[thumbs]`);
+    const pick = chunk ? everyInterval(t.intervalSeconds, chunk.startSeconds, video.frameRate) : `fps=1/${t.intervalSeconds}`;
+    const tile = chunk ? '' : `,tile=${t.columns}x${t.rows}`;
+    chains.push(`[s${next++}]${pick},scale=${t.width}:${t.height},setsar=1,entropy,metadata=mode=print:file=${scratchNames.spriteScores}${tile}[thumbs]`);
   }
   if (plan.poster) {
     const p = plan.poster;
-    const rate = Math.max(p.candidates / Math.max(plan.source.duration, 1), 0.001).toFixed(6);
+    const rate = Math.max(p.candidates / Math.max(plan.source.duration, 1), 0.001);
+    const pick = chunk ? everyInterval(1 / rate, chunk.startSeconds, video.frameRate) : `fps=${rate.toFixed(6)}`;
     // The entropy of each candidate decides the poster: black and slate frames score lowest.
-    chains.push(`[s${next}]fps=${rate},scale=${p.width}:${p.height},setsar=1,entropy,metadata=mode=print:file=${scratchNames.posterScores}[poster]`);
+    chains.push(`[s${next}]${pick},scale=${p.width}:${p.height},setsar=1,entropy,metadata=mode=print:file=${scratchNames.posterScores}[poster]`);
   }
   return chains.join(';');
 }

@@ -67,7 +67,7 @@ export function startEncodes(ctx: EncodeContext): StartedEncodes {
   };
 }
 
-async function encodeAudio(ctx: EncodeContext, onProgress: ((p: FfmpegProgress) => void) | undefined): Promise<LoudnessMeasurement | undefined> {
+export async function encodeAudio(ctx: EncodeContext, onProgress: ((p: FfmpegProgress) => void) | undefined): Promise<LoudnessMeasurement | undefined> {
   const { plan } = ctx;
   let measured: LoudnessMeasurement | undefined;
   if (plan.loudness) {

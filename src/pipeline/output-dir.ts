@@ -9,7 +9,7 @@ export const manifestName = 'manifest.json';
 /** Written first and removed with the manifest written last: an interrupted run is recognisable. */
 const partialMarker = '.live2vod-incomplete';
 /** Everything a run writes at the asset root; only these are ever removed. */
-const ownedEntries = ['master.m3u8', 'manifest.mpd', 'video', 'audio', 'thumbnails', 'download', 'instant', manifestName, `${manifestName}.partial`, partialMarker];
+const ownedEntries = ['master.m3u8', 'manifest.mpd', 'video', 'audio', 'thumbnails', 'download', 'instant', manifestName, `${manifestName}.partial`, partialMarker, '.live2vod-chunks'];
 
 export class OutputDir {
   readonly root: string;
@@ -22,8 +22,11 @@ export class OutputDir {
     this.root = path.resolve(root);
   }
 
-  /** Makes the directory, checks it is ours to write, and clears a previous asset there. */
-  async prepare(): Promise<void> {
+  /**
+   * Makes the directory, checks it is ours to write, and clears a previous asset there, but for
+   * the entries in `keep` (a chunked job resuming keeps its finished chunks).
+   */
+  async prepare(options: { keep?: readonly string[] } = {}): Promise<void> {
     this.#createdFrom = await writing(`the output directory ${this.root}`, () => mkdir(this.root, { recursive: true }));
     const info = await stat(this.root);
     if (!info.isDirectory()) throw new OutputError(`the output ${this.root} is not a directory`);
@@ -37,7 +40,7 @@ export class OutputDir {
     await rm(path.join(this.root, manifestName), { force: true });
     await writing(`the output directory ${this.root}`, () => writeFile(path.join(this.root, partialMarker), 'live2vod is writing this asset\n'));
     this.#claimed = true;
-    for (const entry of ownedEntries) if (entry !== partialMarker) await rm(path.join(this.root, entry), { recursive: true, force: true });
+    for (const entry of ownedEntries) if (entry !== partialMarker && !options.keep?.includes(entry)) await rm(path.join(this.root, entry), { recursive: true, force: true });
   }
 
   path(...parts: string[]): string {

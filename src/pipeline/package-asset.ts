@@ -83,6 +83,11 @@ export async function packageAsset(plan: TranscodePlan, scratch: string, out: Ou
   const video = packaged.filter((t) => t.kind === 'video');
   const audio = packaged.find((t) => t.kind === 'audio');
 
+  return writePlaylists(out, video, audio);
+}
+
+/** The media and I-frame playlists of every track, the multivariant playlist and the MPD. */
+export async function writePlaylists(out: OutputDir, video: PackagedTrack[], audio: PackagedTrack | undefined): Promise<PackagedAsset> {
   const duration = Math.max(0, ...video.map((t) => t.duration), audio?.duration ?? 0);
   await writing('playlists', async () => {
     for (const track of [...video, ...(audio ? [audio] : [])]) {

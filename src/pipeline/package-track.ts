@@ -14,6 +14,7 @@ import path from 'node:path';
 import { fileSource, type ByteSource } from '../media/mp4/file-boxes.ts';
 import { readFragments } from '../media/mp4/fragments.ts';
 import { readInitSegment } from '../media/mp4/init-segment.ts';
+import { shiftFragment } from '../media/mp4/shift-fragment.ts';
 import { opensSegment } from '../media/mp4/segmenter.ts';
 import { averageBitrate, peakBitrate, targetDurationOf } from '../media/bitrate.ts';
 import { segmentFileName } from '../media/segment-names.ts';
@@ -44,6 +45,15 @@ export interface PackageTrackOptions {
    * reason. The file need not exist yet. `pollMs`: see GrowingFileOptions.
    */
   growing?: { writerDone: Promise<void>; signal?: AbortSignal; pollMs?: number };
+  /**
+   * For a chunk's file (its time starts at 0): where the chunk lies in the whole recording. Every
+   * fragment's decode time gets `startSeconds`, its sequence number `sequence` (the fragments
+   * before the chunk), and segments are numbered from `firstSegment`, so that the chunk's
+   * segments are the very files the unchunked encode would have made.
+   */
+  timeline?: { startSeconds: number; sequence: number; firstSegment: number };
+  /** Where init.mp4 is written; `outDir/init.mp4` by default. */
+  initPath?: string;
 }
 
 const INIT_FILE = 'init.mp4';
@@ -93,6 +103,8 @@ async function writeSegments(
   const segments: Segment[] = [];
   let current: OpenSegment | undefined;
   let keyframe: OpenKeyframe | undefined;
+  const shift = opts.timeline ? { decodeTicks: ticksOf(opts.timeline.startSeconds, ts, opts.id), sequence: opts.timeline.sequence } : undefined;
+  const firstNumber = opts.timeline?.firstSegment ?? 1;
 
   const close = async (seg: OpenSegment): Promise<void> => {
     await seg.out.close();
@@ -116,9 +128,11 @@ async function writeSegments(
     if (previous) await close(previous);
     else {
       await mkdir(opts.outDir, { recursive: true });
-      await writeFile(path.join(opts.outDir, INIT_FILE), init);
+      const initPath = opts.initPath ?? path.join(opts.outDir, INIT_FILE);
+      await mkdir(path.dirname(initPath), { recursive: true });
+      await writeFile(initPath, init);
     }
-    const number = segments.length + 1;
+    const number = segments.length + firstNumber;
     const file = segmentFileName(number);
     const out = await open(path.join(opts.outDir, file), 'w');
     return { number, file, out, first, bytes: 0, durationTicks: 0, keyframes: [] };
@@ -126,6 +140,7 @@ async function writeSegments(
 
   try {
     for await (const { fragment: f, bytes } of readFragments(input, initSize)) {
+      if (shift) f.decodeTime = shiftFragment(bytes, shift);
       // (opensSegment is true for the first fragment; `!current` is only there for the type checker.)
       if (opensSegment(f, current?.first, ts, opts.segmentSeconds) || !current) current = await next(current, f);
       if (opts.kind === 'video' && f.startsWithKeyframe) {
@@ -158,6 +173,15 @@ async function openComplete(file: string): Promise<ByteSource & { close(): Promi
   }
 }
 
+/** A chunk start in the track's ticks; it must be whole, or the chunk would not sit on a frame. */
+function ticksOf(seconds: number, timescale: number, id: string): number {
+  const ticks = Math.round(seconds * timescale);
+  if (Math.abs(ticks - seconds * timescale) > 1e-3) {
+    throw new Error(`packageTrack ${id}: the chunk start ${seconds} s is not a whole number of ticks at timescale ${timescale}`);
+  }
+  return ticks;
+}
+
 export async function packageTrack(opts: PackageTrackOptions): Promise<PackagedTrack> {
   const input: ByteSource & { close(): Promise<void> } = opts.growing
     ? new GrowingFile(opts.fmp4Path, opts.growing)
@@ -174,8 +198,16 @@ export async function packageTrack(opts: PackageTrackOptions): Promise<PackagedT
   } finally {
     await input.close();
   }
-  const ts = track.timescale;
+  return summarizeTrack(opts, track, segments);
+}
 
+/** The packaged track with its measured figures, from its segments (also those of several chunks). */
+export function summarizeTrack(
+  opts: Pick<PackageTrackOptions, 'id' | 'kind' | 'relDir' | 'rendition' | 'audio'>,
+  track: TrackInfo,
+  segments: Segment[],
+): PackagedTrack {
+  const ts = track.timescale;
   const totalBytes = segments.reduce((sum, s) => sum + s.bytes, 0);
   const duration = segments.reduce((sum, s) => sum + s.durationTicks, 0) / ts;
   const result: PackagedTrack = {

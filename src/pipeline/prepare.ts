@@ -10,6 +10,7 @@ import { planTranscode } from '../media/plan-transcode.ts';
 import { scratchNames, type TranscodePlan } from '../media/plan.ts';
 import type { SourceInfo } from '../media/types.ts';
 import { buildVideoCommand } from '../media/video-command.ts';
+import { chooseChunks } from './chunked/choose-chunks.ts';
 import { probeSource } from './probe-source.ts';
 import { defaultEncoderFor, type TranscodeRequest } from './request.ts';
 
@@ -63,7 +64,11 @@ export function downloadSpec(plan: TranscodePlan): { video?: string; audio?: str
 export function plannedCommands(request: TranscodeRequest, plan: TranscodePlan, scratch: string): string[][] {
   const { ffmpeg } = request.binaries;
   const commands: string[][] = [];
-  if (plan.video.length > 0) commands.push(buildVideoCommand(ffmpeg, request.input, plan));
+  if (plan.video.length > 0) {
+    const chunks = chooseChunks(plan, request.chunking);
+    if (chunks) for (const chunk of chunks.chunks) commands.push(buildVideoCommand(ffmpeg, request.input, plan, chunk));
+    else commands.push(buildVideoCommand(ffmpeg, request.input, plan));
+  }
   if (plan.audio) {
     if (plan.loudness) commands.push(buildLoudnessMeasureCommand(ffmpeg, request.input, plan));
     commands.push(buildAudioEncodeCommand(ffmpeg, request.input, plan, plan.loudness ? pendingMeasurement : undefined, plan.video.length === 0));

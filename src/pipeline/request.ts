@@ -24,6 +24,12 @@ export interface TranscodeRequest {
   download: boolean;
   /** Copy an H.264/AAC source into instant/ first, so it plays before the ladder is done. */
   instantRemux: boolean;
+  /**
+   * Split-and-stitch: `seconds` forces the chunk length (a multiple of the segment duration; 0
+   * never chunks), absent chooses it from the recording's length; `parallelism` is how many chunks
+   * encode at once. Absent: the recording is encoded whole.
+   */
+  chunking?: { seconds?: number; parallelism: number };
   binaries: FfmpegBinaries;
   signal?: AbortSignal;
   onEvent?: EventSink;

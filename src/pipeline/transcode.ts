@@ -8,24 +8,25 @@
 // manifest.json, `timingsMs.package` is that remainder: from the end of the encodes to the
 // playlists written (the wall time packaging adds to the run); `timingsMs.packageWall` is the
 // whole span from starting the packagers with the encodes, overlapping them.
-import { mkdir, mkdtemp, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { CancelledError } from '../errors/index.ts';
-import { runProcess } from '../ffmpeg/run-process.ts';
-import { buildAssetManifest, type AssetFile, type AssetManifest } from '../media/asset-manifest.ts';
-import { buildDownloadCommand } from '../media/download-command.ts';
+import { buildAssetManifest, type AssetManifest } from '../media/asset-manifest.ts';
 import type { TranscodePlan } from '../media/plan.ts';
 import { version } from '../version.ts';
+import { chooseChunks } from './chunked/choose-chunks.ts';
+import { transcodeChunked } from './chunked/transcode-chunked.ts';
 import { startEncodes, type EncodeResult, type StartedEncodes } from './encode.ts';
 import { instantRemux } from './instant-remux.ts';
 import type { EventSink } from './events.ts';
 import { finishThumbnails } from './finish-thumbnails.ts';
 import { writing } from './fs-errors.ts';
-import { manifestName, OutputDir } from './output-dir.ts';
+import { listAssetFiles, makeDownload, writeAssetManifest } from './finish-asset.ts';
+import { OutputDir } from './output-dir.ts';
 import { WriterFailedError } from './growing-file.ts';
 import { packageAsset, type PackagedAsset } from './package-asset.ts';
-import { downloadSpec, prepareTranscode } from './prepare.ts';
+import { prepareTranscode } from './prepare.ts';
 import type { TranscodeRequest } from './request.ts';
 import { Stopwatch } from './stopwatch.ts';
 
@@ -52,6 +53,13 @@ export async function transcode(request: TranscodeRequest): Promise<TranscodeRes
     const { plan, fallback } = await stopwatch.step('probe', () => prepareTranscode({ ...request, signal: abort.signal }));
     emit({ type: 'plan', renditions: plan.video.map((r) => r.id).concat(plan.audio ? [plan.audio.id] : []), encoder: plan.encoder, ...(fallback ? { fallback } : {}) });
     if (fallback) emit({ type: 'warning', message: fallback });
+
+    const chunks = chooseChunks(plan, request.chunking, emit);
+    if (chunks && request.chunking) {
+      const manifest = await transcodeChunked({ request, plan, chunks, parallelism: request.chunking.parallelism, out, stopwatch, signal: abort.signal, emit, started, running, ...(fallback ? { fallback } : {}) });
+      await out.markComplete();
+      return { outDir: out.root, manifest };
+    }
 
     await out.prepare();
     scratch = await writing('the scratch directory', async () => {
@@ -82,20 +90,12 @@ export async function transcode(request: TranscodeRequest): Promise<TranscodeRes
     await remuxed;
     const thumbnails = await stopwatch.step('thumbnails', () => finishThumbnails(plan, scratchDir, out, packaged.duration));
 
-    const spec = downloadSpec(plan);
-    let download: { file: string; renditionId?: string; bytes: number } | undefined;
-    if (request.download && spec) {
-      download = await stopwatch.step('download', async () => {
-        await writing('download/', () => mkdir(out.path('download'), { recursive: true }));
-        const inputs = { ...(spec.video ? { video: path.join(scratchDir, spec.video) } : {}), ...(spec.audio ? { audio: path.join(scratchDir, spec.audio) } : {}) };
-        await runProcess({ command: buildDownloadCommand(request.binaries.ffmpeg, inputs, out.path(spec.output)), stage: 'package', signal: abort.signal });
-        const { size } = await stat(out.path(spec.output));
-        return { file: spec.output, ...(plan.downloadRenditionId ? { renditionId: plan.downloadRenditionId } : {}), bytes: size };
-      });
-    }
+    const download = request.download
+      ? await stopwatch.step('download', () => makeDownload(request.binaries.ffmpeg, plan, out, (name) => path.join(scratchDir, name), abort.signal))
+      : undefined;
 
     const manifest = await stopwatch.step('manifest', async () => {
-      const files = await listFiles(out.root);
+      const files = await listAssetFiles(out.root);
       const timingsMs = { ...stopwatch.timingsMs, total: Math.round(performance.now() - started) };
       const built = buildAssetManifest({
         version, plan, video: packaged.video, files, timingsMs, createdAt: new Date(),
@@ -105,12 +105,7 @@ export async function transcode(request: TranscodeRequest): Promise<TranscodeRes
         ...(thumbnails ? { thumbnails } : {}),
         ...(download ? { download } : {}),
       });
-      // Written beside and renamed: the manifest appears whole or not at all.
-      await writing(manifestName, async () => {
-        const temporary = out.path(`${manifestName}.partial`);
-        await writeFile(temporary, `${JSON.stringify(built, null, 2)}\n`);
-        await rename(temporary, out.path(manifestName));
-      });
+      await writeAssetManifest(out, built);
       return built;
     });
     await out.markComplete();
@@ -151,16 +146,4 @@ function packageWhileEncoding(
     abort.abort(new CancelledError());
   });
   return { result, failure: () => failure };
-}
-
-/** Every file of the asset with its size, paths relative to the root, sorted. */
-async function listFiles(root: string): Promise<AssetFile[]> {
-  const entries = await readdir(root, { recursive: true, withFileTypes: true });
-  const files: AssetFile[] = [];
-  for (const entry of entries) {
-    if (!entry.isFile() || entry.name.startsWith('.')) continue;
-    const full = path.join(entry.parentPath, entry.name);
-    files.push({ path: path.relative(root, full).split(path.sep).join('/'), bytes: (await stat(full)).size });
-  }
-  return files.sort((a, b) => a.path.localeCompare(b.path));
 }

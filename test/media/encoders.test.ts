@@ -57,7 +57,7 @@ describe('libx264', () => {
       '-sc_threshold', '0',
       '-force_key_frames', 'expr:gte(t,n_forced*2)',
       '-forced-idr', '1',
-      '-x264-params', 'open-gop=0:scenecut=0',
+      '-x264-params', 'open-gop=0:scenecut=0:stitchable=1',
       '-pix_fmt', 'yuv420p',
     ]);
   });

@@ -173,7 +173,7 @@ describe('buildVideoCommand', () => {
       '-map', '[v0]',
       '-c:v', 'libx264', '-profile:v', 'high', '-preset', 'veryfast', '-crf', '23', '-maxrate', '3000k', '-bufsize', '6000k',
       '-g', '60', '-keyint_min', '60', '-sc_threshold', '0', '-force_key_frames', 'expr:gte(t,n_forced*2)', '-forced-idr', '1',
-      '-x264-params', 'open-gop=0:scenecut=0', '-pix_fmt', 'yuv420p',
+      '-x264-params', 'open-gop=0:scenecut=0:stitchable=1', '-pix_fmt', 'yuv420p',
       '-map_metadata', '-1',
       '-f', 'mp4', '-flush_packets', '1', '-movflags', '+frag_keyframe+empty_moov+default_base_moof+negative_cts_offsets',
       'video-720p-3000k.mp4',

@@ -7,6 +7,11 @@ export interface GopSpec {
   seconds: number;
   /** Frames per GOP at this rendition's rate, rounded up. */
   frames: number;
+  /**
+   * Where a chunk's first frame lies on the whole recording's keyframe grid: at `seconds`, the
+   * start of GOP number `gop`. A chunk then puts its keyframes where the unchunked encode would.
+   */
+  origin?: { seconds: number; gop: number };
 }
 
 export interface EncoderSettings {
@@ -24,7 +29,9 @@ export interface EncoderStrategy {
 
 /** Keyframes on the wall-clock grid, independent of frame rate (29.97 included). */
 export function forceKeyframesArgs(gop: GopSpec): string[] {
-  return ['-force_key_frames', `expr:gte(t,n_forced*${gop.seconds})`];
+  if (!gop.origin || (gop.origin.seconds === 0 && gop.origin.gop === 0)) return ['-force_key_frames', `expr:gte(t,n_forced*${gop.seconds})`];
+  // A chunk's t starts at 0: shift it onto the recording's grid, counting GOPs from the chunk's first.
+  return ['-force_key_frames', `expr:gte(t+${gop.origin.seconds.toFixed(9)},(n_forced+${gop.origin.gop})*${gop.seconds})`];
 }
 
 export function kbps(value: number): string {

@@ -19,7 +19,8 @@ export const libx264: EncoderStrategy = {
       '-sc_threshold', '0',
       ...forceKeyframesArgs(gop),
       '-forced-idr', '1',
-      '-x264-params', 'open-gop=0:scenecut=0',
+      // stitchable: headers that do not depend on the content, so chunks of one recording share one init.
+      '-x264-params', 'open-gop=0:scenecut=0:stitchable=1',
       '-pix_fmt', 'yuv420p',
     ];
   },

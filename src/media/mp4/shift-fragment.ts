@@ -1,0 +1,28 @@
+// Moves one fragment (moof + mdat, as ffmpeg wrote it for a chunk) onto the whole recording's
+// timeline: adds a chunk's start to its tfdt and a chunk's fragment count to its mfhd sequence
+// number, in place. Nothing else in a fragment depends on where it sits (default-base-is-moof).
+import { readFullBoxHeader, requireChild, readBoxHeader } from './boxes.ts';
+
+const maxU32 = 0xffff_ffff;
+
+/** Rewrites `bytes` (one fragment, moof first) in place. Returns the new decode time. */
+export function shiftFragment(bytes: Buffer, shift: { decodeTicks: number; sequence: number }): number {
+  const moof = readBoxHeader(bytes, 0);
+  if (moof.type !== 'moof') throw new Error(`MP4: a fragment must start with moof, found '${moof.type}'`);
+  const mfhd = requireChild(bytes, moof, 'mfhd');
+  const sequenceAt = readFullBoxHeader(bytes, mfhd).contentStart;
+  bytes.writeUInt32BE(bytes.readUInt32BE(sequenceAt) + shift.sequence, sequenceAt);
+
+  const tfdt = requireChild(bytes, requireChild(bytes, moof, 'traf'), 'tfdt');
+  const { version, contentStart } = readFullBoxHeader(bytes, tfdt);
+  if (version === 1) {
+    const shifted = bytes.readBigUInt64BE(contentStart) + BigInt(shift.decodeTicks);
+    bytes.writeBigUInt64BE(shifted, contentStart);
+    return Number(shifted);
+  }
+  const shifted = bytes.readUInt32BE(contentStart) + shift.decodeTicks;
+  // A 32-bit tfdt cannot be widened in place: the box would grow and move the data offsets.
+  if (shifted > maxU32) throw new Error(`MP4: the decode time ${shifted} does not fit the fragment's 32-bit tfdt`);
+  bytes.writeUInt32BE(shifted, contentStart);
+  return shifted;
+}

@@ -1,0 +1,110 @@
+// The stitch: makes one asset of the chunks' results, the very asset an unchunked encode makes.
+// The segments are already in place; what is left is small: one init.mp4 per rendition (every
+// chunk's must describe the same stream, or the asset would decode wrongly), the playlists and
+// MPD over all segments, the sprite sheets tiled from the chunks' pictures, the poster, the
+// progressive download, and manifest.json last.
+import { copyFile, mkdir, open, readFile, writeFile, type FileHandle } from 'node:fs/promises';
+import path from 'node:path';
+import { Live2vodError, ExitCode } from '../../errors/index.ts';
+import { runProcess } from '../../ffmpeg/run-process.ts';
+import { commonArgs } from '../../media/fmp4-output.ts';
+import { children, iterateBoxes, requirePath } from '../../media/mp4/boxes.ts';
+import { scratchNames, type TranscodePlan } from '../../media/plan.ts';
+import { choosePoster, writeThumbnailsVtt, type ScoredFrame } from '../../media/thumbnails.ts';
+import type { PackagedTrack, Segment } from '../../media/types.ts';
+import type { ThumbnailsResult } from '../finish-thumbnails.ts';
+import { writing } from '../fs-errors.ts';
+import type { OutputDir } from '../output-dir.ts';
+import { writePlaylists, type PackagedAsset } from '../package-asset.ts';
+import { summarizeTrack } from '../package-track.ts';
+import type { AudioResult, ChunkResult, WorkArea } from './work-area.ts';
+
+export async function stitchTracks(plan: TranscodePlan, chunks: ChunkResult[], audio: AudioResult | undefined, out: OutputDir, work: WorkArea): Promise<PackagedAsset> {
+  const ordered = [...chunks].sort((a, b) => a.index - b.index);
+  const video: PackagedTrack[] = [];
+  for (const rendition of plan.video) {
+    const parts = ordered.map((chunk) => {
+      const part = chunk.renditions.find((r) => r.id === rendition.id);
+      if (!part) throw new Error(`chunk ${chunk.index} has no rendition ${rendition.id}`);
+      return { chunk: chunk.index, ...part };
+    });
+    const first = parts[0];
+    if (!first) throw new Error('no chunks to stitch');
+    const initBytes = await readFile(path.join(work.chunkDir(first.chunk), first.init));
+    const description = sampleDescription(initBytes);
+    for (const part of parts.slice(1)) {
+      const other = sampleDescription(await readFile(path.join(work.chunkDir(part.chunk), part.init)));
+      if (!other.equals(description)) {
+        throw new Live2vodError(`chunk ${part.chunk} of rendition ${rendition.id} was encoded with other stream headers than chunk ${first.chunk}; its segments cannot share one init segment. Encode this recording unchunked (--chunk-seconds 0)`, { exitCode: ExitCode.internal, retryable: false });
+      }
+    }
+    const segments: Segment[] = parts.flatMap((p) => p.segments);
+    checkContinuous(rendition.id, segments, first.track.timescale);
+    const relDir = `video/${rendition.id}`;
+    await writing(relDir, () => writeFile(out.path(relDir, 'init.mp4'), initBytes));
+    video.push(summarizeTrack({ id: rendition.id, kind: 'video', relDir, rendition }, first.track, segments));
+  }
+  return writePlaylists(out, video, audio?.track);
+}
+
+/** The stsd box (codec and its configuration) of an init segment: what every chunk must share. */
+function sampleDescription(init: Buffer): Buffer {
+  const moov = [...iterateBoxes(init, 0)].find((b) => b.type === 'moov');
+  if (!moov) throw new Error('an init segment without moov');
+  const trak = children(init, moov).find((b) => b.type === 'trak');
+  if (!trak) throw new Error('an init segment without trak');
+  const stsd = requirePath(init, trak, ['mdia', 'minf', 'stbl', 'stsd']);
+  return init.subarray(stsd.start, stsd.end);
+}
+
+/** Numbers follow on, and each segment starts where the one before ended: one timeline, no gap, no overlap. */
+function checkContinuous(id: string, segments: Segment[], timescale: number): void {
+  segments.forEach((segment, i) => {
+    const before = segments[i - 1];
+    if (!before) return;
+    if (segment.number !== before.number + 1 || segment.decodeTime !== before.decodeTime + before.durationTicks) {
+      throw new Live2vodError(`rendition ${id}: segment ${segment.number} (at ${(segment.decodeTime / timescale).toFixed(3)} s) does not follow segment ${before.number} (ending at ${((before.decodeTime + before.durationTicks) / timescale).toFixed(3)} s); the chunks do not join`, { exitCode: ExitCode.internal, retryable: false });
+    }
+  });
+}
+
+/** Tiles the chunks' sprite pictures into sheets, picks the poster, writes the WebVTT track. */
+export async function stitchThumbnails(ffmpeg: string, plan: TranscodePlan, chunks: ChunkResult[], out: OutputDir, work: WorkArea, scratch: string, duration: number, signal: AbortSignal): Promise<ThumbnailsResult | undefined> {
+  if (!plan.thumbnails || !plan.poster) return undefined;
+  const ordered = [...chunks].sort((a, b) => a.index - b.index);
+  const thumbs = ordered.flatMap((c) => c.thumbnails.map((frame) => ({ chunk: c.index, frame })));
+  const posters = ordered.flatMap((c) => c.posters.map((frame) => ({ chunk: c.index, frame })));
+  const best = choosePoster(posters.map((p) => p.frame));
+  const poster = posters.find((p) => p.frame === best);
+  if (!poster || thumbs.length === 0) throw new Live2vodError('the chunks produced no thumbnail frames', { exitCode: ExitCode.internal, retryable: true });
+  const sheet = plan.thumbnails;
+  const tiles = path.join(scratch, 'tiles');
+  await mkdir(tiles, { recursive: true });
+  // One sequence over the whole recording, then ffmpeg's tile filter as in the unchunked encode.
+  for (const [i, t] of thumbs.entries()) await copyFile(path.join(work.chunkDir(t.chunk), scratchNames.thumb(t.frame.index)), path.join(tiles, scratchNames.thumb(i)));
+  const dir = out.path('thumbnails');
+  await writing('thumbnails', () => mkdir(dir, { recursive: true }));
+  await runProcess({
+    command: [ffmpeg, ...commonArgs, '-f', 'image2', '-framerate', '1', '-start_number', '0', '-i', path.join(tiles, scratchNames.thumbPattern), '-vf', `tile=${sheet.columns}x${sheet.rows}`, '-c:v', 'mjpeg', '-q:v', '4', '-f', 'image2', '-start_number', '0', path.join(dir, scratchNames.spritePattern)],
+    stage: 'package',
+    signal,
+  });
+  const frames: ScoredFrame[] = thumbs.map((t, i) => ({ ...t.frame, index: i }));
+  const sheets = Math.ceil(frames.length / (sheet.columns * sheet.rows));
+  const sprites = Array.from({ length: sheets }, (_, i) => scratchNames.sprite(i));
+  await writing('thumbnails', async () => {
+    await copyFile(path.join(work.chunkDir(poster.chunk), scratchNames.poster(poster.frame.index)), path.join(dir, 'poster.jpg'));
+    await writeFile(path.join(dir, 'thumbnails.vtt'), writeThumbnailsVtt(frames, sheet, duration, (n) => scratchNames.sprite(n)));
+  });
+  return { poster: 'thumbnails/poster.jpg', posterTime: poster.frame.time, sprites: sprites.map((s) => `thumbnails/${s}`), vtt: 'thumbnails/thumbnails.vtt', intervalSeconds: sheet.intervalSeconds };
+}
+
+/** A track's init and segments joined into one fragmented MP4 (what the download is remuxed from). */
+export async function joinTrack(out: OutputDir, track: PackagedTrack, file: string): Promise<void> {
+  const target: FileHandle = await open(file, 'w');
+  try {
+    for (const name of [track.initFile, ...track.segments.map((s) => s.file)]) await target.write(await readFile(out.path(track.dir, name)));
+  } finally {
+    await target.close();
+  }
+}

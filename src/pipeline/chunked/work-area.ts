@@ -1,0 +1,117 @@
+// The chunks' work area: `.live2vod-chunks/` inside the asset directory, beside the segments the
+// chunks write to their final places. It holds the plan the chunks were cut from and, per unit
+// (each chunk, the audio), a result written last: a unit with a result is done and is not run
+// again, so an interrupted job redoes only what is missing. Removed when the asset is complete.
+import { createHash } from 'node:crypto';
+import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { ChunkPlan } from '../../media/chunk-plan.ts';
+import type { LoudnessMeasurement } from '../../media/loudness.ts';
+import type { TranscodePlan } from '../../media/plan.ts';
+import type { ScoredFrame } from '../../media/thumbnails.ts';
+import type { PackagedTrack, Segment, TrackInfo } from '../../media/types.ts';
+import { writing } from '../fs-errors.ts';
+
+export const workAreaName = '.live2vod-chunks';
+
+/** What the chunks were cut from: a stored work area is resumed only when this matches. */
+export interface WorkPlan {
+  /** Identifies the source file and the plan: a changed recording or profile starts over. */
+  fingerprint: string;
+  plan: TranscodePlan;
+  chunks: ChunkPlan;
+}
+
+/** One rendition of one chunk: its segments, already numbered and timed for the whole asset. */
+export interface ChunkRendition {
+  id: string;
+  track: TrackInfo;
+  segments: Segment[];
+  /** The chunk's init.mp4 for this rendition, relative to the chunk's directory. */
+  init: string;
+}
+
+export interface ChunkResult {
+  index: number;
+  renditions: ChunkRendition[];
+  /** Sprite thumbnails (times on the whole recording), pictures `thumb-NNNNN.jpg` by index. */
+  thumbnails: ScoredFrame[];
+  /** Poster candidates, pictures `poster-NNN.jpg` by index. */
+  posters: ScoredFrame[];
+  encodeMs: number;
+}
+
+export interface AudioResult {
+  track: PackagedTrack;
+  loudness?: LoudnessMeasurement;
+}
+
+export class WorkArea {
+  readonly root: string;
+
+  constructor(assetRoot: string) {
+    this.root = path.join(assetRoot, workAreaName);
+  }
+
+  chunkDir(index: number): string {
+    return path.join(this.root, `chunk-${String(index).padStart(4, '0')}`);
+  }
+
+  audioDir(): string {
+    return path.join(this.root, 'audio');
+  }
+
+  async readPlan(): Promise<WorkPlan | undefined> {
+    return readJson<WorkPlan>(path.join(this.root, 'plan.json'));
+  }
+
+  async writePlan(plan: WorkPlan): Promise<void> {
+    await writeJson(path.join(this.root, 'plan.json'), plan);
+  }
+
+  async readChunk(index: number): Promise<ChunkResult | undefined> {
+    return readJson<ChunkResult>(path.join(this.chunkDir(index), 'result.json'));
+  }
+
+  async writeChunk(result: ChunkResult): Promise<void> {
+    await writeJson(path.join(this.chunkDir(result.index), 'result.json'), result);
+  }
+
+  async readAudio(): Promise<AudioResult | undefined> {
+    return readJson<AudioResult>(path.join(this.audioDir(), 'result.json'));
+  }
+
+  async writeAudio(result: AudioResult): Promise<void> {
+    await writeJson(path.join(this.audioDir(), 'result.json'), result);
+  }
+
+  async remove(): Promise<void> {
+    await rm(this.root, { recursive: true, force: true });
+  }
+}
+
+/** The source file (path, size, modification time) and the plan, hashed. */
+export async function workFingerprint(sourcePath: string, plan: TranscodePlan, chunks: ChunkPlan): Promise<string> {
+  const info = await stat(sourcePath);
+  return createHash('sha256').update(JSON.stringify([path.resolve(sourcePath), info.size, info.mtimeMs, plan, chunks])).digest('hex');
+}
+
+async function readJson<T>(file: string): Promise<T | undefined> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
+  // Written by this code to a temporary name and renamed, so a result is whole or absent.
+  return JSON.parse(text) as T;
+}
+
+async function writeJson(file: string, value: unknown): Promise<void> {
+  await writing(path.basename(file), async () => {
+    await mkdir(path.dirname(file), { recursive: true });
+    await writeFile(`${file}.partial`, JSON.stringify(value));
+    await rename(`${file}.partial`, file);
+  });
+}

@@ -1,0 +1,155 @@
+// Split-and-stitch with real ffmpeg: the same recording encoded whole and in chunks must give
+// assets a player cannot tell apart — the same segments (boundaries, durations, decode times),
+// keyframes, frame count and one continuous timeline across chunk seams, A/V in sync at a seam —
+// and a chunk that fails once is encoded again alone.
+
+import assert from 'node:assert/strict';
+import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import {
+  assertAlignedKeyframeSegments, assertCompleteAsset, assertIframePlaylists, assertMpdMatchesHls, assertThumbnailsVtt, audioMedia,
+  concatTrack, exists, firstSoundAfterSilence, loadAsset, lumaByFrame, readFragments, readInit, trackFiles, videoVariants, type LoadedAsset,
+} from '../helpers/asset-checks.ts';
+import { ffmpeg, ffprobeJson, makeAvSync, makeTestPattern, makeTempDir, runCli, runCliOk, writeLadder, type TempDir } from '../helpers/media.ts';
+
+/** Every fragment of a rendition, in order: decode time and duration in ticks, samples, sync start. */
+async function fragmentsOf(asset: LoadedAsset, uri: string): Promise<{ decodeTime: number; ticks: number; samples: number; sync: boolean }[]> {
+  const track = await trackFiles(asset, uri);
+  const init = readInit(await readFile(track.init));
+  const all = [];
+  for (const segment of track.segments) {
+    for (const f of readFragments(init, await readFile(segment.path))) {
+      all.push({ decodeTime: f.decodeTime, ticks: Math.round(f.duration * init.timescale), samples: f.sampleCount, sync: f.firstIsSync });
+    }
+  }
+  return all;
+}
+
+async function frameCount(asset: LoadedAsset, uri: string, scratch: string, name: string): Promise<number> {
+  const file = await concatTrack(await trackFiles(asset, uri), scratch, name);
+  const probe = await ffprobeJson(file, ['-count_frames', '-select_streams', 'v:0', '-show_entries', 'stream=nb_read_frames']);
+  return Number(probe.streams?.[0]?.nb_read_frames);
+}
+
+/** Whole and chunked encodes of one source must agree on everything but the bytes of the pictures. */
+async function assertEquivalent(whole: LoadedAsset, chunked: LoadedAsset, scratch: string, expectedFrames: number): Promise<void> {
+  assert.deepEqual(chunked.manifest.renditions.map((r) => r.id), whole.manifest.renditions.map((r) => r.id));
+  for (const variant of videoVariants(whole)) {
+    const [a, b] = [whole.playlists.get(variant.uri), chunked.playlists.get(variant.uri)];
+    assert.deepEqual(b?.entries.map((e) => [e.uri, e.duration]), a?.entries.map((e) => [e.uri, e.duration]), `${variant.uri}: the same segments and durations`);
+    const [fa, fb] = [await fragmentsOf(whole, variant.uri), await fragmentsOf(chunked, variant.uri)];
+    assert.deepEqual(fb.map((f) => [f.decodeTime, f.ticks, f.samples, f.sync]), fa.map((f) => [f.decodeTime, f.ticks, f.samples, f.sync]), `${variant.uri}: the same fragments (GOPs) at the same decode times`);
+    fb.forEach((f, i) => {
+      const before = fb[i - 1];
+      if (before) assert.equal(f.decodeTime, before.decodeTime + before.ticks, `${variant.uri}: fragment ${i} follows on without gap or overlap`);
+    });
+    const id = variant.uri.split('/')[1] ?? 'v';
+    assert.equal(await frameCount(chunked, variant.uri, scratch, `chunked-${id}.mp4`), expectedFrames, `${variant.uri}: every frame once`);
+    assert.equal(await frameCount(whole, variant.uri, scratch, `whole-${id}.mp4`), expectedFrames);
+  }
+  const audioUri = audioMedia(whole)?.URI;
+  assert.ok(audioUri);
+  assert.deepEqual(chunked.playlists.get(audioUri)?.entries, whole.playlists.get(audioUri)?.entries, 'the audio, encoded once for the whole, is the same');
+}
+
+describe('split-and-stitch: chunked and whole encodes of one recording are equivalent', () => {
+  let tmp: TempDir;
+  let scratch: string;
+  let ladder: string;
+
+  before(async () => {
+    tmp = await makeTempDir('live2vod-chunks-');
+    scratch = path.join(tmp.dir, 'scratch');
+    await mkdir(scratch);
+    ladder = await writeLadder(tmp.dir, 'two', [
+      { width: 320, height: 180, bitrateKbps: 250, maxFrameRate: 30 },
+      { width: 640, height: 360, bitrateKbps: 800, maxFrameRate: 30 },
+    ]);
+  });
+  after(() => tmp?.cleanup());
+
+  const transcode = async (source: string, name: string, extra: string[]): Promise<{ asset: LoadedAsset; stdout: string }> => {
+    const out = path.join(tmp.dir, name);
+    const { stdout } = await runCliOk(['transcode', source, '--out', out, '--ladder', ladder, '--preset', 'ultrafast', '--json', ...extra]);
+    return { asset: await loadAsset(out), stdout };
+  };
+
+  test('30 fps, 30 s in 12 s chunks (12 + 12 + 6): same segments, fragments, frames; a complete asset', async () => {
+    const source = await makeTestPattern(tmp.dir, { seconds: 30, width: 640, height: 360, rate: 30, audio: 'sine', name: 'src-30.mp4' });
+    const whole = await transcode(source, 'whole-30', ['--chunk-seconds', '0']);
+    const chunked = await transcode(source, 'chunked-30', ['--chunk-seconds', '12', '--parallel', '2']);
+    assert.equal(whole.asset.manifest.chunks, null);
+    assert.deepEqual(chunked.asset.manifest.chunks, { count: 3, seconds: 12 });
+    await assertCompleteAsset(chunked.asset);
+    await assertAlignedKeyframeSegments(chunked.asset, scratch, 6, 1 / 30);
+    await assertIframePlaylists(chunked.asset, scratch, 2);
+    assertMpdMatchesHls(chunked.asset);
+    const { cues } = await assertThumbnailsVtt(chunked.asset, chunked.asset.manifest.duration);
+    assert.equal(cues, (await assertThumbnailsVtt(whole.asset, whole.asset.manifest.duration)).cues, 'as many thumbnails as the whole encode');
+    await assertEquivalent(whole.asset, chunked.asset, scratch, 900);
+    // Progress is the sum over chunks: it only grows, and reaches 100.
+    const percents = chunked.stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l) as { type: string; percent?: number }).filter((e) => e.type === 'progress').map((e) => e.percent ?? 0);
+    assert.ok(percents.length > 2 && percents.at(-1) === 100, `progress ${percents.join(',')}`);
+    assert.ok(await exists(path.join(chunked.asset.dir, chunked.asset.manifest.download!.file)));
+    assert.ok(!(await exists(path.join(chunked.asset.dir, '.live2vod-chunks'))), 'the work area is removed once the asset is complete');
+  });
+
+  test('29.97 fps: chunk starts land on the first frame at or after each boundary, keyframes where the whole encode has them', async () => {
+    const source = path.join(tmp.dir, 'src-2997.mp4');
+    const made = await makeTestPattern(tmp.dir, { seconds: 20, width: 640, height: 360, rate: 30, audio: 'sine', name: 'src-30-for-2997.mp4' });
+    // Retimed to 30000/1001 by ffmpeg itself, so the source is a real NTSC-rate file.
+    await ffmpeg(['-i', made, '-vf', 'fps=30000/1001', '-c:v', 'libx264', '-preset', 'ultrafast', '-c:a', 'copy', source]);
+    const whole = await transcode(source, 'whole-2997', ['--chunk-seconds', '0']);
+    const chunked = await transcode(source, 'chunked-2997', ['--chunk-seconds', '6']);
+    assert.equal(chunked.asset.manifest.chunks?.count, 4);
+    await assertCompleteAsset(chunked.asset);
+    // (Segments last 6.006 s here: GOPs of 60 frames at 1001/30000 s; the equivalence below checks them.)
+    const frames = Number((await ffprobeJson(source, ['-count_frames', '-select_streams', 'v:0', '-show_entries', 'stream=nb_read_frames'])).streams?.[0]?.nb_read_frames);
+    await assertEquivalent(whole.asset, chunked.asset, scratch, frames);
+  });
+
+  test('A/V sync across a seam: a flash and a beep right at a chunk boundary stay together', async () => {
+    const source = await makeAvSync(tmp.dir, 18, 12);
+    const { asset } = await transcode(source, 'chunked-sync', ['--chunk-seconds', '12']);
+    assert.equal(asset.manifest.chunks?.count, 2);
+    const video = await trackFiles(asset, videoVariants(asset)[0]!.uri);
+    const frames = await lumaByFrame(await concatTrack(video, scratch, 'sync-video.mp4'), scratch);
+    const flash = frames.find((f) => f.yavg > 128);
+    assert.ok(flash, 'the flash survives the encode');
+    const [firstVideo] = readFragments(readInit(await readFile(video.init)), await readFile(video.segments[0]!.path));
+    const flashAt = flash.time - (frames[0]?.time ?? 0) + (firstVideo?.firstPresentation ?? Number.NaN);
+    assert.ok(Math.abs(flashAt - 12) <= 1 / 60, `flash at ${flashAt} s, the source flashes at 12.000 s (the first frame of chunk 2)`);
+    const audio = await trackFiles(asset, audioMedia(asset)!.URI!);
+    const [firstAudio] = readFragments(readInit(await readFile(audio.init)), await readFile(audio.segments[0]!.path));
+    const beepAt = (await firstSoundAfterSilence(await concatTrack(audio, scratch, 'sync-audio.mp4'))) + (firstAudio?.firstPresentation ?? Number.NaN);
+    assert.ok(Math.abs(beepAt - flashAt) <= 1 / 30, `beep at ${beepAt.toFixed(4)} s, flash at ${flashAt.toFixed(4)} s`);
+  });
+
+  test('a chunk that fails once is encoded again alone; the others run once', async () => {
+    const source = await makeTestPattern(tmp.dir, { seconds: 18, width: 320, height: 180, rate: 30, audio: 'sine', name: 'src-retry.mp4' });
+    // A real ffmpeg behind a wrapper that logs each video encode's -ss and makes the one of the
+    // second chunk crash the first time (as a killed or crashed process would).
+    const log = path.join(tmp.dir, 'ffmpeg-calls.log');
+    const wrapper = path.join(tmp.dir, 'ffmpeg-flaky');
+    await writeFile(wrapper, [
+      '#!/bin/sh',
+      'case " $* " in *" -filter_complex "*) ;; *) exec ffmpeg "$@" ;; esac',
+      'start=0; prev=""; for a in "$@"; do [ "$prev" = "-ss" ] && start="$a"; prev="$a"; done',
+      `echo "$start" >> '${log}'`,
+      `if [ "$start" = "5.999000" ] && [ ! -e '${log}.failed' ]; then touch '${log}.failed'; echo "simulated crash" >&2; exit 139; fi`,
+      'exec ffmpeg "$@"',
+      '',
+    ].join('\n'));
+    await chmod(wrapper, 0o755);
+    const out = path.join(tmp.dir, 'chunked-retry');
+    const result = await runCli(['transcode', source, '--out', out, '--ladder', ladder, '--preset', 'ultrafast', '--chunk-seconds', '6', '--parallel', '2', '--json', '--no-thumbnails'], { env: { ...process.env, LIVE2VOD_FFMPEG: wrapper } });
+    assert.equal(result.code, 0, result.stderr);
+    const calls = (await readFile(log, 'utf8')).trim().split('\n').sort();
+    assert.deepEqual(calls, ['0', '11.999000', '5.999000', '5.999000'], 'chunk 2 twice, chunks 1 and 3 once');
+    assert.match(result.stdout, /chunk 2 of 3 failed .*trying it again/);
+    const asset = await loadAsset(out);
+    await assertCompleteAsset(asset);
+    assert.equal(asset.manifest.chunks?.count, 3);
+  });
+});
