@@ -1,5 +1,5 @@
 // Benchmark of the transcode engine against plain ffmpeg, in one run on one machine:
-//   (a) `live2vod transcode` — the whole asset: ladder, audio with loudness, packaging, thumbnails, download
+//   (a) `live2vod transcode --chunk-seconds 0` — the whole asset in one encode (chunking: bench/chunked.bench.ts): ladder, audio with loudness, packaging, thumbnails, download
 //   (b) plain ffmpeg making the same renditions with the same settings in one process (the baseline)
 //   (c) one ffmpeg process per rendition, all at once, as many pipelines do
 // Targets: a/b ≤ 1.05 and a/c ≤ 0.90. Usage: node bench/transcode.bench.ts [--duration 60] [--rounds 1] [--variants a,b,c] [--keep]
@@ -76,7 +76,7 @@ const videoArgs = (i: number) => {
 const audioArgs = ['-c:a', 'aac', '-b:a', '128k', '-ar', '48000', '-ac', '2'];
 console.log(`ladder: ${renditions.map((r) => r.id).join(', ')} + aac-128k\n`);
 
-const runA = (round: number) => timed('(a) live2vod transcode (whole asset)', () => run(process.execPath, [bin, 'transcode', source, '--out', path.join(root, `a-${round}`), '--json'], { maxBuffer: 64 * 1024 * 1024 }));
+const runA = (round: number) => timed('(a) live2vod transcode (whole asset)', () => run(process.execPath, [bin, 'transcode', source, '--out', path.join(root, `a-${round}`), '--json', '--chunk-seconds', '0'], { maxBuffer: 64 * 1024 * 1024 }));
 
 const runB = () => timed('(b) plain ffmpeg, same renditions, one process', async () => {
   const outputs = renditions.flatMap((r, i) => ['-map', `[v${i}]`, ...videoArgs(i), '-f', 'mp4', path.join(root, `b-${r.id}.mp4`)]);

@@ -1,5 +1,6 @@
 // Instant remux: the source's own H.264/AAC copied (no re-encode) into a single-rendition HLS
-// playlist, so a recording is playable seconds after its webhook while the ladder encodes.
+// playlist, so a recording is playable seconds after its webhook while the ladder encodes. The
+// playlist grows as the copy runs, so the wait does not grow with the recording's length.
 import { commonArgs } from './fmp4-output.ts';
 import { guardedInput } from './input-args.ts';
 import type { SourceInfo } from './types.ts';
@@ -25,7 +26,10 @@ export function buildRemuxCommand(ffmpeg: string, sourcePath: string, source: So
     '-f', 'hls',
     // Cut at the source's own keyframes, near the ladder's segment length.
     '-hls_time', String(segmentSeconds),
-    '-hls_playlist_type', 'vod',
+    // A growing EVENT playlist: playable from its first segment, ENDLIST once the copy is done.
+    '-hls_playlist_type', 'event',
+    // Segments and playlist appear under their names only once whole (written aside, renamed).
+    '-hls_flags', 'temp_file',
     '-hls_segment_type', 'fmp4',
     '-hls_fmp4_init_filename', 'init.mp4',
     '-hls_segment_filename', `${instantDir}/seg-%05d.m4s`,

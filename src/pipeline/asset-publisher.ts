@@ -59,6 +59,14 @@ export class AssetPublisher {
     void task.finally(() => this.#inFlight.delete(task));
   }
 
+  /** Uploads one staged file and waits for it (a file that others already uploaded must reference). */
+  async uploadNow(relPath: string): Promise<void> {
+    if (this.#failure) throw this.#failure;
+    const key = relPath.split(path.sep).join('/');
+    this.#uploaded.add(key);
+    await this.#put(key);
+  }
+
   /**
    * Uploads every staged file not yet uploaded, waits for all, then manifest.json; then removes
    * objects a previous run left under the prefix (a different ladder), so a rerun overwrites cleanly.

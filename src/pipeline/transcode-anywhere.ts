@@ -1,7 +1,7 @@
 // A transcode whose source or destination may be remote: fetches an s3:// or https:// source into
 // scratch first, and publishes to an s3:// destination while it runs (segments as they are made,
 // manifest.json last). Local to local is `transcode()` unchanged.
-import { mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { OpenedStore } from '../storage/open-store.ts';
@@ -9,6 +9,7 @@ import { parseStorageUri } from '../storage/uri.ts';
 import { AssetPublisher } from './asset-publisher.ts';
 import type { TranscodeEvent } from './events.ts';
 import { writing } from './fs-errors.ts';
+import { InstantMirror } from './instant-mirror.ts';
 import { defaultSourceLimits, isRemoteSource, materializeSource, type SourceLimits } from './materialize-source.ts';
 import type { TranscodeRequest } from './request.ts';
 import { Stopwatch } from './stopwatch.ts';
@@ -32,6 +33,7 @@ export async function transcodeAnywhere(request: TranscodeRequest, limits: Sourc
   });
   let store: OpenedStore | undefined;
   let publisher: AssetPublisher | undefined;
+  let instant: InstantMirror | undefined;
   try {
     const input = remoteIn ? await stopwatch.step('fetch', () => materializeSource(request.input, work, limits, request.signal)) : request.input;
     if (!remoteOut) return await transcode({ ...request, input });
@@ -46,6 +48,8 @@ export async function transcodeAnywhere(request: TranscodeRequest, limits: Sourc
     await activePublisher.begin();
     const rel = (absolute: string) => path.relative(staging, absolute).split(path.sep).join('/');
     let pending: Promise<void> = Promise.resolve();
+    const mirror = new InstantMirror(activePublisher, staging);
+    instant = mirror;
     const result = await transcode({
       ...request,
       input,
@@ -57,10 +61,13 @@ export async function transcodeAnywhere(request: TranscodeRequest, limits: Sourc
         await request.onSegment?.(track, segment, absPath);
       },
       onEvent: (event: TranscodeEvent) => {
+        if (event.type === 'step' && event.step === 'remux' && event.state === 'end') {
+          pending = pending.then(() => mirror.finish()).catch((error: unknown) => emit({ type: 'warning', message: `instant remux not published: ${(error as Error).message}` }));
+        }
         if (event.type !== 'playable') return emit(event);
-        // Playable means playable at the destination: upload the instant remux first.
+        // Playable means playable at the destination: the growing playlist is mirrored there first.
         pending = pending.then(async () => {
-          for (const file of await filesUnder(path.join(staging, path.dirname(event.playlist)))) await activePublisher.upload(rel(file));
+          await mirror.start();
           emit(event);
         }).catch((error: unknown) => emit({ type: 'warning', message: `instant remux not published: ${(error as Error).message}` }));
       },
@@ -69,15 +76,12 @@ export async function transcodeAnywhere(request: TranscodeRequest, limits: Sourc
     await stopwatch.step('publish', () => activePublisher.finish(result.manifest.files.map((f) => f.path).concat('manifest.json')));
     return { ...result, outDir: request.outDir };
   } catch (error) {
+    instant?.stop();
     await publisher?.abort();
     throw error;
   } finally {
+    instant?.stop();
     await store?.close();
     await rm(work, { recursive: true, force: true }).catch(() => undefined);
   }
-}
-
-async function filesUnder(dir: string): Promise<string[]> {
-  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
-  return entries.filter((e) => e.isFile()).map((e) => path.join(e.parentPath, e.name));
 }

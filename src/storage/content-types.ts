@@ -10,7 +10,8 @@
 //   still letting a CDN absorb the load of many viewers. (The 2 s of live HLS is pointless for VOD.)
 // - Subtitles may be corrected after publication: same as playlists.
 // - `manifest.json` describes the asset's state for tooling and changes while the job runs:
-//   `no-cache` (always revalidated).
+//   `no-cache` (always revalidated). So does the instant remux's playlist (`index.m3u8`), an EVENT
+//   playlist that grows while the copy runs: a cached copy would hold players at its last segment.
 // - Anything else: application/octet-stream with the playlist policy (short, safe).
 
 export interface ObjectHeaders {
@@ -31,6 +32,7 @@ interface Rule {
 /** The table, first match wins. Exported for documentation and tests. */
 export const contentTypeRules: readonly Rule[] = [
   { match: 'manifest.json', headers: { contentType: 'application/json', cacheControl: cacheNone } },
+  { match: 'index.m3u8', headers: { contentType: 'application/vnd.apple.mpegurl', cacheControl: cacheNone } },
   { match: '.m3u8', headers: { contentType: 'application/vnd.apple.mpegurl', cacheControl: cacheShort } },
   { match: '.mpd', headers: { contentType: 'application/dash+xml', cacheControl: cacheShort } },
   { match: '.m4s', headers: { contentType: 'video/iso.segment', cacheControl: cacheImmutable } },
