@@ -64,14 +64,17 @@ export function planChunks(plan: TranscodePlan, chunkSeconds: number): ChunkDeci
 
   const rate = video.frameRate;
   const starts: number[] = [0];
-  for (let boundary = chunkSeconds; boundary < duration - 1e-6; boundary += chunkSeconds) {
-    const frame = firstFrameAtOrAfter(boundary, rate);
-    for (const rendition of plan.video) {
-      if (!framesAlign(frame, boundary, rate, rendition.frameRate)) {
-        return { unchunked: `rendition ${rendition.id} has no frame where a chunk would start (${boundary} s): its frame rate does not divide the source's there` };
-      }
+  const boundaries: number[] = [];
+  for (let nominal = chunkSeconds; nominal < duration - 1e-6; nominal += chunkSeconds) {
+    // Where a rate-capped rung has no frame at the nominal boundary, the nearest segment boundary
+    // (within half a chunk) where every rung has one will do: chunks need not be equal.
+    const boundary = nearestAligned(plan, nominal, chunkSeconds, boundaries.at(-1) ?? 0, duration);
+    if (boundary === undefined) {
+      const stuck = plan.video.find((r) => !framesAlign(firstFrameAtOrAfter(nominal, rate), nominal, rate, r.frameRate));
+      return { unchunked: `rendition ${stuck?.id ?? '?'} has no frame where a chunk would start (near ${nominal} s): its frame rate does not divide the source's there` };
     }
-    starts.push(frame);
+    boundaries.push(boundary);
+    starts.push(firstFrameAtOrAfter(boundary, rate));
   }
   const framesInSource = Math.floor((duration * rate.num) / rate.den + 1e-6);
   // A last chunk of no frames (the boundary lands on the very end) is merged away.
@@ -80,7 +83,7 @@ export function planChunks(plan: TranscodePlan, chunkSeconds: number): ChunkDeci
 
   const chunks = starts.map((startFrame, index): ChunkRange => {
     const endFrame = starts[index + 1];
-    const nominalStart = index * chunkSeconds;
+    const nominalStart = index === 0 ? 0 : (boundaries[index - 1] ?? 0);
     return {
       index,
       startFrame,
@@ -92,6 +95,21 @@ export function planChunks(plan: TranscodePlan, chunkSeconds: number): ChunkDeci
     };
   });
   return { chunked: { seconds: chunkSeconds, chunks } };
+}
+
+/** The segment boundary nearest `nominal`, after `after` and before the end, where every rendition has a frame. */
+function nearestAligned(plan: TranscodePlan, nominal: number, chunkSeconds: number, after: number, duration: number): number | undefined {
+  const video = plan.source.video;
+  if (!video) return undefined;
+  const reach = Math.floor(chunkSeconds / plan.segmentSeconds / 2);
+  for (let step = 0; step <= reach; step++) {
+    for (const boundary of step === 0 ? [nominal] : [nominal + step * plan.segmentSeconds, nominal - step * plan.segmentSeconds]) {
+      if (boundary <= after + 1e-6 || boundary >= duration - 1e-6) continue;
+      const frame = firstFrameAtOrAfter(boundary, video.frameRate);
+      if (plan.video.every((r) => framesAlign(frame, boundary, video.frameRate, r.frameRate))) return boundary;
+    }
+  }
+  return undefined;
 }
 
 /** Seconds of frame `n` at `rate`. */

@@ -251,3 +251,34 @@ describe('buildVideoCommand', () => {
     assert.ok(formatCommand(command).includes(`'file:/data/in/$(touch pwned); rm -rf ~ && echo \`id\` | tee '\\''x'\\'' > y.mp4'`), formatCommand(command));
   });
 });
+
+describe('buildVideoCommand for a chunk', () => {
+  const plan = makePlan({ video: sourceVideo({ frameRate: r30 }), renditions: [rung(720, 3000, r30)], duration: 30 });
+  const chunk = (index: number, startFrame: number, endFrame: number | undefined) => ({
+    index, startFrame, ...(endFrame === undefined ? {} : { endFrame }), startSeconds: startFrame / 30, endSeconds: endFrame === undefined ? 30 : endFrame / 30, firstGop: startFrame / 60, firstSegment: startFrame / 180 + 1,
+  });
+
+  test('reads exactly its frames: -ss and -t a hair before the boundaries, before the input', () => {
+    const first = buildVideoCommand('ffmpeg', '/in.mp4', plan, chunk(0, 0, 360));
+    const middle = buildVideoCommand('ffmpeg', '/in.mp4', plan, chunk(1, 360, 720));
+    const last = buildVideoCommand('ffmpeg', '/in.mp4', plan, chunk(2, 720, undefined));
+    const before = (command: string[]) => command.slice(0, command.indexOf('-protocol_whitelist'));
+    assert.deepEqual(before(first).slice(-2), ['-t', '11.999000']);
+    assert.ok(!first.includes('-ss'));
+    assert.deepEqual(before(middle).slice(-4), ['-ss', '11.999000', '-t', '12.000000']);
+    assert.deepEqual(before(last).slice(-2), ['-ss', '23.999000']);
+    assert.ok(!last.includes('-t'));
+  });
+
+  test('keyframes on the recording\'s grid; pictures picked by absolute time, one file each, not tiled', () => {
+    const command = buildVideoCommand('ffmpeg', '/in.mp4', plan, chunk(1, 360, 720));
+    assert.equal(command[command.indexOf('-force_key_frames') + 1], 'expr:gte(t+12.000000000,(n_forced+6)*2)');
+    const graph = command[command.indexOf('-filter_complex') + 1] ?? '';
+    assert.match(graph, /\[s1\]select='lt\(mod\(t\+12\.008333,2\.000000\),0\.033333\)',scale=160:90,setsar=1,entropy,metadata=mode=print:file=sprite-scores\.txt\[thumbs\]/);
+    assert.match(graph, /\[s2\]select='lt\(mod\(t\+12\.008333,2\.500000\),0\.033333\)',scale=1280:720/);
+    assert.doesNotMatch(graph, /tile=/);
+    assert.deepEqual(outputBlock(command, '[thumbs]'), ['-map', '[thumbs]', '-c:v', 'mjpeg', '-q:v', '2', '-fps_mode', 'passthrough', '-f', 'image2', '-start_number', '0', 'thumb-%05d.jpg']);
+    // The whole encode is unchanged by all this.
+    assert.equal(buildVideoCommand('ffmpeg', '/in.mp4', plan)[buildVideoCommand('ffmpeg', '/in.mp4', plan).indexOf('-force_key_frames') + 1], 'expr:gte(t,n_forced*2)');
+  });
+});
