@@ -63,7 +63,7 @@ export async function toTranscodeRequest(input: string, flags: TranscodeFlags): 
     ...(flags.preset ? { preset: flags.preset } : {}),
     ...(flags.ladder ? { ladder: await readLadder(flags.ladder) } : {}),
   };
-  return requestFromProfile(profile, { input, outDir: flags.out, binaries: resolveBinaries(), ...(flags.scratch ? { scratchRoot: flags.scratch } : {}) });
+  return { ...requestFromProfile(profile, { outDir: flags.out, binaries: resolveBinaries(), ...(flags.scratch ? { scratchRoot: flags.scratch } : {}) }), input };
 }
 
 async function readLadder(file: string) {

@@ -164,8 +164,10 @@ describe('/v1/jobs', () => {
       [outside, /must lie under/],
       [path.join(sourceDir, 'missing.mp4'), /does not exist/],
       ['relative/file.mp4', /absolute path/],
-      ['gopher://example.com/x.mp4', /scheme not supported/],
-      ['ftp://example.com/x.mp4', /scheme not supported/],
+      ['gopher://example.com/x.mp4', /scheme "gopher:" is not supported.*s3:\/\/bucket\/key/],
+      ['ftp://example.com/x.mp4', /scheme "ftp:" is not supported/],
+      ['s3://-bad/x.mp4', /invalid bucket name "-bad"/],
+      ['s3://rec/live/', /names an S3 prefix/],
       [`${sourceDir}/../outside/elsewhere.mp4`, /must lie under/],
     ];
     for (const [source, message] of cases) {
