@@ -7,7 +7,7 @@ import { CancelledError, ExitCode, Live2vodError, UsageError } from '../errors/i
 import { resolveBinaries } from '../ffmpeg/binaries.ts';
 import { formatCommand } from '../ffmpeg/run-process.ts';
 import { parseTranscodeTask, type TranscodeTask } from '../jobs/transcode-task.ts';
-import { maxReportedCommandChars } from '../jobs/worker-report.ts';
+import { maxReportedCommandChars, maxReportedMessageChars, maxReportedStderrChars } from '../jobs/worker-report.ts';
 import { CallbackReporter } from '../pipeline/callback-reporter.ts';
 import { runStage } from '../pipeline/stage-handlers.ts';
 import type { CliIo } from './io.ts';
@@ -46,10 +46,11 @@ export async function runWorkerCommand(flags: { taskFile?: string }, io: CliIo):
     writeTerminationMessage(process.env, { exitCode: known?.exitCode ?? ExitCode.internal, message, ...(known?.stderrTail ? { stderrTail: known.stderrTail } : {}) });
     reporter?.report({
       type: 'failed',
-      message: abort.signal.aborted ? `the worker was stopped (SIGTERM or its control plane went away): ${message}` : message,
+      // Within the report's caps (worker-report.ts), so the control plane never refuses a failure.
+      message: (abort.signal.aborted ? `the worker was stopped (SIGTERM or its control plane went away): ${message}` : message).slice(0, maxReportedMessageChars),
       exitCode: known?.exitCode ?? ExitCode.internal,
       retryable: abort.signal.aborted || (known?.retryable ?? true),
-      ...(known?.stderrTail ? { stderrTail: known.stderrTail } : {}),
+      ...(known?.stderrTail ? { stderrTail: known.stderrTail.slice(-maxReportedStderrChars) } : {}),
       // Capped: a filter graph can make a command line long, and the report has a size limit.
       ...(known?.command ? { command: formatCommand(known.command).slice(0, maxReportedCommandChars) } : {}),
     });

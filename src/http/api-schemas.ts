@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { jobStates, priorities, sourceKinds } from '../jobs/job.ts';
 
 export const createJobBody = z.strictObject({
-  source: z.string().min(1).describe('Absolute path under a configured source root, or s3://bucket/key'),
+  source: z.string().min(1).describe('Absolute path (or file:// URL) under a configured source root, s3://bucket/key, or an http(s):// URL'),
   priority: z.enum(priorities).optional(),
   metadata: z.record(z.string(), z.string()).optional(),
 });

@@ -8,6 +8,11 @@ import { z } from 'zod';
 
 export const stepNames = ['fetch', 'probe', 'remux', 'encode', 'loudness', 'audio', 'package', 'thumbnails', 'download', 'manifest', 'publish'] as const;
 
+/** The caps of a `failed` report, for the worker to fit what it sends. */
+export const maxReportedMessageChars = 4000;
+export const maxReportedStderrChars = 20_000;
+export const maxReportedCommandChars = 8000;
+
 const planReport = z.object({
   type: z.literal('plan'),
   renditions: z.array(z.string().max(100)).max(100),
@@ -35,12 +40,12 @@ const warningReport = z.object({ type: z.literal('warning'), message: z.string()
 const doneReport = z.object({ type: z.literal('done'), manifest: z.string().min(1).max(200) });
 const failedReport = z.object({
   type: z.literal('failed'),
-  message: z.string().max(4000),
+  message: z.string().max(maxReportedMessageChars),
   exitCode: z.number().int(),
   retryable: z.boolean(),
-  stderrTail: z.string().max(20_000).optional(),
+  stderrTail: z.string().max(maxReportedStderrChars).optional(),
   /** The failing ffmpeg/ffprobe command, copy-pasteable (the worker caps it to fit). */
-  command: z.string().max(8000).optional(),
+  command: z.string().max(maxReportedCommandChars).optional(),
 });
 
 /** What a transcode reports while it runs (the CLI prints these too). */
@@ -54,5 +59,3 @@ export type WorkerReportType = WorkerReport['type'];
 /** Every type this control plane understands, for a clear answer to a newer worker's report. */
 export const workerReportTypes: readonly WorkerReportType[] = workerReportSchema.options.map((member) => member.shape.type.value);
 
-/** The longest command a `failed` report may carry. */
-export const maxReportedCommandChars = 8000;
