@@ -35,11 +35,12 @@ export const sourceLocationSchema = z.discriminatedUnion('kind', [
 export function parseSourceLocation(text: string, options: { cwd?: string } = {}): SourceLocation {
   if (text.length === 0) throw new InputError(`an empty source was given: ${accepted}`);
   if (text.includes('\0')) throw new InputError('the source contains a NUL character');
-  const scheme = /^([A-Za-z][A-Za-z0-9+.-]*):/.exec(text)?.[1]?.toLowerCase();
+  // As in uri.ts, only `scheme://` is a scheme: `concat:a|b` is a (relative) file name, never an
+  // ffmpeg protocol.
+  const scheme = /^([A-Za-z][A-Za-z0-9+.-]*):\/\//.exec(text)?.[1]?.toLowerCase();
   if (scheme === 'http' || scheme === 'https') return { kind: 'url', url: parseUrl(text) };
-  if (scheme !== undefined && !((scheme === 's3' || scheme === 'file') && text.slice(scheme.length, scheme.length + 3) === '://')) {
-    // `ftp://…`, `rtmp://…`, `data:…`, `s3:bucket`: nothing we can fetch or a malformed one.
-    throw new InputError(`source scheme "${scheme}:" is not supported in ${JSON.stringify(text)}: ${accepted}`);
+  if (scheme !== undefined && scheme !== 's3' && scheme !== 'file') {
+    throw new InputError(`source scheme "${scheme}://" is not supported in ${JSON.stringify(text)}: ${accepted}`);
   }
   if (scheme === undefined && !isAbsolute(text) && options.cwd === undefined) {
     throw new InputError(`the local source ${JSON.stringify(text)} is not an absolute path: ${accepted}`);

@@ -61,7 +61,7 @@ describe('generic Standard Webhooks adapter', () => {
     await expectIntakeError(adapter.handle(signedRequest('not json')), 400, /not valid JSON/);
     await expectIntakeError(adapter.handle(signedRequest({})), 400, /source:/);
     await expectIntakeError(adapter.handle(signedRequest({ source: 'relative/path.mp4' })), 400, /source: the local source "relative\/path.mp4" is not an absolute path: use an absolute local path/);
-    await expectIntakeError(adapter.handle(signedRequest({ source: 'rtmp://host/live' })), 400, /source: source scheme "rtmp:" is not supported/);
+    await expectIntakeError(adapter.handle(signedRequest({ source: 'rtmp://host/live' })), 400, /source: source scheme "rtmp:\/\/" is not supported/);
     await expectIntakeError(adapter.handle(signedRequest({ source: 's3://bad bucket/x.mp4' })), 400, /source: .*invalid bucket name "bad bucket"/);
     await expectIntakeError(adapter.handle(signedRequest({ source: '/a.mp4', facts: { bytes: -1 } })), 400, /facts\.bytes:/);
     await expectIntakeError(adapter.handle(signedRequest({ source: '/a.mp4', priority: 'asap' })), 400, /priority:/);

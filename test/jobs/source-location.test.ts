@@ -57,9 +57,13 @@ describe('parseSourceLocation', () => {
   });
 
   it('refuses other schemes and saying what to write', () => {
-    for (const text of ['ftp://host/x.mp4', 'rtmp://host/live/key', 'gs://bucket/x.mp4', 'data:video/mp4;base64,AAAA', 's3:rec/x.mp4']) {
+    for (const text of ['ftp://host/x.mp4', 'rtmp://host/live/key', 'gs://bucket/x.mp4']) {
       refused(text, /is not supported in .*: use an absolute local path, file:\/\/\/absolute\/path, s3:\/\/bucket\/key or an https:\/\/ URL/);
     }
+    // Without `//` it is no scheme but a relative name: refused without a cwd, a file with one
+    // (so `concat:a|b` never reaches ffmpeg as a protocol).
+    for (const text of ['data:video/mp4;base64,AAAA', 's3:rec/x.mp4', 'concat:/a.mp4|/b.mp4']) refused(text, /is not an absolute path/);
+    assert.deepEqual(parseSourceLocation('concat:/a.mp4|/b.mp4', { cwd: '/work' }), { kind: 'local', path: '/work/concat:/a.mp4|/b.mp4' });
     refused('', /empty source/);
     refused('/data/a\0b.mp4', /NUL/);
   });

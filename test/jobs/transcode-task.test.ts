@@ -57,7 +57,7 @@ describe('parseTranscodeTask', () => {
   });
 
   it('refuses a version-1 task whose source cannot be read, and a task newer than this worker, saying why', () => {
-    assert.throws(() => parseTranscodeTask(v1({ source: 'ftp://x/y.flv' })), /scheme "ftp:" is not supported/);
+    assert.throws(() => parseTranscodeTask(v1({ source: 'ftp://x/y.flv' })), /scheme "ftp:\/\/" is not supported/);
     assert.throws(() => parseTranscodeTask(v1({ output: '' })), /invalid TranscodeTask \(version 1\): output/);
     assert.throws(() => parseTranscodeTask(v2({ version: 3 })), /version 3 is newer than this worker understands \(1 to 2\): run a worker image as new as the control plane/);
   });

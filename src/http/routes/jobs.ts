@@ -21,7 +21,8 @@ export async function jobRoutes(app: FastifyInstance, deps: AppDeps): Promise<vo
       const source = deps.intake.checkSource(body.source);
       const found = await inspect(source, request.headers['idempotency-key']);
       if ('error' in found) return reply.code(422).send({ error: 'unusable_source', message: found.error });
-      const [result] = await deps.intake.accept('api', [{ source, facts: found.facts, idempotencyKey: found.key, metadata: body.metadata ?? {}, ...(body.priority ? { priority: body.priority } : {}) }]);
+      // A local file's measured size wins over a declared one.
+      const [result] = await deps.intake.accept('api', [{ source, facts: { ...body.facts, ...found.facts }, idempotencyKey: found.key, metadata: body.metadata ?? {}, ...(body.priority ? { priority: body.priority } : {}) }]);
       if (!result) throw new Error('no job was created');
       if (result.created) deps.metrics.jobsCreated.inc({ source: 'api' });
       return reply.code(result.created ? 201 : 200).header('location', `/v1/jobs/${result.job.id}`).send(view(result.job));
