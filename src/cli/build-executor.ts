@@ -26,21 +26,17 @@ export function kubernetesStoreHooks(store: Store): Pick<KubernetesExecutorOptio
 }
 
 export async function buildExecutor(config: Config, deps: ExecutorDeps): Promise<Executor> {
-  // The source fetch policy travels to every worker as plain settings.
-  const workerEnv = { LIVE2VOD_SOURCE_ALLOW: config.sourceFetch.allow.join(','), LIVE2VOD_SOURCE_MAX_BYTES: String(config.sourceFetch.maxBytes) };
   const executor = config.executor;
   if (executor.kind === 'local') {
     return new LocalExecutor({
       capacity: executor.concurrency,
       taskDir: path.join(deps.dataDir, 'tasks'),
       cliPath: fileURLToPath(new URL('../../bin/live2vod', import.meta.url)),
-      env: workerEnv,
     });
   }
   const kubernetes = new KubernetesExecutor({
     api: new ClientNodeKubeApi(loadKubeConfig(executor.kubeconfig)),
     config: executor,
-    workerEnv,
     ...kubernetesStoreHooks(deps.store),
     log: deps.log,
   });

@@ -15,6 +15,7 @@ import { assetDirUrl, type AssetDirUrl } from '../jobs/asset-urls.ts';
 import { jobToken } from '../jobs/job-token.ts';
 import { mediaTokenKey } from '../jobs/media-token.ts';
 import { Scheduler } from '../jobs/scheduler.ts';
+import { formatSourceLocation, parseSourceLocation } from '../jobs/source-location.ts';
 import { SourcePolicy } from '../jobs/source-policy.ts';
 import type { TranscodeTask } from '../jobs/transcode-task.ts';
 import { buildApp } from '../http/app.ts';
@@ -89,13 +90,15 @@ export async function startService(config: Config, hooks: { onListening?: (urls:
   // Set once the server listens (the port may be 0 until then).
   let dirUrl: AssetDirUrl = () => { throw new Error('asset URLs are known once the server listens'); };
   const buildTask = (job: { id: string; attempts: number; source: string; outputPrefix: string }): TranscodeTask => ({
-    version: 1,
+    version: 2,
+    stage: 'full',
     jobId: job.id,
     attempt: job.attempts,
-    source: job.source,
+    // The stored source is the canonical form the intake wrote, so it reads back as it was parsed.
+    source: parseSourceLocation(job.source),
     output: output ? `${output}/${job.outputPrefix}` : path.join(mediaRoot, job.outputPrefix),
     profile: config.transcode,
-    stage: 'full',
+    sourceFetch: config.sourceFetch,
     callback: { url: `${callbackBase()}/internal/jobs/${job.id}/attempts/${job.attempts}/events`, token: jobToken(callbackSecret, job.id, job.attempts) },
   });
   const scheduler = new Scheduler({
@@ -135,7 +138,7 @@ export async function startService(config: Config, hooks: { onListening?: (urls:
   deliveries.start();
   await scheduler.start({ recoverAll: config.store.kind === 'sqlite' });
   const watch = config.ingest.watch.enabled
-    ? new WatchFolder({ dir: inboxDir, intervalMs: config.ingest.watch.intervalMs, onStable: (request) => intake.accept('watch', [request]).catch((err: unknown) => logger.warn({ err, file: request.source }, 'watch folder: job not created')) })
+    ? new WatchFolder({ dir: inboxDir, intervalMs: config.ingest.watch.intervalMs, onStable: (request) => intake.accept('watch', [request]).catch((err: unknown) => logger.warn({ err, file: formatSourceLocation(request.source) }, 'watch folder: job not created')) })
     : undefined;
   watch?.start();
   hooks.onListening?.({ base: baseUrl });

@@ -4,7 +4,8 @@ import path from 'node:path';
 import { formatCommand } from '../ffmpeg/run-process.ts';
 import type { TranscodeEvent } from '../pipeline/events.ts';
 import { plannedCommands, prepareTranscode } from '../pipeline/prepare.ts';
-import { sourceLimitsFromEnv } from '../pipeline/materialize-source.ts';
+import { sourceFetchFromEnv } from '../jobs/source-fetch.ts';
+import { parseSourceLocation } from '../jobs/source-location.ts';
 import { transcodeAnywhere } from '../pipeline/transcode-anywhere.ts';
 import { ProgressBar } from './progress-bar.ts';
 import type { CliIo } from './io.ts';
@@ -12,6 +13,8 @@ import { parseTranscodeFlags, toTranscodeRequest } from './transcode-options.ts'
 
 export async function runTranscodeCommand(input: string, rawFlags: unknown, io: CliIo): Promise<void> {
   const flags = parseTranscodeFlags(rawFlags);
+  // Read once: a bad scheme or bucket is refused before anything starts.
+  const source = parseSourceLocation(input, { cwd: process.cwd() });
   const request = await toTranscodeRequest(input, flags);
   request.signal = io.signal;
 
@@ -35,7 +38,8 @@ export async function runTranscodeCommand(input: string, rawFlags: unknown, io: 
     else if (event.type === 'warning') io.stderr.write(`warning: ${event.message}\n`);
     else if (event.type === 'step' && event.state === 'end' && !bar) io.stderr.write(`${event.step} done in ${((event.ms ?? 0) / 1000).toFixed(1)} s\n`);
   };
-  const result = await transcodeAnywhere(request, sourceLimitsFromEnv()).finally(() => bar?.clear());
+  // Without a task, the fetch policy comes from the environment (LIVE2VOD_SOURCE_ALLOW, LIVE2VOD_SOURCE_MAX_BYTES).
+  const result = await transcodeAnywhere(source, request, sourceFetchFromEnv(process.env)).finally(() => bar?.clear());
   const { manifest } = result;
   if (flags.json) {
     io.stdout.write(`${JSON.stringify({ type: 'done', outDir: result.outDir, duration: manifest.duration, renditions: manifest.renditions.map((r) => r.id), timingsMs: manifest.timingsMs })}\n`);

@@ -69,7 +69,7 @@ export async function toTranscodeRequest(input: string, flags: TranscodeFlags): 
     ...(flags.preset ? { preset: flags.preset } : {}),
     ...(flags.ladder ? { ladder: await readLadder(flags.ladder) } : {}),
   };
-  const request = requestFromProfile(profile, { input, outDir: flags.out, binaries: resolveBinaries(), ...(flags.scratch ? { scratchRoot: flags.scratch } : {}) });
+  const request: TranscodeRequest = { ...requestFromProfile(profile, { outDir: flags.out, binaries: resolveBinaries(), ...(flags.scratch ? { scratchRoot: flags.scratch } : {}) }), input };
   request.chunking = { parallelism: flags.parallel, ...(flags.chunkSeconds === undefined ? {} : { seconds: flags.chunkSeconds }) };
   return request;
 }

@@ -1,19 +1,17 @@
 // `live2vod worker`: runs one TranscodeTask — the entrypoint of local worker processes and
-// Kubernetes pods. Reads the task from --task-file, stdin (`--task-file -`) or LIVE2VOD_TASK.
+// Kubernetes pods. Reads the task from --task-file, stdin (`--task-file -`) or LIVE2VOD_TASK, runs
+// its stage's handler (src/pipeline/stage-handlers.ts) and reports to the control plane.
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { CancelledError, ExitCode, Live2vodError, UsageError } from '../errors/index.ts';
 import { resolveBinaries } from '../ffmpeg/binaries.ts';
 import { formatCommand } from '../ffmpeg/run-process.ts';
 import { parseTranscodeTask, type TranscodeTask } from '../jobs/transcode-task.ts';
+import { maxReportedCommandChars, maxReportedMessageChars, maxReportedStderrChars } from '../jobs/worker-report.ts';
 import { CallbackReporter } from '../pipeline/callback-reporter.ts';
-import { requestFromProfile } from '../pipeline/request-from-profile.ts';
-import { sourceLimitsFromEnv } from '../pipeline/materialize-source.ts';
-import { transcodeAnywhere } from '../pipeline/transcode-anywhere.ts';
+import { runStage } from '../pipeline/stage-handlers.ts';
 import type { CliIo } from './io.ts';
 import { withCallbackToken, writeTerminationMessage } from './worker-pod.ts';
-
-const maxCommandChars = 8000;
 
 export async function runWorkerCommand(flags: { taskFile?: string }, io: CliIo): Promise<void> {
   const task = await readTask(flags.taskFile);
@@ -29,14 +27,15 @@ export async function runWorkerCommand(flags: { taskFile?: string }, io: CliIo):
   }
 
   try {
-    const request = requestFromProfile(task.profile, { input: task.source, outDir: task.output, binaries: resolveBinaries() });
-    request.signal = abort.signal;
-    request.onEvent = (event) => {
-      reporter?.report(event);
-      if (event.type !== 'progress') io.stderr.write(`${JSON.stringify(event)}\n`);
-    };
-    await transcodeAnywhere(request, sourceLimitsFromEnv());
-    reporter?.report({ type: 'done', manifest: 'manifest.json' });
+    const done = await runStage(task, {
+      signal: abort.signal,
+      binaries: resolveBinaries(),
+      onEvent: (event) => {
+        reporter?.report(event);
+        if (event.type !== 'progress') io.stderr.write(`${JSON.stringify(event)}\n`);
+      },
+    });
+    reporter?.report(done);
   } catch (caught) {
     // Stopped from outside (SIGTERM from Kubernetes or the local executor, or the control plane
     // went away): exit 130 whichever step was interrupted — the code the Job's podFailurePolicy
@@ -47,12 +46,13 @@ export async function runWorkerCommand(flags: { taskFile?: string }, io: CliIo):
     writeTerminationMessage(process.env, { exitCode: known?.exitCode ?? ExitCode.internal, message, ...(known?.stderrTail ? { stderrTail: known.stderrTail } : {}) });
     reporter?.report({
       type: 'failed',
-      message: abort.signal.aborted ? `the worker was stopped (SIGTERM or its control plane went away): ${message}` : message,
+      // Within the report's caps (worker-report.ts), so the control plane never refuses a failure.
+      message: (abort.signal.aborted ? `the worker was stopped (SIGTERM or its control plane went away): ${message}` : message).slice(0, maxReportedMessageChars),
       exitCode: known?.exitCode ?? ExitCode.internal,
       retryable: abort.signal.aborted || (known?.retryable ?? true),
-      ...(known?.stderrTail ? { stderrTail: known.stderrTail } : {}),
+      ...(known?.stderrTail ? { stderrTail: known.stderrTail.slice(-maxReportedStderrChars) } : {}),
       // Capped: a filter graph can make a command line long, and the report has a size limit.
-      ...(known?.command ? { command: formatCommand(known.command).slice(0, maxCommandChars) } : {}),
+      ...(known?.command ? { command: formatCommand(known.command).slice(0, maxReportedCommandChars) } : {}),
     });
     throw error;
   } finally {
@@ -76,7 +76,8 @@ async function readTask(taskFile: string | undefined): Promise<TranscodeTask> {
     throw new UsageError('the task is not valid JSON');
   }
   try {
-    return parseTranscodeTask(withCallbackToken(json, process.env));
+    // The environment matters only to a version-1 task, which kept its fetch policy there.
+    return parseTranscodeTask(withCallbackToken(json, process.env), process.env);
   } catch (error) {
     throw new UsageError((error as Error).message);
   }

@@ -3,7 +3,9 @@
 import os from 'node:os';
 import { z } from 'zod';
 import { priorities } from '../jobs/job.ts';
-import { transcodeProfileSchema } from '../jobs/transcode-task.ts';
+import { sourceFetchSchema } from '../jobs/source-fetch.ts';
+import { transcodeProfileSchema } from '../jobs/transcode-profile.ts';
+import { s3PrefixSchema } from '../storage/s3-prefix-schema.ts';
 import { endpointsSchema } from '../notify/endpoints.ts';
 import { kubernetesExecutorSchema } from './kubernetes-executor.ts';
 
@@ -32,7 +34,7 @@ export const configSchema = z.strictObject({
   sourceRoots: z.array(z.string()).default([]),
   /** Where assets are published: the local media directory by default, or an S3 prefix. */
   storage: z.strictObject({
-    output: z.string().regex(/^s3:\/\/[^/]+/, 'must be s3://bucket/prefix').optional(),
+    output: s3PrefixSchema.optional(),
     /**
      * Base URL players use for the output (a CDN or the bucket's public URL). Without it, an
      * s3:// output stays private and players get signed /media/s/ links that live presignSeconds.
@@ -41,11 +43,8 @@ export const configSchema = z.strictObject({
     /** Lifetime of signed playback links and of the presigned S3 URLs behind them (max 7 days). */
     presignSeconds: z.number().int().min(60).max(604_800).default(3600),
   }).prefault({}),
-  /** Remote sources (https://, s3://): size limit and the private hosts https:// sources may reach. */
-  sourceFetch: z.strictObject({
-    allow: z.array(z.string()).default([]),
-    maxBytes: z.number().int().positive().default(200 * 1024 ** 3),
-  }).prefault({}),
+  /** Remote sources (https://, s3://): size and time limits, the private hosts https:// sources may reach. Goes into every task. */
+  sourceFetch: sourceFetchSchema.prefault({}),
   store: z.discriminatedUnion('kind', [
     z.strictObject({ kind: z.literal('sqlite'), file: z.string().optional() }),
     z.strictObject({ kind: z.literal('postgres'), url: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL'), schema: z.string().regex(/^[a-z_][a-z0-9_]*$/).optional() }),

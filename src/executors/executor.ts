@@ -1,6 +1,7 @@
 // Where workers run. The scheduler talks to this interface only; `local` runs child processes,
 // `kubernetes` creates batch/v1 Jobs.
 import type { Priority } from '../jobs/job.ts';
+import type { SourceFacts } from '../jobs/source-facts.ts';
 import type { TranscodeTask } from '../jobs/transcode-task.ts';
 
 /**
@@ -26,8 +27,8 @@ export interface WorkerExit {
 /** What the scheduler knows about the job beyond the task: Kubernetes sizes and places Jobs by it. */
 export interface LaunchContext {
   priority: Priority;
-  /** Facts from the intake (size, duration…). */
-  metadata: Readonly<Record<string, string>>;
+  /** What the intake knew about the recording (duration, size, codecs). */
+  facts: SourceFacts;
 }
 
 export interface Executor {

@@ -13,7 +13,6 @@ import type { TranscodeTask } from '../jobs/transcode-task.ts';
 import { isFinished, jobPhase, jobRef, lastPodFailure, type ObservedJob } from '../k8s/job-status.ts';
 import { workerSelector } from '../k8s/labels.ts';
 import { workerJobName } from '../k8s/names.ts';
-import { sourceFactsFromMetadata } from '../k8s/source-facts.ts';
 import { buildWorkerJob, type WorkerJob } from '../k8s/worker-job.ts';
 import { finishedJobExit, vanishedJobExit } from '../k8s/worker-exit.ts';
 import type { Executor, LaunchContext, StopReason, WorkerExit } from './executor.ts';
@@ -26,8 +25,6 @@ export type KubernetesLog = (level: 'info' | 'warn', message: string, fields?: R
 export interface KubernetesExecutorOptions {
   api: KubeApi;
   config: KubernetesExecutorConfig;
-  /** Plain, non-secret env for every worker (the source fetch policy). */
-  workerEnv?: Readonly<Record<string, string>>;
   /**
    * Whether a Job found in the cluster should go on running. Asked for unfinished Jobs this
    * instance does not track, on every list: false deletes the Job (its job was cancelled or
@@ -101,7 +98,7 @@ export class KubernetesExecutor implements Executor {
     this.#listeners.push(listener);
   }
 
-  async launch(task: TranscodeTask, context: LaunchContext = { priority: 'normal', metadata: {} }): Promise<void> {
+  async launch(task: TranscodeTask, context: LaunchContext = { priority: 'normal', facts: {} }): Promise<void> {
     if (this.#closed) throw new Error('the Kubernetes executor is closed');
     if (this.#tracked.has(task.jobId)) throw new Error(`job ${task.jobId} is already running here`);
     if (this.#tracked.size >= this.capacity) throw new Error('no free worker slot');
@@ -115,10 +112,9 @@ export class KubernetesExecutor implements Executor {
       const built = buildWorkerJob({
         task,
         priority: context.priority,
-        facts: sourceFactsFromMetadata(context.metadata),
+        facts: context.facts,
         config: this.#o.config,
         retryGeneration: (await this.#o.retryGeneration?.(ref)) ?? 0,
-        ...(this.#o.workerEnv ? { env: this.#o.workerEnv } : {}),
       });
       observed = await this.#createOrAdopt(built);
       if (await this.#abandoned(tracked)) return;

@@ -1,10 +1,13 @@
 // The generic intake: any system that can sign a request per Standard Webhooks (see
 // standard-webhooks.ts) POSTs a JSON body naming the source to transcode:
 //   {"source": "s3://rec/live/keynote.mp4", "priority": "high", "metadata": {"event": "keynote"},
-//    "idempotencyKey": "cms-4711"}
+//    "idempotencyKey": "cms-4711", "facts": {"durationSeconds": 3600, "bytes": 2700000000}}
 // The sender is trusted once the signature holds: `source` is not confined to a directory here.
 import { z } from 'zod';
+import { InputError } from '../errors/index.ts';
 import { priorities, type Priority } from '../jobs/job.ts';
+import { sourceFactsSchema } from '../jobs/source-facts.ts';
+import { parseSourceLocation, type SourceLocation } from '../jobs/source-location.ts';
 import type { IngestAdapter, InboundRequest, IntakeOutcome } from './intake.ts';
 import { parseJsonBody, parseWith, priorityFor } from './request.ts';
 import { decodeWebhookSecret, verifyStandardWebhook } from './standard-webhooks.ts';
@@ -15,21 +18,27 @@ export interface GenericConfig {
   priority?: Priority;
 }
 
-// An absolute path, or a URI with a scheme (s3://, https://, file://…).
-const sourcePattern = /^(\/|[A-Za-z][A-Za-z0-9+.-]*:\/\/)/;
+/** The source as the sender wrote it, read by the one location parser (the message says what to write). */
+const sourceField = z.string().min(1).max(4096).transform((text, ctx): SourceLocation => {
+  try {
+    return parseSourceLocation(text);
+  } catch (error) {
+    if (!(error instanceof InputError)) throw error;
+    ctx.addIssue({ code: 'custom', message: error.message });
+    return z.NEVER;
+  }
+});
 
 export const genericBodySchema = z.strictObject({
-  source: z
-    .string()
-    .min(1)
-    .max(4096)
-    .refine((s) => sourcePattern.test(s) && !s.includes('\0'), 'must be an absolute path or a URI such as s3://bucket/key'),
+  source: sourceField,
   priority: z.enum(priorities).optional(),
   metadata: z
     .record(z.string().max(128), z.string().max(2048))
     .refine((m) => Object.keys(m).length <= 64, 'at most 64 entries')
     .optional(),
   idempotencyKey: z.string().min(1).max(512).optional(),
+  /** What the sender knows about the recording; executors size workers by it. */
+  facts: sourceFactsSchema.optional(),
 });
 export type GenericBody = z.output<typeof genericBodySchema>;
 
@@ -50,6 +59,7 @@ export function createGenericAdapter(config: GenericConfig): IngestAdapter {
         jobs: [
           {
             source: body.source,
+            ...(body.facts ? { facts: body.facts } : {}),
             idempotencyKey: body.idempotencyKey ?? `generic:${id}`,
             ...(priority !== undefined ? { priority } : {}),
             metadata: { webhookId: id, ...body.metadata },

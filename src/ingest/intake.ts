@@ -2,6 +2,8 @@
 // zero or more job requests, or refuse it with a status and a message that says what to fix.
 // Adapters are pure apart from the file-system checks some need (record directories).
 import type { Priority, SourceKind } from '../jobs/job.ts';
+import type { SourceFacts } from '../jobs/source-facts.ts';
+import type { SourceLocation } from '../jobs/source-location.ts';
 
 export interface InboundRequest {
   headers: Record<string, string | string[] | undefined>;
@@ -14,7 +16,10 @@ export interface InboundRequest {
 }
 
 export interface JobRequest {
-  source: string;
+  /** Parsed by the adapter, which knows what it was given (a recorded file, an S3 object, a URI). */
+  source: SourceLocation;
+  /** What the adapter knows about the recording (size, duration, codecs); absent: nothing. */
+  facts?: SourceFacts;
   idempotencyKey: string;
   /** Absent: the source kind's configured default. */
   priority?: Priority;

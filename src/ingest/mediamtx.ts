@@ -9,6 +9,8 @@
 import { z } from 'zod';
 import type { Priority } from '../jobs/job.ts';
 import type { IngestAdapter, InboundRequest, IntakeOutcome } from './intake.ts';
+import { knownFacts } from '../jobs/source-facts.ts';
+import { parseDurationSeconds } from './go-duration.ts';
 import { resolveRecordPath } from './record-path.ts';
 import { compactMetadata, parseJsonBody, parseWith, priorityFor } from './request.ts';
 import { assertTokenConfig, requestTokens, requireToken } from './secrets.ts';
@@ -49,6 +51,12 @@ export function mediamtxHookCommand(url: string): string {
   );
 }
 
+/** MTX_SEGMENT_DURATION is a Go duration ("1h0m30s"); a hand-written sender may send seconds. */
+function segmentSeconds(reported: string | number | undefined): number | undefined {
+  if (typeof reported === 'number') return reported;
+  return reported === undefined ? undefined : parseDurationSeconds(reported.trim());
+}
+
 export function createMediamtxAdapter(config: MediamtxConfig): IngestAdapter {
   assertTokenConfig(config.token, 'mediamtx');
   return {
@@ -63,7 +71,8 @@ export function createMediamtxAdapter(config: MediamtxConfig): IngestAdapter {
       return {
         jobs: [
           {
-            source: file.path,
+            source: { kind: 'local', path: file.path },
+            facts: knownFacts({ bytes: file.size, durationSeconds: segmentSeconds(segment.segmentDuration) }),
             idempotencyKey: `mediamtx:${file.path}:${file.size}:${file.mtimeMs}`,
             ...(priority !== undefined ? { priority } : {}),
             metadata: compactMetadata({ stream: segment.path, segmentDuration: segment.segmentDuration }),

@@ -10,6 +10,7 @@
 // nginx ignores the answer's status and never retries, so errors here are only for our logs.
 import type { Priority } from '../jobs/job.ts';
 import { IntakeError, type IngestAdapter, type InboundRequest, type IntakeOutcome } from './intake.ts';
+import { knownFacts } from '../jobs/source-facts.ts';
 import { resolveRecordPath } from './record-path.ts';
 import { compactMetadata, priorityFor } from './request.ts';
 import { assertTokenConfig, queryValue, requireToken } from './secrets.ts';
@@ -50,7 +51,9 @@ export function createNginxRtmpAdapter(config: NginxRtmpConfig): IngestAdapter {
       return {
         jobs: [
           {
-            source: file.path,
+            source: { kind: 'local', path: file.path },
+            // The recorder says nothing of duration or codecs; the file's size is known.
+            facts: knownFacts({ bytes: file.size }),
             idempotencyKey: `nginx-rtmp:${file.path}:${file.size}:${file.mtimeMs}`,
             ...(priority !== undefined ? { priority } : {}),
             metadata: compactMetadata({

@@ -27,6 +27,8 @@
 // event answer `ignored` with the reason (2xx, so senders with retry queues do not retry them).
 // Filtered-out objects (bucket allowlist, suffixes, folder markers, empty objects) are ignored too.
 import type { Priority } from '../jobs/job.ts';
+import { knownFacts } from '../jobs/source-facts.ts';
+import { formatS3Uri, isValidBucketName } from '../storage/uri.ts';
 import { IntakeError, type IngestAdapter, type InboundRequest, type IntakeOutcome, type JobRequest } from './intake.ts';
 import { isRecord } from '../is-record.ts';
 import { compactMetadata, parseJsonBody, priorityFor } from './request.ts';
@@ -220,9 +222,13 @@ export function createS3EventsAdapter(config: S3EventsConfig): IngestAdapter {
       const skipped = [...parsed.skipped];
       const jobs = new Map<string, JobRequest>();
       for (const object of parsed.objects) {
-        const name = `s3://${object.bucket}/${object.key}`;
+        const name = formatS3Uri(object.bucket, object.key);
         if (buckets !== undefined && !buckets.has(object.bucket)) {
           skipped.push(`${name}: bucket ${object.bucket} is not in the allowed buckets`);
+          continue;
+        }
+        if (!isValidBucketName(object.bucket)) {
+          skipped.push(`${name}: ${JSON.stringify(object.bucket)} is not a bucket name live2vod can read`);
           continue;
         }
         if (object.key.endsWith('/')) {
@@ -239,7 +245,8 @@ export function createS3EventsAdapter(config: S3EventsConfig): IngestAdapter {
         }
         const idempotencyKey = `s3:${object.bucket}:${object.key}:${object.etag}`;
         jobs.set(idempotencyKey, {
-          source: name,
+          source: { kind: 's3', bucket: object.bucket, key: object.key },
+          facts: knownFacts({ bytes: object.size }),
           idempotencyKey,
           ...(priority !== undefined ? { priority } : {}),
           metadata: compactMetadata({

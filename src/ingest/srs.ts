@@ -11,6 +11,7 @@
 import { z } from 'zod';
 import type { Priority } from '../jobs/job.ts';
 import { IntakeError, type IngestAdapter, type InboundRequest, type IntakeOutcome } from './intake.ts';
+import { knownFacts } from '../jobs/source-facts.ts';
 import { resolveRecordPath } from './record-path.ts';
 import { isRecord } from '../is-record.ts';
 import { compactMetadata, parseJsonBody, parseWith, priorityFor } from './request.ts';
@@ -70,7 +71,9 @@ export function createSrsAdapter(config: SrsConfig): IngestAdapter {
       return {
         jobs: [
           {
-            source: file.path,
+            source: { kind: 'local', path: file.path },
+            // The recorder says nothing of duration or codecs; the file's size is known.
+            facts: knownFacts({ bytes: file.size }),
             idempotencyKey: `srs:${file.path}:${file.size}:${file.mtimeMs}`,
             ...(priority !== undefined ? { priority } : {}),
             metadata: compactMetadata({

@@ -11,6 +11,7 @@
 import { lstat, readdir, realpath } from 'node:fs/promises';
 import path from 'node:path';
 import type { Priority } from '../jobs/job.ts';
+import { knownFacts } from '../jobs/source-facts.ts';
 import type { JobRequest } from './intake.ts';
 
 export interface WatchFolderConfig {
@@ -106,7 +107,8 @@ export class WatchFolder {
         continue;
       }
       const job: JobRequest = {
-        source: canonical,
+        source: { kind: 'local', path: canonical },
+        facts: knownFacts({ bytes: size }),
         idempotencyKey: `watch:${canonical}:${size}:${mtimeMs}`,
         ...(this.#options.priority !== undefined ? { priority: this.#options.priority } : {}),
         metadata: { fileName: entry.name },

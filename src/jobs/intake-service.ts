@@ -1,9 +1,11 @@
 // The one way a job comes into being, whatever asked for it (webhook, API, watch folder): check
 // the source, apply the source kind's default priority, store durably, announce, wake the scheduler.
+import { InputError } from '../errors/index.ts';
 import type { JobRequest } from '../ingest/intake.ts';
 import type { Store } from '../store/store.ts';
 import type { Job, Priority, SourceKind } from './job.ts';
 import type { JobEvents } from './job-events.ts';
+import { formatSourceLocation, parseSourceLocation, type SourceLocation } from './source-location.ts';
 import type { SourcePolicy } from './source-policy.ts';
 
 export interface IntakeServiceOptions {
@@ -30,25 +32,33 @@ export class IntakeService {
     this.#o = options;
   }
 
-  /** The normalised source, or SourceRefusedError saying what is allowed. */
-  checkSource(source: string): string {
-    const result = this.#o.sources.check(source);
-    if ('error' in result) throw new SourceRefusedError(result.error);
-    return result.source;
+  /** A source as a caller wrote it, parsed and allowed; SourceRefusedError saying what is allowed otherwise. */
+  checkSource(text: string): SourceLocation {
+    let source: SourceLocation;
+    try {
+      source = parseSourceLocation(text);
+    } catch (error) {
+      if (error instanceof InputError) throw new SourceRefusedError(error.message);
+      throw error;
+    }
+    this.#allow(source);
+    return source;
   }
 
   /** Validates every request first, so a refused one creates nothing. */
   async accept(kind: SourceKind, requests: JobRequest[]): Promise<{ job: Job; created: boolean }[]> {
-    const checked = requests.map((request) => ({ ...request, source: this.checkSource(request.source) }));
+    for (const request of requests) this.#allow(request.source);
     const results: { job: Job; created: boolean }[] = [];
-    for (const request of checked) {
+    for (const request of requests) {
       const now = this.#o.now?.() ?? new Date();
       const result = await this.#o.store.createJob({
         idempotencyKey: request.idempotencyKey,
-        source: request.source,
+        // Stored in its canonical form, which reads back to the same location.
+        source: formatSourceLocation(request.source),
         sourceKind: kind,
         priority: request.priority ?? this.#o.defaultPriority(kind),
         metadata: request.metadata,
+        sourceFacts: request.facts ?? {},
         maxAttempts: this.#o.maxAttempts,
       }, now);
       if (result.created) {
@@ -58,5 +68,10 @@ export class IntakeService {
       results.push(result);
     }
     return results;
+  }
+
+  #allow(source: SourceLocation): void {
+    const refusal = this.#o.sources.refusal(source);
+    if (refusal !== undefined) throw new SourceRefusedError(refusal);
   }
 }

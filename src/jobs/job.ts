@@ -1,5 +1,6 @@
 // The job model: one recording → one job → one asset. Plain data, shared by the store, the
 // scheduler, the API and the notifications.
+import type { SourceFacts } from './source-facts.ts';
 
 export const jobStates = ['queued', 'running', 'succeeded', 'failed', 'cancelled'] as const;
 export type JobState = (typeof jobStates)[number];
@@ -49,6 +50,8 @@ export interface Job {
   outputPrefix: string;
   /** Free-form facts from the intake: stream name, app, bucket, etag… */
   metadata: Record<string, string>;
+  /** Typed facts about the recording from the intake (duration, size, codecs); `{}` when none. */
+  sourceFacts: SourceFacts;
   playableAt?: string;
   error?: JobError;
   /** A queued job does not start before this time (retry backoff). */
@@ -91,6 +94,7 @@ export interface NewJob {
   sourceKind: SourceKind;
   priority: Priority;
   metadata: Record<string, string>;
+  sourceFacts?: SourceFacts;
   maxAttempts: number;
 }
 

@@ -8,6 +8,7 @@ import type { Job } from './job.ts';
 import type { JobChangeType, JobEvents } from './job-events.ts';
 import { attemptResult, type ReportedFailure } from './retry-policy.ts';
 import type { TranscodeTask } from './transcode-task.ts';
+import type { WorkerReport } from './worker-report.ts';
 
 export interface SchedulerOptions {
   store: Store;
@@ -100,37 +101,55 @@ export class Scheduler {
     if (this.#running.has(jobId)) await this.#o.executor.stop(jobId, 'cancel');
   }
 
-  /** A report from a worker (progress, playable, failure details), already authenticated. */
-  async onWorkerReport(jobId: string, report: { type: string; percent?: number; speed?: number; etaSeconds?: number; step?: string; state?: string; ms?: number; message?: string; exitCode?: number; retryable?: boolean; stderrTail?: string; command?: string; playlist?: string }): Promise<void> {
+  /** A report from a worker (progress, playable, failure details), already authenticated and parsed. */
+  async onWorkerReport(jobId: string, report: WorkerReport): Promise<void> {
     const entry = this.#running.get(jobId);
     if (!entry) return;
     const now = this.#now();
-    if (report.type === 'progress' && typeof report.percent === 'number') {
-      const progress = Math.min(1, Math.max(0, report.percent / 100));
-      await this.#o.store.setProgress(jobId, progress, now);
-      entry.job = { ...entry.job, progress };
-      // Speed and ETA are not stored: they only matter while someone watches (the dashboard).
-      this.#publish('job.progress', entry.job, {
-        progress,
-        ...(report.speed !== undefined ? { speed: report.speed } : {}),
-        ...(report.etaSeconds !== undefined ? { etaSeconds: report.etaSeconds } : {}),
-      });
-    } else if (report.type === 'playable') {
-      const job = await this.#o.store.markPlayable(jobId, now);
-      if (job) {
-        entry.job = job;
-        this.#publish('asset.playable', job, { playlist: report.playlist ?? 'master.m3u8' });
+    switch (report.type) {
+      case 'progress': {
+        const progress = Math.min(1, Math.max(0, report.percent / 100));
+        await this.#o.store.setProgress(jobId, progress, now);
+        entry.job = { ...entry.job, progress };
+        // Speed and ETA are not stored: they only matter while someone watches (the dashboard).
+        this.#publish('job.progress', entry.job, {
+          progress,
+          ...(report.speed !== undefined ? { speed: report.speed } : {}),
+          ...(report.etaSeconds !== undefined ? { etaSeconds: report.etaSeconds } : {}),
+        });
+        return;
       }
-    } else if (report.type === 'failed') {
-      entry.failure = {
-        message: report.message ?? 'failed', exitCode: report.exitCode ?? 1, retryable: report.retryable ?? true,
-        ...(report.stderrTail ? { stderrTail: report.stderrTail } : {}),
-        ...(report.command ? { command: report.command } : {}),
-      };
-    } else if (report.type === 'step') {
-      const event = await this.#o.store.appendEvent(jobId, 'job.step', { ...report }, now);
-      // Published too, so a job's page shows step timings as they happen.
-      this.#publish('job.step', entry.job, event.data);
+      case 'playable': {
+        const job = await this.#o.store.markPlayable(jobId, now);
+        if (job) {
+          entry.job = job;
+          this.#publish('asset.playable', job, { playlist: report.playlist });
+        }
+        return;
+      }
+      case 'failed':
+        // Kept until the worker exits: the exit decides the attempt, the report explains it.
+        entry.failure = {
+          message: report.message, exitCode: report.exitCode, retryable: report.retryable,
+          ...(report.stderrTail ? { stderrTail: report.stderrTail } : {}),
+          ...(report.command ? { command: report.command } : {}),
+        };
+        return;
+      case 'step': {
+        const event = await this.#o.store.appendEvent(jobId, 'job.step', { ...report }, now);
+        // Published too, so a job's page shows step timings as they happen.
+        this.#publish('job.step', entry.job, event.data);
+        return;
+      }
+      // The plan and warnings go to the worker's log; success is settled by the worker's exit.
+      case 'plan':
+      case 'warning':
+      case 'done':
+        return;
+      default: {
+        const unknown: never = report;
+        throw new Error(`unhandled worker report ${JSON.stringify(unknown)}`);
+      }
     }
   }
 
@@ -150,7 +169,7 @@ export class Scheduler {
       this.#running.set(job.id, { job });
       this.#publish('job.started', job, { attempt: job.attempts });
       try {
-        await executor.launch(this.#o.buildTask(job), { priority: job.priority, metadata: job.metadata });
+        await executor.launch(this.#o.buildTask(job), { priority: job.priority, facts: job.sourceFacts });
       } catch (error) {
         this.#running.delete(job.id);
         await this.#finish(job, { state: 'queued', outcome: 'interrupted', reason: `could not start a worker: ${String(error)}`, runAfter: new Date(this.#now().getTime() + 5000) });

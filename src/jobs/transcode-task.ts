@@ -1,55 +1,62 @@
 // TranscodeTask: the one message from the control plane to a worker. A worker needs nothing else —
-// no database credentials, no shared memory. Validated on both sides with this schema.
+// no database credentials, no shared memory, no settings in its environment. Validated on both
+// sides with this schema. Version 2 is a union on `stage`: a new stage is a member here (the base
+// plus its own fields) and a handler in src/pipeline/stage-handlers.ts; the compiler refuses the
+// member without the handler.
 import { z } from 'zod';
-import { encoderNames } from '../media/encoders/registry.ts';
+import { sourceFetchSchema } from './source-fetch.ts';
+import { sourceLocationSchema } from './source-location.ts';
+import { transcodeProfileSchema } from './transcode-profile.ts';
+import { transcodeTaskV1Schema, upgradeTaskV1 } from './transcode-task-v1.ts';
 
-const rungSchema = z.strictObject({
-  width: z.number().int().positive(),
-  height: z.number().int().positive(),
-  bitrateKbps: z.number().int().positive(),
-  maxFrameRate: z.number().positive(),
-  crf: z.number().min(0).max(63).optional(),
-});
+export { transcodeProfileSchema, type TranscodeProfile } from './transcode-profile.ts';
 
-export const transcodeProfileSchema = z.strictObject({
-  codec: z.enum(['h264', 'hevc', 'av1']).default('h264'),
-  encoder: z.enum(encoderNames).optional(),
-  preset: z.string().regex(/^[\w-]+$/).optional(),
-  ladder: z.array(rungSchema).min(1).optional(),
-  language: z.string().regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/).default('en'),
-  loudness: z.union([z.literal(false), z.strictObject({ integrated: z.number().min(-70).max(-5), truePeak: z.number().min(-9).max(0) })]).default({ integrated: -16, truePeak: -1.5 }),
-  audioBitrateKbps: z.number().int().min(32).max(160).default(128),
-  segmentSeconds: z.number().min(1).max(30).default(6),
-  gopSeconds: z.number().min(0.5).max(10).default(2),
-  thumbnails: z.boolean().default(true),
-  download: z.boolean().default(true),
-  /** A stream-copy HLS in instant/ that plays seconds after intake, while the ladder encodes. */
-  instantRemux: z.boolean().default(true),
-});
+export const currentTaskVersion = 2;
 
-export type TranscodeProfile = z.infer<typeof transcodeProfileSchema>;
-
-export const transcodeTaskSchema = z.strictObject({
-  version: z.literal(1),
+/** What every stage's task has. */
+export const taskBaseSchema = z.strictObject({
+  version: z.literal(currentTaskVersion),
   jobId: z.string().min(1),
   attempt: z.number().int().min(1),
-  /** A local path or URI of the recording. */
-  source: z.string().min(1),
-  /** Where the asset goes: a local directory (or, later, an s3:// prefix). */
+  /** The recording, parsed once at intake. */
+  source: sourceLocationSchema,
+  /** Where the asset goes: a local directory or an s3:// prefix. */
   output: z.string().min(1),
   profile: transcodeProfileSchema,
-  stage: z.enum(['full']).default('full'),
-  /** Where the worker reports progress; the token authenticates it for this job only. */
+  /** How the worker may fetch a remote source. */
+  sourceFetch: sourceFetchSchema,
+  /** Where the worker reports progress; the token authenticates it for this job and attempt only. */
   callback: z.strictObject({ url: z.url(), token: z.string().min(16) }).optional(),
 });
 
-export type TranscodeTask = z.infer<typeof transcodeTaskSchema>;
+/** The whole recording in one worker: fetch, probe, encode every rendition, package, publish. */
+export const fullTaskSchema = taskBaseSchema.extend({ stage: z.literal('full') });
 
-export function parseTranscodeTask(json: unknown): TranscodeTask {
-  const parsed = transcodeTaskSchema.safeParse(json);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new Error(`invalid TranscodeTask: ${issue ? `${issue.path.join('.') || '(root)'}: ${issue.message}` : 'unexpected shape'}`);
+export const transcodeTaskSchema = z.discriminatedUnion('stage', [fullTaskSchema]);
+
+export type TranscodeTask = z.infer<typeof transcodeTaskSchema>;
+export type TaskStage = TranscodeTask['stage'];
+/** The member of the union for one stage. */
+export type TaskOfStage<S extends TaskStage> = Extract<TranscodeTask, { stage: S }>;
+export type FullTask = TaskOfStage<'full'>;
+
+/**
+ * Reads a task of any version this worker knows: version 1 is upgraded (see transcode-task-v1.ts;
+ * `env` is where version 1 kept the fetch policy). Throws an Error naming the field at fault, or
+ * saying that the task is newer than this worker.
+ */
+export function parseTranscodeTask(json: unknown, env: Readonly<Record<string, string | undefined>> = {}): TranscodeTask {
+  const version = typeof json === 'object' && json !== null && 'version' in json ? json.version : undefined;
+  if (version === 1) return upgradeTaskV1(parsedOrThrow(transcodeTaskV1Schema, json, 1), env);
+  if (typeof version === 'number' && version > currentTaskVersion) {
+    throw new Error(`invalid TranscodeTask: version ${version} is newer than this worker understands (1 to ${currentTaskVersion}): run a worker image as new as the control plane`);
   }
-  return parsed.data;
+  return parsedOrThrow(transcodeTaskSchema, json, currentTaskVersion);
+}
+
+function parsedOrThrow<T extends z.ZodType>(schema: T, json: unknown, version: number): z.output<T> {
+  const parsed = schema.safeParse(json);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0];
+  throw new Error(`invalid TranscodeTask (version ${version}): ${issue ? `${issue.path.join('.') || '(root)'}: ${issue.message}` : 'unexpected shape'}`);
 }

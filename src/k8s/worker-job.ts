@@ -16,7 +16,7 @@ import { workerJobName } from './names.ts';
 import { usesGpu, workerPlacement } from './placement.ts';
 import { containerSecurityContext, podSecurityContext } from './security.ts';
 import { bytesQuantity, sizeJob, type JobSizing } from './sizing.ts';
-import type { SourceFacts } from './source-facts.ts';
+import type { SourceFacts } from '../jobs/source-facts.ts';
 import { taskDelivery, taskSecret, type SecretOwner } from './task-delivery.ts';
 import { validated } from './validate.ts';
 
@@ -32,8 +32,6 @@ export interface WorkerJobInput {
   config: KubernetesExecutorConfig;
   /** Tells this Job from a finished one of the same name left by the job's earlier round (default 0). */
   retryGeneration?: number;
-  /** Plain, non-secret settings for the worker (the source fetch policy). */
-  env?: Readonly<Record<string, string>>;
 }
 
 export interface WorkerJob {
@@ -73,7 +71,6 @@ export function buildWorkerJob(input: WorkerJobInput): WorkerJob {
     // The root filesystem is read-only: every temporary file goes to the scratch volume.
     { name: 'TMPDIR', value: scratchMountPath },
     { name: 'LIVE2VOD_TERMINATION_MESSAGE_PATH', value: terminationMessagePath },
-    ...Object.entries(input.env ?? {}).map(([key, value]) => ({ name: key, value })),
     // The NVIDIA runtime exposes NVENC only with the `video` capability.
     ...(gpu ? [{ name: 'NVIDIA_DRIVER_CAPABILITIES', value: 'compute,video,utility' }] : []),
   ];

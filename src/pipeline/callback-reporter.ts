@@ -5,13 +5,7 @@
 // rest only so long, then gives up on it: a dead callback URL must not keep a finished worker from
 // exiting with its code. A lost report never fails the encode.
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { TranscodeEvent } from './events.ts';
-
-/** What the worker reports: the transcode's own events plus the attempt's outcome. */
-export type WorkerReport =
-  | TranscodeEvent
-  | { type: 'done'; manifest: string }
-  | { type: 'failed'; message: string; exitCode: number; retryable: boolean; stderrTail?: string; command?: string };
+import type { WorkerReport } from '../jobs/worker-report.ts';
 
 export interface CallbackReporterOptions {
   /** Progress is sent at most this often. */
@@ -101,7 +95,12 @@ export class CallbackReporter {
           body: JSON.stringify(event),
           signal: AbortSignal.any([signal, AbortSignal.timeout(this.#requestTimeoutMs)]),
         });
-        if (response.ok || (response.status >= 400 && response.status < 500)) return;
+        if (response.ok) return;
+        if (response.status >= 400 && response.status < 500) {
+          // Refused (a report this control plane does not understand, a stale token): retrying cannot help, but the pod log should say so.
+          process.stderr.write(`live2vod worker: the control plane refused the ${event.type} report (${response.status}): ${(await response.text().catch(() => '')).slice(0, 500)}\n`);
+          return;
+        }
       } catch {
         // Retried below.
       }

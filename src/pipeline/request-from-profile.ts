@@ -1,12 +1,12 @@
-// Turns a validated TranscodeProfile (from CLI flags or a TranscodeTask) into a TranscodeRequest.
+// Turns a validated TranscodeProfile (from CLI flags or a TranscodeTask) into a TranscodeRequest
+// without its input: the CLI adds a local path, a worker's stage a source location.
 import type { FfmpegBinaries } from '../ffmpeg/binaries.ts';
-import type { TranscodeProfile } from '../jobs/transcode-task.ts';
+import type { TranscodeProfile } from '../jobs/transcode-profile.ts';
 import { defaultLoudness } from '../media/plan-transcode.ts';
 import type { TranscodeRequest } from './request.ts';
 
-export function requestFromProfile(profile: TranscodeProfile, where: { input: string; outDir: string; scratchRoot?: string; binaries: FfmpegBinaries }): TranscodeRequest {
-  const request: TranscodeRequest = {
-    input: where.input,
+export function requestFromProfile(profile: TranscodeProfile, where: { outDir: string; scratchRoot?: string; binaries: FfmpegBinaries }): Omit<TranscodeRequest, 'input'> {
+  const request: Omit<TranscodeRequest, 'input'> = {
     outDir: where.outDir,
     codec: profile.codec,
     defaultLanguage: profile.language,

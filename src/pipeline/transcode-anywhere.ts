@@ -1,28 +1,29 @@
-// A transcode whose source or destination may be remote: fetches an s3:// or https:// source into
+// A transcode whose source or destination may be remote: fetches an S3 or http(s) source into
 // scratch first, and publishes to an s3:// destination while it runs (segments as they are made,
 // manifest.json last). Local to local is `transcode()` unchanged.
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import type { SourceFetchPolicy } from '../jobs/source-fetch.ts';
+import type { SourceLocation } from '../jobs/source-location.ts';
 import type { OpenedStore } from '../storage/open-store.ts';
 import { parseStorageUri } from '../storage/uri.ts';
 import { AssetPublisher } from './asset-publisher.ts';
 import type { TranscodeEvent } from './events.ts';
 import { writing } from './fs-errors.ts';
 import { InstantMirror } from './instant-mirror.ts';
-import { defaultSourceLimits, isRemoteSource, materializeSource, type SourceLimits } from './materialize-source.ts';
+import { materializeSource } from './materialize-source.ts';
 import type { TranscodeRequest } from './request.ts';
 import { Stopwatch } from './stopwatch.ts';
 import { transcode, type TranscodeResult } from './transcode.ts';
 
-export function isRemoteDestination(out: string): boolean {
-  return /^s3:\/\//i.test(out);
-}
+/** A transcode request whose input is a location rather than a local file. */
+export type AnywhereRequest = Omit<TranscodeRequest, 'input'>;
 
-export async function transcodeAnywhere(request: TranscodeRequest, limits: SourceLimits = defaultSourceLimits): Promise<TranscodeResult> {
-  const remoteIn = isRemoteSource(request.input);
-  const remoteOut = isRemoteDestination(request.outDir);
-  if (!remoteIn && !remoteOut) return transcode(request);
+export async function transcodeAnywhere(source: SourceLocation, request: AnywhereRequest, fetch: SourceFetchPolicy): Promise<TranscodeResult> {
+  // Refuses a malformed destination before any work.
+  const destination = parseStorageUri(request.outDir);
+  if (source.kind === 'local' && destination.kind === 'local') return transcode({ ...request, input: source.path });
 
   const emit = request.onEvent ?? (() => undefined);
   const stopwatch = new Stopwatch(emit);
@@ -35,10 +36,9 @@ export async function transcodeAnywhere(request: TranscodeRequest, limits: Sourc
   let publisher: AssetPublisher | undefined;
   let instant: InstantMirror | undefined;
   try {
-    const input = remoteIn ? await stopwatch.step('fetch', () => materializeSource(request.input, work, limits, request.signal)) : request.input;
-    if (!remoteOut) return await transcode({ ...request, input });
+    const input = source.kind === 'local' ? source.path : await stopwatch.step('fetch', () => materializeSource(source, work, fetch, request.signal));
+    if (destination.kind === 'local') return await transcode({ ...request, input });
 
-    parseStorageUri(request.outDir); // refuses a malformed destination before any work
     // Loaded on demand: the AWS SDK costs ~0.5 s of start-up that local transcodes should not pay.
     const { openObjectStore } = await import('../storage/open-store.ts');
     store = openObjectStore(request.outDir);

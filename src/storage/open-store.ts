@@ -27,7 +27,7 @@ export function openObjectStore(uri: string, options: OpenStoreOptions = {}): Op
   if (location.kind === 'local') {
     return new LocalObjectStore(location.path, options.mediaBaseUrl !== undefined ? { mediaBaseUrl: options.mediaBaseUrl } : {});
   }
-  return openS3(location.bucket, location.key, options);
+  return openS3Store(location.bucket, location.key, options);
 }
 
 /**
@@ -45,10 +45,11 @@ export function openObjectLocation(uri: string, options: OpenStoreOptions = {}):
   if (location.key === '' || location.key.endsWith('/')) {
     throw new InputError(`${uri} names an S3 prefix, not an object: write s3://bucket/path/to/recording.ext`);
   }
-  return { store: openS3(location.bucket, '', options), key: location.key };
+  return { store: openS3Store(location.bucket, '', options), key: location.key };
 }
 
-function openS3(bucket: string, prefix: string, options: OpenStoreOptions): S3ObjectStore {
+/** The store on `s3://bucket/prefix`, for a location already parsed. */
+export function openS3Store(bucket: string, prefix: string, options: OpenStoreOptions = {}): S3ObjectStore {
   const env = options.env ?? process.env;
   const settings = resolveS3Settings(options, env);
   const client = options.client ?? createS3Client(options, env);

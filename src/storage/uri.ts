@@ -17,6 +17,11 @@ const schemePattern = /^([A-Za-z][A-Za-z0-9+.-]*):\/\//;
 // upper case and underscores, so only what cannot be a bucket name (or would be ambiguous) is refused.
 const bucketPattern = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 
+/** Whether `bucket` can be a bucket name (the rule every s3:// location in live2vod follows). */
+export function isValidBucketName(bucket: string): boolean {
+  return bucketPattern.test(bucket) && bucket.length <= 255;
+}
+
 /** Parses `s3://bucket/key`, `file:///abs/path` or a plain (relative or absolute) local path. */
 export function parseStorageUri(uri: string, cwd: string = process.cwd()): StorageLocation {
   if (uri.length === 0) throw new InputError('an empty storage location was given: use s3://bucket/prefix, file:///abs/dir or a local path');
@@ -28,7 +33,7 @@ export function parseStorageUri(uri: string, cwd: string = process.cwd()): Stora
     const bucket = slash === -1 ? rest : rest.slice(0, slash);
     const key = slash === -1 ? '' : rest.slice(slash + 1);
     if (bucket.length === 0) throw new InputError(`the S3 location ${JSON.stringify(uri)} has no bucket: write s3://bucket/prefix`);
-    if (!bucketPattern.test(bucket) || bucket.length > 255) {
+    if (!isValidBucketName(bucket)) {
       throw new InputError(`the S3 location ${JSON.stringify(uri)} has an invalid bucket name ${JSON.stringify(bucket)}: bucket names are letters, digits, dots, hyphens and underscores`);
     }
     return { kind: 's3', bucket, key };

@@ -4,6 +4,7 @@
 import { jobStates, priorityFromWeight, sourceKinds } from '../jobs/job.ts';
 import type { Attempt, AttemptOutcome, Job, JobError, JobEvent, JobState, SourceKind } from '../jobs/job.ts';
 import { isRecord } from '../is-record.ts';
+import { sourceFactsFromStored } from '../jobs/source-facts.ts';
 import { bool, iso, json, num, optIso, optText, text } from './row-values.ts';
 import type { Row } from './row-values.ts';
 
@@ -45,6 +46,7 @@ export function jobFromRow(row: Row): Job {
     maxAttempts: num(row, 'max_attempts'),
     outputPrefix: text(row, 'output_prefix'),
     metadata: stringRecord(json(row, 'metadata')),
+    sourceFacts: sourceFactsFromStored(json(row, 'source_facts')),
     cancelRequested: bool(row, 'cancel_requested'),
     createdAt: iso(row, 'created_at'),
     updatedAt: iso(row, 'updated_at'),

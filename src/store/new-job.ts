@@ -13,6 +13,8 @@ export interface NewJobValues {
   outputPrefix: string;
   /** JSON text of the metadata object. */
   metadata: string;
+  /** JSON text of the SourceFacts. */
+  sourceFacts: string;
   createdAt: string;
 }
 
@@ -27,6 +29,7 @@ export function newJobValues(input: NewJob, now: Date): NewJobValues {
     maxAttempts: input.maxAttempts,
     outputPrefix: outputPrefixOf(id),
     metadata: JSON.stringify(input.metadata),
+    sourceFacts: JSON.stringify(input.sourceFacts ?? {}),
     createdAt: now.toISOString(),
   };
 }

@@ -36,7 +36,7 @@ const nameOf = (id: string, attempt = 1) => `live2vod-${id}-a${attempt}`;
 /** A job as the store would hold it, for running a WorkerExit through the real retry policy. */
 function storedJob(id: string): Job {
   const now = new Date().toISOString();
-  return { id, seq: 1, idempotencyKey: id, source: 's3://x', sourceKind: 'api', priority: 'normal', state: 'running', progress: 0, attempts: 1, maxAttempts: 3, outputPrefix: `assets/${id}`, metadata: {}, cancelRequested: false, createdAt: now, updatedAt: now };
+  return { id, seq: 1, idempotencyKey: id, source: 's3://x', sourceKind: 'api', priority: 'normal', state: 'running', progress: 0, attempts: 1, maxAttempts: 3, outputPrefix: `assets/${id}`, metadata: {}, sourceFacts: {}, cancelRequested: false, createdAt: now, updatedAt: now };
 }
 
 function failedPod(name: string, exitCode: number, extra: { reason?: string; message?: string; disruption?: string } = {}) {
@@ -53,7 +53,7 @@ function failedPod(name: string, exitCode: number, extra: { reason?: string; mes
 describe('KubernetesExecutor against a fake API server', () => {
   it('creates the Job the builder makes, with its token Secret owned by the Job', async (t) => {
     const rig = await startExecutor(t, fake);
-    await rig.executor.launch(sampleTask(jobId), { priority: 'high', metadata: { durationSeconds: '600', size: '500000000' } });
+    await rig.executor.launch(sampleTask(jobId), { priority: 'high', facts: { durationSeconds: 600, bytes: 500_000_000 } });
     const job = fake.job(namespace, nameOf(jobId));
     assert.ok(job, 'the Job exists');
     assert.deepEqual(rig.executor.running(), [jobId]);
@@ -74,7 +74,7 @@ describe('KubernetesExecutor against a fake API server', () => {
     const rig = await startExecutor(t, fake);
     const posts = () => fake.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/jobs') && r.path.includes(namespace)).length;
     const before = posts();
-    await rig.executor.launch(sampleTask(jobId), { priority: 'normal', metadata: {} });
+    await rig.executor.launch(sampleTask(jobId), { priority: 'normal', facts: {} });
     assert.equal(posts() - before, 1, 'one create, answered 409');
     assert.equal(fake.jobs(namespace).filter((j) => j.metadata.name === nameOf(jobId)).length, 1);
     assert.equal(fake.job(namespace, nameOf(jobId))?.metadata.uid, seeded.metadata.uid, 'the same Job, not a replacement');

@@ -3,6 +3,8 @@
 // and settles the job from it — also one that failed meanwhile, which a retry by hand then
 // replaces; on start, Jobs whose job no longer runs are deleted; two control planes on one store
 // never run a job twice, and one that loses a job's lease leaves its Job to the one that took it.
+import { defaultSourceFetch } from '../../src/jobs/source-fetch.ts';
+import { parseSourceLocation } from '../../src/jobs/source-location.ts';
 import assert from 'node:assert/strict';
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
@@ -59,7 +61,7 @@ async function controlPlane(t: TestContext, store: Store, owner: string, namespa
     backoff: { baseMs: 50, maxMs: 100 },
     tickMs: 50,
     ...(now ? { now } : {}),
-    buildTask: (job) => ({ version: 1, jobId: job.id, attempt: job.attempts, source: job.source, output: `s3://assets/${job.id}`, profile, stage: 'full', callback: { url: 'http://10.0.0.9:8080/cb', token: `token-${job.id}-0123456789` } }),
+    buildTask: (job) => ({ version: 2, stage: 'full', jobId: job.id, attempt: job.attempts, source: parseSourceLocation(job.source), output: `s3://assets/${job.id}`, profile, sourceFetch: defaultSourceFetch, callback: { url: 'http://10.0.0.9:8080/cb', token: `token-${job.id}-0123456789` } }),
   });
   await scheduler.start({ recoverAll });
   let stopped = false;

@@ -1,5 +1,6 @@
 // A KubernetesExecutor wired to the FAKE Kubernetes API (test/k8s/fake-kube-api.ts) through the
 // real @kubernetes/client-node, with its exits and log lines recorded. Short watch backoff.
+import { defaultSourceFetch } from '../../src/jobs/source-fetch.ts';
 import type { TestContext } from 'node:test';
 import { kubernetesExecutorSchema, type KubernetesExecutorInput } from '../../src/config/kubernetes-executor.ts';
 import type { WorkerExit } from '../../src/executors/executor.ts';
@@ -52,13 +53,14 @@ export async function startExecutor(t: TestContext, fake: FakeKubeApi, options: 
 
 export function sampleTask(jobId: string, attempt = 1): TranscodeTask {
   return {
-    version: 1,
+    version: 2,
+    stage: 'full',
     jobId,
     attempt,
-    source: `s3://recordings/${jobId}.flv`,
+    source: { kind: 's3', bucket: 'recordings', key: `${jobId}.flv` },
     output: `s3://assets/${jobId}`,
     profile: transcodeProfileSchema.parse({}),
-    stage: 'full',
+    sourceFetch: defaultSourceFetch,
     callback: { url: `http://10.1.2.3:8080/internal/jobs/${jobId}/attempts/${attempt}/events`, token: `token-for-${jobId}-0123456789` },
   };
 }

@@ -34,12 +34,12 @@ describe('serve with the Kubernetes executor', () => {
         storage: { output: 's3://assets/vod', publicBaseUrl: 'https://cdn.example.com/vod' },
       },
     });
-    const job = await submitJob(service.url, { source: 'https://media.example.com/keynote.mp4', priority: 'high', metadata: { durationSeconds: '1800' } });
+    const job = await submitJob(service.url, { source: 'https://media.example.com/keynote.mp4', priority: 'high', facts: { durationSeconds: 1800 } });
     const name = `live2vod-${job.id}-a1`;
     const created = await waitFor('the worker Job', () => fake.job(namespace, name), { timeoutMs: 10_000, intervalMs: 20 });
     const podSpec = (created.spec?.['template'] as { spec: { priorityClassName: string; containers: { env: { name: string; value?: string }[] }[] } }).spec;
     assert.equal(podSpec.priorityClassName, 'live2vod-high');
-    assert.equal(created.spec?.['activeDeadlineSeconds'], 600 + 2 * 1800, 'sized from the intake metadata');
+    assert.equal(created.spec?.['activeDeadlineSeconds'], 600 + 2 * 1800, 'sized from the facts given at intake');
     const task = JSON.parse(podSpec.containers[0]?.env.find((e) => e.name === 'LIVE2VOD_TASK')?.value ?? '{}') as { output: string; callback: { url: string; token?: string } };
     assert.ok(task.output.startsWith('s3://assets/vod/') && task.output.includes(job.id), `publishes to the storage output: ${task.output}`);
     assert.equal(task.callback.token, undefined, 'no token in the Job');

@@ -5,6 +5,7 @@
 // Also: small HTTP helpers for the API, polling helpers (wait for a job state), and process-tree
 // helpers to check that workers and ffmpeg are really gone.
 
+import type { SourceFacts } from '../../src/jobs/source-facts.ts';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -188,7 +189,7 @@ export async function api<T = unknown>(base: string, route: string, init: { meth
 }
 
 /** POST /v1/jobs; asserts 201 (or 200 for a duplicate) and returns the job. */
-export async function submitJob(base: string, body: { source: string; priority?: string; metadata?: Record<string, string> }, options: { token?: string; idempotencyKey?: string } = {}): Promise<ApiJob> {
+export async function submitJob(base: string, body: { source: string; priority?: string; metadata?: Record<string, string>; facts?: SourceFacts }, options: { token?: string; idempotencyKey?: string } = {}): Promise<ApiJob> {
   const response = await api<ApiJob>(base, '/v1/jobs', {
     body,
     ...(options.token ? { token: options.token } : {}),

@@ -16,6 +16,8 @@ import { buildAdapters } from '../../src/ingest/adapters.ts';
 import { standardWebhookHeaders } from '../../src/ingest/standard-webhooks.ts';
 import { assetDirUrl } from '../../src/jobs/asset-urls.ts';
 import { IntakeService } from '../../src/jobs/intake-service.ts';
+import { jobToken } from '../../src/jobs/job-token.ts';
+import type { WorkerReport } from '../../src/jobs/worker-report.ts';
 import type { SourceKind } from '../../src/jobs/job.ts';
 import { JobEvents } from '../../src/jobs/job-events.ts';
 import { Scheduler } from '../../src/jobs/scheduler.ts';
@@ -164,8 +166,10 @@ describe('/v1/jobs', () => {
       [outside, /must lie under/],
       [path.join(sourceDir, 'missing.mp4'), /does not exist/],
       ['relative/file.mp4', /absolute path/],
-      ['gopher://example.com/x.mp4', /scheme not supported/],
-      ['ftp://example.com/x.mp4', /scheme not supported/],
+      ['gopher://example.com/x.mp4', /scheme "gopher:\/\/" is not supported.*s3:\/\/bucket\/key/],
+      ['ftp://example.com/x.mp4', /scheme "ftp:\/\/" is not supported/],
+      ['s3://-bad/x.mp4', /invalid bucket name "-bad"/],
+      ['s3://rec/live/', /names an S3 prefix/],
       [`${sourceDir}/../outside/elsewhere.mp4`, /must lie under/],
     ];
     for (const [source, message] of cases) {
@@ -637,5 +641,60 @@ describe('health, OpenAPI and auth', () => {
     assert.equal(response.statusCode, 503);
     await h.app.close();
     await h.scheduler.stop();
+  });
+});
+
+describe('worker reports: /internal/jobs/:id/attempts/:n/events', () => {
+  let h: Harness;
+  before(async () => { h = await harness(); });
+  after(async () => { await h.close(); });
+  const jobId = '0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b';
+  const url = `/internal/jobs/${jobId}/attempts/1/events`;
+  const post = (payload: unknown, token = jobToken('test-secret', jobId, 1)) => h.app.inject({ method: 'POST', url, headers: { authorization: `Bearer ${token}` }, payload: payload as Record<string, unknown> });
+
+  it('accepts every WorkerReport the worker sends (204), extra fields from a newer worker stripped', async () => {
+    const reports: WorkerReport[] = [
+      { type: 'plan', renditions: ['1080p', '720p'], encoder: 'libx264' },
+      { type: 'step', step: 'encode', state: 'end', ms: 1234 },
+      { type: 'progress', percent: 42.5, fps: 60, speed: 2, etaSeconds: 12, outTime: 84 },
+      { type: 'playable', playlist: 'instant/index.m3u8' },
+      { type: 'warning', message: 'no audio stream' },
+      { type: 'done', manifest: 'manifest.json' },
+      { type: 'failed', message: 'moov atom not found', exitCode: 3, retryable: false, stderrTail: 'x'.repeat(20_000), command: 'ffprobe -i in.mp4' },
+    ];
+    for (const report of reports) {
+      const response = await post({ ...report, addedByANewerWorker: true });
+      assert.equal(response.statusCode, 204, `${report.type}: ${response.body}`);
+    }
+  });
+
+  it('refuses a report type it does not know with 400 unknown_report_type, naming the known ones', async () => {
+    const response = await post({ type: 'chunk-done', index: 3 });
+    assert.equal(response.statusCode, 400);
+    const body = json<{ error: string; message: string }>(response);
+    assert.equal(body.error, 'unknown_report_type');
+    assert.match(body.message, /"chunk-done" is not understood here \(known: plan, step, progress, playable, warning, done, failed\): upgrade the control plane/);
+  });
+
+  it('refuses malformed reports and reports over the size caps with 400 naming the field', async () => {
+    const cases: [unknown, RegExp][] = [
+      [{ percent: 10 }, /type: /],
+      [{ type: 'progress', percent: 140, outTime: 1 }, /invalid progress report: percent: /],
+      [{ type: 'step', step: 'dance', state: 'end' }, /step: /],
+      [{ type: 'failed', message: 'm'.repeat(4001), exitCode: 3, retryable: false }, /message: /],
+      [{ type: 'failed', message: 'x', exitCode: 3, retryable: false, stderrTail: 's'.repeat(20_001) }, /stderrTail: /],
+      [{ type: 'failed', message: 'x', exitCode: 3, retryable: false, command: 'c'.repeat(8001) }, /command: /],
+      [{ type: 'failed', message: 'x' }, /exitCode: /],
+    ];
+    for (const [payload, message] of cases) {
+      const response = await post(payload);
+      assert.equal(response.statusCode, 400, JSON.stringify(payload).slice(0, 80));
+      assert.match(json<{ message: string }>(response).message, message);
+    }
+  });
+
+  it('refuses a token of another job or attempt (401)', async () => {
+    const response = await post({ type: 'done', manifest: 'manifest.json' }, jobToken('test-secret', jobId, 2));
+    assert.equal(response.statusCode, 401);
   });
 });

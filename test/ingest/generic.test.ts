@@ -24,7 +24,7 @@ describe('generic Standard Webhooks adapter', () => {
     assert.deepEqual(outcome, {
       jobs: [
         {
-          source: 's3://rec/live/keynote.mp4',
+          source: { kind: 's3', bucket: 'rec', key: 'live/keynote.mp4' },
           idempotencyKey: 'generic:msg_2KWPBgLlAfxdpx2AI54pPJ85f4W',
           metadata: { webhookId: 'msg_2KWPBgLlAfxdpx2AI54pPJ85f4W', event: 'keynote' },
         },
@@ -60,7 +60,10 @@ describe('generic Standard Webhooks adapter', () => {
   it('refuses signed but malformed bodies with 400 naming the field', async () => {
     await expectIntakeError(adapter.handle(signedRequest('not json')), 400, /not valid JSON/);
     await expectIntakeError(adapter.handle(signedRequest({})), 400, /source:/);
-    await expectIntakeError(adapter.handle(signedRequest({ source: 'relative/path.mp4' })), 400, /source: must be an absolute path or a URI/);
+    await expectIntakeError(adapter.handle(signedRequest({ source: 'relative/path.mp4' })), 400, /source: the local source "relative\/path.mp4" is not an absolute path: use an absolute local path/);
+    await expectIntakeError(adapter.handle(signedRequest({ source: 'rtmp://host/live' })), 400, /source: source scheme "rtmp:\/\/" is not supported/);
+    await expectIntakeError(adapter.handle(signedRequest({ source: 's3://bad bucket/x.mp4' })), 400, /source: .*invalid bucket name "bad bucket"/);
+    await expectIntakeError(adapter.handle(signedRequest({ source: '/a.mp4', facts: { bytes: -1 } })), 400, /facts\.bytes:/);
     await expectIntakeError(adapter.handle(signedRequest({ source: '/a.mp4', priority: 'asap' })), 400, /priority:/);
     await expectIntakeError(adapter.handle(signedRequest({ source: '/a.mp4', metadata: { n: 1 } })), 400, /metadata\.n:/);
     await expectIntakeError(adapter.handle(signedRequest({ source: '/a.mp4', extra: true })), 400, /Unrecognized key.*extra/);
@@ -78,5 +81,15 @@ describe('generic Standard Webhooks adapter', () => {
     const rotating = createGenericAdapter({ secret: [next, secret] });
     assert.equal((await rotating.handle(signedRequest({ source: '/a.mp4' }))).jobs.length, 1);
     assert.equal((await rotating.handle(signedRequest({ source: '/a.mp4' }, { secret: next }))).jobs.length, 1);
+  });
+});
+
+describe('generic webhook facts', () => {
+  it('carries the sender\'s typed facts to the job request', async () => {
+    const adapter = createGenericAdapter({ secret });
+    const facts = { durationSeconds: 3600, bytes: 2_700_000_000, codecs: { video: 'avc1.640028', audio: 'mp4a.40.2' } };
+    const outcome = await adapter.handle(signedRequest({ source: 'https://media.example/rec/keynote.mp4', facts }));
+    assert.deepEqual(outcome.jobs[0]?.source, { kind: 'url', url: 'https://media.example/rec/keynote.mp4' });
+    assert.deepEqual(outcome.jobs[0]?.facts, facts);
   });
 });

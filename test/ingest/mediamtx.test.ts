@@ -26,7 +26,9 @@ describe('MediaMTX runOnRecordSegmentComplete adapter', () => {
     assert.deepEqual(outcome, {
       jobs: [
         {
-          source: segment,
+          source: { kind: 'local', path: segment },
+          // The size from the file, the duration from MTX_SEGMENT_DURATION.
+          facts: { bytes: 777, durationSeconds: 60.012 },
           idempotencyKey: `mediamtx:${segment}:777:${Math.trunc(mtimeMs)}`,
           metadata: { stream: 'cam1', segmentDuration: '60.012' },
         },
@@ -38,6 +40,7 @@ describe('MediaMTX runOnRecordSegmentComplete adapter', () => {
     const adapter = createMediamtxAdapter({ recordDir: fx.recordDir });
     const outcome = await adapter.handle(jsonRequest({ path: 'cam1', segmentPath: segment, segmentDuration: '' }, { query: { priority: 'high' } }));
     assert.deepEqual(outcome.jobs[0]?.metadata, { stream: 'cam1' });
+    assert.deepEqual(outcome.jobs[0]?.facts, { bytes: 777 });
     assert.equal(outcome.jobs[0]?.priority, 'high');
   });
 
@@ -94,6 +97,6 @@ describe('MediaMTX runOnRecordSegmentComplete adapter', () => {
     assert.equal(authorization, 'Authorization: Bearer t0k');
     const adapter = createMediamtxAdapter({ recordDir: fx.recordDir, token: 't0k' });
     const outcome = await adapter.handle(inbound({ body: data ?? '', headers: bearer('t0k') }));
-    assert.equal(outcome.jobs[0]?.source, segment);
+    assert.deepEqual(outcome.jobs[0]?.source, { kind: 'local', path: segment });
   });
 });

@@ -117,7 +117,8 @@ describe('nginx-rtmp on_record_done from a real nginx', { skip }, () => {
       const outcome = await createNginxRtmpAdapter({ recordDir, token }).handle(request);
       assert.equal(outcome.jobs.length, 1);
       const job = outcome.jobs[0];
-      assert.ok(job && job.source.startsWith(`${recordDir}/keynote-`) && job.source.endsWith('.flv'), job?.source);
+      const file = job?.source.kind === 'local' ? job.source.path : '';
+      assert.ok(job && file.startsWith(`${recordDir}/keynote-`) && file.endsWith('.flv'), file);
       assert.match(job.idempotencyKey, /^nginx-rtmp:.+\.flv:\d+:\d+$/);
       assert.deepEqual(job.metadata, { app: 'live', stream: 'keynote', addr: '127.0.0.1', clientId: job.metadata['clientId'] ?? '' });
     }

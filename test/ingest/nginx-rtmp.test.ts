@@ -29,7 +29,8 @@ describe('nginx-rtmp on_record_done adapter', () => {
     assert.deepEqual(outcome, {
       jobs: [
         {
-          source: recording,
+          source: { kind: 'local', path: recording },
+          facts: { bytes: 4096 },
           idempotencyKey: `nginx-rtmp:${recording}:4096:${Math.trunc(mtimeMs)}`,
           metadata: { app: 'live', stream: 'keynote', addr: '127.0.0.1', clientId: '1' },
         },
@@ -66,7 +67,7 @@ describe('nginx-rtmp on_record_done adapter', () => {
     const adapter = createNginxRtmpAdapter({ recordDir: fx.recordDir, token: 'abc' });
     const other = await fx.write('other.flv');
     const outcome = await adapter.handle(inbound({ contentType: form, body: recordDoneBody(recording, `&token=abc&path=${other}&call=publish&name=evil`) }));
-    assert.equal(outcome.jobs[0]?.source, recording);
+    assert.deepEqual(outcome.jobs[0]?.source, { kind: 'local', path: recording });
     assert.equal(outcome.jobs[0]?.metadata['stream'], 'keynote');
   });
 
@@ -75,7 +76,7 @@ describe('nginx-rtmp on_record_done adapter', () => {
     const adapter = createNginxRtmpAdapter({ recordDir: fx.recordDir });
     const escaped = `${fx.recordDir}/my%20show%2B1.flv`;
     const outcome = await adapter.handle(inbound({ contentType: form, body: recordDoneBody(escaped, '') }));
-    assert.equal(outcome.jobs[0]?.source, spaced);
+    assert.deepEqual(outcome.jobs[0]?.source, { kind: 'local', path: spaced });
   });
 
   it('refuses paths outside the record dir, with .., or through a symlink out (403)', async () => {

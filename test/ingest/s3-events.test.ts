@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { formatSourceLocation } from '../../src/jobs/source-location.ts';
 import { describe, it } from 'node:test';
 import { createS3EventsAdapter, decodeS3EventKey, type S3EventsConfig } from '../../src/ingest/s3-events.ts';
 import { expectIntakeError, inbound, jsonRequest } from './helpers.ts';
@@ -94,7 +95,8 @@ describe('S3 events adapter', () => {
     assert.deepEqual(outcome, {
       jobs: [
         {
-          source: 's3://rec/live/my show+x.mp4',
+          source: { kind: 's3', bucket: 'rec', key: 'live/my show+x.mp4' },
+          facts: { bytes: 1_048_576 },
           idempotencyKey: 's3:rec:live/my show+x.mp4:abc123',
           metadata: { bucket: 'rec', key: 'live/my show+x.mp4', etag: 'abc123', eventName: 'ObjectCreated:Put', size: '1048576', sequencer: '0055AED6DCD90281E5' },
         },
@@ -106,7 +108,7 @@ describe('S3 events adapter', () => {
     const outcome = await adapter().handle(
       jsonRequest({ Records: [awsRecord('live/caf%C3%A9+%E6%BC%94%E8%AE%B2.mp4'), awsRecord('live%2F2026%2Fkeynote.mp4')] }, { headers: auth }),
     );
-    assert.deepEqual(outcome.jobs.map((j) => j.source), ['s3://rec/live/café 演讲.mp4', 's3://rec/live/2026/keynote.mp4']);
+    assert.deepEqual(outcome.jobs.map((j) => formatSourceLocation(j.source)), ['s3://rec/live/café 演讲.mp4', 's3://rec/live/2026/keynote.mp4']);
   });
 
   it('makes one job per created record, skipping other events and duplicates', async () => {
@@ -124,7 +126,7 @@ describe('S3 events adapter', () => {
         { headers: auth, query: { priority: 'urgent' } },
       ),
     );
-    assert.deepEqual(outcome.jobs.map((j) => [j.source, j.idempotencyKey, j.priority]), [
+    assert.deepEqual(outcome.jobs.map((j) => [formatSourceLocation(j.source), j.idempotencyKey, j.priority]), [
       ['s3://rec/a.mp4', 's3:rec:a.mp4:d41d8cd98f00b204e9800998ecf8427e', 'urgent'],
       ['s3://rec/b.mp4', 's3:rec:b.mp4:e-2', 'urgent'],
       ['s3://rec/c.mp4', 's3:rec:c.mp4:e-3', 'urgent'],
@@ -146,7 +148,8 @@ describe('S3 events adapter', () => {
     const outcome = await adapter().handle(jsonRequest(minioEvent('live%2Fmy+show+%C3%A9.mp4', 'live/my show é.mp4'), { headers: auth }));
     assert.deepEqual(outcome.jobs, [
       {
-        source: 's3://rec/live/my show é.mp4',
+        source: { kind: 's3', bucket: 'rec', key: 'live/my show é.mp4' },
+        facts: { bytes: 5_242_880 },
         idempotencyKey: 's3:rec:live/my show é.mp4:5fc7298143efe1276d39a3466d4e255f-1',
         metadata: { bucket: 'rec', key: 'live/my show é.mp4', etag: '5fc7298143efe1276d39a3466d4e255f-1', eventName: 'ObjectCreated:Put', size: '5242880', sequencer: '17E8D2A1B5A6F2C4' },
       },
@@ -161,7 +164,8 @@ describe('S3 events adapter', () => {
     const outcome = await adapter().handle(jsonRequest(eventBridgeEvent('live/my show+1 100%.mp4'), { headers: auth }));
     assert.deepEqual(outcome.jobs, [
       {
-        source: 's3://rec/live/my show+1 100%.mp4',
+        source: { kind: 's3', bucket: 'rec', key: 'live/my show+1 100%.mp4' },
+        facts: { bytes: 5576 },
         idempotencyKey: 's3:rec:live/my show+1 100%.mp4:b1946ac92492d2347c6235b4d2611184',
         metadata: {
           bucket: 'rec',
@@ -182,7 +186,7 @@ describe('S3 events adapter', () => {
     const inner = JSON.stringify({ Records: [awsRecord('sns/x.mp4')] });
     const envelope = { Type: 'Notification', MessageId: '22b80b92-fdea-4c2c-8f9d-bdfb0c7bf324', TopicArn: 'arn:aws:sns:eu-west-1:123456789012:rec', Subject: 'Amazon S3 Notification', Message: inner, Timestamp: '2026-03-01T12:00:00.000Z' };
     const outcome = await adapter().handle(jsonRequest(envelope, { query: { token } }));
-    assert.deepEqual(outcome.jobs.map((j) => j.source), ['s3://rec/sns/x.mp4']);
+    assert.deepEqual(outcome.jobs.map((j) => formatSourceLocation(j.source)), ['s3://rec/sns/x.mp4']);
     const confirm = await adapter().handle(
       jsonRequest({ Type: 'SubscriptionConfirmation', TopicArn: 'arn:aws:sns:eu-west-1:123456789012:rec', SubscribeURL: 'https://sns.eu-west-1.amazonaws.com/?Action=ConfirmSubscription&Token=x' }, { query: { token } }),
     );
@@ -205,7 +209,7 @@ describe('S3 events adapter', () => {
         { headers: auth },
       ),
     );
-    assert.deepEqual(outcome.jobs.map((j) => j.source), ['s3://rec/ok.mp4', 's3://rec/OK2.flv']);
+    assert.deepEqual(outcome.jobs.map((j) => formatSourceLocation(j.source)), ['s3://rec/ok.mp4', 's3://rec/OK2.flv']);
     const none = await adapter({ buckets: ['rec'] }).handle(jsonRequest({ Records: [awsRecord('x.mp4', { bucket: 'private' })] }, { headers: auth }));
     assert.equal(none.ignored, 's3://private/x.mp4: bucket private is not in the allowed buckets');
   });

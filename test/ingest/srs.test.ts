@@ -42,7 +42,8 @@ describe('SRS on_dvr adapter', () => {
     assert.deepEqual(outcome, {
       jobs: [
         {
-          source: recording,
+          source: { kind: 'local', path: recording },
+          facts: { bytes: 2048 },
           idempotencyKey: `srs:${recording}:2048:${Math.trunc(mtimeMs)}`,
           priority: 'high',
           metadata: {
@@ -65,7 +66,7 @@ describe('SRS on_dvr adapter', () => {
     const adapter = createSrsAdapter({ recordDir: fx.recordDir, token: 'hook-secret' });
     const body = { action: 'on_dvr', client_id: 107, ip: '10.0.0.5', vhost: '__defaultVhost__', app: 'live', stream: 'livestream', cwd: '/usr/local/srs', file: recording };
     const outcome = await adapter.handle(jsonRequest(body, { query: { token: 'hook-secret' } }));
-    assert.equal(outcome.jobs[0]?.source, recording);
+    assert.deepEqual(outcome.jobs[0]?.source, { kind: 'local', path: recording });
     assert.equal(outcome.jobs[0]?.metadata['clientId'], '107');
   });
 

@@ -61,7 +61,8 @@ describe('WatchFolder', () => {
     assert.equal(reported.length, 1);
     const stats = await stat(file);
     assert.deepEqual(reported[0], {
-      source: file,
+      source: { kind: 'local', path: file },
+      facts: { bytes: stats.size },
       idempotencyKey: `watch:${file}:${stats.size}:${Math.trunc(stats.mtimeMs)}`,
       metadata: { fileName: 'keynote.flv' },
     });

@@ -1,6 +1,8 @@
 // The Scheduler against a real SQLite store and a FakeExecutor (named so: it records launches and
 // stops, and the test ends its "workers" with exit codes). A controllable clock drives retry
 // backoff, so nothing here sleeps for a backoff to pass.
+import { defaultSourceFetch } from '../../src/jobs/source-fetch.ts';
+import { parseSourceLocation } from '../../src/jobs/source-location.ts';
 import assert from 'node:assert/strict';
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
@@ -102,7 +104,7 @@ async function rig(t: TestContext, options: { capacity?: number; owner?: string;
     backoff: { baseMs: options.baseMs ?? 10_000, maxMs: 60_000 },
     tickMs: 50,
     now: () => new Date(clock.ms),
-    buildTask: (job) => ({ version: 1, jobId: job.id, attempt: job.attempts, source: job.source, output: `/tmp/out/${job.id}`, profile, stage: 'full' }),
+    buildTask: (job) => ({ version: 2, stage: 'full', jobId: job.id, attempt: job.attempts, source: parseSourceLocation(job.source), output: `/tmp/out/${job.id}`, profile, sourceFetch: defaultSourceFetch }),
   });
   let seq = 0;
   t.after(async () => {
@@ -279,7 +281,7 @@ describe('Scheduler with a FakeExecutor', () => {
     const job = await r.add('normal');
     await r.scheduler.start({ recoverAll: false });
     await r.waitForLaunches(1);
-    await r.scheduler.onWorkerReport(job.id, { type: 'progress', percent: 42 });
+    await r.scheduler.onWorkerReport(job.id, { type: 'progress', percent: 42, outTime: 4.2 });
     assert.equal((await r.store.getJob(job.id))?.progress, 0.42);
     assert.ok(r.changes.some((c) => c.type === 'job.progress' && c.data?.['progress'] === 0.42));
     r.executor.exit(job.id, 0);
@@ -292,7 +294,7 @@ describe('Scheduler with a FakeExecutor', () => {
     const job = await r.add('normal');
     await r.scheduler.start({ recoverAll: false });
     await r.waitForLaunches(1);
-    await r.scheduler.onWorkerReport(job.id, { type: 'progress', percent: 50, speed: 2.5, etaSeconds: 4 });
+    await r.scheduler.onWorkerReport(job.id, { type: 'progress', percent: 50, speed: 2.5, etaSeconds: 4, outTime: 5 });
     const progress = r.changes.find((c) => c.type === 'job.progress' && c.job.id === job.id);
     assert.deepEqual(progress?.data, { progress: 0.5, speed: 2.5, etaSeconds: 4 });
     await r.scheduler.onWorkerReport(job.id, { type: 'step', step: 'encode', state: 'end', ms: 1234 });
@@ -483,7 +485,7 @@ describe('attemptResult', () => {
   const now = new Date('2026-03-01T12:00:00Z');
   const job = (attempts: number, maxAttempts = 3): Job => ({
     id: 'j', seq: 1, idempotencyKey: 'k', source: 's3://b/k', sourceKind: 'api', priority: 'normal', state: 'running', progress: 0.5,
-    attempts, maxAttempts, outputPrefix: 'assets/j', metadata: {}, cancelRequested: false, createdAt: now.toISOString(), updatedAt: now.toISOString(),
+    attempts, maxAttempts, outputPrefix: 'assets/j', metadata: {}, sourceFacts: {}, cancelRequested: false, createdAt: now.toISOString(), updatedAt: now.toISOString(),
   });
   const exit = (exitCode: number | null, extra: Partial<WorkerExit> = {}): WorkerExit => ({ jobId: 'j', attempt: 1, exitCode, signal: null, stderrTail: 'tail', ...extra });
 

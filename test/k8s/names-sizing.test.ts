@@ -6,7 +6,7 @@ import { labelValue, workerJobName } from '../../src/k8s/names.ts';
 import { installOptionsSchema } from '../../src/k8s/install/options.ts';
 import { isDnsLabel, isDnsSubdomain, isLabelKey, isLabelValue } from '../../src/k8s/syntax.ts';
 import { bytesQuantity, sizeJob } from '../../src/k8s/sizing.ts';
-import { parseDurationSeconds, sourceFactsFromMetadata } from '../../src/k8s/source-facts.ts';
+import { parseDurationSeconds } from '../../src/ingest/go-duration.ts';
 
 describe('worker Job names', () => {
   it('are deterministic DNS labels of at most 63 characters', () => {
@@ -52,12 +52,11 @@ describe('Kubernetes name syntax (one definition for config, install options and
   });
 });
 
-describe('source facts from intake metadata', () => {
-  it('reads durations and sizes under the names intakes use', () => {
-    assert.deepEqual(sourceFactsFromMetadata({ size: '2700000000', bucket: 'rec' }), { bytes: 2_700_000_000 });
-    assert.deepEqual(sourceFactsFromMetadata({ segmentDuration: '1h0m30s' }), { durationSeconds: 3630 });
-    assert.deepEqual(sourceFactsFromMetadata({ durationSeconds: '3600.5', bytes: '100' }), { durationSeconds: 3600.5, bytes: 100 });
-    assert.deepEqual(sourceFactsFromMetadata({ duration: 'long', size: '-1' }), {});
+describe('MediaMTX durations', () => {
+  it('reads plain seconds and Go durations', () => {
+    assert.equal(parseDurationSeconds('1h0m30s'), 3630);
+    assert.equal(parseDurationSeconds('3600.5'), 3600.5);
+    assert.equal(parseDurationSeconds('long'), undefined);
     assert.equal(parseDurationSeconds('90s'), 90);
     assert.equal(parseDurationSeconds('2m'), 120);
     assert.equal(parseDurationSeconds(''), undefined);

@@ -6,25 +6,26 @@ import { Job } from 'kubernetes-models/batch/v1/Job';
 import { kubernetesExecutorSchema, type KubernetesExecutorInput } from '../../src/config/kubernetes-executor.ts';
 import { ExitCode } from '../../src/errors/index.ts';
 import type { Priority } from '../../src/jobs/job.ts';
-import { transcodeProfileSchema, type TranscodeTask } from '../../src/jobs/transcode-task.ts';
+import { transcodeProfileSchema, type FullTask, type TranscodeTask } from '../../src/jobs/transcode-task.ts';
 import { failJobExitCodes, ignoredExitCodes } from '../../src/k8s/failure-policy.ts';
 import { buildWorkerJob } from '../../src/k8s/worker-job.ts';
-import type { SourceFacts } from '../../src/k8s/source-facts.ts';
+import type { SourceFacts } from '../../src/jobs/source-facts.ts';
+import { defaultSourceFetch } from '../../src/jobs/source-fetch.ts';
 
 const GiB = 1024 ** 3;
 
-function task(overrides: Partial<TranscodeTask> = {}): TranscodeTask {
+function task(overrides: Partial<FullTask> = {}): TranscodeTask {
   return {
-    version: 1, jobId: '0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b', attempt: 2, source: 's3://rec/keynote.flv', output: 's3://assets/keynote',
-    profile: transcodeProfileSchema.parse({}), stage: 'full',
+    version: 2, stage: 'full', jobId: '0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b', attempt: 2, source: { kind: 's3', bucket: 'rec', key: 'keynote.flv' }, output: 's3://assets/keynote',
+    profile: transcodeProfileSchema.parse({}), sourceFetch: { ...defaultSourceFetch, allow: ['media.internal'] },
     callback: { url: 'http://10.0.0.7:8080/internal/jobs/x/attempts/2/events', token: 'secret-token-abcdefghijkl' },
     ...overrides,
   };
 }
 
-function build(options: { config?: Partial<KubernetesExecutorInput>; priority?: Priority; facts?: SourceFacts; task?: TranscodeTask; env?: Record<string, string> } = {}) {
+function build(options: { config?: Partial<KubernetesExecutorInput>; priority?: Priority; facts?: SourceFacts; task?: TranscodeTask } = {}) {
   const config = kubernetesExecutorSchema.parse({ kind: 'kubernetes', image: 'registry.example/live2vod:1.2.3', ...options.config });
-  const built = buildWorkerJob({ task: options.task ?? task(), priority: options.priority ?? 'normal', facts: options.facts ?? { durationSeconds: 3600, bytes: 2.7e9 }, config, ...(options.env ? { env: options.env } : {}) });
+  const built = buildWorkerJob({ task: options.task ?? task(), priority: options.priority ?? 'normal', facts: options.facts ?? { durationSeconds: 3600, bytes: 2.7e9 }, config });
   const pod = built.job.spec!.template.spec!;
   const container = pod.containers[0]!;
   return { built, job: built.job, spec: built.job.spec!, pod, container, env: (name: string) => container.env?.find((e) => e.name === name) };
@@ -165,10 +166,13 @@ describe('worker Job builder', () => {
   });
 
   it('never puts storage credentials in plain env: a Secret through envFrom, or the service account (IRSA)', () => {
-    const { container } = build({ config: { storageSecret: 'live2vod-storage', serviceAccount: 'transcoder' }, env: { LIVE2VOD_SOURCE_ALLOW: 'media.internal' } });
+    const { container } = build({ config: { storageSecret: 'live2vod-storage', serviceAccount: 'transcoder' } });
     assert.deepEqual(container.envFrom, [{ secretRef: { name: 'live2vod-storage' } }]);
     assert.ok(!container.env?.some((e) => /AWS_|SECRET|PASSWORD/.test(e.name)));
-    assert.equal(container.env?.find((e) => e.name === 'LIVE2VOD_SOURCE_ALLOW')?.value, 'media.internal');
+    // The fetch policy travels in the task, not beside it.
+    assert.ok(!container.env?.some((e) => e.name.startsWith('LIVE2VOD_SOURCE_')));
+    const inline = JSON.parse(container.env?.find((e) => e.name === 'LIVE2VOD_TASK')?.value ?? '{}') as { sourceFetch?: { allow?: string[] } };
+    assert.deepEqual(inline.sourceFetch?.allow, ['media.internal']);
     assert.equal(build({ config: { serviceAccount: 'transcoder' } }).pod.serviceAccountName, 'transcoder');
   });
 

@@ -3,6 +3,8 @@
 // ffmpeg encode of a generated recording, and a real HTTP callback server. On SIGTERM it must stop
 // ffmpeg within seconds, report, and exit with the code the podFailurePolicy ignores (130); bad
 // input must exit with a code the policy fails the Job on (3); the termination message says why.
+import { defaultSourceFetch } from '../../src/jobs/source-fetch.ts';
+import { parseSourceLocation } from '../../src/jobs/source-location.ts';
 import assert from 'node:assert/strict';
 import { access, readFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -42,13 +44,14 @@ after(async () => {
 
 function taskFor(jobId: string, source: string, profile: Record<string, unknown> = tinyTranscode): TranscodeTask {
   return {
-    version: 1,
+    version: 2,
+    stage: 'full',
     jobId,
     attempt: 1,
-    source,
+    source: parseSourceLocation(source),
     output: path.join(temp.dir, 'out', jobId),
     profile: transcodeProfileSchema.parse(profile),
-    stage: 'full',
+    sourceFetch: defaultSourceFetch,
     callback: { url: callbacks.url(`/internal/jobs/${jobId}/attempts/1/events`), token },
   };
 }

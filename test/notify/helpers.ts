@@ -131,6 +131,7 @@ export function makeJob(overrides: Partial<Job> = {}): Job {
     maxAttempts: 3,
     outputPrefix: 'assets/job_01',
     metadata: {},
+    sourceFacts: {},
     cancelRequested: false,
     createdAt: '2025-06-01T11:59:00.000Z',
     updatedAt: '2025-06-01T12:00:00.000Z',

@@ -12,6 +12,7 @@ import { resolveBinaries } from '../../src/ffmpeg/binaries.ts';
 import type { TranscodeEvent } from '../../src/pipeline/events.ts';
 import { requestFromProfile } from '../../src/pipeline/request-from-profile.ts';
 import { transcodeAnywhere } from '../../src/pipeline/transcode-anywhere.ts';
+import { defaultSourceFetch } from '../../src/jobs/source-fetch.ts';
 import { transcodeProfileSchema } from '../../src/jobs/transcode-task.ts';
 import { makeTempDir, makeTestPattern, type TempDir } from '../helpers/media.ts';
 import { getBytes, s3rverCredentials, startS3, useS3rverEnv, type RunningS3 } from '../storage/s3-helpers.ts';
@@ -37,7 +38,7 @@ describe('instant remux: playable at the first segment, the playlist grows to EN
 
   const request = (outDir: string, onEvent: (event: TranscodeEvent) => void) => {
     const profile = transcodeProfileSchema.parse({ ladder: [{ width: 320, height: 180, bitrateKbps: 300, maxFrameRate: 30 }], thumbnails: false, download: false, loudness: false, preset: 'ultrafast' });
-    const built = requestFromProfile(profile, { input: source, outDir, binaries: { ...resolveBinaries({}), ffmpeg: slowFfmpeg } });
+    const built = requestFromProfile(profile, { outDir, binaries: { ...resolveBinaries({}), ffmpeg: slowFfmpeg } });
     built.onEvent = onEvent;
     return built;
   };
@@ -49,10 +50,10 @@ describe('instant remux: playable at the first segment, the playlist grows to EN
     let remuxEndMs: number | undefined;
     const started = performance.now();
     const pending: Promise<void>[] = [];
-    await transcodeAnywhere(request(out, (event) => {
+    await transcodeAnywhere({ kind: 'local', path: source }, request(out, (event) => {
       if (event.type === 'playable') pending.push(readFile(playlistFile, 'utf8').then((playlist) => { atPlayable = { playlist, ms: performance.now() - started }; }));
       if (event.type === 'step' && event.step === 'remux' && event.state === 'end') remuxEndMs = performance.now() - started;
-    }));
+    }), defaultSourceFetch);
     await Promise.all(pending);
     assert.ok(atPlayable && remuxEndMs !== undefined);
     assert.ok(atPlayable.ms < remuxEndMs - 5000, `playable at ${Math.round(atPlayable.ms)} ms, the copy ended at ${Math.round(remuxEndMs)} ms`);
@@ -84,7 +85,7 @@ describe('instant remux: playable at the first segment, the playlist grows to EN
     test('the growing playlist is mirrored: at playable its segments are there, at the end ENDLIST, no-cache', async () => {
       const prefix = 'assets/instant-job';
       let checked: Promise<{ listed: string[]; missing: string[] }> | undefined;
-      await transcodeAnywhere({
+      await transcodeAnywhere({ kind: 'local', path: source }, {
         ...request(`s3://vod/${prefix}`, (event) => {
           if (event.type !== 'playable') return;
           checked = (async () => {
@@ -96,7 +97,7 @@ describe('instant remux: playable at the first segment, the playlist grows to EN
           })();
         }),
         scratchRoot: path.join(tmp.dir, 'scratch'),
-      });
+      }, defaultSourceFetch);
       assert.ok(checked, 'playable was announced');
       const atPlayable = await checked;
       assert.ok(atPlayable.listed.length >= 2, 'the playlist at the destination lists a segment when playable is announced');

@@ -1,24 +1,15 @@
 // POST /internal/jobs/:id/attempts/:attempt/events: workers report here with their job token.
+// The body is a WorkerReport (src/jobs/worker-report.ts). A type this control plane does not know
+// (a worker newer than it) gets a 400 that says so, and a warning in the log: the worker stops
+// retrying it (4xx) and logs the answer, and nothing pretends the report was acted on.
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { verifyJobToken } from '../../jobs/job-token.ts';
+import { workerReportSchema, workerReportTypes } from '../../jobs/worker-report.ts';
+import { describeZodError } from '../../zod-errors.ts';
 import type { AppDeps } from '../app-deps.ts';
 
-const report = z.object({
-  type: z.string().max(32),
-  percent: z.number().min(0).max(100).optional(),
-  speed: z.number().optional(),
-  step: z.string().max(32).optional(),
-  state: z.string().max(16).optional(),
-  ms: z.number().optional(),
-  message: z.string().max(4000).optional(),
-  exitCode: z.number().int().optional(),
-  retryable: z.boolean().optional(),
-  stderrTail: z.string().max(20_000).optional(),
-  command: z.string().max(8000).optional(),
-  etaSeconds: z.number().min(0).optional(),
-  playlist: z.string().max(200).optional(),
-}).loose();
+const typed = z.object({ type: z.string().min(1).max(32) });
 
 export async function internalRoutes(app: FastifyInstance, deps: AppDeps): Promise<void> {
   app.post<{ Params: { id: string; attempt: string } }>('/internal/jobs/:id/attempts/:attempt/events', async (request, reply) => {
@@ -28,12 +19,21 @@ export async function internalRoutes(app: FastifyInstance, deps: AppDeps): Promi
     if (!Number.isInteger(attempt) || !verifyJobToken(deps.callbackSecret, request.params.id, attempt, token)) {
       return reply.code(401).send({ error: 'unauthorized', message: 'invalid job token' });
     }
-    const parsed = report.safeParse(request.body);
-    if (!parsed.success) return reply.code(400).send({ error: 'invalid_request', message: parsed.error.issues[0]?.message ?? 'invalid report' });
-    const event = parsed.data;
-    if (event.type === 'progress' && event.speed !== undefined && event.speed > 0) deps.metrics.encodeSpeed.observe(event.speed);
-    if (event.type === 'step' && event.state === 'end' && event.step && event.ms !== undefined) deps.metrics.stepDuration.observe({ step: event.step }, event.ms / 1000);
-    await deps.scheduler.onWorkerReport(request.params.id, event);
+    const head = typed.safeParse(request.body);
+    if (!head.success) return reply.code(400).send({ error: 'invalid_request', message: `a report is a JSON object with a string type: ${describeZodError(head.error)}` });
+    if (!(workerReportTypes as readonly string[]).includes(head.data.type)) {
+      request.log.warn({ jobId: request.params.id, attempt, type: head.data.type }, 'a worker sent a report type this control plane does not know');
+      return reply.code(400).send({
+        error: 'unknown_report_type',
+        message: `report type ${JSON.stringify(head.data.type)} is not understood here (known: ${workerReportTypes.join(', ')}): upgrade the control plane before its workers`,
+      });
+    }
+    const parsed = workerReportSchema.safeParse(request.body);
+    if (!parsed.success) return reply.code(400).send({ error: 'invalid_request', message: `invalid ${head.data.type} report: ${describeZodError(parsed.error)}` });
+    const report = parsed.data;
+    if (report.type === 'progress' && report.speed !== undefined && report.speed > 0) deps.metrics.encodeSpeed.observe(report.speed);
+    if (report.type === 'step' && report.state === 'end' && report.ms !== undefined) deps.metrics.stepDuration.observe({ step: report.step }, report.ms / 1000);
+    await deps.scheduler.onWorkerReport(request.params.id, report);
     return reply.code(204).send();
   });
 }

@@ -3,6 +3,8 @@ import { stat } from 'node:fs/promises';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { z } from 'zod';
 import { SourceRefusedError } from '../../jobs/intake-service.ts';
+import { knownFacts, type SourceFacts } from '../../jobs/source-facts.ts';
+import { formatSourceLocation, type SourceLocation } from '../../jobs/source-location.ts';
 import { describeZodError } from '../../zod-errors.ts';
 import { attemptList, createJobBody, eventList, jobIdParams, listJobsQuery, patchJobBody } from '../api-schemas.ts';
 import type { AppDeps } from '../app-deps.ts';
@@ -17,9 +19,10 @@ export async function jobRoutes(app: FastifyInstance, deps: AppDeps): Promise<vo
     try {
       // The policy first: nothing outside the source roots is even looked at.
       const source = deps.intake.checkSource(body.source);
-      const key = await idempotencyKey(source, request.headers['idempotency-key']);
-      if ('error' in key) return reply.code(422).send({ error: 'unusable_source', message: key.error });
-      const [result] = await deps.intake.accept('api', [{ source, idempotencyKey: key.key, metadata: body.metadata ?? {}, ...(body.priority ? { priority: body.priority } : {}) }]);
+      const found = await inspect(source, request.headers['idempotency-key']);
+      if ('error' in found) return reply.code(422).send({ error: 'unusable_source', message: found.error });
+      // A local file's measured size wins over a declared one.
+      const [result] = await deps.intake.accept('api', [{ source, facts: { ...body.facts, ...found.facts }, idempotencyKey: found.key, metadata: body.metadata ?? {}, ...(body.priority ? { priority: body.priority } : {}) }]);
       if (!result) throw new Error('no job was created');
       if (result.created) deps.metrics.jobsCreated.inc({ source: 'api' });
       return reply.code(result.created ? 201 : 200).header('location', `/v1/jobs/${result.job.id}`).send(view(result.job));
@@ -113,17 +116,19 @@ function parse<T extends z.ZodType>(schema: T, value: unknown, reply: FastifyRep
   return undefined;
 }
 
-/** The caller's Idempotency-Key, or one derived from the recording itself. */
-async function idempotencyKey(source: string, header: string | string[] | undefined): Promise<{ key: string } | { error: string }> {
+/**
+ * The caller's Idempotency-Key, or one derived from the recording itself; and, for a local file,
+ * its size (remote sources are not looked at here: a worker fetches them).
+ */
+async function inspect(source: SourceLocation, header: string | string[] | undefined): Promise<{ key: string; facts: SourceFacts } | { error: string }> {
   const given = Array.isArray(header) ? header[0] : header;
-  if (given) return given.length <= 200 ? { key: `api:${given}` } : { error: 'Idempotency-Key is longer than 200 characters' };
-  if (/^(s3|https?):\/\//i.test(source)) return { key: `api:${source}` };
-  try {
-    const info = await stat(source);
-    if (!info.isFile()) return { error: `${source} is not a file` };
-    if (info.size === 0) return { error: `${source} is empty` };
-    return { key: `file:${source}:${info.size}:${Math.round(info.mtimeMs)}` };
-  } catch {
-    return { error: `${source} does not exist or cannot be read` };
-  }
+  if (given && given.length > 200) return { error: 'Idempotency-Key is longer than 200 characters' };
+  if (source.kind !== 'local') return { key: given ? `api:${given}` : `api:${formatSourceLocation(source)}`, facts: {} };
+  const info = await stat(source.path).catch(() => undefined);
+  // With the caller's key the file is the worker's to judge; without one, the key needs the file.
+  if (given) return { key: `api:${given}`, facts: info?.isFile() ? knownFacts({ bytes: info.size }) : {} };
+  if (!info) return { error: `${source.path} does not exist or cannot be read` };
+  if (!info.isFile()) return { error: `${source.path} is not a file` };
+  if (info.size === 0) return { error: `${source.path} is empty` };
+  return { key: `file:${source.path}:${info.size}:${Math.round(info.mtimeMs)}`, facts: knownFacts({ bytes: info.size }) };
 }

@@ -2,6 +2,7 @@
 // at most sourceFetch.maxBytes, to where the workers can read it (deps.uploads: the control
 // plane's disk, or the asset bucket when assets go to S3; see upload-staging.ts) and becomes a job
 // like any API-submitted source. A failed or refused upload leaves nothing behind.
+import { knownFacts } from '../../jobs/source-facts.ts';
 import { randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { StorageError } from '../../storage/storage-error.ts';
@@ -56,7 +57,8 @@ export async function uploadRoutes(app: FastifyInstance, deps: AppDeps): Promise
 
     try {
       const [result] = await deps.intake.accept('api', [{
-        source: staged.source,
+        source: deps.intake.checkSource(staged.source),
+        facts: knownFacts({ bytes: staged.bytes }),
         // Every upload is a new recording, even with the same name.
         idempotencyKey: `upload:${ref.id}`,
         metadata: { upload: ref.name, bytes: String(staged.bytes) },

@@ -2,6 +2,7 @@
 // with the same executor configuration the install's ConfigMap carries, for review offline.
 import type { IJob } from 'kubernetes-models/batch/v1/Job';
 import { kubernetesExecutorSchema } from '../../config/kubernetes-executor.ts';
+import { defaultSourceFetch } from '../../jobs/source-fetch.ts';
 import { transcodeProfileSchema, type TranscodeTask } from '../../jobs/transcode-task.ts';
 import { buildWorkerJob } from '../worker-job.ts';
 import { executorSection, httpPort, type InstallOptions } from './options.ts';
@@ -12,16 +13,17 @@ export const exampleJobId = '01977a3c-5e00-7000-8000-00000000c0de';
 export function exampleWorkerJob(options: InstallOptions): IJob {
   const config = kubernetesExecutorSchema.parse(executorSection(options));
   const task: TranscodeTask = {
-    version: 1,
+    version: 2,
+    stage: 'full',
     jobId: exampleJobId,
     attempt: 1,
-    source: 's3://recordings/live/keynote-1080p.flv',
+    source: { kind: 's3', bucket: 'recordings', key: 'live/keynote-1080p.flv' },
     output: `${options.storage.replace(/\/+$/, '')}/assets/${exampleJobId}`,
     profile: transcodeProfileSchema.parse({}),
-    stage: 'full',
+    sourceFetch: defaultSourceFetch,
     // The token itself lives in the Job's Secret, not in the Job.
     callback: { url: `http://10.0.0.10:${httpPort}/internal/jobs/${exampleJobId}/attempts/1/events`, token: 'example-token-not-in-the-job' },
   };
   // One hour at 6 Mb/s, a typical 1080p30 live recording.
-  return buildWorkerJob({ task, priority: 'normal', facts: { durationSeconds: 3600, bytes: (3600 * 6e6) / 8 }, config, env: { LIVE2VOD_SOURCE_ALLOW: '', LIVE2VOD_SOURCE_MAX_BYTES: String(200 * 1024 ** 3) } }).job;
+  return buildWorkerJob({ task, priority: 'normal', facts: { durationSeconds: 3600, bytes: (3600 * 6e6) / 8 }, config }).job;
 }

@@ -6,6 +6,7 @@ import type { KubernetesExecutorInput } from '../../config/kubernetes-executor.t
 import { priorities } from '../../jobs/job.ts';
 import { version } from '../../version.ts';
 import { spotPreset, spotPresetNames } from '../spot-presets.ts';
+import { s3PrefixSchema } from '../../storage/s3-prefix-schema.ts';
 import { dnsLabelPattern, dnsSubdomainPattern, maxDnsLabel, maxDnsSubdomain } from '../syntax.ts';
 
 const dnsLabel = z.string().max(maxDnsLabel).regex(dnsLabelPattern, 'must be a DNS-1123 label (lower-case letters, digits, "-")');
@@ -17,7 +18,7 @@ export const installOptionsSchema = z.strictObject({
   instance: dnsLabel.default('live2vod'),
   image: z.string().min(1).default(`ghcr.io/live2vod/live2vod:${version}`),
   /** Where assets are published. */
-  storage: z.string().regex(/^s3:\/\/[^/]+/, 'must be s3://bucket/prefix').default('s3://live2vod-assets/assets'),
+  storage: s3PrefixSchema.default('s3://live2vod-assets/assets'),
   publicBaseUrl: z.url().optional(),
   /** A Secret whose keys (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_ENDPOINT_URL…) become env vars. */
   storageSecret: dnsSubdomain.optional(),

@@ -20,7 +20,7 @@ export function jobTests(suite: Suite): void {
   describe('createJob', () => {
     it('queues a job with its defaults and a job.queued event', async () => {
       const store = suite.store();
-      const input = newJob({ priority: 'high', sourceKind: 's3', metadata: { bucket: 'rec', etag: '"abc"' }, maxAttempts: 5 });
+      const input = newJob({ priority: 'high', sourceKind: 's3', metadata: { bucket: 'rec', etag: '"abc"' }, sourceFacts: { durationSeconds: 3630.5, bytes: 2_700_000_000, codecs: { video: 'h264' } }, maxAttempts: 5 });
       const { job, created } = await store.createJob(input, t0);
       assert.equal(created, true);
       assert.match(job.id, /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
@@ -37,6 +37,7 @@ export function jobTests(suite: Suite): void {
         maxAttempts: 5,
         outputPrefix: `assets/${job.id}`,
         metadata: { bucket: 'rec', etag: '"abc"' },
+        sourceFacts: { durationSeconds: 3630.5, bytes: 2_700_000_000, codecs: { video: 'h264' } },
         cancelRequested: false,
         createdAt: t0.toISOString(),
         updatedAt: t0.toISOString(),

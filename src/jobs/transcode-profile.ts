@@ -1,0 +1,30 @@
+// The profile of a transcode (ladder, codecs, packaging, thumbnails, loudness): part of every
+// TranscodeTask, and the `transcode` section of the configuration.
+import { z } from 'zod';
+import { encoderNames } from '../media/encoders/registry.ts';
+
+const rungSchema = z.strictObject({
+  width: z.number().int().positive(),
+  height: z.number().int().positive(),
+  bitrateKbps: z.number().int().positive(),
+  maxFrameRate: z.number().positive(),
+  crf: z.number().min(0).max(63).optional(),
+});
+
+export const transcodeProfileSchema = z.strictObject({
+  codec: z.enum(['h264', 'hevc', 'av1']).default('h264'),
+  encoder: z.enum(encoderNames).optional(),
+  preset: z.string().regex(/^[\w-]+$/).optional(),
+  ladder: z.array(rungSchema).min(1).optional(),
+  language: z.string().regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/).default('en'),
+  loudness: z.union([z.literal(false), z.strictObject({ integrated: z.number().min(-70).max(-5), truePeak: z.number().min(-9).max(0) })]).default({ integrated: -16, truePeak: -1.5 }),
+  audioBitrateKbps: z.number().int().min(32).max(160).default(128),
+  segmentSeconds: z.number().min(1).max(30).default(6),
+  gopSeconds: z.number().min(0.5).max(10).default(2),
+  thumbnails: z.boolean().default(true),
+  download: z.boolean().default(true),
+  /** A stream-copy HLS in instant/ that plays seconds after intake, while the ladder encodes. */
+  instantRemux: z.boolean().default(true),
+});
+
+export type TranscodeProfile = z.infer<typeof transcodeProfileSchema>;

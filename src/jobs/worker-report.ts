@@ -1,0 +1,61 @@
+// WorkerReport: every message a worker sends its control plane (POST /internal/jobs/:id/attempts/:n/events),
+// one schema for both sides: the worker's CallbackReporter sends these, the internal route parses
+// them, the scheduler switches over them. The transcode's own events (TranscodeEvent in
+// src/pipeline/events.ts) are the first members; `done` and `failed` are the attempt's outcome.
+// Members strip fields they do not know, so a newer worker that adds a field is still understood;
+// the caps bound what one report may make the control plane store.
+import { z } from 'zod';
+
+export const stepNames = ['fetch', 'probe', 'remux', 'encode', 'loudness', 'audio', 'package', 'thumbnails', 'download', 'manifest', 'publish'] as const;
+
+/** The caps of a `failed` report, for the worker to fit what it sends. */
+export const maxReportedMessageChars = 4000;
+export const maxReportedStderrChars = 20_000;
+export const maxReportedCommandChars = 8000;
+
+const planReport = z.object({
+  type: z.literal('plan'),
+  renditions: z.array(z.string().max(100)).max(100),
+  encoder: z.string().max(100),
+  fallback: z.string().max(4000).optional(),
+});
+const stepReport = z.object({
+  type: z.literal('step'),
+  step: z.enum(stepNames),
+  state: z.enum(['start', 'end']),
+  ms: z.number().min(0).optional(),
+});
+const progressReport = z.object({
+  type: z.literal('progress'),
+  percent: z.number().min(0).max(100),
+  fps: z.number().min(0).optional(),
+  speed: z.number().min(0).optional(),
+  etaSeconds: z.number().min(0).optional(),
+  /** Seconds of the recording encoded so far. */
+  outTime: z.number().min(0),
+});
+/** Something can be played now: the instant remux, before the ladder is done. */
+const playableReport = z.object({ type: z.literal('playable'), playlist: z.string().min(1).max(200) });
+const warningReport = z.object({ type: z.literal('warning'), message: z.string().max(4000) });
+const doneReport = z.object({ type: z.literal('done'), manifest: z.string().min(1).max(200) });
+const failedReport = z.object({
+  type: z.literal('failed'),
+  message: z.string().max(maxReportedMessageChars),
+  exitCode: z.number().int(),
+  retryable: z.boolean(),
+  stderrTail: z.string().max(maxReportedStderrChars).optional(),
+  /** The failing ffmpeg/ffprobe command, copy-pasteable (the worker caps it to fit). */
+  command: z.string().max(maxReportedCommandChars).optional(),
+});
+
+/** What a transcode reports while it runs (the CLI prints these too). */
+export const transcodeEventSchema = z.discriminatedUnion('type', [planReport, stepReport, progressReport, playableReport, warningReport]);
+
+export const workerReportSchema = z.discriminatedUnion('type', [...transcodeEventSchema.options, doneReport, failedReport]);
+
+export type WorkerReport = z.infer<typeof workerReportSchema>;
+export type WorkerReportType = WorkerReport['type'];
+
+/** Every type this control plane understands, for a clear answer to a newer worker's report. */
+export const workerReportTypes: readonly WorkerReportType[] = workerReportSchema.options.map((member) => member.shape.type.value);
+

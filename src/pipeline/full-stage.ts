@@ -1,0 +1,11 @@
+// The `full` stage: the whole recording in one worker, from wherever it is to wherever the asset goes.
+import type { FullTask } from '../jobs/transcode-task.ts';
+import { requestFromProfile } from './request-from-profile.ts';
+import type { StageContext, StageDone } from './stage-handlers.ts';
+import { transcodeAnywhere } from './transcode-anywhere.ts';
+
+export async function runFullStage(task: FullTask, context: StageContext): Promise<StageDone> {
+  const request = requestFromProfile(task.profile, { outDir: task.output, binaries: context.binaries });
+  await transcodeAnywhere(task.source, { ...request, signal: context.signal, onEvent: context.onEvent }, task.sourceFetch);
+  return { type: 'done', manifest: 'manifest.json' };
+}

@@ -1,0 +1,39 @@
+// The worker's handler for each stage of a TranscodeTask, in a map typed over the task union: a
+// stage added to src/jobs/transcode-task.ts without a handler here does not compile. A handler
+// gets its own member of the union and returns the report that ends its attempt successfully.
+import type { FfmpegBinaries } from '../ffmpeg/binaries.ts';
+import type { TaskOfStage, TaskStage, TranscodeTask } from '../jobs/transcode-task.ts';
+import type { WorkerReport } from '../jobs/worker-report.ts';
+import type { EventSink } from './events.ts';
+import { runFullStage } from './full-stage.ts';
+
+export interface StageContext {
+  /** Aborted when the worker is stopped (SIGTERM, the control plane gone). */
+  signal: AbortSignal;
+  binaries: FfmpegBinaries;
+  onEvent: EventSink;
+}
+
+/** What a stage reports when it has finished. */
+export type StageDone = Extract<WorkerReport, { type: 'done' }>;
+
+export type StageHandler<S extends TaskStage> = (task: TaskOfStage<S>, context: StageContext) => Promise<StageDone>;
+
+/** One handler per stage, each typed for its own member. */
+export type StageHandlers = { [S in TaskStage]: StageHandler<S> };
+
+export const stageHandlers: StageHandlers = {
+  full: runFullStage,
+};
+
+/** Runs the task's stage with its handler. */
+export function runStage(task: TranscodeTask, context: StageContext, handlers: StageHandlers = stageHandlers): Promise<StageDone> {
+  return runWith(handlers, task.stage, task, context);
+}
+
+// Indexing the map with a generic stage S gives StageHandler<S>, so the task narrows with it;
+// indexing it with the union directly would ask for a task of every stage at once.
+function runWith<S extends TaskStage>(handlers: StageHandlers, stage: S, task: TaskOfStage<S>, context: StageContext): Promise<StageDone> {
+  const handler: StageHandler<S> = handlers[stage];
+  return handler(task, context);
+}

@@ -1,0 +1,3 @@
+-- Typed facts about the recording from the intake (SourceFacts: durationSeconds, bytes, codecs),
+-- which executors size workers by. Jobs queued before this migration have none: '{}'.
+ALTER TABLE jobs ADD COLUMN source_facts jsonb NOT NULL DEFAULT '{}';
