@@ -50,12 +50,14 @@ export function buildProgram(io: CliIo): Command {
     .option('--data <dir>', 'data directory: store, media, inbox (default ./data)')
     .option('--record-dir <dir>', 'directory nginx-rtmp/SRS/MediaMTX record into; webhook paths must lie inside it')
     .option('--concurrency <n>', 'workers at once (default: half the cores)')
+    .option('--chunk-seconds <n>', 'encode recordings in chunks of n seconds (a multiple of the segment; 0: never; default: chosen from the length)')
     .option('--database-url <url>', 'PostgreSQL instead of the embedded SQLite store')
     .action(async (flags: ServeFlags) => (await import('./serve-command.ts')).runServeCommand(flags, io));
 
   program.command('worker').description('run one TranscodeTask (the worker process / pod entrypoint)')
     .option('--task-file <file>', 'the TranscodeTask JSON file, or - for stdin (default: $LIVE2VOD_TASK)')
-    .action(async (flags: { taskFile?: string }) => (await import('./worker-command.ts')).runWorkerCommand(flags, io));
+    .option('--chunk-seconds <n>', "overrides the task's chunk length (0: never chunk)")
+    .action(async (flags: { taskFile?: string; chunkSeconds?: string }) => (await import('./worker-command.ts')).runWorkerCommand(flags, io));
 
   program.command('manifests').description('print the Kubernetes YAML that installs live2vod (validated, multi-document)')
     .option('--namespace <name>', 'namespace of the control plane and its worker Jobs', 'live2vod')

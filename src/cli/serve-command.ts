@@ -40,6 +40,7 @@ export interface ServeFlags {
   data?: string;
   recordDir?: string;
   concurrency?: string;
+  chunkSeconds?: string;
   databaseUrl?: string;
 }
 
@@ -98,6 +99,8 @@ export async function startService(config: Config, hooks: { onListening?: (urls:
     source: parseSourceLocation(job.source),
     output: output ? `${output}/${job.outputPrefix}` : path.join(mediaRoot, job.outputPrefix),
     profile: config.transcode,
+    // A local worker's share of the cores: its chunks encode side by side inside it.
+    ...(config.executor.kind === 'local' ? { parallelism: Math.max(1, Math.floor(os.availableParallelism() / config.executor.concurrency)) } : {}),
     sourceFetch: config.sourceFetch,
     callback: { url: `${callbackBase()}/internal/jobs/${job.id}/attempts/${job.attempts}/events`, token: jobToken(callbackSecret, job.id, job.attempts) },
   });
@@ -201,6 +204,8 @@ function flagOverrides(flags: ServeFlags): Record<string, unknown> {
   if (flags.recordDir !== undefined) overrides.recordDir = flags.recordDir;
   if (flags.concurrency !== undefined) overrides.executor = { concurrency: Number(flags.concurrency) };
   if (flags.databaseUrl !== undefined) overrides.store = { kind: 'postgres', url: flags.databaseUrl };
+  // A number or not, the configuration schema checks it (and says which setting is wrong).
+  if (flags.chunkSeconds !== undefined) overrides.transcode = { chunkSeconds: Number(flags.chunkSeconds) };
   return overrides;
 }
 

@@ -6,15 +6,15 @@ import path from 'node:path';
 import { CancelledError, ExitCode, Live2vodError, UsageError } from '../errors/index.ts';
 import { resolveBinaries } from '../ffmpeg/binaries.ts';
 import { formatCommand } from '../ffmpeg/run-process.ts';
-import { parseTranscodeTask, type TranscodeTask } from '../jobs/transcode-task.ts';
+import { parseTranscodeTask, transcodeProfileSchema, type TranscodeTask } from '../jobs/transcode-task.ts';
 import { maxReportedCommandChars, maxReportedMessageChars, maxReportedStderrChars } from '../jobs/worker-report.ts';
 import { CallbackReporter } from '../pipeline/callback-reporter.ts';
 import { runStage } from '../pipeline/stage-handlers.ts';
 import type { CliIo } from './io.ts';
 import { withCallbackToken, writeTerminationMessage } from './worker-pod.ts';
 
-export async function runWorkerCommand(flags: { taskFile?: string }, io: CliIo): Promise<void> {
-  const task = await readTask(flags.taskFile);
+export async function runWorkerCommand(flags: { taskFile?: string; chunkSeconds?: string }, io: CliIo): Promise<void> {
+  const task = withChunkSeconds(await readTask(flags.taskFile), flags.chunkSeconds);
   const reporter = task.callback ? new CallbackReporter(task.callback) : undefined;
   // A local worker has an IPC channel to its control plane: when that dies, stop rather than
   // run on unsupervised (the job will be claimed again).
@@ -81,6 +81,14 @@ async function readTask(taskFile: string | undefined): Promise<TranscodeTask> {
   } catch (error) {
     throw new UsageError((error as Error).message);
   }
+}
+
+/** The task with `--chunk-seconds` in its profile, checked as the profile checks it. */
+function withChunkSeconds(task: TranscodeTask, flag: string | undefined): TranscodeTask {
+  if (flag === undefined) return task;
+  const profile = transcodeProfileSchema.safeParse({ ...task.profile, chunkSeconds: Number(flag) });
+  if (!profile.success) throw new UsageError(`--chunk-seconds ${flag}: ${profile.error.issues[0]?.message ?? 'invalid'} (seconds, a multiple of the segment duration ${task.profile.segmentSeconds}, or 0)`);
+  return { ...task, profile: profile.data };
 }
 
 async function readStdin(): Promise<string> {

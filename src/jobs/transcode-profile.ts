@@ -25,6 +25,11 @@ export const transcodeProfileSchema = z.strictObject({
   download: z.boolean().default(true),
   /** A stream-copy HLS in instant/ that plays seconds after intake, while the ladder encodes. */
   instantRemux: z.boolean().default(true),
-});
+  /**
+   * Split-and-stitch: the chunk length in seconds (a multiple of segmentSeconds), 0 to never chunk;
+   * absent, it is chosen from the recording's length and the chunks that can run at once.
+   */
+  chunkSeconds: z.number().min(0).max(86_400).optional(),
+}).refine((p) => p.chunkSeconds === undefined || p.chunkSeconds % p.segmentSeconds === 0, { path: ['chunkSeconds'], message: 'must be a multiple of segmentSeconds, or 0 to never chunk' });
 
 export type TranscodeProfile = z.infer<typeof transcodeProfileSchema>;

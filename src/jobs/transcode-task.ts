@@ -29,16 +29,49 @@ export const taskBaseSchema = z.strictObject({
   callback: z.strictObject({ url: z.url(), token: z.string().min(16) }).optional(),
 });
 
-/** The whole recording in one worker: fetch, probe, encode every rendition, package, publish. */
-export const fullTaskSchema = taskBaseSchema.extend({ stage: z.literal('full') });
+/** How many chunks a worker may encode at once (its share of the machine's cores). */
+const parallelismSchema = z.number().int().min(1).max(256);
 
-export const transcodeTaskSchema = z.discriminatedUnion('stage', [fullTaskSchema]);
+/**
+ * The whole recording in one worker: fetch, probe, encode every rendition, package, publish. With
+ * `parallelism` above 1, a long recording is encoded in chunks side by side inside this worker.
+ */
+export const fullTaskSchema = taskBaseSchema.extend({ stage: z.literal('full'), parallelism: parallelismSchema.optional() });
+
+// Split-and-stitch across workers: split, then every chunk and the audio (in any order, in
+// parallel), then stitch. They share the work area in the output (src/pipeline/chunked/work-area.ts).
+
+/** Probes, plans and cuts the recording into chunks for `parallelism` workers; reports the chunks. */
+export const splitTaskSchema = taskBaseSchema.extend({ stage: z.literal('split'), parallelism: parallelismSchema });
+
+/** One chunk's time range of every video rendition. The range must be the one the split planned. */
+export const chunkTaskSchema = taskBaseSchema.extend({
+  stage: z.literal('chunk'),
+  chunk: z.strictObject({
+    index: z.number().int().min(0),
+    count: z.number().int().min(2),
+    startSeconds: z.number().min(0),
+    endSeconds: z.number().positive(),
+  }),
+});
+
+/** The audio of a chunked recording, once for the whole, and its instant remux. */
+export const audioTaskSchema = taskBaseSchema.extend({ stage: z.literal('audio') });
+
+/** Makes the asset of the finished chunks and audio; manifest.json last. */
+export const stitchTaskSchema = taskBaseSchema.extend({ stage: z.literal('stitch') });
+
+export const transcodeTaskSchema = z.discriminatedUnion('stage', [fullTaskSchema, splitTaskSchema, chunkTaskSchema, audioTaskSchema, stitchTaskSchema]);
 
 export type TranscodeTask = z.infer<typeof transcodeTaskSchema>;
 export type TaskStage = TranscodeTask['stage'];
 /** The member of the union for one stage. */
 export type TaskOfStage<S extends TaskStage> = Extract<TranscodeTask, { stage: S }>;
 export type FullTask = TaskOfStage<'full'>;
+export type SplitTask = TaskOfStage<'split'>;
+export type ChunkTask = TaskOfStage<'chunk'>;
+export type AudioTask = TaskOfStage<'audio'>;
+export type StitchTask = TaskOfStage<'stitch'>;
 
 /**
  * Reads a task of any version this worker knows: version 1 is upgraded (see transcode-task-v1.ts;

@@ -37,7 +37,15 @@ const progressReport = z.object({
 /** Something can be played now: the instant remux, before the ladder is done. */
 const playableReport = z.object({ type: z.literal('playable'), playlist: z.string().min(1).max(200) });
 const warningReport = z.object({ type: z.literal('warning'), message: z.string().max(4000) });
-const doneReport = z.object({ type: z.literal('done'), manifest: z.string().min(1).max(200) });
+/**
+ * The attempt's work is done: the asset (`manifest`, by the full and stitch stages), or one
+ * stage of a chunked job; a split says into how many chunks of how long (null: encode it whole).
+ */
+const doneReport = z.object({
+  type: z.literal('done'),
+  manifest: z.string().min(1).max(200).optional(),
+  chunks: z.strictObject({ count: z.number().int().min(2), seconds: z.number().positive() }).nullable().optional(),
+});
 const failedReport = z.object({
   type: z.literal('failed'),
   message: z.string().max(maxReportedMessageChars),

@@ -6,6 +6,8 @@ import { transcodeAnywhere } from './transcode-anywhere.ts';
 
 export async function runFullStage(task: FullTask, context: StageContext): Promise<StageDone> {
   const request = requestFromProfile(task.profile, { outDir: task.output, binaries: context.binaries });
-  await transcodeAnywhere(task.source, { ...request, signal: context.signal, onEvent: context.onEvent }, task.sourceFetch);
+  const seconds = task.profile.chunkSeconds;
+  const chunking = { parallelism: task.parallelism ?? 1, ...(seconds === undefined ? {} : { seconds }) };
+  await transcodeAnywhere(task.source, { ...request, chunking, signal: context.signal, onEvent: context.onEvent }, task.sourceFetch);
   return { type: 'done', manifest: 'manifest.json' };
 }

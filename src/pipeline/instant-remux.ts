@@ -23,13 +23,36 @@ export interface InstantRemuxContext {
   pollMs?: number;
 }
 
-export async function instantRemux(ctx: InstantRemuxContext): Promise<void> {
+/** How long the ladder's encodes wait for the first instant segment at most. */
+export const instantHeadStartMs = 1500;
+
+export interface StartedRemux {
+  /** Settles when the copy has ended, however (a failure is a warning, not an error). */
+  done: Promise<void>;
+  /**
+   * Settles once `playable` was announced, or the copy ended without it, or after
+   * `instantHeadStartMs`: the encodes start then, so that the first segment does not queue for
+   * the CPU behind the ladder's start-up (tens of encoder threads on a few cores).
+   */
+  headStart: Promise<void>;
+}
+
+export function startInstantRemux(ctx: InstantRemuxContext): StartedRemux {
+  let announced: () => void = () => undefined;
+  const first = new Promise<void>((resolve) => { announced = resolve; });
+  const done = instantRemux(ctx, announced).finally(announced);
+  const waited = sleep(instantHeadStartMs, undefined, { ref: false });
+  return { done, headStart: Promise.race([first, waited]) };
+}
+
+export async function instantRemux(ctx: InstantRemuxContext, onAnnounced: () => void = () => undefined): Promise<void> {
   if (!canRemuxInstantly(ctx.plan.source)) return;
   let announced = false;
   const announce = (): void => {
     if (announced || ctx.signal.aborted) return;
     announced = true;
     ctx.emit({ type: 'playable', playlist: instantPlaylist });
+    onAnnounced();
   };
   const copying = new AbortController();
   try {

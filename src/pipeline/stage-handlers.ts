@@ -5,6 +5,7 @@ import type { FfmpegBinaries } from '../ffmpeg/binaries.ts';
 import type { TaskOfStage, TaskStage, TranscodeTask } from '../jobs/transcode-task.ts';
 import type { WorkerReport } from '../jobs/worker-report.ts';
 import type { EventSink } from './events.ts';
+import { runAudioStage, runChunkStage, runSplitStage, runStitchStage } from './chunked/stages.ts';
 import { runFullStage } from './full-stage.ts';
 
 export interface StageContext {
@@ -24,6 +25,10 @@ export type StageHandlers = { [S in TaskStage]: StageHandler<S> };
 
 export const stageHandlers: StageHandlers = {
   full: runFullStage,
+  split: runSplitStage,
+  chunk: runChunkStage,
+  audio: runAudioStage,
+  stitch: runStitchStage,
 };
 
 /** Runs the task's stage with its handler. */

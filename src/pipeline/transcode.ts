@@ -18,7 +18,7 @@ import { version } from '../version.ts';
 import { chooseChunks } from './chunked/choose-chunks.ts';
 import { transcodeChunked } from './chunked/transcode-chunked.ts';
 import { startEncodes, type EncodeResult, type StartedEncodes } from './encode.ts';
-import { instantRemux } from './instant-remux.ts';
+import { startInstantRemux } from './instant-remux.ts';
 import type { EventSink } from './events.ts';
 import { finishThumbnails } from './finish-thumbnails.ts';
 import { writing } from './fs-errors.ts';
@@ -69,8 +69,11 @@ export async function transcode(request: TranscodeRequest): Promise<TranscodeRes
     });
     const scratchDir = scratch;
 
-    const remuxed = request.instantRemux ? instantRemux({ ffmpeg: request.binaries.ffmpeg, input: request.input, plan, out, signal: abort.signal, emit, stopwatch }) : Promise.resolve();
-    running.push(remuxed);
+    const remux = request.instantRemux ? startInstantRemux({ ffmpeg: request.binaries.ffmpeg, input: request.input, plan, out, signal: abort.signal, emit, stopwatch }) : undefined;
+    if (remux) {
+      running.push(remux.done);
+      await remux.headStart;
+    }
     const encodes = startEncodes({ ffmpeg: request.binaries.ffmpeg, input: request.input, plan, scratch: scratchDir, signal: abort.signal, emit, stopwatch });
     running.push(encodes.settled);
     const packageStarted = performance.now();
@@ -87,7 +90,7 @@ export async function transcode(request: TranscodeRequest): Promise<TranscodeRes
     stopwatch.timingsMs.packageWall = Math.round(performance.now() - packageStarted);
     // A cancel after the encodes may have found packaging with nothing left to read.
     if (abort.signal.aborted) throw new CancelledError();
-    await remuxed;
+    await remux?.done;
     const thumbnails = await stopwatch.step('thumbnails', () => finishThumbnails(plan, scratchDir, out, packaged.duration));
 
     const download = request.download

@@ -67,16 +67,18 @@ describe('the stage handler map', () => {
   const context: StageContext = { signal: new AbortController().signal, binaries: resolveBinaries(), onEvent: () => undefined };
 
   it('has a handler for every stage of the union', () => {
-    assert.deepEqual(Object.keys(stageHandlers).sort(), ['full']);
+    assert.deepEqual(Object.keys(stageHandlers).sort(), ['audio', 'chunk', 'full', 'split', 'stitch']);
   });
 
   it('runs the task with the handler of its stage, which gets its own member', async () => {
     const seen: TranscodeTask[] = [];
+    const other = async (): Promise<never> => { throw new Error('the wrong stage ran'); };
     const handlers: StageHandlers = {
       full: async (task) => {
         seen.push(task);
         return { type: 'done', manifest: `${task.output}/manifest.json` };
       },
+      split: other, chunk: other, audio: other, stitch: other,
     };
     const task = parseTranscodeTask(v2());
     assert.deepEqual(await runStage(task, context, handlers), { type: 'done', manifest: 's3://vod/assets/job-1/manifest.json' });
@@ -87,7 +89,7 @@ describe('the stage handler map', () => {
     // @ts-expect-error -- `full` has no handler
     const missing: StageHandlers = {};
     // @ts-expect-error -- a handler must return the stage's done report
-    const wrongResult: StageHandlers = { full: async () => 'done' };
+    const wrongResult: StageHandlers = { ...stageHandlers, full: async () => 'done' };
     assert.ok(missing && wrongResult);
   });
 });

@@ -3,21 +3,84 @@
 // chunk's must describe the same stream, or the asset would decode wrongly), the playlists and
 // MPD over all segments, the sprite sheets tiled from the chunks' pictures, the poster, the
 // progressive download, and manifest.json last.
-import { copyFile, mkdir, open, readFile, writeFile, type FileHandle } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, open, readFile, rm, writeFile, type FileHandle } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import { Live2vodError, ExitCode } from '../../errors/index.ts';
 import { runProcess } from '../../ffmpeg/run-process.ts';
+import { buildAssetManifest, type AssetManifest } from '../../media/asset-manifest.ts';
+import type { ChunkPlan } from '../../media/chunk-plan.ts';
 import { commonArgs } from '../../media/fmp4-output.ts';
 import { children, iterateBoxes, requirePath } from '../../media/mp4/boxes.ts';
 import { scratchNames, type TranscodePlan } from '../../media/plan.ts';
 import { choosePoster, writeThumbnailsVtt, type ScoredFrame } from '../../media/thumbnails.ts';
 import type { PackagedTrack, Segment } from '../../media/types.ts';
+import { version } from '../../version.ts';
+import { listAssetFiles, makeDownload, writeAssetManifest } from '../finish-asset.ts';
 import type { ThumbnailsResult } from '../finish-thumbnails.ts';
 import { writing } from '../fs-errors.ts';
 import type { OutputDir } from '../output-dir.ts';
 import { writePlaylists, type PackagedAsset } from '../package-asset.ts';
 import { summarizeTrack } from '../package-track.ts';
+import type { Stopwatch } from '../stopwatch.ts';
 import type { AudioResult, ChunkResult, WorkArea } from './work-area.ts';
+
+export interface StitchContext {
+  ffmpeg: string;
+  plan: TranscodePlan;
+  chunks: ChunkPlan;
+  chunkResults: ChunkResult[];
+  audioResult: AudioResult | undefined;
+  out: OutputDir;
+  work: WorkArea;
+  stopwatch: Stopwatch;
+  signal: AbortSignal;
+  download: boolean;
+  /** When the job started (performance.now()), for timingsMs.total. */
+  started: number;
+  scratchRoot?: string;
+  fallback?: string;
+}
+
+/** Everything after the chunks: tracks, thumbnails, download, manifest.json last; the work area goes. */
+export async function stitchAsset(ctx: StitchContext): Promise<AssetManifest> {
+  const { plan, out, work, stopwatch, signal } = ctx;
+  const packaged = await stopwatch.step('package', () => stitchTracks(plan, ctx.chunkResults, ctx.audioResult, out, work));
+  const scratch = await writing('the scratch directory', async () => {
+    const root = ctx.scratchRoot ?? os.tmpdir();
+    await mkdir(root, { recursive: true });
+    return mkdtemp(path.join(root, 'live2vod-stitch-'));
+  });
+  try {
+    const thumbnails = await stopwatch.step('thumbnails', () => stitchThumbnails(ctx.ffmpeg, plan, ctx.chunkResults, out, work, scratch, packaged.duration, signal));
+    const download = ctx.download
+      ? await stopwatch.step('download', async () => {
+          // The download is remuxed from whole files: each track's segments joined again.
+          for (const track of [...packaged.video.filter((t) => t.id === plan.downloadRenditionId), ...(packaged.audio ? [packaged.audio] : [])]) {
+            await joinTrack(out, track, path.join(scratch, track.kind === 'audio' ? scratchNames.audio : scratchNames.video(track.id)));
+          }
+          return makeDownload(ctx.ffmpeg, plan, out, (name) => path.join(scratch, name), signal);
+        })
+      : undefined;
+    return await stopwatch.step('manifest', async () => {
+      await work.remove();
+      const built = buildAssetManifest({
+        version, plan, video: packaged.video, files: await listAssetFiles(out.root), createdAt: new Date(),
+        timingsMs: { ...stopwatch.timingsMs, total: Math.round(performance.now() - ctx.started) },
+        chunks: { count: ctx.chunks.chunks.length, seconds: ctx.chunks.seconds },
+        ...(ctx.fallback ? { fallback: ctx.fallback } : {}),
+        ...(packaged.audio ? { audio: packaged.audio } : {}),
+        ...(ctx.audioResult?.loudness ? { loudness: ctx.audioResult.loudness } : {}),
+        ...(thumbnails ? { thumbnails } : {}),
+        ...(download ? { download } : {}),
+      });
+      await writeAssetManifest(out, built);
+      return built;
+    });
+  } finally {
+    await rm(scratch, { recursive: true, force: true }).catch(() => undefined);
+  }
+}
 
 export async function stitchTracks(plan: TranscodePlan, chunks: ChunkResult[], audio: AudioResult | undefined, out: OutputDir, work: WorkArea): Promise<PackagedAsset> {
   const ordered = [...chunks].sort((a, b) => a.index - b.index);

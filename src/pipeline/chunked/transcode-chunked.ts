@@ -2,25 +2,19 @@
 // `parallelism` at once), the audio beside them once for the whole, then the stitch makes the
 // asset. Chunks that already have a result in the work area (an earlier run was killed) are not
 // encoded again; a chunk that fails for a retryable reason is retried alone.
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
 import { CancelledError, Live2vodError } from '../../errors/index.ts';
-import { buildAssetManifest, type AssetManifest } from '../../media/asset-manifest.ts';
+import type { AssetManifest } from '../../media/asset-manifest.ts';
 import type { ChunkPlan, ChunkRange } from '../../media/chunk-plan.ts';
 import type { TranscodePlan } from '../../media/plan.ts';
-import { version } from '../../version.ts';
 import type { EventSink } from '../events.ts';
-import { listAssetFiles, makeDownload, writeAssetManifest } from '../finish-asset.ts';
-import { writing } from '../fs-errors.ts';
-import { instantRemux } from '../instant-remux.ts';
+import { startInstantRemux } from '../instant-remux.ts';
 import type { OutputDir } from '../output-dir.ts';
 import type { TranscodeRequest } from '../request.ts';
 import type { Stopwatch } from '../stopwatch.ts';
 import { encodeAudioUnit } from './encode-audio-unit.ts';
 import { encodeChunk } from './encode-chunk.ts';
-import { joinTrack, stitchThumbnails, stitchTracks } from './stitch.ts';
-import { WorkArea, workAreaName, workFingerprint, type ChunkResult } from './work-area.ts';
+import { stitchAsset } from './stitch.ts';
+import { prepareWorkArea, type WorkArea, type ChunkResult } from './work-area.ts';
 
 /** Tries per chunk: a chunk failing for a retryable reason (ffmpeg crashed, disk hiccup) runs again alone. */
 export const chunkTries = 3;
@@ -42,14 +36,13 @@ export interface ChunkedRun {
 
 export async function transcodeChunked(run: ChunkedRun): Promise<AssetManifest> {
   const { request, plan, out, stopwatch, emit, signal } = run;
-  const work = new WorkArea(out.root);
-  const fingerprint = await workFingerprint(request.input, plan, run.chunks);
-  const resume = (await work.readPlan().catch(() => undefined))?.fingerprint === fingerprint;
-  await out.prepare(resume ? { keep: ['video', 'audio', workAreaName] } : {});
-  if (!resume) await work.writePlan({ fingerprint, plan, chunks: run.chunks });
+  const { work, resume } = await prepareWorkArea(out, request.input, plan, run.chunks);
 
-  const remuxed = request.instantRemux ? instantRemux({ ffmpeg: request.binaries.ffmpeg, input: request.input, plan, out, signal, emit, stopwatch }) : Promise.resolve();
-  run.running.push(remuxed);
+  const remux = request.instantRemux ? startInstantRemux({ ffmpeg: request.binaries.ffmpeg, input: request.input, plan, out, signal, emit, stopwatch }) : undefined;
+  if (remux) {
+    run.running.push(remux.done);
+    await remux.headStart;
+  }
   const audio = plan.audio ? (resume ? await work.readAudio() : undefined) ?? encodeAudioUnit({ ffmpeg: request.binaries.ffmpeg, input: request.input, plan, out, work, ...scratchRoot(request), signal }) : undefined;
   if (audio instanceof Promise) run.running.push(audio);
 
@@ -57,44 +50,12 @@ export async function transcodeChunked(run: ChunkedRun): Promise<AssetManifest> 
   run.running.push(encoded);
   const [chunkResults, audioResult] = await Promise.all([encoded, audio]);
   if (signal.aborted) throw new CancelledError();
-  await remuxed;
+  await remux?.done;
 
-  const packaged = await stopwatch.step('package', () => stitchTracks(plan, chunkResults, audioResult, out, work));
-  const scratch = await writing('the scratch directory', async () => {
-    const root = request.scratchRoot ?? os.tmpdir();
-    await mkdir(root, { recursive: true });
-    return mkdtemp(path.join(root, 'live2vod-stitch-'));
+  return stitchAsset({
+    ffmpeg: request.binaries.ffmpeg, plan, chunks: run.chunks, chunkResults, audioResult, out, work, stopwatch, signal, download: request.download,
+    started: run.started, ...scratchRoot(request), ...(run.fallback ? { fallback: run.fallback } : {}),
   });
-  try {
-    const thumbnails = await stopwatch.step('thumbnails', () => stitchThumbnails(request.binaries.ffmpeg, plan, chunkResults, out, work, scratch, packaged.duration, signal));
-    const download = request.download
-      ? await stopwatch.step('download', async () => {
-          // The download is remuxed from whole files: each track's segments joined again.
-          for (const track of [...packaged.video.filter((t) => t.id === plan.downloadRenditionId), ...(packaged.audio ? [packaged.audio] : [])]) {
-            await joinTrack(out, track, path.join(scratch, track.kind === 'audio' ? 'audio.mp4' : `video-${track.id}.mp4`));
-          }
-          return makeDownload(request.binaries.ffmpeg, plan, out, (name) => path.join(scratch, name), signal);
-        })
-      : undefined;
-    return await stopwatch.step('manifest', async () => {
-      await work.remove();
-      const files = await listAssetFiles(out.root);
-      const built = buildAssetManifest({
-        version, plan, video: packaged.video, files, createdAt: new Date(),
-        timingsMs: { ...stopwatch.timingsMs, total: Math.round(performance.now() - run.started) },
-        chunks: { count: run.chunks.chunks.length, seconds: run.chunks.seconds },
-        ...(run.fallback ? { fallback: run.fallback } : {}),
-        ...(packaged.audio ? { audio: packaged.audio } : {}),
-        ...(audioResult?.loudness ? { loudness: audioResult.loudness } : {}),
-        ...(thumbnails ? { thumbnails } : {}),
-        ...(download ? { download } : {}),
-      });
-      await writeAssetManifest(out, built);
-      return built;
-    });
-  } finally {
-    await rm(scratch, { recursive: true, force: true }).catch(() => undefined);
-  }
 }
 
 /**

@@ -11,6 +11,7 @@ import type { TranscodePlan } from '../../media/plan.ts';
 import type { ScoredFrame } from '../../media/thumbnails.ts';
 import type { PackagedTrack, Segment, TrackInfo } from '../../media/types.ts';
 import { writing } from '../fs-errors.ts';
+import type { OutputDir } from '../output-dir.ts';
 
 export const workAreaName = '.live2vod-chunks';
 
@@ -88,6 +89,20 @@ export class WorkArea {
   async remove(): Promise<void> {
     await rm(this.root, { recursive: true, force: true });
   }
+}
+
+/**
+ * Claims the asset directory for a chunked job and lays out its work area. When the stored plan
+ * has the same fingerprint (an earlier run of the same job was interrupted), the finished chunks,
+ * their segments and the audio are kept (`resume`); otherwise everything starts over.
+ */
+export async function prepareWorkArea(out: OutputDir, sourcePath: string, plan: TranscodePlan, chunks: ChunkPlan): Promise<{ work: WorkArea; resume: boolean }> {
+  const work = new WorkArea(out.root);
+  const fingerprint = await workFingerprint(sourcePath, plan, chunks);
+  const resume = (await work.readPlan().catch(() => undefined))?.fingerprint === fingerprint;
+  await out.prepare(resume ? { keep: ['video', 'audio', workAreaName] } : {});
+  if (!resume) await work.writePlan({ fingerprint, plan, chunks });
+  return { work, resume };
 }
 
 /** The source file (path, size, modification time) and the plan, hashed. */

@@ -1,0 +1,116 @@
+// The worker's handlers for split-and-stitch across workers (a Kubernetes Indexed Job, or several
+// local workers): split → every chunk and the audio, in parallel → stitch. Each is a separate
+// process that shares nothing with the others but the work area in the asset directory, where the
+// split leaves the plan and each unit leaves its result; a unit whose result is there is not done
+// again, so a retried or preempted worker redoes only what is missing.
+import { UsageError } from '../../errors/index.ts';
+import { parseStorageUri } from '../../storage/uri.ts';
+import type { AudioTask, ChunkTask, SplitTask, StitchTask, TranscodeTask } from '../../jobs/transcode-task.ts';
+import { CancelledError } from '../../errors/index.ts';
+import { materializeSource } from '../materialize-source.ts';
+import { OutputDir } from '../output-dir.ts';
+import { prepareTranscode } from '../prepare.ts';
+import { requestFromProfile } from '../request-from-profile.ts';
+import type { StageContext, StageDone } from '../stage-handlers.ts';
+import { Stopwatch } from '../stopwatch.ts';
+import { chooseChunks } from './choose-chunks.ts';
+import { encodeAudioUnit } from './encode-audio-unit.ts';
+import { encodeChunk } from './encode-chunk.ts';
+import { startInstantRemux } from '../instant-remux.ts';
+import { stitchAsset } from './stitch.ts';
+import { prepareWorkArea, WorkArea, type WorkPlan } from './work-area.ts';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+
+export async function runSplitStage(task: SplitTask, context: StageContext): Promise<StageDone> {
+  const out = localOutput(task);
+  return withLocalSource(task, context, async (input) => {
+    const request = { ...requestFromProfile(task.profile, { outDir: out.root, binaries: context.binaries }), input, signal: context.signal };
+    const stopwatch = new Stopwatch(context.onEvent);
+    const { plan, fallback } = await stopwatch.step('probe', () => prepareTranscode(request));
+    if (fallback) context.onEvent({ type: 'warning', message: fallback });
+    const seconds = task.profile.chunkSeconds;
+    const chunks = chooseChunks(plan, { parallelism: task.parallelism, ...(seconds === undefined ? {} : { seconds }) }, context.onEvent);
+    if (!chunks) return { type: 'done', chunks: null };
+    await prepareWorkArea(out, input, plan, chunks);
+    return { type: 'done', chunks: { count: chunks.chunks.length, seconds: chunks.seconds } };
+  });
+}
+
+export async function runChunkStage(task: ChunkTask, context: StageContext): Promise<StageDone> {
+  const { out, work, stored } = await splitWork(task);
+  const chunk = stored.chunks.chunks[task.chunk.index];
+  if (!chunk || stored.chunks.chunks.length !== task.chunk.count || Math.abs(chunk.startSeconds - task.chunk.startSeconds) > 1e-6 || Math.abs(chunk.endSeconds - task.chunk.endSeconds) > 1e-6) {
+    throw new UsageError(`chunk ${task.chunk.index} of ${task.chunk.count} (${task.chunk.startSeconds}–${task.chunk.endSeconds} s) is not one the split planned (${stored.chunks.chunks.length} chunks of ${stored.chunks.seconds} s): run the split stage of this attempt again`);
+  }
+  if (await work.readChunk(chunk.index)) return { type: 'done' };
+  return withLocalSource(task, context, async (input) => {
+    const duration = chunk.endSeconds - chunk.startSeconds;
+    await encodeChunk({
+      ffmpeg: context.binaries.ffmpeg, input, plan: stored.plan, chunk, out, work, signal: context.signal,
+      onProgress: (seconds) => context.onEvent({ type: 'progress', percent: Math.min(100, (seconds / duration) * 100), outTime: seconds }),
+    });
+    return { type: 'done' };
+  });
+}
+
+export async function runAudioStage(task: AudioTask, context: StageContext): Promise<StageDone> {
+  const { out, work, stored } = await splitWork(task);
+  return withLocalSource(task, context, async (input) => {
+    const stopwatch = new Stopwatch(context.onEvent);
+    const remux = task.profile.instantRemux ? startInstantRemux({ ffmpeg: context.binaries.ffmpeg, input, plan: stored.plan, out, signal: context.signal, emit: context.onEvent, stopwatch }) : undefined;
+    if (stored.plan.audio && !(await work.readAudio())) {
+      await stopwatch.step('audio', () => encodeAudioUnit({ ffmpeg: context.binaries.ffmpeg, input, plan: stored.plan, out, work, signal: context.signal }));
+    }
+    await remux?.done;
+    return { type: 'done' };
+  });
+}
+
+export async function runStitchStage(task: StitchTask, context: StageContext): Promise<StageDone> {
+  const started = performance.now();
+  const { out, work, stored } = await splitWork(task);
+  const results = await Promise.all(stored.chunks.chunks.map((c) => work.readChunk(c.index)));
+  const missing = stored.chunks.chunks.filter((_, i) => !results[i]).map((c) => c.index);
+  const audioResult = stored.plan.audio ? await work.readAudio() : undefined;
+  if (missing.length > 0 || (stored.plan.audio && !audioResult)) {
+    throw new UsageError(`the stitch found unfinished work: ${[...missing.map((i) => `chunk ${i}`), ...(stored.plan.audio && !audioResult ? ['the audio'] : [])].join(', ')}; run those stages first`);
+  }
+  await stitchAsset({
+    ffmpeg: context.binaries.ffmpeg, plan: stored.plan, chunks: stored.chunks, chunkResults: results.flatMap((r) => (r ? [r] : [])), audioResult, out, work,
+    stopwatch: new Stopwatch(context.onEvent), signal: context.signal, download: task.profile.download, started,
+  });
+  await out.markComplete();
+  return { type: 'done', manifest: 'manifest.json' };
+}
+
+/** The asset directory: these stages share their work area there, so it must be a local directory for now. */
+function localOutput(task: TranscodeTask): OutputDir {
+  const location = parseStorageUri(task.output);
+  if (location.kind !== 'local') {
+    throw new UsageError(`the ${task.stage} stage needs a local output directory shared by its workers (${task.output} is ${location.kind}): use the full stage, which chunks inside one worker`);
+  }
+  return new OutputDir(location.path);
+}
+
+/** The output and the plan the split left in its work area. */
+async function splitWork(task: TranscodeTask): Promise<{ out: OutputDir; work: WorkArea; stored: WorkPlan }> {
+  const out = localOutput(task);
+  const work = new WorkArea(out.root);
+  const stored = await work.readPlan();
+  if (!stored) throw new UsageError(`no chunk plan in ${work.root}: run the split stage of this job first`);
+  return { out, work, stored };
+}
+
+/** Runs `action` on a local path of the source: as it is, or fetched into scratch (removed after). */
+async function withLocalSource<T>(task: TranscodeTask, context: StageContext, action: (input: string) => Promise<T>): Promise<T> {
+  if (context.signal.aborted) throw new CancelledError();
+  if (task.source.kind === 'local') return action(task.source.path);
+  const scratch = await mkdtemp(path.join(os.tmpdir(), 'live2vod-source-'));
+  try {
+    return await action(await materializeSource(task.source, scratch, task.sourceFetch, context.signal));
+  } finally {
+    await rm(scratch, { recursive: true, force: true }).catch(() => undefined);
+  }
+}

@@ -1,0 +1,107 @@
+// Split-and-stitch across worker processes, through the worker contract alone: `live2vod worker`
+// runs a split task, then the chunk tasks and the audio task side by side (as an Indexed Job's
+// pods would), then the stitch; they share nothing but the work area in the asset directory. A
+// finished chunk is not encoded again, and the stages refuse what does not fit the split's plan.
+
+import assert from 'node:assert/strict';
+import { chmod, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import type { TranscodeTask } from '../../src/jobs/transcode-task.ts';
+import type { WorkPlan } from '../../src/pipeline/chunked/work-area.ts';
+import { assertAlignedKeyframeSegments, assertCompleteAsset, exists, loadAsset } from '../helpers/asset-checks.ts';
+import { makeTempDir, makeTestPattern, runCli, type TempDir } from '../helpers/media.ts';
+
+describe('chunk stages across worker processes: split → chunks ∥ audio → stitch', () => {
+  let tmp: TempDir;
+  let source: string;
+  let out: string;
+  let ffmpegLog: string;
+  let env: NodeJS.ProcessEnv;
+  let tasks = 0;
+
+  before(async () => {
+    tmp = await makeTempDir('live2vod-stages-');
+    source = await makeTestPattern(tmp.dir, { seconds: 18, width: 320, height: 180, rate: 30, audio: 'sine', name: 'rec.mp4' });
+    out = path.join(tmp.dir, 'asset');
+    // Real ffmpeg, each video encode logged by its -ss, to see what ran.
+    ffmpegLog = path.join(tmp.dir, 'encodes.log');
+    const wrapper = path.join(tmp.dir, 'ffmpeg-logged');
+    await writeFile(wrapper, [
+      '#!/bin/sh',
+      'case " $* " in *" -filter_complex "*) ;; *) exec ffmpeg "$@" ;; esac',
+      'start=0; prev=""; for a in "$@"; do [ "$prev" = "-ss" ] && start="$a"; prev="$a"; done',
+      `echo "$start" >> '${ffmpegLog}'`,
+      'exec ffmpeg "$@"',
+      '',
+    ].join('\n'));
+    await chmod(wrapper, 0o755);
+    env = { ...process.env, LIVE2VOD_FFMPEG: wrapper };
+  });
+  after(() => tmp?.cleanup());
+
+  const task = (stage: Record<string, unknown>): Record<string, unknown> => ({
+    version: 2, jobId: 'job-stages', attempt: 1, source: { kind: 'local', path: source }, output: out,
+    profile: { ladder: [{ width: 320, height: 180, bitrateKbps: 300, maxFrameRate: 30 }], preset: 'ultrafast', loudness: false, chunkSeconds: 6 },
+    sourceFetch: { maxBytes: 1e9, timeoutMs: 60_000, allow: [] },
+    ...stage,
+  });
+  const worker = async (stage: Record<string, unknown>) => {
+    const file = path.join(tmp.dir, `task-${tasks++}.json`);
+    await writeFile(file, JSON.stringify(task(stage)));
+    return runCli(['worker', '--task-file', file], { env });
+  };
+  const chunkTask = (plan: WorkPlan, index: number): Record<string, unknown> => {
+    const chunk = plan.chunks.chunks[index]!;
+    return { stage: 'chunk', chunk: { index, count: plan.chunks.chunks.length, startSeconds: chunk.startSeconds, endSeconds: chunk.endSeconds } };
+  };
+
+  test('each stage in its own process makes a complete asset; a finished chunk is not encoded again', async () => {
+    const split = await worker({ stage: 'split', parallelism: 3 });
+    assert.equal(split.code, 0, split.stderr);
+    const plan = JSON.parse(await readFile(path.join(out, '.live2vod-chunks', 'plan.json'), 'utf8')) as WorkPlan;
+    assert.deepEqual(plan.chunks.chunks.map((c) => c.startSeconds), [0, 6, 12]);
+
+    // Before any chunk: the stitch says what is missing.
+    const early = await worker({ stage: 'stitch' });
+    assert.equal(early.code, 2);
+    assert.match(early.stderr, /unfinished work: chunk 0, chunk 1, chunk 2, the audio; run those stages first/);
+
+    const units = await Promise.all([...plan.chunks.chunks.map((_, i) => worker(chunkTask(plan, i))), worker({ stage: 'audio' })]);
+    for (const unit of units) assert.equal(unit.code, 0, unit.stderr);
+    // A retried chunk (its pod preempted after it finished) finds its result and encodes nothing.
+    const again = await worker(chunkTask(plan, 1));
+    assert.equal(again.code, 0, again.stderr);
+    assert.deepEqual((await readFile(ffmpegLog, 'utf8')).trim().split('\n').sort(), ['0', '11.999000', '5.999000']);
+
+    const stitch = await worker({ stage: 'stitch' });
+    assert.equal(stitch.code, 0, stitch.stderr);
+    const asset = await loadAsset(out);
+    await assertCompleteAsset(asset);
+    await assertAlignedKeyframeSegments(asset, path.join(tmp.dir), 6, 1 / 30);
+    assert.deepEqual(asset.manifest.chunks, { count: 3, seconds: 6 });
+    assert.ok(asset.manifest.audio, 'the audio unit made the audio track');
+    assert.ok(await exists(path.join(out, 'instant', 'index.m3u8')), 'the audio stage made the instant remux');
+    assert.ok(!(await exists(path.join(out, '.live2vod-chunks'))), 'the work area is gone');
+  });
+
+  test('a chunk task that is not one the split planned is refused; so is one without a split', async () => {
+    const fresh = path.join(tmp.dir, 'no-split');
+    const file = path.join(tmp.dir, 'orphan.json');
+    await writeFile(file, JSON.stringify({ ...task({ stage: 'chunk', chunk: { index: 0, count: 3, startSeconds: 0, endSeconds: 6 } }), output: fresh }));
+    const orphan = await runCli(['worker', '--task-file', file], { env });
+    assert.equal(orphan.code, 2);
+    assert.match(orphan.stderr, /no chunk plan in .*: run the split stage of this job first/);
+
+    assert.equal((await worker({ stage: 'split', parallelism: 3 })).code, 0);
+    const wrong = await worker({ stage: 'chunk', chunk: { index: 1, count: 3, startSeconds: 5, endSeconds: 12 } });
+    assert.equal(wrong.code, 2);
+    assert.match(wrong.stderr, /chunk 1 of 3 \(5–12 s\) is not one the split planned \(3 chunks of 6 s\)/);
+  });
+
+  test('the chunked stages need a local output shared by their workers (for now): an S3 output is refused at once', async () => {
+    const s3 = await worker({ stage: 'split', parallelism: 2, output: 's3://vod/assets/x' } satisfies Partial<TranscodeTask>);
+    assert.equal(s3.code, 2);
+    assert.match(s3.stderr, /the split stage needs a local output directory shared by its workers \(s3:\/\/vod\/assets\/x is s3\): use the full stage/);
+  });
+});
