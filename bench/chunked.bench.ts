@@ -98,16 +98,18 @@ const overhead = Math.max(0, chunkWall - perSecond * serial.chunks.seconds);
 const audioPerSecond = ((whole.timingsMs.loudness ?? 0) + (whole.timingsMs.audio ?? 0)) / 1000 / duration;
 const stitchPerSecond = stitchMs(chunked) / 1000 / duration;
 console.log(`measured: whole encode ${perSecond.toFixed(3)} s per source second; one ${serial.chunks.seconds} s chunk ${chunkWall.toFixed(2)} s (overhead ${overhead.toFixed(2)} s); audio ${audioPerSecond.toFixed(4)} s/s; stitch ${stitchPerSecond.toFixed(4)} s/s`);
-console.log('\nprojected time-to-ready of a 60-minute 1080p30 recording, workers the size of this machine:');
-console.log('workers  chunk s  chunks  rounds  time-to-ready');
+console.log(`\nprojected time-to-ready of a 60-minute 1080p30 recording; workers of ${os.cpus().length} vCPUs (as measured here) and of ${2 * os.cpus().length} (encode rate doubled: an assumption, x264 scales near-linearly to a few threads):`);
+console.log(`workers  chunk s  chunks  rounds  ${`${os.cpus().length} vCPUs`.padStart(13)}  ${`${2 * os.cpus().length} vCPUs`.padStart(13)}`);
 const hour = 3600;
 for (const workers of [1, 2, 4, 8, 16, 50]) {
   const length = autoChunkSeconds(hour, 6, workers);
   const count = length ? Math.ceil(hour / length) : 1;
   const rounds = Math.ceil(count / workers);
-  const video = length ? rounds * (overhead + perSecond * length) : perSecond * hour;
-  const total = Math.max(video, audioPerSecond * hour) + stitchPerSecond * hour;
-  console.log(`${String(workers).padStart(7)}  ${String(length || hour).padStart(7)}  ${String(count).padStart(6)}  ${String(rounds).padStart(6)}  ${formatDuration(total).padStart(13)}`);
+  const ready = (rate: number): number => {
+    const video = length ? rounds * (overhead + rate * length) : rate * hour;
+    return Math.max(video, audioPerSecond * hour) + stitchPerSecond * hour;
+  };
+  console.log(`${String(workers).padStart(7)}  ${String(length || hour).padStart(7)}  ${String(count).padStart(6)}  ${String(rounds).padStart(6)}  ${formatDuration(ready(perSecond)).padStart(13)}  ${formatDuration(ready(perSecond / 2)).padStart(13)}`);
 }
 if (!values.keep) await rm(root, { recursive: true, force: true });
 

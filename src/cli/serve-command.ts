@@ -11,6 +11,7 @@ import { buildAdapters } from '../ingest/adapters.ts';
 import { WatchFolder } from '../ingest/watch-folder.ts';
 import { IntakeService } from '../jobs/intake-service.ts';
 import { JobEvents } from '../jobs/job-events.ts';
+import { removeIncompleteAsset } from '../pipeline/output-dir.ts';
 import { assetDirUrl, type AssetDirUrl } from '../jobs/asset-urls.ts';
 import { jobToken } from '../jobs/job-token.ts';
 import { mediaTokenKey } from '../jobs/media-token.ts';
@@ -137,6 +138,16 @@ export async function startService(config: Config, hooks: { onListening?: (urls:
   warnIfExposed(config, logger);
 
   const stopJobMetrics = connectJobMetrics(events, metrics);
+  // A job that ends without an asset leaves no partial one behind (an interrupted chunked attempt
+  // keeps its chunks for the next, but there is no next after a cancel or the last failure).
+  const stopAssetCleanup = output ? () => undefined : events.subscribe((change) => {
+    if (change.type !== 'job.cancelled' && change.type !== 'job.failed') return;
+    void (async () => {
+      // Not when a retry by hand has already queued the job again: its next attempt may use the chunks.
+      const now = await store.getJob(change.job.id);
+      if (now?.state === 'cancelled' || now?.state === 'failed') await removeIncompleteAsset(path.join(mediaRoot, change.job.outputPrefix));
+    })().catch((error: unknown) => logger.warn({ jobId: change.job.id, error: String(error) }, 'could not remove the unfinished asset'));
+  });
   const stopNotifications = connectNotifications(events, notifier, (job) => dirUrl(job), (err) => logger.warn({ err }, 'could not enqueue a notification'));
   deliveries.start();
   await scheduler.start({ recoverAll: config.store.kind === 'sqlite' });
@@ -154,6 +165,7 @@ export async function startService(config: Config, hooks: { onListening?: (urls:
       await scheduler.stop();
       stopNotifications();
       stopJobMetrics();
+      stopAssetCleanup();
       await deliveries.stop();
       await assetStore?.close();
       await store.close();

@@ -4,6 +4,7 @@ import os from 'node:os';
 import { z } from 'zod';
 import { UsageError } from '../errors/index.ts';
 import { resolveBinaries } from '../ffmpeg/binaries.ts';
+import { isWholeMultiple } from '../media/chunk-plan.ts';
 import { encoderNames } from '../media/encoders/registry.ts';
 import { parseLadderFile } from '../media/ladder-file.ts';
 import type { TranscodeProfile } from '../jobs/transcode-task.ts';
@@ -48,7 +49,7 @@ export function parseTranscodeFlags(raw: unknown): TranscodeFlags {
   }
   const flags = parsed.data;
   if (flags.segment % flags.gop !== 0) throw new UsageError(`--segment (${flags.segment}) must be a multiple of --gop (${flags.gop})`);
-  if (flags.chunkSeconds !== undefined && flags.chunkSeconds % flags.segment !== 0) {
+  if (flags.chunkSeconds !== undefined && flags.chunkSeconds !== 0 && !isWholeMultiple(flags.chunkSeconds, flags.segment)) {
     throw new UsageError(`--chunk-seconds (${flags.chunkSeconds}) must be a multiple of --segment (${flags.segment}), or 0 to never chunk`);
   }
   return flags;

@@ -1,6 +1,7 @@
 // The profile of a transcode (ladder, codecs, packaging, thumbnails, loudness): part of every
 // TranscodeTask, and the `transcode` section of the configuration.
 import { z } from 'zod';
+import { isWholeMultiple } from '../media/chunk-plan.ts';
 import { encoderNames } from '../media/encoders/registry.ts';
 
 const rungSchema = z.strictObject({
@@ -30,6 +31,6 @@ export const transcodeProfileSchema = z.strictObject({
    * absent, it is chosen from the recording's length and the chunks that can run at once.
    */
   chunkSeconds: z.number().min(0).max(86_400).optional(),
-}).refine((p) => p.chunkSeconds === undefined || p.chunkSeconds % p.segmentSeconds === 0, { path: ['chunkSeconds'], message: 'must be a multiple of segmentSeconds, or 0 to never chunk' });
+}).refine((p) => p.chunkSeconds === undefined || p.chunkSeconds === 0 || isWholeMultiple(p.chunkSeconds, p.segmentSeconds), { path: ['chunkSeconds'], message: 'must be a multiple of segmentSeconds, or 0 to never chunk' });
 
 export type TranscodeProfile = z.infer<typeof transcodeProfileSchema>;

@@ -44,9 +44,13 @@ export const fullTaskSchema = taskBaseSchema.extend({ stage: z.literal('full'), 
 /** Probes, plans and cuts the recording into chunks for `parallelism` workers; reports the chunks. */
 export const splitTaskSchema = taskBaseSchema.extend({ stage: z.literal('split'), parallelism: parallelismSchema });
 
+/** Which split's work area a chunk, audio or stitch task belongs to (from the split's done report). */
+const planIdSchema = z.string().min(16).max(128);
+
 /** One chunk's time range of every video rendition. The range must be the one the split planned. */
 export const chunkTaskSchema = taskBaseSchema.extend({
   stage: z.literal('chunk'),
+  plan: planIdSchema,
   chunk: z.strictObject({
     index: z.number().int().min(0),
     count: z.number().int().min(2),
@@ -56,10 +60,10 @@ export const chunkTaskSchema = taskBaseSchema.extend({
 });
 
 /** The audio of a chunked recording, once for the whole, and its instant remux. */
-export const audioTaskSchema = taskBaseSchema.extend({ stage: z.literal('audio') });
+export const audioTaskSchema = taskBaseSchema.extend({ stage: z.literal('audio'), plan: planIdSchema });
 
 /** Makes the asset of the finished chunks and audio; manifest.json last. */
-export const stitchTaskSchema = taskBaseSchema.extend({ stage: z.literal('stitch') });
+export const stitchTaskSchema = taskBaseSchema.extend({ stage: z.literal('stitch'), plan: planIdSchema });
 
 export const transcodeTaskSchema = z.discriminatedUnion('stage', [fullTaskSchema, splitTaskSchema, chunkTaskSchema, audioTaskSchema, stitchTaskSchema]);
 

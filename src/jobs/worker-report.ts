@@ -44,7 +44,8 @@ const warningReport = z.object({ type: z.literal('warning'), message: z.string()
 const doneReport = z.object({
   type: z.literal('done'),
   manifest: z.string().min(1).max(200).optional(),
-  chunks: z.strictObject({ count: z.number().int().min(2), seconds: z.number().positive() }).nullable().optional(),
+  /** `plan` identifies the work area the split laid out; the chunk, audio and stitch tasks carry it. */
+  chunks: z.strictObject({ count: z.number().int().min(2), seconds: z.number().positive(), plan: z.string().min(16).max(128) }).nullable().optional(),
 });
 const failedReport = z.object({
   type: z.literal('failed'),

@@ -56,7 +56,7 @@ export function planChunks(plan: TranscodePlan, chunkSeconds: number): ChunkDeci
   const video = plan.source.video;
   if (!video || plan.video.length === 0) return { unchunked: 'the recording has no video to encode in chunks' };
   if (!(chunkSeconds > 0)) return { unchunked: 'chunking is off' };
-  if (!isMultiple(chunkSeconds, plan.segmentSeconds)) return { unchunked: `the chunk length ${chunkSeconds} s is not a multiple of the segment duration ${plan.segmentSeconds} s` };
+  if (!isWholeMultiple(chunkSeconds, plan.segmentSeconds)) return { unchunked: `the chunk length ${chunkSeconds} s is not a multiple of the segment duration ${plan.segmentSeconds} s` };
   if (plan.gopSeconds > plan.segmentSeconds) return { unchunked: 'the GOP is longer than a segment' };
   // The video's own length where known: a chunk past the last frame would have nothing to encode.
   const duration = video.duration ?? plan.source.duration;
@@ -129,7 +129,8 @@ function framesAlign(frame: number, boundary: number, sourceRate: Rational, rend
   return frame % Math.round(step) === 0 && firstFrameAtOrAfter(boundary, renditionRate) * Math.round(step) === frame;
 }
 
-function isMultiple(value: number, unit: number): boolean {
+/** Whether `value` is a whole multiple (1×, 2×, …) of `unit`, floating-point error forgiven (6.6 of 2.2). */
+export function isWholeMultiple(value: number, unit: number): boolean {
   const ratio = value / unit;
-  return Math.abs(ratio - Math.round(ratio)) < 1e-9 && ratio >= 1;
+  return Math.abs(ratio - Math.round(ratio)) < 1e-9 && ratio >= 1 - 1e-9;
 }

@@ -46,18 +46,36 @@ export function buildVideoCommand(ffmpeg: string, sourcePath: string, plan: Tran
 }
 
 /**
- * Input options that read exactly the chunk's frames. `-ss` before `-i` is frame-accurate when
- * re-encoding (it decodes from the keyframe before and drops frames until the time); both ends sit
- * a hair (well under half a frame) before the boundary frame, so rounding cannot drop it or take
- * the one before. Timestamps then start at that hair, which fps= rounds to 0.
+ * How a chunk reads its frames. The cut is made on the constant-rate timeline that fps= makes, not
+ * on the source's timestamps: fps= fills each grid point with the nearest source frame, which may
+ * lie before it (a late video start, jitter, a variable rate). So the chunk seeks to a grid point
+ * about a second earlier (`-ss` before `-i`: decode from the keyframe before, drop frames until
+ * then), lets fps= build the same grid from there, keeps its own frames, and restarts its
+ * timestamps at 0.
  */
+export function chunkWindow(chunk: ChunkRange, rate: Rational): { seek: number; readFor?: number; trim: string } {
+  const frame = toNumber({ num: rate.den, den: rate.num });
+  const lead = chunk.index === 0 ? 0 : Math.min(chunk.startFrame, Math.ceil(toNumber(rate)));
+  const first = chunk.startFrame - lead;
+  // After fps= a timestamp counts frames on the grid (its time base is 1/rate), so trim cuts at
+  // whole frames: exact, whatever the rate.
+  const bounds = [...(lead > 0 ? [`start_pts=${lead}`] : []), ...(chunk.endFrame === undefined ? [] : [`end_pts=${chunk.endFrame - first}`])];
+  return {
+    seek: first * frame,
+    // A second past the end is read, so fps= has the source frames around the last grid point.
+    ...(chunk.endFrame === undefined ? {} : { readFor: (chunk.endFrame - first + 0.5) * frame + 1 }),
+    // The first chunk keeps its timestamps, as the whole encode does (a late video start stays late);
+    // the others restart at 0 on their first frame, and the packager moves them to their place.
+    trim: [...(bounds.length > 0 ? [`trim=${bounds.join(':')}`] : []), ...(lead > 0 ? ['setpts=PTS-STARTPTS'] : [])].join(','),
+  };
+}
+
 function chunkInputArgs(chunk: ChunkRange, rate: Rational): string[] {
-  const hair = Math.min(0.001, toNumber({ num: rate.den, den: rate.num }) / 4);
-  const args: string[] = [];
-  const start = chunk.index === 0 ? 0 : chunk.startSeconds - hair;
-  if (chunk.index > 0) args.push('-ss', start.toFixed(6));
-  if (chunk.endFrame !== undefined) args.push('-t', (chunk.endSeconds - hair - start).toFixed(6));
-  return args;
+  const window = chunkWindow(chunk, rate);
+  return [
+    ...(window.seek > 0 ? ['-ss', window.seek.toFixed(6)] : []),
+    ...(window.readFor === undefined ? [] : ['-t', window.readFor.toFixed(6)]),
+  ];
 }
 
 export function gopFor(rendition: VideoRendition, gopSeconds: number): GopSpec {
@@ -93,6 +111,7 @@ export function buildVideoFilterGraph(plan: TranscodePlan, chunk?: ChunkRange): 
   const head = [
     ...(plan.deinterlace ? ['bwdif=mode=send_frame:parity=auto:deint=interlaced'] : []),
     `fps=${formatRational(video.frameRate)}`,
+    ...(chunk ? [chunkWindow(chunk, video.frameRate).trim].filter(Boolean) : []),
     `split=${branches}${Array.from({ length: branches }, (_, i) => `[s${i}]`).join('')}`,
   ];
   // The absolute stream index: cover art may come before the real video stream.

@@ -59,12 +59,26 @@ export class AssetPublisher {
     void task.finally(() => this.#inFlight.delete(task));
   }
 
-  /** Uploads one staged file and waits for it (a file that others already uploaded must reference). */
+  /**
+   * Uploads one staged file and waits for it (a file that others already uploaded must reference).
+   * Counted as uploaded only once it is: finish() puts what failed here.
+   */
   async uploadNow(relPath: string): Promise<void> {
     if (this.#failure) throw this.#failure;
     const key = relPath.split(path.sep).join('/');
-    this.#uploaded.add(key);
     await this.#put(key);
+    this.#uploaded.add(key);
+  }
+
+  /**
+   * Uploads `body` under the staged file's key and waits (a snapshot of a file that is still
+   * changing). The key stays unpublished for finish(), which puts the file's final state.
+   */
+  async uploadSnapshot(relPath: string, body: Buffer): Promise<void> {
+    if (this.#failure) throw this.#failure;
+    const key = relPath.split(path.sep).join('/');
+    const headers = objectHeaders(key);
+    await this.#retrying(() => this.#store.put(key, body, { contentType: headers.contentType, cacheControl: headers.cacheControl, size: body.length }));
   }
 
   /**

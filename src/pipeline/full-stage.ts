@@ -8,6 +8,7 @@ export async function runFullStage(task: FullTask, context: StageContext): Promi
   const request = requestFromProfile(task.profile, { outDir: task.output, binaries: context.binaries });
   const seconds = task.profile.chunkSeconds;
   const chunking = { parallelism: task.parallelism ?? 1, ...(seconds === undefined ? {} : { seconds }) };
-  await transcodeAnywhere(task.source, { ...request, chunking, signal: context.signal, onEvent: context.onEvent }, task.sourceFetch);
+  // A stopped worker's attempt is retried (or the job cancelled, and serve removes what is left).
+  await transcodeAnywhere(task.source, { ...request, chunking, keepChunksForRetry: true, signal: context.signal, onEvent: context.onEvent }, task.sourceFetch);
   return { type: 'done', manifest: 'manifest.json' };
 }

@@ -1,7 +1,8 @@
 // Keeps the instant remux's growing playlist and its segments in step at an object-store
 // destination: new segments first, then the playlist that lists them, again every interval
 // while the copy runs, and a last time once it has ended (the playlist then has its ENDLIST).
-import { readdir } from 'node:fs/promises';
+// Should a pass fail, the asset's publication at the end puts the final playlist all the same.
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { instantDir, instantPlaylist } from '../media/remux-command.ts';
 import type { AssetPublisher } from './asset-publisher.ts';
@@ -41,19 +42,24 @@ export class InstantMirror {
     this.#timer = undefined;
   }
 
-  /** One pass, after the one before it: segments not yet sent, then the playlist. */
+  /**
+   * One pass, after the one before it: the playlist as it is now, the segments it lists that are
+   * not up yet, then that very playlist, so a player never finds a segment listed but missing.
+   */
   sync(): Promise<void> {
     this.#syncing = this.#syncing.catch(() => undefined).then(async () => {
-      const dir = path.join(this.#staging, instantDir);
-      const names = (await readdir(dir).catch(() => [] as string[])).filter((n) => !n.endsWith('.tmp') && n !== path.basename(instantPlaylist)).sort();
-      for (const name of names) {
+      // Written aside and renamed by ffmpeg: what is read is a whole playlist, whose files exist.
+      const playlist = await readFile(path.join(this.#staging, instantPlaylist)).catch(() => undefined);
+      if (!playlist) return;
+      const listed = playlist.toString('utf8').split('\n').map((line) => line.trim()).filter((line) => line.length > 0 && !line.startsWith('#'));
+      const map = /#EXT-X-MAP:URI="([^"]+)"/.exec(playlist.toString('utf8'))?.[1];
+      for (const name of [...(map ? [map] : []), ...listed]) {
         const rel = `${instantDir}/${name}`;
         if (this.#sent.has(rel)) continue;
         await this.#publisher.uploadNow(rel);
         this.#sent.add(rel);
       }
-      // Written aside and renamed by ffmpeg, so what is read is a whole playlist; its segments are up.
-      await this.#publisher.uploadNow(instantPlaylist);
+      await this.#publisher.uploadSnapshot(instantPlaylist, playlist);
     });
     return this.#syncing;
   }

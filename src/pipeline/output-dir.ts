@@ -47,6 +47,12 @@ export class OutputDir {
     return path.join(this.root, ...parts);
   }
 
+  /** Whether the directory holds a finished asset: manifest.json there, no run in progress. */
+  async isComplete(): Promise<boolean> {
+    const entries = await readdir(this.root).catch(() => [] as string[]);
+    return entries.includes(manifestName) && !entries.includes(partialMarker);
+  }
+
   /** Called after manifest.json is written. */
   async markComplete(): Promise<void> {
     await unlink(path.join(this.root, partialMarker));
@@ -63,4 +69,17 @@ export class OutputDir {
       if (dir === this.#createdFrom) break;
     }
   }
+}
+
+/**
+ * Removes what an unfinished run left in `root` (an interrupted chunked run keeps its chunks for
+ * the next attempt): only a directory that says it is incomplete, only live2vod's own entries,
+ * and the directory itself once empty. A complete asset, or a directory that is not ours, stays.
+ */
+export async function removeIncompleteAsset(root: string): Promise<boolean> {
+  const entries = await readdir(root).catch(() => undefined);
+  if (!entries?.includes(partialMarker) || entries.includes(manifestName)) return false;
+  for (const entry of ownedEntries) await rm(path.join(root, entry), { recursive: true, force: true });
+  await rmdir(root).catch(() => undefined);
+  return true;
 }

@@ -30,6 +30,13 @@ export interface TranscodeRequest {
    * encode at once. Absent: the recording is encoded whole.
    */
   chunking?: { seconds?: number; parallelism: number };
+  /**
+   * When a chunked run is stopped by `signal` or fails for a retryable reason, leave the asset
+   * directory (marked incomplete) with its finished chunks, so that the next attempt encodes only
+   * the rest. Whoever retries or gives up owns it then (serve removes it when the job ends without
+   * an asset).
+   */
+  keepChunksForRetry?: boolean;
   binaries: FfmpegBinaries;
   signal?: AbortSignal;
   onEvent?: EventSink;

@@ -11,7 +11,7 @@
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { CancelledError } from '../errors/index.ts';
+import { CancelledError, Live2vodError } from '../errors/index.ts';
 import { buildAssetManifest, type AssetManifest } from '../media/asset-manifest.ts';
 import type { TranscodePlan } from '../media/plan.ts';
 import { version } from '../version.ts';
@@ -47,6 +47,7 @@ export async function transcode(request: TranscodeRequest): Promise<TranscodeRes
   if (request.signal?.aborted) onCallerAbort();
   else request.signal?.addEventListener('abort', onCallerAbort, { once: true });
   let scratch: string | undefined;
+  let chunked = false;
   // Work that may still write to the output or scratch: waited for before either is removed.
   const running: Promise<unknown>[] = [];
   try {
@@ -56,8 +57,8 @@ export async function transcode(request: TranscodeRequest): Promise<TranscodeRes
 
     const chunks = chooseChunks(plan, request.chunking, emit);
     if (chunks && request.chunking) {
+      chunked = true;
       const manifest = await transcodeChunked({ request, plan, chunks, parallelism: request.chunking.parallelism, out, stopwatch, signal: abort.signal, emit, started, running, ...(fallback ? { fallback } : {}) });
-      await out.markComplete();
       return { outDir: out.root, manifest };
     }
 
@@ -117,7 +118,10 @@ export async function transcode(request: TranscodeRequest): Promise<TranscodeRes
     abort.abort(new CancelledError());
     // Stopped by the abort: ffmpeg is killed, packagers stop at their next read.
     await Promise.allSettled(running);
-    await out.discard();
+    // A chunked run that will be tried again (its worker was stopped, or the failure is retryable)
+    // keeps its finished chunks for the next attempt; the directory still says it is incomplete.
+    const retried = request.signal?.aborted || !(error instanceof Live2vodError) || error.retryable;
+    if (!(chunked && request.keepChunksForRetry && retried)) await out.discard();
     throw error;
   } finally {
     request.signal?.removeEventListener('abort', onCallerAbort);

@@ -5,7 +5,7 @@
 // Sources are small and short on purpose (CI has 2 cores); encoded with x264 ultrafast.
 
 import { execFile, spawn } from 'node:child_process';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -378,4 +378,37 @@ export async function makeAvSync(dir: string, seconds = 6, flashAt = 3): Promise
     '-map', '0:v', '-map', '1:a', ...x264, ...aacStereo, out,
   ]);
   return out;
+}
+
+// --- an ffmpeg that tells what it was asked to encode ------------------------------------------------
+
+export interface LoggingFfmpeg {
+  /** Give this as LIVE2VOD_FFMPEG. */
+  path: string;
+  /** The -ss of every video encode so far (the one with -filter_complex), "0" without one, in order. */
+  encodes(): Promise<string[]>;
+}
+
+/**
+ * A real ffmpeg behind a shell wrapper that logs each video encode's -ss, so a test can see which
+ * chunks ran. With `crashOnceAt`, the encode with that -ss exits 139 the first time (as a crashed
+ * or killed process would), and runs normally after.
+ */
+export async function writeLoggingFfmpeg(dir: string, options: { crashOnceAt?: string } = {}): Promise<LoggingFfmpeg> {
+  const log = path.join(dir, `ffmpeg-${process.pid}-${Date.now()}.log`);
+  const wrapper = `${log}.sh`;
+  await writeFile(wrapper, [
+    '#!/bin/sh',
+    'case " $* " in *" -filter_complex "*) ;; *) exec ffmpeg "$@" ;; esac',
+    'start=0; prev=""; for a in "$@"; do [ "$prev" = "-ss" ] && start="$a"; prev="$a"; done',
+    `echo "$start" >> '${log}'`,
+    ...(options.crashOnceAt === undefined ? [] : [`if [ "$start" = "${options.crashOnceAt}" ] && [ ! -e '${log}.crashed' ]; then touch '${log}.crashed'; echo "simulated crash" >&2; exit 139; fi`]),
+    'exec ffmpeg "$@"',
+    '',
+  ].join('\n'));
+  await chmod(wrapper, 0o755);
+  return {
+    path: wrapper,
+    encodes: async () => (await readFile(log, 'utf8').catch(() => '')).split('\n').filter(Boolean),
+  };
 }

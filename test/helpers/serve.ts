@@ -387,6 +387,28 @@ export function descendants(pid: number): ProcessRef[] {
 }
 
 /**
+ * Every live process whose environment holds `name=value` (children inherit it, also once their
+ * parent is gone and they were reparented): the processes a test started, however deep or late.
+ */
+export function processesWithEnv(name: string, value: string): ProcessRef[] {
+  const needle = `${name}=${value}`;
+  const found: ProcessRef[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
+    let environ: string;
+    try {
+      environ = readFileSync(`/proc/${entry}/environ`, 'latin1');
+    } catch {
+      continue;
+    }
+    if (!environ.split('\0').includes(needle)) continue;
+    const ref = processRef(Number(entry));
+    if (ref && isAlive(ref)) found.push(ref);
+  }
+  return found;
+}
+
+/**
  * SIGKILLs those of the given processes that are still alive (same pid AND start time: never a
  * stranger that got a reused pid); returns the pids it had to kill. For after hooks.
  */

@@ -34,7 +34,8 @@ describe('parseTranscodeTask', () => {
   });
 
   it('names the field at fault', () => {
-    assert.throws(() => parseTranscodeTask(v2({ stage: 'chunk' })), /invalid TranscodeTask \(version 2\): stage: /);
+    assert.throws(() => parseTranscodeTask(v2({ stage: 'remux' })), /invalid TranscodeTask \(version 2\): stage: /);
+    assert.throws(() => parseTranscodeTask(v2({ stage: 'chunk', plan: 'f'.repeat(64) })), /invalid TranscodeTask \(version 2\): chunk: /);
     assert.throws(() => parseTranscodeTask(v2({ source: 's3://rec/a.flv' })), /source: /);
     assert.throws(() => parseTranscodeTask(v2({ source: { kind: 's3', bucket: 'rec', key: 'live/' } })), /source\.key: must name an object/);
     assert.throws(() => parseTranscodeTask(v2({ sourceFetch: undefined })), /sourceFetch: /);

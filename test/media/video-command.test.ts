@@ -258,16 +258,20 @@ describe('buildVideoCommand for a chunk', () => {
     index, startFrame, ...(endFrame === undefined ? {} : { endFrame }), startSeconds: startFrame / 30, endSeconds: endFrame === undefined ? 30 : endFrame / 30, firstGop: startFrame / 60, firstSegment: startFrame / 180 + 1,
   });
 
-  test('reads exactly its frames: -ss and -t a hair before the boundaries, before the input', () => {
+  test('reads from a grid point a second early and trims to its own frames on the constant-rate timeline', () => {
     const first = buildVideoCommand('ffmpeg', '/in.mp4', plan, chunk(0, 0, 360));
     const middle = buildVideoCommand('ffmpeg', '/in.mp4', plan, chunk(1, 360, 720));
     const last = buildVideoCommand('ffmpeg', '/in.mp4', plan, chunk(2, 720, undefined));
-    const before = (command: string[]) => command.slice(0, command.indexOf('-protocol_whitelist'));
-    assert.deepEqual(before(first).slice(-2), ['-t', '11.999000']);
-    assert.ok(!first.includes('-ss'));
-    assert.deepEqual(before(middle).slice(-4), ['-ss', '11.999000', '-t', '12.000000']);
-    assert.deepEqual(before(last).slice(-2), ['-ss', '23.999000']);
-    assert.ok(!last.includes('-t'));
+    const before = (command: string[]) => command.slice(command.indexOf('-nostats') + 1, command.indexOf('-protocol_whitelist'));
+    const head = (command: string[]) => (command[command.indexOf('-filter_complex') + 1] ?? '').split(';')[0];
+    assert.deepEqual(before(first), ['-t', '13.016667']);
+    assert.equal(head(first), '[0:0]fps=30,trim=end_pts=360,split=3[s0][s1][s2]');
+    // 30 frames of lead-in: the seek lands on frame 330 (11 s); after fps= a timestamp is a frame
+    // number from there, so the trim keeps frames 30 to 389 of it: 360 to 719 of the recording.
+    assert.deepEqual(before(middle), ['-ss', '11.000000', '-t', '14.016667']);
+    assert.equal(head(middle), '[0:0]fps=30,trim=start_pts=30:end_pts=390,setpts=PTS-STARTPTS,split=3[s0][s1][s2]');
+    assert.deepEqual(before(last), ['-ss', '23.000000']);
+    assert.equal(head(last), '[0:0]fps=30,trim=start_pts=30,setpts=PTS-STARTPTS,split=3[s0][s1][s2]');
   });
 
   test('keyframes on the recording\'s grid; pictures picked by absolute time, one file each, not tiled', () => {

@@ -4,19 +4,19 @@
 // finished chunk is not encoded again, and the stages refuse what does not fit the split's plan.
 
 import assert from 'node:assert/strict';
-import { chmod, readFile, writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { TranscodeTask } from '../../src/jobs/transcode-task.ts';
 import type { WorkPlan } from '../../src/pipeline/chunked/work-area.ts';
 import { assertAlignedKeyframeSegments, assertCompleteAsset, exists, loadAsset } from '../helpers/asset-checks.ts';
-import { makeTempDir, makeTestPattern, runCli, type TempDir } from '../helpers/media.ts';
+import { makeTempDir, makeTestPattern, runCli, writeLoggingFfmpeg, type LoggingFfmpeg, type TempDir } from '../helpers/media.ts';
 
 describe('chunk stages across worker processes: split → chunks ∥ audio → stitch', () => {
   let tmp: TempDir;
   let source: string;
   let out: string;
-  let ffmpegLog: string;
+  let logged: LoggingFfmpeg;
   let env: NodeJS.ProcessEnv;
   let tasks = 0;
 
@@ -25,18 +25,8 @@ describe('chunk stages across worker processes: split → chunks ∥ audio → s
     source = await makeTestPattern(tmp.dir, { seconds: 18, width: 320, height: 180, rate: 30, audio: 'sine', name: 'rec.mp4' });
     out = path.join(tmp.dir, 'asset');
     // Real ffmpeg, each video encode logged by its -ss, to see what ran.
-    ffmpegLog = path.join(tmp.dir, 'encodes.log');
-    const wrapper = path.join(tmp.dir, 'ffmpeg-logged');
-    await writeFile(wrapper, [
-      '#!/bin/sh',
-      'case " $* " in *" -filter_complex "*) ;; *) exec ffmpeg "$@" ;; esac',
-      'start=0; prev=""; for a in "$@"; do [ "$prev" = "-ss" ] && start="$a"; prev="$a"; done',
-      `echo "$start" >> '${ffmpegLog}'`,
-      'exec ffmpeg "$@"',
-      '',
-    ].join('\n'));
-    await chmod(wrapper, 0o755);
-    env = { ...process.env, LIVE2VOD_FFMPEG: wrapper };
+    logged = await writeLoggingFfmpeg(tmp.dir);
+    env = { ...process.env, LIVE2VOD_FFMPEG: logged.path };
   });
   after(() => tmp?.cleanup());
 
@@ -51,9 +41,10 @@ describe('chunk stages across worker processes: split → chunks ∥ audio → s
     await writeFile(file, JSON.stringify(task(stage)));
     return runCli(['worker', '--task-file', file], { env });
   };
+  // What the control plane gives the chunk, audio and stitch tasks: the split's plan and ranges.
   const chunkTask = (plan: WorkPlan, index: number): Record<string, unknown> => {
     const chunk = plan.chunks.chunks[index]!;
-    return { stage: 'chunk', chunk: { index, count: plan.chunks.chunks.length, startSeconds: chunk.startSeconds, endSeconds: chunk.endSeconds } };
+    return { stage: 'chunk', plan: plan.fingerprint, chunk: { index, count: plan.chunks.chunks.length, startSeconds: chunk.startSeconds, endSeconds: chunk.endSeconds } };
   };
 
   test('each stage in its own process makes a complete asset; a finished chunk is not encoded again', async () => {
@@ -63,19 +54,22 @@ describe('chunk stages across worker processes: split → chunks ∥ audio → s
     assert.deepEqual(plan.chunks.chunks.map((c) => c.startSeconds), [0, 6, 12]);
 
     // Before any chunk: the stitch says what is missing.
-    const early = await worker({ stage: 'stitch' });
+    const early = await worker({ stage: 'stitch', plan: plan.fingerprint });
     assert.equal(early.code, 2);
     assert.match(early.stderr, /unfinished work: chunk 0, chunk 1, chunk 2, the audio; run those stages first/);
 
-    const units = await Promise.all([...plan.chunks.chunks.map((_, i) => worker(chunkTask(plan, i))), worker({ stage: 'audio' })]);
+    const units = await Promise.all([...plan.chunks.chunks.map((_, i) => worker(chunkTask(plan, i))), worker({ stage: 'audio', plan: plan.fingerprint })]);
     for (const unit of units) assert.equal(unit.code, 0, unit.stderr);
     // A retried chunk (its pod preempted after it finished) finds its result and encodes nothing.
     const again = await worker(chunkTask(plan, 1));
     assert.equal(again.code, 0, again.stderr);
-    assert.deepEqual((await readFile(ffmpegLog, 'utf8')).trim().split('\n').sort(), ['0', '11.999000', '5.999000']);
+    assert.deepEqual((await logged.encodes()).sort(), ['0', '11.000000', '5.000000']);
 
-    const stitch = await worker({ stage: 'stitch' });
+    const stitch = await worker({ stage: 'stitch', plan: plan.fingerprint });
     assert.equal(stitch.code, 0, stitch.stderr);
+    // A stitch retried after it had finished finds the asset complete and is done.
+    const stitchAgain = await worker({ stage: 'stitch', plan: plan.fingerprint });
+    assert.equal(stitchAgain.code, 0, stitchAgain.stderr);
     const asset = await loadAsset(out);
     await assertCompleteAsset(asset);
     await assertAlignedKeyframeSegments(asset, path.join(tmp.dir), 6, 1 / 30);
@@ -85,18 +79,23 @@ describe('chunk stages across worker processes: split → chunks ∥ audio → s
     assert.ok(!(await exists(path.join(out, '.live2vod-chunks'))), 'the work area is gone');
   });
 
-  test('a chunk task that is not one the split planned is refused; so is one without a split', async () => {
+  test('a chunk task that is not one the split planned is refused; so is one without a split or of another split', async () => {
     const fresh = path.join(tmp.dir, 'no-split');
     const file = path.join(tmp.dir, 'orphan.json');
-    await writeFile(file, JSON.stringify({ ...task({ stage: 'chunk', chunk: { index: 0, count: 3, startSeconds: 0, endSeconds: 6 } }), output: fresh }));
+    await writeFile(file, JSON.stringify({ ...task({ stage: 'chunk', plan: 'f'.repeat(64), chunk: { index: 0, count: 3, startSeconds: 0, endSeconds: 6 } }), output: fresh }));
     const orphan = await runCli(['worker', '--task-file', file], { env });
     assert.equal(orphan.code, 2);
     assert.match(orphan.stderr, /no chunk plan in .*: run the split stage of this job first/);
 
     assert.equal((await worker({ stage: 'split', parallelism: 3 })).code, 0);
-    const wrong = await worker({ stage: 'chunk', chunk: { index: 1, count: 3, startSeconds: 5, endSeconds: 12 } });
+    const plan = JSON.parse(await readFile(path.join(out, '.live2vod-chunks', 'plan.json'), 'utf8')) as WorkPlan;
+    const wrong = await worker({ stage: 'chunk', plan: plan.fingerprint, chunk: { index: 1, count: 3, startSeconds: 5, endSeconds: 12 } });
     assert.equal(wrong.code, 2);
     assert.match(wrong.stderr, /chunk 1 of 3 \(5–12 s\) is not one the split planned \(3 chunks of 6 s\)/);
+    // A task of another split (another recording or attempt laid out the work area since).
+    const foreign = await worker({ ...chunkTask(plan, 1), plan: 'e'.repeat(64) });
+    assert.equal(foreign.code, 2);
+    assert.match(foreign.stderr, /was laid out by another split/);
   });
 
   test('the chunked stages need a local output shared by their workers (for now): an S3 output is refused at once', async () => {

@@ -4,14 +4,14 @@
 // and a chunk that fails once is encoded again alone.
 
 import assert from 'node:assert/strict';
-import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import {
   assertAlignedKeyframeSegments, assertCompleteAsset, assertIframePlaylists, assertMpdMatchesHls, assertThumbnailsVtt, audioMedia,
   concatTrack, exists, firstSoundAfterSilence, loadAsset, lumaByFrame, readFragments, readInit, trackFiles, videoVariants, type LoadedAsset,
 } from '../helpers/asset-checks.ts';
-import { ffmpeg, ffprobeJson, makeAvSync, makeTestPattern, makeTempDir, runCli, runCliOk, writeLadder, type TempDir } from '../helpers/media.ts';
+import { ffmpeg, ffprobeJson, makeAvSync, makeTestPattern, makeTempDir, makeVfr, runCli, runCliOk, writeLadder, writeLoggingFfmpeg, type TempDir } from '../helpers/media.ts';
 
 /** Every fragment of a rendition, in order: decode time and duration in ticks, samples, sync start. */
 async function fragmentsOf(asset: LoadedAsset, uri: string): Promise<{ decodeTime: number; ticks: number; samples: number; sync: boolean }[]> {
@@ -91,6 +91,7 @@ describe('split-and-stitch: chunked and whole encodes of one recording are equiv
     // Progress is the sum over chunks: it only grows, and reaches 100.
     const percents = chunked.stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l) as { type: string; percent?: number }).filter((e) => e.type === 'progress').map((e) => e.percent ?? 0);
     assert.ok(percents.length > 2 && percents.at(-1) === 100, `progress ${percents.join(',')}`);
+    percents.forEach((p, i) => assert.ok(i === 0 || p >= (percents[i - 1] ?? 0), `progress went back: ${percents.join(',')}`));
     assert.ok(await exists(path.join(chunked.asset.dir, chunked.asset.manifest.download!.file)));
     assert.ok(!(await exists(path.join(chunked.asset.dir, '.live2vod-chunks'))), 'the work area is removed once the asset is complete');
   });
@@ -106,6 +107,20 @@ describe('split-and-stitch: chunked and whole encodes of one recording are equiv
     await assertCompleteAsset(chunked.asset);
     // (Segments last 6.006 s here: GOPs of 60 frames at 1001/30000 s; the equivalence below checks them.)
     const frames = Number((await ffprobeJson(source, ['-count_frames', '-select_streams', 'v:0', '-show_entries', 'stream=nb_read_frames'])).streams?.[0]?.nb_read_frames);
+    await assertEquivalent(whole.asset, chunked.asset, scratch, frames);
+  });
+
+  test('a video that starts after the audio, and a variable frame rate: still the same frames and fragments as the whole encode', async () => {
+    // Video from 0.27 s (audio first, as RTMP recordings often are), and a rate that halves at 6 s.
+    const vfr = await makeVfr(tmp.dir, 12);
+    const late = path.join(tmp.dir, 'src-late-vfr.mp4');
+    await ffmpeg(['-itsoffset', '0.27', '-i', vfr, '-i', vfr, '-map', '0:v', '-map', '1:a', '-c', 'copy', late]);
+    const whole = await transcode(late, 'whole-late', ['--chunk-seconds', '0']);
+    const chunked = await transcode(late, 'chunked-late', ['--chunk-seconds', '6']);
+    assert.equal(chunked.asset.manifest.chunks?.count, 2);
+    await assertCompleteAsset(chunked.asset);
+    const [variant] = videoVariants(whole.asset);
+    const frames = await frameCount(whole.asset, variant!.uri, scratch, 'late-whole.mp4');
     await assertEquivalent(whole.asset, chunked.asset, scratch, frames);
   });
 
@@ -128,25 +143,12 @@ describe('split-and-stitch: chunked and whole encodes of one recording are equiv
 
   test('a chunk that fails once is encoded again alone; the others run once', async () => {
     const source = await makeTestPattern(tmp.dir, { seconds: 18, width: 320, height: 180, rate: 30, audio: 'sine', name: 'src-retry.mp4' });
-    // A real ffmpeg behind a wrapper that logs each video encode's -ss and makes the one of the
-    // second chunk crash the first time (as a killed or crashed process would).
-    const log = path.join(tmp.dir, 'ffmpeg-calls.log');
-    const wrapper = path.join(tmp.dir, 'ffmpeg-flaky');
-    await writeFile(wrapper, [
-      '#!/bin/sh',
-      'case " $* " in *" -filter_complex "*) ;; *) exec ffmpeg "$@" ;; esac',
-      'start=0; prev=""; for a in "$@"; do [ "$prev" = "-ss" ] && start="$a"; prev="$a"; done',
-      `echo "$start" >> '${log}'`,
-      `if [ "$start" = "5.999000" ] && [ ! -e '${log}.failed' ]; then touch '${log}.failed'; echo "simulated crash" >&2; exit 139; fi`,
-      'exec ffmpeg "$@"',
-      '',
-    ].join('\n'));
-    await chmod(wrapper, 0o755);
+    // Chunk 2 (read from 5 s: a second of lead-in before 6 s) crashes the first time.
+    const flaky = await writeLoggingFfmpeg(tmp.dir, { crashOnceAt: '5.000000' });
     const out = path.join(tmp.dir, 'chunked-retry');
-    const result = await runCli(['transcode', source, '--out', out, '--ladder', ladder, '--preset', 'ultrafast', '--chunk-seconds', '6', '--parallel', '2', '--json', '--no-thumbnails'], { env: { ...process.env, LIVE2VOD_FFMPEG: wrapper } });
+    const result = await runCli(['transcode', source, '--out', out, '--ladder', ladder, '--preset', 'ultrafast', '--chunk-seconds', '6', '--parallel', '2', '--json', '--no-thumbnails'], { env: { ...process.env, LIVE2VOD_FFMPEG: flaky.path } });
     assert.equal(result.code, 0, result.stderr);
-    const calls = (await readFile(log, 'utf8')).trim().split('\n').sort();
-    assert.deepEqual(calls, ['0', '11.999000', '5.999000', '5.999000'], 'chunk 2 twice, chunks 1 and 3 once');
+    assert.deepEqual((await flaky.encodes()).sort(), ['0', '11.000000', '5.000000', '5.000000'], 'chunk 2 twice, chunks 1 and 3 once');
     assert.match(result.stdout, /chunk 2 of 3 failed .*trying it again/);
     const asset = await loadAsset(out);
     await assertCompleteAsset(asset);

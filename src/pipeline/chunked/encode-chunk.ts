@@ -2,8 +2,7 @@
 // the asset's final segment files while ffmpeg writes them (numbered and timed for the whole
 // recording), keeps its init files, sprite pictures and poster candidates in the work area, and
 // writes its result last. Audio is not a chunk's business: it is encoded once, for the whole.
-import { copyFile, mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
-import os from 'node:os';
+import { copyFile, mkdir, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { runProcess } from '../../ffmpeg/run-process.ts';
 import type { FfmpegProgress } from '../../ffmpeg/progress.ts';
@@ -14,6 +13,7 @@ import { buildVideoCommand } from '../../media/video-command.ts';
 import { writing } from '../fs-errors.ts';
 import { WriterFailedError } from '../growing-file.ts';
 import type { OutputDir } from '../output-dir.ts';
+import { makeScratch } from '../scratch.ts';
 import { packageTrack } from '../package-track.ts';
 import type { ChunkRendition, ChunkResult, WorkArea } from './work-area.ts';
 
@@ -33,16 +33,10 @@ export interface EncodeChunkContext {
 export async function encodeChunk(ctx: EncodeChunkContext): Promise<ChunkResult> {
   const { plan, chunk } = ctx;
   const started = performance.now();
-  const scratch = await writing('the scratch directory', async () => {
-    const root = ctx.scratchRoot ?? os.tmpdir();
-    await mkdir(root, { recursive: true });
-    return mkdtemp(path.join(root, `live2vod-chunk${chunk.index}-`));
-  });
+  const scratch = await makeScratch(ctx.scratchRoot, `live2vod-chunk${chunk.index}-`);
   // A failed rendition stops the encode; a failed encode stops the packagers at their next read.
-  const abort = new AbortController();
-  const onOuterAbort = (): void => abort.abort(ctx.signal.reason);
-  if (ctx.signal.aborted) onOuterAbort();
-  else ctx.signal.addEventListener('abort', onOuterAbort, { once: true });
+  const own = new AbortController();
+  const signal = AbortSignal.any([ctx.signal, own.signal]);
   const chunkDir = ctx.work.chunkDir(chunk.index);
   try {
     const onProgress = ctx.onProgress;
@@ -50,7 +44,7 @@ export async function encodeChunk(ctx: EncodeChunkContext): Promise<ChunkResult>
       command: buildVideoCommand(ctx.ffmpeg, ctx.input, plan, chunk),
       stage: 'encode',
       cwd: scratch,
-      signal: abort.signal,
+      signal,
       ...(onProgress ? { onProgress: (p: FfmpegProgress) => onProgress(Math.min(p.outTime, chunk.endSeconds - chunk.startSeconds)) } : {}),
     });
     const writerDone = encode.then(() => undefined);
@@ -66,16 +60,19 @@ export async function encodeChunk(ctx: EncodeChunkContext): Promise<ChunkResult>
         kind: 'video',
         segmentSeconds: plan.segmentSeconds,
         rendition,
-        growing: { writerDone, signal: abort.signal },
+        growing: { writerDone, signal },
         timeline: { startSeconds: chunk.startSeconds, sequence: chunk.firstGop, firstSegment: chunk.firstSegment },
         initPath: path.join(chunkDir, init),
       });
       return { id: rendition.id, track: track.track, segments: track.segments, init };
     });
-    for (const p of packaged) p.catch(() => abort.abort());
+    for (const p of packaged) p.catch(() => own.abort());
     const [encoded, ...renditions] = await Promise.allSettled([encode, ...packaged]);
-    if (encoded?.status === 'rejected') throw encoded.reason;
+    // A packager's own failure (disk full, a bad fragment) stopped ffmpeg: it is the error, not
+    // the cancel ffmpeg then reports; unless the chunk was stopped from outside.
     const failed = renditions.find((r) => r.status === 'rejected' && !(r.reason instanceof WriterFailedError));
+    if (failed?.status === 'rejected' && !ctx.signal.aborted) throw failed.reason;
+    if (encoded?.status === 'rejected') throw encoded.reason;
     if (failed?.status === 'rejected') throw failed.reason;
     const pictures = await keepPictures(plan, chunk, scratch, chunkDir);
     const result: ChunkResult = {
@@ -87,8 +84,7 @@ export async function encodeChunk(ctx: EncodeChunkContext): Promise<ChunkResult>
     await ctx.work.writeChunk(result);
     return result;
   } finally {
-    abort.abort();
-    ctx.signal.removeEventListener('abort', onOuterAbort);
+    own.abort();
     await rm(scratch, { recursive: true, force: true }).catch(() => undefined);
   }
 }

@@ -2,26 +2,25 @@
 // local workers): split → every chunk and the audio, in parallel → stitch. Each is a separate
 // process that shares nothing with the others but the work area in the asset directory, where the
 // split leaves the plan and each unit leaves its result; a unit whose result is there is not done
-// again, so a retried or preempted worker redoes only what is missing.
-import { UsageError } from '../../errors/index.ts';
-import { parseStorageUri } from '../../storage/uri.ts';
+// again, so a retried or preempted worker redoes only what is missing. The split's done report
+// names its plan; the other tasks carry that name and refuse a work area laid out by another split.
+import { rm } from 'node:fs/promises';
+import { CancelledError, UsageError } from '../../errors/index.ts';
 import type { AudioTask, ChunkTask, SplitTask, StitchTask, TranscodeTask } from '../../jobs/transcode-task.ts';
-import { CancelledError } from '../../errors/index.ts';
+import { parseStorageUri } from '../../storage/uri.ts';
+import { startInstantRemux } from '../instant-remux.ts';
 import { materializeSource } from '../materialize-source.ts';
 import { OutputDir } from '../output-dir.ts';
 import { prepareTranscode } from '../prepare.ts';
 import { requestFromProfile } from '../request-from-profile.ts';
+import { makeScratch } from '../scratch.ts';
 import type { StageContext, StageDone } from '../stage-handlers.ts';
 import { Stopwatch } from '../stopwatch.ts';
 import { chooseChunks } from './choose-chunks.ts';
 import { encodeAudioUnit } from './encode-audio-unit.ts';
 import { encodeChunk } from './encode-chunk.ts';
-import { startInstantRemux } from '../instant-remux.ts';
 import { stitchAsset } from './stitch.ts';
 import { prepareWorkArea, WorkArea, type WorkPlan } from './work-area.ts';
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
 
 export async function runSplitStage(task: SplitTask, context: StageContext): Promise<StageDone> {
   const out = localOutput(task);
@@ -33,8 +32,8 @@ export async function runSplitStage(task: SplitTask, context: StageContext): Pro
     const seconds = task.profile.chunkSeconds;
     const chunks = chooseChunks(plan, { parallelism: task.parallelism, ...(seconds === undefined ? {} : { seconds }) }, context.onEvent);
     if (!chunks) return { type: 'done', chunks: null };
-    await prepareWorkArea(out, input, plan, chunks);
-    return { type: 'done', chunks: { count: chunks.chunks.length, seconds: chunks.seconds } };
+    const { fingerprint } = await prepareWorkArea(out, input, plan, chunks);
+    return { type: 'done', chunks: { count: chunks.chunks.length, seconds: chunks.seconds, plan: fingerprint } };
   });
 }
 
@@ -55,33 +54,42 @@ export async function runChunkStage(task: ChunkTask, context: StageContext): Pro
   });
 }
 
+/** The audio, and the instant remux beside it; its result is written once both have ended, so a stitch never races the remux. */
 export async function runAudioStage(task: AudioTask, context: StageContext): Promise<StageDone> {
   const { out, work, stored } = await splitWork(task);
+  if (await work.readAudio()) return { type: 'done' };
   return withLocalSource(task, context, async (input) => {
     const stopwatch = new Stopwatch(context.onEvent);
-    const remux = task.profile.instantRemux ? startInstantRemux({ ffmpeg: context.binaries.ffmpeg, input, plan: stored.plan, out, signal: context.signal, emit: context.onEvent, stopwatch }) : undefined;
-    if (stored.plan.audio && !(await work.readAudio())) {
-      await stopwatch.step('audio', () => encodeAudioUnit({ ffmpeg: context.binaries.ffmpeg, input, plan: stored.plan, out, work, signal: context.signal }));
+    const own = new AbortController();
+    const signal = AbortSignal.any([context.signal, own.signal]);
+    const remux = task.profile.instantRemux ? startInstantRemux({ ffmpeg: context.binaries.ffmpeg, input, plan: stored.plan, out, signal, emit: context.onEvent, stopwatch }) : undefined;
+    try {
+      const audio = stored.plan.audio ? await encodeAudioUnit({ ffmpeg: context.binaries.ffmpeg, input, plan: stored.plan, out, signal, stopwatch }) : undefined;
+      await remux?.done;
+      if (audio) await work.writeAudio(audio);
+      return { type: 'done' };
+    } finally {
+      own.abort();
+      await remux?.done;
     }
-    await remux?.done;
-    return { type: 'done' };
   });
 }
 
 export async function runStitchStage(task: StitchTask, context: StageContext): Promise<StageDone> {
   const started = performance.now();
-  const { out, work, stored } = await splitWork(task);
+  const out = localOutput(task);
+  // A stitch retried after it had finished (its pod lost before it could report) is done.
+  if (await out.isComplete()) return { type: 'done', manifest: 'manifest.json' };
+  const { work, stored } = await splitWork(task);
   const results = await Promise.all(stored.chunks.chunks.map((c) => work.readChunk(c.index)));
-  const missing = stored.chunks.chunks.filter((_, i) => !results[i]).map((c) => c.index);
+  const missing = stored.chunks.chunks.filter((_, i) => !results[i]).map((c) => `chunk ${c.index}`);
   const audioResult = stored.plan.audio ? await work.readAudio() : undefined;
-  if (missing.length > 0 || (stored.plan.audio && !audioResult)) {
-    throw new UsageError(`the stitch found unfinished work: ${[...missing.map((i) => `chunk ${i}`), ...(stored.plan.audio && !audioResult ? ['the audio'] : [])].join(', ')}; run those stages first`);
-  }
+  if (stored.plan.audio && !audioResult) missing.push('the audio');
+  if (missing.length > 0) throw new UsageError(`the stitch found unfinished work: ${missing.join(', ')}; run those stages first`);
   await stitchAsset({
     ffmpeg: context.binaries.ffmpeg, plan: stored.plan, chunks: stored.chunks, chunkResults: results.flatMap((r) => (r ? [r] : [])), audioResult, out, work,
     stopwatch: new Stopwatch(context.onEvent), signal: context.signal, download: task.profile.download, started,
   });
-  await out.markComplete();
   return { type: 'done', manifest: 'manifest.json' };
 }
 
@@ -94,12 +102,13 @@ function localOutput(task: TranscodeTask): OutputDir {
   return new OutputDir(location.path);
 }
 
-/** The output and the plan the split left in its work area. */
-async function splitWork(task: TranscodeTask): Promise<{ out: OutputDir; work: WorkArea; stored: WorkPlan }> {
+/** The output and the plan the task's split left in its work area. */
+async function splitWork(task: ChunkTask | AudioTask | StitchTask): Promise<{ out: OutputDir; work: WorkArea; stored: WorkPlan }> {
   const out = localOutput(task);
   const work = new WorkArea(out.root);
   const stored = await work.readPlan();
   if (!stored) throw new UsageError(`no chunk plan in ${work.root}: run the split stage of this job first`);
+  if (stored.fingerprint !== task.plan) throw new UsageError(`the work area in ${work.root} was laid out by another split (plan ${stored.fingerprint.slice(0, 12)}…, the task names ${task.plan.slice(0, 12)}…): run this job's split again`);
   return { out, work, stored };
 }
 
@@ -107,7 +116,7 @@ async function splitWork(task: TranscodeTask): Promise<{ out: OutputDir; work: W
 async function withLocalSource<T>(task: TranscodeTask, context: StageContext, action: (input: string) => Promise<T>): Promise<T> {
   if (context.signal.aborted) throw new CancelledError();
   if (task.source.kind === 'local') return action(task.source.path);
-  const scratch = await mkdtemp(path.join(os.tmpdir(), 'live2vod-source-'));
+  const scratch = await makeScratch(undefined, 'live2vod-source-');
   try {
     return await action(await materializeSource(task.source, scratch, task.sourceFetch, context.signal));
   } finally {

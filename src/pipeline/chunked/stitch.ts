@@ -42,7 +42,7 @@ export interface StitchContext {
   fallback?: string;
 }
 
-/** Everything after the chunks: tracks, thumbnails, download, manifest.json last; the work area goes. */
+/** Everything after the chunks: tracks, thumbnails, download, manifest.json last; then the asset is complete and the work area goes. */
 export async function stitchAsset(ctx: StitchContext): Promise<AssetManifest> {
   const { plan, out, work, stopwatch, signal } = ctx;
   const packaged = await stopwatch.step('package', () => stitchTracks(plan, ctx.chunkResults, ctx.audioResult, out, work));
@@ -62,8 +62,7 @@ export async function stitchAsset(ctx: StitchContext): Promise<AssetManifest> {
           return makeDownload(ctx.ffmpeg, plan, out, (name) => path.join(scratch, name), signal);
         })
       : undefined;
-    return await stopwatch.step('manifest', async () => {
-      await work.remove();
+    const manifest = await stopwatch.step('manifest', async () => {
       const built = buildAssetManifest({
         version, plan, video: packaged.video, files: await listAssetFiles(out.root), createdAt: new Date(),
         timingsMs: { ...stopwatch.timingsMs, total: Math.round(performance.now() - ctx.started) },
@@ -77,6 +76,10 @@ export async function stitchAsset(ctx: StitchContext): Promise<AssetManifest> {
       await writeAssetManifest(out, built);
       return built;
     });
+    await out.markComplete();
+    // Only now: until the asset is complete, a retried stitch finds every chunk where it was.
+    await work.remove();
+    return manifest;
   } finally {
     await rm(scratch, { recursive: true, force: true }).catch(() => undefined);
   }

@@ -43,7 +43,13 @@ export async function transcodeChunked(run: ChunkedRun): Promise<AssetManifest> 
     run.running.push(remux.done);
     await remux.headStart;
   }
-  const audio = plan.audio ? (resume ? await work.readAudio() : undefined) ?? encodeAudioUnit({ ffmpeg: request.binaries.ffmpeg, input: request.input, plan, out, work, ...scratchRoot(request), signal }) : undefined;
+  const stored = plan.audio && resume ? await work.readAudio() : undefined;
+  const audio = plan.audio && !stored
+    ? encodeAudioUnit({ ffmpeg: request.binaries.ffmpeg, input: request.input, plan, out, ...scratchRoot(request), signal, stopwatch }).then(async (result) => {
+        await work.writeAudio(result);
+        return result;
+      })
+    : stored;
   if (audio instanceof Promise) run.running.push(audio);
 
   const encoded = stopwatch.step('encode', () => encodeAllChunks(run, work, resume));

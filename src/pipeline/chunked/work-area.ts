@@ -10,6 +10,8 @@ import type { LoudnessMeasurement } from '../../media/loudness.ts';
 import type { TranscodePlan } from '../../media/plan.ts';
 import type { ScoredFrame } from '../../media/thumbnails.ts';
 import type { PackagedTrack, Segment, TrackInfo } from '../../media/types.ts';
+import { buildVideoCommand } from '../../media/video-command.ts';
+import { version } from '../../version.ts';
 import { writing } from '../fs-errors.ts';
 import type { OutputDir } from '../output-dir.ts';
 
@@ -96,19 +98,24 @@ export class WorkArea {
  * has the same fingerprint (an earlier run of the same job was interrupted), the finished chunks,
  * their segments and the audio are kept (`resume`); otherwise everything starts over.
  */
-export async function prepareWorkArea(out: OutputDir, sourcePath: string, plan: TranscodePlan, chunks: ChunkPlan): Promise<{ work: WorkArea; resume: boolean }> {
+export async function prepareWorkArea(out: OutputDir, sourcePath: string, plan: TranscodePlan, chunks: ChunkPlan): Promise<{ work: WorkArea; resume: boolean; fingerprint: string }> {
   const work = new WorkArea(out.root);
   const fingerprint = await workFingerprint(sourcePath, plan, chunks);
   const resume = (await work.readPlan().catch(() => undefined))?.fingerprint === fingerprint;
   await out.prepare(resume ? { keep: ['video', 'audio', workAreaName] } : {});
   if (!resume) await work.writePlan({ fingerprint, plan, chunks });
-  return { work, resume };
+  return { work, resume, fingerprint };
 }
 
-/** The source file (path, size, modification time) and the plan, hashed. */
+/**
+ * The source file (path, size, modification time), the plan, this live2vod's version and a chunk's
+ * encoder arguments, hashed: chunks made from another recording, or by another build or with other
+ * settings, are never stitched together.
+ */
 export async function workFingerprint(sourcePath: string, plan: TranscodePlan, chunks: ChunkPlan): Promise<string> {
   const info = await stat(sourcePath);
-  return createHash('sha256').update(JSON.stringify([path.resolve(sourcePath), info.size, info.mtimeMs, plan, chunks])).digest('hex');
+  const command = chunks.chunks[0] ? buildVideoCommand('ffmpeg', sourcePath, plan, chunks.chunks[0]) : [];
+  return createHash('sha256').update(JSON.stringify([path.resolve(sourcePath), info.size, info.mtimeMs, plan, chunks, version, command])).digest('hex');
 }
 
 async function readJson<T>(file: string): Promise<T | undefined> {
