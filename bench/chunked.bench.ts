@@ -4,9 +4,12 @@
 //   (s) `live2vod transcode --chunk-seconds S --parallel 1` — the same chunks one after another:
 //       the cost of one chunk on one worker of this machine, for the projection below
 //   (b) plain ffmpeg making the same renditions in one process (the baseline of bench/transcode.bench.ts)
+//   (a) `live2vod transcode` of the source's audio alone: the audio unit of a chunked job (loudness
+//       measure, encode, packaging) on a worker of its own, for the projection
 // Targets: CPU k/w ≤ 1.05; wall k < w with 2 slots. Then a table of time-to-ready for a 60-minute
 // recording against worker count, projected from the measured per-chunk, audio and stitch costs
-// (workers the size of this machine; nothing of it is measured at 60 minutes here).
+// (workers the size of this machine; nothing of it is measured at 60 minutes here). The audio is one
+// unit for the whole recording, beside the chunks: with many workers it is what the wait is made of.
 // Usage: node bench/chunked.bench.ts [--duration 120] [--parallel 2] [--keep]
 import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
@@ -82,7 +85,14 @@ const b = await timed('(b) plain ffmpeg, same renditions, one process', async ()
   const outputs = renditions.flatMap((r, i) => ['-map', `[v${i}]`, ...encoders.libx264.videoArgs(r, gopFor(r, 2), {}), '-f', 'mp4', path.join(root, `b-${r.id}.mp4`)]);
   await ffmpeg(['-i', source, '-filter_complex', baselineGraph, ...outputs, '-map', '0:a:0', '-c:a', 'aac', '-b:a', '128k', path.join(root, 'b-audio.mp4')]);
 });
-if (!whole || !chunked?.chunks || !serial?.chunks) throw new Error('the runs did not say how they were made');
+const audioOnly = path.join(root, 'audio.m4a');
+await ffmpeg(['-i', source, '-map', '0:a', '-c', 'copy', audioOnly]);
+let audioRun: Manifest | undefined;
+await timed('(a) live2vod transcode, the audio alone', async () => {
+  await run(process.execPath, [bin, 'transcode', audioOnly, '--out', path.join(root, 'a'), '--json'], { maxBuffer: 64 * 1024 * 1024 });
+  audioRun = JSON.parse(await readFile(path.join(root, 'a', 'manifest.json'), 'utf8')) as Manifest;
+});
+if (!whole || !chunked?.chunks || !serial?.chunks || !audioRun) throw new Error('the runs did not say how they were made');
 
 console.log('');
 console.log(`CPU  k/w = ${(k.cpu / w.cpu).toFixed(3)}  (target ≤ 1.05)   k/b = ${(k.cpu / b.cpu).toFixed(3)}   w/b = ${(w.cpu / b.cpu).toFixed(3)}`);
@@ -95,7 +105,7 @@ console.log(`chunks: ${chunked.chunks.count} × ${chunked.chunks.seconds} s; sti
 const perSecond = (whole.timingsMs.encode ?? 0) / 1000 / duration;
 const chunkWall = (serial.timingsMs.encode ?? 0) / 1000 / serial.chunks.count;
 const overhead = Math.max(0, chunkWall - perSecond * serial.chunks.seconds);
-const audioPerSecond = ((whole.timingsMs.loudness ?? 0) + (whole.timingsMs.audio ?? 0)) / 1000 / duration;
+const audioPerSecond = ((audioRun.timingsMs.loudness ?? 0) + (audioRun.timingsMs.audio ?? 0)) / 1000 / duration;
 const stitchPerSecond = stitchMs(chunked) / 1000 / duration;
 console.log(`measured: whole encode ${perSecond.toFixed(3)} s per source second; one ${serial.chunks.seconds} s chunk ${chunkWall.toFixed(2)} s (overhead ${overhead.toFixed(2)} s); audio ${audioPerSecond.toFixed(4)} s/s; stitch ${stitchPerSecond.toFixed(4)} s/s`);
 console.log(`\nprojected time-to-ready of a 60-minute 1080p30 recording; workers of ${os.cpus().length} vCPUs (as measured here) and of ${2 * os.cpus().length} (encode rate doubled: an assumption, x264 scales near-linearly to a few threads):`);

@@ -10,8 +10,8 @@
 //   still letting a CDN absorb the load of many viewers. (The 2 s of live HLS is pointless for VOD.)
 // - Subtitles may be corrected after publication: same as playlists.
 // - `manifest.json` describes the asset's state for tooling and changes while the job runs:
-//   `no-cache` (always revalidated). So does the instant remux's playlist (`index.m3u8`), an EVENT
-//   playlist that grows while the copy runs: a cached copy would hold players at its last segment.
+//   `no-cache` (always revalidated). So does the instant remux's playlist (`instant/index.m3u8`), an
+//   EVENT playlist that grows while the copy runs: a cached copy would hold players at its last segment.
 // - Anything else: application/octet-stream with the playlist policy (short, safe).
 
 export interface ObjectHeaders {
@@ -32,7 +32,6 @@ interface Rule {
 /** The table, first match wins. Exported for documentation and tests. */
 export const contentTypeRules: readonly Rule[] = [
   { match: 'manifest.json', headers: { contentType: 'application/json', cacheControl: cacheNone } },
-  { match: 'index.m3u8', headers: { contentType: 'application/vnd.apple.mpegurl', cacheControl: cacheNone } },
   { match: '.m3u8', headers: { contentType: 'application/vnd.apple.mpegurl', cacheControl: cacheShort } },
   { match: '.mpd', headers: { contentType: 'application/dash+xml', cacheControl: cacheShort } },
   { match: '.m4s', headers: { contentType: 'video/iso.segment', cacheControl: cacheImmutable } },
@@ -49,10 +48,14 @@ export const contentTypeRules: readonly Rule[] = [
   { match: '.json', headers: { contentType: 'application/json', cacheControl: cacheNone } },
 ];
 
+/** The instant remux's playlist (src/media/remux-command.ts), by its path in the asset. */
+const growingPlaylist = 'instant/index.m3u8';
+
 const fallback: ObjectHeaders = { contentType: 'application/octet-stream', cacheControl: cacheShort };
 
 /** The headers to store with the object named `key` (only its last segment matters). */
 export function objectHeaders(key: string): ObjectHeaders {
+  if (key === growingPlaylist || key.endsWith(`/${growingPlaylist}`)) return { contentType: 'application/vnd.apple.mpegurl', cacheControl: cacheNone };
   const name = (key.slice(key.lastIndexOf('/') + 1)).toLowerCase();
   for (const rule of contentTypeRules) {
     if (rule.match.startsWith('.') ? name.endsWith(rule.match) && name.length > rule.match.length : name === rule.match) return { ...rule.headers };

@@ -9,6 +9,10 @@ describe('objectHeaders', () => {
   const table: [string, string, string][] = [
     ['master.m3u8', 'application/vnd.apple.mpegurl', short],
     ['video/720p/index.m3u8', 'application/vnd.apple.mpegurl', short],
+    // The instant remux's playlist grows while it is copied: never cached.
+    ['instant/index.m3u8', 'application/vnd.apple.mpegurl', 'no-cache'],
+    ['assets/job-1/instant/index.m3u8', 'application/vnd.apple.mpegurl', 'no-cache'],
+    ['assets/job-1/instant/seg-00001.m4s', 'video/iso.segment', immutable],
     ['manifest.mpd', 'application/dash+xml', short],
     ['video/720p/seg-00001.m4s', 'video/iso.segment', immutable],
     ['video/720p/init.mp4', 'video/mp4', immutable],
