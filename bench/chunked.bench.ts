@@ -17,14 +17,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs, promisify } from 'node:util';
 import { machineTimes, procTimes } from './proc-times.ts';
+import { ffmpeg, makeBenchSource, planBaseline } from './ladder-baseline.ts';
 import { autoChunkSeconds } from '../src/media/chunk-plan.ts';
-import { encoders } from '../src/media/encoders/registry.ts';
-import { guardedInput } from '../src/media/input-args.ts';
-import { ladderPresets } from '../src/media/ladder-presets.ts';
-import { planLadder } from '../src/media/ladder.ts';
-import { parseProbe } from '../src/media/probe.ts';
-import { formatRational } from '../src/media/rational.ts';
-import { gopFor } from '../src/media/video-command.ts';
 
 const run = promisify(execFile);
 const { values } = parseArgs({ options: { duration: { type: 'string', default: '120' }, parallel: { type: 'string', default: '2' }, keep: { type: 'boolean', default: false } } });
@@ -49,7 +43,6 @@ async function timed(label: string, action: () => Promise<unknown>): Promise<Mea
   return { wall, cpu };
 }
 
-const ffmpeg = (args: string[]) => run('ffmpeg', ['-hide_banner', '-nostdin', '-y', '-loglevel', 'error', ...args], { maxBuffer: 64 * 1024 * 1024 });
 const transcode = async (out: string, flags: string[]): Promise<Manifest> => {
   await run(process.execPath, [bin, 'transcode', source, '--out', path.join(root, out), '--json', ...flags], { maxBuffer: 64 * 1024 * 1024 });
   return JSON.parse(await readFile(path.join(root, out, 'manifest.json'), 'utf8')) as Manifest;
@@ -57,20 +50,8 @@ const transcode = async (out: string, flags: string[]): Promise<Manifest> => {
 
 console.log(`machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, node ${process.version}`);
 console.log(`source: ${duration} s 1920x1080 30 fps H.264 + AAC (testsrc2 + sine), in ${root}`);
-await ffmpeg([
-  '-f', 'lavfi', '-i', `testsrc2=size=1920x1080:rate=30:duration=${duration}`,
-  '-f', 'lavfi', '-i', `sine=frequency=440:sample_rate=48000:duration=${duration}`,
-  '-c:v', 'libx264', '-preset', 'veryfast', '-b:v', '8M', '-g', '60', '-c:a', 'aac', '-b:a', '160k', source,
-]);
-const { stdout } = await run('ffprobe', ['-v', 'error', '-print_format', 'json', '-show_format', '-show_streams', ...guardedInput(source)]);
-const info = parseProbe(JSON.parse(stdout));
-if (!info.video || !info.audio) throw new Error('bench source lacks video or audio');
-const renditions = planLadder(info.video, { codec: 'h264', rungs: ladderPresets.h264 });
-const sourceRate = formatRational(info.video.frameRate);
-const baselineGraph = [
-  `[0:v]fps=${sourceRate},split=${renditions.length}${renditions.map((_, i) => `[s${i}]`).join('')}`,
-  ...renditions.map((r, i) => `[s${i}]${formatRational(r.frameRate) !== sourceRate ? `fps=${formatRational(r.frameRate)},` : ''}scale=${r.width}:${r.height}:flags=bicubic,setsar=1,format=yuv420p[v${i}]`),
-].join(';');
+await makeBenchSource(source, duration);
+const { renditions, graph: baselineGraph, videoArgs, audioArgs } = await planBaseline(source);
 const chunkSeconds = autoChunkSeconds(duration, 6, parallel);
 if (chunkSeconds === 0) throw new Error(`a ${duration} s recording is not chunked with --parallel ${parallel}: use a longer --duration`);
 console.log(`ladder: ${renditions.map((r) => r.id).join(', ')} + aac-128k; automatic chunks of ${chunkSeconds} s\n`);
@@ -82,8 +63,8 @@ const w = await timed('(w) live2vod transcode, whole', async () => { whole = awa
 const k = await timed(`(k) live2vod transcode, automatic chunks, ${parallel} at once`, async () => { chunked = await transcode('k', ['--parallel', String(parallel)]); });
 const s = await timed(`(s) live2vod transcode, ${chunkSeconds} s chunks one at a time`, async () => { serial = await transcode('s', ['--chunk-seconds', String(chunkSeconds), '--parallel', '1']); });
 const b = await timed('(b) plain ffmpeg, same renditions, one process', async () => {
-  const outputs = renditions.flatMap((r, i) => ['-map', `[v${i}]`, ...encoders.libx264.videoArgs(r, gopFor(r, 2), {}), '-f', 'mp4', path.join(root, `b-${r.id}.mp4`)]);
-  await ffmpeg(['-i', source, '-filter_complex', baselineGraph, ...outputs, '-map', '0:a:0', '-c:a', 'aac', '-b:a', '128k', path.join(root, 'b-audio.mp4')]);
+  const outputs = renditions.flatMap((r, i) => ['-map', `[v${i}]`, ...videoArgs(i), '-f', 'mp4', path.join(root, `b-${r.id}.mp4`)]);
+  await ffmpeg(['-i', source, '-filter_complex', baselineGraph, ...outputs, '-map', '0:a:0', ...audioArgs, path.join(root, 'b-audio.mp4')]);
 });
 const audioOnly = path.join(root, 'audio.m4a');
 await ffmpeg(['-i', source, '-map', '0:a', '-c', 'copy', audioOnly]);

@@ -12,13 +12,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs, promisify } from 'node:util';
 import { machineTimes, procTimes } from './proc-times.ts';
-import { encoders } from '../src/media/encoders/registry.ts';
-import { ladderPresets } from '../src/media/ladder-presets.ts';
-import { guardedInput } from '../src/media/input-args.ts';
-import { planLadder } from '../src/media/ladder.ts';
-import { parseProbe } from '../src/media/probe.ts';
+import { ffmpeg, makeBenchSource, planBaseline } from './ladder-baseline.ts';
 import { formatRational } from '../src/media/rational.ts';
-import { gopFor } from '../src/media/video-command.ts';
 
 const run = promisify(execFile);
 const { values } = parseArgs({ options: { duration: { type: 'string', default: '60' }, rounds: { type: 'string', default: '1' }, variants: { type: 'string', default: 'a,b,c' }, keep: { type: 'boolean', default: false } } });
@@ -46,34 +41,11 @@ async function timed(label: string, action: () => Promise<unknown>): Promise<Mea
   return { wall, cpu };
 }
 
-const ffmpeg = (args: string[]) => run('ffmpeg', ['-hide_banner', '-nostdin', '-y', '-loglevel', 'error', ...args], { maxBuffer: 64 * 1024 * 1024 });
-
 console.log(`machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, node ${process.version}`);
 console.log(`source: ${duration} s 1920x1080 30 fps H.264 + AAC (testsrc2 + sine), in ${root}`);
-await ffmpeg([
-  '-f', 'lavfi', '-i', `testsrc2=size=1920x1080:rate=30:duration=${duration}`,
-  '-f', 'lavfi', '-i', `sine=frequency=440:sample_rate=48000:duration=${duration}`,
-  '-c:v', 'libx264', '-preset', 'veryfast', '-b:v', '8M', '-g', '60', '-c:a', 'aac', '-b:a', '160k', source,
-]);
-
+await makeBenchSource(source, duration);
 // The same plan live2vod makes, so (b) and (c) use identical renditions and encoder settings.
-const { stdout } = await run('ffprobe', ['-v', 'error', '-print_format', 'json', '-show_format', '-show_streams', ...guardedInput(source)]);
-const info = parseProbe(JSON.parse(stdout));
-if (!info.video || !info.audio) throw new Error('bench source lacks video or audio');
-const renditions = planLadder(info.video, { codec: 'h264', rungs: ladderPresets.h264 });
-// The baseline's graph as one writes it by hand: one split branch and one scale per rendition, the
-// same scaler, rate caps and pixel format as live2vod's (which also shares one scale between rungs
-// of the same size).
-const sourceRate = formatRational(info.video.frameRate);
-const baselineGraph = [
-  `[0:v]fps=${sourceRate},split=${renditions.length}${renditions.map((_, i) => `[s${i}]`).join('')}`,
-  ...renditions.map((r, i) => `[s${i}]${formatRational(r.frameRate) !== sourceRate ? `fps=${formatRational(r.frameRate)},` : ''}scale=${r.width}:${r.height}:flags=bicubic,setsar=1,format=yuv420p[v${i}]`),
-].join(';');
-const videoArgs = (i: number) => {
-  const r = renditions[i]!;
-  return encoders.libx264.videoArgs(r, gopFor(r, 2), {});
-};
-const audioArgs = ['-c:a', 'aac', '-b:a', '128k', '-ar', '48000', '-ac', '2'];
+const { renditions, graph: baselineGraph, videoArgs, audioArgs } = await planBaseline(source);
 console.log(`ladder: ${renditions.map((r) => r.id).join(', ')} + aac-128k\n`);
 
 const runA = (round: number) => timed('(a) live2vod transcode (whole asset)', () => run(process.execPath, [bin, 'transcode', source, '--out', path.join(root, `a-${round}`), '--json', '--chunk-seconds', '0'], { maxBuffer: 64 * 1024 * 1024 }));
