@@ -141,6 +141,12 @@ export class Scheduler {
         this.#publish('job.step', entry.job, event.data);
         return;
       }
+      case 'chunk': {
+        // Kept in the job's log: the job page draws each chunk's last state.
+        const event = await this.#o.store.appendEvent(jobId, 'job.chunk', { ...report }, now);
+        this.#publish('job.chunk', entry.job, event.data);
+        return;
+      }
       // The plan and warnings go to the worker's log; success is settled by the worker's exit.
       case 'plan':
       case 'warning':

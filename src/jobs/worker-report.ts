@@ -34,6 +34,18 @@ const progressReport = z.object({
   /** Seconds of the recording encoded so far. */
   outTime: z.number().min(0),
 });
+/** A chunk of a recording encoded in chunks (split-and-stitch) changed state: what the dashboard draws. */
+export const chunkStates = ['running', 'done', 'retrying', 'failed'] as const;
+export type ChunkState = (typeof chunkStates)[number];
+const chunkReport = z.object({
+  type: z.literal('chunk'),
+  index: z.number().int().min(0).max(100_000),
+  count: z.number().int().min(1).max(100_000),
+  state: z.enum(chunkStates),
+  /** Where the chunk lies in the recording. */
+  startSeconds: z.number().min(0),
+  endSeconds: z.number().min(0),
+});
 /** Something can be played now: the instant remux, before the ladder is done. */
 const playableReport = z.object({ type: z.literal('playable'), playlist: z.string().min(1).max(200) });
 const warningReport = z.object({ type: z.literal('warning'), message: z.string().max(4000) });
@@ -58,7 +70,7 @@ const failedReport = z.object({
 });
 
 /** What a transcode reports while it runs (the CLI prints these too). */
-export const transcodeEventSchema = z.discriminatedUnion('type', [planReport, stepReport, progressReport, playableReport, warningReport]);
+export const transcodeEventSchema = z.discriminatedUnion('type', [planReport, stepReport, progressReport, chunkReport, playableReport, warningReport]);
 
 export const workerReportSchema = z.discriminatedUnion('type', [...transcodeEventSchema.options, doneReport, failedReport]);
 

@@ -20,7 +20,7 @@ const text = (value) => (typeof value === 'string' ? value : undefined);
 const num = (value) => (typeof value === 'number' && Number.isFinite(value) ? value : undefined);
 
 /**
- * One entry per logged event (step reports excluded: they are the step timings) and per attempt
+ * One entry per logged event (step and chunk reports excluded: they are drawn apart) and per attempt
  * start; oldest first.
  * @param {readonly JobLogEvent[]} events
  * @param {readonly Attempt[]} attempts
@@ -55,6 +55,7 @@ export function buildTimeline(events, attempts) {
         items.push({ at: event.at, what: 'Retried by hand', tone: 'info', ...(text(d['from']) ? { detail: `was ${d['from']}` } : {}) });
         break;
       case 'job.step':
+      case 'job.chunk':
         break;
       default:
         items.push({ at: event.at, what: event.type, tone: 'info' });
@@ -111,6 +112,58 @@ export function buildStepTimings(events, attempts) {
     }
   }
   return timings;
+}
+
+/**
+ * @typedef {object} ChunkView
+ * @property {number} index
+ * @property {'waiting' | 'running' | 'done' | 'retrying' | 'failed'} state
+ * @property {number | undefined} startSeconds
+ * @property {number | undefined} endSeconds
+ */
+
+/**
+ * The chunks of a job encoded in chunks, each in its last reported state during the latest attempt
+ * (a chunk kept from an earlier attempt is reported done again); chunks not reported yet wait.
+ * Empty for a job encoded whole.
+ * @param {readonly JobLogEvent[]} events
+ * @param {readonly Attempt[]} attempts
+ * @returns {ChunkView[]}
+ */
+export function buildChunks(events, attempts) {
+  const since = Math.max(0, ...attempts.map((a) => Date.parse(a.startedAt)).filter(Number.isFinite));
+  /** @type {Map<number, ChunkView>} */
+  const chunks = new Map();
+  let count = 0;
+  for (const event of events) {
+    if (event.type !== 'job.chunk' || Date.parse(event.at) < since) continue;
+    const index = num(event.data['index']);
+    const state = text(event.data['state']);
+    if (index === undefined || (state !== 'running' && state !== 'done' && state !== 'retrying' && state !== 'failed')) continue;
+    count = Math.max(count, num(event.data['count']) ?? 0, index + 1);
+    chunks.set(index, { index, state, startSeconds: num(event.data['startSeconds']), endSeconds: num(event.data['endSeconds']) });
+  }
+  return Array.from({ length: count }, (_, index) => chunks.get(index) ?? { index, state: 'waiting', startSeconds: undefined, endSeconds: undefined });
+}
+
+/** @param {number | undefined} seconds */
+const clock = (seconds) => (seconds === undefined ? '?' : `${Math.floor(seconds / 60)}:${String(Math.floor(seconds % 60)).padStart(2, '0')}`);
+
+/**
+ * A strip of the recording's chunks coloured by state, with a one-line summary; nothing for a job
+ * encoded whole.
+ * @param {readonly ChunkView[]} chunks
+ */
+export function renderChunks(chunks) {
+  if (chunks.length === 0) return null;
+  /** @type {Record<ChunkView['state'], number>} */
+  const tally = { done: 0, running: 0, retrying: 0, waiting: 0, failed: 0 };
+  for (const c of chunks) tally[c.state] += 1;
+  const summary = [`${tally.done} of ${chunks.length} chunks done`, ...(['running', 'retrying', 'waiting', 'failed'].filter((s) => tally[/** @type {ChunkView['state']} */ (s)] > 0).map((s) => `${tally[/** @type {ChunkView['state']} */ (s)]} ${s}`))].join(', ');
+  return h('div', { class: 'chunks' },
+    h('p', { class: 'chunks-summary' }, summary),
+    h('ol', { class: 'chunk-strip', 'aria-label': 'Chunks of the recording' }, chunks.map((c) => h('li', { 'data-state': c.state, title: `chunk ${c.index + 1}: ${clock(c.startSeconds)}–${clock(c.endSeconds)}, ${c.state}` },
+      h('span', { class: 'visually-hidden' }, `chunk ${c.index + 1} ${c.state}`)))));
 }
 
 /** @param {readonly TimelineItem[]} items */

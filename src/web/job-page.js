@@ -4,7 +4,7 @@ import { statusActionHandlers } from './action-status.js';
 import { ApiError, getAsset, getAttempts, getJob, getLog } from './api.js';
 import { assetFileUrl, assetLinks, copyField, copyText } from './asset-panel.js';
 import { byId, h } from './dom.js';
-import { buildStepTimings, buildTimeline, renderAttempts, renderStepTimings, renderTimeline } from './job-history.js';
+import { buildChunks, buildStepTimings, buildTimeline, renderAttempts, renderChunks, renderStepTimings, renderTimeline } from './job-history.js';
 import { renderJob, renderProgress } from './job-view.js';
 import { debounce, liveStream } from './live-stream.js';
 import { createPlayer } from './player.js';
@@ -40,6 +40,7 @@ async function load() {
     renderUrls(job);
     byId('steps', HTMLElement).replaceChildren(renderStepTimings(buildStepTimings(log.items, attempts.items), attempts.items));
     byId('attempts', HTMLElement).replaceChildren(renderAttempts(attempts.items));
+    byId('chunks', HTMLElement).replaceChildren(...[renderChunks(buildChunks(log.items, attempts.items))].filter((n) => n !== null));
     byId('timeline', HTMLElement).replaceChildren(...renderTimeline(buildTimeline(log.items, attempts.items)));
     article.setAttribute('aria-busy', 'false');
     if (job.state === 'succeeded' && !playerShown) await showAsset(job);

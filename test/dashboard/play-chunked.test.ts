@@ -1,13 +1,14 @@
 // A chunked asset plays in a real browser (hls.js in Debian's chromium, through the dashboard's
 // job page) straight across its chunk seams: a recording encoded in 6 s chunks by a real
 // `bin/live2vod serve`, played from before the first seam to past it, then again across the second.
+// The job's page shows the chunks the worker reported.
 import assert from 'node:assert/strict';
 import { rm } from 'node:fs/promises';
 import { after, before, describe, it } from 'node:test';
 import type { Browser } from 'playwright-core';
 import { browserSkip, launchBrowser, openPage, screenshot, waitInPage, type WatchedPage } from '../helpers/browser.ts';
 import { makeTestPattern } from '../helpers/media.ts';
-import { makeTemp, startServeProcess, submitJob, waitForJob, type ServeProcess } from '../helpers/serve.ts';
+import { api, makeTemp, startServeProcess, submitJob, waitForJob, type ServeProcess } from '../helpers/serve.ts';
 
 describe('dashboard: a chunked asset plays across its seams', { skip: browserSkip, timeout: 180_000 }, () => {
   let dir: string;
@@ -43,10 +44,18 @@ describe('dashboard: a chunked asset plays across its seams', { skip: browserSki
     assert.ok(job.asset);
     const manifest = await (await fetch(job.asset.manifest)).json() as { chunks: { count: number; seconds: number } | null };
     assert.deepEqual(manifest.chunks, { count: 3, seconds: 6 }, 'the asset was made in chunks');
+    // The worker reported each chunk; the job's log keeps the reports.
+    const log = await api<{ items: { type: string; data: Record<string, unknown> }[] }>(serve.url, `/v1/jobs/${job.id}/log`);
+    const chunkEvents = log.body.items.filter((e) => e.type === 'job.chunk');
+    assert.deepEqual(chunkEvents.filter((e) => e.data['state'] === 'done').map((e) => e.data['index']).sort(), [0, 1, 2]);
+    assert.ok(chunkEvents.every((e) => e.data['count'] === 3));
 
     const { page } = watched;
     await page.goto(`${serve.url}/jobs/${job.id}`);
     await page.locator('#player').waitFor();
+    // The timeline shows the chunks, all done.
+    assert.equal(await page.locator('#chunks .chunks-summary').innerText(), '3 of 3 chunks done');
+    assert.equal(await page.locator('#chunks .chunk-strip li[data-state="done"]').count(), 3);
     await page.getByRole('button', { name: 'Play', exact: true }).click();
     await waitInPage(page, 'document.querySelector("video").currentTime >= 1', 30_000);
     for (const [from, past] of [[4.5, 7.5], [11, 13.5]] as const) {

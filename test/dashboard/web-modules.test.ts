@@ -6,7 +6,7 @@ import { describe, it } from 'node:test';
 import { jobStates, priorities, sourceKinds } from '../../src/jobs/job.ts';
 import { parseEventStream } from '../../src/web/event-stream.js';
 import { age, bitrate, bytes, clock, duration, progressLabel, renditionLabel, sourceName } from '../../src/web/format.js';
-import { buildStepTimings, buildTimeline } from '../../src/web/job-history.js';
+import { buildChunks, buildStepTimings, buildTimeline } from '../../src/web/job-history.js';
 import { filtersSearch, readFilters } from '../../src/web/list-filters.js';
 import { freshRecoveryState, maxNetworkRetries, planRecovery, type PlayerError, type RecoveryState } from '../../src/web/playback-recovery.js';
 import { cueAt, parseThumbnailTrack, vttTime } from '../../src/web/thumbnails.js';
@@ -150,6 +150,25 @@ describe('job history', () => {
       [2, 'encode', 700, undefined],
       [2, 'audio', 1000, 1000],
     ]);
+  });
+
+  it('chunks: each in its last state of the latest attempt, the unreported waiting; none for a whole encode', () => {
+    const chunk = (id: number, at: string, index: number, state: string) => event(id, at, 'job.chunk', { index, count: 4, state, startSeconds: index * 60, endSeconds: index * 60 + 60 });
+    const chunked = [
+      ...events.slice(0, 4),
+      chunk(10, '10:00:01.000', 0, 'running'),
+      chunk(11, '10:00:04.000', 0, 'done'),
+      // Attempt 2: chunk 0 kept from attempt 1, chunk 1 retried once, chunk 2 running, chunk 3 not yet.
+      chunk(12, '10:01:00.300', 0, 'done'),
+      chunk(13, '10:01:00.400', 1, 'running'),
+      chunk(14, '10:01:01.000', 1, 'retrying'),
+      chunk(15, '10:01:01.100', 1, 'running'),
+      chunk(16, '10:01:01.200', 2, 'running'),
+      chunk(17, '10:01:02.500', 1, 'done'),
+    ];
+    assert.deepEqual(buildChunks(chunked, attempts).map((c) => [c.index, c.state, c.startSeconds]), [[0, 'done', 0], [1, 'done', 60], [2, 'running', 120], [3, 'waiting', undefined]]);
+    assert.deepEqual(buildChunks(events, attempts), []);
+    assert.ok(!buildTimeline(chunked, attempts).some((t) => t.what === 'job.chunk'), 'chunk reports are not timeline entries');
   });
 });
 

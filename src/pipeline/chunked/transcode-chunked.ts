@@ -4,6 +4,7 @@
 // encoded again; a chunk that fails for a retryable reason is retried alone.
 import { CancelledError, Live2vodError } from '../../errors/index.ts';
 import type { AssetManifest } from '../../media/asset-manifest.ts';
+import type { ChunkState } from '../../jobs/worker-report.ts';
 import type { ChunkPlan, ChunkRange } from '../../media/chunk-plan.ts';
 import type { TranscodePlan } from '../../media/plan.ts';
 import type { EventSink } from '../events.ts';
@@ -75,11 +76,14 @@ async function encodeAllChunks(run: ChunkedRun, work: WorkArea, resume: boolean)
   const encodedSeconds = new Map<number, number>();
   const results: ChunkResult[] = [];
   const waiting: ChunkRange[] = [];
+  const count = chunks.chunks.length;
+  const state = (chunk: ChunkRange, to: ChunkState): void => run.emit({ type: 'chunk', index: chunk.index, count, state: to, startSeconds: chunk.startSeconds, endSeconds: chunk.endSeconds });
   for (const chunk of chunks.chunks) {
     const stored = resume ? await work.readChunk(chunk.index) : undefined;
     if (stored) {
       results.push(stored);
       encodedSeconds.set(chunk.index, chunk.endSeconds - chunk.startSeconds);
+      state(chunk, 'done');
     } else waiting.push(chunk);
   }
   if (results.length > 0) run.emit({ type: 'warning', message: `resuming: ${results.length} of ${chunks.chunks.length} chunks were already encoded` });
@@ -100,6 +104,7 @@ async function encodeAllChunks(run: ChunkedRun, work: WorkArea, resume: boolean)
   const next = async (): Promise<void> => {
     for (let chunk = waiting.shift(); chunk && !failure && !stop.signal.aborted; chunk = waiting.shift()) {
       for (let attempt = 1; ; attempt++) {
+        state(chunk, 'running');
         try {
           results.push(await encodeChunk({
             ffmpeg: request.binaries.ffmpeg, input: request.input, plan, chunk, out: run.out, work, ...scratchRoot(request), signal: stop.signal,
@@ -109,16 +114,19 @@ async function encodeAllChunks(run: ChunkedRun, work: WorkArea, resume: boolean)
             },
           }));
           encodedSeconds.set(chunk.index, chunk.endSeconds - chunk.startSeconds);
+          state(chunk, 'done');
           report();
           break;
         } catch (error) {
           const retryable = !(error instanceof Live2vodError) || error.retryable;
           if (stop.signal.aborted || !retryable || attempt >= chunkTries) {
+            if (!stop.signal.aborted) state(chunk, 'failed');
             failure ??= { error };
             stop.abort();
             return;
           }
           encodedSeconds.set(chunk.index, 0);
+          state(chunk, 'retrying');
           run.emit({ type: 'warning', message: `chunk ${chunk.index + 1} of ${chunks.chunks.length} failed (${(error as Error).message.split('\n')[0]}); trying it again (${attempt + 1} of ${chunkTries})` });
         }
       }

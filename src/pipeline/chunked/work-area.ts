@@ -126,7 +126,9 @@ async function readJson<T>(file: string): Promise<T | undefined> {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw error;
   }
-  // Written by this code to a temporary name and renamed, so a result is whole or absent.
+  // Written by this code to a temporary name and renamed, so a result is whole or absent; and by
+  // this very version of it: the plan's fingerprint covers the version, so an older layout is
+  // never resumed.
   return JSON.parse(text) as T;
 }
 
