@@ -166,8 +166,9 @@ describe('dashboard: error states and actions', { skip: browserSkip, timeout: 15
     await page.getByLabel('State', { exact: true }).selectOption('');
     await page.getByLabel('Priority', { exact: true }).last().selectOption('high');
     await waitFor('the URL to say /priority=high/', () => /priority=high/.test(page.url()));
-    await page.locator('#job-rows tr').first().waitFor();
-    assert.deepEqual(await names(), ['second.mp4']);
+    // The list reloads after the URL changes: wait for the filtered rows, not for any row (under
+    // load the unfiltered ones are still there for a moment).
+    await waitFor('only the high-priority job to be listed', async () => (await names()).join() === 'second.mp4', { timeoutMs: 10_000 });
     await page.getByLabel('Source', { exact: true }).selectOption('watch');
     await page.getByText('No jobs match these filters.').waitFor();
     await page.reload();
