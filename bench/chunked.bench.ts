@@ -16,7 +16,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs, promisify } from 'node:util';
-import { machineTimes, procTimes } from './proc-times.ts';
+import { timed } from './proc-times.ts';
 import { ffmpeg, makeBenchSource, planBaseline } from './ladder-baseline.ts';
 import { autoChunkSeconds } from '../src/media/chunk-plan.ts';
 
@@ -28,20 +28,7 @@ const root = await mkdtemp(path.join(os.tmpdir(), 'live2vod-bench-chunks-'));
 const source = path.join(root, 'source.mp4');
 const bin = path.resolve(import.meta.dirname, '..', 'bin', 'live2vod');
 
-interface Measured { wall: number; cpu: number }
 interface Manifest { chunks: { count: number; seconds: number } | null; timingsMs: Record<string, number> }
-
-async function timed(label: string, action: () => Promise<unknown>): Promise<Measured> {
-  const [cpuBefore, machineBefore] = [(await procTimes('self')).children, await machineTimes()];
-  const started = performance.now();
-  await action();
-  const wall = (performance.now() - started) / 1000;
-  const [cpuAfter, machineAfter] = [(await procTimes('self')).children, await machineTimes()];
-  const cpu = cpuAfter - cpuBefore;
-  const idle = (machineAfter.idle - machineBefore.idle) / Math.max(1, machineAfter.total - machineBefore.total);
-  console.log(`${label.padEnd(62)} ${wall.toFixed(2).padStart(8)} s   CPU ${cpu.toFixed(1).padStart(6)} s   machine idle ${(idle * 100).toFixed(1).padStart(5)} %`);
-  return { wall, cpu };
-}
 
 const transcode = async (out: string, flags: string[]): Promise<Manifest> => {
   await run(process.execPath, [bin, 'transcode', source, '--out', path.join(root, out), '--json', ...flags], { maxBuffer: 64 * 1024 * 1024 });

@@ -11,7 +11,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs, promisify } from 'node:util';
-import { machineTimes, procTimes } from './proc-times.ts';
+import { timed, type Measured } from './proc-times.ts';
 import { ffmpeg, makeBenchSource, planBaseline } from './ladder-baseline.ts';
 import { formatRational } from '../src/media/rational.ts';
 
@@ -25,21 +25,6 @@ const root = await mkdtemp(path.join(os.tmpdir(), 'live2vod-bench-'));
 const source = path.join(root, 'source.mp4');
 const bin = path.resolve(import.meta.dirname, '..', 'bin', 'live2vod');
 
-interface Measured { wall: number; cpu: number }
-const load = () => os.loadavg().map((l) => l.toFixed(2)).join(' ');
-
-async function timed(label: string, action: () => Promise<unknown>): Promise<Measured> {
-  const [cpuBefore, machineBefore] = [(await procTimes('self')).children, await machineTimes()];
-  const started = performance.now();
-  await action();
-  const wall = (performance.now() - started) / 1000;
-  const [cpuAfter, machineAfter] = [(await procTimes('self')).children, await machineTimes()];
-  const cpu = cpuAfter - cpuBefore;
-  // How much of the machine stayed unused: on a quiet machine, the share a variant fails to keep busy.
-  const idle = (machineAfter.idle - machineBefore.idle) / Math.max(1, machineAfter.total - machineBefore.total);
-  console.log(`${label.padEnd(58)} ${wall.toFixed(2).padStart(8)} s   CPU ${cpu.toFixed(1).padStart(6)} s   machine idle ${(idle * 100).toFixed(1).padStart(5)} %   (load ${load()})`);
-  return { wall, cpu };
-}
 
 console.log(`machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, node ${process.version}`);
 console.log(`source: ${duration} s 1920x1080 30 fps H.264 + AAC (testsrc2 + sine), in ${root}`);

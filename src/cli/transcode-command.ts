@@ -34,7 +34,10 @@ export async function runTranscodeCommand(input: string, rawFlags: unknown, io: 
     if (flags.json) return void io.stdout.write(`${JSON.stringify(event)}\n`);
     if (event.type === 'progress') return bar?.update(event);
     bar?.clear();
-    if (event.type === 'plan') io.stderr.write(`renditions: ${event.renditions.join(', ')} (encoder ${event.encoder})\n`);
+    if (event.type === 'plan') {
+      const chunks = event.chunks ? `; in ${event.chunks.count} chunks of ${event.chunks.seconds} s, ${Math.min(event.chunks.parallelism, event.chunks.count)} at a time` : '';
+      io.stderr.write(`renditions: ${event.renditions.join(', ')} (encoder ${event.encoder})${chunks}\n`);
+    }
     else if (event.type === 'warning') io.stderr.write(`warning: ${event.message}\n`);
     else if (event.type === 'step' && event.state === 'end' && !bar) io.stderr.write(`${event.step} done in ${((event.ms ?? 0) / 1000).toFixed(1)} s\n`);
   };

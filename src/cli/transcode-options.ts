@@ -12,7 +12,7 @@ import { defaultLoudness } from '../media/plan-transcode.ts';
 import { requestFromProfile } from '../pipeline/request-from-profile.ts';
 import type { TranscodeRequest } from '../pipeline/request.ts';
 
-const numberFlag = (min: number, max: number) => z.coerce.number().refine((v) => Number.isFinite(v) && v >= min && v <= max, `must be a number from ${min} to ${max}`);
+const numberFlag = (min: number, max: number) => z.coerce.number({ error: `must be a number from ${min} to ${max}` }).refine((v) => Number.isFinite(v) && v >= min && v <= max, `must be a number from ${min} to ${max}`);
 
 export const transcodeFlagsSchema = z.object({
   out: z.string({ error: 'is required (an output directory)' }).min(1),
@@ -33,7 +33,7 @@ export const transcodeFlagsSchema = z.object({
   instantRemux: z.boolean().default(false),
   scratch: z.string().optional(),
   chunkSeconds: numberFlag(0, 86_400).optional(),
-  parallel: z.coerce.number().int('must be a whole number').min(1, 'must be at least 1').max(256, 'must be at most 256').default(() => os.availableParallelism()),
+  parallel: z.coerce.number({ error: 'must be a whole number from 1 to 256' }).int('must be a whole number').min(1, 'must be at least 1').max(256, 'must be at most 256').default(() => os.availableParallelism()),
   json: z.boolean().default(false),
   dryRun: z.boolean().default(false),
 });

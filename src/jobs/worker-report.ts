@@ -18,6 +18,8 @@ const planReport = z.object({
   renditions: z.array(z.string().max(100)).max(100),
   encoder: z.string().max(100),
   fallback: z.string().max(4000).optional(),
+  /** How the video is cut for split-and-stitch; absent when it is encoded whole. */
+  chunks: z.strictObject({ count: z.number().int().min(2), seconds: z.number().positive(), parallelism: z.number().int().min(1) }).optional(),
 });
 const stepReport = z.object({
   type: z.literal('step'),

@@ -1,8 +1,7 @@
 // A transcode whose source or destination may be remote: fetches an S3 or http(s) source into
 // scratch first, and publishes to an s3:// destination while it runs (segments as they are made,
 // manifest.json last). Local to local is `transcode()` unchanged.
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
+import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { SourceFetchPolicy } from '../jobs/source-fetch.ts';
 import type { SourceLocation } from '../jobs/source-location.ts';
@@ -10,10 +9,10 @@ import type { OpenedStore } from '../storage/open-store.ts';
 import { parseStorageUri } from '../storage/uri.ts';
 import { AssetPublisher } from './asset-publisher.ts';
 import type { TranscodeEvent } from './events.ts';
-import { writing } from './fs-errors.ts';
 import { InstantMirror } from './instant-mirror.ts';
 import { materializeSource } from './materialize-source.ts';
 import type { TranscodeRequest } from './request.ts';
+import { makeScratch } from './scratch.ts';
 import { Stopwatch } from './stopwatch.ts';
 import { transcode, type TranscodeResult } from './transcode.ts';
 
@@ -27,11 +26,7 @@ export async function transcodeAnywhere(source: SourceLocation, request: Anywher
 
   const emit = request.onEvent ?? (() => undefined);
   const stopwatch = new Stopwatch(emit);
-  const work = await writing('the scratch directory', async () => {
-    const root = request.scratchRoot ?? os.tmpdir();
-    await mkdir(root, { recursive: true });
-    return mkdtemp(path.join(root, 'live2vod-job-'));
-  });
+  const work = await makeScratch(request.scratchRoot, 'live2vod-job-');
   let store: OpenedStore | undefined;
   let publisher: AssetPublisher | undefined;
   let instant: InstantMirror | undefined;

@@ -8,8 +8,7 @@
 // manifest.json, `timingsMs.package` is that remainder: from the end of the encodes to the
 // playlists written (the wall time packaging adds to the run); `timingsMs.packageWall` is the
 // whole span from starting the packagers with the encodes, overlapping them.
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
+import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { CancelledError, Live2vodError } from '../errors/index.ts';
 import { buildAssetManifest, type AssetManifest } from '../media/asset-manifest.ts';
@@ -21,13 +20,13 @@ import { startEncodes, type EncodeResult, type StartedEncodes } from './encode.t
 import { startInstantRemux } from './instant-remux.ts';
 import type { EventSink } from './events.ts';
 import { finishThumbnails } from './finish-thumbnails.ts';
-import { writing } from './fs-errors.ts';
 import { listAssetFiles, makeDownload, writeAssetManifest } from './finish-asset.ts';
 import { OutputDir } from './output-dir.ts';
 import { WriterFailedError } from './growing-file.ts';
 import { packageAsset, type PackagedAsset } from './package-asset.ts';
 import { prepareTranscode } from './prepare.ts';
 import type { TranscodeRequest } from './request.ts';
+import { makeScratch } from './scratch.ts';
 import { Stopwatch } from './stopwatch.ts';
 
 export interface TranscodeResult {
@@ -52,10 +51,14 @@ export async function transcode(request: TranscodeRequest): Promise<TranscodeRes
   const running: Promise<unknown>[] = [];
   try {
     const { plan, fallback } = await stopwatch.step('probe', () => prepareTranscode({ ...request, signal: abort.signal }));
-    emit({ type: 'plan', renditions: plan.video.map((r) => r.id).concat(plan.audio ? [plan.audio.id] : []), encoder: plan.encoder, ...(fallback ? { fallback } : {}) });
+    const chunks = chooseChunks(plan, request.chunking, emit);
+    emit({
+      type: 'plan', renditions: plan.video.map((r) => r.id).concat(plan.audio ? [plan.audio.id] : []), encoder: plan.encoder,
+      ...(fallback ? { fallback } : {}),
+      ...(chunks && request.chunking ? { chunks: { count: chunks.chunks.length, seconds: chunks.seconds, parallelism: request.chunking.parallelism } } : {}),
+    });
     if (fallback) emit({ type: 'warning', message: fallback });
 
-    const chunks = chooseChunks(plan, request.chunking, emit);
     if (chunks && request.chunking) {
       chunked = true;
       const manifest = await transcodeChunked({ request, plan, chunks, parallelism: request.chunking.parallelism, out, stopwatch, signal: abort.signal, emit, started, running, ...(fallback ? { fallback } : {}) });
@@ -63,11 +66,7 @@ export async function transcode(request: TranscodeRequest): Promise<TranscodeRes
     }
 
     await out.prepare();
-    scratch = await writing('the scratch directory', async () => {
-      const root = request.scratchRoot ?? os.tmpdir();
-      await mkdir(root, { recursive: true });
-      return mkdtemp(path.join(root, 'live2vod-'));
-    });
+    scratch = await makeScratch(request.scratchRoot, 'live2vod-');
     const scratchDir = scratch;
 
     const remux = request.instantRemux ? startInstantRemux({ ffmpeg: request.binaries.ffmpeg, input: request.input, plan, out, signal: abort.signal, emit, stopwatch }) : undefined;

@@ -24,7 +24,10 @@ export const cacheShort = 'public, max-age=60';
 export const cacheNone = 'no-cache';
 
 interface Rule {
-  /** Matched against the last path segment, lower-cased: an exact name or (with a leading dot) a suffix. */
+  /**
+   * Matched lower-cased: an exact last path segment (`manifest.json`), a suffix of it with a
+   * leading dot (`.m3u8`), or, holding a `/`, the key's last segments (`instant/index.m3u8`).
+   */
   match: string;
   headers: ObjectHeaders;
 }
@@ -32,6 +35,7 @@ interface Rule {
 /** The table, first match wins. Exported for documentation and tests. */
 export const contentTypeRules: readonly Rule[] = [
   { match: 'manifest.json', headers: { contentType: 'application/json', cacheControl: cacheNone } },
+  { match: 'instant/index.m3u8', headers: { contentType: 'application/vnd.apple.mpegurl', cacheControl: cacheNone } },
   { match: '.m3u8', headers: { contentType: 'application/vnd.apple.mpegurl', cacheControl: cacheShort } },
   { match: '.mpd', headers: { contentType: 'application/dash+xml', cacheControl: cacheShort } },
   { match: '.m4s', headers: { contentType: 'video/iso.segment', cacheControl: cacheImmutable } },
@@ -48,16 +52,17 @@ export const contentTypeRules: readonly Rule[] = [
   { match: '.json', headers: { contentType: 'application/json', cacheControl: cacheNone } },
 ];
 
-/** The instant remux's playlist (src/media/remux-command.ts), by its path in the asset. */
-const growingPlaylist = 'instant/index.m3u8';
-
 const fallback: ObjectHeaders = { contentType: 'application/octet-stream', cacheControl: cacheShort };
 
-/** The headers to store with the object named `key` (only its last segment matters). */
+/** The headers to store with the object named `key`. */
 export function objectHeaders(key: string): ObjectHeaders {
-  if (key === growingPlaylist || key.endsWith(`/${growingPlaylist}`)) return { contentType: 'application/vnd.apple.mpegurl', cacheControl: cacheNone };
-  const name = (key.slice(key.lastIndexOf('/') + 1)).toLowerCase();
+  const lower = key.toLowerCase();
+  const name = lower.slice(lower.lastIndexOf('/') + 1);
   for (const rule of contentTypeRules) {
+    if (rule.match.includes('/')) {
+      if (lower === rule.match || lower.endsWith(`/${rule.match}`)) return { ...rule.headers };
+      continue;
+    }
     if (rule.match.startsWith('.') ? name.endsWith(rule.match) && name.length > rule.match.length : name === rule.match) return { ...rule.headers };
   }
   return { ...fallback };

@@ -3,8 +3,7 @@
 // chunk's must describe the same stream, or the asset would decode wrongly), the playlists and
 // MPD over all segments, the sprite sheets tiled from the chunks' pictures, the poster, the
 // progressive download, and manifest.json last.
-import { copyFile, mkdir, mkdtemp, open, readFile, rm, writeFile, type FileHandle } from 'node:fs/promises';
-import os from 'node:os';
+import { copyFile, mkdir, open, readFile, rm, writeFile, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { Live2vodError, ExitCode } from '../../errors/index.ts';
 import { runProcess } from '../../ffmpeg/run-process.ts';
@@ -22,6 +21,7 @@ import { writing } from '../fs-errors.ts';
 import type { OutputDir } from '../output-dir.ts';
 import { writePlaylists, type PackagedAsset } from '../package-asset.ts';
 import { summarizeTrack } from '../package-track.ts';
+import { makeScratch } from '../scratch.ts';
 import type { Stopwatch } from '../stopwatch.ts';
 import type { AudioResult, ChunkResult, WorkArea } from './work-area.ts';
 
@@ -46,11 +46,7 @@ export interface StitchContext {
 export async function stitchAsset(ctx: StitchContext): Promise<AssetManifest> {
   const { plan, out, work, stopwatch, signal } = ctx;
   const packaged = await stopwatch.step('package', () => stitchTracks(plan, ctx.chunkResults, ctx.audioResult, out, work));
-  const scratch = await writing('the scratch directory', async () => {
-    const root = ctx.scratchRoot ?? os.tmpdir();
-    await mkdir(root, { recursive: true });
-    return mkdtemp(path.join(root, 'live2vod-stitch-'));
-  });
+  const scratch = await makeScratch(ctx.scratchRoot, 'live2vod-stitch-');
   try {
     const thumbnails = await stopwatch.step('thumbnails', () => stitchThumbnails(ctx.ffmpeg, plan, ctx.chunkResults, out, work, scratch, packaged.duration, signal));
     const download = ctx.download
