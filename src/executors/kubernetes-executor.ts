@@ -172,7 +172,7 @@ export class KubernetesExecutor implements Executor {
     await Promise.allSettled([...this.#pending]);
     for (const [jobId, tracked] of [...this.#tracked]) {
       if (tracked.settling) continue;
-      this.#settle(jobId, { jobId, attempt: tracked.task.attempt, exitCode: null, signal: null, stopReason: 'shutdown', stderrTail: `the control plane stopped watching Kubernetes Job ${tracked.name}; it keeps running and is adopted when the job is claimed again` });
+      this.#settle(jobId, { unit: jobId, jobId, attempt: tracked.task.attempt, exitCode: null, signal: null, stopReason: 'shutdown', stderrTail: `the control plane stopped watching Kubernetes Job ${tracked.name}; it keeps running and is adopted when the job is claimed again` });
     }
   }
 
@@ -349,7 +349,7 @@ function deletesJob(reason: StopReason): boolean {
 function stoppedExit(jobId: string, tracked: Tracked): WorkerExit {
   const reason = tracked.stopReason ?? 'cancel';
   const what = deletesJob(reason) ? 'deleted' : 'left running for the control plane that holds its job now';
-  return { jobId, attempt: tracked.task.attempt, exitCode: null, signal: 'SIGTERM', stopReason: reason, stderrTail: `Kubernetes Job ${tracked.name} ${what} (${reason})` };
+  return { unit: jobId, jobId, attempt: tracked.task.attempt, exitCode: null, signal: 'SIGTERM', stopReason: reason, stderrTail: `Kubernetes Job ${tracked.name} ${what} (${reason})` };
 }
 
 function uidOf(job: ObservedJob, name: string): string {

@@ -4,6 +4,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { TranscodeTask } from '../jobs/transcode-task.ts';
+import { unitKey } from '../jobs/work-unit.ts';
 import { StderrTail } from '../ffmpeg/stderr-tail.ts';
 import type { Executor, StopReason, WorkerExit } from './executor.ts';
 
@@ -46,10 +47,11 @@ export class LocalExecutor implements Executor {
   }
 
   async launch(task: TranscodeTask): Promise<void> {
-    if (this.#running.has(task.jobId)) throw new Error(`job ${task.jobId} is already running here`);
+    const unit = unitKey(task);
+    if (this.#running.has(unit)) throw new Error(`${unit} is already running here`);
     if (this.#running.size >= this.capacity) throw new Error('no free worker slot');
     await mkdir(this.#options.taskDir, { recursive: true });
-    const taskFile = path.join(this.#options.taskDir, `${task.jobId}.${task.attempt}.json`);
+    const taskFile = path.join(this.#options.taskDir, `${unit.replace('/', '.')}.${task.attempt}.json`);
     // The task carries the callback token: readable by this user only.
     await writeFile(taskFile, JSON.stringify(task), { mode: 0o600 });
     const child = spawn(process.execPath, [this.#options.cliPath, 'worker', '--task-file', taskFile], {
@@ -63,10 +65,10 @@ export class LocalExecutor implements Executor {
     child.stderr?.setEncoding('utf8').on('data', (chunk: string) => stderr.push(chunk));
     const exited = new Promise<void>((resolve) => {
       const finish = (exitCode: number | null, signal: string | null): void => {
-        const entry = this.#running.get(task.jobId);
-        this.#running.delete(task.jobId);
+        const entry = this.#running.get(unit);
+        this.#running.delete(unit);
         void rm(taskFile, { force: true });
-        const exit: WorkerExit = { jobId: task.jobId, attempt: task.attempt, exitCode, signal, stderrTail: stderr.lines(20) };
+        const exit: WorkerExit = { unit, jobId: task.jobId, attempt: task.attempt, exitCode, signal, stderrTail: stderr.lines(20) };
         if (entry?.stopReason) exit.stopReason = entry.stopReason;
         for (const listener of this.#listeners) listener(exit);
         resolve();
@@ -77,11 +79,11 @@ export class LocalExecutor implements Executor {
       });
       child.once('exit', (code, signal) => finish(code, signal));
     });
-    this.#running.set(task.jobId, { child, task, exited });
+    this.#running.set(unit, { child, task, exited });
   }
 
-  async stop(jobId: string, reason: StopReason): Promise<void> {
-    const entry = this.#running.get(jobId);
+  async stop(unit: string, reason: StopReason): Promise<void> {
+    const entry = this.#running.get(unit);
     if (!entry) return;
     entry.stopReason ??= reason;
     this.#signalGroup(entry.child, 'SIGTERM');

@@ -11,7 +11,7 @@ const maxTail = 4000;
 export function finishedJobExit(ref: { jobId: string; attempt: number }, job: ObservedJob, failure: PodFailure | undefined): WorkerExit {
   const name = job.metadata?.name ?? '(unnamed)';
   const phase = jobPhase(job);
-  const base = { jobId: ref.jobId, attempt: ref.attempt };
+  const base = { unit: ref.jobId, jobId: ref.jobId, attempt: ref.attempt };
   if (phase.phase === 'succeeded') return { ...base, exitCode: 0, signal: null, stderrTail: '' };
   if (phase.phase !== 'failed') throw new Error(`Job ${name} has not finished (${phase.phase})`);
 
@@ -46,5 +46,5 @@ function describePod(failure: PodFailure): string {
 
 /** A worker Job that vanished while live2vod still waited for it (deleted by someone else). */
 export function vanishedJobExit(ref: { jobId: string; attempt: number }, name: string): WorkerExit {
-  return { jobId: ref.jobId, attempt: ref.attempt, exitCode: null, signal: 'SIGKILL', stderrTail: `the Kubernetes Job ${name} was deleted outside live2vod before it finished` };
+  return { unit: ref.jobId, jobId: ref.jobId, attempt: ref.attempt, exitCode: null, signal: 'SIGKILL', stderrTail: `the Kubernetes Job ${name} was deleted outside live2vod before it finished` };
 }

@@ -15,6 +15,7 @@ import type { Job, Priority } from '../../src/jobs/job.ts';
 import { JobEvents, type JobChange } from '../../src/jobs/job-events.ts';
 import { attemptResult } from '../../src/jobs/retry-policy.ts';
 import { Scheduler } from '../../src/jobs/scheduler.ts';
+import { unitKey } from '../../src/jobs/work-unit.ts';
 import type { TranscodeTask } from '../../src/jobs/transcode-task.ts';
 import { transcodeProfileSchema } from '../../src/jobs/transcode-task.ts';
 import { openSqliteStore } from '../../src/store/sqlite-store.ts';
@@ -41,10 +42,11 @@ class FakeExecutor implements Executor {
   }
 
   async launch(task: TranscodeTask): Promise<void> {
-    if (this.#running.has(task.jobId)) throw new Error(`job ${task.jobId} is already running here`);
+    const unit = unitKey(task);
+    if (this.#running.has(unit)) throw new Error(`${unit} is already running here`);
     if (this.#running.size >= this.capacity) throw new Error('no free worker slot');
     this.launches.push(task);
-    this.#running.set(task.jobId, { task });
+    this.#running.set(unit, { task });
   }
 
   async stop(jobId: string, reason: StopReason): Promise<void> {
@@ -63,12 +65,12 @@ class FakeExecutor implements Executor {
     await Promise.all(this.running().map((id) => this.stop(id, 'shutdown')));
   }
 
-  /** Ends a running worker as if its process exited. */
-  exit(jobId: string, exitCode: number | null, signal: string | null = null): void {
-    const entry = this.#running.get(jobId);
-    assert.ok(entry, `job ${jobId} is not running in the FakeExecutor`);
-    this.#running.delete(jobId);
-    const exit: WorkerExit = { jobId, attempt: entry.task.attempt, exitCode, signal, stderrTail: exitCode === 0 ? '' : 'fake stderr' };
+  /** Ends a running worker (a unit key: the job id for a whole-recording worker) as if its process exited. */
+  exit(unit: string, exitCode: number | null, signal: string | null = null): void {
+    const entry = this.#running.get(unit);
+    assert.ok(entry, `${unit} is not running in the FakeExecutor`);
+    this.#running.delete(unit);
+    const exit: WorkerExit = { unit, jobId: entry.task.jobId, attempt: entry.task.attempt, exitCode, signal, stderrTail: exitCode === 0 ? '' : 'fake stderr' };
     if (entry.stopReason) exit.stopReason = entry.stopReason;
     for (const listener of this.#listeners) listener(exit);
   }
@@ -487,7 +489,7 @@ describe('attemptResult', () => {
     id: 'j', seq: 1, idempotencyKey: 'k', source: 's3://b/k', sourceKind: 'api', priority: 'normal', state: 'running', progress: 0.5,
     attempts, maxAttempts, outputPrefix: 'assets/j', metadata: {}, sourceFacts: {}, cancelRequested: false, createdAt: now.toISOString(), updatedAt: now.toISOString(),
   });
-  const exit = (exitCode: number | null, extra: Partial<WorkerExit> = {}): WorkerExit => ({ jobId: 'j', attempt: 1, exitCode, signal: null, stderrTail: 'tail', ...extra });
+  const exit = (exitCode: number | null, extra: Partial<WorkerExit> = {}): WorkerExit => ({ unit: 'j', jobId: 'j', attempt: 1, exitCode, signal: null, stderrTail: 'tail', ...extra });
 
   it('maps stop reasons first, whatever the exit code', () => {
     assert.deepEqual(attemptResult(job(1), exit(null, { stopReason: 'cancel', signal: 'SIGTERM' }), undefined, policy, now), { state: 'cancelled', reason: 'cancelled on request' });
