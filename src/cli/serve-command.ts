@@ -18,7 +18,7 @@ import { mediaTokenKey } from '../jobs/media-token.ts';
 import { Scheduler } from '../jobs/scheduler.ts';
 import { formatSourceLocation, parseSourceLocation } from '../jobs/source-location.ts';
 import { SourcePolicy } from '../jobs/source-policy.ts';
-import type { TranscodeTask } from '../jobs/transcode-task.ts';
+import type { FullTask } from '../jobs/transcode-task.ts';
 import { buildApp } from '../http/app.ts';
 import { BucketUploadStaging } from '../http/upload-staging-bucket.ts';
 import { DiskUploadStaging } from '../http/upload-staging-disk.ts';
@@ -91,7 +91,7 @@ export async function startService(config: Config, hooks: { onListening?: (urls:
   const callbackBase = (): string => (config.executor.kind === 'kubernetes' && config.executor.callbackUrl ? config.executor.callbackUrl.replace(/\/+$/, '') : baseUrl);
   // Set once the server listens (the port may be 0 until then).
   let dirUrl: AssetDirUrl = () => { throw new Error('asset URLs are known once the server listens'); };
-  const buildTask = (job: { id: string; attempts: number; source: string; outputPrefix: string }): TranscodeTask => ({
+  const buildTask = (job: { id: string; attempts: number; source: string; outputPrefix: string }): FullTask => ({
     version: 2,
     stage: 'full',
     jobId: job.id,
@@ -105,8 +105,13 @@ export async function startService(config: Config, hooks: { onListening?: (urls:
     sourceFetch: config.sourceFetch,
     callback: { url: `${callbackBase()}/internal/jobs/${job.id}/attempts/${job.attempts}/events`, token: jobToken(callbackSecret, job.id, job.attempts) },
   });
+  // With several local slots, a long recording's chunks spread over them as separate workers,
+  // interleaved with other jobs by priority. The stages share their work area in the asset
+  // directory, so only for a local output.
+  const chunkSlots = config.executor.kind === 'local' && executor.capacity > 1 && !output && config.transcode.chunkSeconds !== 0 ? { parallelism: executor.capacity } : undefined;
   const scheduler = new Scheduler({
     store, executor, events, owner, buildTask,
+    ...(chunkSlots ? { chunkAcrossWorkers: () => chunkSlots } : {}),
     leaseMs: config.jobs.leaseMs,
     backoff: { baseMs: config.jobs.retryBaseMs, maxMs: config.jobs.retryMaxMs },
     log: (message, fields) => logger.info(fields ?? {}, message),

@@ -8,6 +8,7 @@ import { resolveBinaries } from '../ffmpeg/binaries.ts';
 import { formatCommand } from '../ffmpeg/run-process.ts';
 import { parseTranscodeTask, transcodeProfileSchema, type TranscodeTask } from '../jobs/transcode-task.ts';
 import { maxReportedCommandChars, maxReportedMessageChars, maxReportedStderrChars } from '../jobs/worker-report.ts';
+import { reportUrl } from '../jobs/work-unit.ts';
 import { CallbackReporter } from '../pipeline/callback-reporter.ts';
 import { runStage } from '../pipeline/stage-handlers.ts';
 import type { CliIo } from './io.ts';
@@ -15,7 +16,7 @@ import { withCallbackToken, writeTerminationMessage } from './worker-pod.ts';
 
 export async function runWorkerCommand(flags: { taskFile?: string; chunkSeconds?: string }, io: CliIo): Promise<void> {
   const task = withChunkSeconds(await readTask(flags.taskFile), flags.chunkSeconds);
-  const reporter = task.callback ? new CallbackReporter(task.callback) : undefined;
+  const reporter = task.callback ? new CallbackReporter({ url: reportUrl({ ...task, callback: task.callback }), token: task.callback.token }) : undefined;
   // A local worker has an IPC channel to its control plane: when that dies, stop rather than
   // run on unsupervised (the job will be claimed again).
   const abort = new AbortController();

@@ -1,13 +1,18 @@
 // Moves jobs from the store to the executor: claims the next job whenever a slot is free,
 // preempts a low-priority job for an urgent one, renews leases, and settles each attempt when its
-// worker exits. It does not know which executor it talks to.
+// workers have exited. An attempt runs as one worker, or — chunked across workers — as a split,
+// then its chunks and audio, then a stitch (src/jobs/attempt-units.ts): a free slot goes to the
+// waiting unit of the highest-priority job, whether already running or still queued, so an urgent
+// job's chunks go before a low job's, and preemption takes a low job's chunk (which runs again
+// later) before anything else. It does not know which executor it talks to.
 import type { Executor, StopReason, WorkerExit } from '../executors/executor.ts';
 import type { AttemptResult, Store } from '../store/store.ts';
 import type { BackoffPolicy } from './backoff.ts';
-import type { Job } from './job.ts';
+import { AttemptUnits, type ChunkChange, type Launchable } from './attempt-units.ts';
+import { priorityWeight, type Job, type Priority } from './job.ts';
 import type { JobChangeType, JobEvents } from './job-events.ts';
-import { attemptResult, type ReportedFailure } from './retry-policy.ts';
-import type { TranscodeTask } from './transcode-task.ts';
+import { attemptResult } from './retry-policy.ts';
+import type { FullTask } from './transcode-task.ts';
 import type { WorkerReport } from './worker-report.ts';
 
 export interface SchedulerOptions {
@@ -18,7 +23,14 @@ export interface SchedulerOptions {
   owner: string;
   leaseMs: number;
   backoff: BackoffPolicy;
-  buildTask: (job: Job) => TranscodeTask;
+  /** The job's whole-recording task; the stages of a chunked attempt are made from it. */
+  buildTask: (job: Job) => FullTask;
+  /**
+   * Whether an attempt is cut into chunks that run as separate workers (each in its own slot), and
+   * for how many workers the split plans. Undefined: every attempt is one worker (which may still
+   * chunk inside itself, by its task's `parallelism`).
+   */
+  chunkAcrossWorkers?: (job: Job) => { parallelism: number } | undefined;
   tickMs?: number;
   now?: () => Date;
   log?: (message: string, fields?: Record<string, unknown>) => void;
@@ -26,12 +38,13 @@ export interface SchedulerOptions {
 
 interface RunningJob {
   job: Job;
-  failure?: ReportedFailure;
+  units: AttemptUnits;
 }
 
 export class Scheduler {
   readonly #o: SchedulerOptions;
   readonly #running = new Map<string, RunningJob>();
+  /** Units being stopped for an urgent job. */
   readonly #preempting = new Set<string>();
   #timer: NodeJS.Timeout | undefined;
   #ticking: Promise<void> | undefined;
@@ -98,27 +111,27 @@ export class Scheduler {
 
   /** Called by the API after the store recorded a cancel request for a running job. */
   async cancel(jobId: string): Promise<void> {
-    if (this.#running.has(jobId)) await this.#o.executor.stop(jobId, 'cancel');
+    const entry = this.#running.get(jobId);
+    if (entry) await this.#stopUnits(entry, 'cancel');
   }
 
   /** A report from a worker (progress, playable, failure details), already authenticated and parsed. */
-  async onWorkerReport(jobId: string, report: WorkerReport): Promise<void> {
+  async onWorkerReport(jobId: string, report: WorkerReport, unit = 'full'): Promise<void> {
     const entry = this.#running.get(jobId);
     if (!entry) return;
     const now = this.#now();
+    await this.#chunksChanged(entry, entry.units.onReport(unit, report));
+    if (entry.units.chunked) {
+      // The job's progress is the sum over its chunks; the other units' own progress is not the job's.
+      if (report.type === 'progress' && unit.startsWith('chunk-')) await this.#progress(entry, entry.units.progress(now.getTime()) ?? { progress: 0 });
+      // Per-chunk steps would crowd the job's timeline.
+      if (report.type === 'progress' || (report.type === 'step' && unit.startsWith('chunk-'))) return;
+    }
     switch (report.type) {
-      case 'progress': {
-        const progress = Math.min(1, Math.max(0, report.percent / 100));
-        await this.#o.store.setProgress(jobId, progress, now);
-        entry.job = { ...entry.job, progress };
-        // Speed and ETA are not stored: they only matter while someone watches (the dashboard).
-        this.#publish('job.progress', entry.job, {
-          progress,
-          ...(report.speed !== undefined ? { speed: report.speed } : {}),
-          ...(report.etaSeconds !== undefined ? { etaSeconds: report.etaSeconds } : {}),
-        });
+      case 'progress':
+        // Only the whole-recording worker's progress is the job's (a split's or audio's is not).
+        if (unit === 'full') await this.#progress(entry, { progress: report.percent / 100, ...(report.speed !== undefined ? { speed: report.speed } : {}), ...(report.etaSeconds !== undefined ? { etaSeconds: report.etaSeconds } : {}) });
         return;
-      }
       case 'playable': {
         const job = await this.#o.store.markPlayable(jobId, now);
         if (job) {
@@ -127,13 +140,8 @@ export class Scheduler {
         }
         return;
       }
+      // Kept by the attempt's units until the worker exits: the exit decides, the report explains.
       case 'failed':
-        // Kept until the worker exits: the exit decides the attempt, the report explains it.
-        entry.failure = {
-          message: report.message, exitCode: report.exitCode, retryable: report.retryable,
-          ...(report.stderrTail ? { stderrTail: report.stderrTail } : {}),
-          ...(report.command ? { command: report.command } : {}),
-        };
         return;
       case 'step': {
         const event = await this.#o.store.appendEvent(jobId, 'job.step', { ...report }, now);
@@ -147,7 +155,8 @@ export class Scheduler {
         this.#publish('job.chunk', entry.job, event.data);
         return;
       }
-      // The plan and warnings go to the worker's log; success is settled by the worker's exit.
+      // The plan and warnings go to the worker's log; a split's done report was read by the units;
+      // success is settled by the worker's exit.
       case 'plan':
       case 'warning':
       case 'done':
@@ -170,43 +179,93 @@ export class Scheduler {
     for (const job of await store.requeueExpired(now)) this.#publish(job.state === 'cancelled' ? 'job.cancelled' : 'job.requeued', job, { reason: 'its lease expired' });
 
     while (!this.#stopped && executor.running().length < executor.capacity) {
-      const job = await store.claimNext({ owner: this.#o.owner, now: this.#now(), leaseMs: this.#o.leaseMs });
-      if (!job) break;
-      this.#running.set(job.id, { job });
-      this.#publish('job.started', job, { attempt: job.attempts });
-      try {
-        await executor.launch(this.#o.buildTask(job), { priority: job.priority, facts: job.sourceFacts });
-      } catch (error) {
-        this.#running.delete(job.id);
-        await this.#finish(job, { state: 'queued', outcome: 'interrupted', reason: `could not start a worker: ${String(error)}`, runAfter: new Date(this.#now().getTime() + 5000) });
-        break;
+      // A running job's waiting unit goes first, unless a queued job has a higher priority.
+      const waiting = this.#nextWaitingUnit();
+      const minPriority = waiting ? above(waiting.entry.job.priority) : undefined;
+      const claimed = waiting && !minPriority ? undefined : await store.claimNext({ owner: this.#o.owner, now: this.#now(), leaseMs: this.#o.leaseMs, ...(minPriority ? { minPriority } : {}) });
+      if (claimed) {
+        const entry = this.#startAttempt(claimed);
+        const first = entry.units.next();
+        if (first && !(await this.#launch(entry, first))) break;
+        continue;
       }
+      if (!waiting || !(await this.#launch(waiting.entry, waiting.unit))) break;
     }
     await this.#preemptIfUrgentWaits();
   }
 
-  /** An urgent job that finds every slot busy takes the slot of a running low-priority job. */
+  #startAttempt(job: Job): RunningJob {
+    const split = this.#o.chunkAcrossWorkers?.(job);
+    const entry: RunningJob = { job, units: new AttemptUnits(this.#o.buildTask(job), { ...(split ? { split } : {}), groups: this.#o.executor.launchGroup !== undefined }) };
+    this.#running.set(job.id, entry);
+    this.#publish('job.started', job, { attempt: job.attempts });
+    return entry;
+  }
+
+  /** The waiting unit of the highest-priority running job (the earliest job among equals). */
+  #nextWaitingUnit(): { entry: RunningJob; unit: Launchable } | undefined {
+    let best: { entry: RunningJob; unit: Launchable } | undefined;
+    for (const entry of this.#running.values()) {
+      const unit = entry.units.next();
+      if (!unit) continue;
+      if (!best || rank(entry.job) > rank(best.entry.job)) best = { entry, unit };
+    }
+    return best;
+  }
+
+  /** Starts a unit; false when the executor refused (the attempt is requeued if nothing of it runs). */
+  async #launch(entry: RunningJob, unit: Launchable): Promise<boolean> {
+    const { executor } = this.#o;
+    const context = { priority: entry.job.priority, facts: entry.job.sourceFacts };
+    await this.#chunksChanged(entry, entry.units.started(unit.key));
+    try {
+      if ('group' in unit) {
+        if (!executor.launchGroup) throw new Error('this executor does not run indexed groups');
+        await executor.launchGroup(unit.group, context);
+      } else await executor.launch(unit.task, context);
+      // Stopped (cancelled, failed elsewhere) while it was being launched: the stop did not find it yet.
+      const ending = entry.units.ending;
+      if (ending) await executor.stop(unit.key, ending.exit.stopReason ?? 'cancel');
+      return true;
+    } catch (error) {
+      entry.units.notStarted(unit.key);
+      const reason = `could not start a worker: ${String(error)}`;
+      if (entry.units.running().length === 0) {
+        this.#running.delete(entry.job.id);
+        await this.#finish(entry.job, { state: 'queued', outcome: 'interrupted', reason, runAfter: new Date(this.#now().getTime() + 5000) });
+      } else this.#log(reason, { jobId: entry.job.id, unit: unit.key });
+      return false;
+    }
+  }
+
+  /**
+   * An urgent job that finds every slot busy takes the slot of a low-priority unit: a chunk first
+   * (it runs again later and nothing else of its job is lost), the latest job's first.
+   */
   async #preemptIfUrgentWaits(): Promise<void> {
     const { store, executor } = this.#o;
     if (executor.running().length < executor.capacity) return;
     // Only with a possible victim is the queue worth counting.
-    const victim = [...this.#running.values()]
-      .filter((r) => r.job.priority === 'low' && !this.#preempting.has(r.job.id))
-      .sort((a, b) => b.job.seq - a.job.seq)[0];
+    const victims = [...this.#running.values()]
+      .filter((r) => r.job.priority === 'low')
+      .flatMap((r) => r.units.running().filter((unit) => !this.#preempting.has(unit)).map((unit) => ({ job: r.job, unit })))
+      .sort((a, b) => Number(b.unit.includes('/chunk-')) - Number(a.unit.includes('/chunk-')) || b.job.seq - a.job.seq);
+    const victim = victims[0];
     if (!victim) return;
-    const counts = await store.countByStateAndPriority();
-    const urgentWaiting = counts.find((c) => c.state === 'queued' && c.priority === 'urgent')?.count ?? 0;
+    const runningUrgentWaits = [...this.#running.values()].filter((r) => r.job.priority === 'urgent' && r.units.next() !== undefined).length;
+    const counts = runningUrgentWaits > this.#preempting.size ? [] : await store.countByStateAndPriority();
+    const urgentWaiting = runningUrgentWaits + (counts.find((c) => c.state === 'queued' && c.priority === 'urgent')?.count ?? 0);
     if (urgentWaiting <= this.#preempting.size) return;
-    this.#preempting.add(victim.job.id);
-    this.#log('preempting a low-priority job for an urgent one', { jobId: victim.job.id });
-    await executor.stop(victim.job.id, 'preempt');
+    this.#preempting.add(victim.unit);
+    this.#log('preempting a low-priority worker for an urgent job', { jobId: victim.job.id, unit: victim.unit });
+    await executor.stop(victim.unit, 'preempt');
   }
 
   async #renewLeases(now: Date): Promise<void> {
     const until = new Date(now.getTime() + this.#o.leaseMs);
-    for (const [jobId] of this.#running) {
+    for (const [jobId, entry] of this.#running) {
       const ours = await this.#o.store.renewLease(jobId, this.#o.owner, until);
-      if (!ours) await this.#o.executor.stop(jobId, await this.#whyLost(jobId));
+      if (!ours) await this.#stopUnits(entry, await this.#whyLost(jobId));
     }
   }
 
@@ -222,14 +281,57 @@ export class Scheduler {
     return job.cancelRequested && job.leaseOwner === this.#o.owner ? 'cancel' : 'lease-lost';
   }
 
+  /** A unit ended: the attempt goes on, or — once nothing of it runs any more — is settled. */
   async #settle(exit: WorkerExit): Promise<void> {
+    this.#preempting.delete(exit.unit);
     const entry = this.#running.get(exit.jobId);
-    this.#running.delete(exit.jobId);
-    this.#preempting.delete(exit.jobId);
-    const job = entry?.job ?? (await this.#o.store.getJob(exit.jobId));
-    if (!job) return;
-    await this.#finish(job, attemptResult(job, exit, entry?.failure, this.#o.backoff, this.#now()));
+    if (!entry) {
+      // Not ours to run (any more): settle what the store still holds of it.
+      const job = await this.#o.store.getJob(exit.jobId);
+      if (job) await this.#finish(job, attemptResult(job, exit, undefined, this.#o.backoff, this.#now()));
+      return;
+    }
+    await this.#chunksChanged(entry, entry.units.onExit(exit, this.#now().getTime()));
+    const ending = entry.units.ending;
+    if (ending) {
+      // A unit failed for good, or the attempt was stopped: nothing else of it may go on.
+      const still = entry.units.running();
+      if (still.length > 0) {
+        await this.#stopUnits(entry, exit.stopReason ?? 'cancel');
+        return;
+      }
+      this.#running.delete(exit.jobId);
+      await this.#finish(entry.job, attemptResult(entry.job, ending.exit, ending.failure, this.#o.backoff, this.#now()));
+    } else if (exit.exitCode !== 0 && !exit.stopReason) {
+      this.#log('a unit of a chunked attempt failed; trying it again alone', { jobId: exit.jobId, unit: exit.unit, exitCode: exit.exitCode, signal: exit.signal });
+    }
     this.kick();
+  }
+
+  /** Stops every running unit of a job (their exits come back through #settle). */
+  async #stopUnits(entry: RunningJob, reason: StopReason): Promise<void> {
+    entry.units.end({ exit: { unit: entry.job.id, jobId: entry.job.id, attempt: entry.job.attempts, exitCode: null, signal: 'SIGTERM', stopReason: reason, stderrTail: '' } });
+    await Promise.all(entry.units.running().map((unit) => this.#o.executor.stop(unit, reason)));
+  }
+
+  async #progress(entry: RunningJob, update: { progress: number; speed?: number; etaSeconds?: number }): Promise<void> {
+    const progress = Math.min(1, Math.max(0, update.progress));
+    await this.#o.store.setProgress(entry.job.id, progress, this.#now());
+    entry.job = { ...entry.job, progress };
+    // Speed and ETA are not stored: they only matter while someone watches (the dashboard).
+    this.#publish('job.progress', entry.job, {
+      progress,
+      ...(update.speed !== undefined ? { speed: update.speed } : {}),
+      ...(update.etaSeconds !== undefined ? { etaSeconds: update.etaSeconds } : {}),
+    });
+  }
+
+  /** Chunk states go to the job's log, as a worker chunking inside itself reports them: the job page draws them. */
+  async #chunksChanged(entry: RunningJob, changes: ChunkChange[]): Promise<void> {
+    for (const change of changes) {
+      const event = await this.#o.store.appendEvent(entry.job.id, 'job.chunk', { type: 'chunk', ...change }, this.#now());
+      this.#publish('job.chunk', entry.job, event.data);
+    }
   }
 
   async #finish(job: Job, result: AttemptResult): Promise<void> {
@@ -252,4 +354,14 @@ export class Scheduler {
   #log(message: string, fields: Record<string, unknown> = {}): void {
     this.#o.log?.(message, fields);
   }
+}
+
+/** Higher first: priority, then the earlier job. */
+function rank(job: Job): number {
+  return priorityWeight[job.priority] * 1e15 - job.seq;
+}
+
+/** The priority just above (none above urgent): only a queued job of it outranks this one's waiting work. */
+function above(priority: Priority): Priority | undefined {
+  return (Object.keys(priorityWeight) as Priority[]).find((p) => priorityWeight[p] === priorityWeight[priority] + 1);
 }

@@ -1,18 +1,28 @@
 // The units one attempt runs as. A whole-recording attempt is one unit (its key is the job id); a
 // chunked attempt runs a split, then every chunk and the audio, then a stitch, each a unit of its
 // own — or, on an executor that runs indexed batches (Kubernetes Indexed Jobs), all its chunks as
-// one group. Executors know their workers by these keys; the scheduler maps them back to jobs.
+// one group. Executors know their workers by these keys; the scheduler maps them back to jobs; a
+// worker names its unit in its reports (`?unit=` on its callback URL).
 import type { TranscodeTask } from './transcode-task.ts';
 
+/** `full`, `split`, `audio`, `stitch` or `chunk-<index>`. */
+export function unitName(task: TranscodeTask): string {
+  return task.stage === 'chunk' ? `chunk-${task.chunk.index}` : task.stage;
+}
+
+const unitNamePattern = /^(?:full|split|audio|stitch|chunk-\d{1,6})$/;
+
+export function isUnitName(value: string): boolean {
+  return unitNamePattern.test(value);
+}
+
+/** The key of a job's unit by its name: the job id itself for the whole-recording worker. */
+export function unitKeyOf(jobId: string, name: string): string {
+  return name === 'full' ? jobId : `${jobId}/${name}`;
+}
+
 export function unitKey(task: TranscodeTask): string {
-  switch (task.stage) {
-    case 'full':
-      return task.jobId;
-    case 'chunk':
-      return `${task.jobId}/chunk-${task.chunk.index}`;
-    default:
-      return `${task.jobId}/${task.stage}`;
-  }
+  return unitKeyOf(task.jobId, unitName(task));
 }
 
 /** The key of all of a job's chunks run as one indexed group. */
@@ -24,4 +34,13 @@ export function chunkGroupKey(jobId: string): string {
 export function jobOfUnit(key: string): string {
   const slash = key.indexOf('/');
   return slash < 0 ? key : key.slice(0, slash);
+}
+
+/** The URL a worker reports to: the task's callback URL, naming the unit unless it is the whole recording. */
+export function reportUrl(task: TranscodeTask & { callback: { url: string } }): string {
+  const name = unitName(task);
+  if (name === 'full') return task.callback.url;
+  const url = new URL(task.callback.url);
+  url.searchParams.set('unit', name);
+  return url.toString();
 }

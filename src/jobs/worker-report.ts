@@ -58,8 +58,18 @@ const warningReport = z.object({ type: z.literal('warning'), message: z.string()
 const doneReport = z.object({
   type: z.literal('done'),
   manifest: z.string().min(1).max(200).optional(),
-  /** `plan` identifies the work area the split laid out; the chunk, audio and stitch tasks carry it. */
-  chunks: z.strictObject({ count: z.number().int().min(2), seconds: z.number().positive(), plan: z.string().min(16).max(128) }).nullable().optional(),
+  /**
+   * `plan` identifies the work area the split laid out; the chunk, audio and stitch tasks carry it.
+   * `ranges` are the chunks in order (the control plane makes one chunk task of each); `finished`
+   * names the units whose results an earlier attempt left, which need no worker.
+   */
+  chunks: z.strictObject({
+    count: z.number().int().min(2),
+    seconds: z.number().positive(),
+    plan: z.string().min(16).max(128),
+    ranges: z.array(z.strictObject({ startSeconds: z.number().min(0), endSeconds: z.number().positive() })).max(100_000).optional(),
+    finished: z.strictObject({ chunks: z.array(z.number().int().min(0)).max(100_000), audio: z.boolean() }).optional(),
+  }).nullable().optional(),
 });
 const failedReport = z.object({
   type: z.literal('failed'),

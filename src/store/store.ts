@@ -22,6 +22,8 @@ export interface ClaimOptions {
   owner: string;
   now: Date;
   leaseMs: number;
+  /** Only a job of at least this priority (the scheduler has waiting work of its own at this one). */
+  minPriority?: Priority;
 }
 
 /** How an attempt ended, as decided by the scheduler. */

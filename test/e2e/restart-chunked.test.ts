@@ -9,11 +9,15 @@ import { assertCompleteAsset, exists, loadAsset } from '../helpers/asset-checks.
 import { makeTestPattern, writeLoggingFfmpeg, type LoggingFfmpeg } from '../helpers/media.ts';
 import { api, descendants, isAlive, killLeftovers, makeTemp, processesWithEnv, processRef, startServeProcess, submitJob, waitFor, waitForJob, type ProcessRef, type ServeProcess } from '../helpers/serve.ts';
 
-// 30 s in 6 s chunks, two at a time (a worker on 2 cores with concurrency 1 gets both), x264
-// `medium`: slow enough that the first chunks are done well before the last.
-const serveConfig = {
-  executor: { concurrency: 1 },
-  transcode: {
+// 30 s in 6 s chunks, two at a time, x264 `medium`: slow enough that the first chunks are done well
+// before the last. With one slot the worker encodes both inside itself (its share of 2 cores);
+// with two, the control plane runs each chunk as a worker of its own in the two slots.
+const modes = [
+  { name: 'inside one worker', concurrency: 1, workersAtOnce: 1 },
+  { name: 'across two worker slots', concurrency: 2, workersAtOnce: 2 },
+] as const;
+
+const transcode = {
     ladder: [{ width: 640, height: 360, bitrateKbps: 800, maxFrameRate: 30 }],
     preset: 'medium',
     thumbnails: false,
@@ -21,10 +25,9 @@ const serveConfig = {
     instantRemux: false,
     loudness: false,
     chunkSeconds: 6,
-  },
 };
 
-describe('a chunked job when serve is killed, and when it is cancelled', { timeout: 240_000 }, () => {
+for (const mode of modes) describe(`a chunked job ${mode.name} when serve is killed, and when it is cancelled`, { timeout: 240_000 }, () => {
   let root: string;
   let sourceDir: string;
   let source: string;
@@ -54,7 +57,7 @@ describe('a chunked job when serve is killed, and when it is cancelled', { timeo
 
   async function serve(dataDir: string, tmp: string): Promise<ServeProcess> {
     await mkdir(tmp, { recursive: true });
-    const p = await startServeProcess({ dataDir, config: { ...serveConfig, sourceRoots: [sourceDir] }, env: { ...env, TMPDIR: tmp, L2V_TEST_RUN: tag } });
+    const p = await startServeProcess({ dataDir, config: { executor: { concurrency: mode.concurrency }, transcode, sourceRoots: [sourceDir] }, env: { ...env, TMPDIR: tmp, L2V_TEST_RUN: tag } });
     processes.push(p);
     const ref = processRef(p.pid);
     if (ref) watched.push(ref);
@@ -79,7 +82,9 @@ describe('a chunked job when serve is killed, and when it is cancelled', { timeo
     await waitFor('a first finished chunk', async () => (await finishedChunks(assetDir)).length > 0, { timeoutMs: 60_000, intervalMs: 100 });
     const tree = descendants(first.pid);
     watched.push(...tree);
+    const workers = tree.filter((d) => / worker --task-file /.test(d.cmdline)).length;
     first.child.kill('SIGKILL');
+    assert.ok(workers >= 1 && workers <= mode.workersAtOnce, `${workers} worker processes at once (at most ${mode.workersAtOnce})`);
     await first.exited;
     await waitFor('the orphaned worker and every ffmpeg to exit', () => tree.every((d) => !isAlive(d)) && processesWithEnv('L2V_TEST_RUN', tag).length === 0, { timeoutMs: 8000, intervalMs: 100 });
     const kept = await finishedChunks(assetDir);
@@ -112,7 +117,14 @@ describe('a chunked job when serve is killed, and when it is cancelled', { timeo
     // Every process of this serve but serve itself: workers and ffmpeg, also those started after the snapshot.
     await waitFor('the worker and every ffmpeg to exit', () => tree.every((d) => !isAlive(d)) && processesWithEnv('L2V_TEST_RUN', tag).every((d) => d.pid === p.pid), { timeoutMs: 10_000, intervalMs: 100 });
     await waitFor('the partial asset to be removed', async () => !(await exists(assetDir)), { timeoutMs: 10_000, intervalMs: 100 });
-    assert.deepEqual((await readdir(tmp)).filter((n) => n.startsWith('live2vod-')), [], 'no scratch directory is left');
+    const scratch = (await readdir(tmp)).filter((n) => n.startsWith('live2vod-'));
+    assert.deepEqual(scratch, [], `no scratch directory is left (${await describeDirs(tmp, scratch)})`);
     assert.equal((await p.stop()).code, 0, p.stderr());
   });
 });
+
+/** What the leftover directories hold, for the failure message. */
+async function describeDirs(root: string, names: string[]): Promise<string> {
+  const parts = await Promise.all(names.map(async (name) => `${name}: ${(await readdir(path.join(root, name)).catch(() => [])).join(' ')}`));
+  return parts.join('; ');
+}

@@ -20,118 +20,8 @@ import type { TranscodeTask } from '../../src/jobs/transcode-task.ts';
 import { transcodeProfileSchema } from '../../src/jobs/transcode-task.ts';
 import { openSqliteStore } from '../../src/store/sqlite-store.ts';
 import type { Store } from '../../src/store/store.ts';
+import { rig } from '../helpers/scheduler-rig.ts';
 import { makeTemp, waitFor } from '../helpers/serve.ts';
-
-/** A fake executor: no processes. Launches and stops are recorded; `exit` ends a "worker". */
-class FakeExecutor implements Executor {
-  readonly kind = 'fake';
-  readonly capacity: number;
-  readonly launches: TranscodeTask[] = [];
-  readonly stops: { jobId: string; reason: StopReason }[] = [];
-  /** When false, stop() records the request and the test decides when the worker exits. */
-  exitOnStop = true;
-  readonly #running = new Map<string, { task: TranscodeTask; stopReason?: StopReason }>();
-  readonly #listeners: ((exit: WorkerExit) => void)[] = [];
-
-  constructor(capacity: number) {
-    this.capacity = capacity;
-  }
-
-  running(): string[] {
-    return [...this.#running.keys()];
-  }
-
-  async launch(task: TranscodeTask): Promise<void> {
-    const unit = unitKey(task);
-    if (this.#running.has(unit)) throw new Error(`${unit} is already running here`);
-    if (this.#running.size >= this.capacity) throw new Error('no free worker slot');
-    this.launches.push(task);
-    this.#running.set(unit, { task });
-  }
-
-  async stop(jobId: string, reason: StopReason): Promise<void> {
-    const entry = this.#running.get(jobId);
-    if (!entry) return;
-    this.stops.push({ jobId, reason });
-    entry.stopReason ??= reason;
-    if (this.exitOnStop) this.exit(jobId, null, 'SIGTERM');
-  }
-
-  onExit(listener: (exit: WorkerExit) => void): void {
-    this.#listeners.push(listener);
-  }
-
-  async close(): Promise<void> {
-    await Promise.all(this.running().map((id) => this.stop(id, 'shutdown')));
-  }
-
-  /** Ends a running worker (a unit key: the job id for a whole-recording worker) as if its process exited. */
-  exit(unit: string, exitCode: number | null, signal: string | null = null): void {
-    const entry = this.#running.get(unit);
-    assert.ok(entry, `${unit} is not running in the FakeExecutor`);
-    this.#running.delete(unit);
-    const exit: WorkerExit = { unit, jobId: entry.task.jobId, attempt: entry.task.attempt, exitCode, signal, stderrTail: exitCode === 0 ? '' : 'fake stderr' };
-    if (entry.stopReason) exit.stopReason = entry.stopReason;
-    for (const listener of this.#listeners) listener(exit);
-  }
-}
-
-const profile = transcodeProfileSchema.parse({});
-
-interface Rig {
-  store: Store;
-  executor: FakeExecutor;
-  scheduler: Scheduler;
-  changes: JobChange[];
-  clock: { ms: number };
-  add(priority: Priority, options?: { maxAttempts?: number }): Promise<Job>;
-  waitForState(id: string, state: Job['state']): Promise<Job>;
-  waitForLaunches(count: number): Promise<TranscodeTask[]>;
-}
-
-let rigs = 0;
-
-async function rig(t: TestContext, options: { capacity?: number; owner?: string; store?: Store; baseMs?: number } = {}): Promise<Rig> {
-  const dir = await makeTemp('live2vod-scheduler-');
-  const store = options.store ?? await openSqliteStore(path.join(dir, 'live2vod.db'));
-  const executor = new FakeExecutor(options.capacity ?? 1);
-  const events = new JobEvents();
-  const changes: JobChange[] = [];
-  events.subscribe((change) => changes.push(change));
-  const clock = { ms: Date.now() };
-  const scheduler = new Scheduler({
-    store, executor, events,
-    owner: options.owner ?? `test-${++rigs}`,
-    leaseMs: 60_000,
-    backoff: { baseMs: options.baseMs ?? 10_000, maxMs: 60_000 },
-    tickMs: 50,
-    now: () => new Date(clock.ms),
-    buildTask: (job) => ({ version: 2, stage: 'full', jobId: job.id, attempt: job.attempts, source: parseSourceLocation(job.source), output: `/tmp/out/${job.id}`, profile, sourceFetch: defaultSourceFetch }),
-  });
-  let seq = 0;
-  t.after(async () => {
-    await scheduler.stop();
-    if (!options.store) await store.close();
-    await rm(dir, { recursive: true, force: true });
-  });
-  return {
-    store, executor, scheduler, changes, clock,
-    async add(priority, addOptions = {}) {
-      seq += 1;
-      const { job } = await store.createJob({ idempotencyKey: `k-${rigs}-${seq}-${Math.random()}`, source: `s3://bucket/${priority}-${seq}.mp4`, sourceKind: 'api', priority, metadata: { name: `${priority}-${seq}` }, maxAttempts: addOptions.maxAttempts ?? 3 }, new Date(clock.ms));
-      return job;
-    },
-    async waitForState(id, state) {
-      return waitFor(`job ${id} to become ${state}`, async () => {
-        const job = await store.getJob(id);
-        return job?.state === state ? job : undefined;
-      }, { timeoutMs: 5000, intervalMs: 10 });
-    },
-    async waitForLaunches(count) {
-      return waitFor(`${count} launches`, () => (executor.launches.length >= count ? executor.launches.slice(0, count) : undefined), { timeoutMs: 5000, intervalMs: 10 });
-    },
-  };
-}
 
 describe('Scheduler with a FakeExecutor', () => {
   it('launches by priority (urgent > high > normal > low), FIFO within one, one at a time with capacity 1', async (t) => {
@@ -173,7 +63,7 @@ describe('Scheduler with a FakeExecutor', () => {
     const urgent = await r.add('urgent');
     r.scheduler.kick();
     await waitFor('the preemption', () => r.executor.stops.length > 0, { timeoutMs: 5000, intervalMs: 10 });
-    assert.deepEqual(r.executor.stops, [{ jobId: low.id, reason: 'preempt' }]);
+    assert.deepEqual(r.executor.stops, [{ unit: low.id, reason: 'preempt' }]);
 
     const launches = await r.waitForLaunches(2);
     assert.equal(launches[1]?.jobId, urgent.id, 'the urgent job runs next');
@@ -331,7 +221,7 @@ describe('Scheduler with a FakeExecutor', () => {
     assert.equal(flagged?.state, 'running');
     assert.equal(flagged?.cancelRequested, true);
     await r.scheduler.cancel(job.id);
-    assert.deepEqual(r.executor.stops, [{ jobId: job.id, reason: 'cancel' }]);
+    assert.deepEqual(r.executor.stops, [{ unit: job.id, reason: 'cancel' }]);
     const cancelled = await r.waitForState(job.id, 'cancelled');
     const attempts = await r.store.listAttempts(job.id);
     assert.equal(attempts[0]?.outcome, 'cancelled');
@@ -349,7 +239,7 @@ describe('Scheduler with a FakeExecutor', () => {
     await r.store.requestCancel(job.id, new Date(r.clock.ms));
     // No scheduler.cancel(): the next tick finds the lease can no longer be renewed.
     await waitFor('the stop', () => r.executor.stops.length > 0, { timeoutMs: 5000, intervalMs: 10 });
-    assert.deepEqual(r.executor.stops, [{ jobId: job.id, reason: 'cancel' }]);
+    assert.deepEqual(r.executor.stops, [{ unit: job.id, reason: 'cancel' }]);
     await r.waitForState(job.id, 'cancelled');
   });
 
@@ -363,7 +253,7 @@ describe('Scheduler with a FakeExecutor', () => {
     await r.store.requeueExpired(later);
     await r.store.claimNext({ owner: 'other-instance', now: later, leaseMs: 60_000 });
     await waitFor('the stop', () => r.executor.stops.length > 0, { timeoutMs: 5000, intervalMs: 10 });
-    assert.deepEqual(r.executor.stops, [{ jobId: job.id, reason: 'lease-lost' }]);
+    assert.deepEqual(r.executor.stops, [{ unit: job.id, reason: 'lease-lost' }]);
     await sleep(100);
     const stored = await r.store.getJob(job.id);
     assert.deepEqual([stored?.state, stored?.leaseOwner, stored?.attempts], ['running', 'other-instance', 1], 'our exit did not settle their attempt');

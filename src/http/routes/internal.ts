@@ -5,6 +5,7 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { verifyJobToken } from '../../jobs/job-token.ts';
+import { isUnitName } from '../../jobs/work-unit.ts';
 import { workerReportSchema, workerReportTypes } from '../../jobs/worker-report.ts';
 import { describeZodError } from '../../zod-errors.ts';
 import type { AppDeps } from '../app-deps.ts';
@@ -12,13 +13,16 @@ import type { AppDeps } from '../app-deps.ts';
 const typed = z.object({ type: z.string().min(1).max(32) });
 
 export async function internalRoutes(app: FastifyInstance, deps: AppDeps): Promise<void> {
-  app.post<{ Params: { id: string; attempt: string } }>('/internal/jobs/:id/attempts/:attempt/events', async (request, reply) => {
+  app.post<{ Params: { id: string; attempt: string }; Querystring: { unit?: string } }>('/internal/jobs/:id/attempts/:attempt/events', async (request, reply) => {
     const attempt = Number(request.params.attempt);
     const header = request.headers.authorization ?? '';
     const token = header.startsWith('Bearer ') ? header.slice(7) : '';
     if (!Number.isInteger(attempt) || !verifyJobToken(deps.callbackSecret, request.params.id, attempt, token)) {
       return reply.code(401).send({ error: 'unauthorized', message: 'invalid job token' });
     }
+    // Which part of a chunked attempt reports (src/jobs/work-unit.ts); none: the whole recording.
+    const unit = request.query.unit ?? 'full';
+    if (!isUnitName(unit)) return reply.code(400).send({ error: 'invalid_request', message: `unit ${JSON.stringify(unit).slice(0, 40)} is not a unit of an attempt (full, split, audio, stitch or chunk-<n>)` });
     const head = typed.safeParse(request.body);
     if (!head.success) return reply.code(400).send({ error: 'invalid_request', message: `a report is a JSON object with a string type: ${describeZodError(head.error)}` });
     if (!(workerReportTypes as readonly string[]).includes(head.data.type)) {
@@ -33,7 +37,7 @@ export async function internalRoutes(app: FastifyInstance, deps: AppDeps): Promi
     const report = parsed.data;
     if (report.type === 'progress' && report.speed !== undefined && report.speed > 0) deps.metrics.encodeSpeed.observe(report.speed);
     if (report.type === 'step' && report.state === 'end' && report.ms !== undefined) deps.metrics.stepDuration.observe({ step: report.step }, report.ms / 1000);
-    await deps.scheduler.onWorkerReport(request.params.id, report);
+    await deps.scheduler.onWorkerReport(request.params.id, report, unit);
     return reply.code(204).send();
   });
 }

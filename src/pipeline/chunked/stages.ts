@@ -32,8 +32,12 @@ export async function runSplitStage(task: SplitTask, context: StageContext): Pro
     const seconds = task.profile.chunkSeconds;
     const chunks = chooseChunks(plan, { parallelism: task.parallelism, ...(seconds === undefined ? {} : { seconds }) }, context.onEvent);
     if (!chunks) return { type: 'done', chunks: null };
-    const { fingerprint } = await prepareWorkArea(out, input, plan, chunks);
-    return { type: 'done', chunks: { count: chunks.chunks.length, seconds: chunks.seconds, plan: fingerprint } };
+    const { fingerprint, work, resume } = await prepareWorkArea(out, input, plan, chunks);
+    const finished = resume ? await finishedUnits(work, chunks.chunks.length) : { chunks: [], audio: false };
+    return {
+      type: 'done',
+      chunks: { count: chunks.chunks.length, seconds: chunks.seconds, plan: fingerprint, ranges: chunks.chunks.map(({ startSeconds, endSeconds }) => ({ startSeconds, endSeconds })), finished },
+    };
   });
 }
 
@@ -91,6 +95,12 @@ export async function runStitchStage(task: StitchTask, context: StageContext): P
     stopwatch: new Stopwatch(context.onEvent), signal: context.signal, download: task.profile.download, started,
   });
   return { type: 'done', manifest: 'manifest.json' };
+}
+
+/** The units an earlier attempt already finished in this work area: the control plane skips them. */
+async function finishedUnits(work: WorkArea, count: number): Promise<{ chunks: number[]; audio: boolean }> {
+  const results = await Promise.all(Array.from({ length: count }, (_, index) => work.readChunk(index)));
+  return { chunks: results.flatMap((result, index) => (result ? [index] : [])), audio: (await work.readAudio()) !== undefined };
 }
 
 /** The asset directory: these stages share their work area there, so it must be a local directory for now. */

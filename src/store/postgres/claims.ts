@@ -1,6 +1,6 @@
 // Claims, leases and the end of attempts in PostgreSQL. The claim locks its row with
 // FOR UPDATE SKIP LOCKED, so concurrent control planes each take a different job without waiting.
-import type { Job } from '../../jobs/job.ts';
+import { priorityWeight, type Job } from '../../jobs/job.ts';
 import type { Store } from '../store.ts';
 import { holdsLease, planFinish } from '../finish-plan.ts';
 import type { FinishPlan } from '../finish-plan.ts';
@@ -17,7 +17,7 @@ const claim: Statement = {
   text: `
     WITH next AS (
       SELECT id FROM jobs
-      WHERE state = 'queued' AND (run_after IS NULL OR run_after <= $1)
+      WHERE state = 'queued' AND (run_after IS NULL OR run_after <= $1) AND priority >= $4
       ORDER BY priority DESC, seq
       LIMIT 1
       FOR UPDATE SKIP LOCKED
@@ -77,8 +77,8 @@ async function applyFinish(db: Queryable, id: string, plan: FinishPlan): Promise
 export function postgresClaims(ctx: PgContext): ClaimOperations {
   const { pool } = ctx;
   return {
-    async claimNext({ owner, now, leaseMs }) {
-      const row = await queryOne(pool, claim, [now.toISOString(), owner, new Date(now.getTime() + leaseMs).toISOString()]);
+    async claimNext({ owner, now, leaseMs, minPriority }) {
+      const row = await queryOne(pool, claim, [now.toISOString(), owner, new Date(now.getTime() + leaseMs).toISOString(), minPriority ? priorityWeight[minPriority] : 0]);
       return row ? jobFromRow(row) : undefined;
     },
 

@@ -1,6 +1,6 @@
 // Claims, leases and the end of attempts in SQLite. Each operation is one BEGIN IMMEDIATE
 // transaction, so a job is claimed, renewed or finished by one control plane at a time.
-import type { Job } from '../../jobs/job.ts';
+import { priorityWeight, type Job } from '../../jobs/job.ts';
 import type { Store } from '../store.ts';
 import { holdsLease, planFinish } from '../finish-plan.ts';
 import type { FinishPlan } from '../finish-plan.ts';
@@ -14,7 +14,7 @@ export function sqliteClaims(ctx: SqliteContext): ClaimOperations {
   const { db } = ctx;
   const nextRunnable = db.prepare(`
     SELECT id FROM jobs
-    WHERE state = 'queued' AND (run_after IS NULL OR run_after <= ?)
+    WHERE state = 'queued' AND (run_after IS NULL OR run_after <= ?) AND priority >= ?
     ORDER BY priority DESC, seq
     LIMIT 1`);
   const markRunning = db.prepare(`
@@ -62,10 +62,10 @@ export function sqliteClaims(ctx: SqliteContext): ClaimOperations {
   }
 
   return {
-    async claimNext({ owner, now, leaseMs }) {
+    async claimNext({ owner, now, leaseMs, minPriority }) {
       const at = now.toISOString();
       return ctx.transaction(() => {
-        const next = nextRunnable.get(at);
+        const next = nextRunnable.get(at, minPriority ? priorityWeight[minPriority] : 0);
         if (!next) return undefined;
         const id = text(next, 'id');
         const row = markRunning.get({ id, owner, leaseExpiresAt: new Date(now.getTime() + leaseMs).toISOString(), now: at });
