@@ -85,7 +85,9 @@ export class LocalExecutor implements Executor {
   async stop(unit: string, reason: StopReason): Promise<void> {
     const entry = this.#running.get(unit);
     if (!entry) return;
-    entry.stopReason ??= reason;
+    // Stopping already: a second SIGTERM would kill the worker before it cleans up (it handles one).
+    if (entry.stopReason) return entry.exited;
+    entry.stopReason = reason;
     this.#signalGroup(entry.child, 'SIGTERM');
     const timer = setTimeout(() => this.#signalGroup(entry.child, 'SIGKILL'), this.#options.killGraceMs ?? 5000);
     await entry.exited;
