@@ -26,6 +26,8 @@ describe('chunk stages with an S3 output: the work area under the output\'s scra
   let env: NodeJS.ProcessEnv;
   let restoreEnv: (() => void) | undefined;
   let tasks = 0;
+  /** The asset the stages make in a local directory: what every S3 asset here must equal. */
+  let local: LoadedAsset | undefined;
 
   before(async () => {
     [s3, tmp] = await Promise.all([startS3(['vod']), makeTempDir('live2vod-stages-s3-')]);
@@ -60,14 +62,14 @@ describe('chunk stages with an S3 output: the work area under the output\'s scra
     const chunk = plan.chunks.chunks[index]!;
     return { stage: 'chunk', plan: plan.fingerprint, chunk: { index, count: plan.chunks.chunks.length, startSeconds: chunk.startSeconds, endSeconds: chunk.endSeconds } };
   };
-  const keys = async (under = ''): Promise<string[]> => (await listAll(client, 'vod', `${prefix}/${under}`)).map((o) => (o.Key ?? '').slice(prefix.length + 1)).sort();
+  const keys = async (under = '', at = prefix): Promise<string[]> => (await listAll(client, 'vod', `${at}/${under}`)).map((o) => (o.Key ?? '').slice(at.length + 1)).sort();
 
-  /** The asset under the prefix, downloaded into a directory, to check it like a local one. */
-  const download = async (dir: string): Promise<LoadedAsset> => {
-    for (const key of await keys()) {
+  /** The asset under a prefix, downloaded into a directory, to check it like a local one. */
+  const download = async (dir: string, at = prefix): Promise<LoadedAsset> => {
+    for (const key of await keys('', at)) {
       const file = path.join(dir, ...key.split('/'));
       await mkdir(path.dirname(file), { recursive: true });
-      await writeFile(file, await getBytes(client, 'vod', `${prefix}/${key}`));
+      await writeFile(file, await getBytes(client, 'vod', `${at}/${key}`));
     }
     return loadAsset(dir);
   };
@@ -79,7 +81,7 @@ describe('chunk stages with an S3 output: the work area under the output\'s scra
     const localPlan = JSON.parse(await readFile(path.join(localOut, '.live2vod-chunks', 'plan.json'), 'utf8')) as WorkPlan;
     await Promise.all([...localPlan.chunks.chunks.map((_, i) => worker(localOut, chunkTask(localPlan, i))), worker(localOut, { stage: 'audio', plan: localPlan.fingerprint })]);
     await worker(localOut, { stage: 'stitch', plan: localPlan.fingerprint });
-    const local = await loadAsset(localOut);
+    local = await loadAsset(localOut);
     const encodedLocally = (await logged.encodes()).length;
 
     const output = `s3://vod/${prefix}`;
@@ -109,5 +111,16 @@ describe('chunk stages with an S3 output: the work area under the output\'s scra
     assert.deepEqual(remote.manifest.chunks, { count: 2, seconds: 6 });
     assert.deepEqual(remote.manifest.files.map((f) => f.path), local.manifest.files.map((f) => f.path), 'the same files, the instant remux among them');
     assert.deepEqual(remote.manifest.files.map((f) => f.path).sort(), (await keys()).filter((k) => k !== 'manifest.json'), 'manifest.json lists what is at the destination');
+  });
+
+  test('the full stage still chunks inside one worker to an s3:// output, and makes the same asset', async (t) => {
+    if (!local) return t.skip('needs the local asset of the test before');
+    const at = 'assets/full';
+    await worker(`s3://vod/${at}`, { stage: 'full', parallelism: 2 });
+    const remote = await download(path.join(tmp.dir, 's3-full'), at);
+    await assertCompleteAsset(remote);
+    assert.deepEqual(remote.manifest.chunks, { count: 2, seconds: 6 });
+    await assertEquivalent(local, remote, tmp.dir, 360);
+    assert.deepEqual(await keys('.live2vod-chunks/', at), [], 'its work area stayed in the worker\'s scratch');
   });
 });
