@@ -106,9 +106,8 @@ export async function startService(config: Config, hooks: { onListening?: (urls:
     callback: { url: `${callbackBase()}/internal/jobs/${job.id}/attempts/${job.attempts}/events`, token: jobToken(callbackSecret, job.id, job.attempts) },
   });
   // With several local slots, a long recording's chunks spread over them as separate workers,
-  // interleaved with other jobs by priority. The stages share their work area in the asset
-  // directory, so only for a local output.
-  const chunkSlots = config.executor.kind === 'local' && executor.capacity > 1 && !output && config.transcode.chunkSeconds !== 0 ? { parallelism: executor.capacity } : undefined;
+  // interleaved with other jobs by priority (they share the work area in the output).
+  const chunkSlots = config.executor.kind === 'local' && executor.capacity > 1 && config.transcode.chunkSeconds !== 0 ? { parallelism: executor.capacity } : undefined;
   const scheduler = new Scheduler({
     store, executor, events, owner, buildTask,
     ...(chunkSlots ? { chunkAcrossWorkers: () => chunkSlots } : {}),

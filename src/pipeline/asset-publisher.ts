@@ -82,13 +82,26 @@ export class AssetPublisher {
   }
 
   /**
+   * Objects another worker already put at the destination (an audio worker's instant remux):
+   * finish() neither uploads them from staging nor removes them as stale.
+   */
+  adopt(keys: readonly string[]): void {
+    for (const key of keys) this.#uploaded.add(key);
+  }
+
+  /** Waits for every upload in flight; rejects with the first that failed. */
+  async flush(): Promise<void> {
+    await Promise.all([...this.#inFlight]);
+    if (this.#failure) throw this.#failure;
+  }
+
+  /**
    * Uploads every staged file not yet uploaded, waits for all, then manifest.json; then removes
    * objects a previous run left under the prefix (a different ladder), so a rerun overwrites cleanly.
    */
   async finish(files: readonly string[]): Promise<void> {
     for (const file of files) if (file !== manifestKey && !this.#uploaded.has(file)) await this.upload(file);
-    await Promise.all([...this.#inFlight]);
-    if (this.#failure) throw this.#failure;
+    await this.flush();
     await this.#put(manifestKey);
     const keep = new Set([...files, manifestKey]);
     const stale = (await this.#retrying(() => this.#store.list(''))).map((o) => o.key).filter((key) => !keep.has(key));

@@ -6,6 +6,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { instantDir, instantPlaylist } from '../media/remux-command.ts';
 import type { AssetPublisher } from './asset-publisher.ts';
+import type { EventSink } from './events.ts';
 
 export class InstantMirror {
   readonly #publisher: AssetPublisher;
@@ -63,4 +64,26 @@ export class InstantMirror {
     });
     return this.#syncing;
   }
+}
+
+/**
+ * A run's events with its instant remux mirrored: `playable` is passed on only once the growing
+ * playlist is up at the destination (playable means playable there), and the mirror's last pass
+ * follows the remux's end. `settled` waits for what was queued. A failed pass is a warning: the
+ * ladder does not depend on it.
+ */
+export function mirrorInstantEvents(mirror: InstantMirror, emit: EventSink): { emit: EventSink; settled: () => Promise<void> } {
+  let pending: Promise<void> = Promise.resolve();
+  const warn = (error: unknown): void => emit({ type: 'warning', message: `instant remux not published: ${(error as Error).message}` });
+  return {
+    emit: (event) => {
+      if (event.type === 'step' && event.step === 'remux' && event.state === 'end') pending = pending.then(() => mirror.finish()).catch(warn);
+      if (event.type !== 'playable') return emit(event);
+      pending = pending.then(async () => {
+        await mirror.start();
+        emit(event);
+      }).catch(warn);
+    },
+    settled: () => pending,
+  };
 }

@@ -8,8 +8,7 @@ import type { SourceLocation } from '../jobs/source-location.ts';
 import type { OpenedStore } from '../storage/open-store.ts';
 import { parseStorageUri } from '../storage/uri.ts';
 import { AssetPublisher } from './asset-publisher.ts';
-import type { TranscodeEvent } from './events.ts';
-import { InstantMirror } from './instant-mirror.ts';
+import { InstantMirror, mirrorInstantEvents } from './instant-mirror.ts';
 import { materializeSource } from './materialize-source.ts';
 import type { TranscodeRequest } from './request.ts';
 import { makeScratch } from './scratch.ts';
@@ -42,9 +41,9 @@ export async function transcodeAnywhere(source: SourceLocation, request: Anywher
     publisher = activePublisher;
     await activePublisher.begin();
     const rel = (absolute: string) => path.relative(staging, absolute).split(path.sep).join('/');
-    let pending: Promise<void> = Promise.resolve();
     const mirror = new InstantMirror(activePublisher, staging);
     instant = mirror;
+    const events = mirrorInstantEvents(mirror, emit);
     const result = await transcode({
       ...request,
       input,
@@ -55,19 +54,9 @@ export async function transcodeAnywhere(source: SourceLocation, request: Anywher
         await activePublisher.upload(rel(absPath));
         await request.onSegment?.(track, segment, absPath);
       },
-      onEvent: (event: TranscodeEvent) => {
-        if (event.type === 'step' && event.step === 'remux' && event.state === 'end') {
-          pending = pending.then(() => mirror.finish()).catch((error: unknown) => emit({ type: 'warning', message: `instant remux not published: ${(error as Error).message}` }));
-        }
-        if (event.type !== 'playable') return emit(event);
-        // Playable means playable at the destination: the growing playlist is mirrored there first.
-        pending = pending.then(async () => {
-          await mirror.start();
-          emit(event);
-        }).catch((error: unknown) => emit({ type: 'warning', message: `instant remux not published: ${(error as Error).message}` }));
-      },
+      onEvent: events.emit,
     });
-    await pending;
+    await events.settled();
     await stopwatch.step('publish', () => activePublisher.finish(result.manifest.files.map((f) => f.path).concat('manifest.json')));
     return { ...result, outDir: request.outDir };
   } catch (error) {

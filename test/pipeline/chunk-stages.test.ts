@@ -2,12 +2,12 @@
 // runs a split task, then the chunk tasks and the audio task side by side (as an Indexed Job's
 // pods would), then the stitch; they share nothing but the work area in the asset directory. A
 // finished chunk is not encoded again, and the stages refuse what does not fit the split's plan.
+// The same with an S3 output: chunk-stages-s3.test.ts.
 
 import assert from 'node:assert/strict';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import type { TranscodeTask } from '../../src/jobs/transcode-task.ts';
 import type { WorkPlan } from '../../src/pipeline/chunked/work-area.ts';
 import { assertAlignedKeyframeSegments, assertCompleteAsset, exists, loadAsset } from '../helpers/asset-checks.ts';
 import { makeTempDir, makeTestPattern, runCli, writeLoggingFfmpeg, type LoggingFfmpeg, type TempDir } from '../helpers/media.ts';
@@ -96,11 +96,5 @@ describe('chunk stages across worker processes: split → chunks ∥ audio → s
     const foreign = await worker({ ...chunkTask(plan, 1), plan: 'e'.repeat(64) });
     assert.equal(foreign.code, 2);
     assert.match(foreign.stderr, /was laid out by another split/);
-  });
-
-  test('the chunked stages need a local output shared by their workers (for now): an S3 output is refused at once', async () => {
-    const s3 = await worker({ stage: 'split', parallelism: 2, output: 's3://vod/assets/x' } satisfies Partial<TranscodeTask>);
-    assert.equal(s3.code, 2);
-    assert.match(s3.stderr, /the split stage needs a local output directory shared by its workers \(s3:\/\/vod\/assets\/x is s3\): use the full stage/);
   });
 });

@@ -1,7 +1,8 @@
 // One chunk: encodes every video rendition of its time range in one ffmpeg and packages each into
 // the asset's final segment files while ffmpeg writes them (numbered and timed for the whole
-// recording), keeps its init files, sprite pictures and poster candidates in the work area, and
-// writes its result last. Audio is not a chunk's business: it is encoded once, for the whole.
+// recording) and keeps its init files, sprite pictures and poster candidates in the work area; the
+// caller keeps its result there last (WorkArea.writeChunk, or a SharedWorkArea). Audio is not a
+// chunk's business: it is encoded once, for the whole.
 import { copyFile, mkdir, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { runProcess } from '../../ffmpeg/run-process.ts';
@@ -81,7 +82,6 @@ export async function encodeChunk(ctx: EncodeChunkContext): Promise<ChunkResult>
       ...pictures,
       encodeMs: Math.round(performance.now() - started),
     };
-    await ctx.work.writeChunk(result);
     return result;
   } finally {
     own.abort();

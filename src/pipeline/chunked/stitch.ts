@@ -7,7 +7,7 @@ import { copyFile, mkdir, open, readFile, rm, writeFile, type FileHandle } from 
 import path from 'node:path';
 import { Live2vodError, ExitCode } from '../../errors/index.ts';
 import { runProcess } from '../../ffmpeg/run-process.ts';
-import { buildAssetManifest, type AssetManifest } from '../../media/asset-manifest.ts';
+import { buildAssetManifest, type AssetFile, type AssetManifest } from '../../media/asset-manifest.ts';
 import type { ChunkPlan } from '../../media/chunk-plan.ts';
 import { commonArgs } from '../../media/fmp4-output.ts';
 import { children, iterateBoxes, requirePath } from '../../media/mp4/boxes.ts';
@@ -40,6 +40,11 @@ export interface StitchContext {
   started: number;
   scratchRoot?: string;
   fallback?: string;
+  /**
+   * Files of the asset that are already at its destination and not in `out` (the instant remux an
+   * audio worker published to an object store): listed in manifest.json with the rest.
+   */
+  publishedFiles?: AssetFile[];
 }
 
 /** Everything after the chunks: tracks, thumbnails, download, manifest.json last; then the asset is complete and the work area goes. */
@@ -60,7 +65,7 @@ export async function stitchAsset(ctx: StitchContext): Promise<AssetManifest> {
       : undefined;
     const manifest = await stopwatch.step('manifest', async () => {
       const built = buildAssetManifest({
-        version, plan, video: packaged.video, files: await listAssetFiles(out.root), createdAt: new Date(),
+        version, plan, video: packaged.video, files: await assetFiles(out, ctx.publishedFiles ?? []), createdAt: new Date(),
         timingsMs: { ...stopwatch.timingsMs, total: Math.round(performance.now() - ctx.started) },
         chunks: { count: ctx.chunks.chunks.length, seconds: ctx.chunks.seconds },
         ...(ctx.fallback ? { fallback: ctx.fallback } : {}),
@@ -79,6 +84,13 @@ export async function stitchAsset(ctx: StitchContext): Promise<AssetManifest> {
   } finally {
     await rm(scratch, { recursive: true, force: true }).catch(() => undefined);
   }
+}
+
+/** The files in `out` and those published elsewhere, in listAssetFiles' order. */
+async function assetFiles(out: OutputDir, published: readonly AssetFile[]): Promise<AssetFile[]> {
+  const files = await listAssetFiles(out.root);
+  if (published.length === 0) return files;
+  return [...files, ...published].sort((a, b) => a.path.localeCompare(b.path));
 }
 
 export async function stitchTracks(plan: TranscodePlan, chunks: ChunkResult[], audio: AudioResult | undefined, out: OutputDir, work: WorkArea): Promise<PackagedAsset> {

@@ -106,13 +106,16 @@ async function encodeAllChunks(run: ChunkedRun, work: WorkArea, resume: boolean)
       for (let attempt = 1; ; attempt++) {
         state(chunk, 'running');
         try {
-          results.push(await encodeChunk({
+          const result = await encodeChunk({
             ffmpeg: request.binaries.ffmpeg, input: request.input, plan, chunk, out: run.out, work, ...scratchRoot(request), signal: stop.signal,
             onProgress: (seconds) => {
               encodedSeconds.set(chunk.index, seconds);
               report();
             },
-          }));
+          });
+          // Last, after every file it lists: a chunk with a result is done.
+          await work.writeChunk(result);
+          results.push(result);
           encodedSeconds.set(chunk.index, chunk.endSeconds - chunk.startSeconds);
           state(chunk, 'done');
           report();

@@ -16,6 +16,14 @@ import { writing } from '../fs-errors.ts';
 import type { OutputDir } from '../output-dir.ts';
 
 export const workAreaName = '.live2vod-chunks';
+/** A unit's directory in the work area, by name: `chunk-0003`, `audio`. */
+export const audioUnitName = 'audio';
+export function chunkUnitName(index: number): string {
+  return `chunk-${String(index).padStart(4, '0')}`;
+}
+/** Each unit's result, written last; the plan beside the units. */
+export const resultName = 'result.json';
+export const planName = 'plan.json';
 
 /** What the chunks were cut from: a stored work area is resumed only when this matches. */
 export interface WorkPlan {
@@ -57,35 +65,35 @@ export class WorkArea {
   }
 
   chunkDir(index: number): string {
-    return path.join(this.root, `chunk-${String(index).padStart(4, '0')}`);
+    return path.join(this.root, chunkUnitName(index));
   }
 
   audioDir(): string {
-    return path.join(this.root, 'audio');
+    return path.join(this.root, audioUnitName);
   }
 
   async readPlan(): Promise<WorkPlan | undefined> {
-    return readJson<WorkPlan>(path.join(this.root, 'plan.json'));
+    return readJson<WorkPlan>(path.join(this.root, planName));
   }
 
   async writePlan(plan: WorkPlan): Promise<void> {
-    await writeJson(path.join(this.root, 'plan.json'), plan);
+    await writeJson(path.join(this.root, planName), plan);
   }
 
   async readChunk(index: number): Promise<ChunkResult | undefined> {
-    return readJson<ChunkResult>(path.join(this.chunkDir(index), 'result.json'));
+    return readJson<ChunkResult>(path.join(this.chunkDir(index), resultName));
   }
 
   async writeChunk(result: ChunkResult): Promise<void> {
-    await writeJson(path.join(this.chunkDir(result.index), 'result.json'), result);
+    await writeJson(path.join(this.chunkDir(result.index), resultName), result);
   }
 
   async readAudio(): Promise<AudioResult | undefined> {
-    return readJson<AudioResult>(path.join(this.audioDir(), 'result.json'));
+    return readJson<AudioResult>(path.join(this.audioDir(), resultName));
   }
 
   async writeAudio(result: AudioResult): Promise<void> {
-    await writeJson(path.join(this.audioDir(), 'result.json'), result);
+    await writeJson(path.join(this.audioDir(), resultName), result);
   }
 
   async remove(): Promise<void> {
@@ -99,12 +107,18 @@ export class WorkArea {
  * their segments and the audio are kept (`resume`); otherwise everything starts over.
  */
 export async function prepareWorkArea(out: OutputDir, sourcePath: string, plan: TranscodePlan, chunks: ChunkPlan): Promise<{ work: WorkArea; resume: boolean; fingerprint: string }> {
-  const work = new WorkArea(out.root);
   const fingerprint = await workFingerprint(sourcePath, plan, chunks);
-  const resume = (await work.readPlan().catch(() => undefined))?.fingerprint === fingerprint;
-  await out.prepare(resume ? { keep: ['video', 'audio', workAreaName] } : {});
-  if (!resume) await work.writePlan({ fingerprint, plan, chunks });
+  const { work, resume } = await layWorkArea(out, { fingerprint, plan, chunks });
   return { work, resume, fingerprint };
+}
+
+/** prepareWorkArea for a plan already fingerprinted. */
+export async function layWorkArea(out: OutputDir, stored: WorkPlan): Promise<{ work: WorkArea; resume: boolean }> {
+  const work = new WorkArea(out.root);
+  const resume = (await work.readPlan().catch(() => undefined))?.fingerprint === stored.fingerprint;
+  await out.prepare(resume ? { keep: ['video', 'audio', workAreaName] } : {});
+  if (!resume) await work.writePlan(stored);
+  return { work, resume };
 }
 
 /**

@@ -1,0 +1,48 @@
+// Whether two assets of one recording are equivalent for a player: the same renditions, segments
+// and durations, the same fragments (GOPs) at the same decode times on one continuous timeline,
+// every frame once, and the same audio segments. Only the bytes of the pictures may differ. Used
+// to compare chunked with whole encodes, and assets built in different places (local, S3).
+import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import { audioMedia, concatTrack, readFragments, readInit, trackFiles, videoVariants, type LoadedAsset } from './asset-checks.ts';
+import { ffprobeJson } from './media.ts';
+
+/** Every fragment of a rendition, in order: decode time and duration in ticks, samples, sync start. */
+async function fragmentsOf(asset: LoadedAsset, uri: string): Promise<{ decodeTime: number; ticks: number; samples: number; sync: boolean }[]> {
+  const track = await trackFiles(asset, uri);
+  const init = readInit(await readFile(track.init));
+  const all = [];
+  for (const segment of track.segments) {
+    for (const f of readFragments(init, await readFile(segment.path))) {
+      all.push({ decodeTime: f.decodeTime, ticks: Math.round(f.duration * init.timescale), samples: f.sampleCount, sync: f.firstIsSync });
+    }
+  }
+  return all;
+}
+
+export async function frameCount(asset: LoadedAsset, uri: string, scratch: string, name: string): Promise<number> {
+  const file = await concatTrack(await trackFiles(asset, uri), scratch, name);
+  const probe = await ffprobeJson(file, ['-count_frames', '-select_streams', 'v:0', '-show_entries', 'stream=nb_read_frames']);
+  return Number(probe.streams?.[0]?.nb_read_frames);
+}
+
+/** Whole and chunked encodes of one source must agree on everything but the bytes of the pictures. */
+export async function assertEquivalent(whole: LoadedAsset, chunked: LoadedAsset, scratch: string, expectedFrames: number): Promise<void> {
+  assert.deepEqual(chunked.manifest.renditions.map((r) => r.id), whole.manifest.renditions.map((r) => r.id));
+  for (const variant of videoVariants(whole)) {
+    const [a, b] = [whole.playlists.get(variant.uri), chunked.playlists.get(variant.uri)];
+    assert.deepEqual(b?.entries.map((e) => [e.uri, e.duration]), a?.entries.map((e) => [e.uri, e.duration]), `${variant.uri}: the same segments and durations`);
+    const [fa, fb] = [await fragmentsOf(whole, variant.uri), await fragmentsOf(chunked, variant.uri)];
+    assert.deepEqual(fb.map((f) => [f.decodeTime, f.ticks, f.samples, f.sync]), fa.map((f) => [f.decodeTime, f.ticks, f.samples, f.sync]), `${variant.uri}: the same fragments (GOPs) at the same decode times`);
+    fb.forEach((f, i) => {
+      const before = fb[i - 1];
+      if (before) assert.equal(f.decodeTime, before.decodeTime + before.ticks, `${variant.uri}: fragment ${i} follows on without gap or overlap`);
+    });
+    const id = variant.uri.split('/')[1] ?? 'v';
+    assert.equal(await frameCount(chunked, variant.uri, scratch, `chunked-${id}.mp4`), expectedFrames, `${variant.uri}: every frame once`);
+    assert.equal(await frameCount(whole, variant.uri, scratch, `whole-${id}.mp4`), expectedFrames);
+  }
+  const audioUri = audioMedia(whole)?.URI;
+  assert.ok(audioUri);
+  assert.deepEqual(chunked.playlists.get(audioUri)?.entries, whole.playlists.get(audioUri)?.entries, 'the audio, encoded once for the whole, is the same');
+}
