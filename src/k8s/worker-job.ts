@@ -19,8 +19,6 @@ import { taskDelivery, taskSecret, type SecretOwner } from './task-delivery.ts';
 import { validated } from './validate.ts';
 import { workerPodTemplate } from './worker-pod-template.ts';
 
-export { scratchMountPath, terminationMessagePath } from './worker-pod-template.ts';
-
 export interface WorkerJobInput {
   task: TranscodeTask;
   priority: Priority;
