@@ -79,7 +79,7 @@ export function buildProgram(io: CliIo): Command {
     .option('--callback-secret <name>', 'Secret with the callback HMAC key (key "secret")')
     .option('--generate-callback-secret', 'also print that Secret with a new random key (not for GitOps)')
     .option('--api-tokens-secret <name>', 'Secret with API tokens (key "tokens", comma-separated)')
-    .option('--example-job', 'print the Job for a one-hour 1080p recording at normal priority instead')
+    .option('--example-job', 'print instead the Jobs of a one-hour 1080p30 recording at normal priority (split, Indexed chunk Job, audio, stitch)')
     .action((flags: ManifestsFlags) => runManifestsCommand(flags, io));
 
   program.command('demo').description('generate a sample recording and transcode it (what `npm start` runs)')

@@ -1,8 +1,9 @@
 // `live2vod manifests`: prints the validated Kubernetes YAML that installs live2vod (multi-document,
-// for `kubectl apply -f -` or a GitOps repository); `--example-job` prints instead the Job the
-// executor would create for a one-hour 1080p recording at normal priority.
+// for `kubectl apply -f -` or a GitOps repository); `--example-job` prints instead the Jobs the
+// executor would create for a one-hour 1080p30 recording at normal priority: a chunked attempt's
+// split Job, Indexed chunk Job, audio Job and stitch Job.
 import { UsageError } from '../errors/index.ts';
-import { exampleWorkerJob } from '../k8s/install/example-job.ts';
+import { exampleChunkedJobs } from '../k8s/install/example-job.ts';
 import { installManifests } from '../k8s/install/manifests.ts';
 import { installOptionsSchema, type InstallOptionsInput } from '../k8s/install/options.ts';
 import { toYamlDocuments } from '../k8s/yaml.ts';
@@ -74,7 +75,10 @@ export async function runManifestsCommand(flags: ManifestsFlags, io: CliIo): Pro
   if (!parsed.success) throw new UsageError(`manifests: ${describeZodError(parsed.error)}`);
   const options = parsed.data;
   if (flags.exampleJob) {
-    io.stdout.write(toYamlDocuments([exampleWorkerJob(options)], `The Job live2vod ${version} creates for a one-hour 1080p recording at normal priority (review only; the executor creates these).`));
+    io.stdout.write(toYamlDocuments(exampleChunkedJobs(options), [
+      `The Jobs live2vod ${version} creates for a one-hour 1080p30 recording at normal priority (review only; the executor creates these):`,
+      'the split, then all chunks as one Indexed Job beside the audio, then the stitch. Validated against the Kubernetes schema.',
+    ].join('\n')));
     return;
   }
   io.stdout.write(toYamlDocuments(installManifests(options), [

@@ -105,9 +105,12 @@ export async function startService(config: Config, hooks: { onListening?: (urls:
     sourceFetch: config.sourceFetch,
     callback: { url: `${callbackBase()}/internal/jobs/${job.id}/attempts/${job.attempts}/events`, token: jobToken(callbackSecret, job.id, job.attempts) },
   });
-  // With several local slots, a long recording's chunks spread over them as separate workers,
-  // interleaved with other jobs by priority (they share the work area in the output).
-  const chunkSlots = config.executor.kind === 'local' && executor.capacity > 1 && config.transcode.chunkSeconds !== 0 ? { parallelism: executor.capacity } : undefined;
+  // A long recording's chunks run as workers of their own (sharing the work area in the output):
+  // in the local slots, interleaved with other jobs by priority, when there are several; on
+  // Kubernetes as one Indexed Job per attempt, as many pods at once as `chunks.parallelism`.
+  const chunkSlots = config.transcode.chunkSeconds === 0 ? undefined
+    : config.executor.kind === 'kubernetes' ? { parallelism: config.executor.chunks.parallelism }
+    : executor.capacity > 1 ? { parallelism: executor.capacity } : undefined;
   const scheduler = new Scheduler({
     store, executor, events, owner, buildTask,
     ...(chunkSlots ? { chunkAcrossWorkers: () => chunkSlots } : {}),

@@ -1,5 +1,6 @@
 // `live2vod worker`: runs one TranscodeTask — the entrypoint of local worker processes and
-// Kubernetes pods. Reads the task from --task-file, stdin (`--task-file -`) or LIVE2VOD_TASK, runs
+// Kubernetes pods. Reads the task from --task-file, stdin (`--task-file -`) or LIVE2VOD_TASK (in an
+// Indexed Job's pod: the chunk picked by JOB_COMPLETION_INDEX from LIVE2VOD_CHUNK_RANGES), runs
 // its stage's handler (src/pipeline/stage-handlers.ts) and reports to the control plane.
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -9,6 +10,7 @@ import { formatCommand } from '../ffmpeg/run-process.ts';
 import { parseTranscodeTask, transcodeProfileSchema, type TranscodeTask } from '../jobs/transcode-task.ts';
 import { maxReportedCommandChars, maxReportedMessageChars, maxReportedStderrChars } from '../jobs/worker-report.ts';
 import { reportUrl } from '../jobs/work-unit.ts';
+import { taskForCompletionIndex } from '../k8s/chunk-ranges.ts';
 import { CallbackReporter } from '../pipeline/callback-reporter.ts';
 import { runStage } from '../pipeline/stage-handlers.ts';
 import type { CliIo } from './io.ts';
@@ -77,8 +79,9 @@ async function readTask(taskFile: string | undefined): Promise<TranscodeTask> {
     throw new UsageError('the task is not valid JSON');
   }
   try {
-    // The environment matters only to a version-1 task, which kept its fetch policy there.
-    return parseTranscodeTask(withCallbackToken(json, process.env), process.env);
+    // The environment matters only to a version-1 task, which kept its fetch policy there. In a
+    // pod of an Indexed Job it also says which chunk this pod encodes (src/k8s/chunk-ranges.ts).
+    return taskForCompletionIndex(parseTranscodeTask(withCallbackToken(json, process.env), process.env), process.env);
   } catch (error) {
     throw new UsageError((error as Error).message);
   }

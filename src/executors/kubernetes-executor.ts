@@ -1,5 +1,8 @@
-// Runs each TranscodeTask as a batch/v1 Job (built by src/k8s/worker-job.ts) and reports each Job's
-// end to the scheduler as a WorkerExit. The Job's name is deterministic from job and attempt, so a
+// Runs each TranscodeTask as a batch/v1 Job (built by src/k8s/worker-job.ts), and all chunks of a
+// chunked attempt as one Indexed Job (src/k8s/chunk-group-job.ts), and reports each Job's end to the
+// scheduler as a WorkerExit of its unit (src/jobs/work-unit.ts): the job id for a whole-recording
+// attempt, `<job>/split`, `<job>/chunks`… for the stages of a chunked one. Everything below holds
+// per unit. The Job's name is deterministic from job, attempt and unit, so a
 // create that answers 409 adopts the Job that is already there: after a control-plane restart or a
 // hand-over between replicas, the scheduler claims the job again with the same attempt number and
 // the Job is picked up instead of started twice — running, or finished while no control plane
@@ -9,12 +12,14 @@
 // wants any more are deleted. Stop deletes the Job with background propagation, except for
 // `lease-lost` (another control plane adopts it); close leaves Jobs running for the next owner.
 import type { KubernetesExecutorConfig } from '../config/kubernetes-executor.ts';
-import type { TranscodeTask } from '../jobs/transcode-task.ts';
-import { isFinished, jobPhase, jobRef, lastPodFailure, type ObservedJob } from '../k8s/job-status.ts';
+import type { ChunkTask, TranscodeTask } from '../jobs/transcode-task.ts';
+import { chunkGroupKey, unitKey } from '../jobs/work-unit.ts';
+import { buildChunkGroupJob } from '../k8s/chunk-group-job.ts';
+import { isFinished, jobPhase, jobRef, lastPodFailure, parseIndexSet, type JobRef, type ObservedJob } from '../k8s/job-status.ts';
 import { workerSelector } from '../k8s/labels.ts';
-import { workerJobName } from '../k8s/names.ts';
+import { chunkGroupJobName, unitJobName } from '../k8s/names.ts';
 import { buildWorkerJob, type WorkerJob } from '../k8s/worker-job.ts';
-import { finishedJobExit, vanishedJobExit } from '../k8s/worker-exit.ts';
+import { finishedJobExit, vanishedJobExit, type UnitRef } from '../k8s/worker-exit.ts';
 import type { Executor, LaunchContext, StopReason, WorkerExit } from './executor.ts';
 import { JobReflector, type JobChange } from './kubernetes/job-reflector.ts';
 import { isStatus, type KubeApi } from './kubernetes/kube-api.ts';
@@ -30,7 +35,7 @@ export interface KubernetesExecutorOptions {
    * instance does not track, on every list: false deletes the Job (its job was cancelled or
    * finished while no control plane watched). Default: keep everything.
    */
-  isWanted?: (ref: { jobId: string; attempt: number }) => Promise<boolean>;
+  isWanted?: (ref: JobRef) => Promise<boolean>;
   /**
    * The retry generation of the attempt being launched (kubernetes/retry-generation.ts): a Job of
    * the same name from another generation is replaced, one of this generation adopted. Default 0.
@@ -44,8 +49,10 @@ export interface KubernetesExecutorOptions {
 }
 
 interface Tracked {
-  task: TranscodeTask;
+  ref: UnitRef;
   name: string;
+  /** An Indexed Job: a failure is explained by the pods of its failed indexes. */
+  indexed: boolean;
   /** The uid of the Job this attempt runs in; events of other Jobs by that name are ignored. */
   uid?: string;
   stopReason?: StopReason;
@@ -99,30 +106,36 @@ export class KubernetesExecutor implements Executor {
   }
 
   async launch(task: TranscodeTask, context: LaunchContext = { priority: 'normal', facts: {} }): Promise<void> {
+    const ref = { unit: unitKey(task), jobId: task.jobId, attempt: task.attempt };
+    await this.#launchUnit(ref, unitJobName(task), false, (retryGeneration) => buildWorkerJob({ task, priority: context.priority, facts: context.facts, config: this.#o.config, retryGeneration }));
+  }
+
+  /** All chunks of one attempt as one Indexed Job: index i runs tasks[i]; it ends once. */
+  async launchGroup(tasks: ChunkTask[], context: LaunchContext = { priority: 'normal', facts: {} }): Promise<void> {
+    const first = tasks[0];
+    if (!first) throw new Error('launchGroup needs the chunk tasks of one attempt, got none');
+    const ref = { unit: chunkGroupKey(first.jobId), jobId: first.jobId, attempt: first.attempt };
+    await this.#launchUnit(ref, chunkGroupJobName(first.jobId, first.attempt), true, (retryGeneration) => buildChunkGroupJob({ tasks, priority: context.priority, facts: context.facts, config: this.#o.config, retryGeneration }));
+  }
+
+  async #launchUnit(ref: UnitRef, name: string, indexed: boolean, build: (retryGeneration: number) => WorkerJob): Promise<void> {
     if (this.#closed) throw new Error('the Kubernetes executor is closed');
-    if (this.#tracked.has(task.jobId)) throw new Error(`job ${task.jobId} is already running here`);
+    if (this.#tracked.has(ref.unit)) throw new Error(`${ref.unit} is already running here`);
     if (this.#tracked.size >= this.capacity) throw new Error('no free worker slot');
     // Tracked from the start, so that a stop that comes while the Job is being created finds it.
-    const tracked: Tracked = { task, name: workerJobName(task.jobId, task.attempt) };
-    this.#tracked.set(task.jobId, tracked);
-    this.#byName.set(tracked.name, task.jobId);
+    const tracked: Tracked = { ref, name, indexed };
+    this.#tracked.set(ref.unit, tracked);
+    this.#byName.set(tracked.name, ref.unit);
     let observed: ObservedJob;
     try {
-      const ref = { jobId: task.jobId, attempt: task.attempt };
-      const built = buildWorkerJob({
-        task,
-        priority: context.priority,
-        facts: context.facts,
-        config: this.#o.config,
-        retryGeneration: (await this.#o.retryGeneration?.(ref)) ?? 0,
-      });
+      const built = build((await this.#o.retryGeneration?.({ jobId: ref.jobId, attempt: ref.attempt })) ?? 0);
       observed = await this.#createOrAdopt(built);
       if (await this.#abandoned(tracked)) return;
       tracked.uid = uidOf(observed, built.name);
       await this.#ensureSecret(built, tracked.uid);
       if (await this.#abandoned(tracked)) return;
     } catch (error) {
-      this.#untrack(task.jobId, tracked);
+      this.#untrack(ref.unit, tracked);
       throw error;
     }
     // Events that came before the uid was known were skipped: look at the latest state now (an
@@ -131,19 +144,19 @@ export class KubernetesExecutor implements Executor {
     this.#onChange('MODIFIED', cached?.metadata?.uid === tracked.uid ? cached : observed);
   }
 
-  async stop(jobId: string, reason: StopReason): Promise<void> {
-    const tracked = this.#tracked.get(jobId);
+  async stop(unit: string, reason: StopReason): Promise<void> {
+    const tracked = this.#tracked.get(unit);
     if (!tracked || tracked.settling) return;
     tracked.stopReason ??= reason;
     if (deletesJob(reason)) {
       // Background: the Job goes at once, the garbage collector removes its pods (each gets
       // SIGTERM and its grace period: the worker stops ffmpeg and reports) and its token Secret.
       await this.#o.api.deleteJob(this.#o.config.namespace, tracked.name, 'Background');
-      this.#log('info', 'deleted worker Job', { jobId, job: tracked.name, reason });
+      this.#log('info', 'deleted worker Job', { jobId: tracked.ref.jobId, unit, job: tracked.name, reason });
     } else {
-      this.#log('info', 'stopped watching a worker Job: another control plane holds its job now', { jobId, job: tracked.name });
+      this.#log('info', 'stopped watching a worker Job: another control plane holds its job now', { jobId: tracked.ref.jobId, unit, job: tracked.name });
     }
-    this.#settle(jobId, stoppedExit(jobId, tracked));
+    this.#settle(unit, stoppedExit(tracked));
   }
 
   /**
@@ -153,10 +166,10 @@ export class KubernetesExecutor implements Executor {
    * of the same attempt has adopted it meanwhile.
    */
   async #abandoned(tracked: Tracked): Promise<boolean> {
-    if (this.#tracked.get(tracked.task.jobId) === tracked) return false;
+    if (this.#tracked.get(tracked.ref.unit) === tracked) return false;
     if (tracked.stopReason && deletesJob(tracked.stopReason) && !this.#byName.has(tracked.name)) {
       await this.#o.api.deleteJob(this.#o.config.namespace, tracked.name, 'Background');
-      this.#log('info', 'deleted a worker Job stopped while it was being created', { jobId: tracked.task.jobId, job: tracked.name, reason: tracked.stopReason });
+      this.#log('info', 'deleted a worker Job stopped while it was being created', { jobId: tracked.ref.jobId, unit: tracked.ref.unit, job: tracked.name, reason: tracked.stopReason });
     }
     return true;
   }
@@ -170,9 +183,9 @@ export class KubernetesExecutor implements Executor {
     this.#closed = true;
     await this.#reflector.stop();
     await Promise.allSettled([...this.#pending]);
-    for (const [jobId, tracked] of [...this.#tracked]) {
+    for (const [unit, tracked] of [...this.#tracked]) {
       if (tracked.settling) continue;
-      this.#settle(jobId, { unit: jobId, jobId, attempt: tracked.task.attempt, exitCode: null, signal: null, stopReason: 'shutdown', stderrTail: `the control plane stopped watching Kubernetes Job ${tracked.name}; it keeps running and is adopted when the job is claimed again` });
+      this.#settle(unit, { ...tracked.ref, exitCode: null, signal: null, stopReason: 'shutdown', stderrTail: `the control plane stopped watching Kubernetes Job ${tracked.name}; it keeps running and is adopted when the job is claimed again` });
     }
   }
 
@@ -181,7 +194,7 @@ export class KubernetesExecutor implements Executor {
     for (let round = 0; round < 3; round++) {
       try {
         const created = await this.#o.api.createJob(namespace, built.job);
-        this.#log('info', 'created worker Job', { jobId: built.task.jobId, job: built.name, activeDeadlineSeconds: built.sizing.activeDeadlineSeconds, gpu: built.gpu });
+        this.#log('info', 'created worker Job', { jobId: built.task.jobId, unit: built.unit, job: built.name, activeDeadlineSeconds: built.sizing.activeDeadlineSeconds, gpu: built.gpu });
         return created;
       } catch (error) {
         if (!isStatus(error, 409)) throw error;
@@ -197,14 +210,14 @@ export class KubernetesExecutor implements Executor {
       if (found !== wanted) {
         // The job was retried by hand since this Job ran (its attempts count from 1 again): the
         // Job is an earlier round's, whatever its state, and its result was reported then.
-        this.#log('info', 'replacing a worker Job of an earlier retry of the job', { jobId: built.task.jobId, job: built.name, generation: found, wanted });
+        this.#log('info', 'replacing a worker Job of an earlier retry of the job', { jobId: built.task.jobId, unit: built.unit, job: built.name, generation: found, wanted });
         await this.#o.api.deleteJob(namespace, built.name, 'Background');
         await this.#waitGone(built.name);
         continue;
       }
       // This very attempt, running or finished while no control plane watched: adopted, and a
       // finished one's result reported (re-running a failure would hide it and cost an encode).
-      this.#log('info', 'adopted existing worker Job', { jobId: built.task.jobId, job: built.name, phase: jobPhase(existing).phase });
+      this.#log('info', 'adopted existing worker Job', { jobId: built.task.jobId, unit: built.unit, job: built.name, phase: jobPhase(existing).phase });
       return existing;
     }
     throw new Error(`could not create Kubernetes Job ${built.name}: it kept coming back`);
@@ -250,32 +263,34 @@ export class KubernetesExecutor implements Executor {
 
   #onChange(type: JobChange, job: ObservedJob): void {
     const name = job.metadata?.name ?? '';
-    const jobId = this.#byName.get(name);
-    const tracked = jobId === undefined ? undefined : this.#tracked.get(jobId);
-    if (!tracked || jobId === undefined || tracked.settling || !tracked.uid || job.metadata?.uid !== tracked.uid) return;
-    const ref = { jobId, attempt: tracked.task.attempt };
+    const unit = this.#byName.get(name);
+    const tracked = unit === undefined ? undefined : this.#tracked.get(unit);
+    if (!tracked || unit === undefined || tracked.settling || !tracked.uid || job.metadata?.uid !== tracked.uid) return;
+    const ref = tracked.ref;
     if (type === 'DELETED') {
       // Our own delete (stop) may be seen before its answer arrives.
-      this.#settle(jobId, tracked.stopReason ? stoppedExit(jobId, tracked) : vanishedJobExit(ref, name));
+      this.#settle(unit, tracked.stopReason ? stoppedExit(tracked) : vanishedJobExit(ref, name));
       return;
     }
     const phase = jobPhase(job).phase;
     if (phase === 'succeeded') {
-      this.#settle(jobId, finishedJobExit(ref, job, undefined));
+      this.#settle(unit, finishedJobExit(ref, job, undefined));
     } else if (phase === 'failed') {
       tracked.settling = true;
-      // The pods say why: exit code, termination message, OOM kill, disruption.
-      this.#track(this.#podFailure(tracked.uid).then((failure) => this.#emit(jobId, finishedJobExit(ref, job, failure))));
+      // The pods say why: exit code, termination message, OOM kill, disruption — for an Indexed
+      // Job, the pods of the indexes that failed.
+      const indexes = tracked.indexed ? failedIndexes(job) : [];
+      this.#track(this.#podFailure(tracked.uid, indexes).then((failure) => this.#emit(unit, finishedJobExit(ref, job, failure))));
     } else {
       const terminating = job.status?.terminating ?? 0;
-      if (terminating > (tracked.terminating ?? 0)) this.#track(this.#noticeDisruption(tracked, jobId));
+      if (terminating > (tracked.terminating ?? 0)) this.#track(this.#noticeDisruption(tracked));
       tracked.terminating = terminating;
     }
   }
 
-  async #podFailure(uid: string) {
+  async #podFailure(uid: string, indexes: readonly number[] = []) {
     try {
-      return lastPodFailure(await this.#o.api.listPods(this.#o.config.namespace, `batch.kubernetes.io/controller-uid=${uid}`));
+      return lastPodFailure(await this.#o.api.listPods(this.#o.config.namespace, `batch.kubernetes.io/controller-uid=${uid}`), indexes);
     } catch (error) {
       this.#log('warn', 'could not read the pods of a failed Job', { error: String(error) });
       return undefined;
@@ -283,11 +298,11 @@ export class KubernetesExecutor implements Executor {
   }
 
   /** A pod is going away while its Job runs on: say why, when Kubernetes disrupted it. */
-  async #noticeDisruption(tracked: Tracked, jobId: string): Promise<void> {
+  async #noticeDisruption(tracked: Tracked): Promise<void> {
     if (!tracked.uid) return;
     const failure = await this.#podFailure(tracked.uid);
     if (failure?.disruption) {
-      this.#log('warn', 'worker pod disrupted; Kubernetes replaces it without using a retry', { jobId, job: tracked.name, pod: failure.pod, reason: failure.disruption.reason, message: failure.disruption.message });
+      this.#log('warn', 'worker pod disrupted; Kubernetes replaces it without using a retry', { jobId: tracked.ref.jobId, unit: tracked.ref.unit, job: tracked.name, pod: failure.pod, ...(failure.index !== undefined ? { chunk: failure.index } : {}), reason: failure.disruption.reason, message: failure.disruption.message });
     }
   }
 
@@ -303,31 +318,31 @@ export class KubernetesExecutor implements Executor {
         if (await isWanted(ref)) continue;
         if (this.#byName.has(name)) continue; // Launched (adopted) while we asked.
         await this.#o.api.deleteJob(this.#o.config.namespace, name, 'Background');
-        this.#log('info', 'deleted a worker Job whose job no longer runs', { jobId: ref.jobId, attempt: ref.attempt, job: name });
+        this.#log('info', 'deleted a worker Job whose job no longer runs', { jobId: ref.jobId, attempt: ref.attempt, unit: ref.unit, job: name });
       } catch (error) {
         this.#log('warn', 'could not reconcile a worker Job', { job: name, error: String(error) });
       }
     }
   }
 
-  #settle(jobId: string, exit: WorkerExit): void {
-    const tracked = this.#tracked.get(jobId);
+  #settle(unit: string, exit: WorkerExit): void {
+    const tracked = this.#tracked.get(unit);
     if (!tracked || tracked.settling) return;
     tracked.settling = true;
-    this.#emit(jobId, exit);
+    this.#emit(unit, exit);
   }
 
-  #emit(jobId: string, exit: WorkerExit): void {
-    const tracked = this.#tracked.get(jobId);
-    if (tracked) this.#untrack(jobId, tracked);
+  #emit(unit: string, exit: WorkerExit): void {
+    const tracked = this.#tracked.get(unit);
+    if (tracked) this.#untrack(unit, tracked);
     for (const listener of this.#listeners) listener(exit);
   }
 
-  /** Forgets `tracked`, and nothing a later launch of the same job put in its place. */
-  #untrack(jobId: string, tracked: Tracked): void {
-    if (this.#tracked.get(jobId) !== tracked) return;
-    this.#tracked.delete(jobId);
-    if (this.#byName.get(tracked.name) === jobId) this.#byName.delete(tracked.name);
+  /** Forgets `tracked`, and nothing a later launch of the same unit put in its place. */
+  #untrack(unit: string, tracked: Tracked): void {
+    if (this.#tracked.get(unit) !== tracked) return;
+    this.#tracked.delete(unit);
+    if (this.#byName.get(tracked.name) === unit) this.#byName.delete(tracked.name);
   }
 
   #track(work: Promise<unknown>): void {
@@ -346,10 +361,19 @@ function deletesJob(reason: StopReason): boolean {
   return reason !== 'lease-lost';
 }
 
-function stoppedExit(jobId: string, tracked: Tracked): WorkerExit {
+/** An Indexed Job's failed indexes; none when the status cannot be read (the pods of every index are looked at then). */
+function failedIndexes(job: ObservedJob): number[] {
+  try {
+    return parseIndexSet(job.status?.failedIndexes);
+  } catch {
+    return [];
+  }
+}
+
+function stoppedExit(tracked: Tracked): WorkerExit {
   const reason = tracked.stopReason ?? 'cancel';
   const what = deletesJob(reason) ? 'deleted' : 'left running for the control plane that holds its job now';
-  return { unit: jobId, jobId, attempt: tracked.task.attempt, exitCode: null, signal: 'SIGTERM', stopReason: reason, stderrTail: `Kubernetes Job ${tracked.name} ${what} (${reason})` };
+  return { ...tracked.ref, exitCode: null, signal: 'SIGTERM', stopReason: reason, stderrTail: `Kubernetes Job ${tracked.name} ${what} (${reason})` };
 }
 
 function uidOf(job: ObservedJob, name: string): string {

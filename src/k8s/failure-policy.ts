@@ -6,6 +6,9 @@
 //      the scheduler treats the same codes as permanent;
 //   3. exit 130 (the worker stopped ffmpeg on SIGTERM: the pod was terminated from outside): Ignore;
 //   anything else — 1 (internal), 4 (output), 137 (OOM kill, SIGKILL) — counts towards backoffLimit.
+// The Indexed Job of a chunked attempt has the same rules per index: FailIndex instead of FailJob
+// (with maxFailedIndexes 0 one failed index fails the Job, and status.failedIndexes says which),
+// and a retryable failure counts towards that index's backoffLimitPerIndex only.
 // Pure.
 import type { IPodFailurePolicy } from 'kubernetes-models/batch/v1/PodFailurePolicy';
 import { ExitCode } from '../errors/index.ts';
@@ -18,10 +21,19 @@ export const failJobExitCodes: readonly number[] = [ExitCode.usage, ExitCode.bad
 export const ignoredExitCodes: readonly number[] = [ExitCode.cancelled];
 
 export function workerPodFailurePolicy(): IPodFailurePolicy {
+  return policy('FailJob');
+}
+
+/** For an Indexed Job: a permanent exit fails that index (and, with maxFailedIndexes 0, the Job) at once. */
+export function chunkPodFailurePolicy(): IPodFailurePolicy {
+  return policy('FailIndex');
+}
+
+function policy(permanent: 'FailJob' | 'FailIndex'): IPodFailurePolicy {
   return {
     rules: [
       { action: 'Ignore', onPodConditions: [{ type: 'DisruptionTarget', status: 'True' }] },
-      { action: 'FailJob', onExitCodes: { containerName: workerContainerName, operator: 'In', values: [...failJobExitCodes] } },
+      { action: permanent, onExitCodes: { containerName: workerContainerName, operator: 'In', values: [...failJobExitCodes] } },
       { action: 'Ignore', onExitCodes: { containerName: workerContainerName, operator: 'In', values: [...ignoredExitCodes] } },
     ],
   };

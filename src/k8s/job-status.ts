@@ -3,7 +3,9 @@
 // while pods still terminate) → failed. Pod status adds the details: the worker's exit code and
 // termination message, an OOM kill, or a DisruptionTarget condition (preemption, eviction, spot
 // reclaim) — a Job that ends failed because of a disruption goes back to the queue without
-// using an attempt, like a preemption by the scheduler. Pure; the types are the fields read.
+// using an attempt, like a preemption by the scheduler. An Indexed Job (all chunks of an attempt)
+// also lists its finished indexes in status.completedIndexes and status.failedIndexes, as
+// intervals ("1,3-5"). Pure; the types are the fields read.
 import { annotationKeys, labelKeys } from './labels.ts';
 import { workerContainerName } from './failure-policy.ts';
 
@@ -27,8 +29,12 @@ export interface ObservedMeta {
 
 export interface ObservedJob {
   metadata?: ObservedMeta;
-  spec?: { suspend?: boolean };
-  status?: { conditions?: ObservedCondition[]; active?: number; ready?: number; failed?: number; succeeded?: number; terminating?: number };
+  spec?: { suspend?: boolean; completionMode?: string; completions?: number };
+  status?: {
+    conditions?: ObservedCondition[]; active?: number; ready?: number; failed?: number; succeeded?: number; terminating?: number;
+    /** Indexed Jobs: the indexes that completed, and those that failed for good, as "1,3-5". */
+    completedIndexes?: string; failedIndexes?: string;
+  };
 }
 
 export interface ObservedContainerStatus {
@@ -66,15 +72,48 @@ export function isFinished(job: ObservedJob): boolean {
   return phase === 'succeeded' || phase === 'failed';
 }
 
-/** The job and attempt a worker Job belongs to, from its annotation and label. */
-export function jobRef(job: ObservedJob): { jobId: string; attempt: number } | undefined {
+export interface JobRef {
+  jobId: string;
+  attempt: number;
+  /** The unit key (src/jobs/work-unit.ts); the job id for Jobs of before chunking. */
+  unit: string;
+}
+
+/** The job, attempt and unit a worker Job belongs to, from its annotations and label. */
+export function jobRef(job: ObservedJob): JobRef | undefined {
   const jobId = job.metadata?.annotations?.[annotationKeys.jobId];
   const attempt = Number(job.metadata?.labels?.[labelKeys.attempt]);
-  return jobId && Number.isInteger(attempt) && attempt > 0 ? { jobId, attempt } : undefined;
+  if (!jobId || !Number.isInteger(attempt) || attempt < 1) return undefined;
+  return { jobId, attempt, unit: job.metadata?.annotations?.[annotationKeys.unit] ?? jobId };
 }
+
+/** "1,3-5" → [1, 3, 4, 5]; empty or absent → []. Throws on anything else: a status we misread must not pass as "none failed". */
+export function parseIndexSet(text: string | undefined): number[] {
+  if (!text?.trim()) return [];
+  const out: number[] = [];
+  for (const part of text.split(',')) {
+    const match = /^\s*(\d+)(?:-(\d+))?\s*$/.exec(part);
+    const from = Number(match?.[1]);
+    const to = match?.[2] === undefined ? from : Number(match[2]);
+    if (!match || to < from || to - from > 100_000) throw new Error(`"${text}" is not a list of indexes and ranges such as "1,3-5"`);
+    for (let i = from; i <= to; i++) out.push(i);
+  }
+  return out;
+}
+
+/** The completion index of an Indexed Job's pod (label since Kubernetes 1.28, annotation before). */
+export function podIndex(pod: ObservedPod): number | undefined {
+  const value = pod.metadata?.labels?.[podIndexKey] ?? pod.metadata?.annotations?.[podIndexKey];
+  const index = Number(value);
+  return value !== undefined && Number.isInteger(index) && index >= 0 ? index : undefined;
+}
+
+const podIndexKey = 'batch.kubernetes.io/job-completion-index';
 
 export interface PodFailure {
   pod: string;
+  /** An Indexed Job's pod: the chunk it ran. */
+  index?: number;
   exitCode?: number;
   signal?: number;
   /** `OOMKilled`, `Error`, `DeadlineExceeded`, `Evicted`… */
@@ -85,9 +124,14 @@ export interface PodFailure {
   disruption?: { reason: string; message: string };
 }
 
-/** The most recent failed pod of a Job, with what its status tells about the failure. */
-export function lastPodFailure(pods: readonly ObservedPod[]): PodFailure | undefined {
-  const failures = pods
+/**
+ * The most recent failed pod of a Job, with what its status tells about the failure. For an
+ * Indexed Job that gave up, `indexes` (its failed indexes) narrows it to the pods of those: a
+ * disrupted pod of another index, replaced for free, is not why the Job failed.
+ */
+export function lastPodFailure(pods: readonly ObservedPod[], indexes: readonly number[] = []): PodFailure | undefined {
+  const ofIndexes = indexes.length ? pods.filter((p) => indexes.includes(podIndex(p) ?? -1)) : [];
+  const failures = (ofIndexes.length ? ofIndexes : pods)
     .filter((p) => p.status?.phase === 'Failed' || isTrue(p.status?.conditions, 'DisruptionTarget') || workerTerminated(p)?.exitCode)
     .map((p) => ({ pod: p, finished: timeOf(workerTerminated(p)?.finishedAt) }))
     .sort((a, b) => b.finished - a.finished);
@@ -96,6 +140,8 @@ export function lastPodFailure(pods: readonly ObservedPod[]): PodFailure | undef
   const terminated = workerTerminated(pod);
   const disruption = isTrue(pod.status?.conditions, 'DisruptionTarget');
   const failure: PodFailure = { pod: pod.metadata?.name ?? '(unnamed)' };
+  const index = podIndex(pod);
+  if (index !== undefined) failure.index = index;
   if (terminated) {
     failure.exitCode = terminated.exitCode;
     if (terminated.signal !== undefined) failure.signal = terminated.signal;

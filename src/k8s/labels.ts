@@ -2,6 +2,7 @@
 // worker Jobs) the job and attempt. The executor watches by these labels and reads the exact job id
 // back from the annotation (a label value may have had to be shortened). Pure.
 import type { Priority } from '../jobs/job.ts';
+import type { TaskStage } from '../jobs/transcode-task.ts';
 import { labelValue } from './names.ts';
 
 export const labelKeys = {
@@ -13,11 +14,15 @@ export const labelKeys = {
   jobId: 'live2vod.io/job-id',
   attempt: 'live2vod.io/attempt',
   priority: 'live2vod.io/priority',
+  /** full, split, chunks (the Indexed Job of all chunks), chunk, audio or stitch: for `kubectl get jobs -l`. */
+  stage: 'live2vod.io/stage',
   kueueQueue: 'kueue.x-k8s.io/queue-name',
 } as const;
 
 export const annotationKeys = {
   jobId: 'live2vod.io/job-id',
+  /** The unit key the executor knows the Job by (src/jobs/work-unit.ts); absent on Jobs of before chunking: the job id. */
+  unit: 'live2vod.io/unit',
   durationSeconds: 'live2vod.io/recording-duration-seconds',
   sourceBytes: 'live2vod.io/source-bytes',
   encoder: 'live2vod.io/encoder',
@@ -37,12 +42,16 @@ export function baseLabels(instance: string, component: Component): Record<strin
   };
 }
 
-export function workerLabels(instance: string, ref: { jobId: string; attempt: number; priority: Priority }): Record<string, string> {
+/** What a worker Job runs: one stage's task, or (`chunks`) every chunk of an attempt as one Indexed Job. */
+export type JobStage = TaskStage | 'chunks';
+
+export function workerLabels(instance: string, ref: { jobId: string; attempt: number; priority: Priority; stage: JobStage }): Record<string, string> {
   return {
     ...baseLabels(instance, 'worker'),
     [labelKeys.jobId]: labelValue(ref.jobId),
     [labelKeys.attempt]: String(ref.attempt),
     [labelKeys.priority]: ref.priority,
+    [labelKeys.stage]: ref.stage,
   };
 }
 

@@ -1,6 +1,7 @@
 // How long a worker Job may run and how much scratch disk it gets, from what is known about the
-// recording. Unknown facts are estimated on the safe side: a deadline that errs long, scratch that
-// errs large (an emptyDir over its sizeLimit gets the pod evicted). Pure.
+// recording and what the Job's unit does with it. Unknown facts are estimated on the safe side: a
+// deadline that errs long, scratch that errs large (an emptyDir over its sizeLimit gets the pod
+// evicted). Pure.
 import type { KubernetesExecutorConfig } from '../config/kubernetes-executor.ts';
 import type { SourceFacts } from '../jobs/source-facts.ts';
 
@@ -15,15 +16,65 @@ export interface JobSizing {
   scratchBytes: number;
 }
 
-export function sizeJob(facts: SourceFacts, config: Pick<KubernetesExecutorConfig, 'deadline' | 'scratch'>): JobSizing {
+type SizingConfig = Pick<KubernetesExecutorConfig, 'deadline' | 'scratch'>;
+
+/**
+ * The stages that encode no video, as a share of a whole encode's time per recording second: the
+ * split fetches and probes, the audio encodes AAC once (about 1 % of a ladder's CPU) beside the
+ * instant remux, the stitch moves no media but remuxes the download. A quarter still errs long.
+ */
+const lightStageShare = 0.25;
+
+/** The recording's duration and size, reported or estimated. */
+function recording(facts: SourceFacts, config: SizingConfig): { durationSeconds: number; sourceBytes: number } {
   const { deadline, scratch } = config;
   const durationSeconds = facts.durationSeconds
     ?? (facts.bytes !== undefined ? (facts.bytes * 8) / (deadline.assumedBitrateMbps * 1e6) : deadline.unknownDurationSeconds);
-  const sourceBytes = facts.bytes
-    ?? (durationSeconds * scratch.assumedBitrateMbps * 1e6) / 8;
-  const activeDeadlineSeconds = clamp(Math.ceil(deadline.baseSeconds + deadline.perRecordingSecond * durationSeconds), deadline.minSeconds, deadline.maxSeconds);
-  const scratchBytes = clamp(Math.ceil(sourceBytes * scratch.sourceFactor + scratch.extraBytes), scratch.minBytes, scratch.maxBytes);
-  return { durationSeconds: Math.round(durationSeconds), sourceBytes: Math.round(sourceBytes), activeDeadlineSeconds, scratchBytes };
+  const sourceBytes = facts.bytes ?? (durationSeconds * scratch.assumedBitrateMbps * 1e6) / 8;
+  return { durationSeconds, sourceBytes };
+}
+
+function sized(config: SizingConfig, rec: { durationSeconds: number; sourceBytes: number }, encodeSeconds: number, scratchBytes: number): JobSizing {
+  const { deadline, scratch } = config;
+  return {
+    durationSeconds: Math.round(rec.durationSeconds),
+    sourceBytes: Math.round(rec.sourceBytes),
+    activeDeadlineSeconds: clamp(Math.ceil(deadline.baseSeconds + deadline.perRecordingSecond * encodeSeconds), deadline.minSeconds, deadline.maxSeconds),
+    scratchBytes: clamp(Math.ceil(scratchBytes), scratch.minBytes, scratch.maxBytes),
+  };
+}
+
+/** A whole-recording Job: the source and every rendition's output in scratch. */
+export function sizeJob(facts: SourceFacts, config: SizingConfig): JobSizing {
+  const rec = recording(facts, config);
+  return sized(config, rec, rec.durationSeconds, rec.sourceBytes * config.scratch.sourceFactor + config.scratch.extraBytes);
+}
+
+/** The split, audio or stitch Job: a share of the encode's time; scratch for the fetched source (or the remuxed download). */
+export function sizeLightStageJob(facts: SourceFacts, config: SizingConfig): JobSizing {
+  const rec = recording(facts, config);
+  return sized(config, rec, rec.durationSeconds * lightStageShare, rec.sourceBytes + config.scratch.extraBytes);
+}
+
+export interface ChunkGroupShape {
+  /** The longest chunk's length. */
+  chunkSeconds: number;
+  /** How many rounds of `parallelism` pods the chunks take: ceil(chunks / parallelism). */
+  waves: number;
+  /** Retries one index may use: a retried chunk runs again after its failure, in the worst case one after another. */
+  retriesPerIndex: number;
+}
+
+/**
+ * One pod of the Indexed Job. activeDeadlineSeconds bounds the whole Job, so it covers every wave
+ * and one index's retries on top. Scratch: each chunk pod fetches the whole source today, plus its
+ * share of the outputs.
+ */
+export function sizeChunkGroupJob(facts: SourceFacts, config: SizingConfig, shape: ChunkGroupShape): JobSizing {
+  const rec = recording(facts, config);
+  const share = Math.min(1, shape.chunkSeconds / Math.max(1, rec.durationSeconds));
+  const scratchBytes = rec.sourceBytes * (1 + (config.scratch.sourceFactor - 1) * share) + config.scratch.extraBytes;
+  return sized(config, rec, shape.chunkSeconds * (shape.waves + shape.retriesPerIndex), scratchBytes);
 }
 
 function clamp(value: number, min: number, max: number): number {

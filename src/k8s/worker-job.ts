@@ -1,29 +1,23 @@
-// The batch/v1 Job that runs one attempt of one job: `live2vod worker` in the configured image,
-// sized from the recording, placed by priority (spot, GPU), self-cleaning (TTL), with the failure
-// policy of failure-policy.ts. Pure: the executor creates what this returns.
+// The batch/v1 Job that runs one task of one attempt — the whole recording, or one stage of a
+// chunked attempt (split, audio, stitch; a single chunk): `live2vod worker` in the configured image,
+// sized from the recording and the stage, placed by priority (spot, GPU), self-cleaning (TTL), with
+// the failure policy of failure-policy.ts. All chunks of an attempt together are an Indexed Job
+// instead (chunk-group-job.ts). Pure: the executor creates what this returns.
 import type { IJob } from 'kubernetes-models/batch/v1/Job';
-import type { IEnvVar } from 'kubernetes-models/v1/EnvVar';
-import type { IResourceRequirements } from 'kubernetes-models/v1/ResourceRequirements';
 import type { ISecret } from 'kubernetes-models/v1/Secret';
-import type { IVolume } from 'kubernetes-models/v1/Volume';
-import type { IVolumeMount } from 'kubernetes-models/v1/VolumeMount';
-import type { KubernetesExecutorConfig } from '../config/kubernetes-executor.ts';
+import type { KubernetesExecutorConfig, ResourcesConfig } from '../config/kubernetes-executor.ts';
 import type { Priority } from '../jobs/job.ts';
-import type { TranscodeTask } from '../jobs/transcode-task.ts';
-import { workerContainerName, workerPodFailurePolicy } from './failure-policy.ts';
-import { annotationKeys, labelKeys, workerLabels } from './labels.ts';
-import { workerJobName } from './names.ts';
-import { usesGpu, workerPlacement } from './placement.ts';
-import { containerSecurityContext, podSecurityContext } from './security.ts';
-import { bytesQuantity, sizeJob, type JobSizing } from './sizing.ts';
 import type { SourceFacts } from '../jobs/source-facts.ts';
+import type { TaskStage, TranscodeTask } from '../jobs/transcode-task.ts';
+import { unitKey } from '../jobs/work-unit.ts';
+import { workerPodFailurePolicy } from './failure-policy.ts';
+import { annotationKeys, labelKeys, workerLabels } from './labels.ts';
+import { unitJobName } from './names.ts';
+import { usesGpu } from './placement.ts';
+import { sizeChunkGroupJob, sizeJob, sizeLightStageJob, type JobSizing } from './sizing.ts';
 import { taskDelivery, taskSecret, type SecretOwner } from './task-delivery.ts';
 import { validated } from './validate.ts';
-
-export const scratchMountPath = '/scratch';
-/** Where Kubernetes reads the container's termination message from; the worker writes its failure there. */
-export const terminationMessagePath = '/dev/termination-log';
-const GiB = 1024 ** 3;
+import { workerPodTemplate } from './worker-pod-template.ts';
 
 export interface WorkerJobInput {
   task: TranscodeTask;
@@ -36,8 +30,10 @@ export interface WorkerJobInput {
 
 export interface WorkerJob {
   name: string;
+  /** The unit key the executor knows this Job by (src/jobs/work-unit.ts). */
+  unit: string;
   job: IJob;
-  /** The task as the pod gets it: the GPU variant asks for NVENC. */
+  /** The task as the pod gets it (a chunk group's template): the GPU variant asks for NVENC. */
   task: TranscodeTask;
   sizing: JobSizing;
   gpu: boolean;
@@ -45,64 +41,71 @@ export interface WorkerJob {
   secret?: (owner?: SecretOwner) => ISecret;
 }
 
-export function buildWorkerJob(input: WorkerJobInput): WorkerJob {
-  const { priority, facts, config } = input;
-  const gpu = usesGpu(priority, input.task.profile.codec, config);
-  // NVENC on GPU nodes; chooseEncoder still falls back to libx264 if the GPU cannot be opened.
-  const task: TranscodeTask = gpu ? { ...input.task, profile: { ...input.task.profile, encoder: 'h264_nvenc' } } : input.task;
-  const name = workerJobName(task.jobId, task.attempt);
-  const labels = workerLabels(config.instance, { jobId: task.jobId, attempt: task.attempt, priority });
-  const sizing = sizeJob(facts, config);
-  const delivery = taskDelivery(task, config.task, name);
-  const placement = workerPlacement(priority, gpu, config);
-  const resources = gpu ? config.gpu.resources : config.resources;
+/**
+ * The stages whose pod opens the video encoder. The split too: it picks the encoder by opening it
+ * on its own node (src/pipeline/prepare.ts) and the chunks encode with what it picked, so a split
+ * off the GPU pool would plan libx264 for chunks that then hold GPUs for nothing.
+ */
+const gpuStages: ReadonlySet<TaskStage> = new Set(['full', 'split', 'chunk']);
 
-  const requirements: IResourceRequirements = {
-    // The emptyDir's size plus a margin for logs: the scheduler places the pod on a node with that much disk.
-    requests: { cpu: resources.requests.cpu, memory: resources.requests.memory, 'ephemeral-storage': bytesQuantity(sizing.scratchBytes + GiB) },
-    limits: {
-      memory: resources.limits.memory,
-      ...(resources.limits.cpu ? { cpu: resources.limits.cpu } : {}),
-      ...(gpu ? { [config.gpu.resourceName]: String(config.gpu.count) } : {}),
+/** The task every unit of a GPU priority gets: NVENC asked for (chooseEncoder falls back to libx264 if the GPU cannot be opened). */
+export function placedTask<T extends TranscodeTask>(task: T, priority: Priority, config: KubernetesExecutorConfig): T {
+  return usesGpu(priority, task.profile.codec, config) ? { ...task, profile: { ...task.profile, encoder: 'h264_nvenc' } } : task;
+}
+
+/** Whether this stage's pod goes to the GPU pool. */
+export function onGpu(stage: TaskStage, priority: Priority, codec: string, config: KubernetesExecutorConfig): boolean {
+  return gpuStages.has(stage) && usesGpu(priority, codec, config);
+}
+
+/** Requests and limits of a stage's pod: the encoders' (CPU or GPU) or the light stages' own. */
+export function stageResources(stage: TaskStage, gpu: boolean, config: KubernetesExecutorConfig): ResourcesConfig {
+  if (gpu) return config.gpu.resources;
+  return stage === 'split' || stage === 'audio' || stage === 'stitch' ? config.chunks.resources[stage] : config.resources;
+}
+
+function sizeFor(task: TranscodeTask, facts: SourceFacts, config: KubernetesExecutorConfig): JobSizing {
+  switch (task.stage) {
+    case 'full': return sizeJob(facts, config);
+    case 'chunk': return sizeChunkGroupJob(facts, config, { chunkSeconds: task.chunk.endSeconds - task.chunk.startSeconds, waves: 1, retriesPerIndex: config.backoffLimit });
+    case 'split':
+    case 'audio':
+    case 'stitch': return sizeLightStageJob(facts, config);
+  }
+}
+
+/** The metadata every worker Job has: labels to watch it by, the exact job id and unit to map it back. */
+export function workerJobMeta(input: { name: string; unit: string; task: TranscodeTask; labels: Record<string, string>; sizing: JobSizing; config: KubernetesExecutorConfig; retryGeneration: number | undefined }): NonNullable<IJob['metadata']> {
+  const { config, task, sizing } = input;
+  return {
+    name: input.name,
+    namespace: config.namespace,
+    labels: { ...input.labels, ...(config.kueue ? { [labelKeys.kueueQueue]: config.kueue.queueName } : {}) },
+    annotations: {
+      [annotationKeys.jobId]: task.jobId,
+      [annotationKeys.unit]: input.unit,
+      [annotationKeys.durationSeconds]: String(sizing.durationSeconds),
+      [annotationKeys.sourceBytes]: String(sizing.sourceBytes),
+      [annotationKeys.encoder]: task.profile.encoder ?? 'default',
+      [annotationKeys.retryGeneration]: String(input.retryGeneration ?? 0),
     },
   };
-  const env: IEnvVar[] = [
-    ...delivery.env,
-    // The root filesystem is read-only: every temporary file goes to the scratch volume.
-    { name: 'TMPDIR', value: scratchMountPath },
-    { name: 'LIVE2VOD_TERMINATION_MESSAGE_PATH', value: terminationMessagePath },
-    // The NVIDIA runtime exposes NVENC only with the `video` capability.
-    ...(gpu ? [{ name: 'NVIDIA_DRIVER_CAPABILITIES', value: 'compute,video,utility' }] : []),
-  ];
-  const volumes: IVolume[] = [
-    { name: 'scratch', emptyDir: { sizeLimit: bytesQuantity(sizing.scratchBytes) } },
-    // Docker's default 64 MiB /dev/shm is small for ffmpeg's and Node's shared memory.
-    { name: 'dshm', emptyDir: { medium: 'Memory', sizeLimit: config.shmSize } },
-    ...delivery.volumes,
-    ...(config.recordings ? [{ name: 'recordings', persistentVolumeClaim: { claimName: config.recordings.claimName, readOnly: true } }] : []),
-  ];
-  const mounts: IVolumeMount[] = [
-    { name: 'scratch', mountPath: scratchMountPath },
-    { name: 'dshm', mountPath: '/dev/shm' },
-    ...delivery.mounts,
-    ...(config.recordings ? [{ name: 'recordings', mountPath: config.recordings.mountPath, readOnly: true }] : []),
-  ];
+}
+
+export function buildWorkerJob(input: WorkerJobInput): WorkerJob {
+  const { priority, facts, config } = input;
+  const task = placedTask(input.task, priority, config);
+  const gpu = onGpu(task.stage, priority, task.profile.codec, config);
+  const name = unitJobName(task);
+  const unit = unitKey(task);
+  const labels = workerLabels(config.instance, { jobId: task.jobId, attempt: task.attempt, priority, stage: task.stage });
+  const sizing = sizeFor(task, facts, config);
+  const delivery = taskDelivery(task, config.task, name);
 
   const job: IJob = {
     apiVersion: 'batch/v1',
     kind: 'Job',
-    metadata: {
-      name,
-      namespace: config.namespace,
-      labels: { ...labels, ...(config.kueue ? { [labelKeys.kueueQueue]: config.kueue.queueName } : {}) },
-      annotations: {
-        [annotationKeys.jobId]: task.jobId,
-        [annotationKeys.durationSeconds]: String(sizing.durationSeconds),
-        [annotationKeys.sourceBytes]: String(sizing.sourceBytes),
-        [annotationKeys.encoder]: task.profile.encoder ?? 'default',
-        [annotationKeys.retryGeneration]: String(input.retryGeneration ?? 0),
-      },
-    },
+    metadata: workerJobMeta({ name, unit, task, labels, sizing, config, retryGeneration: input.retryGeneration }),
     spec: {
       completions: 1,
       parallelism: 1,
@@ -115,50 +118,11 @@ export function buildWorkerJob(input: WorkerJobInput): WorkerJob {
       activeDeadlineSeconds: sizing.activeDeadlineSeconds,
       // Kueue admits (unsuspends) the Job when its queue has quota.
       ...(config.kueue ? { suspend: true } : {}),
-      template: {
-        metadata: {
-          labels,
-          annotations: {
-            // A running encode is not moved to save a node: Cluster Autoscaler and Karpenter leave
-            // its node alone (spot reclaims still happen, and the failure policy ignores them).
-            'cluster-autoscaler.kubernetes.io/safe-to-evict': 'false',
-            'karpenter.sh/do-not-disrupt': 'true',
-          },
-        },
-        spec: {
-          restartPolicy: 'Never',
-          priorityClassName: config.priorityClasses[priority],
-          serviceAccountName: config.serviceAccount,
-          // The worker talks to no Kubernetes API; IRSA/workload identity inject their own token.
-          automountServiceAccountToken: false,
-          enableServiceLinks: false,
-          terminationGracePeriodSeconds: config.terminationGracePeriodSeconds,
-          securityContext: podSecurityContext(),
-          ...(Object.keys(placement.nodeSelector).length ? { nodeSelector: placement.nodeSelector } : {}),
-          ...(placement.tolerations.length ? { tolerations: placement.tolerations } : {}),
-          ...(placement.affinity ? { affinity: placement.affinity } : {}),
-          ...(config.imagePullSecrets.length ? { imagePullSecrets: config.imagePullSecrets.map((n) => ({ name: n })) } : {}),
-          containers: [{
-            name: workerContainerName,
-            image: config.image,
-            imagePullPolicy: config.imagePullPolicy,
-            args: delivery.args,
-            env,
-            ...(config.storageSecret ? { envFrom: [{ secretRef: { name: config.storageSecret } }] } : {}),
-            resources: requirements,
-            securityContext: containerSecurityContext(),
-            volumeMounts: mounts,
-            terminationMessagePath,
-            // Without a message file, the last log lines (the worker's JSON events) become the message.
-            terminationMessagePolicy: 'FallbackToLogsOnError',
-          }],
-          volumes,
-        },
-      },
+      template: workerPodTemplate({ labels, priority, gpu, config, resources: stageResources(task.stage, gpu, config), scratchBytes: sizing.scratchBytes, delivery }),
     },
   };
 
-  const result: WorkerJob = { name, job: validated(job), task, sizing, gpu };
+  const result: WorkerJob = { name, unit, job: validated(job), task, sizing, gpu };
   if (delivery.needsSecret) {
     result.secret = (owner) => validated(taskSecret({ name, namespace: config.namespace, labels, task, mode: config.task, ...(owner ? { owner } : {}) }));
   }

@@ -6,7 +6,7 @@ import { kubernetesExecutorSchema, type KubernetesExecutorInput } from '../../sr
 import type { WorkerExit } from '../../src/executors/executor.ts';
 import { ClientNodeKubeApi } from '../../src/executors/kubernetes/client-node-kube-api.ts';
 import { KubernetesExecutor } from '../../src/executors/kubernetes-executor.ts';
-import { transcodeProfileSchema, type TranscodeTask } from '../../src/jobs/transcode-task.ts';
+import { transcodeProfileSchema, type ChunkTask, type TranscodeTask } from '../../src/jobs/transcode-task.ts';
 import { waitFor } from '../helpers/serve.ts';
 import type { FakeKubeApi } from '../k8s/fake-kube-api.ts';
 
@@ -17,6 +17,8 @@ export interface ExecutorRig {
   exits: WorkerExit[];
   logs: { level: string; message: string; fields: Record<string, unknown> }[];
   waitForExit(jobId: string): Promise<WorkerExit>;
+  /** The exit of one unit (src/jobs/work-unit.ts): `<job>/chunks`, `<job>/split`… */
+  waitForUnit(unit: string): Promise<WorkerExit>;
 }
 
 export function executorConfig(overrides: Partial<KubernetesExecutorInput> = {}) {
@@ -25,7 +27,7 @@ export function executorConfig(overrides: Partial<KubernetesExecutorInput> = {})
 
 export interface RigOptions {
   config?: Partial<KubernetesExecutorInput>;
-  isWanted?: (ref: { jobId: string; attempt: number }) => Promise<boolean>;
+  isWanted?: (ref: { jobId: string; attempt: number; unit: string }) => Promise<boolean>;
   retryGeneration?: (ref: { jobId: string; attempt: number }) => Promise<number>;
   start?: boolean;
 }
@@ -48,6 +50,7 @@ export async function startExecutor(t: TestContext, fake: FakeKubeApi, options: 
   return {
     executor, exits, logs,
     waitForExit: (jobId) => waitFor(`the exit of ${jobId}`, () => exits.find((e) => e.jobId === jobId), { timeoutMs: 5000, intervalMs: 10 }),
+    waitForUnit: (unit) => waitFor(`the exit of ${unit}`, () => exits.find((e) => e.unit === unit), { timeoutMs: 5000, intervalMs: 10 }),
   };
 }
 
@@ -63,6 +66,21 @@ export function sampleTask(jobId: string, attempt = 1): TranscodeTask {
     sourceFetch: defaultSourceFetch,
     callback: { url: `http://10.1.2.3:8080/internal/jobs/${jobId}/attempts/${attempt}/events`, token: `token-for-${jobId}-0123456789` },
   };
+}
+
+/** The plan id a split reports (a fingerprint; any 16+ characters here). */
+export const samplePlan = 'plan-0123456789abcdef';
+
+/** A chunked attempt's task of one stage. */
+export function stageTask(jobId: string, stage: 'split' | 'audio' | 'stitch', attempt = 1): TranscodeTask {
+  const base = sampleTask(jobId, attempt);
+  return stage === 'split' ? { ...base, stage, parallelism: 4 } : { ...base, stage, plan: samplePlan };
+}
+
+/** Chunks 0…count−1 of one attempt, `seconds` each: what the scheduler hands launchGroup. */
+export function chunkTasks(jobId: string, count: number, seconds = 360, attempt = 1): ChunkTask[] {
+  const base = sampleTask(jobId, attempt);
+  return Array.from({ length: count }, (_, index) => ({ ...base, stage: 'chunk' as const, plan: samplePlan, chunk: { index, count, startSeconds: index * seconds, endSeconds: (index + 1) * seconds } }));
 }
 
 /** Job status as the Job controller writes it at the end. */

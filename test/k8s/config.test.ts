@@ -31,6 +31,9 @@ describe('kubernetes executor configuration', () => {
     assert.equal(config.executor.backoffLimit, 1);
     assert.equal(config.executor.priorityClasses.urgent, 'live2vod-urgent');
     assert.equal(config.executor.spot.placement.low, 'required');
+    assert.deepEqual([config.executor.chunks.parallelism, config.executor.chunks.backoffLimitPerIndex], [16, 2]);
+    assert.deepEqual(config.executor.chunks.resources.split.requests, { cpu: '1', memory: '2Gi' });
+    assert.deepEqual(config.executor.chunks.resources.stitch.limits, { memory: '4Gi' });
   });
 
   it('names the key of each problem', async () => {
@@ -39,6 +42,8 @@ describe('kubernetes executor configuration', () => {
     assert.match(await refusal({ executor: { kind: 'kubernetes', image: 'x', resources: { requests: { cpu: 'four' } } }, storage }), /executor\.resources\.requests\.cpu: must be a Kubernetes quantity/);
     assert.match(await refusal({ executor: { kind: 'kubernetes', image: 'x', namespace: 'Media_NS' }, storage }), /executor\.namespace: must be a DNS-1123 label/);
     assert.match(await refusal({ executor: { kind: 'kubernetes', image: 'x', nodePool: 'a' }, storage }), /executor\.nodePool: unknown key/);
+    assert.match(await refusal({ executor: { kind: 'kubernetes', image: 'x', chunks: { parallelism: 0 } }, storage }), /executor\.chunks\.parallelism: /);
+    assert.match(await refusal({ executor: { kind: 'kubernetes', image: 'x', chunks: { resources: { merge: {} } } }, storage }), /executor\.chunks\.resources\.merge: unknown key/);
     assert.match(await refusal({ executor: { kind: 'docker' } }), /executor\.kind: must be "local" or "kubernetes"/);
     assert.match(await refusal({ executor: { kind: 'local', image: 'x' } }), /executor\.image: unknown key/, 'kubernetes keys are not accepted for local');
   });

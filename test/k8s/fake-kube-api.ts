@@ -4,7 +4,8 @@
 // Secrets, list of Pods — with equality label selectors, an event log for watches from a
 // resourceVersion, 410 Gone for compacted versions, and owner-based garbage collection on delete
 // (at once, or when the test says, as the real collector runs later). There is no Job controller:
-// tests set Job status and pods themselves. Faults on demand: failing watch requests, ERROR events,
+// tests set Job status and pods themselves (for Indexed Jobs, fake-indexed-job-controller.ts
+// does it step by step from the Job's own spec). Faults on demand: failing watch requests, ERROR events,
 // connections cut mid-stream, and a Job create held until the test lets it through.
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -144,20 +145,32 @@ export class FakeKubeApi {
     this.#removeJob(namespace, name);
   }
 
-  /** A pod of a Job, labelled as the Job controller labels its pods. */
-  addPod(namespace: string, job: Obj, pod: { name: string; status: Record<string, unknown> }): void {
+  /** A pod of a Job, labelled as the Job controller labels its pods (plus `labels`, e.g. an Indexed Job's completion index). */
+  addPod(namespace: string, job: Obj, pod: { name: string; status: Record<string, unknown>; labels?: Record<string, string> }): void {
     const uid = job.metadata.uid ?? '';
     this.#pods.set(`${namespace}/${pod.name}`, {
       apiVersion: 'v1',
       kind: 'Pod',
       metadata: {
         name: pod.name, namespace, uid: randomUUID(), resourceVersion: String(++this.#rv),
-        labels: { ...(job.metadata.labels ?? {}), 'batch.kubernetes.io/controller-uid': uid, 'batch.kubernetes.io/job-name': job.metadata.name },
+        labels: { ...(job.metadata.labels ?? {}), 'batch.kubernetes.io/controller-uid': uid, 'batch.kubernetes.io/job-name': job.metadata.name, ...(pod.labels ?? {}) },
         ownerReferences: [{ uid, kind: 'Job', name: job.metadata.name }],
       },
       spec: { containers: [{ name: 'worker', image: 'fake' }] },
       status: clone(pod.status),
     });
+  }
+
+  /** Replaces a pod's status (the kubelet's part). */
+  setPodStatus(namespace: string, name: string, podStatus: Record<string, unknown>): void {
+    const pod = this.#pods.get(`${namespace}/${name}`);
+    if (!pod) throw new Error(`fake: no Pod ${namespace}/${name}`);
+    pod.status = clone(podStatus);
+    pod.metadata.resourceVersion = String(++this.#rv);
+  }
+
+  pods(namespace: string): Obj[] {
+    return [...this.#pods.values()].filter((p) => p.metadata.namespace === namespace).map(clone);
   }
 
   /**

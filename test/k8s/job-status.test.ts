@@ -1,11 +1,11 @@
 // Job conditions and pod status → the job's phase and the WorkerExit the scheduler settles.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { exitCodeFromMessage, jobPhase, jobRef, lastPodFailure } from '../../src/k8s/job-status.ts';
+import { exitCodeFromMessage, jobPhase, jobRef, lastPodFailure, parseIndexSet } from '../../src/k8s/job-status.ts';
 import { finishedJobExit, vanishedJobExit } from '../../src/k8s/worker-exit.ts';
 
 const cond = (type: string, reason?: string, message?: string) => ({ type, status: 'True', ...(reason ? { reason } : {}), ...(message ? { message } : {}) });
-const ref = { jobId: 'j', attempt: 1 };
+const ref = { unit: 'j', jobId: 'j', attempt: 1 };
 
 describe('Job phase', () => {
   it('reads conditions: success, failure (also the early FailureTarget), suspension, running', () => {
@@ -19,8 +19,9 @@ describe('Job phase', () => {
     assert.equal(jobPhase({}).phase, 'pending');
   });
 
-  it('finds job id and attempt on the Job', () => {
-    assert.deepEqual(jobRef({ metadata: { annotations: { 'live2vod.io/job-id': 'Odd.Id' }, labels: { 'live2vod.io/attempt': '3' } } }), { jobId: 'Odd.Id', attempt: 3 });
+  it('finds job id, attempt and unit on the Job (a Job of before chunking is its job\'s whole-recording unit)', () => {
+    assert.deepEqual(jobRef({ metadata: { annotations: { 'live2vod.io/job-id': 'Odd.Id' }, labels: { 'live2vod.io/attempt': '3' } } }), { jobId: 'Odd.Id', attempt: 3, unit: 'Odd.Id' });
+    assert.deepEqual(jobRef({ metadata: { annotations: { 'live2vod.io/job-id': 'j', 'live2vod.io/unit': 'j/chunks' }, labels: { 'live2vod.io/attempt': '1' } } }), { jobId: 'j', attempt: 1, unit: 'j/chunks' });
     assert.equal(jobRef({ metadata: { labels: { 'live2vod.io/attempt': '3' } } }), undefined);
   });
 
@@ -68,5 +69,46 @@ describe('WorkerExit of a finished Job', () => {
     assert.deepEqual([outOfTime.stopReason, outOfTime.signal], [undefined, 'SIGKILL'], 'a deadline is a deadline, disrupted pod or not: never a free requeue');
     assert.throws(() => finishedJobExit(ref, { status: { active: 1 } }, undefined), /has not finished/);
     assert.match(vanishedJobExit(ref, 'n').stderrTail, /deleted outside live2vod/);
+  });
+});
+
+describe('Indexed Jobs (all chunks of an attempt)', () => {
+  const indexedPod = (name: string, index: number, finishedAt: string, terminated: Record<string, unknown>, conditions: Record<string, unknown>[] = []) => ({
+    metadata: { name, labels: { 'batch.kubernetes.io/job-completion-index': String(index) } },
+    status: { phase: 'Failed', conditions: conditions as never, containerStatuses: [{ name: 'worker', state: { terminated: { finishedAt, ...terminated } as never } }] },
+  });
+  const group = (status: Record<string, unknown>) => ({ metadata: { name: 'live2vod-j-a1-chunks' }, spec: { completionMode: 'Indexed', completions: 6 }, status });
+  const groupRef = { unit: 'j/chunks', jobId: 'j', attempt: 1 };
+
+  it('reads index sets as the Job controller writes them', () => {
+    assert.deepEqual(parseIndexSet('1,3-5'), [1, 3, 4, 5]);
+    assert.deepEqual(parseIndexSet('0'), [0]);
+    assert.deepEqual(parseIndexSet(''), []);
+    assert.deepEqual(parseIndexSet(undefined), []);
+    assert.throws(() => parseIndexSet('1,x'), /not a list of indexes/);
+    assert.throws(() => parseIndexSet('5-3'), /not a list of indexes/);
+  });
+
+  it('explains a failure by the pods of the failed indexes, not a disrupted pod of another index', () => {
+    const pods = [
+      indexedPod('bad', 3, '2026-01-01T00:00:00Z', { exitCode: 3, reason: 'Error', message: 'exit 3: not a media file' }),
+      indexedPod('reclaimed', 1, '2026-01-01T01:00:00Z', { exitCode: 130, reason: 'Error' }, [cond('DisruptionTarget', 'DeletionByTaintManager', 'spot reclaim')]),
+    ];
+    assert.equal(lastPodFailure(pods)?.pod, 'reclaimed', 'without indexes: the latest');
+    assert.deepEqual(lastPodFailure(pods, [3]), { pod: 'bad', index: 3, exitCode: 3, reason: 'Error', message: 'exit 3: not a media file' });
+  });
+
+  it('ends once: success without failed indexes; failure with failedIndexes and the failed chunk\'s exit code', () => {
+    const ok = finishedJobExit(groupRef, group({ completedIndexes: '0-5', succeeded: 6, conditions: [cond('SuccessCriteriaMet'), cond('Complete')] }), undefined);
+    assert.deepEqual({ unit: ok.unit, exitCode: ok.exitCode, failedIndexes: ok.failedIndexes }, { unit: 'j/chunks', exitCode: 0, failedIndexes: undefined });
+    const failed = finishedJobExit(groupRef, group({ completedIndexes: '0-2,4', failedIndexes: '3', conditions: [cond('FailureTarget', 'MaxFailedIndexesExceeded', 'Job has exceeded the specified maximal number of failed indexes')] }), { pod: 'bad', index: 3, exitCode: 3, message: 'exit 3: not a media file' });
+    assert.deepEqual(failed.failedIndexes, [3]);
+    assert.equal(failed.exitCode, 3, 'bad input: the scheduler fails the job without retrying');
+    assert.match(failed.stderrTail, /pod bad \(chunk 3\) exited with code 3/);
+    assert.match(failed.stderrTail, /4 of 6 chunks completed; failed chunks: 3/);
+    const unreadable = finishedJobExit(groupRef, group({ failedIndexes: 'garbage', conditions: [cond('Failed', 'MaxFailedIndexesExceeded')] }), undefined);
+    assert.equal(unreadable.failedIndexes, undefined);
+    assert.match(unreadable.stderrTail, /status.failedIndexes unreadable/);
+    assert.equal(unreadable.exitCode, 1);
   });
 });

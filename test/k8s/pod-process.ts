@@ -8,7 +8,8 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { IContainer } from 'kubernetes-models/v1/Container';
 import { taskMountDir } from '../../src/k8s/task-delivery.ts';
-import { scratchMountPath, terminationMessagePath, type WorkerJob } from '../../src/k8s/worker-job.ts';
+import type { WorkerJob } from '../../src/k8s/worker-job.ts';
+import { scratchMountPath, terminationMessagePath } from '../../src/k8s/worker-pod-template.ts';
 import { cliPath } from '../helpers/media.ts';
 
 export interface PodProcess {
@@ -27,7 +28,8 @@ export function workerContainer(built: WorkerJob): IContainer {
   return container;
 }
 
-export async function startPodProcess(built: WorkerJob, dir: string): Promise<PodProcess> {
+/** `kubernetesEnv`: what Kubernetes adds to the pod's env itself (an Indexed Job's JOB_COMPLETION_INDEX). */
+export async function startPodProcess(built: WorkerJob, dir: string, kubernetesEnv: Record<string, string> = {}): Promise<PodProcess> {
   const container = workerContainer(built);
   const secret = built.secret?.({ name: built.name, uid: 'test-uid' });
   const secretData = secret?.stringData ?? {};
@@ -62,6 +64,7 @@ export async function startPodProcess(built: WorkerJob, dir: string): Promise<Po
       env[variable.name] = mapPath(variable.value ?? '');
     }
   }
+  Object.assign(env, kubernetesEnv);
   const args = (container.args ?? []).map(mapPath);
   // Only what a pod would have: the pod's env plus PATH (the image's ffmpeg).
   const child = spawn(process.execPath, [cliPath, ...args], {

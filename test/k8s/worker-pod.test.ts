@@ -12,8 +12,10 @@ import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { kubernetesExecutorSchema } from '../../src/config/kubernetes-executor.ts';
 import { ExitCode } from '../../src/errors/index.ts';
-import { transcodeProfileSchema, type TranscodeTask } from '../../src/jobs/transcode-task.ts';
+import { transcodeProfileSchema, type ChunkTask, type TranscodeTask } from '../../src/jobs/transcode-task.ts';
+import { WorkArea, type WorkPlan } from '../../src/pipeline/chunked/work-area.ts';
 import { failJobExitCodes, ignoredExitCodes, workerPodFailurePolicy } from '../../src/k8s/failure-policy.ts';
+import { buildChunkGroupJob } from '../../src/k8s/chunk-group-job.ts';
 import { buildWorkerJob } from '../../src/k8s/worker-job.ts';
 import { makeTempDir, makeTestPattern, type TempDir } from '../helpers/media.ts';
 import { descendants, isAlive, killLeftovers, processRef, tinyTranscode, waitFor, type ProcessRef } from '../helpers/serve.ts';
@@ -126,5 +128,53 @@ describe('the worker in a pod', () => {
     assert.equal(failed?.body['exitCode'], ExitCode.badInput);
     assert.equal(failed?.body['retryable'], false);
     assert.match(await readFile(pod.terminationFile, 'utf8'), /^exit 3: /);
+  });
+});
+
+describe('the worker in a pod of the Indexed chunk Job', () => {
+  // 18 s cut in 6 s chunks by a real split pod, then the group's pods: one spec, each picks its chunk by index.
+  const profile = { ...tinyTranscode, preset: 'ultrafast', chunkSeconds: 6 };
+  let source: string;
+  let out: string;
+  let plan: WorkPlan;
+  let chunkTasks: ChunkTask[];
+
+  before(async () => {
+    source = await makeTestPattern(temp.dir, { seconds: 18, width: 320, height: 180, rate: 30, audio: 'sine', name: 'chunked.mp4' });
+    out = path.join(temp.dir, 'out', 'indexed-job');
+    const base = { ...taskFor('indexed-job', source, profile), output: out };
+    const split = buildWorkerJob({ task: { ...base, stage: 'split', parallelism: 3 }, priority: 'normal', facts: {}, config: configFor('inline') });
+    const pod = await startPodProcess(split, path.join(temp.dir, 'pod-split'));
+    assert.equal((await pod.exited).code, 0, pod.stderr());
+    plan = JSON.parse(await readFile(path.join(out, '.live2vod-chunks', 'plan.json'), 'utf8')) as WorkPlan;
+    chunkTasks = plan.chunks.chunks.map((c, index) => ({ ...base, stage: 'chunk', plan: plan.fingerprint, chunk: { index, count: plan.chunks.chunks.length, startSeconds: c.startSeconds, endSeconds: c.endSeconds } }));
+  });
+
+  for (const mode of ['inline', 'secret'] as const) {
+    it(`picks its chunk by JOB_COMPLETION_INDEX from one spec for every index (${mode} task)`, async () => {
+      const group = buildChunkGroupJob({ tasks: chunkTasks, priority: 'normal', facts: {}, config: configFor(mode) });
+      const index = mode === 'inline' ? 1 : 2;
+      const pod = await startPodProcess(group, path.join(temp.dir, `pod-chunk-${mode}`), { JOB_COMPLETION_INDEX: String(index) });
+      const exit = await pod.exited;
+      assert.equal(exit.code, 0, pod.stderr());
+      // Its result in the work area, and no other chunk's, is the proof it encoded its own range.
+      const work = new WorkArea(out);
+      assert.ok(await work.readChunk(index), `chunk ${index} has its result`);
+      if (mode === 'inline') assert.deepEqual([Boolean(await work.readChunk(0)), Boolean(await work.readChunk(2))], [false, false], 'only its own chunk');
+      const done = callbacks.ofType('done').filter((r) => r.path.includes('indexed-job'));
+      assert.ok(done.length > 0, 'the chunk reported done');
+      assert.equal(done.at(-1)?.token, token, 'with the token from the group\'s Secret');
+    });
+  }
+
+  it('exits 2 with what is wrong when the index is missing or outside the ranges', async () => {
+    const group = buildChunkGroupJob({ tasks: chunkTasks, priority: 'normal', facts: {}, config: configFor('inline') });
+    const missing = await startPodProcess(group, path.join(temp.dir, 'pod-no-index'));
+    assert.equal((await missing.exited).code, ExitCode.usage, missing.stderr());
+    assert.match(missing.stderr(), /JOB_COMPLETION_INDEX is not set: LIVE2VOD_CHUNK_RANGES is meant for the pods of an Indexed Job/);
+    const outside = await startPodProcess(group, path.join(temp.dir, 'pod-bad-index'), { JOB_COMPLETION_INDEX: '3' });
+    assert.equal((await outside.exited).code, ExitCode.usage, outside.stderr());
+    assert.match(outside.stderr(), /JOB_COMPLETION_INDEX=3 is not an index of the 3 chunk ranges \(0–2\)/);
+    assert.ok(failJobExitCodes.includes(ExitCode.usage), 'a code the group fails its index on at once');
   });
 });
