@@ -1,7 +1,8 @@
 // `live2vod serve` with `executor.kind: kubernetes`, in process, against the FAKE Kubernetes API:
 // a submitted job becomes a worker Job (priority class, intake facts), the worker's report with
 // the token from the Job's Secret is accepted at the callback URL in the task, and the Job's
-// completion makes the job succeed. Closing the service leaves the Job alone.
+// completion makes the job succeed. Closing the service leaves the Job alone. A chunked attempt
+// goes split Job → Indexed chunk Job + audio Job → stitch Job, driven by the same reports.
 import assert from 'node:assert/strict';
 import { rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -32,6 +33,8 @@ describe('serve with the Kubernetes executor', () => {
       overrides: {
         executor: { kind: 'kubernetes', image: 'live2vod:test', namespace, kubeconfig, concurrency: 2 },
         storage: { output: 's3://assets/vod', publicBaseUrl: 'https://cdn.example.com/vod' },
+        // Whole: one Job for the attempt.
+        transcode: { chunkSeconds: 0 },
       },
     });
     const job = await submitJob(service.url, { source: 'https://media.example.com/keynote.mp4', priority: 'high', facts: { durationSeconds: 1800 } });
@@ -58,5 +61,57 @@ describe('serve with the Kubernetes executor', () => {
 
     await service.close();
     assert.ok(fake.job(namespace, name), 'closing the control plane deletes no Job');
+  });
+
+  it('runs a chunked attempt as a split Job, one Indexed Job for the chunks beside an audio Job, then a stitch Job', async () => {
+    const kubeconfig = path.join(dir, 'kubeconfig-chunked.json');
+    await writeFile(kubeconfig, fake.kubeConfig().exportConfig());
+    service = await startTestService({
+      overrides: {
+        executor: { kind: 'kubernetes', image: 'live2vod:test', namespace, kubeconfig, concurrency: 4, chunks: { parallelism: 3 } },
+        storage: { output: 's3://assets/vod', publicBaseUrl: 'https://cdn.example.com/vod' },
+      },
+    });
+    const job = await submitJob(service.url, { source: 'https://media.example.com/allhands.mp4', facts: { durationSeconds: 240 } });
+    const base = `live2vod-${job.id}-a1`;
+    const report = async (jobName: string, unit: string, body: Record<string, unknown>): Promise<void> => {
+      const created = await waitFor(`Job ${jobName}`, () => fake.job(namespace, jobName), { timeoutMs: 10_000, intervalMs: 20 });
+      const env = (created.spec?.['template'] as { spec: { containers: { env: { name: string; value?: string }[] }[] } }).spec.containers[0]?.env ?? [];
+      const task = JSON.parse(env.find((e) => e.name === 'LIVE2VOD_TASK')?.value ?? '{}') as { callback: { url: string } };
+      const secret = await waitFor('its token Secret', () => fake.secret(namespace, jobName), { timeoutMs: 5000, intervalMs: 20 });
+      const token = (secret['stringData'] as Record<string, string>)['callback-token'];
+      const url = new URL(task.callback.url);
+      url.searchParams.set('unit', unit);
+      const answer = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify(body) });
+      assert.equal(answer.status, 204, await answer.text());
+    };
+    const complete = (jobName: string): void => fake.setJobStatus(namespace, jobName, { succeeded: 1, conditions: [{ type: 'Complete', status: 'True' }] });
+
+    // The split says: 4 chunks of 60 s.
+    const ranges = [0, 1, 2, 3].map((i) => ({ startSeconds: i * 60, endSeconds: (i + 1) * 60 }));
+    await report(`${base}-split`, 'split', { type: 'done', chunks: { count: 4, seconds: 60, plan: 'p'.repeat(64), ranges } });
+    complete(`${base}-split`);
+
+    const group = await waitFor('the Indexed chunk Job', () => fake.job(namespace, `${base}-chunks`), { timeoutMs: 10_000, intervalMs: 20 });
+    assert.equal(group.spec?.['completionMode'], 'Indexed');
+    assert.equal(group.spec?.['completions'], 4);
+    assert.equal(group.spec?.['parallelism'], 3, 'chunks.parallelism');
+    await waitFor('the audio Job', () => fake.job(namespace, `${base}-audio`), { timeoutMs: 10_000, intervalMs: 20 });
+
+    // Progress is the sum over the chunks' own reports.
+    await report(`${base}-chunks`, 'chunk-0', { type: 'progress', percent: 100, outTime: 60 });
+    await report(`${base}-chunks`, 'chunk-1', { type: 'progress', percent: 50, outTime: 30 });
+    const moving = await waitForJob(service.url, job.id, (j) => j.progress > 0);
+    assert.ok(Math.abs(moving.progress - 0.95 * (90 / 240)) < 0.01, `progress ${moving.progress}`);
+
+    complete(`${base}-chunks`);
+    complete(`${base}-audio`);
+    await waitFor('the stitch Job', () => fake.job(namespace, `${base}-stitch`), { timeoutMs: 10_000, intervalMs: 20 });
+    assert.equal((await waitForJob(service.url, job.id, 'running')).state, 'running', 'not done before the stitch');
+    complete(`${base}-stitch`);
+    const done = await waitForJob(service.url, job.id, 'succeeded');
+    assert.equal(done.attempts, 1);
+    assert.equal(fake.job(namespace, base), undefined, 'no whole-recording Job was made');
+    await service.close();
   });
 });
