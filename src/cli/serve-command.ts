@@ -12,6 +12,7 @@ import { WatchFolder } from '../ingest/watch-folder.ts';
 import { IntakeService } from '../jobs/intake-service.ts';
 import { JobEvents } from '../jobs/job-events.ts';
 import { removeIncompleteAsset } from '../pipeline/output-dir.ts';
+import { removeIncompleteStoredAsset } from '../pipeline/remove-incomplete-stored-asset.ts';
 import { assetDirUrl, type AssetDirUrl } from '../jobs/asset-urls.ts';
 import { jobToken } from '../jobs/job-token.ts';
 import { mediaTokenKey } from '../jobs/media-token.ts';
@@ -147,12 +148,14 @@ export async function startService(config: Config, hooks: { onListening?: (urls:
   const stopJobMetrics = connectJobMetrics(events, metrics);
   // A job that ends without an asset leaves no partial one behind (an interrupted chunked attempt
   // keeps its chunks for the next, but there is no next after a cancel or the last failure).
-  const stopAssetCleanup = output ? () => undefined : events.subscribe((change) => {
+  const stopAssetCleanup = events.subscribe((change) => {
     if (change.type !== 'job.cancelled' && change.type !== 'job.failed') return;
     void (async () => {
       // Not when a retry by hand has already queued the job again: its next attempt may use the chunks.
       const now = await store.getJob(change.job.id);
-      if (now?.state === 'cancelled' || now?.state === 'failed') await removeIncompleteAsset(path.join(mediaRoot, change.job.outputPrefix));
+      if (now?.state !== 'cancelled' && now?.state !== 'failed') return;
+      if (assetStore) await removeIncompleteStoredAsset(assetStore, change.job.outputPrefix);
+      else await removeIncompleteAsset(path.join(mediaRoot, change.job.outputPrefix));
     })().catch((error: unknown) => logger.warn({ jobId: change.job.id, error: String(error) }, 'could not remove the unfinished asset'));
   });
   const stopNotifications = connectNotifications(events, notifier, (job) => dirUrl(job), (err) => logger.warn({ err }, 'could not enqueue a notification'));
