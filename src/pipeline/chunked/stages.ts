@@ -10,6 +10,7 @@ import type { AudioTask, ChunkTask, SplitTask, StitchTask, TranscodeTask } from 
 import { parseStorageUri } from '../../storage/uri.ts';
 import { startInstantRemux } from '../instant-remux.ts';
 import { materializeSource } from '../materialize-source.ts';
+import { openRangedInput } from '../ranged/open-ranged-input.ts';
 import { OutputDir } from '../output-dir.ts';
 import { prepareTranscode } from '../prepare.ts';
 import { requestFromProfile } from '../request-from-profile.ts';
@@ -44,7 +45,7 @@ export async function runChunkStage(task: ChunkTask, context: StageContext): Pro
     throw new UsageError(`chunk ${task.chunk.index} of ${task.chunk.count} (${task.chunk.startSeconds}–${task.chunk.endSeconds} s) is not one the split planned (${stored.chunks.chunks.length} chunks of ${stored.chunks.seconds} s): run the split stage of this attempt again`);
   }
   if (await work.readChunk(chunk.index)) return { type: 'done' };
-  return withLocalSource(task, context, async (input) => {
+  return withRangedSource(task, context, async (input) => {
     const duration = chunk.endSeconds - chunk.startSeconds;
     await encodeChunk({
       ffmpeg: context.binaries.ffmpeg, input, plan: stored.plan, chunk, out, work, signal: context.signal,
@@ -110,6 +111,26 @@ async function splitWork(task: ChunkTask | AudioTask | StitchTask): Promise<{ ou
   if (!stored) throw new UsageError(`no chunk plan in ${work.root}: run the split stage of this job first`);
   if (stored.fingerprint !== task.plan) throw new UsageError(`the work area in ${work.root} was laid out by another split (plan ${stored.fingerprint.slice(0, 12)}…, the task names ${task.plan.slice(0, 12)}…): run this job's split again`);
   return { out, work, stored };
+}
+
+/**
+ * Runs `action` on the source read by byte ranges through a loopback reader, so a chunk moves only
+ * the part of a remote recording its encode reads; on a local path, or on a download when the
+ * source cannot be read by ranges (said in a warning).
+ */
+async function withRangedSource<T>(task: TranscodeTask, context: StageContext, action: (input: string) => Promise<T>): Promise<T> {
+  if (context.signal.aborted) throw new CancelledError();
+  if (task.source.kind === 'local') return action(task.source.path);
+  const reader = await openRangedInput(task.source, { policy: task.sourceFetch, signal: context.signal, emit: context.onEvent });
+  if (!reader) return withLocalSource(task, context, action);
+  try {
+    return await action(reader.url);
+  } catch (error) {
+    // ffmpeg reports a failed read as a bare I/O error; the reader knows what went wrong.
+    throw reader.failure ?? error;
+  } finally {
+    await reader.close();
+  }
 }
 
 /** Runs `action` on a local path of the source: as it is, or fetched into scratch (removed after). */
