@@ -76,7 +76,7 @@ function nginxHook(file: string): Hook {
 
 /** An S3 event notification, as AWS (SQS/SNS/Lambda) sends it. */
 function s3Hook(key: string, size: number): Hook {
-  const body = { Records: [{ eventVersion: '2.1', eventSource: 'aws:s3', eventName: 'ObjectCreated:Put', eventTime: new Date().toISOString(), s3: { s3SchemaVersion: '1.0', bucket: { name: 'rec' }, object: { key, size } } }] };
+  const body = { Records: [{ eventVersion: '2.1', eventSource: 'aws:s3', eventName: 'ObjectCreated:Put', eventTime: new Date().toISOString(), s3: { s3SchemaVersion: '1.0', bucket: { name: 'rec' }, object: { key, size, eTag: `bench-${size}` } } }] };
   return { route: '/hooks/s3', init: { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${hookToken}` }, body: JSON.stringify(body) } };
 }
 
