@@ -62,7 +62,7 @@ export class SourceRefusedError extends InputError {
 }
 
 /** scheme://host[:port] only: paths and queries of presigned URLs carry credentials. */
-function origin(url: URL): string {
+export function origin(url: URL): string {
   return `${url.protocol}//${url.host}`;
 }
 
@@ -75,7 +75,7 @@ function describeTarget(text: string): string {
   }
 }
 
-function parseSourceUrl(text: string, policy: AddressPolicy, context: string): URL {
+export function parseSourceUrl(text: string, policy: AddressPolicy, context: string): URL {
   let url: URL;
   try {
     url = new URL(text);
@@ -91,11 +91,11 @@ function parseSourceUrl(text: string, policy: AddressPolicy, context: string): U
   return url;
 }
 
-function defaultPort(url: URL): number {
+export function defaultPort(url: URL): number {
   return url.port !== '' ? Number(url.port) : url.protocol === 'https:' ? 443 : 80;
 }
 
-function hostOf(url: URL): string {
+export function hostOf(url: URL): string {
   return url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname;
 }
 
@@ -131,13 +131,14 @@ const certificateErrors: ReadonlySet<string> = new Set([
 ]);
 
 /** Which of our own aborts fired, so errors can be told apart from network failures. */
-interface AbortState {
+export interface AbortState {
   signal: AbortSignal;
   timedOut: boolean;
   cancelled: boolean;
 }
 
-function sendRequest(url: URL, addresses: readonly ResolvedAddress[], abort: AbortState): Promise<IncomingMessage> {
+/** One GET to exactly the vetted addresses; `headers` adds to ours (a Range). */
+export function sendRequest(url: URL, addresses: readonly ResolvedAddress[], abort: AbortState, headers: Readonly<Record<string, string>> = {}): Promise<IncomingMessage> {
   return new Promise<IncomingMessage>((resolve, reject) => {
     const host = hostOf(url);
     const vetted = new Set(addresses.map((entry) => canonicalIp(entry.address)));
@@ -147,7 +148,7 @@ function sendRequest(url: URL, addresses: readonly ResolvedAddress[], abort: Abo
       host,
       port: defaultPort(url),
       path: `${url.pathname}${url.search}`,
-      headers: { host: url.host, 'user-agent': `live2vod/${version}`, accept: '*/*', 'accept-encoding': 'identity' },
+      headers: { ...headers, host: url.host, 'user-agent': `live2vod/${version}`, accept: '*/*', 'accept-encoding': 'identity' },
       // A fresh agent per hop: no pooled socket to another address is ever reused.
       agent: false,
       lookup: pinnedLookup(addresses),
@@ -170,7 +171,7 @@ function sendRequest(url: URL, addresses: readonly ResolvedAddress[], abort: Abo
   });
 }
 
-function discard(response: IncomingMessage): void {
+export function discard(response: IncomingMessage): void {
   response.on('error', () => {});
   response.destroy();
 }
@@ -212,7 +213,7 @@ function tooLarge(where: string, what: string, maxBytes: number): SourceRefusedE
   return new SourceRefusedError(`the source at ${where} is too large: ${what}, the limit is ${maxBytes} bytes; raise the source size limit to download it`);
 }
 
-function statusError(status: number, where: string): Live2vodError {
+export function statusError(status: number, where: string): Live2vodError {
   if (status >= 500 || status === 408 || status === 429) {
     return new SourceFetchError(`the source at ${where} answered HTTP ${status}; try again later`, { status });
   }
@@ -266,6 +267,76 @@ function raceAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
   });
 }
 
+export interface VettedResponse {
+  response: IncomingMessage;
+  /** The URL that answered, after redirects. */
+  url: URL;
+  /** The vetted addresses of its host: later requests to it connect to these only. */
+  addresses: readonly ResolvedAddress[];
+}
+
+/**
+ * GETs `text` (http: or https: only), following redirects by hand: every hop's scheme is checked
+ * and its host resolved once and vetted by `policy`, and the socket connects to exactly those
+ * addresses. Answers the first response that is not a followed redirect, whatever its status.
+ * `classify` turns a resolver or network error into the caller's error.
+ */
+export async function openVettedResponse(
+  text: string,
+  policy: AddressPolicy,
+  abort: AbortState,
+  options: { maxRedirects: number; headers?: Readonly<Record<string, string>>; classify: (error: unknown, where: string) => unknown },
+): Promise<VettedResponse> {
+  const { maxRedirects, classify } = options;
+  let current = parseSourceUrl(text, policy, `the source URL (${describeTarget(text)})`);
+  for (let hop = 0; ; hop++) {
+    const where = origin(current);
+    const host = hostOf(current);
+    const port = defaultPort(current);
+    let vetted: VetResult;
+    try {
+      vetted = await raceAbort(policy.vet(host, port), abort.signal);
+    } catch (error) {
+      throw classify(error, where);
+    }
+    if (!vetted.allowed) {
+      const via = hop === 0 ? '' : ` (reached by redirect ${hop})`;
+      throw new SourceRefusedError(`refusing to download ${where}${via}: ${vetted.reason}`);
+    }
+
+    let response: IncomingMessage;
+    try {
+      response = await sendRequest(current, vetted.addresses, abort, options.headers);
+    } catch (error) {
+      throw classify(error, where);
+    }
+    const status = response.statusCode ?? 0;
+
+    if (redirectStatuses.has(status) && response.headers.location !== undefined) {
+      const location = response.headers.location;
+      discard(response);
+      if (hop >= maxRedirects) {
+        throw new SourceRefusedError(`the source at ${describeTarget(text)} redirected more than ${maxRedirects} times (last at ${where}); refusing to follow further`);
+      }
+      let next: URL;
+      try {
+        next = new URL(location, current);
+      } catch {
+        throw new SourceRefusedError(`the source at ${where} redirected to an invalid URL`);
+      }
+      const nextUrl = parseSourceUrl(next.href, policy, `the redirect from ${where} to ${describeTarget(next.href)}`);
+      // Credentials are not carried to another origin.
+      if (nextUrl.origin !== current.origin) {
+        nextUrl.username = '';
+        nextUrl.password = '';
+      }
+      current = nextUrl;
+      continue;
+    }
+    return { response, url: current, addresses: vetted.addresses };
+  }
+}
+
 /**
  * Downloads `url` (http: or https: only) to `file`. Throws an InputError (SourceRefusedError) for
  * refused schemes or addresses, too many redirects, a body over `maxBytes` and 4xx answers; a
@@ -292,77 +363,34 @@ export async function fetchHttpSource(url: string, file: string, options: FetchH
   };
   options.signal?.addEventListener('abort', onCallerAbort, { once: true });
 
-  let current = parseSourceUrl(url, policy, `the source URL (${describeTarget(url)})`);
   let created = false;
   try {
-    for (let hop = 0; ; hop++) {
-      const where = origin(current);
-      const host = hostOf(current);
-      const port = defaultPort(current);
-      let vetted: VetResult;
-      try {
-        vetted = await raceAbort(policy.vet(host, port), controller.signal);
-      } catch (error) {
-        throw classifyFailure(error, abort, where, file, timeoutMs);
-      }
-      if (!vetted.allowed) {
-        const via = hop === 0 ? '' : ` (reached by redirect ${hop})`;
-        throw new SourceRefusedError(`refusing to download ${where}${via}: ${vetted.reason}`);
-      }
-
-      let response: IncomingMessage;
-      try {
-        response = await sendRequest(current, vetted.addresses, abort);
-      } catch (error) {
-        throw classifyFailure(error, abort, where, file, timeoutMs);
-      }
-      const status = response.statusCode ?? 0;
-
-      if (redirectStatuses.has(status) && response.headers.location !== undefined) {
-        const location = response.headers.location;
-        discard(response);
-        if (hop >= maxRedirects) {
-          throw new SourceRefusedError(`the source at ${describeTarget(url)} redirected more than ${maxRedirects} times (last at ${where}); refusing to follow further`);
-        }
-        let next: URL;
-        try {
-          next = new URL(location, current);
-        } catch {
-          throw new SourceRefusedError(`the source at ${where} redirected to an invalid URL`);
-        }
-        const nextUrl = parseSourceUrl(next.href, policy, `the redirect from ${where} to ${describeTarget(next.href)}`);
-        // Credentials are not carried to another origin.
-        if (nextUrl.origin !== current.origin) {
-          nextUrl.username = '';
-          nextUrl.password = '';
-        }
-        current = nextUrl;
-        continue;
-      }
-      if (status < 200 || status > 299) {
-        discard(response);
-        throw statusError(status, where);
-      }
-
-      const lengthHeader = response.headers['content-length'];
-      const total = lengthHeader !== undefined && /^\d+$/.test(lengthHeader) ? Number(lengthHeader) : undefined;
-      if (total !== undefined && total > maxBytes) {
-        discard(response);
-        throw tooLarge(where, `it is ${total} bytes`, maxBytes);
-      }
-      const counter = new LimitCounter(maxBytes, total, options.onProgress, where);
-      try {
-        created = true;
-        await pipeline(response, counter, createWriteStream(file), { signal: controller.signal });
-      } catch (error) {
-        throw classifyFailure(error, abort, where, file, timeoutMs);
-      }
-      if (total !== undefined && counter.bytes !== total) {
-        throw new SourceFetchError(`the download of ${where} ended after ${counter.bytes} of ${total} bytes; try again`);
-      }
-      const contentType = response.headers['content-type'];
-      return contentType === undefined ? { bytes: counter.bytes, finalUrl: current.href } : { bytes: counter.bytes, finalUrl: current.href, contentType };
+    const { response, url: current } = await openVettedResponse(url, policy, abort, { maxRedirects, classify: (error, where) => classifyFailure(error, abort, where, file, timeoutMs) });
+    const where = origin(current);
+    const status = response.statusCode ?? 0;
+    if (status < 200 || status > 299) {
+      discard(response);
+      throw statusError(status, where);
     }
+
+    const lengthHeader = response.headers['content-length'];
+    const total = lengthHeader !== undefined && /^\d+$/.test(lengthHeader) ? Number(lengthHeader) : undefined;
+    if (total !== undefined && total > maxBytes) {
+      discard(response);
+      throw tooLarge(where, `it is ${total} bytes`, maxBytes);
+    }
+    const counter = new LimitCounter(maxBytes, total, options.onProgress, where);
+    try {
+      created = true;
+      await pipeline(response, counter, createWriteStream(file), { signal: controller.signal });
+    } catch (error) {
+      throw classifyFailure(error, abort, where, file, timeoutMs);
+    }
+    if (total !== undefined && counter.bytes !== total) {
+      throw new SourceFetchError(`the download of ${where} ended after ${counter.bytes} of ${total} bytes; try again`);
+    }
+    const contentType = response.headers['content-type'];
+    return contentType === undefined ? { bytes: counter.bytes, finalUrl: current.href } : { bytes: counter.bytes, finalUrl: current.href, contentType };
   } catch (error) {
     if (created) await rm(file, { force: true }).catch(() => {});
     throw error;

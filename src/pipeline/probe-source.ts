@@ -1,12 +1,15 @@
-// Checks that the source is a readable, non-empty local file, then probes it.
+// Checks that the source is a readable, non-empty local file, then probes it. A loopback reader's
+// URL (a remote source read by ranges) is probed as it is: its reader checked the object at open.
 import { constants } from 'node:fs';
 import { access, stat } from 'node:fs/promises';
 import { InputError } from '../errors/index.ts';
 import { ffprobeJson } from '../ffmpeg/probe.ts';
+import { isLoopbackSourceUrl } from '../media/input-args.ts';
 import { parseProbe } from '../media/probe.ts';
 import type { SourceInfo } from '../media/types.ts';
 
 export async function probeSource(ffprobe: string, file: string, signal?: AbortSignal): Promise<SourceInfo> {
+  if (isLoopbackSourceUrl(file)) return parseProbe(await ffprobeJson(ffprobe, file, signal));
   let info;
   try {
     info = await stat(file);

@@ -5,7 +5,14 @@ import type { EncoderName, RungSpec, Segment, VideoCodecFamily } from '../media/
 import type { EventSink } from './events.ts';
 
 export interface TranscodeRequest {
+  /** A local file, or a loopback reader's URL of a remote source (then see `localInput`). */
   input: string;
+  /**
+   * When `input` is a remote source read by ranges while it also downloads: the downloaded file,
+   * once there. The probe and the instant remux read `input` at once, so playback does not wait
+   * for the download; the encodes, which read everything, wait for it and read the local copy.
+   */
+  localInput?: () => Promise<string>;
   outDir: string;
   /** Parent of the per-run scratch directory; the system temp dir by default. */
   scratchRoot?: string;

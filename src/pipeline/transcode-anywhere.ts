@@ -1,6 +1,8 @@
 // A transcode whose source or destination may be remote: fetches an S3 or http(s) source into
-// scratch first, and publishes to an s3:// destination while it runs (segments as they are made,
-// manifest.json last). Local to local is `transcode()` unchanged.
+// scratch, and publishes to an s3:// destination while it runs (segments as they are made,
+// manifest.json last). Local to local is `transcode()` unchanged. With the instant remux on, a
+// remote source is also opened for ranged reads while it downloads: the probe and the remux read
+// it at once (playable in seconds, whatever the recording's size), the encodes read the download.
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { SourceFetchPolicy } from '../jobs/source-fetch.ts';
@@ -9,7 +11,7 @@ import type { OpenedStore } from '../storage/open-store.ts';
 import { parseStorageUri } from '../storage/uri.ts';
 import { AssetPublisher } from './asset-publisher.ts';
 import { InstantMirror, mirrorInstantEvents } from './instant-mirror.ts';
-import { materializeSource } from './materialize-source.ts';
+import { openSourceInput } from './ranged/source-input.ts';
 import type { TranscodeRequest } from './request.ts';
 import { makeScratch } from './scratch.ts';
 import { Stopwatch } from './stopwatch.ts';
@@ -29,9 +31,12 @@ export async function transcodeAnywhere(source: SourceLocation, request: Anywher
   let store: OpenedStore | undefined;
   let publisher: AssetPublisher | undefined;
   let instant: InstantMirror | undefined;
+  let closeSource: (() => Promise<void>) | undefined;
   try {
-    const input = source.kind === 'local' ? source.path : await stopwatch.step('fetch', () => materializeSource(source, work, fetch, request.signal));
-    if (destination.kind === 'local') return await transcode({ ...request, input });
+    const opened = await openSourceInput(source, { scratch: work, policy: fetch, ranged: request.instantRemux, emit, stopwatch, ...(request.signal ? { signal: request.signal } : {}) });
+    closeSource = () => opened.close();
+    const sourced = { ...request, input: opened.input, ...(opened.localInput ? { localInput: opened.localInput } : {}) };
+    if (destination.kind === 'local') return await transcode(sourced);
 
     // Loaded on demand: the AWS SDK costs ~0.5 s of start-up that local transcodes should not pay.
     const { openObjectStore } = await import('../storage/open-store.ts');
@@ -45,8 +50,7 @@ export async function transcodeAnywhere(source: SourceLocation, request: Anywher
     instant = mirror;
     const events = mirrorInstantEvents(mirror, emit);
     const result = await transcode({
-      ...request,
-      input,
+      ...sourced,
       outDir: staging,
       onSegment: async (track, segment, absPath) => {
         // init.mp4 is complete before a track's first segment.
@@ -65,6 +69,8 @@ export async function transcodeAnywhere(source: SourceLocation, request: Anywher
     throw error;
   } finally {
     instant?.stop();
+    // Settled before scratch goes: a download stopped by a failure must not write into a removed directory.
+    await closeSource?.();
     await store?.close();
     await rm(work, { recursive: true, force: true }).catch(() => undefined);
   }

@@ -61,7 +61,9 @@ export async function transcode(request: TranscodeRequest): Promise<TranscodeRes
 
     if (chunks && request.chunking) {
       chunked = true;
-      const manifest = await transcodeChunked({ request, plan, chunks, parallelism: request.chunking.parallelism, out, stopwatch, signal: abort.signal, emit, started, running, ...(fallback ? { fallback } : {}) });
+      // Chunks resume by the source file's identity, so they start from the local copy (and so does their remux, for now).
+      const local = request.localInput ? { ...request, input: await request.localInput() } : request;
+      const manifest = await transcodeChunked({ request: local, plan, chunks, parallelism: request.chunking.parallelism, out, stopwatch, signal: abort.signal, emit, started, running, ...(fallback ? { fallback } : {}) });
       return { outDir: out.root, manifest };
     }
 
@@ -74,7 +76,8 @@ export async function transcode(request: TranscodeRequest): Promise<TranscodeRes
       running.push(remux.done);
       await remux.headStart;
     }
-    const encodes = startEncodes({ ffmpeg: request.binaries.ffmpeg, input: request.input, plan, scratch: scratchDir, signal: abort.signal, emit, stopwatch });
+    const input = request.localInput ? await request.localInput() : request.input;
+    const encodes = startEncodes({ ffmpeg: request.binaries.ffmpeg, input, plan, scratch: scratchDir, signal: abort.signal, emit, stopwatch });
     running.push(encodes.settled);
     const packageStarted = performance.now();
     const packaging = packageWhileEncoding(request, plan, scratchDir, out, encodes, abort);

@@ -67,19 +67,31 @@ export interface Relay {
   cut(): Promise<void>;
 }
 
-/** A loopback TCP relay to `targetPort`. */
-export async function startRelay(targetPort: number): Promise<Relay> {
+/** A loopback TCP relay to `targetPort`; `bytesPerSecond` throttles what each connection receives (a slow link). */
+export async function startRelay(targetPort: number, options: { bytesPerSecond?: number } = {}): Promise<Relay> {
   const sockets = new Set<Socket>();
   let downstream = 0;
   const server = createServer((client) => {
     const upstream = connect(targetPort, '127.0.0.1');
     sockets.add(client);
     sockets.add(upstream);
+    const opened = performance.now();
+    let received = 0;
     upstream.on('data', (chunk: Buffer) => {
       downstream += chunk.length;
+      received += chunk.length;
+      client.write(chunk);
+      const rate = options.bytesPerSecond;
+      if (rate === undefined) return;
+      // Ahead of the rate: hold the connection until the link would have carried this much.
+      const wait = (received / rate) * 1000 - (performance.now() - opened);
+      if (wait > 0) {
+        upstream.pause();
+        setTimeout(() => upstream.resume(), wait);
+      }
     });
     client.pipe(upstream);
-    upstream.pipe(client);
+    upstream.on('end', () => client.end());
     const drop = (): void => {
       client.destroy();
       upstream.destroy();

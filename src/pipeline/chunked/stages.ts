@@ -10,6 +10,7 @@ import { CancelledError, UsageError } from '../../errors/index.ts';
 import type { AudioTask, ChunkTask, SplitTask, StitchTask, TranscodeTask } from '../../jobs/transcode-task.ts';
 import { startInstantRemux } from '../instant-remux.ts';
 import { materializeSource } from '../materialize-source.ts';
+import { openRangedInput } from '../ranged/open-ranged-input.ts';
 import { prepareTranscode } from '../prepare.ts';
 import { requestFromProfile } from '../request-from-profile.ts';
 import { makeScratch } from '../scratch.ts';
@@ -65,7 +66,7 @@ async function chunkStage(task: ChunkTask, context: StageContext, shared: Shared
     throw new UsageError(`chunk ${task.chunk.index} of ${task.chunk.count} (${task.chunk.startSeconds}–${task.chunk.endSeconds} s) is not one the split planned (${stored.chunks.chunks.length} chunks of ${stored.chunks.seconds} s): run the split stage of this attempt again`);
   }
   if (await shared.readChunk(chunk.index)) return { type: 'done' };
-  return withLocalSource(task, context, async (input) => {
+  return withRangedSource(task, context, async (input) => {
     const duration = chunk.endSeconds - chunk.startSeconds;
     await shared.runChunk(chunk.index, (place) => encodeChunk({
       ffmpeg: context.binaries.ffmpeg, input, plan: stored.plan, chunk, out: place.out, work: place.work, signal: context.signal,
@@ -145,6 +146,26 @@ async function splitPlan(shared: SharedWorkArea, task: ChunkTask | AudioTask | S
   if (!stored) throw new UsageError(`no chunk plan in ${shared.location}: run the split stage of this job first`);
   if (stored.fingerprint !== task.plan) throw new UsageError(`the work area in ${shared.location} was laid out by another split (plan ${stored.fingerprint.slice(0, 12)}…, the task names ${task.plan.slice(0, 12)}…): run this job's split again`);
   return stored;
+}
+
+/**
+ * Runs `action` on the source read by byte ranges through a loopback reader, so a chunk moves only
+ * the part of a remote recording its encode reads; on a local path, or on a download when the
+ * source cannot be read by ranges (said in a warning).
+ */
+async function withRangedSource<T>(task: TranscodeTask, context: StageContext, action: (input: string) => Promise<T>): Promise<T> {
+  if (context.signal.aborted) throw new CancelledError();
+  if (task.source.kind === 'local') return action(task.source.path);
+  const reader = await openRangedInput(task.source, { policy: task.sourceFetch, signal: context.signal, emit: context.onEvent });
+  if (!reader) return withLocalSource(task, context, action);
+  try {
+    return await action(reader.url);
+  } catch (error) {
+    // ffmpeg reports a failed read as a bare I/O error; the reader knows what went wrong.
+    throw reader.failure ?? error;
+  } finally {
+    await reader.close();
+  }
 }
 
 /** Runs `action` on a local path of the source: as it is, or fetched into scratch (removed after). */
