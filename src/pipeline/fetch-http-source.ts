@@ -20,6 +20,7 @@ import { CancelledError, ExitCode, InputError, Live2vodError } from '../errors/i
 import { version } from '../version.ts';
 import { AddressPolicy, canonicalIp, type ResolvedAddress, type VetResult } from './address-policy.ts';
 import { asOutputError } from './fs-errors.ts';
+import { describeStall, StallWatch, type StallLimits } from './stall-watch.ts';
 
 export interface FetchHttpSourceOptions {
   policy: AddressPolicy;
@@ -27,6 +28,8 @@ export interface FetchHttpSourceOptions {
   maxBytes: number;
   /** For the whole download: DNS, connections, redirects and the body. */
   timeoutMs: number;
+  /** Fails the download (retryably) when nothing arrives for idleTimeoutMs or it is too slow over a window; absent: no such limit. */
+  stall?: StallLimits;
   /** Redirects followed at most; 5 by default. */
   maxRedirects?: number;
   signal?: AbortSignal;
@@ -135,6 +138,8 @@ interface AbortState {
   signal: AbortSignal;
   timedOut: boolean;
   cancelled: boolean;
+  /** Set when the stall watch aborted: the message that says which limit. */
+  stalled?: string;
 }
 
 function sendRequest(url: URL, addresses: readonly ResolvedAddress[], abort: AbortState): Promise<IncomingMessage> {
@@ -178,6 +183,8 @@ function discard(response: IncomingMessage): void {
 /** Counts bytes, enforces the limit before a chunk is written, reports progress. */
 class LimitCounter extends Transform {
   bytes = 0;
+  /** What the progress callback has been told of. */
+  bytesSeen = 0;
   readonly #maxBytes: number;
   readonly #total: number | undefined;
   readonly #onProgress: ((bytes: number, total?: number) => void) | undefined;
@@ -231,6 +238,7 @@ function statusError(status: number, where: string): Live2vodError {
 /** Turns whatever went wrong into a Live2vodError that says what to do. */
 function classifyFailure(error: unknown, abort: AbortState, where: string, file: string, timeoutMs: number): unknown {
   if (abort.cancelled) return new CancelledError(`download of ${where} cancelled`);
+  if (abort.stalled !== undefined) return new SourceFetchError(abort.stalled, { cause: error });
   if (abort.timedOut) return new SourceFetchError(`the download of ${where} timed out after ${timeoutMs} ms; try again, or raise the download timeout for large sources`, { cause: error });
   if (error instanceof Live2vodError) return error;
   const errno = error as NodeJS.ErrnoException | undefined;
@@ -291,12 +299,19 @@ export async function fetchHttpSource(url: string, file: string, options: FetchH
     controller.abort(options.signal?.reason);
   };
   options.signal?.addEventListener('abort', onCallerAbort, { once: true });
+  let where = describeTarget(url);
+  const stall = options.stall;
+  const watch = stall === undefined ? undefined : new StallWatch(stall, (reason) => {
+    abort.stalled = describeStall(reason, where, stall);
+    controller.abort(new Error('stalled'));
+  });
+  watch?.start();
 
   let current = parseSourceUrl(url, policy, `the source URL (${describeTarget(url)})`);
   let created = false;
   try {
     for (let hop = 0; ; hop++) {
-      const where = origin(current);
+      where = origin(current);
       const host = hostOf(current);
       const port = defaultPort(current);
       let vetted: VetResult;
@@ -316,6 +331,7 @@ export async function fetchHttpSource(url: string, file: string, options: FetchH
       } catch (error) {
         throw classifyFailure(error, abort, where, file, timeoutMs);
       }
+      watch?.activity(0);
       const status = response.statusCode ?? 0;
 
       if (redirectStatuses.has(status) && response.headers.location !== undefined) {
@@ -350,7 +366,12 @@ export async function fetchHttpSource(url: string, file: string, options: FetchH
         discard(response);
         throw tooLarge(where, `it is ${total} bytes`, maxBytes);
       }
-      const counter = new LimitCounter(maxBytes, total, options.onProgress, where);
+      const counter = new LimitCounter(maxBytes, total, (bytes, all) => {
+        watch?.activity(bytes - counter.bytesSeen);
+        counter.bytesSeen = bytes;
+        if (all === undefined) options.onProgress?.(bytes);
+        else options.onProgress?.(bytes, all);
+      }, where);
       try {
         created = true;
         await pipeline(response, counter, createWriteStream(file), { signal: controller.signal });
@@ -368,6 +389,7 @@ export async function fetchHttpSource(url: string, file: string, options: FetchH
     throw error;
   } finally {
     clearTimeout(timer);
+    watch?.stop();
     options.signal?.removeEventListener('abort', onCallerAbort);
   }
 }
