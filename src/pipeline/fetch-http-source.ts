@@ -183,8 +183,8 @@ function discard(response: IncomingMessage): void {
 /** Counts bytes, enforces the limit before a chunk is written, reports progress. */
 class LimitCounter extends Transform {
   bytes = 0;
-  /** What the progress callback has been told of. */
-  bytesSeen = 0;
+  /** Told of every chunk that passes (the stall watch). */
+  onChunk: ((bytes: number) => void) | undefined;
   readonly #maxBytes: number;
   readonly #total: number | undefined;
   readonly #onProgress: ((bytes: number, total?: number) => void) | undefined;
@@ -204,6 +204,7 @@ class LimitCounter extends Transform {
       return;
     }
     this.bytes += chunk.length;
+    this.onChunk?.(chunk.length);
     try {
       if (this.#total === undefined) this.#onProgress?.(this.bytes);
       else this.#onProgress?.(this.bytes, this.#total);
@@ -366,12 +367,8 @@ export async function fetchHttpSource(url: string, file: string, options: FetchH
         discard(response);
         throw tooLarge(where, `it is ${total} bytes`, maxBytes);
       }
-      const counter = new LimitCounter(maxBytes, total, (bytes, all) => {
-        watch?.activity(bytes - counter.bytesSeen);
-        counter.bytesSeen = bytes;
-        if (all === undefined) options.onProgress?.(bytes);
-        else options.onProgress?.(bytes, all);
-      }, where);
+      const counter = new LimitCounter(maxBytes, total, options.onProgress, where);
+      counter.onChunk = (bytes) => watch?.activity(bytes);
       try {
         created = true;
         await pipeline(response, counter, createWriteStream(file), { signal: controller.signal });
