@@ -21,6 +21,7 @@ import { formatSourceLocation, parseSourceLocation } from '../jobs/source-locati
 import { SourcePolicy } from '../jobs/source-policy.ts';
 import type { FullTask } from '../jobs/transcode-task.ts';
 import { buildApp } from '../http/app.ts';
+import { openIntakeWarning } from '../http/open-intakes.ts';
 import { BucketUploadStaging } from '../http/upload-staging-bucket.ts';
 import { DiskUploadStaging } from '../http/upload-staging-disk.ts';
 import { DeliveryWorker } from '../notify/delivery-worker.ts';
@@ -84,8 +85,10 @@ export async function startService(config: Config, hooks: { onListening?: (urls:
   // Workers may not see this machine's disk (Kubernetes, several hosts), but they can read the asset
   // bucket: with an S3 output, uploads wait there.
   const uploads = assetStore instanceof S3ObjectStore ? new BucketUploadStaging(assetStore) : new DiskUploadStaging(uploadDir);
-  // A private bucket (an s3:// output without a public base URL) is played through signed /media/s/ links.
-  const mediaKey = assetStore && !config.storage.publicBaseUrl ? mediaTokenKey(callbackSecret) : undefined;
+  // A private bucket (an s3:// output without a public base URL), and local media while API tokens
+  // are set (unless made public on purpose), are played through signed /media/s/ links.
+  const signedMedia = assetStore ? !config.storage.publicBaseUrl : config.auth.tokens.length > 0 && !config.storage.publicLocalMedia;
+  const mediaKey = signedMedia ? mediaTokenKey(callbackSecret) : undefined;
   const owner = `${os.hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
   let baseUrl = config.server.publicUrl ?? '';
   // Kubernetes workers report to the URL configured for them (the manifests use the pod's own IP).
@@ -210,10 +213,8 @@ async function loadOrCreateSecret(file: string): Promise<string> {
 }
 
 function warnIfExposed(config: Config, logger: { warn: (msg: string) => void }): void {
-  const local = ['127.0.0.1', 'localhost', '::1'].includes(config.server.host);
-  if (!local && config.auth.tokens.length === 0) {
-    logger.warn(`!!! live2vod listens on ${config.server.host} WITHOUT API tokens: anyone who can reach it can create and cancel jobs. Set auth.tokens (LIVE2VOD_API_TOKENS) or bind to 127.0.0.1. !!!`);
-  }
+  const warning = openIntakeWarning(config);
+  if (warning !== undefined) logger.warn(warning);
 }
 
 function flagOverrides(flags: ServeFlags): Record<string, unknown> {

@@ -12,9 +12,13 @@ import { kubernetesExecutorSchema } from './kubernetes-executor.ts';
 const priority = z.enum(priorities);
 const token = z.string().min(8, 'must be at least 8 characters');
 
+/** Without a token an enabled hook refuses every request (401) unless `open` is true. */
+const openIntake = z.boolean().default(false);
+
 const recorderIntake = z.strictObject({
   enabled: z.boolean().default(true),
   token: token.optional(),
+  open: openIntake,
   priority: priority.default('normal'),
 });
 
@@ -26,6 +30,17 @@ export const configSchema = z.strictObject({
     publicUrl: z.url().optional(),
     /** Largest accepted webhook or API body; larger ones get 413. */
     bodyLimitBytes: z.number().int().min(1024).max(64 * 1024 * 1024).default(1024 * 1024),
+    /** Server-sent event streams (/v1/events, /v1/jobs/:id/events). */
+    eventStreams: z.strictObject({
+      /** Open at once; one more gets 503 with Retry-After. */
+      max: z.number().int().min(1).max(100_000).default(1000),
+      /** What one stream may have waiting for a slow client; past it the stream is closed (the client reconnects and resumes). */
+      maxBufferedBytes: z.number().int().min(16 * 1024).max(64 * 1024 * 1024).default(256 * 1024),
+    }).prefault({}),
+    /** A GET /v1/jobs page stops before it grows past this many bytes of JSON (nextCursor continues it). */
+    maxListBytes: z.number().int().min(16 * 1024).max(64 * 1024 * 1024).default(1024 * 1024),
+    /** /readyz says not ready while the data directory has less free space than this (or cannot be written). */
+    minFreeDataBytes: z.number().int().min(0).default(1024 ** 3),
   }).prefault({}),
   dataDir: z.string().default('./data'),
   /** Where nginx-rtmp, SRS or MediaMTX write recordings; webhook paths must lie inside it. */
@@ -42,6 +57,12 @@ export const configSchema = z.strictObject({
     publicBaseUrl: z.url().optional(),
     /** Lifetime of signed playback links and of the presigned S3 URLs behind them (max 7 days). */
     presignSeconds: z.number().int().min(60).max(604_800).default(3600),
+    /**
+     * Local media (`/media/`) readable by anyone who knows a job id even with auth.tokens set.
+     * Off by default: with API tokens, local media is served through signed links (as a private
+     * bucket is); without tokens it is public anyway.
+     */
+    publicLocalMedia: z.boolean().default(false),
   }).prefault({}),
   /** Remote sources (https://, s3://): size and time limits, the private hosts https:// sources may reach. Goes into every task. */
   sourceFetch: sourceFetchSchema.prefault({}),
@@ -62,7 +83,14 @@ export const configSchema = z.strictObject({
       kubernetesExecutorSchema,
     ], { error: 'must be "local" or "kubernetes"' }),
   ).prefault({}),
-  auth: z.strictObject({ tokens: z.array(token).default([]) }).prefault({}),
+  auth: z.strictObject({
+    tokens: z.array(token).default([]),
+    /**
+     * Without tokens: true lets anyone who reaches the server use the API; false closes it (401);
+     * unset: open only while server.host is a loopback address (src/http/api-access.ts).
+     */
+    open: z.boolean().optional(),
+  }).prefault({}),
   ingest: z.strictObject({
     nginxRtmp: recorderIntake.prefault({}),
     srs: recorderIntake.prefault({}),
@@ -70,6 +98,7 @@ export const configSchema = z.strictObject({
     s3: z.strictObject({
       enabled: z.boolean().default(true),
       token: token.optional(),
+      open: openIntake,
       priority: priority.default('normal'),
       buckets: z.array(z.string()).optional(),
       suffixes: z.array(z.string()).optional(),

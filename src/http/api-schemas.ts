@@ -2,12 +2,13 @@
 // (openapi.ts turns them into the OpenAPI document).
 import { z } from 'zod';
 import { jobStates, priorities, sourceKinds } from '../jobs/job.ts';
+import { metadataSchema } from '../jobs/metadata-limits.ts';
 import { sourceFactsSchema } from '../jobs/source-facts.ts';
 
 export const createJobBody = z.strictObject({
   source: z.string().min(1).describe('Absolute path (or file:// URL) under a configured source root, s3://bucket/key, or an http(s):// URL'),
   priority: z.enum(priorities).optional(),
-  metadata: z.record(z.string(), z.string()).optional(),
+  metadata: metadataSchema.optional().describe('Strings, at most 64 entries, keys 128 and values 2048 characters, 16 KiB in all'),
   facts: sourceFactsSchema.optional().describe('What the caller knows about the recording (durationSeconds, bytes, codecs); Kubernetes Jobs are sized by it'),
 });
 

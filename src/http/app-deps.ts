@@ -24,7 +24,10 @@ export interface AppDeps {
   mediaRoot: string;
   /** The URL of a job's asset directory as players see it (see src/jobs/asset-urls.ts). */
   assetDirUrl: AssetDirUrl;
-  /** Key of signed /media/s/ paths; set when assets are served from a private bucket. */
+  /**
+   * Key of signed /media/s/ paths; set when assets are served from a private bucket, or from
+   * mediaRoot while API tokens are set (then /media/ itself is not served).
+   */
   mediaTokenKey?: Buffer;
   callbackSecret: string;
   /** Set when assets are published to object storage instead of mediaRoot. */

@@ -2,6 +2,7 @@
 import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { AppDeps } from './app-deps.ts';
+import { apiAccess } from './api-access.ts';
 import { bearerAuth } from './auth.ts';
 import { openApiDocument } from './openapi.ts';
 import { assetRoutes } from './routes/assets.ts';
@@ -32,15 +33,26 @@ export async function buildApp(deps: AppDeps, logger?: FastifyBaseLogger): Promi
   await app.register(hookRoutes, deps);
   await app.register(internalRoutes, deps);
   await app.register(async (api) => {
-    api.addHook('onRequest', bearerAuth(deps.config.auth.tokens));
+    api.addHook('onRequest', bearerAuth(apiAccess(deps.config)));
     await api.register(jobRoutes, deps);
     await api.register(uploadRoutes, deps);
     await api.register(eventRoutes, deps);
     await api.register(assetRoutes, deps);
   });
   app.get('/openapi.json', async () => openApiDocument());
-  if (deps.assetStore && deps.mediaTokenKey) await app.register(signedMediaRoutes, { assetStore: deps.assetStore, mediaTokenKey: deps.mediaTokenKey });
-  await app.register(fastifyStatic, { root: deps.mediaRoot, prefix: '/media/', decorateReply: false, cacheControl: false, setHeaders: mediaHeaders });
+  if (deps.mediaTokenKey) {
+    const media = deps.assetStore ? { kind: 'store' as const, assetStore: deps.assetStore } : { kind: 'local' as const, root: deps.mediaRoot };
+    await app.register(signedMediaRoutes, { media, mediaTokenKey: deps.mediaTokenKey });
+  }
+  if (deps.mediaTokenKey && !deps.assetStore) {
+    // Local media behind signed links: the plain paths say where the links come from.
+    app.get('/media/*', async (_request, reply) => reply.code(403).send({
+      error: 'forbidden',
+      message: 'media needs a signed link while API tokens are set: take the URLs from the API (GET /v1/jobs/<id>), or set storage.publicLocalMedia: true to serve it publicly',
+    }));
+  } else {
+    await app.register(fastifyStatic, { root: deps.mediaRoot, prefix: '/media/', decorateReply: false, cacheControl: false, setHeaders: mediaHeaders });
+  }
   await app.register(dashboardRoutes);
   await app.register(dashboardAssetRoutes);
   return app;

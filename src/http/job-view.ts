@@ -1,9 +1,11 @@
-// How a job looks through the API: the stored job plus the URLs a player or CMS needs.
+// How a job looks through the API: the stored job plus the URLs a player or CMS needs; its error
+// with server paths made relative (server-paths.ts).
 import { assetLinks, playableUrl, type AssetDirUrl } from '../jobs/asset-urls.ts';
-import type { Job } from '../jobs/job.ts';
+import type { Job, JobError } from '../jobs/job.ts';
 import type { ApiJob } from './api-schemas.ts';
+import { ServerPaths, type PathSettings } from './server-paths.ts';
 
-export function toApiJob(job: Job, assetDirUrl: AssetDirUrl): ApiJob {
+export function toApiJob(job: Job, assetDirUrl: AssetDirUrl, paths?: ServerPaths): ApiJob {
   return {
     id: job.id,
     state: job.state,
@@ -20,6 +22,34 @@ export function toApiJob(job: Job, assetDirUrl: AssetDirUrl): ApiJob {
     finishedAt: job.finishedAt ?? null,
     playableUrl: playableUrl(job, assetDirUrl),
     asset: assetLinks(job, assetDirUrl),
-    error: job.error ?? null,
+    error: job.error ? shownError(job.error, paths) : null,
   };
+}
+
+function shownError(error: JobError, paths: ServerPaths | undefined): JobError {
+  if (!paths) return error;
+  return {
+    ...error,
+    message: paths.relative(error.message),
+    ...(error.stderrTail !== undefined ? { stderrTail: paths.relative(error.stderrTail) } : {}),
+    ...(error.command !== undefined ? { command: paths.relative(error.command) } : {}),
+  };
+}
+
+const cache = new WeakMap<PathSettings, ServerPaths>();
+
+/** The server paths of a configuration, worked out once (they are resolved on disk). */
+export function serverPathsOf(config: PathSettings): ServerPaths {
+  let paths = cache.get(config);
+  if (!paths) {
+    paths = ServerPaths.of(config);
+    cache.set(config, paths);
+  }
+  return paths;
+}
+
+/** The view the routes use: URLs from the deps, paths relative to the configuration's roots. */
+export function jobViewer(deps: { assetDirUrl: AssetDirUrl; config: PathSettings }): (job: Job) => ApiJob {
+  const paths = serverPathsOf(deps.config);
+  return (job) => toApiJob(job, deps.assetDirUrl, paths);
 }

@@ -18,16 +18,16 @@ interface Operation {
 
 export const operations: Operation[] = [
   { method: 'post', path: '/v1/jobs', summary: 'Create a job from a source (201; 200 with the existing job for a duplicate Idempotency-Key or recording)', body: createJobBody, response: apiJob, status: 201 },
-  { method: 'post', path: '/v1/uploads', summary: 'Upload a recording as the body (application/octet-stream, video/* or audio/*; at most sourceFetch.maxBytes) and create a job from it (201)', query: uploadQuery, binaryBody: true, response: apiJob, status: 201 },
-  { method: 'get', path: '/v1/jobs', summary: 'List jobs, newest first, with filters and cursor paging', query: listJobsQuery, response: jobList },
+  { method: 'post', path: '/v1/uploads', summary: 'Upload a recording as the body (application/octet-stream, video/* or audio/*; at most sourceFetch.maxBytes) and create a job from it (201; 507 when the server has no space left)', query: uploadQuery, binaryBody: true, response: apiJob, status: 201 },
+  { method: 'get', path: '/v1/jobs', summary: 'List jobs, newest first, with filters and cursor paging; a page ends at limit items or server.maxListBytes of JSON, whichever comes first', query: listJobsQuery, response: jobList },
   { method: 'get', path: '/v1/jobs/{id}', summary: 'Get a job', response: apiJob },
   { method: 'patch', path: '/v1/jobs/{id}', summary: 'Change the priority of a queued job', body: patchJobBody, response: apiJob },
   { method: 'post', path: '/v1/jobs/{id}/cancel', summary: 'Cancel a job (a running worker is stopped)', response: apiJob, status: 202 },
   { method: 'post', path: '/v1/jobs/{id}/retry', summary: 'Queue a failed or cancelled job again', response: apiJob },
   { method: 'get', path: '/v1/jobs/{id}/attempts', summary: 'The attempts of a job with their outcomes', response: attemptList },
   { method: 'get', path: '/v1/jobs/{id}/log', summary: 'The event log of a job', response: eventList },
-  { method: 'get', path: '/v1/jobs/{id}/events', summary: 'Server-sent events of one job: its log, then live state and progress' },
-  { method: 'get', path: '/v1/events', summary: 'Server-sent events of every job' },
+  { method: 'get', path: '/v1/jobs/{id}/events', summary: 'Server-sent events of one job: its log, then live state and progress (503 past server.eventStreams.max open streams)' },
+  { method: 'get', path: '/v1/events', summary: 'Server-sent events of every job (503 past server.eventStreams.max open streams)' },
   { method: 'get', path: '/v1/assets/{id}', summary: 'The finished asset: URLs and manifest.json' },
 ];
 

@@ -2,6 +2,7 @@
 // source, keyed by its kind, which is also its hook path (`/hooks/<kind>`).
 import type { Priority } from '../jobs/job.ts';
 import type { IngestAdapter } from './intake.ts';
+import { createClosedAdapter } from './closed-adapter.ts';
 import { createGenericAdapter, type GenericConfig } from './generic.ts';
 import { createMediamtxAdapter, type MediamtxConfig } from './mediamtx.ts';
 import { createNginxRtmpAdapter, type NginxRtmpConfig } from './nginx-rtmp.ts';
@@ -36,6 +37,8 @@ export function buildIngestAdapters(config: IngestAdaptersConfig): Map<WebhookKi
 export interface RecorderIntakeSettings {
   enabled: boolean;
   token?: string | undefined;
+  /** Without a token: true accepts requests without one; false (the default) refuses them all. */
+  open?: boolean | undefined;
   priority?: Priority | undefined;
 }
 
@@ -48,7 +51,7 @@ export interface IngestSettings {
     nginxRtmp: RecorderIntakeSettings;
     srs: RecorderIntakeSettings;
     mediamtx: RecorderIntakeSettings;
-    s3: { enabled: boolean; token?: string | undefined; priority?: Priority | undefined; buckets?: string[] | undefined; suffixes?: string[] | undefined };
+    s3: { enabled: boolean; token?: string | undefined; open?: boolean | undefined; priority?: Priority | undefined; buckets?: string[] | undefined; suffixes?: string[] | undefined };
     generic: { secret?: string | undefined; priority?: Priority | undefined };
   };
 }
@@ -57,24 +60,53 @@ function optional<T extends object>(entries: T): { [K in keyof T]: Exclude<T[K],
   return Object.fromEntries(Object.entries(entries).filter(([, v]) => v !== undefined)) as { [K in keyof T]: Exclude<T[K], undefined> };
 }
 
+/** Whether an enabled hook runs without a credential: no token, and the operator opened it. */
+export function isOpenIntake(s: { token?: string | undefined; open?: boolean | undefined }): boolean {
+  return s.token === undefined && s.open === true;
+}
+
+/** An enabled hook without a token that was not opened: it answers 401 (closed-adapter.ts). */
+function isClosedIntake(s: { token?: string | undefined; open?: boolean | undefined }): boolean {
+  return s.token === undefined && s.open !== true;
+}
+
 /**
  * The adapters for the application configuration: the recorder hooks (nginx-rtmp, SRS, MediaMTX)
  * when enabled AND a record directory is set (without one there is nothing to confine their
- * paths to, so they stay off), S3 when enabled, generic when a secret is set.
+ * paths to, so they stay off), S3 when enabled, generic when a secret is set. An enabled hook
+ * without a token refuses every request unless its `open` setting is true.
  */
 export function buildAdapters(settings: IngestSettings, recordDir: string | undefined): Map<WebhookKind, IngestAdapter> {
   const { ingest } = settings;
   const recorder = (s: RecorderIntakeSettings) => (s.enabled && recordDir !== undefined ? { recordDir, ...optional({ token: s.token, priority: s.priority }) } : undefined);
   const config: IngestAdaptersConfig = {};
+  const closed: [WebhookKind, string][] = [];
   const nginxRtmp = recorder(ingest.nginxRtmp);
-  if (nginxRtmp) config.nginxRtmp = nginxRtmp;
+  if (nginxRtmp) {
+    if (isClosedIntake(ingest.nginxRtmp)) closed.push(['nginx-rtmp', 'ingest.nginxRtmp']);
+    else config.nginxRtmp = nginxRtmp;
+  }
   const srs = recorder(ingest.srs);
-  if (srs) config.srs = srs;
+  if (srs) {
+    if (isClosedIntake(ingest.srs)) closed.push(['srs', 'ingest.srs']);
+    else config.srs = srs;
+  }
   const mediamtx = recorder(ingest.mediamtx);
-  if (mediamtx) config.mediamtx = mediamtx;
+  if (mediamtx) {
+    if (isClosedIntake(ingest.mediamtx)) closed.push(['mediamtx', 'ingest.mediamtx']);
+    else config.mediamtx = mediamtx;
+  }
   if (ingest.s3.enabled) {
-    config.s3 = optional({ token: ingest.s3.token, priority: ingest.s3.priority, buckets: ingest.s3.buckets, suffixes: ingest.s3.suffixes });
+    if (isClosedIntake(ingest.s3)) closed.push(['s3', 'ingest.s3']);
+    else config.s3 = optional({ token: ingest.s3.token, priority: ingest.s3.priority, buckets: ingest.s3.buckets, suffixes: ingest.s3.suffixes });
   }
   if (ingest.generic.secret !== undefined) config.generic = { secret: ingest.generic.secret, ...optional({ priority: ingest.generic.priority }) };
-  return buildIngestAdapters(config);
+  const adapters = buildIngestAdapters(config);
+  for (const [kind, setting] of closed) adapters.set(kind, createClosedAdapter(kind, setting));
+  // In hook order, whichever were closed.
+  const order: WebhookKind[] = ['nginx-rtmp', 'srs', 'mediamtx', 's3', 'generic'];
+  return new Map(order.flatMap((kind) => {
+    const adapter = adapters.get(kind);
+    return adapter ? [[kind, adapter] as const] : [];
+  }));
 }

@@ -18,7 +18,10 @@ import { assertTokenConfig, requestTokens, requireToken } from './secrets.ts';
 export interface MediamtxConfig {
   /** The directory recordPath writes under (absolute): segments are accepted only inside it. */
   recordDir: string;
-  /** Expected as `Authorization: Bearer …` (or `?token=`). */
+  /**
+   * Expected as `Authorization: Bearer …` only: the hook command sends it so, and a `?token=` in
+   * the URL would land in access logs and MediaMTX's own configuration listing.
+   */
   token?: string;
   priority?: Priority;
 }
@@ -63,7 +66,7 @@ export function createMediamtxAdapter(config: MediamtxConfig): IngestAdapter {
     kind: 'mediamtx',
     successBody: () => ({ ok: true }),
     async handle(request: InboundRequest): Promise<IntakeOutcome> {
-      requireToken(config.token, requestTokens(request), 'send Authorization: Bearer <token> (LIVE2VOD_TOKEN in MediaMTX\'s environment)');
+      requireToken(config.token, requestTokens(request, { query: false }), 'send Authorization: Bearer <token> (LIVE2VOD_TOKEN in MediaMTX\'s environment)');
       const segment = parseWith(segmentSchema, parseJsonBody(request), 'MediaMTX segment body');
 
       const priority = priorityFor(request, config.priority);

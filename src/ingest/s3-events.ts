@@ -31,6 +31,7 @@ import { knownFacts } from '../jobs/source-facts.ts';
 import { formatS3Uri, isValidBucketName } from '../storage/uri.ts';
 import { IntakeError, type IngestAdapter, type InboundRequest, type IntakeOutcome, type JobRequest } from './intake.ts';
 import { isRecord } from '../is-record.ts';
+import { hasControlCharacters } from '../jobs/source-policy.ts';
 import { compactMetadata, parseJsonBody, priorityFor } from './request.ts';
 import { assertTokenConfig, requestTokens, requireToken } from './secrets.ts';
 
@@ -89,6 +90,18 @@ function objectAt(value: unknown, field: string): Record<string, unknown> {
   return value;
 }
 
+/**
+ * The bucket and (decoded) key of one event, refused (400) when they cannot name an object live2vod
+ * should read: a bucket that is no bucket name (`rec/../other`), a key with NUL or other control
+ * characters. Refused rather than ignored: such an event is forged or broken, and the sender
+ * should hear so.
+ */
+function checkedObjectName(bucket: string, key: string, at: string): { bucket: string; key: string } {
+  if (!isValidBucketName(bucket)) throw new IntakeError(400, `${at}: ${JSON.stringify(bucket)} is not a bucket name (letters, digits, dots, hyphens, underscores)`);
+  if (hasControlCharacters(key)) throw new IntakeError(400, `${at}: the object key ${JSON.stringify(key)} contains NUL or control characters`);
+  return { bucket, key };
+}
+
 function stripQuotes(etag: string): string {
   return etag.replace(/"/g, '');
 }
@@ -130,8 +143,7 @@ function parseRecords(records: unknown): Parsed {
     const sequencer = str(object['sequencer']);
     const versionId = str(object['versionId']);
     objects.push({
-      bucket,
-      key,
+      ...checkedObjectName(bucket, key, at),
       etag: stripQuotes(requiredString(object['eTag'], `${at}.s3.object.eTag`)),
       eventName,
       ...(size !== undefined ? { size } : {}),
@@ -154,9 +166,8 @@ function parseEventBridge(event: Record<string, unknown>): Parsed {
   return {
     objects: [
       {
-        bucket,
         // Not URL-decoded: see the note at the top of this file.
-        key: requiredString(object['key'], 'detail.object.key'),
+        ...checkedObjectName(bucket, requiredString(object['key'], 'detail.object.key'), 'detail'),
         etag: stripQuotes(requiredString(object['etag'], 'detail.object.etag')),
         eventName: str(detail['reason']) ?? 'Object Created',
         ...(size !== undefined ? { size } : {}),
@@ -225,10 +236,6 @@ export function createS3EventsAdapter(config: S3EventsConfig): IngestAdapter {
         const name = formatS3Uri(object.bucket, object.key);
         if (buckets !== undefined && !buckets.has(object.bucket)) {
           skipped.push(`${name}: bucket ${object.bucket} is not in the allowed buckets`);
-          continue;
-        }
-        if (!isValidBucketName(object.bucket)) {
-          skipped.push(`${name}: ${JSON.stringify(object.bucket)} is not a bucket name live2vod can read`);
           continue;
         }
         if (object.key.endsWith('/')) {

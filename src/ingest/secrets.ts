@@ -43,13 +43,13 @@ export function bearerToken(headers: InboundRequest['headers']): string | undefi
 }
 
 /**
- * The tokens a request offers in the usual places: `?token=` on the hook URL and
- * `Authorization: Bearer …`. With `rawAuthorization`, the whole Authorization value counts as a
- * token too (for senders that put the bare secret there).
+ * The tokens a request offers in the usual places: `?token=` on the hook URL (unless `query` is
+ * false) and `Authorization: Bearer …`. With `rawAuthorization`, the whole Authorization value
+ * counts as a token too (for senders that put the bare secret there).
  */
-export function requestTokens(request: InboundRequest, options: { rawAuthorization?: boolean } = {}): string[] {
+export function requestTokens(request: InboundRequest, options: { rawAuthorization?: boolean; query?: boolean } = {}): string[] {
   const tokens: string[] = [];
-  const query = queryValue(request.query, 'token');
+  const query = options.query === false ? undefined : queryValue(request.query, 'token');
   if (query !== undefined && query !== '') tokens.push(query);
   const bearer = bearerToken(request.headers);
   if (bearer !== undefined) tokens.push(bearer);

@@ -1,10 +1,13 @@
 // The one way a job comes into being, whatever asked for it (webhook, API, watch folder): check
-// the source, apply the source kind's default priority, store durably, announce, wake the scheduler.
+// the source (a local one by its real path) and the metadata caps, apply the source kind's default
+// priority, store durably, announce, wake the scheduler.
 import { InputError } from '../errors/index.ts';
 import type { JobRequest } from '../ingest/intake.ts';
 import type { Store } from '../store/store.ts';
 import type { Job, Priority, SourceKind } from './job.ts';
 import type { JobEvents } from './job-events.ts';
+import type { LocalFile } from './local-source.ts';
+import { metadataProblem } from './metadata-limits.ts';
 import { formatSourceLocation, parseSourceLocation, type SourceLocation } from './source-location.ts';
 import type { SourcePolicy } from './source-policy.ts';
 
@@ -25,6 +28,14 @@ export class SourceRefusedError extends Error {
   }
 }
 
+/** The request is well formed but over a limit (metadata caps): 400 with what is over. */
+export class RequestRefusedError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'RequestRefusedError';
+  }
+}
+
 export class IntakeService {
   readonly #o: IntakeServiceOptions;
 
@@ -32,8 +43,11 @@ export class IntakeService {
     this.#o = options;
   }
 
-  /** A source as a caller wrote it, parsed and allowed; SourceRefusedError saying what is allowed otherwise. */
-  checkSource(text: string): SourceLocation {
+  /**
+   * A source as a caller wrote it, parsed and allowed (a local one canonical, with its size and
+   * time); SourceRefusedError saying what is allowed otherwise.
+   */
+  async checkSource(text: string): Promise<{ source: SourceLocation; file?: LocalFile }> {
     let source: SourceLocation;
     try {
       source = parseSourceLocation(text);
@@ -41,13 +55,18 @@ export class IntakeService {
       if (error instanceof InputError) throw new SourceRefusedError(error.message);
       throw error;
     }
-    this.#allow(source);
-    return source;
+    return this.#allow(source);
   }
 
   /** Validates every request first, so a refused one creates nothing. */
-  async accept(kind: SourceKind, requests: JobRequest[]): Promise<{ job: Job; created: boolean }[]> {
-    for (const request of requests) this.#allow(request.source);
+  async accept(kind: SourceKind, given: JobRequest[]): Promise<{ job: Job; created: boolean }[]> {
+    const requests: JobRequest[] = [];
+    for (const request of given) {
+      const problem = metadataProblem(request.metadata);
+      if (problem !== undefined) throw new RequestRefusedError(problem);
+      // The job names the checked (real) path, never the spelling it came in with.
+      requests.push({ ...request, source: (await this.#allow(request.source)).source });
+    }
     const results: { job: Job; created: boolean }[] = [];
     for (const request of requests) {
       const now = this.#o.now?.() ?? new Date();
@@ -70,8 +89,9 @@ export class IntakeService {
     return results;
   }
 
-  #allow(source: SourceLocation): void {
-    const refusal = this.#o.sources.refusal(source);
-    if (refusal !== undefined) throw new SourceRefusedError(refusal);
+  async #allow(source: SourceLocation): Promise<{ source: SourceLocation; file?: LocalFile }> {
+    const checked = await this.#o.sources.check(source);
+    if ('refusal' in checked) throw new SourceRefusedError(checked.refusal);
+    return checked;
   }
 }

@@ -21,8 +21,10 @@ export function checkMediaToken(key: Buffer, assetDir: string, token: string, no
   const match = tokenPattern.exec(token);
   if (!match?.[1] || !match[2]) return 'invalid';
   const expiresAt = Number(match[1]);
-  const given = Buffer.from(match[2], 'base64url');
-  const expected = signature(key, assetDir, expiresAt);
+  // The text is compared, not the decoded bytes: 43 base64url characters carry 258 bits, so four
+  // spellings of the last character decode to the same 32 bytes. Only the canonical one is valid.
+  const given = Buffer.from(match[2], 'latin1');
+  const expected = Buffer.from(signature(key, assetDir, expiresAt).toString('base64url'), 'latin1');
   if (given.length !== expected.length || !timingSafeEqual(given, expected)) return 'invalid';
   return expiresAt < nowSeconds ? 'expired' : 'ok';
 }

@@ -8,6 +8,12 @@ export const sourceFetchSchema = z.strictObject({
   maxBytes: z.number().int().positive().default(200 * 1024 ** 3),
   /** One download's limit (an http(s) source). */
   timeoutMs: z.number().int().positive().default(6 * 3600_000),
+  /** An http(s) download with no byte (or no answer) for this long fails, retryably. */
+  idleTimeoutMs: z.number().int().positive().default(60_000),
+  /** An http(s) download slower than this over a whole window fails, retryably; 0: no minimum. */
+  minBytesPerSecond: z.number().int().min(0).default(8 * 1024),
+  /** The window minBytesPerSecond is measured over. */
+  throughputWindowMs: z.number().int().min(1000).default(120_000),
   /** Hosts/CIDRs that `http(s)://` sources may reach although private (e.g. an internal MinIO). */
   allow: z.array(z.string().min(1)).default([]),
 });

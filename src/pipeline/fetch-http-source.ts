@@ -20,6 +20,7 @@ import { CancelledError, ExitCode, InputError, Live2vodError } from '../errors/i
 import { version } from '../version.ts';
 import { AddressPolicy, canonicalIp, type ResolvedAddress, type VetResult } from './address-policy.ts';
 import { asOutputError } from './fs-errors.ts';
+import { describeStall, StallWatch, type StallLimits } from './stall-watch.ts';
 
 export interface FetchHttpSourceOptions {
   policy: AddressPolicy;
@@ -27,6 +28,8 @@ export interface FetchHttpSourceOptions {
   maxBytes: number;
   /** For the whole download: DNS, connections, redirects and the body. */
   timeoutMs: number;
+  /** Fails the download (retryably) when nothing arrives for idleTimeoutMs or it is too slow over a window; absent: no such limit. */
+  stall?: StallLimits;
   /** Redirects followed at most; 5 by default. */
   maxRedirects?: number;
   signal?: AbortSignal;
@@ -135,6 +138,8 @@ export interface AbortState {
   signal: AbortSignal;
   timedOut: boolean;
   cancelled: boolean;
+  /** Set when the stall watch aborted: the message that says which limit. */
+  stalled?: string;
 }
 
 /** One GET to exactly the vetted addresses; `headers` adds to ours (a Range). */
@@ -179,6 +184,8 @@ export function discard(response: IncomingMessage): void {
 /** Counts bytes, enforces the limit before a chunk is written, reports progress. */
 class LimitCounter extends Transform {
   bytes = 0;
+  /** Told of every chunk that passes (the stall watch). */
+  onChunk: ((bytes: number) => void) | undefined;
   readonly #maxBytes: number;
   readonly #total: number | undefined;
   readonly #onProgress: ((bytes: number, total?: number) => void) | undefined;
@@ -198,6 +205,7 @@ class LimitCounter extends Transform {
       return;
     }
     this.bytes += chunk.length;
+    this.onChunk?.(chunk.length);
     try {
       if (this.#total === undefined) this.#onProgress?.(this.bytes);
       else this.#onProgress?.(this.bytes, this.#total);
@@ -232,6 +240,7 @@ export function statusError(status: number, where: string): Live2vodError {
 /** Turns whatever went wrong into a Live2vodError that says what to do. */
 function classifyFailure(error: unknown, abort: AbortState, where: string, file: string, timeoutMs: number): unknown {
   if (abort.cancelled) return new CancelledError(`download of ${where} cancelled`);
+  if (abort.stalled !== undefined) return new SourceFetchError(abort.stalled, { cause: error });
   if (abort.timedOut) return new SourceFetchError(`the download of ${where} timed out after ${timeoutMs} ms; try again, or raise the download timeout for large sources`, { cause: error });
   if (error instanceof Live2vodError) return error;
   const errno = error as NodeJS.ErrnoException | undefined;
@@ -362,11 +371,19 @@ export async function fetchHttpSource(url: string, file: string, options: FetchH
     controller.abort(options.signal?.reason);
   };
   options.signal?.addEventListener('abort', onCallerAbort, { once: true });
+  let where = describeTarget(url);
+  const stall = options.stall;
+  const watch = stall === undefined ? undefined : new StallWatch(stall, (reason) => {
+    abort.stalled = describeStall(reason, where, stall);
+    controller.abort(new Error('stalled'));
+  });
+  watch?.start();
 
   let created = false;
   try {
-    const { response, url: current } = await openVettedResponse(url, policy, abort, { maxRedirects, classify: (error, where) => classifyFailure(error, abort, where, file, timeoutMs) });
-    const where = origin(current);
+    const { response, url: current } = await openVettedResponse(url, policy, abort, { maxRedirects, classify: (error, at) => classifyFailure(error, abort, at, file, timeoutMs) });
+    where = origin(current);
+    watch?.activity(0);
     const status = response.statusCode ?? 0;
     if (status < 200 || status > 299) {
       discard(response);
@@ -380,6 +397,7 @@ export async function fetchHttpSource(url: string, file: string, options: FetchH
       throw tooLarge(where, `it is ${total} bytes`, maxBytes);
     }
     const counter = new LimitCounter(maxBytes, total, options.onProgress, where);
+    counter.onChunk = (bytes) => watch?.activity(bytes);
     try {
       created = true;
       await pipeline(response, counter, createWriteStream(file), { signal: controller.signal });
@@ -396,6 +414,7 @@ export async function fetchHttpSource(url: string, file: string, options: FetchH
     throw error;
   } finally {
     clearTimeout(timer);
+    watch?.stop();
     options.signal?.removeEventListener('abort', onCallerAbort);
   }
 }

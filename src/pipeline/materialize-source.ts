@@ -28,7 +28,7 @@ export async function materializeSource(source: SourceLocation, scratch: string,
     case 'url': {
       // The URL's path without query or fragment names the file.
       const file = path.join(scratch, scratchName(new URL(source.url).pathname));
-      await fetchHttpSource(source.url, file, { policy: new AddressPolicy({ allow: policy.allow }), maxBytes: policy.maxBytes, timeoutMs: policy.timeoutMs, ...(signal ? { signal } : {}) });
+      await fetchHttpSource(source.url, file, { policy: new AddressPolicy({ allow: policy.allow }), maxBytes: policy.maxBytes, timeoutMs: policy.timeoutMs, stall: { idleTimeoutMs: policy.idleTimeoutMs, minBytesPerSecond: policy.minBytesPerSecond, windowMs: policy.throughputWindowMs }, ...(signal ? { signal } : {}) });
       return file;
     }
   }

@@ -7,6 +7,7 @@ import type { WorkerReport } from '../jobs/worker-report.ts';
 import type { EventSink } from './events.ts';
 import { runAudioStage, runChunkStage, runSplitStage, runStitchStage } from './chunked/stages.ts';
 import { runFullStage } from './full-stage.ts';
+import { checkTaskSource } from './local-input.ts';
 
 export interface StageContext {
   /** Aborted when the worker is stopped (SIGTERM, the control plane gone). */
@@ -31,8 +32,9 @@ export const stageHandlers: StageHandlers = {
   stitch: runStitchStage,
 };
 
-/** Runs the task's stage with its handler. */
-export function runStage(task: TranscodeTask, context: StageContext, handlers: StageHandlers = stageHandlers): Promise<StageDone> {
+/** Runs the task's stage with its handler, once its local source is still what was accepted. */
+export async function runStage(task: TranscodeTask, context: StageContext, handlers: StageHandlers = stageHandlers): Promise<StageDone> {
+  await checkTaskSource(task.source);
   return runWith(handlers, task.stage, task, context);
 }
 

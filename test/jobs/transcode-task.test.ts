@@ -13,7 +13,7 @@ function v2(overrides: Record<string, unknown> = {}): Record<string, unknown> {
   return {
     version: 2, stage: 'full', jobId: 'job-1', attempt: 1,
     source: { kind: 's3', bucket: 'rec', key: 'live/a b+1.flv' },
-    output: 's3://vod/assets/job-1', profile, sourceFetch: { maxBytes: 1000, timeoutMs: 2000, allow: ['minio.internal'] },
+    output: 's3://vod/assets/job-1', profile, sourceFetch: { ...defaultSourceFetch, maxBytes: 1000, timeoutMs: 2000, allow: ['minio.internal'] },
     callback: { url: 'http://127.0.0.1:8080/internal/jobs/job-1/attempts/1/events', token: 'token-0123456789abcdef' },
     ...overrides,
   };

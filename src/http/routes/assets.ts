@@ -3,13 +3,13 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { AppDeps } from '../app-deps.ts';
-import { toApiJob } from '../job-view.ts';
+import { jobViewer } from '../job-view.ts';
 
 export async function assetRoutes(app: FastifyInstance, deps: AppDeps): Promise<void> {
   app.get<{ Params: { id: string } }>('/v1/assets/:id', async (request, reply) => {
     const job = await deps.store.getJob(request.params.id);
     if (!job) return reply.code(404).send({ error: 'not_found', message: `no asset ${request.params.id}` });
-    const view = toApiJob(job, deps.assetDirUrl);
+    const view = jobViewer(deps)(job);
     if (job.state !== 'succeeded' || !view.asset) {
       return reply.code(409).send({ error: 'not_ready', message: `the asset is not ready: the job is ${job.state}`, job: view });
     }

@@ -4,6 +4,7 @@
 // retrying it (4xx) and logs the answer, and nothing pretends the report was acted on.
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
+import { bearerToken } from '../../ingest/secrets.ts';
 import { verifyJobToken } from '../../jobs/job-token.ts';
 import { isUnitName } from '../../jobs/work-unit.ts';
 import { workerReportSchema, workerReportTypes } from '../../jobs/worker-report.ts';
@@ -15,8 +16,8 @@ const typed = z.object({ type: z.string().min(1).max(32) });
 export async function internalRoutes(app: FastifyInstance, deps: AppDeps): Promise<void> {
   app.post<{ Params: { id: string; attempt: string }; Querystring: { unit?: string } }>('/internal/jobs/:id/attempts/:attempt/events', async (request, reply) => {
     const attempt = Number(request.params.attempt);
-    const header = request.headers.authorization ?? '';
-    const token = header.startsWith('Bearer ') ? header.slice(7) : '';
+    // The scheme is case-insensitive (RFC 9110 §11.1), here as on every other route.
+    const token = bearerToken(request.headers) ?? '';
     if (!Number.isInteger(attempt) || !verifyJobToken(deps.callbackSecret, request.params.id, attempt, token)) {
       return reply.code(401).send({ error: 'unauthorized', message: 'invalid job token' });
     }

@@ -1,25 +1,27 @@
 // /v1/jobs: create, list, get, cancel, retry, change priority; attempts and event log.
-import { stat } from 'node:fs/promises';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { z } from 'zod';
-import { SourceRefusedError } from '../../jobs/intake-service.ts';
+import { RequestRefusedError, SourceRefusedError } from '../../jobs/intake-service.ts';
+import type { LocalFile } from '../../jobs/local-source.ts';
 import { knownFacts, type SourceFacts } from '../../jobs/source-facts.ts';
 import { formatSourceLocation, type SourceLocation } from '../../jobs/source-location.ts';
 import { describeZodError } from '../../zod-errors.ts';
-import { attemptList, createJobBody, eventList, jobIdParams, listJobsQuery, patchJobBody } from '../api-schemas.ts';
+import { attemptList, createJobBody, eventList, jobIdParams, listJobsQuery, patchJobBody, type ApiJob } from '../api-schemas.ts';
 import type { AppDeps } from '../app-deps.ts';
-import { toApiJob } from '../job-view.ts';
+import { jobViewer, serverPathsOf } from '../job-view.ts';
 
 export async function jobRoutes(app: FastifyInstance, deps: AppDeps): Promise<void> {
-  const view = (job: Parameters<typeof toApiJob>[0]) => toApiJob(job, deps.assetDirUrl);
+  const view = jobViewer(deps);
+  const paths = serverPathsOf(deps.config);
 
   app.post('/v1/jobs', async (request, reply) => {
     const body = parse(createJobBody, request.body, reply);
     if (!body) return reply;
     try {
-      // The policy first: nothing outside the source roots is even looked at.
-      const source = deps.intake.checkSource(body.source);
-      const found = await inspect(source, request.headers['idempotency-key']);
+      // The policy first: nothing outside the source roots is even looked at; a local file is
+      // then checked by its real path.
+      const { source, file } = await deps.intake.checkSource(body.source);
+      const found = inspect(source, file, request.headers['idempotency-key']);
       if ('error' in found) return reply.code(422).send({ error: 'unusable_source', message: found.error });
       // A local file's measured size wins over a declared one.
       const [result] = await deps.intake.accept('api', [{ source, facts: { ...body.facts, ...found.facts }, idempotencyKey: found.key, metadata: body.metadata ?? {}, ...(body.priority ? { priority: body.priority } : {}) }]);
@@ -28,6 +30,7 @@ export async function jobRoutes(app: FastifyInstance, deps: AppDeps): Promise<vo
       return reply.code(result.created ? 201 : 200).header('location', `/v1/jobs/${result.job.id}`).send(view(result.job));
     } catch (error) {
       if (error instanceof SourceRefusedError) return reply.code(422).send({ error: 'unusable_source', message: error.message });
+      if (error instanceof RequestRefusedError) return reply.code(400).send({ error: 'invalid_request', message: error.message });
       throw error;
     }
   });
@@ -42,7 +45,22 @@ export async function jobRoutes(app: FastifyInstance, deps: AppDeps): Promise<vo
       ...(query.source ? { sourceKinds: query.source } : {}),
       ...(query.cursor ? { before: query.cursor } : {}),
     });
-    return { items: page.items.map(view), nextCursor: page.nextCursor ?? null };
+    // Bounded in bytes too: a page of jobs with large metadata stops early, and the cursor continues it.
+    const items: ApiJob[] = [];
+    let bytes = 0;
+    let nextCursor = page.nextCursor ?? null;
+    for (const [i, job] of page.items.entries()) {
+      const item = view(job);
+      const size = Buffer.byteLength(JSON.stringify(item));
+      const previous = page.items[i - 1];
+      if (previous && bytes + size > deps.config.server.maxListBytes) {
+        nextCursor = previous.seq;
+        break;
+      }
+      items.push(item);
+      bytes += size;
+    }
+    return { items, nextCursor };
   });
 
   app.get('/v1/jobs/:id', async (request, reply) => {
@@ -62,7 +80,7 @@ export async function jobRoutes(app: FastifyInstance, deps: AppDeps): Promise<vo
     const job = await findJob(request.params, reply);
     if (!job) return reply;
     const events = await deps.store.listEvents(job.id);
-    return { items: events.map((e) => ({ id: e.id, at: e.at, type: e.type, data: e.data })) } satisfies z.infer<typeof eventList>;
+    return { items: events.map((e) => ({ id: e.id, at: e.at, type: e.type, data: paths.record(e.data) })) } satisfies z.infer<typeof eventList>;
   });
 
   app.post('/v1/jobs/:id/cancel', async (request, reply) => {
@@ -117,18 +135,13 @@ function parse<T extends z.ZodType>(schema: T, value: unknown, reply: FastifyRep
 }
 
 /**
- * The caller's Idempotency-Key, or one derived from the recording itself; and, for a local file,
- * its size (remote sources are not looked at here: a worker fetches them).
+ * The caller's Idempotency-Key, or one derived from the recording itself; and, for a local file
+ * (checked by the intake: it exists, is a regular file, is not empty), its size (remote sources
+ * are not looked at here: a worker fetches them).
  */
-async function inspect(source: SourceLocation, header: string | string[] | undefined): Promise<{ key: string; facts: SourceFacts } | { error: string }> {
+function inspect(source: SourceLocation, file: LocalFile | undefined, header: string | string[] | undefined): { key: string; facts: SourceFacts } | { error: string } {
   const given = Array.isArray(header) ? header[0] : header;
   if (given && given.length > 200) return { error: 'Idempotency-Key is longer than 200 characters' };
-  if (source.kind !== 'local') return { key: given ? `api:${given}` : `api:${formatSourceLocation(source)}`, facts: {} };
-  const info = await stat(source.path).catch(() => undefined);
-  // With the caller's key the file is the worker's to judge; without one, the key needs the file.
-  if (given) return { key: `api:${given}`, facts: info?.isFile() ? knownFacts({ bytes: info.size }) : {} };
-  if (!info) return { error: `${source.path} does not exist or cannot be read` };
-  if (!info.isFile()) return { error: `${source.path} is not a file` };
-  if (info.size === 0) return { error: `${source.path} is empty` };
-  return { key: `file:${source.path}:${info.size}:${Math.round(info.mtimeMs)}`, facts: knownFacts({ bytes: info.size }) };
+  if (!file) return { key: given ? `api:${given}` : `api:${formatSourceLocation(source)}`, facts: {} };
+  return { key: given ? `api:${given}` : `file:${file.path}:${file.size}:${file.mtimeMs}`, facts: knownFacts({ bytes: file.size }) };
 }

@@ -9,9 +9,10 @@ import { StorageError } from '../../storage/storage-error.ts';
 import { describeZodError } from '../../zod-errors.ts';
 import { uploadQuery } from '../api-schemas.ts';
 import type { AppDeps } from '../app-deps.ts';
-import { toApiJob } from '../job-view.ts';
+import { jobViewer } from '../job-view.ts';
 import { safeUploadName } from '../upload-name.ts';
 import { EmptyUploadError, TooLargeError, type UploadRef } from '../upload-staging.ts';
+import { isDiskFull } from '../disk-space.ts';
 
 const mediaTypes = /^(application\/octet-stream|video\/[\w.+-]+|audio\/[\w.+-]+)$/;
 
@@ -45,6 +46,12 @@ export async function uploadRoutes(app: FastifyInstance, deps: AppDeps): Promise
       await discard();
       if (error instanceof TooLargeError) return refuseUnread(413, tooLarge);
       if (error instanceof EmptyUploadError) return reply.code(400).send({ error: 'invalid_request', message: 'the body is empty: send the recording as the body' });
+      // Before the abort check: a failed write destroys the request stream too, so a full disk
+      // would otherwise read as a client that went away.
+      if (isDiskFull(error)) {
+        request.log.error({ err: error, upload: ref }, 'an upload failed: the disk is full');
+        return refuseUnread(507, { error: 'insufficient_storage', message: 'the server has no space left for this recording; try again later or ask its operator to free space' });
+      }
       // The client went away mid-upload: nobody is left to answer.
       if (request.raw.destroyed || (error as NodeJS.ErrnoException).code === 'ERR_STREAM_PREMATURE_CLOSE') return refuseUnread(400, { error: 'aborted', message: 'the upload was interrupted' });
       if (error instanceof StorageError) {
@@ -57,7 +64,7 @@ export async function uploadRoutes(app: FastifyInstance, deps: AppDeps): Promise
 
     try {
       const [result] = await deps.intake.accept('api', [{
-        source: deps.intake.checkSource(staged.source),
+        source: (await deps.intake.checkSource(staged.source)).source,
         facts: knownFacts({ bytes: staged.bytes }),
         // Every upload is a new recording, even with the same name.
         idempotencyKey: `upload:${ref.id}`,
@@ -66,7 +73,7 @@ export async function uploadRoutes(app: FastifyInstance, deps: AppDeps): Promise
       }]);
       if (!result) throw new Error('no job was created');
       deps.metrics.jobsCreated.inc({ source: 'api' });
-      return reply.code(201).header('location', `/v1/jobs/${result.job.id}`).send(toApiJob(result.job, deps.assetDirUrl));
+      return reply.code(201).header('location', `/v1/jobs/${result.job.id}`).send(jobViewer(deps)(result.job));
     } catch (error) {
       await discard();
       throw error;

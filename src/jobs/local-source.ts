@@ -1,0 +1,73 @@
+// Checks a local source the way a worker will open it: the real path (symbolic links resolved)
+// must lie under a real source root, and be a non-empty regular file (not a FIFO, a device or a
+// directory: ffmpeg would block on a FIFO forever and read a device without end). The job then
+// names the real path, so the worker opens what was checked (see src/pipeline/local-input.ts).
+import { lstat, realpath } from 'node:fs/promises';
+import path from 'node:path';
+
+export interface LocalFile {
+  /** Canonical: no symbolic link on the way. */
+  path: string;
+  size: number;
+  mtimeMs: number;
+}
+
+export type LocalCheck = { file: LocalFile } | { refusal: string };
+
+export function isInside(root: string, child: string): boolean {
+  const relative = path.relative(root, child);
+  return relative !== '' && !relative.startsWith('..') && !path.isAbsolute(relative);
+}
+
+function errorCode(error: unknown): string | undefined {
+  return typeof error === 'object' && error !== null && 'code' in error && typeof error.code === 'string' ? error.code : undefined;
+}
+
+/** What a non-regular file is, in words, for the refusal. */
+export function fileKind(stats: { isDirectory(): boolean; isFIFO(): boolean; isSocket(): boolean; isCharacterDevice(): boolean; isBlockDevice(): boolean; isSymbolicLink(): boolean }): string {
+  if (stats.isDirectory()) return 'a directory';
+  if (stats.isFIFO()) return 'a FIFO (named pipe)';
+  if (stats.isSocket()) return 'a socket';
+  if (stats.isCharacterDevice() || stats.isBlockDevice()) return 'a device';
+  if (stats.isSymbolicLink()) return 'a symbolic link';
+  return 'not a regular file';
+}
+
+/** Resolves the roots that exist (a root not made yet holds nothing). */
+async function realRoots(roots: readonly string[]): Promise<string[]> {
+  const resolved = await Promise.all(roots.map((root) => realpath(root).catch(() => undefined)));
+  return resolved.filter((r): r is string => r !== undefined);
+}
+
+/**
+ * Checks `given` (absolute) against `roots` (absolute). The lexical check comes first, so a path
+ * outside the roots is refused whether or not it exists (no oracle for files elsewhere); a link
+ * that leads out is refused without saying where it points.
+ */
+export async function checkLocalFile(roots: readonly string[], given: string): Promise<LocalCheck> {
+  const shown = JSON.stringify(given);
+  const where = `local sources must lie under ${roots.join(' or ') || 'a configured source root'}`;
+  if (given.includes('\0')) return { refusal: 'the source path contains a NUL byte' };
+  const absolute = path.resolve(given);
+  const canonicalRoots = await realRoots(roots);
+  // Either spelling of a root: as configured, or canonical.
+  if (![...roots, ...canonicalRoots].some((root) => isInside(root, absolute))) return { refusal: where };
+  let real: string;
+  try {
+    real = await realpath(absolute);
+  } catch (error) {
+    const code = errorCode(error);
+    if (code === 'ENOENT' || code === 'ENOTDIR') return { refusal: `${shown} does not exist: check the path` };
+    if (code === 'ELOOP') return { refusal: `${shown}: too many levels of symbolic links` };
+    if (code === 'EACCES' || code === 'EPERM') return { refusal: `${shown} cannot be read by live2vod (permission denied)` };
+    return { refusal: `${shown} cannot be resolved (${code ?? 'unknown error'})` };
+  }
+  if (!canonicalRoots.some((root) => isInside(root, real))) {
+    return { refusal: `${shown} resolves through a symbolic link to a place outside the source roots; ${where}` };
+  }
+  const stats = await lstat(real).catch(() => undefined);
+  if (!stats) return { refusal: `${shown} cannot be read` };
+  if (!stats.isFile()) return { refusal: `${shown} is ${fileKind(stats)}, not a recording: name a regular file` };
+  if (stats.size === 0) return { refusal: `${shown} is empty (0 bytes)` };
+  return { file: { path: real, size: stats.size, mtimeMs: Math.trunc(stats.mtimeMs) } };
+}
