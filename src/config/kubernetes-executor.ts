@@ -87,18 +87,18 @@ export const kubernetesExecutorSchema = z.strictObject({
     resources: resourcesSchema.prefault({ requests: { cpu: '2', memory: '4Gi' }, limits: { memory: '4Gi' } }),
   }).prefault({}),
   /**
-   * Chunked attempts (split → every chunk and the audio → stitch): all chunks of one attempt run as
-   * one Indexed Job; the split, audio and stitch run as small Jobs of their own.
+   * Chunked attempts (split, which goes on with the audio and instant remux while every chunk
+   * encodes → stitch): all chunks of one attempt run as one Indexed Job; the split and the stitch
+   * run as small Jobs of their own.
    */
   chunks: z.strictObject({
     /** Chunk pods of one attempt running at once (the Indexed Job's parallelism); more chunks run in waves. */
     parallelism: z.number().int().min(1).max(1000).default(16),
     /** Retries of one chunk (its index) for a retryable failure, before the attempt fails (maxFailedIndexes 0). */
     backoffLimitPerIndex: z.number().int().min(0).max(10).default(2),
-    /** The stages that encode no video: the split probes and plans, the audio encodes AAC once, the stitch writes playlists and remuxes the download. */
+    /** The stages that encode no video: the split probes, plans, encodes the AAC once and runs the instant remux; the stitch writes playlists and remuxes the download. */
     resources: z.strictObject({
       split: resourcesSchema.prefault({ requests: { cpu: '1', memory: '2Gi' }, limits: { memory: '2Gi' } }),
-      audio: resourcesSchema.prefault({ requests: { cpu: '1', memory: '2Gi' }, limits: { memory: '2Gi' } }),
       stitch: resourcesSchema.prefault({ requests: { cpu: '2', memory: '4Gi' }, limits: { memory: '4Gi' } }),
     }).prefault({}),
   }).prefault({}),

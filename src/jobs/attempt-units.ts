@@ -1,15 +1,15 @@
 // The units of one running attempt, and what comes next. An attempt is one whole-recording unit,
-// or — chunked across workers — a split first; the split's done report names the chunks, which
-// become one unit each (or one indexed group) beside the audio; when they are all done, the
-// stitch. A unit taken away by preemption waits again without using a try; a unit failing for a
+// or — chunked across workers — a split first; the split's `chunks` event names the chunks, which
+// become one unit each (or one indexed group) while the split goes on with the audio; when the
+// split and every chunk are done, the stitch. A unit taken away by preemption waits again without using a try; a unit failing for a
 // retryable reason is tried again alone (up to `unitTries`); anything else ends the attempt, which
 // the scheduler settles once none of its units runs any more. Pure: the scheduler launches, stops
 // and settles; this only keeps the books.
 import type { WorkerExit } from '../executors/executor.ts';
 import { describeFailure, type ReportedFailure } from './retry-policy.ts';
-import type { AudioTask, ChunkTask, FullTask, StitchTask, TranscodeTask } from './transcode-task.ts';
+import type { ChunkTask, FullTask, StitchTask, TranscodeTask } from './transcode-task.ts';
 import { chunkGroupKey, unitKey, unitKeyOf } from './work-unit.ts';
-import type { ChunkState, WorkerReport } from './worker-report.ts';
+import type { ChunkLayout, ChunkState, WorkerReport } from './worker-report.ts';
 
 /** Tries per unit of a chunked attempt before the attempt itself fails (and the job's retry policy decides). */
 export const unitTries = 3;
@@ -39,8 +39,6 @@ export interface AttemptProgress {
   etaSeconds?: number;
 }
 
-type SplitDone = NonNullable<Extract<WorkerReport, { type: 'done' }>['chunks']>;
-
 interface Unit {
   key: string;
   /** The task's stage, or `group` for all chunks run as one indexed group. */
@@ -66,7 +64,8 @@ export class AttemptUnits {
   readonly #groups: boolean;
   readonly #units = new Map<string, Unit>();
   readonly #chunks: ChunkBook[] = [];
-  #split: SplitDone | null | undefined;
+  /** What the split said: its layout, or null (encode it whole); undefined until it has said. */
+  #split: ChunkLayout | null | undefined;
   #ending: Ending | undefined;
   #encodeStart: { at: number; encoded: number } | undefined;
 
@@ -124,7 +123,7 @@ export class AttemptUnits {
   }
 
   /** Keeps what a report tells about its unit; returns the chunk states that changed. */
-  onReport(unitName: string, report: WorkerReport): ChunkChange[] {
+  onReport(unitName: string, report: WorkerReport, nowMs: number): ChunkChange[] {
     const key = unitKeyOf(this.#base.jobId, unitName);
     const owner = this.#owningUnit(key);
     if (!owner) return [];
@@ -132,8 +131,10 @@ export class AttemptUnits {
       case 'failed':
         owner.failure = { message: report.message, exitCode: report.exitCode, retryable: report.retryable, ...(report.stderrTail ? { stderrTail: report.stderrTail } : {}), ...(report.command ? { command: report.command } : {}) };
         return [];
+      case 'chunks':
+        return owner.stage === 'split' ? this.#laidOut(report, nowMs) : [];
       case 'done':
-        if (owner.stage === 'split') this.#split = report.chunks ?? null;
+        if (owner.stage === 'split') return report.chunks ? this.#laidOut(report.chunks, nowMs) : this.#whole();
         // One index of a group finished: the group ends only when all have.
         if (owner.key !== key) return this.#chunkChanges([indexOf(unitName)], 'done', { encodedAll: true });
         return [];
@@ -165,7 +166,7 @@ export class AttemptUnits {
   }
 
   /** A unit ended. Returns the chunk states that changed; `ending` says whether the attempt is over. */
-  onExit(exit: WorkerExit, nowMs: number): ChunkChange[] {
+  onExit(exit: WorkerExit): ChunkChange[] {
     const unit = this.#units.get(exit.unit);
     if (!unit || unit.state !== 'running') return [];
     unit.state = 'waiting';
@@ -178,7 +179,7 @@ export class AttemptUnits {
       return this.#chunkChanges(unit.chunks, 'retrying');
     }
     if (exit.stopReason) return this.#end({ exit }, unit);
-    if (exit.exitCode === 0) return this.#succeeded(unit, exit, nowMs);
+    if (exit.exitCode === 0) return this.#succeeded(unit, exit);
     const retryable = describeFailure(exit, unit.failure).retryable;
     if (retryable && !whole && !group && unit.tries < unitTries) return this.#chunkChanges(unit.chunks, 'retrying');
     return this.#end({ exit, ...(unit.failure ? { failure: unit.failure } : {}) }, unit, 'failed');
@@ -189,39 +190,46 @@ export class AttemptUnits {
     this.#ending ??= ending;
   }
 
-  #succeeded(unit: Unit, exit: WorkerExit, nowMs: number): ChunkChange[] {
+  #succeeded(unit: Unit, exit: WorkerExit): ChunkChange[] {
     unit.state = 'done';
     if (unit.stage === 'full' || unit.stage === 'stitch') return this.#end({ exit }, unit);
-    if (unit.stage === 'split') return this.#afterSplit(exit, nowMs);
-    const changes = this.#chunkChanges(unit.chunks, 'done', { encodedAll: true });
-    const encodeUnits = [...this.#units.values()].filter((u) => u.stage !== 'split');
-    if (encodeUnits.every((u) => u.state === 'done')) this.#addStitch();
+    if (unit.stage === 'split' && this.#split === undefined) {
+      // Its reports never arrived (lost on the way): a new split costs seconds.
+      return this.#end({ exit: { ...exit, exitCode: 1 }, failure: { message: 'the split stage ended without reporting its chunks (its reports were lost on the way); splitting again', exitCode: 1, retryable: true } });
+    }
+    const changes = unit.stage === 'split' ? [] : this.#chunkChanges(unit.chunks, 'done', { encodedAll: true });
+    this.#stitchWhenDone();
     return changes;
   }
 
-  #afterSplit(exit: WorkerExit, nowMs: number): ChunkChange[] {
-    const split = this.#split;
-    if (split === undefined) {
-      // Its done report never arrived (lost on the way): a new split costs seconds.
-      return this.#end({ exit: { ...exit, exitCode: 1 }, failure: { message: 'the split stage ended without reporting its chunks (its report was lost on the way); splitting again', exitCode: 1, retryable: true } });
-    }
-    if (split === null || !split.ranges) {
-      // Too short to cut (or a worker that does not list ranges): the whole recording in one unit.
-      this.#add(this.#base);
-      return [];
-    }
-    const finished = new Set(split.finished?.chunks ?? []);
-    split.ranges.forEach((range, index) => this.#chunks.push({ ...range, encoded: finished.has(index) ? range.endSeconds - range.startSeconds : 0, state: 'waiting' }));
+  /** The split cut the recording: a unit per chunk (or one group), skipping what an earlier attempt finished. Said once. */
+  #laidOut(layout: ChunkLayout, nowMs: number): ChunkChange[] {
+    if (this.#split !== undefined) return [];
+    this.#split = layout;
+    const finished = new Set(layout.finished);
+    layout.ranges.forEach((range, index) => this.#chunks.push({ ...range, encoded: finished.has(index) ? range.endSeconds - range.startSeconds : 0, state: 'waiting' }));
     const { parallelism: _whole, ...common } = this.#base;
-    const tasks: ChunkTask[] = split.ranges.map((range, index) => ({ ...common, stage: 'chunk', plan: split.plan, chunk: { index, count: split.ranges?.length ?? 0, ...range } }));
-    if (!split.finished?.audio) this.#add({ ...common, stage: 'audio', plan: split.plan } satisfies AudioTask);
-    const todo = tasks.filter((t) => !finished.has(t.chunk.index));
+    const todo: ChunkTask[] = layout.ranges.flatMap((range, index) => (finished.has(index) ? [] : [{ ...common, stage: 'chunk', plan: layout.plan, chunk: { index, count: layout.ranges.length, ...range } } satisfies ChunkTask]));
     if (this.#groups && todo.length > 0) this.#addGroup(todo);
     else for (const task of todo) this.#add(task);
     this.#encodeStart = { at: nowMs, encoded: this.#chunks.reduce((sum, c) => sum + c.encoded, 0) };
     const changes = this.#chunkChanges([...finished], 'done');
-    if (this.next() === undefined) this.#addStitch();
+    this.#stitchWhenDone();
     return changes;
+  }
+
+  /** Too short to cut: the whole recording in one unit, once the split has exited. */
+  #whole(): ChunkChange[] {
+    if (this.#split !== undefined) return [];
+    this.#split = null;
+    this.#add(this.#base);
+    return [];
+  }
+
+  /** Once the split (with its audio) and every chunk are done. */
+  #stitchWhenDone(): void {
+    if (!this.#split) return;
+    if ([...this.#units.values()].every((u) => u.state === 'done')) this.#addStitch();
   }
 
   #addStitch(): void {

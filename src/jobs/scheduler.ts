@@ -120,7 +120,9 @@ export class Scheduler {
     const entry = this.#running.get(jobId);
     if (!entry) return;
     const now = this.#now();
-    await this.#chunksChanged(entry, entry.units.onReport(unit, report));
+    await this.#chunksChanged(entry, entry.units.onReport(unit, report, now.getTime()));
+    // A split's layout may free work for idle slots.
+    if (report.type === 'chunks') this.kick();
     if (entry.units.chunked) {
       // The job's progress is the sum over its chunks; the other units' own progress is not the job's.
       if (report.type === 'progress' && unit.startsWith('chunk-')) await this.#progress(entry, entry.units.progress(now.getTime()) ?? { progress: 0 });
@@ -155,8 +157,9 @@ export class Scheduler {
         this.#publish('job.chunk', entry.job, event.data);
         return;
       }
-      // The plan and warnings go to the worker's log; a split's done report was read by the units;
+      // The plan and warnings go to the worker's log; a split's layout was read by the units;
       // success is settled by the worker's exit.
+      case 'chunks':
       case 'plan':
       case 'warning':
       case 'done':
@@ -291,7 +294,7 @@ export class Scheduler {
       if (job) await this.#finish(job, attemptResult(job, exit, undefined, this.#o.backoff, this.#now()));
       return;
     }
-    await this.#chunksChanged(entry, entry.units.onExit(exit, this.#now().getTime()));
+    await this.#chunksChanged(entry, entry.units.onExit(exit));
     const ending = entry.units.ending;
     if (ending) {
       // A unit failed for good, or the attempt was stopped: nothing else of it may go on.

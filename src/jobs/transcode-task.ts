@@ -38,13 +38,17 @@ const parallelismSchema = z.number().int().min(1).max(256);
  */
 export const fullTaskSchema = taskBaseSchema.extend({ stage: z.literal('full'), parallelism: parallelismSchema.optional() });
 
-// Split-and-stitch across workers: split, then every chunk and the audio (in any order, in
-// parallel), then stitch. They share the work area in the output (src/pipeline/chunked/work-area.ts).
+// Split-and-stitch across workers: the split lays out the chunks, which then encode in parallel
+// while the split itself goes on with the audio and the instant remux; then the stitch. They share the work area in the output (src/pipeline/chunked/work-area.ts).
 
-/** Probes, plans and cuts the recording into chunks for `parallelism` workers; reports the chunks. */
+/**
+ * Probes, plans and cuts the recording into chunks for `parallelism` workers and reports them (a
+ * `chunks` event: the control plane starts them at once); then encodes the audio of the whole
+ * recording and runs the instant remux, so the recording is read whole by one worker only.
+ */
 export const splitTaskSchema = taskBaseSchema.extend({ stage: z.literal('split'), parallelism: parallelismSchema });
 
-/** Which split's work area a chunk, audio or stitch task belongs to (from the split's done report). */
+/** Which split's work area a chunk or stitch task belongs to (from the split's `chunks` event). */
 const planIdSchema = z.string().min(16).max(128);
 
 /** One chunk's time range of every video rendition. The range must be the one the split planned. */
@@ -59,13 +63,10 @@ export const chunkTaskSchema = taskBaseSchema.extend({
   }),
 });
 
-/** The audio of a chunked recording, once for the whole, and its instant remux. */
-export const audioTaskSchema = taskBaseSchema.extend({ stage: z.literal('audio'), plan: planIdSchema });
-
-/** Makes the asset of the finished chunks and audio; manifest.json last. */
+/** Makes the asset of the finished chunks and the split's audio; manifest.json last. */
 export const stitchTaskSchema = taskBaseSchema.extend({ stage: z.literal('stitch'), plan: planIdSchema });
 
-export const transcodeTaskSchema = z.discriminatedUnion('stage', [fullTaskSchema, splitTaskSchema, chunkTaskSchema, audioTaskSchema, stitchTaskSchema]);
+export const transcodeTaskSchema = z.discriminatedUnion('stage', [fullTaskSchema, splitTaskSchema, chunkTaskSchema, stitchTaskSchema]);
 
 export type TranscodeTask = z.infer<typeof transcodeTaskSchema>;
 export type TaskStage = TranscodeTask['stage'];
@@ -74,7 +75,6 @@ export type TaskOfStage<S extends TaskStage> = Extract<TranscodeTask, { stage: S
 export type FullTask = TaskOfStage<'full'>;
 export type SplitTask = TaskOfStage<'split'>;
 export type ChunkTask = TaskOfStage<'chunk'>;
-export type AudioTask = TaskOfStage<'audio'>;
 export type StitchTask = TaskOfStage<'stitch'>;
 
 /**

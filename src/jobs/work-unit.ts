@@ -1,16 +1,16 @@
 // The units one attempt runs as. A whole-recording attempt is one unit (its key is the job id); a
-// chunked attempt runs a split, then every chunk and the audio, then a stitch, each a unit of its
-// own — or, on an executor that runs indexed batches (Kubernetes Indexed Jobs), all its chunks as
+// chunked attempt runs a split (which goes on with the audio while the chunks encode), every
+// chunk, then a stitch, each a unit of its own — or, on an executor that runs indexed batches (Kubernetes Indexed Jobs), all its chunks as
 // one group. Executors know their workers by these keys; the scheduler maps them back to jobs; a
 // worker names its unit in its reports (`?unit=` on its callback URL).
 import type { TranscodeTask } from './transcode-task.ts';
 
-/** `full`, `split`, `audio`, `stitch` or `chunk-<index>`. */
+/** `full`, `split`, `stitch` or `chunk-<index>`. */
 export function unitName(task: TranscodeTask): string {
   return task.stage === 'chunk' ? `chunk-${task.chunk.index}` : task.stage;
 }
 
-const unitNamePattern = /^(?:full|split|audio|stitch|chunk-\d{1,6})$/;
+const unitNamePattern = /^(?:full|split|stitch|chunk-\d{1,6})$/;
 
 export function isUnitName(value: string): boolean {
   return unitNamePattern.test(value);

@@ -48,28 +48,32 @@ const chunkReport = z.object({
   startSeconds: z.number().min(0),
   endSeconds: z.number().min(0),
 });
+/**
+ * How a split cut the recording: `plan` identifies the work area it laid out (the chunk and stitch
+ * tasks carry it), `ranges` are the chunks in order (the control plane makes one chunk task of
+ * each), `finished` names the chunks an earlier attempt left, which need no worker.
+ */
+export const chunkLayoutSchema = z.strictObject({
+  count: z.number().int().min(2),
+  seconds: z.number().positive(),
+  plan: z.string().min(16).max(128),
+  ranges: z.array(z.strictObject({ startSeconds: z.number().min(0), endSeconds: z.number().positive() })).max(100_000),
+  finished: z.array(z.number().int().min(0)).max(100_000),
+});
+export type ChunkLayout = z.infer<typeof chunkLayoutSchema>;
+/** A split has laid out its chunks (it goes on with the audio): they can start now. */
+const chunksReport = chunkLayoutSchema.extend({ type: z.literal('chunks') });
 /** Something can be played now: the instant remux, before the ladder is done. */
 const playableReport = z.object({ type: z.literal('playable'), playlist: z.string().min(1).max(200) });
 const warningReport = z.object({ type: z.literal('warning'), message: z.string().max(4000) });
 /**
  * The attempt's work is done: the asset (`manifest`, by the full and stitch stages), or one
- * stage of a chunked job; a split says into how many chunks of how long (null: encode it whole).
+ * stage of a chunked job; a split repeats its layout (null: too short to cut, encode it whole).
  */
 const doneReport = z.object({
   type: z.literal('done'),
   manifest: z.string().min(1).max(200).optional(),
-  /**
-   * `plan` identifies the work area the split laid out; the chunk, audio and stitch tasks carry it.
-   * `ranges` are the chunks in order (the control plane makes one chunk task of each); `finished`
-   * names the units whose results an earlier attempt left, which need no worker.
-   */
-  chunks: z.strictObject({
-    count: z.number().int().min(2),
-    seconds: z.number().positive(),
-    plan: z.string().min(16).max(128),
-    ranges: z.array(z.strictObject({ startSeconds: z.number().min(0), endSeconds: z.number().positive() })).max(100_000).optional(),
-    finished: z.strictObject({ chunks: z.array(z.number().int().min(0)).max(100_000), audio: z.boolean() }).optional(),
-  }).nullable().optional(),
+  chunks: chunkLayoutSchema.nullable().optional(),
 });
 const failedReport = z.object({
   type: z.literal('failed'),
@@ -82,7 +86,7 @@ const failedReport = z.object({
 });
 
 /** What a transcode reports while it runs (the CLI prints these too). */
-export const transcodeEventSchema = z.discriminatedUnion('type', [planReport, stepReport, progressReport, chunkReport, playableReport, warningReport]);
+export const transcodeEventSchema = z.discriminatedUnion('type', [planReport, stepReport, progressReport, chunkReport, chunksReport, playableReport, warningReport]);
 
 export const workerReportSchema = z.discriminatedUnion('type', [...transcodeEventSchema.options, doneReport, failedReport]);
 

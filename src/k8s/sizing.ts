@@ -20,8 +20,8 @@ type SizingConfig = Pick<KubernetesExecutorConfig, 'deadline' | 'scratch'>;
 
 /**
  * The stages that encode no video, as a share of a whole encode's time per recording second: the
- * split fetches and probes, the audio encodes AAC once (about 1 % of a ladder's CPU) beside the
- * instant remux, the stitch moves no media but remuxes the download. A quarter still errs long.
+ * split fetches and probes, then encodes the AAC once (about 1 % of a ladder's CPU) beside the
+ * instant remux; the stitch moves no media but remuxes the download. A quarter still errs long.
  */
 const lightStageShare = 0.25;
 
@@ -50,10 +50,13 @@ export function sizeJob(facts: SourceFacts, config: SizingConfig): JobSizing {
   return sized(config, rec, rec.durationSeconds, rec.sourceBytes * config.scratch.sourceFactor + config.scratch.extraBytes);
 }
 
-/** The split, audio or stitch Job: a share of the encode's time; scratch for the fetched source (or the remuxed download). */
-export function sizeLightStageJob(facts: SourceFacts, config: SizingConfig): JobSizing {
+/**
+ * The split or stitch Job: a share of the encode's time; scratch for `sourceCopies` times the
+ * source (the split: the download and the instant remux staged beside it; the stitch: the download it remuxes).
+ */
+export function sizeLightStageJob(facts: SourceFacts, config: SizingConfig, sourceCopies = 1): JobSizing {
   const rec = recording(facts, config);
-  return sized(config, rec, rec.durationSeconds * lightStageShare, rec.sourceBytes + config.scratch.extraBytes);
+  return sized(config, rec, rec.durationSeconds * lightStageShare, rec.sourceBytes * sourceCopies + config.scratch.extraBytes);
 }
 
 export interface ChunkGroupShape {

@@ -1,5 +1,5 @@
 // The batch/v1 Job that runs one task of one attempt — the whole recording, or one stage of a
-// chunked attempt (split, audio, stitch; a single chunk): `live2vod worker` in the configured image,
+// chunked attempt (split with the audio, stitch; a single chunk): `live2vod worker` in the configured image,
 // sized from the recording and the stage, placed by priority (spot, GPU), self-cleaning (TTL), with
 // the failure policy of failure-policy.ts. All chunks of an attempt together are an Indexed Job
 // instead (chunk-group-job.ts). Pure: the executor creates what this returns.
@@ -61,15 +61,14 @@ export function onGpu(stage: TaskStage, priority: Priority, codec: string, confi
 /** Requests and limits of a stage's pod: the encoders' (CPU or GPU) or the light stages' own. */
 export function stageResources(stage: TaskStage, gpu: boolean, config: KubernetesExecutorConfig): ResourcesConfig {
   if (gpu) return config.gpu.resources;
-  return stage === 'split' || stage === 'audio' || stage === 'stitch' ? config.chunks.resources[stage] : config.resources;
+  return stage === 'split' || stage === 'stitch' ? config.chunks.resources[stage] : config.resources;
 }
 
 function sizeFor(task: TranscodeTask, facts: SourceFacts, config: KubernetesExecutorConfig): JobSizing {
   switch (task.stage) {
     case 'full': return sizeJob(facts, config);
     case 'chunk': return sizeChunkGroupJob(facts, config, { chunkSeconds: task.chunk.endSeconds - task.chunk.startSeconds, waves: 1, retriesPerIndex: config.backoffLimit });
-    case 'split':
-    case 'audio':
+    case 'split': return sizeLightStageJob(facts, config, 2);
     case 'stitch': return sizeLightStageJob(facts, config);
   }
 }

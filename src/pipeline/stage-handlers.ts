@@ -5,7 +5,7 @@ import type { FfmpegBinaries } from '../ffmpeg/binaries.ts';
 import type { TaskOfStage, TaskStage, TranscodeTask } from '../jobs/transcode-task.ts';
 import type { WorkerReport } from '../jobs/worker-report.ts';
 import type { EventSink } from './events.ts';
-import { runAudioStage, runChunkStage, runSplitStage, runStitchStage } from './chunked/stages.ts';
+import { runChunkStage, runSplitStage, runStitchStage } from './chunked/stages.ts';
 import { runFullStage } from './full-stage.ts';
 import { checkTaskSource } from './local-input.ts';
 
@@ -28,7 +28,6 @@ export const stageHandlers: StageHandlers = {
   full: runFullStage,
   split: runSplitStage,
   chunk: runChunkStage,
-  audio: runAudioStage,
   stitch: runStitchStage,
 };
 

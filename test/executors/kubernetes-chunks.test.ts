@@ -1,5 +1,5 @@
 // Chunked attempts on the KubernetesExecutor against the FAKE API server: every stage's task as a
-// Job of its own unit (split, audio, stitch), all chunks as ONE Indexed Job driven by the FAKE
+// Job of its own unit (split, stitch), all chunks as ONE Indexed Job driven by the FAKE
 // Indexed Job controller (test/k8s/fake-indexed-job-controller.ts), which follows the Job's own
 // spec — so a retryable failure is retried for its index alone, a permanent one fails the group at
 // once, a disrupted pod costs no retry — and adoption, the orphan sweep, retry generations and stop
@@ -37,24 +37,24 @@ function storedJob(id: string): Job {
 type Spec = { template: { spec: { containers: { resources: { requests: Record<string, string> } }[] } }; activeDeadlineSeconds: number };
 
 describe('chunked attempts on Kubernetes', () => {
-  it('runs the split, audio and stitch as Jobs of their own units, sized for what they do, each ending with its unit', async (t) => {
+  it('runs the split and the stitch as Jobs of their own units, sized for what they do, each ending with its unit', async (t) => {
     const rig = await startExecutor(t, fake);
     const facts = { durationSeconds: 3600, bytes: 2_700_000_000 };
-    for (const stage of ['split', 'audio', 'stitch'] as const) await rig.executor.launch(stageTask(jobId, stage), { priority: 'normal', facts });
-    assert.deepEqual(rig.executor.running().sort(), [`${jobId}/audio`, `${jobId}/split`, `${jobId}/stitch`]);
+    for (const stage of ['split', 'stitch'] as const) await rig.executor.launch(stageTask(jobId, stage), { priority: 'normal', facts });
+    assert.deepEqual(rig.executor.running().sort(), [`${jobId}/split`, `${jobId}/stitch`]);
     const cpu = (stage: string) => (fake.job(namespace, `live2vod-${jobId}-a1-${stage}`)?.spec as Spec | undefined)?.template.spec.containers[0]?.resources.requests['cpu'];
-    assert.deepEqual([cpu('split'), cpu('audio'), cpu('stitch')], ['1', '1', '2'], 'no video encode: small requests');
+    assert.deepEqual([cpu('split'), cpu('stitch')], ['1', '2'], 'no video encode: small requests');
     const labels = fake.job(namespace, `live2vod-${jobId}-a1-split`)?.metadata.labels;
     assert.equal(labels?.['live2vod.io/stage'], 'split');
     assert.equal(fake.job(namespace, `live2vod-${jobId}-a1-split`)?.metadata.annotations?.['live2vod.io/unit'], `${jobId}/split`);
     fake.setJobStatus(namespace, `live2vod-${jobId}-a1-split`, complete);
     const exit = await rig.waitForUnit(`${jobId}/split`);
     assert.deepEqual({ unit: exit.unit, jobId: exit.jobId, exitCode: exit.exitCode }, { unit: `${jobId}/split`, jobId, exitCode: 0 });
-    assert.deepEqual(rig.executor.running().sort(), [`${jobId}/audio`, `${jobId}/stitch`], 'the others run on');
-    await rig.executor.stop(`${jobId}/audio`, 'cancel');
-    assert.equal(fake.job(namespace, `live2vod-${jobId}-a1-audio`), undefined, 'stop deletes that unit\'s Job only');
-    assert.ok(fake.job(namespace, `live2vod-${jobId}-a1-stitch`));
-    assert.equal((await rig.waitForUnit(`${jobId}/audio`)).stopReason, 'cancel');
+    assert.deepEqual(rig.executor.running(), [`${jobId}/stitch`], 'the other runs on');
+    await rig.executor.stop(`${jobId}/stitch`, 'cancel');
+    assert.equal(fake.job(namespace, `live2vod-${jobId}-a1-stitch`), undefined, 'stop deletes that unit\'s Job');
+    assert.ok(fake.job(namespace, `live2vod-${jobId}-a1-split`), 'and only that one');
+    assert.equal((await rig.waitForUnit(`${jobId}/stitch`)).stopReason, 'cancel');
   });
 
   it('runs all chunks as one Indexed Job; a chunk failing once is retried alone and the group ends once, succeeded', async (t) => {

@@ -72,7 +72,7 @@ export function sampleTask(jobId: string, attempt = 1): TranscodeTask {
 export const samplePlan = 'plan-0123456789abcdef';
 
 /** A chunked attempt's task of one stage. */
-export function stageTask(jobId: string, stage: 'split' | 'audio' | 'stitch', attempt = 1): TranscodeTask {
+export function stageTask(jobId: string, stage: 'split' | 'stitch', attempt = 1): TranscodeTask {
   const base = sampleTask(jobId, attempt);
   return stage === 'split' ? { ...base, stage, parallelism: 4 } : { ...base, stage, plan: samplePlan };
 }

@@ -2,7 +2,7 @@
 // a submitted job becomes a worker Job (priority class, intake facts), the worker's report with
 // the token from the Job's Secret is accepted at the callback URL in the task, and the Job's
 // completion makes the job succeed. Closing the service leaves the Job alone. A chunked attempt
-// goes split Job → Indexed chunk Job + audio Job → stitch Job, driven by the same reports.
+// goes split Job (which goes on with the audio) ∥ Indexed chunk Job → stitch Job, driven by the same reports.
 import assert from 'node:assert/strict';
 import { rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -63,7 +63,7 @@ describe('serve with the Kubernetes executor', () => {
     assert.ok(fake.job(namespace, name), 'closing the control plane deletes no Job');
   });
 
-  it('runs a chunked attempt as a split Job, one Indexed Job for the chunks beside an audio Job, then a stitch Job', async () => {
+  it('runs a chunked attempt as a split Job, one Indexed Job for the chunks started while the split encodes the audio, then a stitch Job', async () => {
     const kubeconfig = path.join(dir, 'kubeconfig-chunked.json');
     await writeFile(kubeconfig, fake.kubeConfig().exportConfig());
     service = await startTestService({
@@ -89,14 +89,13 @@ describe('serve with the Kubernetes executor', () => {
 
     // The split says: 4 chunks of 60 s.
     const ranges = [0, 1, 2, 3].map((i) => ({ startSeconds: i * 60, endSeconds: (i + 1) * 60 }));
-    await report(`${base}-split`, 'split', { type: 'done', chunks: { count: 4, seconds: 60, plan: 'p'.repeat(64), ranges } });
-    complete(`${base}-split`);
+    const layout = { count: 4, seconds: 60, plan: 'p'.repeat(64), ranges, finished: [] };
+    await report(`${base}-split`, 'split', { type: 'chunks', ...layout });
 
     const group = await waitFor('the Indexed chunk Job', () => fake.job(namespace, `${base}-chunks`), { timeoutMs: 10_000, intervalMs: 20 });
     assert.equal(group.spec?.['completionMode'], 'Indexed');
     assert.equal(group.spec?.['completions'], 4);
     assert.equal(group.spec?.['parallelism'], 3, 'chunks.parallelism');
-    await waitFor('the audio Job', () => fake.job(namespace, `${base}-audio`), { timeoutMs: 10_000, intervalMs: 20 });
 
     // Progress is the sum over the chunks' own reports.
     await report(`${base}-chunks`, 'chunk-0', { type: 'progress', percent: 100, outTime: 60 });
@@ -105,7 +104,9 @@ describe('serve with the Kubernetes executor', () => {
     assert.ok(Math.abs(moving.progress - 0.95 * (90 / 240)) < 0.01, `progress ${moving.progress}`);
 
     complete(`${base}-chunks`);
-    complete(`${base}-audio`);
+    // The split's audio: the stitch waits for it.
+    await report(`${base}-split`, 'split', { type: 'done', chunks: layout });
+    complete(`${base}-split`);
     await waitFor('the stitch Job', () => fake.job(namespace, `${base}-stitch`), { timeoutMs: 10_000, intervalMs: 20 });
     assert.equal((await waitForJob(service.url, job.id, 'running')).state, 'running', 'not done before the stitch');
     complete(`${base}-stitch`);

@@ -1,5 +1,5 @@
-// Chunked attempts run by the control plane: split → chunks + audio → stitch as separate units in
-// the scheduler's slots, against a real SQLite store and the FakeExecutor (named so: the test
+// Chunked attempts run by the control plane: split (which goes on with the audio) → chunks →
+// stitch as separate units in the scheduler's slots, against a real SQLite store and the FakeExecutor (named so: the test
 // plays the workers, reporting and exiting as `live2vod worker` would).
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
@@ -14,12 +14,21 @@ import { waitFor } from '../helpers/serve.ts';
 const plan = 'f'.repeat(64);
 const ranges = (count: number, seconds = 60) => Array.from({ length: count }, (_, i) => ({ startSeconds: i * seconds, endSeconds: (i + 1) * seconds }));
 
-/** The split of `job` reports its chunks and exits, as a worker does. */
-async function splitInto(r: Rig, job: Job, count: number, finished?: { chunks: number[]; audio: boolean }): Promise<void> {
+/**
+ * The split of `job` reports its chunks, as a worker does; then (`exit`) its audio is done and it
+ * exits, or it goes on running (the test ends it later with `endSplit`).
+ */
+async function splitInto(r: Rig, job: Job, count: number, options: { finished?: number[]; exit?: boolean } = {}): Promise<void> {
   const split = await launched(r, `${job.id}/split`);
   assert.equal(split.stage, 'split');
-  await r.scheduler.onWorkerReport(job.id, { type: 'done', chunks: { count, seconds: 60, plan, ranges: ranges(count), ...(finished ? { finished } : {}) } }, 'split');
-  r.executor.exit(unitKey(split), 0);
+  const layout = { count, seconds: 60, plan, ranges: ranges(count), finished: options.finished ?? [] };
+  await r.scheduler.onWorkerReport(job.id, { type: 'chunks', ...layout }, 'split');
+  if (options.exit ?? true) await endSplit(r, job, count);
+}
+
+async function endSplit(r: Rig, job: Job, count: number): Promise<void> {
+  await r.scheduler.onWorkerReport(job.id, { type: 'done', chunks: { count, seconds: 60, plan, ranges: ranges(count), finished: [] } }, 'split');
+  r.executor.exit(`${job.id}/split`, 0);
 }
 
 /** Waits for the unit to be running and returns its task. */
@@ -36,27 +45,25 @@ function chunkEvents(r: Rig, jobId: string): { index: number; state: string }[] 
 }
 
 describe('Scheduler: chunked attempts across workers', () => {
-  it('runs split, then the audio and every chunk in the free slots, then the stitch; progress is the sum over chunks', async (t) => {
+  it('runs the split, the chunks in the free slots as soon as it has laid them out, then the stitch; progress is the sum over chunks', async (t) => {
     const r = await rig(t, { capacity: 2, chunkAcrossWorkers: () => ({ parallelism: 2 }) });
     const job = await r.add('normal');
     await r.scheduler.start({ recoverAll: false });
-    await splitInto(r, job, 3);
-
-    // Two slots: the audio first (it carries the instant playback), then chunk 0.
-    await launched(r, `${job.id}/audio`);
+    // The split goes on with the audio: chunk 0 takes the other slot meanwhile.
+    await splitInto(r, job, 3, { exit: false });
     const chunk0 = await launched(r, `${job.id}/chunk-0`);
     assert.equal(r.executor.running().length, 2, 'never more than the slots');
     assert.ok(chunk0.stage === 'chunk' && chunk0.plan === plan && chunk0.chunk.count === 3 && chunk0.chunk.startSeconds === 0 && chunk0.chunk.endSeconds === 60);
 
     await r.scheduler.onWorkerReport(job.id, { type: 'progress', percent: 50, outTime: 30 }, 'chunk-0');
     assert.ok(Math.abs((await r.store.getJob(job.id))!.progress - 0.95 * (30 / 180)) < 1e-9, 'half of one chunk of three');
-    // The audio's own progress is not the job's.
-    await r.scheduler.onWorkerReport(job.id, { type: 'progress', percent: 90, outTime: 90 }, 'audio');
+    // The split's own progress (its audio) is not the job's.
+    await r.scheduler.onWorkerReport(job.id, { type: 'progress', percent: 90, outTime: 90 }, 'split');
     assert.ok(Math.abs((await r.store.getJob(job.id))!.progress - 0.95 * (30 / 180)) < 1e-9);
 
     r.executor.exit(`${job.id}/chunk-0`, 0);
     await launched(r, `${job.id}/chunk-1`);
-    r.executor.exit(`${job.id}/audio`, 0);
+    await endSplit(r, job, 3);
     await launched(r, `${job.id}/chunk-2`);
     r.executor.exit(`${job.id}/chunk-1`, 0);
     r.executor.exit(`${job.id}/chunk-2`, 0);
@@ -66,16 +73,31 @@ describe('Scheduler: chunked attempts across workers', () => {
     r.executor.exit(`${job.id}/stitch`, 0);
     const done = await r.waitForState(job.id, 'succeeded');
     assert.equal(done.attempts, 1);
-    assert.deepEqual(launchesOf(r, job.id), ['split', 'audio', 'chunk-0', 'chunk-1', 'chunk-2', 'stitch']);
+    assert.deepEqual(launchesOf(r, job.id), ['split', 'chunk-0', 'chunk-1', 'chunk-2', 'stitch']);
     const events = chunkEvents(r, job.id);
     for (const index of [0, 1, 2]) assert.deepEqual(events.filter((e) => e.index === index).map((e) => e.state), ['running', 'done'], `chunk ${index} on the job's timeline`);
+  });
+
+  it('the stitch waits for the split (its audio) even when every chunk is done', async (t) => {
+    const r = await rig(t, { capacity: 3, chunkAcrossWorkers: () => ({ parallelism: 2 }) });
+    const job = await r.add('normal');
+    await r.scheduler.start({ recoverAll: false });
+    await splitInto(r, job, 2, { exit: false });
+    await launched(r, `${job.id}/chunk-0`);
+    await launched(r, `${job.id}/chunk-1`);
+    r.executor.exit(`${job.id}/chunk-0`, 0);
+    r.executor.exit(`${job.id}/chunk-1`, 0);
+    await sleep(100);
+    assert.ok(!launchesOf(r, job.id).includes('stitch'), 'no stitch while the split still encodes the audio');
+    await endSplit(r, job, 2);
+    await launched(r, `${job.id}/stitch`);
   });
 
   it('a chunk failing for a retryable reason is tried again alone; the job keeps its attempt', async (t) => {
     const r = await rig(t, { capacity: 1, chunkAcrossWorkers: () => ({ parallelism: 4 }) });
     const job = await r.add('normal');
     await r.scheduler.start({ recoverAll: false });
-    await splitInto(r, job, 2, { chunks: [], audio: true });
+    await splitInto(r, job, 2);
     await launched(r, `${job.id}/chunk-0`);
     await r.scheduler.onWorkerReport(job.id, { type: 'failed', message: 'ffmpeg was killed', exitCode: 1, retryable: true }, 'chunk-0');
     r.executor.exit(`${job.id}/chunk-0`, 1);
@@ -88,7 +110,7 @@ describe('Scheduler: chunked attempts across workers', () => {
     r.executor.exit(`${job.id}/stitch`, 0);
     const done = await r.waitForState(job.id, 'succeeded');
     assert.equal(done.attempts, 1, 'the retry of a chunk is not a retry of the job');
-    assert.deepEqual(launchesOf(r, job.id), ['split', 'chunk-0', 'chunk-0', 'chunk-1', 'stitch'], 'the audio had been finished by an earlier attempt; chunk 1 ran once');
+    assert.deepEqual(launchesOf(r, job.id), ['split', 'chunk-0', 'chunk-0', 'chunk-1', 'stitch'], 'chunk 1 ran once');
     assert.deepEqual(chunkEvents(r, job.id).filter((e) => e.index === 0).map((e) => e.state), ['running', 'retrying', 'running', 'done']);
   });
 
@@ -96,13 +118,13 @@ describe('Scheduler: chunked attempts across workers', () => {
     const r = await rig(t, { capacity: 3, chunkAcrossWorkers: () => ({ parallelism: 3 }) });
     const job = await r.add('normal');
     await r.scheduler.start({ recoverAll: false });
-    await splitInto(r, job, 4);
+    await splitInto(r, job, 4, { exit: false });
     await launched(r, `${job.id}/chunk-1`);
     await r.scheduler.onWorkerReport(job.id, { type: 'failed', message: 'invalid data found when processing input', exitCode: ExitCode.badInput, retryable: false }, 'chunk-1');
     r.executor.exit(`${job.id}/chunk-1`, ExitCode.badInput);
     const failed = await r.waitForState(job.id, 'failed');
     assert.match(failed.error?.message ?? '', /invalid data/);
-    assert.deepEqual(r.executor.stops.map((s) => s.unit).sort(), [`${job.id}/audio`, `${job.id}/chunk-0`].sort(), 'the others were stopped');
+    assert.deepEqual(r.executor.stops.map((s) => s.unit).sort(), [`${job.id}/chunk-0`, `${job.id}/split`].sort(), 'the others were stopped (the split with its audio too)');
     assert.deepEqual(r.executor.running(), []);
     assert.ok(!launchesOf(r, job.id).includes('chunk-2'), 'nothing new starts once the attempt has failed');
   });
@@ -111,7 +133,7 @@ describe('Scheduler: chunked attempts across workers', () => {
     const r = await rig(t, { capacity: 2, chunkAcrossWorkers: () => ({ parallelism: 2 }) });
     const low = await r.add('low');
     await r.scheduler.start({ recoverAll: false });
-    await splitInto(r, low, 4, { chunks: [], audio: true });
+    await splitInto(r, low, 4);
     await launched(r, `${low.id}/chunk-0`);
     await launched(r, `${low.id}/chunk-1`);
 
@@ -122,7 +144,7 @@ describe('Scheduler: chunked attempts across workers', () => {
     const victim = r.executor.stops[0]!;
     assert.equal(victim.reason, 'preempt');
     assert.match(victim.unit, new RegExp(`^${low.id}/chunk-[01]$`));
-    await splitInto(r, urgent, 2, { chunks: [], audio: true });
+    await splitInto(r, urgent, 2);
     // The urgent chunks take both slots: the second by preempting the other low chunk.
     await launched(r, `${urgent.id}/chunk-0`);
     await launched(r, `${urgent.id}/chunk-1`);
@@ -151,7 +173,7 @@ describe('Scheduler: chunked attempts across workers', () => {
     const r = await rig(t, { capacity: 3, chunkAcrossWorkers: () => ({ parallelism: 3 }) });
     const job = await r.add('normal');
     await r.scheduler.start({ recoverAll: false });
-    await splitInto(r, job, 5);
+    await splitInto(r, job, 5, { exit: false });
     await waitFor('three units running', () => r.executor.running().length === 3, { timeoutMs: 5000, intervalMs: 5 });
     await r.store.requestCancel(job.id, new Date(r.clock.ms));
     await r.scheduler.cancel(job.id);
@@ -160,7 +182,7 @@ describe('Scheduler: chunked attempts across workers', () => {
     assert.ok(r.executor.stops.every((s) => s.reason === 'cancel'));
     assert.deepEqual(r.executor.running(), []);
     await sleep(100);
-    assert.equal(launchesOf(r, job.id).length, 4, 'nothing started after the cancel');
+    assert.equal(launchesOf(r, job.id).length, 3, 'nothing started after the cancel (the split and two chunks ran)');
   });
 
   it('a recording too short to cut is encoded whole after its split', async (t) => {
@@ -188,20 +210,19 @@ describe('Scheduler: chunked attempts across workers', () => {
     assert.match(requeued.error?.message ?? '', /without reporting its chunks/);
   });
 
-  it('on an executor with indexed groups, all chunks of an attempt are one group beside the audio', async (t) => {
+  it('on an executor with indexed groups, all chunks of an attempt are one group beside the split', async (t) => {
     const r = await rig(t, { capacity: 4, groups: true, chunkAcrossWorkers: () => ({ parallelism: 16 }) });
     const executor = r.executor as FakeGroupExecutor;
     const job = await r.add('high');
     await r.scheduler.start({ recoverAll: false });
-    await splitInto(r, job, 6, { chunks: [2], audio: false });
-    await launched(r, `${job.id}/audio`);
+    await splitInto(r, job, 6, { finished: [2], exit: false });
     await waitFor('the group', () => r.executor.running().includes(chunkGroupKey(job.id)), { timeoutMs: 5000, intervalMs: 5 });
     assert.deepEqual(executor.groups[0]?.map((task) => task.chunk.index), [0, 1, 3, 4, 5], 'the chunk an earlier attempt finished is left out');
     // Each index reports as its own unit: progress sums over them.
     await r.scheduler.onWorkerReport(job.id, { type: 'progress', percent: 100, outTime: 60 }, 'chunk-0');
     await r.scheduler.onWorkerReport(job.id, { type: 'done' }, 'chunk-0');
     assert.ok(Math.abs((await r.store.getJob(job.id))!.progress - 0.95 * (120 / 360)) < 1e-9, 'chunk 2 (kept) and chunk 0');
-    r.executor.exit(`${job.id}/audio`, 0);
+    await endSplit(r, job, 6);
     r.executor.exit(chunkGroupKey(job.id), 0);
     await launched(r, `${job.id}/stitch`);
     r.executor.exit(`${job.id}/stitch`, 0);

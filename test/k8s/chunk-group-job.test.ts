@@ -110,17 +110,18 @@ describe('the Jobs of a chunked attempt\'s other stages', () => {
     assert.equal(unitJobName(chunks(3)[2]!), `live2vod-${jobId}-a1-chunk2`);
   });
 
-  it('run the split on the GPU pool with the encoders (it picks the encoder there), audio and stitch small and off it', () => {
+  it('run the split on the GPU pool with the encoders (it picks the encoder there), the stitch small and off it', () => {
     const gpu = config({ gpu: { priorities: ['urgent'] } });
     const facts = { durationSeconds: 3600, bytes: 2.7e9 };
     const split = buildWorkerJob({ task: { ...base(), stage: 'split', parallelism: 8 }, priority: 'urgent', facts, config: gpu });
-    const audio = buildWorkerJob({ task: { ...base(), stage: 'audio', plan }, priority: 'urgent', facts, config: gpu });
     const stitch = buildWorkerJob({ task: { ...base(), stage: 'stitch', plan }, priority: 'normal', facts, config: config() });
+    const cpuSplit = buildWorkerJob({ task: { ...base(), stage: 'split', parallelism: 8 }, priority: 'normal', facts, config: config() });
     assert.equal(split.gpu, true);
     assert.equal(split.task.profile.encoder, 'h264_nvenc');
-    assert.equal(audio.gpu, false);
-    const requests = (b: typeof audio) => b.job.spec?.template.spec?.containers[0]?.resources?.requests;
-    assert.deepEqual([requests(audio)?.['cpu'], requests(audio)?.['memory']], ['1', '2Gi']);
+    assert.equal(stitch.gpu, false);
+    const requests = (b: typeof stitch) => b.job.spec?.template.spec?.containers[0]?.resources?.requests;
+    assert.deepEqual([requests(cpuSplit)?.['cpu'], requests(cpuSplit)?.['memory']], ['1', '2Gi']);
+    assert.ok(cpuSplit.sizing.scratchBytes >= 2 * 2.7e9, 'the split keeps the download and the remux staged beside it');
     assert.deepEqual([requests(stitch)?.['cpu'], requests(stitch)?.['memory']], ['2', '4Gi']);
     assert.equal(stitch.sizing.activeDeadlineSeconds, 600 + 2 * 0.25 * 3600, 'a quarter of the encode\'s time');
     assert.equal(stitch.sizing.scratchBytes, 8 * 1024 ** 3, 'the source size + 2 GiB, at least the minimum');

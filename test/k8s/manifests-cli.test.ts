@@ -51,15 +51,15 @@ describe('live2vod manifests', () => {
     assert.ok(accounts.every((a) => a.metadata.annotations?.['iam.gke.io/gcp-service-account']));
   });
 
-  it('--example-job prints the four Jobs of a one-hour 1080p30 recording: split, the Indexed chunk Job, audio, stitch', async () => {
+  it('--example-job prints the three Jobs of a one-hour 1080p30 recording: split (with the audio), the Indexed chunk Job, stitch', async () => {
     const result = await runCli(['manifests', '--example-job'], { timeoutMs: 60_000 });
     assert.equal(result.code, 0, result.stderr);
     type ExampleJob = Doc & { metadata: { name: string; labels: Record<string, string> }; spec: { completionMode?: string; completions: number; parallelism: number; backoffLimitPerIndex?: number; maxFailedIndexes?: number; activeDeadlineSeconds: number; podFailurePolicy: { rules: { action: string }[] }; template: { spec: { priorityClassName: string; containers: { env: { name: string; value?: string }[]; resources: { requests: Record<string, string> } }[] } } } };
     const docs = documents(result.stdout) as ExampleJob[];
     for (const doc of docs) validateUpstream(doc);
-    assert.deepEqual(docs.map((d) => [d.kind, d.metadata.labels['live2vod.io/stage']]), [['Job', 'split'], ['Job', 'chunks'], ['Job', 'audio'], ['Job', 'stitch']]);
+    assert.deepEqual(docs.map((d) => [d.kind, d.metadata.labels['live2vod.io/stage']]), [['Job', 'split'], ['Job', 'chunks'], ['Job', 'stitch']]);
     assert.ok(docs.every((d) => d.spec.template.spec.priorityClassName === 'live2vod-normal'));
-    const [split, chunks, audio, stitch] = docs as [ExampleJob, ExampleJob, ExampleJob, ExampleJob];
+    const [split, chunks, stitch] = docs as [ExampleJob, ExampleJob, ExampleJob];
     assert.match(split.metadata.name, /-a1-split$/);
     assert.match(chunks.metadata.name, /-a1-chunks$/);
     // One hour on 16 pods: 228 s chunks (a multiple of the 6 s segment), the last one shorter.
@@ -69,7 +69,7 @@ describe('live2vod manifests', () => {
     assert.deepEqual([ranges.length, ranges[0], ranges.at(-1)], [16, [0, 228], [3420, 3600]]);
     assert.equal(chunks.spec.activeDeadlineSeconds, 600 + 2 * 228 * 3, 'one wave and two retries of a chunk');
     assert.equal(chunks.spec.template.spec.containers[0]!.resources.requests['cpu'], '4');
-    assert.deepEqual([split, audio, stitch].map((d) => d.spec.template.spec.containers[0]!.resources.requests['cpu']), ['1', '1', '2']);
+    assert.deepEqual([split, stitch].map((d) => d.spec.template.spec.containers[0]!.resources.requests['cpu']), ['1', '2']);
   });
 
   it('exits 2 and names the problem for a bad flag', async () => {

@@ -74,12 +74,12 @@ describe('chunk stages with an S3 output: the work area under the output\'s scra
     return loadAsset(dir);
   };
 
-  test('split → chunks ∥ audio → stitch to s3:// makes the local asset; a finished chunk is not redone; the scratch prefix goes', async () => {
+  test('split (with the audio) ∥ chunks → stitch to s3:// makes the local asset; a finished chunk is not redone; the scratch prefix goes', async () => {
     // The reference: the same stages with a local output.
     const localOut = path.join(tmp.dir, 'local-asset');
     await worker(localOut, { stage: 'split', parallelism: 2 });
     const localPlan = JSON.parse(await readFile(path.join(localOut, '.live2vod-chunks', 'plan.json'), 'utf8')) as WorkPlan;
-    await Promise.all([...localPlan.chunks.chunks.map((_, i) => worker(localOut, chunkTask(localPlan, i))), worker(localOut, { stage: 'audio', plan: localPlan.fingerprint })]);
+    await Promise.all(localPlan.chunks.chunks.map((_, i) => worker(localOut, chunkTask(localPlan, i))));
     await worker(localOut, { stage: 'stitch', plan: localPlan.fingerprint });
     local = await loadAsset(localOut);
     const encodedLocally = (await logged.encodes()).length;
@@ -89,7 +89,7 @@ describe('chunk stages with an S3 output: the work area under the output\'s scra
     const plan = JSON.parse((await getBytes(client, 'vod', `${prefix}/.live2vod-chunks/plan.json`)).toString('utf8')) as WorkPlan;
     assert.deepEqual(plan.chunks.chunks.map((c) => c.startSeconds), [0, 6]);
 
-    await Promise.all([...plan.chunks.chunks.map((_, i) => worker(output, chunkTask(plan, i))), worker(output, { stage: 'audio', plan: plan.fingerprint })]);
+    await Promise.all(plan.chunks.chunks.map((_, i) => worker(output, chunkTask(plan, i))));
     // A retried chunk (its pod preempted after it had kept its result) finds the result and encodes nothing.
     await worker(output, chunkTask(plan, 1));
     assert.deepEqual((await logged.encodes()).slice(encodedLocally).sort(), ['0', '5.000000']);
@@ -98,7 +98,7 @@ describe('chunk stages with an S3 output: the work area under the output\'s scra
     const before = await keys();
     assert.deepEqual(before.filter((k) => !k.startsWith('.live2vod-chunks/') && !k.startsWith('instant/')), [], 'no asset file before the stitch');
     for (const unit of ['chunk-0000', 'chunk-0001', 'audio']) assert.ok(before.includes(`.live2vod-chunks/${unit}/result.json`), `${unit} kept its result`);
-    assert.ok(before.includes('instant/index.m3u8'), 'the audio worker published the instant remux where players look');
+    assert.ok(before.includes('instant/index.m3u8'), 'the split published the instant remux where players look');
 
     await worker(output, { stage: 'stitch', plan: plan.fingerprint });
     assert.deepEqual(await keys('.live2vod-chunks/'), [], 'the scratch prefix is gone');

@@ -1,6 +1,6 @@
 // Split-and-stitch across worker processes, through the worker contract alone: `live2vod worker`
-// runs a split task, then the chunk tasks and the audio task side by side (as an Indexed Job's
-// pods would), then the stitch; they share nothing but the work area in the asset directory. A
+// runs a split task (which lays out the chunks, then encodes the audio and the instant remux),
+// the chunk tasks side by side (as an Indexed Job's pods would), then the stitch; they share nothing but the work area in the asset directory. A
 // finished chunk is not encoded again, and the stages refuse what does not fit the split's plan.
 // The same with an S3 output: chunk-stages-s3.test.ts.
 
@@ -12,7 +12,7 @@ import type { WorkPlan } from '../../src/pipeline/chunked/work-area.ts';
 import { assertAlignedKeyframeSegments, assertCompleteAsset, exists, loadAsset } from '../helpers/asset-checks.ts';
 import { makeTempDir, makeTestPattern, runCli, writeLoggingFfmpeg, type LoggingFfmpeg, type TempDir } from '../helpers/media.ts';
 
-describe('chunk stages across worker processes: split → chunks ∥ audio → stitch', () => {
+describe('chunk stages across worker processes: split (with the audio) ∥ chunks → stitch', () => {
   let tmp: TempDir;
   let source: string;
   let out: string;
@@ -41,7 +41,7 @@ describe('chunk stages across worker processes: split → chunks ∥ audio → s
     await writeFile(file, JSON.stringify(task(stage)));
     return runCli(['worker', '--task-file', file], { env });
   };
-  // What the control plane gives the chunk, audio and stitch tasks: the split's plan and ranges.
+  // What the control plane gives the chunk and stitch tasks: the split's plan and ranges.
   const chunkTask = (plan: WorkPlan, index: number): Record<string, unknown> => {
     const chunk = plan.chunks.chunks[index]!;
     return { stage: 'chunk', plan: plan.fingerprint, chunk: { index, count: plan.chunks.chunks.length, startSeconds: chunk.startSeconds, endSeconds: chunk.endSeconds } };
@@ -52,13 +52,18 @@ describe('chunk stages across worker processes: split → chunks ∥ audio → s
     assert.equal(split.code, 0, split.stderr);
     const plan = JSON.parse(await readFile(path.join(out, '.live2vod-chunks', 'plan.json'), 'utf8')) as WorkPlan;
     assert.deepEqual(plan.chunks.chunks.map((c) => c.startSeconds), [0, 6, 12]);
+    // The layout went out as an event before the audio (the control plane starts the chunks on it).
+    const events = split.stderr.split('\n').filter((line) => line.startsWith('{')).map((line) => JSON.parse(line) as { type: string; plan?: string; ranges?: unknown[] });
+    const layout = events.findIndex((e) => e.type === 'chunks');
+    assert.ok(layout >= 0 && events[layout]?.plan === plan.fingerprint && events[layout]?.ranges?.length === 3, split.stderr);
+    assert.ok(events.findIndex((e) => e.type === 'playable') > layout, 'the instant remux came after the layout, in the same worker');
 
-    // Before any chunk: the stitch says what is missing.
+    // Before any chunk: the stitch says what is missing (the split did the audio).
     const early = await worker({ stage: 'stitch', plan: plan.fingerprint });
     assert.equal(early.code, 2);
-    assert.match(early.stderr, /unfinished work: chunk 0, chunk 1, chunk 2, the audio; run those stages first/);
+    assert.match(early.stderr, /unfinished work: chunk 0, chunk 1, chunk 2; run those stages first/);
 
-    const units = await Promise.all([...plan.chunks.chunks.map((_, i) => worker(chunkTask(plan, i))), worker({ stage: 'audio', plan: plan.fingerprint })]);
+    const units = await Promise.all(plan.chunks.chunks.map((_, i) => worker(chunkTask(plan, i))));
     for (const unit of units) assert.equal(unit.code, 0, unit.stderr);
     // A retried chunk (its pod preempted after it finished) finds its result and encodes nothing.
     const again = await worker(chunkTask(plan, 1));
@@ -74,8 +79,8 @@ describe('chunk stages across worker processes: split → chunks ∥ audio → s
     await assertCompleteAsset(asset);
     await assertAlignedKeyframeSegments(asset, path.join(tmp.dir), 6, 1 / 30);
     assert.deepEqual(asset.manifest.chunks, { count: 3, seconds: 6 });
-    assert.ok(asset.manifest.audio, 'the audio unit made the audio track');
-    assert.ok(await exists(path.join(out, 'instant', 'index.m3u8')), 'the audio stage made the instant remux');
+    assert.ok(asset.manifest.audio, 'the split made the audio track');
+    assert.ok(await exists(path.join(out, 'instant', 'index.m3u8')), 'the split made the instant remux');
     assert.ok(!(await exists(path.join(out, '.live2vod-chunks'))), 'the work area is gone');
   });
 

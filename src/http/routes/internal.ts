@@ -23,7 +23,7 @@ export async function internalRoutes(app: FastifyInstance, deps: AppDeps): Promi
     }
     // Which part of a chunked attempt reports (src/jobs/work-unit.ts); none: the whole recording.
     const unit = request.query.unit ?? 'full';
-    if (!isUnitName(unit)) return reply.code(400).send({ error: 'invalid_request', message: `unit ${JSON.stringify(unit).slice(0, 40)} is not a unit of an attempt (full, split, audio, stitch or chunk-<n>)` });
+    if (!isUnitName(unit)) return reply.code(400).send({ error: 'invalid_request', message: `unit ${JSON.stringify(unit).slice(0, 40)} is not a unit of an attempt (full, split, stitch or chunk-<n>)` });
     const head = typed.safeParse(request.body);
     if (!head.success) return reply.code(400).send({ error: 'invalid_request', message: `a report is a JSON object with a string type: ${describeZodError(head.error)}` });
     if (!(workerReportTypes as readonly string[]).includes(head.data.type)) {

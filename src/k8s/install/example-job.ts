@@ -1,7 +1,7 @@
 // The Jobs the executor would create for a sample recording — one hour of 1080p30 at normal
 // priority — with the same executor configuration the install's ConfigMap carries, for review
-// offline: the whole-recording Job, and the four Jobs of the chunked attempt that recording gets
-// (split, the Indexed chunk Job, audio, stitch).
+// offline: the whole-recording Job, and the three Jobs of the chunked attempt that recording gets
+// (the split, which also encodes the audio; the Indexed chunk Job; the stitch).
 import type { IJob } from 'kubernetes-models/batch/v1/Job';
 import { kubernetesExecutorSchema } from '../../config/kubernetes-executor.ts';
 import { defaultSourceFetch } from '../../jobs/source-fetch.ts';
@@ -39,7 +39,7 @@ export function exampleWorkerJob(options: InstallOptions): IJob {
   return buildWorkerJob({ task: exampleTask(options), priority: 'normal', facts, config }).job;
 }
 
-/** Split, the Indexed chunk Job, audio and stitch, in the order they run. */
+/** Split (with the audio), the Indexed chunk Job and the stitch, in the order they start. */
 export function exampleChunkedJobs(options: InstallOptions): IJob[] {
   const config = kubernetesExecutorSchema.parse(executorSection(options));
   const { stage: _stage, ...base } = exampleTask(options);
@@ -56,7 +56,6 @@ export function exampleChunkedJobs(options: InstallOptions): IJob[] {
   return [
     job({ ...base, stage: 'split', parallelism }),
     buildChunkGroupJob({ tasks: chunks, priority: 'normal', facts, config }).job,
-    job({ ...base, stage: 'audio', plan: examplePlan }),
     job({ ...base, stage: 'stitch', plan: examplePlan }),
   ];
 }

@@ -1,16 +1,22 @@
 // The worker's handlers for split-and-stitch across workers (a Kubernetes Indexed Job, or several
-// local workers): split → every chunk and the audio, in parallel → stitch. Each is a separate
-// process that shares nothing with the others but the work area of the output (the asset
-// directory, or a scratch prefix of an S3 output: shared-work-area.ts), where the split leaves the
-// plan and each unit leaves its files and, last, its result; a unit whose result is there is not
-// done again, so a retried or preempted worker redoes only what is missing. The split's done
-// report names its plan; the other tasks carry that name and refuse a work area laid out by another split.
+// local workers): the split lays out the chunks and reports them, then goes on with the audio and
+// the instant remux while every chunk encodes; then the stitch. Each is a separate process that
+// shares nothing with the others but the work area of the output (the asset directory, or a
+// scratch prefix of an S3 output: shared-work-area.ts), where the split leaves the plan and each
+// unit leaves its files and, last, its result; a unit whose result is there is not done again, so
+// a retried or preempted worker redoes only what is missing. The split's `chunks` event names its
+// plan; the other tasks carry that name and refuse a work area laid out by another split.
+// The split reads the whole recording once (probe, audio, remux) and reads a remote one by ranges
+// while it downloads, so playback starts as soon as a whole encode's would; chunks read by ranges.
 import { rm } from 'node:fs/promises';
 import { CancelledError, UsageError } from '../../errors/index.ts';
-import type { AudioTask, ChunkTask, SplitTask, StitchTask, TranscodeTask } from '../../jobs/transcode-task.ts';
+import { formatSourceLocation } from '../../jobs/source-location.ts';
+import type { ChunkTask, SplitTask, StitchTask, TranscodeProfile, TranscodeTask } from '../../jobs/transcode-task.ts';
+import type { ChunkLayout } from '../../jobs/worker-report.ts';
 import { startInstantRemux } from '../instant-remux.ts';
 import { materializeSource } from '../materialize-source.ts';
 import { openRangedInput } from '../ranged/open-ranged-input.ts';
+import { openSourceInput } from '../ranged/source-input.ts';
 import { prepareTranscode } from '../prepare.ts';
 import { requestFromProfile } from '../request-from-profile.ts';
 import { makeScratch } from '../scratch.ts';
@@ -22,7 +28,7 @@ import { encodeChunk } from './encode-chunk.ts';
 import { openSharedWorkArea } from './open-work-area.ts';
 import type { AudioPlace, SharedWorkArea } from './shared-work-area.ts';
 import { stitchAsset } from './stitch.ts';
-import { workFingerprint, type AudioResult, type WorkPlan } from './work-area.ts';
+import { localSourceIdentity, workFingerprint, type AudioResult, type WorkPlan } from './work-area.ts';
 
 export function runSplitStage(task: SplitTask, context: StageContext): Promise<StageDone> {
   return withWorkArea(task, (shared) => splitStage(task, context, shared));
@@ -32,31 +38,41 @@ export function runChunkStage(task: ChunkTask, context: StageContext): Promise<S
   return withWorkArea(task, (shared) => chunkStage(task, context, shared));
 }
 
-export function runAudioStage(task: AudioTask, context: StageContext): Promise<StageDone> {
-  return withWorkArea(task, (shared) => audioStage(task, context, shared));
-}
-
 export function runStitchStage(task: StitchTask, context: StageContext): Promise<StageDone> {
   return withWorkArea(task, (shared) => stitchStage(task, context, shared));
 }
 
 async function splitStage(task: SplitTask, context: StageContext, shared: SharedWorkArea): Promise<StageDone> {
-  return withLocalSource(task, context, async (input) => {
-    const request = { ...requestFromProfile(task.profile, { outDir: task.output, binaries: context.binaries }), input, signal: context.signal };
-    const stopwatch = new Stopwatch(context.onEvent);
+  if (context.signal.aborted) throw new CancelledError();
+  const stopwatch = new Stopwatch(context.onEvent);
+  const scratch = task.source.kind === 'local' ? undefined : await makeScratch(undefined, 'live2vod-source-');
+  const opened = await openSourceInput(task.source, { scratch: scratch ?? '', policy: task.sourceFetch, ranged: task.profile.instantRemux, signal: context.signal, emit: context.onEvent, stopwatch });
+  try {
+    const request = { ...requestFromProfile(task.profile, { outDir: task.output, binaries: context.binaries }), input: opened.input, signal: context.signal };
     const { plan, fallback } = await stopwatch.step('probe', () => prepareTranscode(request));
     if (fallback) context.onEvent({ type: 'warning', message: fallback });
     const seconds = task.profile.chunkSeconds;
     const chunks = chooseChunks(plan, { parallelism: task.parallelism, ...(seconds === undefined ? {} : { seconds }) }, context.onEvent);
     if (!chunks) return { type: 'done', chunks: null };
-    const fingerprint = await workFingerprint(input, plan, chunks);
+    const identity = task.source.kind === 'local' ? await localSourceIdentity(task.source.path) : formatSourceLocation(task.source);
+    const fingerprint = workFingerprint(identity, plan, chunks);
     const { resume } = await shared.lay({ fingerprint, plan, chunks });
-    const finished = resume ? await finishedUnits(shared, chunks.chunks.length) : { chunks: [], audio: false };
-    return {
-      type: 'done',
-      chunks: { count: chunks.chunks.length, seconds: chunks.seconds, plan: fingerprint, ranges: chunks.chunks.map(({ startSeconds, endSeconds }) => ({ startSeconds, endSeconds })), finished },
+    const layout: ChunkLayout = {
+      count: chunks.chunks.length, seconds: chunks.seconds, plan: fingerprint,
+      ranges: chunks.chunks.map(({ startSeconds, endSeconds }) => ({ startSeconds, endSeconds })),
+      finished: resume ? await finishedChunks(shared, chunks.chunks.length) : [],
     };
-  });
+    // The chunks start now, on other workers; this one goes on with the audio and the remux.
+    context.onEvent({ type: 'chunks', ...layout });
+    if (!(resume && (await shared.readAudio()))) {
+      const stored = { fingerprint, plan, chunks };
+      await shared.runAudio(context.onEvent, async (place) => encodeAudioWithRemux(task.profile, context, { remux: opened.input, audio: opened.localInput ? await opened.localInput() : opened.input }, stored, place));
+    }
+    return { type: 'done', chunks: layout };
+  } finally {
+    await opened.close();
+    if (scratch) await rm(scratch, { recursive: true, force: true }).catch(() => undefined);
+  }
 }
 
 async function chunkStage(task: ChunkTask, context: StageContext, shared: SharedWorkArea): Promise<StageDone> {
@@ -72,16 +88,6 @@ async function chunkStage(task: ChunkTask, context: StageContext, shared: Shared
       ffmpeg: context.binaries.ffmpeg, input, plan: stored.plan, chunk, out: place.out, work: place.work, signal: context.signal,
       onProgress: (seconds) => context.onEvent({ type: 'progress', percent: Math.min(100, (seconds / duration) * 100), outTime: seconds }),
     }));
-    return { type: 'done' };
-  });
-}
-
-/** The audio, and the instant remux beside it; its result is kept once both have ended, so a stitch never races the remux. */
-async function audioStage(task: AudioTask, context: StageContext, shared: SharedWorkArea): Promise<StageDone> {
-  const stored = await splitPlan(shared, task);
-  if (await shared.readAudio()) return { type: 'done' };
-  return withLocalSource(task, context, async (input) => {
-    await shared.runAudio(context.onEvent, (place) => encodeAudioWithRemux(task, context, input, stored, place));
     return { type: 'done' };
   });
 }
@@ -108,20 +114,23 @@ async function stitchStage(task: StitchTask, context: StageContext, shared: Shar
   return { type: 'done', manifest: 'manifest.json' };
 }
 
-/** The units an earlier attempt already finished in this work area: the control plane skips them. */
-async function finishedUnits(shared: SharedWorkArea, count: number): Promise<{ chunks: number[]; audio: boolean }> {
+/** The chunks an earlier attempt already finished in this work area: the control plane skips them. */
+async function finishedChunks(shared: SharedWorkArea, count: number): Promise<number[]> {
   const results = await Promise.all(Array.from({ length: count }, (_, index) => shared.readChunk(index)));
-  return { chunks: results.flatMap((result, index) => (result ? [index] : [])), audio: (await shared.readAudio()) !== undefined };
+  return results.flatMap((result, index) => (result ? [index] : []));
 }
 
-/** The audio unit's encode in its place, with the instant remux beside it (to the asset as players see it). */
-async function encodeAudioWithRemux(task: AudioTask, context: StageContext, input: string, stored: WorkPlan, place: AudioPlace): Promise<AudioResult | undefined> {
+/**
+ * The audio in its place, with the instant remux beside it (to the asset as players see it). The
+ * remux may read a remote source by ranges while the audio waits for its download (`inputs`).
+ */
+async function encodeAudioWithRemux(profile: TranscodeProfile, context: StageContext, inputs: { remux: string; audio: string }, stored: WorkPlan, place: AudioPlace): Promise<AudioResult | undefined> {
   const stopwatch = new Stopwatch(place.emit);
   const own = new AbortController();
   const signal = AbortSignal.any([context.signal, own.signal]);
-  const remux = task.profile.instantRemux ? startInstantRemux({ ffmpeg: context.binaries.ffmpeg, input, plan: stored.plan, out: place.asset, signal, emit: place.emit, stopwatch }) : undefined;
+  const remux = profile.instantRemux ? startInstantRemux({ ffmpeg: context.binaries.ffmpeg, input: inputs.remux, plan: stored.plan, out: place.asset, signal, emit: place.emit, stopwatch }) : undefined;
   try {
-    const audio = stored.plan.audio ? await encodeAudioUnit({ ffmpeg: context.binaries.ffmpeg, input, plan: stored.plan, out: place.out, signal, stopwatch }) : undefined;
+    const audio = stored.plan.audio ? await encodeAudioUnit({ ffmpeg: context.binaries.ffmpeg, input: inputs.audio, plan: stored.plan, out: place.out, signal, stopwatch }) : undefined;
     await remux?.done;
     return audio;
   } finally {
@@ -141,7 +150,7 @@ async function withWorkArea<T>(task: TranscodeTask, action: (shared: SharedWorkA
 }
 
 /** The plan the task's split left in the work area. */
-async function splitPlan(shared: SharedWorkArea, task: ChunkTask | AudioTask | StitchTask): Promise<WorkPlan> {
+async function splitPlan(shared: SharedWorkArea, task: ChunkTask | StitchTask): Promise<WorkPlan> {
   const stored = await shared.readPlan();
   if (!stored) throw new UsageError(`no chunk plan in ${shared.location}: run the split stage of this job first`);
   if (stored.fingerprint !== task.plan) throw new UsageError(`the work area in ${shared.location} was laid out by another split (plan ${stored.fingerprint.slice(0, 12)}…, the task names ${task.plan.slice(0, 12)}…): run this job's split again`);

@@ -107,7 +107,7 @@ export class WorkArea {
  * their segments and the audio are kept (`resume`); otherwise everything starts over.
  */
 export async function prepareWorkArea(out: OutputDir, sourcePath: string, plan: TranscodePlan, chunks: ChunkPlan): Promise<{ work: WorkArea; resume: boolean; fingerprint: string }> {
-  const fingerprint = await workFingerprint(sourcePath, plan, chunks);
+  const fingerprint = workFingerprint(await localSourceIdentity(sourcePath), plan, chunks);
   const { work, resume } = await layWorkArea(out, { fingerprint, plan, chunks });
   return { work, resume, fingerprint };
 }
@@ -126,10 +126,19 @@ export async function layWorkArea(out: OutputDir, stored: WorkPlan): Promise<{ w
  * encoder arguments, hashed: chunks made from another recording, or by another build or with other
  * settings, are never stitched together.
  */
-export async function workFingerprint(sourcePath: string, plan: TranscodePlan, chunks: ChunkPlan): Promise<string> {
+export function workFingerprint(sourceIdentity: string, plan: TranscodePlan, chunks: ChunkPlan): string {
+  // The command with a stand-in for the input: a remote source's ranged-reader URL differs per run.
+  const command = chunks.chunks[0] ? buildVideoCommand('ffmpeg', 'SOURCE', plan, chunks.chunks[0]) : [];
+  return createHash('sha256').update(JSON.stringify([sourceIdentity, plan, chunks, version, command])).digest('hex');
+}
+
+/**
+ * A local source file as the fingerprint knows it: path, size and modification time. (A remote
+ * source is known by its location; its probed facts in the plan tell a replaced object apart.)
+ */
+export async function localSourceIdentity(sourcePath: string): Promise<string> {
   const info = await stat(sourcePath);
-  const command = chunks.chunks[0] ? buildVideoCommand('ffmpeg', sourcePath, plan, chunks.chunks[0]) : [];
-  return createHash('sha256').update(JSON.stringify([path.resolve(sourcePath), info.size, info.mtimeMs, plan, chunks, version, command])).digest('hex');
+  return JSON.stringify([path.resolve(sourcePath), info.size, info.mtimeMs]);
 }
 
 async function readJson<T>(file: string): Promise<T | undefined> {
