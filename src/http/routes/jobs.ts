@@ -1,14 +1,14 @@
 // /v1/jobs: create, list, get, cancel, retry, change priority; attempts and event log.
-import { stat } from 'node:fs/promises';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { z } from 'zod';
 import { SourceRefusedError } from '../../jobs/intake-service.ts';
-import { knownFacts, type SourceFacts } from '../../jobs/source-facts.ts';
-import { formatSourceLocation, type SourceLocation } from '../../jobs/source-location.ts';
+import type { Job } from '../../jobs/job.ts';
+import { formatSourceLocation } from '../../jobs/source-location.ts';
 import { describeZodError } from '../../zod-errors.ts';
 import { attemptList, createJobBody, eventList, jobIdParams, listJobsQuery, patchJobBody } from '../api-schemas.ts';
 import type { AppDeps } from '../app-deps.ts';
 import { toApiJob } from '../job-view.ts';
+import { jobRequestKey } from '../job-request-key.ts';
 
 export async function jobRoutes(app: FastifyInstance, deps: AppDeps): Promise<void> {
   const view = (job: Parameters<typeof toApiJob>[0]) => toApiJob(job, deps.assetDirUrl);
@@ -19,11 +19,22 @@ export async function jobRoutes(app: FastifyInstance, deps: AppDeps): Promise<vo
     try {
       // The policy first: nothing outside the source roots is even looked at.
       const source = deps.intake.checkSource(body.source);
-      const found = await inspect(source, request.headers['idempotency-key']);
+      const found = await jobRequestKey(source, request.headers['idempotency-key']);
       if ('error' in found) return reply.code(422).send({ error: 'unusable_source', message: found.error });
+      const metadata = body.metadata ?? {};
       // A local file's measured size wins over a declared one.
-      const [result] = await deps.intake.accept('api', [{ source, facts: { ...body.facts, ...found.facts }, idempotencyKey: found.key, metadata: body.metadata ?? {}, ...(body.priority ? { priority: body.priority } : {}) }]);
+      const [result] = await deps.intake.accept('api', [{
+        source, facts: { ...body.facts, ...found.facts }, idempotencyKey: found.key, metadata,
+        ...(body.priority ? { priority: body.priority } : {}),
+        ...(found.newAfterEnd ? { newAfterEnd: true } : {}),
+      }]);
       if (!result) throw new Error('no job was created');
+      if (!result.created && found.callerGiven && !sameRequest(result.job, formatSourceLocation(source), metadata)) {
+        return reply.code(409).send({
+          error: 'idempotency_key_reused',
+          message: `Idempotency-Key already names job ${result.job.id} for ${result.job.source} with other metadata or another source; send a new key for a new job, or the same body to get that job`,
+        });
+      }
       if (result.created) deps.metrics.jobsCreated.inc({ source: 'api' });
       return reply.code(result.created ? 201 : 200).header('location', `/v1/jobs/${result.job.id}`).send(view(result.job));
     } catch (error) {
@@ -117,18 +128,10 @@ function parse<T extends z.ZodType>(schema: T, value: unknown, reply: FastifyRep
 }
 
 /**
- * The caller's Idempotency-Key, or one derived from the recording itself; and, for a local file,
- * its size (remote sources are not looked at here: a worker fetches them).
+ * Whether a replayed request is the one that made `job`: the same source and metadata. (Priority
+ * is left out: it may have been changed on the job since, and a replay must still find it.)
  */
-async function inspect(source: SourceLocation, header: string | string[] | undefined): Promise<{ key: string; facts: SourceFacts } | { error: string }> {
-  const given = Array.isArray(header) ? header[0] : header;
-  if (given && given.length > 200) return { error: 'Idempotency-Key is longer than 200 characters' };
-  if (source.kind !== 'local') return { key: given ? `api:${given}` : `api:${formatSourceLocation(source)}`, facts: {} };
-  const info = await stat(source.path).catch(() => undefined);
-  // With the caller's key the file is the worker's to judge; without one, the key needs the file.
-  if (given) return { key: `api:${given}`, facts: info?.isFile() ? knownFacts({ bytes: info.size }) : {} };
-  if (!info) return { error: `${source.path} does not exist or cannot be read` };
-  if (!info.isFile()) return { error: `${source.path} is not a file` };
-  if (info.size === 0) return { error: `${source.path} is empty` };
-  return { key: `file:${source.path}:${info.size}:${Math.round(info.mtimeMs)}`, facts: knownFacts({ bytes: info.size }) };
+function sameRequest(job: Job, source: string, metadata: Record<string, string>): boolean {
+  const keys = Object.keys(metadata);
+  return job.source === source && keys.length === Object.keys(job.metadata).length && keys.every((k) => job.metadata[k] === metadata[k]);
 }
