@@ -2,6 +2,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { ExitCode, Live2vodError, UsageError } from '../errors/index.ts';
 import { version } from '../version.ts';
+import type { DemoFlags } from './demo-command.ts';
 import type { CliIo } from './io.ts';
 import { collect, runManifestsCommand, type ManifestsFlags } from './manifests-command.ts';
 import type { ServeFlags } from './serve-command.ts';
@@ -87,10 +88,12 @@ export function buildProgram(io: CliIo): Command {
     .option('--example-job', 'print the Job for a one-hour 1080p recording at normal priority instead')
     .action((flags: ManifestsFlags) => runManifestsCommand(flags, io));
 
-  program.command('demo').description('generate a sample recording and transcode it (what `npm start` runs)')
-    .option('--data <dir>', 'data directory', './data')
+  program.command('demo').description('generate a sample recording (a test pattern with a tone) and send it to the live2vod serve at --url, where it shows in the dashboard; with no service there (or --local), transcode it here into <data>/assets/sample')
+    .option('--data <dir>', 'where the sample (and a local asset) are written', './data')
     .option('--duration <seconds>', 'length of the sample', '20')
-    .action(async (flags: { data: string; duration: string }) => (await import('./demo-command.ts')).runDemoCommand(flags, io));
+    .option('--url <url>', 'the running live2vod serve (API token from $LIVE2VOD_TOKEN when it has auth.tokens)', 'http://127.0.0.1:8080')
+    .option('--local', 'transcode in this process even when a service answers')
+    .action(async (flags: DemoFlags) => (await import('./demo-command.ts')).runDemoCommand(flags, io));
   return program;
 }
 

@@ -5,6 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { settingsWithExampleSecrets } from '../config/example-secrets.ts';
 import { loadConfig } from '../config/load.ts';
 import type { Config } from '../config/schema.ts';
 import { buildAdapters } from '../ingest/adapters.ts';
@@ -48,6 +49,10 @@ export interface ServeFlags {
 
 export async function runServeCommand(flags: ServeFlags, io: CliIo): Promise<void> {
   const config = await loadConfig({ ...(flags.config ? { file: flags.config } : {}), overrides: flagOverrides(flags) });
+  const examples = settingsWithExampleSecrets(config);
+  if (examples.length > 0) {
+    io.stderr.write(`live2vod: warning: ${examples.join(', ')} still hold the example configuration's secrets, which anyone who read deploy/live2vod.example.yaml knows: replace them (and in the recorders' configs) before anything else can reach this service\n`);
+  }
   const service = await startService(config, { onListening: (served) => io.stdout.write(serveBanner(config, served)) });
   await new Promise<void>((resolve) => {
     if (io.signal.aborted) resolve();

@@ -20,7 +20,7 @@ export class SourcePolicy {
       case 'local': {
         const resolved = path.resolve(source.path);
         if (this.#roots.some((root) => resolved === root || resolved.startsWith(root + path.sep))) return undefined;
-        return `local sources must lie under ${this.#roots.join(' or ') || 'a configured source root'}`;
+        return `local sources must lie under ${this.#roots.join(' or ') || 'a configured source root'}: add the directory to sourceRoots in the configuration (see docs/operations.md, "Source roots"), or upload the file (POST /v1/uploads)`;
       }
     }
   }
