@@ -30,6 +30,7 @@ import { createLogger } from '../observability/logger.ts';
 import { connectJobMetrics } from '../observability/job-metrics.ts';
 import { createMetrics } from '../observability/metrics.ts';
 import { openObjectStore } from '../storage/open-store.ts';
+import { assetManifestReader } from '../storage/read-asset-manifest.ts';
 import { S3ObjectStore } from '../storage/s3-store.ts';
 import { openStore } from '../store/open-store.ts';
 import { buildExecutor } from './build-executor.ts';
@@ -154,7 +155,7 @@ export async function startService(config: Config, hooks: { onListening?: (serve
       if (now?.state === 'cancelled' || now?.state === 'failed') await removeIncompleteAsset(path.join(mediaRoot, change.job.outputPrefix));
     })().catch((error: unknown) => logger.warn({ jobId: change.job.id, error: String(error) }, 'could not remove the unfinished asset'));
   });
-  const stopNotifications = connectNotifications(events, notifier, (job) => dirUrl(job), (err) => logger.warn({ err }, 'could not enqueue a notification'));
+  const stopNotifications = connectNotifications(events, notifier, (job) => dirUrl(job), (err) => logger.warn({ err }, 'could not enqueue a notification'), assetManifestReader(mediaRoot, assetStore));
   deliveries.start();
   await scheduler.start({ recoverAll: config.store.kind === 'sqlite' });
   const watch = config.ingest.watch.enabled
