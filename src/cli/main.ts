@@ -2,14 +2,15 @@
 import { Command, CommanderError, Option } from 'commander';
 import { ExitCode, Live2vodError, UsageError } from '../errors/index.ts';
 import { version } from '../version.ts';
+import type { DemoFlags } from './demo-command.ts';
 import type { CliIo } from './io.ts';
 import { collect, runManifestsCommand, type ManifestsFlags } from './manifests-command.ts';
 import type { ServeFlags } from './serve-command.ts';
 
 function planOptions(command: Command): Command {
   return command
-    .option('--codec <codec>', 'video codec: h264, hevc or av1', 'h264')
-    .addOption(new Option('--encoder <name>', 'encoder to try first (falls back to libx264)').choices(['libx264', 'libx265', 'libsvtav1', 'h264_nvenc']))
+    .option('--codec <codec>', 'video codec: h264, hevc or av1 (default: h264, or the one --encoder makes)')
+    .addOption(new Option('--encoder <name>', 'encoder to try first (falls back to libx264); sets the codec: libsvtav1 means --codec av1, libx265 --codec hevc').choices(['libx264', 'libx265', 'libsvtav1', 'h264_nvenc']))
     .option('--preset <name>', 'encoder speed preset (libx264: veryfast)')
     .option('--ladder <file>', 'ladder file (JSON) instead of the built-in preset')
     .option('--language <tag>', 'audio language when the source has none (BCP 47)', 'en')
@@ -27,7 +28,12 @@ export function buildProgram(io: CliIo): Command {
     .description('Turns finished live recordings into adaptive-bitrate VOD (CMAF, HLS + DASH).')
     .version(version)
     .exitOverride()
-    .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) });
+    .configureOutput({
+      writeOut: (s) => io.stdout.write(s),
+      writeErr: (s) => io.stderr.write(s),
+      // One prefix for every error, commander's included ("error: unknown option" otherwise).
+      outputError: (s, write) => write(s.replace(/^error: /, 'live2vod: ')),
+    });
 
   planOptions(program.command('transcode').description('transcode one recording into a complete asset').argument('<input>', 'source file'))
     .option('-o, --out <dir>', 'output directory for the asset')
@@ -82,21 +88,43 @@ export function buildProgram(io: CliIo): Command {
     .option('--example-job', 'print instead the Jobs of a one-hour 1080p30 recording at normal priority (split, Indexed chunk Job, audio, stitch)')
     .action((flags: ManifestsFlags) => runManifestsCommand(flags, io));
 
-  program.command('demo').description('generate a sample recording and transcode it (what `npm start` runs)')
-    .option('--data <dir>', 'data directory', './data')
+  program.command('demo').description('generate a sample recording (a test pattern with a tone) and send it to the live2vod serve at --url, where it shows in the dashboard; with no service there (or --local), transcode it here into <data>/assets/sample')
+    .option('--data <dir>', 'where the sample (and a local asset) are written', './data')
     .option('--duration <seconds>', 'length of the sample', '20')
-    .action(async (flags: { data: string; duration: string }) => (await import('./demo-command.ts')).runDemoCommand(flags, io));
+    .option('--url <url>', 'the running live2vod serve (API token from $LIVE2VOD_TOKEN when it has auth.tokens)', 'http://127.0.0.1:8080')
+    .option('--local', 'transcode in this process even when a service answers')
+    .action(async (flags: DemoFlags) => (await import('./demo-command.ts')).runDemoCommand(flags, io));
   return program;
 }
 
 /** Runs the CLI and returns the exit code; never throws. */
 export async function main(argv: string[], io: CliIo): Promise<number> {
   try {
-    await buildProgram(io).parseAsync(argv, { from: 'user' });
+    const program = buildProgram(io);
+    refuseSingleDashWords(program, argv);
+    await program.parseAsync(argv, { from: 'user' });
     return ExitCode.ok;
   } catch (error) {
     if (error instanceof CommanderError) return error.exitCode === 0 ? ExitCode.ok : ExitCode.usage;
     return reportError(error, io, argv.includes('--json'));
+  }
+}
+
+/**
+ * `-out dir` reads as `-o ut dir` (short options take single letters), which writes to ./ut or
+ * fails with "too many arguments": a word after one dash that is a long option of the command is
+ * refused with the spelling meant.
+ */
+function refuseSingleDashWords(program: Command, argv: readonly string[]): void {
+  const command = program.commands.find((c) => c.name() === argv[0]);
+  if (!command) return;
+  const longs = new Set(command.options.map((o) => o.long).filter((l): l is string => l !== undefined));
+  for (const arg of argv.slice(1)) {
+    if (arg === '--') break;
+    const word = /^-([a-z][a-z-]+)(=.*)?$/.exec(arg)?.[1];
+    if (word && (longs.has(`--${word}`) || longs.has(`--no-${word}`))) {
+      throw new UsageError(`${arg} is not an option: did you mean --${word}? (after one dash each letter is an option: ${arg.split('=')[0]} reads as -${word[0]} ${word.slice(1)})`);
+    }
   }
 }
 
@@ -107,7 +135,7 @@ function reportError(error: unknown, io: CliIo, json: boolean): number {
   if (json) {
     io.stdout.write(`${JSON.stringify({ type: 'error', error: known?.name ?? 'Error', message, exitCode, stderrTail: known?.stderrTail ?? null })}\n`);
   } else {
-    io.stderr.write(`live2vod: ${known instanceof UsageError ? 'usage: ' : ''}${message}\n`);
+    io.stderr.write(`live2vod: ${message}\n`);
     if (known?.stderrTail) io.stderr.write(`ffmpeg said:\n${known.stderrTail.split('\n').map((l) => `  ${l}`).join('\n')}\n`);
     if (!known && error instanceof Error && error.stack) io.stderr.write(`${error.stack}\n`);
   }

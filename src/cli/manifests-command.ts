@@ -74,6 +74,12 @@ export async function runManifestsCommand(flags: ManifestsFlags, io: CliIo): Pro
   const parsed = installOptionsSchema.safeParse(installOptionsFromFlags(flags));
   if (!parsed.success) throw new UsageError(`manifests: ${describeZodError(parsed.error)}`);
   const options = parsed.data;
+  // On stderr, so the YAML on stdout still pipes into kubectl: what was assumed for what was not said.
+  const assumed = [
+    ...(flags.image === undefined ? [`image ${options.image} (--image to choose)`] : []),
+    ...(flags.storage === undefined ? [`assets in ${options.storage}, a placeholder bucket (--storage s3://your-bucket/prefix)`] : []),
+  ];
+  if (assumed.length > 0) io.stderr.write(`live2vod: manifests: assumed ${assumed.join('; ')}\n`);
   if (flags.exampleJob) {
     io.stdout.write(toYamlDocuments(exampleChunkedJobs(options), [
       `The Jobs live2vod ${version} creates for a one-hour 1080p30 recording at normal priority (review only; the executor creates these):`,

@@ -1,4 +1,5 @@
 // `live2vod probe <input>`: the source analysis and the ladder that would be made, without encoding.
+import { containerName } from '../media/container-name.ts';
 import { toNumber } from '../media/rational.ts';
 import { prepareTranscode } from '../pipeline/prepare.ts';
 import type { CliIo } from './io.ts';
@@ -14,7 +15,7 @@ export async function runProbeCommand(input: string, rawFlags: Record<string, un
     io.stdout.write(`${JSON.stringify({ source, plan: { encoder: plan.encoder, fallback: fallback ?? null, video: plan.video, audio: plan.audio ?? null, deinterlace: plan.deinterlace, gopSeconds: plan.gopSeconds, segmentSeconds: plan.segmentSeconds, thumbnails: plan.thumbnails ?? null, poster: plan.poster ?? null, download: plan.downloadRenditionId ?? null } }, null, 2)}\n`);
     return;
   }
-  const lines = [`source: ${source.formatName}, ${source.duration.toFixed(2)} s, ${source.sizeBytes} bytes`];
+  const lines = [`source: ${containerName(source.formatName)}, ${source.duration.toFixed(2)} s, ${source.sizeBytes} bytes`];
   const v = source.video;
   if (v) lines.push(`  video: ${v.codec} ${v.width}x${v.height} → displayed ${v.displayWidth}x${v.displayHeight}, ${toNumber(v.frameRate).toFixed(3)} fps${v.variableFrameRate ? ' (variable)' : ''}${v.interlaced ? ', interlaced' : ''}${v.rotation ? `, rotated ${v.rotation}°` : ''}`);
   const a = source.audio;

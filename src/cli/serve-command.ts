@@ -5,6 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { settingsWithExampleSecrets } from '../config/example-secrets.ts';
 import { loadConfig } from '../config/load.ts';
 import type { Config } from '../config/schema.ts';
 import { buildAdapters } from '../ingest/adapters.ts';
@@ -31,10 +32,12 @@ import { createLogger } from '../observability/logger.ts';
 import { connectJobMetrics } from '../observability/job-metrics.ts';
 import { createMetrics } from '../observability/metrics.ts';
 import { openObjectStore } from '../storage/open-store.ts';
+import { assetManifestReader } from '../storage/read-asset-manifest.ts';
 import { S3ObjectStore } from '../storage/s3-store.ts';
 import { openStore } from '../store/open-store.ts';
 import { buildExecutor } from './build-executor.ts';
 import type { CliIo } from './io.ts';
+import { serveBanner, type Served } from './serve-banner.ts';
 
 export interface ServeFlags {
   config?: string;
@@ -49,7 +52,11 @@ export interface ServeFlags {
 
 export async function runServeCommand(flags: ServeFlags, io: CliIo): Promise<void> {
   const config = await loadConfig({ ...(flags.config ? { file: flags.config } : {}), overrides: flagOverrides(flags) });
-  const service = await startService(config, { onListening: (urls) => io.stdout.write(banner(config, urls)) });
+  const examples = settingsWithExampleSecrets(config);
+  if (examples.length > 0) {
+    io.stderr.write(`live2vod: warning: ${examples.join(', ')} still hold the example configuration's secrets, which anyone who read deploy/live2vod.example.yaml knows: replace them (and in the recorders' configs) before anything else can reach this service\n`);
+  }
+  const service = await startService(config, { onListening: (served) => io.stdout.write(serveBanner(config, served)) });
   await new Promise<void>((resolve) => {
     if (io.signal.aborted) resolve();
     io.signal.addEventListener('abort', () => resolve(), { once: true });
@@ -63,7 +70,7 @@ export interface RunningService {
   close(): Promise<void>;
 }
 
-export async function startService(config: Config, hooks: { onListening?: (urls: { base: string }) => void } = {}): Promise<RunningService> {
+export async function startService(config: Config, hooks: { onListening?: (served: Served) => void } = {}): Promise<RunningService> {
   const logger = createLogger(config.logLevel);
   const dataDir = path.resolve(config.dataDir);
   const mediaRoot = path.join(dataDir, 'media');
@@ -134,9 +141,9 @@ export async function startService(config: Config, hooks: { onListening?: (urls:
   const deliveries = new DeliveryWorker({ store, endpoints: config.notifications.endpoints, onError: (err) => logger.warn({ err }, 'notification delivery problem') });
   const notifier = new Notifier({ store, endpoints: config.notifications.endpoints, onEnqueued: () => deliveries.kick() });
 
+  const adapters = buildAdapters(config, config.recordDir ? path.resolve(config.recordDir) : undefined);
   const app = await buildApp({
-    config, store, events, intake, scheduler, metrics, mediaRoot, uploads, callbackSecret,
-    adapters: buildAdapters(config, config.recordDir ? path.resolve(config.recordDir) : undefined),
+    config, store, events, intake, scheduler, metrics, mediaRoot, uploads, callbackSecret, adapters,
     assetDirUrl: (job) => dirUrl(job),
     ...(assetStore ? { assetStore } : {}),
     ...(mediaKey ? { mediaTokenKey: mediaKey } : {}),
@@ -161,14 +168,14 @@ export async function startService(config: Config, hooks: { onListening?: (urls:
       else await removeIncompleteAsset(path.join(mediaRoot, change.job.outputPrefix));
     })().catch((error: unknown) => logger.warn({ jobId: change.job.id, error: String(error) }, 'could not remove the unfinished asset'));
   });
-  const stopNotifications = connectNotifications(events, notifier, (job) => dirUrl(job), (err) => logger.warn({ err }, 'could not enqueue a notification'));
+  const stopNotifications = connectNotifications(events, notifier, (job) => dirUrl(job), (err) => logger.warn({ err }, 'could not enqueue a notification'), assetManifestReader(mediaRoot, assetStore));
   deliveries.start();
   await scheduler.start({ recoverAll: config.store.kind === 'sqlite' });
   const watch = config.ingest.watch.enabled
     ? new WatchFolder({ dir: inboxDir, intervalMs: config.ingest.watch.intervalMs, onStable: (request) => intake.accept('watch', [request]).catch((err: unknown) => logger.warn({ err, file: formatSourceLocation(request.source) }, 'watch folder: job not created')) })
     : undefined;
   watch?.start();
-  hooks.onListening?.({ base: baseUrl });
+  hooks.onListening?.({ base: baseUrl, hooks: [...adapters.keys()], ...(watch ? { inbox: inboxDir } : {}) });
 
   return {
     url: baseUrl,
@@ -230,19 +237,4 @@ function flagOverrides(flags: ServeFlags): Record<string, unknown> {
   // A number or not, the configuration schema checks it (and says which setting is wrong).
   if (flags.chunkSeconds !== undefined) overrides.transcode = { chunkSeconds: Number(flags.chunkSeconds) };
   return overrides;
-}
-
-function banner(config: Config, urls: { base: string }): string {
-  const hook = (name: string) => `${urls.base}/hooks/${name}`;
-  return [
-    `live2vod ${config.store.kind} store, ${config.executor.concurrency} ${config.executor.kind} worker(s), data in ${path.resolve(config.dataDir)}`,
-    `  dashboard   ${urls.base}/`,
-    `  API         ${urls.base}/v1/jobs   (OpenAPI: ${urls.base}/openapi.json)`,
-    `  webhooks    ${hook('nginx-rtmp')}  ${hook('srs')}  ${hook('mediamtx')}  ${hook('s3')}  ${hook('generic')}`,
-    `  inbox       drop a recording into ${path.resolve(config.ingest.watch.dir ?? path.join(config.dataDir, 'inbox'))}`,
-    '',
-    'submit a recording:',
-    `  curl -sS -X POST ${urls.base}/v1/jobs -H 'content-type: application/json' -d '{"source": "${path.resolve(config.dataDir, 'inbox', 'recording.mp4')}", "priority": "normal"}'`,
-    '',
-  ].join('\n');
 }

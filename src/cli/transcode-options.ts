@@ -5,7 +5,9 @@ import { z } from 'zod';
 import { UsageError } from '../errors/index.ts';
 import { resolveBinaries } from '../ffmpeg/binaries.ts';
 import { isWholeMultiple } from '../media/chunk-plan.ts';
-import { encoderNames } from '../media/encoders/registry.ts';
+import { encoderNames, encoders } from '../media/encoders/registry.ts';
+import type { EncoderName, VideoCodecFamily } from '../media/types.ts';
+import { issueText } from '../zod-issue-text.ts';
 import { parseLadderFile } from '../media/ladder-file.ts';
 import type { TranscodeProfile } from '../jobs/transcode-task.ts';
 import { defaultLoudness } from '../media/plan-transcode.ts';
@@ -16,7 +18,8 @@ const numberFlag = (min: number, max: number) => z.coerce.number({ error: `must 
 
 export const transcodeFlagsSchema = z.object({
   out: z.string({ error: 'is required (an output directory)' }).min(1),
-  codec: z.enum(['h264', 'hevc', 'av1']).default('h264'),
+  // Absent: the --encoder's codec, else h264 (see parseTranscodeFlags).
+  codec: z.enum(['h264', 'hevc', 'av1']).optional(),
   encoder: z.enum(encoderNames).optional(),
   preset: z.string().regex(/^[\w-]+$/, 'must be a plain preset name').optional(),
   ladder: z.string().optional(),
@@ -38,16 +41,16 @@ export const transcodeFlagsSchema = z.object({
   dryRun: z.boolean().default(false),
 });
 
-export type TranscodeFlags = z.infer<typeof transcodeFlagsSchema>;
+export type TranscodeFlags = Omit<z.infer<typeof transcodeFlagsSchema>, 'codec'> & { codec: VideoCodecFamily };
 
 export function parseTranscodeFlags(raw: unknown): TranscodeFlags {
   const parsed = transcodeFlagsSchema.safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const flag = issue?.path[0] ? `--${String(issue.path[0]).replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}` : 'options';
-    throw new UsageError(`${flag} ${issue?.message ?? 'is invalid'}`);
+    throw new UsageError(`${flag} ${issue ? issueText(issue) : 'is invalid'}`);
   }
-  const flags = parsed.data;
+  const flags = { ...parsed.data, codec: codecOf(parsed.data.codec, parsed.data.encoder) };
   if (flags.segment % flags.gop !== 0) throw new UsageError(`--segment (${flags.segment}) must be a multiple of --gop (${flags.gop})`);
   if (flags.chunkSeconds !== undefined && flags.chunkSeconds !== 0 && !isWholeMultiple(flags.chunkSeconds, flags.segment)) {
     throw new UsageError(`--chunk-seconds (${flags.chunkSeconds}) must be a multiple of --segment (${flags.segment}), or 0 to never chunk`);
@@ -73,6 +76,14 @@ export async function toTranscodeRequest(input: string, flags: TranscodeFlags): 
   const request: TranscodeRequest = { ...requestFromProfile(profile, { outDir: flags.out, binaries: resolveBinaries(), ...(flags.scratch ? { scratchRoot: flags.scratch } : {}) }), input };
   request.chunking = { parallelism: flags.parallel, ...(flags.chunkSeconds === undefined ? {} : { seconds: flags.chunkSeconds }) };
   return request;
+}
+
+/** An encoder makes one codec: `--encoder libsvtav1` alone means av1; with another --codec it is a mistake. */
+function codecOf(codec: VideoCodecFamily | undefined, encoder: EncoderName | undefined): VideoCodecFamily {
+  if (encoder === undefined) return codec ?? 'h264';
+  const made = encoders[encoder].codec;
+  if (codec !== undefined && codec !== made) throw new UsageError(`--encoder ${encoder} makes ${made}, not ${codec}: drop --codec ${codec} or use --codec ${made}`);
+  return made;
 }
 
 async function readLadder(file: string) {

@@ -21,7 +21,7 @@ const outputRules: Rule[] = [
 ];
 
 const inputRules: Rule[] = [
-  { pattern: /Format not on whitelist/i, build: (tail, command) => new InputError('the source is not a media container live2vod accepts (playlists, concat lists and image sequences are refused)', { stderrTail: tail, command }) },
+  { pattern: /Format not on whitelist/i, build: (tail, command) => new InputError(refusedFormat(tail), { stderrTail: tail, command }) },
   { pattern: /Protocol not on whitelist/i, build: (tail, command) => new InputError('the source tried to open another file or a network location, which is refused', { stderrTail: tail, command }) },
   { pattern: /moov atom not found/i, build: (tail, command) => new InputError('the source is not a complete MP4/MOV: its index (moov atom) is missing — it is truncated, unfinished, or not an MP4 at all; re-upload the complete recording', { stderrTail: tail, command }) },
   { pattern: /(Invalid data found when processing input|could not find codec parameters|Failed to read frame size|EBML header parsing failed|End of file)/i, build: (tail, command) => new InputError('the source is corrupt or not a media file ffmpeg can read', { stderrTail: tail, command }) },
@@ -37,4 +37,21 @@ export function classifyFailure(stage: FailureStage, exitCode: number | null, st
   if (stage !== 'package') for (const rule of inputRules) if (rule.pattern.test(stderrTail)) return rule.build(stderrTail, command);
   const program = command[0] ?? 'ffmpeg';
   return new FfmpegError(`${program} failed during ${stage} (exit ${exitCode ?? 'signal'})`, { command, stderrTail });
+}
+
+/**
+ * What a source ffmpeg read as a format outside the whitelist is. ffmpeg names the format it
+ * detected (`[h264 @ 0x…] Format not on whitelist`); a guess at a low score is a corrupt file,
+ * not a playlist.
+ */
+export function refusedFormat(tail: string): string {
+  const detected = /\[([\w,]+) @ [^\]]*\] Format not on whitelist/.exec(tail)?.[1];
+  if (detected === undefined || /detected only with low score/.test(tail)) {
+    return `the source is corrupt or not a media file: ffmpeg could only guess its format${detected ? ` (${detected})` : ''}`;
+  }
+  if (/^(hls|applehttp|concat|tty|ffmetadata)$/.test(detected)) {
+    return `the source is a text file ffmpeg reads as ${detected} (playlists and concat lists are refused): send the recording itself`;
+  }
+  if (/^image2|_pipe$/.test(detected)) return `the source is a picture (${detected}), not a recording`;
+  return `the source is a raw ${detected} stream, not a container live2vod accepts (MP4/MOV, Matroska/WebM, FLV, MPEG-TS, MXF, AVI, ASF, WAV, MP3, AAC, Ogg, FLAC, CAF): remux it first, e.g. ffmpeg -i in -c copy out.mkv`;
 }

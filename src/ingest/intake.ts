@@ -21,6 +21,11 @@ export interface JobRequest {
   /** What the adapter knows about the recording (size, duration, codecs); absent: nothing. */
   facts?: SourceFacts;
   idempotencyKey: string;
+  /**
+   * When the key's job is over (succeeded, failed, cancelled), make a new one: for a source whose
+   * content may have changed since (a URL, an S3 key without its ETag).
+   */
+  newAfterEnd?: boolean;
   /** Absent: the source kind's configured default. */
   priority?: Priority;
   metadata: Record<string, string>;

@@ -14,6 +14,7 @@ import { parseDurationSeconds } from './go-duration.ts';
 import { resolveRecordPath } from './record-path.ts';
 import { compactMetadata, parseJsonBody, parseWith, priorityFor } from './request.ts';
 import { assertTokenConfig, requestTokens, requireToken } from './secrets.ts';
+import { localRecordingKey } from '../jobs/recording-key.ts';
 
 export interface MediamtxConfig {
   /** The directory recordPath writes under (absolute): segments are accepted only inside it. */
@@ -76,7 +77,8 @@ export function createMediamtxAdapter(config: MediamtxConfig): IngestAdapter {
           {
             source: { kind: 'local', path: file.path },
             facts: knownFacts({ bytes: file.size, durationSeconds: segmentSeconds(segment.segmentDuration) }),
-            idempotencyKey: `mediamtx:${file.path}:${file.size}:${file.mtimeMs}`,
+            // The recording's key, shared with every other intake: one file, one job.
+            idempotencyKey: localRecordingKey(file),
             ...(priority !== undefined ? { priority } : {}),
             metadata: compactMetadata({ stream: segment.path, segmentDuration: segment.segmentDuration }),
           },

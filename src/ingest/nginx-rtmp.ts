@@ -14,6 +14,7 @@ import { knownFacts } from '../jobs/source-facts.ts';
 import { resolveRecordPath } from './record-path.ts';
 import { compactMetadata, priorityFor } from './request.ts';
 import { assertTokenConfig, queryValue, requireToken } from './secrets.ts';
+import { localRecordingKey } from '../jobs/recording-key.ts';
 
 export interface NginxRtmpConfig {
   /** nginx-rtmp's `record_path`: recordings are accepted only inside it. */
@@ -54,7 +55,8 @@ export function createNginxRtmpAdapter(config: NginxRtmpConfig): IngestAdapter {
             source: { kind: 'local', path: file.path },
             // The recorder says nothing of duration or codecs; the file's size is known.
             facts: knownFacts({ bytes: file.size }),
-            idempotencyKey: `nginx-rtmp:${file.path}:${file.size}:${file.mtimeMs}`,
+            // The recording's key, shared with every other intake: one file, one job.
+            idempotencyKey: localRecordingKey(file),
             ...(priority !== undefined ? { priority } : {}),
             metadata: compactMetadata({
               app: form.get('app') ?? undefined,

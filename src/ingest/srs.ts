@@ -16,6 +16,7 @@ import { resolveRecordPath } from './record-path.ts';
 import { isRecord } from '../is-record.ts';
 import { compactMetadata, parseJsonBody, parseWith, priorityFor } from './request.ts';
 import { assertTokenConfig, queryValue, requireToken } from './secrets.ts';
+import { localRecordingKey } from '../jobs/recording-key.ts';
 
 export interface SrsConfig {
   /** Where SRS writes DVR files (dvr_path's directory, absolute): files are accepted only inside it. */
@@ -74,7 +75,8 @@ export function createSrsAdapter(config: SrsConfig): IngestAdapter {
             source: { kind: 'local', path: file.path },
             // The recorder says nothing of duration or codecs; the file's size is known.
             facts: knownFacts({ bytes: file.size }),
-            idempotencyKey: `srs:${file.path}:${file.size}:${file.mtimeMs}`,
+            // The recording's key, shared with every other intake: one file, one job.
+            idempotencyKey: localRecordingKey(file),
             ...(priority !== undefined ? { priority } : {}),
             metadata: compactMetadata({
               app: dvr.app,

@@ -13,6 +13,7 @@ import path from 'node:path';
 import type { Priority } from '../jobs/job.ts';
 import { knownFacts } from '../jobs/source-facts.ts';
 import type { JobRequest } from './intake.ts';
+import { localRecordingKey } from '../jobs/recording-key.ts';
 
 export interface WatchFolderConfig {
   dir: string;
@@ -109,7 +110,8 @@ export class WatchFolder {
       const job: JobRequest = {
         source: { kind: 'local', path: canonical },
         facts: knownFacts({ bytes: size }),
-        idempotencyKey: `watch:${canonical}:${size}:${mtimeMs}`,
+        // The recording's key, shared with every other intake: one file, one job.
+        idempotencyKey: localRecordingKey({ path: canonical, size, mtimeMs }),
         ...(this.#options.priority !== undefined ? { priority: this.#options.priority } : {}),
         metadata: { fileName: entry.name },
       };

@@ -4,7 +4,7 @@
 import { InputError } from '../errors/index.ts';
 import type { JobRequest } from '../ingest/intake.ts';
 import type { Store } from '../store/store.ts';
-import type { Job, Priority, SourceKind } from './job.ts';
+import { terminalStates, type Job, type Priority, type SourceKind } from './job.ts';
 import type { JobEvents } from './job-events.ts';
 import type { LocalFile } from './local-source.ts';
 import { metadataProblem } from './metadata-limits.ts';
@@ -70,8 +70,8 @@ export class IntakeService {
     const results: { job: Job; created: boolean }[] = [];
     for (const request of requests) {
       const now = this.#o.now?.() ?? new Date();
-      const result = await this.#o.store.createJob({
-        idempotencyKey: request.idempotencyKey,
+      const create = (idempotencyKey: string) => this.#o.store.createJob({
+        idempotencyKey,
         // Stored in its canonical form, which reads back to the same location.
         source: formatSourceLocation(request.source),
         sourceKind: kind,
@@ -80,6 +80,12 @@ export class IntakeService {
         sourceFacts: request.facts ?? {},
         maxAttempts: this.#o.maxAttempts,
       }, now);
+      let result = await create(request.idempotencyKey);
+      // Each ended job of the location passes the turn to the next key (`key#2`, `key#3`…), so
+      // requests arriving together while one runs still share it.
+      for (let n = 2; request.newAfterEnd && !result.created && terminalStates.includes(result.job.state); n++) {
+        result = await create(`${request.idempotencyKey}#${n}`);
+      }
       if (result.created) {
         this.#o.events.emit({ type: 'job.queued', job: result.job, at: now.toISOString() });
         this.#o.onCreated?.(result.job);

@@ -51,7 +51,9 @@ export async function checkLocalFile(roots: readonly string[], given: string): P
   const absolute = path.resolve(given);
   const canonicalRoots = await realRoots(roots);
   // Either spelling of a root: as configured, or canonical.
-  if (![...roots, ...canonicalRoots].some((root) => isInside(root, absolute))) return { refusal: where };
+  if (![...roots, ...canonicalRoots].some((root) => isInside(root, absolute))) {
+    return { refusal: `${where}: add the directory to sourceRoots in the configuration (see docs/operations.md, "Source roots"), or upload the file (POST /v1/uploads)` };
+  }
   let real: string;
   try {
     real = await realpath(absolute);

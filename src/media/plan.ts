@@ -48,7 +48,7 @@ export const scratchNames = {
   poster: (index: number) => `poster-${String(index).padStart(3, '0')}.jpg`,
   posterScores: 'poster-scores.txt',
   spritePattern: 'sprite-%03d.jpg',
-  /** A chunk's sprite thumbnails, one picture each; the stitch tiles them into sprites. */
+  /** The sprite thumbnails as the encode writes them, one picture each; tiled into sprites after it. */
   thumbPattern: 'thumb-%05d.jpg',
   thumb: (index: number) => `thumb-${String(index).padStart(5, '0')}.jpg`,
   sprite: (index: number) => `sprite-${String(index).padStart(3, '0')}.jpg`,

@@ -11,8 +11,13 @@ import type { Rational, VideoRendition } from './types.ts';
 
 /**
  * With `chunk`, the command encodes only that time range of the recording: it starts exactly on
- * the chunk's first frame, puts keyframes where the whole encode would, and writes each sprite
- * thumbnail and poster candidate as its own picture (the stitch tiles them), see chunk-plan.ts.
+ * the chunk's first frame and puts keyframes where the whole encode would, see chunk-plan.ts.
+ *
+ * Each sprite thumbnail and poster candidate is written as its own picture, the first at the
+ * first frame, never tiled here. ffmpeg prints no `-progress` block until every output file has
+ * written its header, and an output writes it with its first picture: a tile sheet comes out only
+ * when full (100 thumbnails, over 200 s) or at the end, and `fps=1/n` holds back its first
+ * picture half an interval, so either kept progress at 0 % for most of the encode.
  */
 export function buildVideoCommand(ffmpeg: string, sourcePath: string, plan: TranscodePlan, chunk?: ChunkRange): string[] {
   const video = plan.source.video;
@@ -29,9 +34,10 @@ export function buildVideoCommand(ffmpeg: string, sourcePath: string, plan: Tran
       scratchNames.video(rendition.id),
     );
   }
-  // A chunk's pictures keep their own timestamps (passthrough): the stitch places them by time.
-  const pictures = chunk ? ['-fps_mode', 'passthrough'] : [];
-  if (plan.thumbnails) outputs.push('-map', '[thumbs]', '-c:v', 'mjpeg', '-q:v', chunk ? '2' : '4', ...pictures, '-f', 'image2', '-start_number', '0', chunk ? scratchNames.thumbPattern : scratchNames.spritePattern);
+  // Pictures keep their own timestamps (passthrough: the image2 muxer would otherwise repeat each
+  // one at the video's rate); the sprite sheets are tiled from them after the encode.
+  const pictures = ['-fps_mode', 'passthrough'];
+  if (plan.thumbnails) outputs.push('-map', '[thumbs]', '-c:v', 'mjpeg', '-q:v', '2', ...pictures, '-f', 'image2', '-start_number', '0', scratchNames.thumbPattern);
   if (plan.poster) outputs.push('-map', '[poster]', '-c:v', 'mjpeg', '-q:v', '2', ...pictures, '-f', 'image2', '-start_number', '0', scratchNames.posterPattern);
 
   return [
@@ -124,14 +130,13 @@ export function buildVideoFilterGraph(plan: TranscodePlan, chunk?: ChunkRange): 
   if (plan.thumbnails) {
     const t = plan.thumbnails;
     // entropy + metadata print records each thumbnail's timestamp, so the WebVTT matches what was made.
-    const pick = chunk ? everyInterval(t.intervalSeconds, chunk.startSeconds, video.frameRate) : `fps=1/${t.intervalSeconds}`;
-    const tile = chunk ? '' : `,tile=${t.columns}x${t.rows}`;
-    chains.push(`[s${next++}]${pick},scale=${t.width}:${t.height},setsar=1,entropy,metadata=mode=print:file=${scratchNames.spriteScores}${tile}[thumbs]`);
+    const pick = everyInterval(t.intervalSeconds, chunk?.startSeconds ?? 0, video.frameRate);
+    chains.push(`[s${next++}]${pick},scale=${t.width}:${t.height},setsar=1,entropy,metadata=mode=print:file=${scratchNames.spriteScores}[thumbs]`);
   }
   if (plan.poster) {
     const p = plan.poster;
     const rate = Math.max(p.candidates / Math.max(plan.source.duration, 1), 0.001);
-    const pick = chunk ? everyInterval(1 / rate, chunk.startSeconds, video.frameRate) : `fps=${rate.toFixed(6)}`;
+    const pick = everyInterval(1 / rate, chunk?.startSeconds ?? 0, video.frameRate);
     // The entropy of each candidate decides the poster: black and slate frames score lowest.
     chains.push(`[s${next}]${pick},scale=${p.width}:${p.height},setsar=1,entropy,metadata=mode=print:file=${scratchNames.posterScores}[poster]`);
   }

@@ -1,6 +1,7 @@
 // Outbound notification events for the media library: the event types and the JSON payload each
 // delivery carries. Pure: the caller builds the payload from a Job plus the asset URLs it knows.
 import type { Job, JobState, Priority } from '../jobs/job.ts';
+import type { AssetSummary } from './asset-summary.ts';
 
 export const eventTypes = [
   'job.queued',
@@ -33,6 +34,8 @@ export interface AssetUrls {
 export interface PayloadExtra {
   playableUrl?: string;
   asset?: AssetUrls;
+  /** The finished asset, from its manifest.json (asset.ready). */
+  summary?: AssetSummary;
   /** The payload's `timestamp`; defaults to the current time. */
   now?: Date;
 }
@@ -52,7 +55,11 @@ export interface NotificationData {
   progress: number;
   attempts: number;
   playableUrl?: string;
-  asset?: AssetUrls;
+  asset?: AssetUrls & Partial<AssetSummary>;
+  /** The recording's length as the intake knew it (before the asset exists). */
+  sourceDurationSeconds?: number;
+  /** The intake's own identifiers: its kind and what it reported (nginx-rtmp app/stream, S3 bucket/key/etag…). */
+  ingest: { kind: string } & Record<string, string>;
   error?: NotificationError;
 }
 
@@ -71,9 +78,11 @@ export function buildPayload(type: EventType, job: Job, extra: PayloadExtra = {}
     source: job.source,
     progress: job.progress,
     attempts: job.attempts,
+    ingest: { ...job.metadata, kind: job.sourceKind },
   };
   if (extra.playableUrl !== undefined) data.playableUrl = extra.playableUrl;
-  if (extra.asset !== undefined) data.asset = { master: extra.asset.master, dash: extra.asset.dash, manifest: extra.asset.manifest };
+  if (job.sourceFacts.durationSeconds !== undefined) data.sourceDurationSeconds = job.sourceFacts.durationSeconds;
+  if (extra.asset !== undefined) data.asset = { master: extra.asset.master, dash: extra.asset.dash, manifest: extra.asset.manifest, ...extra.summary };
   // The stderr tail stays internal: it can be long and mention local paths.
   if (job.error !== undefined) data.error = { message: job.error.message, code: job.error.code, retryable: job.error.retryable };
   return { type, timestamp: (extra.now ?? new Date()).toISOString(), data };

@@ -89,8 +89,8 @@ export async function encodeAudio(ctx: EncodeContext, onProgress: ((p: FfmpegPro
 /** Percent, fps, speed and ETA from ffmpeg's progress, against the source duration. */
 function progressReporter(duration: number, emit: EventSink): (p: FfmpegProgress) => void {
   return (p) => {
-    // The sprite output (tile) ends on its last sheet's full span, past the source's end: ffmpeg's
-    // out_time and speed then overshoot, so position is capped and speed dropped beyond the end.
+    // An output may end past the source's end (a picture's duration, rounding): ffmpeg's out_time
+    // and speed then overshoot, so position is capped and speed dropped beyond the end.
     const beyondEnd = p.outTime > duration + 0.5;
     const outTime = Math.min(p.outTime, duration);
     const percent = duration > 0 ? Math.min(100, Math.max(0, (outTime / duration) * 100)) : 0;

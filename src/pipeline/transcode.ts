@@ -94,7 +94,7 @@ export async function transcode(request: TranscodeRequest): Promise<TranscodeRes
     // A cancel after the encodes may have found packaging with nothing left to read.
     if (abort.signal.aborted) throw new CancelledError();
     await remux?.done;
-    const thumbnails = await stopwatch.step('thumbnails', () => finishThumbnails(plan, scratchDir, out, packaged.duration));
+    const thumbnails = await stopwatch.step('thumbnails', () => finishThumbnails(request.binaries.ffmpeg, plan, scratchDir, out, packaged.duration, abort.signal));
 
     const download = request.download
       ? await stopwatch.step('download', () => makeDownload(request.binaries.ffmpeg, plan, out, (name) => path.join(scratchDir, name), abort.signal))

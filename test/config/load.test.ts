@@ -201,7 +201,7 @@ describe('live2vod serve with a bad configuration', () => {
     const bad = await file('bad.yaml', 'server:\n  port: 8080\n  prot: 9\nexecutor:\n  concurrency: "two"\n');
     const result = await runCli(['serve', '--config', bad, '--data', path.join(dir, 'never')], { env: cleanEnv(), timeoutMs: 30_000 });
     assert.equal(result.code, 2, `exit ${result.code}\n${result.stderr}`);
-    assert.match(result.stderr, /^live2vod: usage: invalid configuration:$/m);
+    assert.match(result.stderr, /^live2vod: invalid configuration:$/m);
     assert.match(result.stderr, /^ {2}server\.prot: unknown key \(from .*bad\.yaml\)$/m);
     assert.match(result.stderr, /^ {2}executor\.concurrency: .*expected number.* \(from .*bad\.yaml\)$/m);
     assert.doesNotMatch(result.stdout, /dashboard/, 'it never listened');

@@ -26,7 +26,11 @@ const outputCases: [string, RegExp][] = [
 ];
 
 const inputCases: [string, RegExp][] = [
-  ["[hls @ 0x5596a08af240] Format not on whitelist 'mov,mp4,m4a,3gp,3g2,mj2,flv'\nfile:/data/in/x.mp4: Invalid argument", /not a media container live2vod accepts/],
+  ["[hls @ 0x5596a08af240] Format not on whitelist 'mov,mp4,m4a,3gp,3g2,mj2,flv'\nfile:/data/in/x.mp4: Invalid argument", /text file ffmpeg reads as hls \(playlists and concat lists are refused\)/],
+  // A corrupt file ffmpeg can only guess at is corrupt, not a refused playlist.
+  ["[jpeg_pipe @ 0x555f] Format jpeg_pipe detected only with low score of 7, misdetection possible!\n[jpeg_pipe @ 0x555f] Format not on whitelist 'mov,mp4'\nfile:/data/in/x.mp4: Invalid argument", /corrupt or not a media file: ffmpeg could only guess its format \(jpeg_pipe\)/],
+  ["[h264 @ 0x557e] Format not on whitelist 'mov,mp4,m4a,3gp,3g2,mj2'\nfile:/data/in/x.mp4: Invalid argument", /raw h264 stream, not a container live2vod accepts.*remux it first/],
+  ["[png_pipe @ 0x557e] Format not on whitelist 'mov,mp4'\nfile:/data/in/x.mp4: Invalid argument", /a picture \(png_pipe\), not a recording/],
   ["[concat @ 0x55dd] Protocol not on whitelist 'file'!\nfile:/data/in/x.mp4: Invalid argument", /tried to open another file or a network location/],
   ['[mov,mp4,m4a,3gp,3g2,mj2 @ 0x55dc] moov atom not found\nfile:/data/in/x.mp4: Invalid data found when processing input', /moov atom.*truncated, unfinished/],
   ['file:/data/in/x.mp4: Invalid data found when processing input', /corrupt or not a media file/],

@@ -412,3 +412,19 @@ export async function writeLoggingFfmpeg(dir: string, options: { crashOnceAt?: s
     encodes: async () => (await readFile(log, 'utf8').catch(() => '')).split('\n').filter(Boolean),
   };
 }
+
+/**
+ * A real ffmpeg whose video encode (the command with -filter_complex) reads its input at the
+ * source's own rate (`-re`), so a 20 s recording takes 20 s of wall time at little CPU: what a
+ * test of progress over wall time needs on a shared machine. Every other command runs as is.
+ */
+export async function writeRealTimeFfmpeg(dir: string): Promise<string> {
+  const wrapper = path.join(dir, `ffmpeg-realtime-${process.pid}-${Date.now()}.sh`);
+  await writeFile(wrapper, [
+    '#!/bin/sh',
+    'case " $* " in *" -filter_complex "*) exec ffmpeg -re "$@" ;; *) exec ffmpeg "$@" ;; esac',
+    '',
+  ].join('\n'));
+  await chmod(wrapper, 0o755);
+  return wrapper;
+}

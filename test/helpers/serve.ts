@@ -241,6 +241,8 @@ export interface SseEvent {
   event: string;
   data: unknown;
   id?: string;
+  /** Date.now() when it arrived: for tests of how often events come. */
+  receivedAt: number;
 }
 
 export interface SseStream {
@@ -286,7 +288,7 @@ export async function openSse(url: string, headers: Record<string, string> = {})
           } catch {
             // Keep the text.
           }
-          events.push({ event, data: parsed, ...(id !== undefined ? { id } : {}) });
+          events.push({ event, data: parsed, ...(id !== undefined ? { id } : {}), receivedAt: Date.now() });
           for (const wake of waiters) wake();
         }
       }

@@ -139,9 +139,16 @@ describe('/v1/jobs', () => {
     assert.equal(job.playableUrl, null);
     assert.equal(job.asset, null);
 
-    const again = await h.app.inject({ method: 'POST', url: '/v1/jobs', headers: { 'idempotency-key': 'cms-1' }, payload: { source } });
+    const again = await h.app.inject({ method: 'POST', url: '/v1/jobs', headers: { 'idempotency-key': 'cms-1' }, payload: { source, priority: 'high', metadata: { title: 'Keynote' } } });
     assert.equal(again.statusCode, 200, again.body);
     assert.equal(json<ApiJob>(again).id, job.id);
+    // The same key with another body is a mistake, not a replay: 409, naming the job.
+    for (const payload of [{ source }, { source, metadata: { title: 'Other' } }, { source: await writeRecording(sourceDir, 'idem-other.mp4'), metadata: { title: 'Keynote' } }]) {
+      const reused = await h.app.inject({ method: 'POST', url: '/v1/jobs', headers: { 'idempotency-key': 'cms-1' }, payload });
+      assert.equal(reused.statusCode, 409, `${JSON.stringify(payload)}: ${reused.body}`);
+      assert.equal(json<{ error: string }>(reused).error, 'idempotency_key_reused');
+      assert.match(json<{ message: string }>(reused).message, new RegExp(job.id));
+    }
     // Another key for the same file is another job.
     const other = await h.app.inject({ method: 'POST', url: '/v1/jobs', headers: { 'idempotency-key': 'cms-2' }, payload: { source } });
     assert.equal(other.statusCode, 201);
@@ -158,6 +165,33 @@ describe('/v1/jobs', () => {
     await writeRecording(sourceDir, 'nokey.mp4', 128);
     const third = await h.app.inject({ method: 'POST', url: '/v1/jobs', payload: { source } });
     assert.equal(third.statusCode, 201, third.body);
+  });
+
+  it('with an Idempotency-Key, a missing or empty file is refused as without one', async () => {
+    for (const source of [path.join(sourceDir, 'not-there.mp4'), await writeRecording(sourceDir, 'keyed-empty.mp4', 0)]) {
+      const response = await h.app.inject({ method: 'POST', url: '/v1/jobs', headers: { 'idempotency-key': `missing-${path.basename(source)}` }, payload: { source } });
+      assert.equal(response.statusCode, 422, response.body);
+      assert.match(json<{ message: string }>(response).message, /does not exist|empty/);
+    }
+  });
+
+  it('a URL is one job while its job runs, and a new one once that job ended', async () => {
+    const source = 'https://media.example.com/rec/reposted.mp4';
+    const first = await h.app.inject({ method: 'POST', url: '/v1/jobs', payload: { source } });
+    assert.equal(first.statusCode, 201, first.body);
+    const same = await h.app.inject({ method: 'POST', url: '/v1/jobs', payload: { source } });
+    assert.equal(same.statusCode, 200, same.body);
+    assert.equal(json<ApiJob>(same).id, json<ApiJob>(first).id);
+    const cancel = await h.app.inject({ method: 'POST', url: `/v1/jobs/${json<ApiJob>(first).id}/cancel` });
+    assert.equal(cancel.statusCode, 202, cancel.body);
+    // The content behind a URL may have changed: a re-post after the job ended is a new job…
+    const second = await h.app.inject({ method: 'POST', url: '/v1/jobs', payload: { source } });
+    assert.equal(second.statusCode, 201, second.body);
+    assert.notEqual(json<ApiJob>(second).id, json<ApiJob>(first).id);
+    // …and while that one runs, re-posts find it.
+    const third = await h.app.inject({ method: 'POST', url: '/v1/jobs', payload: { source } });
+    assert.equal(third.statusCode, 200, third.body);
+    assert.equal(json<ApiJob>(third).id, json<ApiJob>(second).id);
   });
 
   it('refuses unusable sources with 422 and says why', async () => {

@@ -29,7 +29,7 @@ describe('MediaMTX runOnRecordSegmentComplete adapter', () => {
           source: { kind: 'local', path: segment },
           // The size from the file, the duration from MTX_SEGMENT_DURATION.
           facts: { bytes: 777, durationSeconds: 60.012 },
-          idempotencyKey: `mediamtx:${segment}:777:${Math.trunc(mtimeMs)}`,
+          idempotencyKey: `file:${segment}:777:${Math.trunc(mtimeMs)}`,
           metadata: { stream: 'cam1', segmentDuration: '60.012' },
         },
       ],

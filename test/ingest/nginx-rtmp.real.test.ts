@@ -119,7 +119,7 @@ describe('nginx-rtmp on_record_done from a real nginx', { skip }, () => {
       const job = outcome.jobs[0];
       const file = job?.source.kind === 'local' ? job.source.path : '';
       assert.ok(job && file.startsWith(`${recordDir}/keynote-`) && file.endsWith('.flv'), file);
-      assert.match(job.idempotencyKey, /^nginx-rtmp:.+\.flv:\d+:\d+$/);
+      assert.match(job.idempotencyKey, /^file:.+\.flv:\d+:\d+$/);
       assert.deepEqual(job.metadata, { app: 'live', stream: 'keynote', addr: '127.0.0.1', clientId: job.metadata['clientId'] ?? '' });
     }
   });

@@ -31,7 +31,7 @@ describe('nginx-rtmp on_record_done adapter', () => {
         {
           source: { kind: 'local', path: recording },
           facts: { bytes: 4096 },
-          idempotencyKey: `nginx-rtmp:${recording}:4096:${Math.trunc(mtimeMs)}`,
+          idempotencyKey: `file:${recording}:4096:${Math.trunc(mtimeMs)}`,
           metadata: { app: 'live', stream: 'keynote', addr: '127.0.0.1', clientId: '1' },
         },
       ],

@@ -44,7 +44,7 @@ describe('SRS on_dvr adapter', () => {
         {
           source: { kind: 'local', path: recording },
           facts: { bytes: 2048 },
-          idempotencyKey: `srs:${recording}:2048:${Math.trunc(mtimeMs)}`,
+          idempotencyKey: `file:${recording}:2048:${Math.trunc(mtimeMs)}`,
           priority: 'high',
           metadata: {
             app: 'live',

@@ -63,7 +63,7 @@ describe('WatchFolder', () => {
     assert.deepEqual(reported[0], {
       source: { kind: 'local', path: file },
       facts: { bytes: stats.size },
-      idempotencyKey: `watch:${file}:${stats.size}:${Math.trunc(stats.mtimeMs)}`,
+      idempotencyKey: `file:${file}:${stats.size}:${Math.trunc(stats.mtimeMs)}`,
       metadata: { fileName: 'keynote.flv' },
     });
     assert.deepEqual(errors, []);

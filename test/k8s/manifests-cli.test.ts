@@ -26,6 +26,8 @@ describe('live2vod manifests', () => {
     }
     for (const doc of docs) assert.doesNotThrow(() => validateUpstream(doc), `${doc.kind} ${doc.metadata?.name}`);
     assert.equal(kinds[0], 'Namespace', 'the namespace comes first');
+    // Without --image and --storage it says, on stderr, what it assumed.
+    assert.match(result.stderr, /^live2vod: manifests: assumed image ghcr\.io\/live2vod\/live2vod:\S+ \(--image to choose\); assets in s3:\/\/live2vod-assets\/assets, a placeholder bucket/);
   });
 
   it('follows the flags: namespace, image, storage, database, node pools', async () => {
@@ -35,6 +37,7 @@ describe('live2vod manifests', () => {
       '--service-account-annotation', 'iam.gke.io/gcp-service-account=live2vod@p.iam.gserviceaccount.com', '--storage-secret', 'hmac',
     ], { timeoutMs: 60_000 });
     assert.equal(result.code, 0, result.stderr);
+    assert.equal(result.stderr, '', 'nothing assumed when --image and --storage are given');
     const docs = documents(result.stdout);
     for (const doc of docs) assert.doesNotThrow(() => validateUpstream(doc));
     assert.ok(docs.filter((d) => d.kind !== 'Namespace' && d.kind !== 'PriorityClass').every((d) => d.metadata?.namespace === 'media'));

@@ -230,7 +230,7 @@ describe('planLadder, custom rungs', () => {
   test('ladder files: both shapes accepted, maxFrameRate defaults to 60, mistakes named by path', () => {
     assert.deepEqual(parseLadderFile([{ width: 640, height: 360, bitrateKbps: 800 }]), [{ width: 640, height: 360, bitrateKbps: 800, maxFrameRate: 60 }]);
     assert.deepEqual(parseLadderFile({ rungs: [{ width: 1280, height: 720, bitrateKbps: 3000, maxFrameRate: 30, crf: 21 }] }), [{ width: 1280, height: 720, bitrateKbps: 3000, maxFrameRate: 30, crf: 21 }]);
-    assert.throws(() => parseLadderFile({ rungs: [{ width: 641, height: 360, bitrateKbps: 800 }] }), /rungs\.0\.width: must be even/);
+    assert.throws(() => parseLadderFile({ rungs: [{ width: 641, height: 360, bitrateKbps: 800 }] }), /rungs\[0\]\.width must be even/);
     assert.throws(() => parseLadderFile({ rungs: [] }), /invalid ladder file/);
     assert.throws(() => parseLadderFile({ rungs: [{ width: 640, height: 360, bitrateKbps: 800, fps: 30 }] }), /invalid ladder file/);
   });

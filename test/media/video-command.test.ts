@@ -67,8 +67,9 @@ describe('buildVideoFilterGraph', () => {
       '[s0]fps=30,scale=640:360:flags=bicubic,setsar=1,format=yuv420p[v0]',
       '[s1]scale=1280:720:flags=bicubic,setsar=1,format=yuv420p[v1]',
       '[s2]scale=1920:1080:flags=bicubic,setsar=1,format=yuv420p[v2]',
-      '[s3]fps=1/2,scale=160:90,setsar=1,entropy,metadata=mode=print:file=sprite-scores.txt,tile=10x10[thumbs]',
-      '[s4]fps=0.200000,scale=1280:720,setsar=1,entropy,metadata=mode=print:file=poster-scores.txt[poster]',
+      // Single pictures from the first frame on (tiled after the encode): see video-command.ts.
+      "[s3]select='lt(mod(t+0.004167,2.000000),0.016667)',scale=160:90,setsar=1,entropy,metadata=mode=print:file=sprite-scores.txt[thumbs]",
+      "[s4]select='lt(mod(t+0.004167,5.000000),0.016667)',scale=1280:720,setsar=1,entropy,metadata=mode=print:file=poster-scores.txt[poster]",
     ].join(';'));
   });
 
@@ -135,12 +136,12 @@ describe('buildVideoFilterGraph', () => {
     assert.ok(graph.startsWith('[0:2]fps=60,'), graph);
   });
 
-  test('poster sampling rate spreads the candidates over the duration; never zero', () => {
-    const rate = (duration: number) => /\[s\d+\]fps=([\d.]+),scale=1280:720/.exec(buildVideoFilterGraph(makePlan({ renditions: threeRungs, duration })))?.[1];
-    assert.equal(rate(60), '0.200000');
-    assert.equal(rate(3600), '0.003333');
-    assert.equal(rate(0.5), '12.000000', 'under a second counts as one second');
-    assert.equal(rate(100_000), '0.001000', 'floored at one frame per 1000 s');
+  test('poster candidates spread over the duration; never zero', () => {
+    const interval = (duration: number) => /\[s\d+\]select='lt\(mod\(t\+[\d.]+,([\d.]+)\),[\d.]+\)',scale=1280:720/.exec(buildVideoFilterGraph(makePlan({ renditions: threeRungs, duration })))?.[1];
+    assert.equal(interval(60), '5.000000');
+    assert.equal(interval(3600), '300.000000');
+    assert.equal(interval(0.5), '0.083333', 'under a second counts as one second');
+    assert.equal(interval(100_000), '1000.000000', 'at most one candidate per 1000 s');
   });
 
   test('without a video stream there is no graph', () => {
@@ -167,8 +168,8 @@ describe('buildVideoCommand', () => {
       '-filter_complex', [
         '[0:0]fps=30,split=3[s0][s1][s2]',
         '[s0]scale=1280:720:flags=bicubic,setsar=1,format=yuv420p[v0]',
-        '[s1]fps=1/2,scale=160:90,setsar=1,entropy,metadata=mode=print:file=sprite-scores.txt,tile=10x10[thumbs]',
-        '[s2]fps=0.200000,scale=1280:720,setsar=1,entropy,metadata=mode=print:file=poster-scores.txt[poster]',
+        "[s1]select='lt(mod(t+0.008333,2.000000),0.033333)',scale=160:90,setsar=1,entropy,metadata=mode=print:file=sprite-scores.txt[thumbs]",
+        "[s2]select='lt(mod(t+0.008333,5.000000),0.033333)',scale=1280:720,setsar=1,entropy,metadata=mode=print:file=poster-scores.txt[poster]",
       ].join(';'),
       '-map', '[v0]',
       '-c:v', 'libx264', '-profile:v', 'high', '-preset', 'veryfast', '-crf', '23', '-maxrate', '3000k', '-bufsize', '6000k',
@@ -177,8 +178,8 @@ describe('buildVideoCommand', () => {
       '-map_metadata', '-1',
       '-f', 'mp4', '-flush_packets', '1', '-movflags', '+frag_keyframe+empty_moov+default_base_moof+negative_cts_offsets',
       'video-720p-3000k.mp4',
-      '-map', '[thumbs]', '-c:v', 'mjpeg', '-q:v', '4', '-f', 'image2', '-start_number', '0', 'sprite-%03d.jpg',
-      '-map', '[poster]', '-c:v', 'mjpeg', '-q:v', '2', '-f', 'image2', '-start_number', '0', 'poster-%03d.jpg',
+      '-map', '[thumbs]', '-c:v', 'mjpeg', '-q:v', '2', '-fps_mode', 'passthrough', '-f', 'image2', '-start_number', '0', 'thumb-%05d.jpg',
+      '-map', '[poster]', '-c:v', 'mjpeg', '-q:v', '2', '-fps_mode', 'passthrough', '-f', 'image2', '-start_number', '0', 'poster-%03d.jpg',
     ]);
   });
 
@@ -187,7 +188,7 @@ describe('buildVideoCommand', () => {
     const command = buildVideoCommand('ffmpeg', '/data/in.flv', plan);
     assert.equal(command.filter((a) => a === '-filter_complex').length, 1);
     assert.equal(command.filter((a) => a === '-i').length, 1);
-    assert.deepEqual(outputsOf(command), ['video-360p-365k.mp4', 'video-720p-3000k.mp4', 'video-1080p-6000k.mp4', 'sprite-%03d.jpg', 'poster-%03d.jpg']);
+    assert.deepEqual(outputsOf(command), ['video-360p-365k.mp4', 'video-720p-3000k.mp4', 'video-1080p-6000k.mp4', 'thumb-%05d.jpg', 'poster-%03d.jpg']);
     for (const [i, r] of threeRungs.entries()) {
       const block = outputBlock(command, `[v${i}]`);
       assert.deepEqual(block.slice(-videoFmp4Args.length - 1, -1), [...videoFmp4Args], `${r.id} is fragmented MP4`);
@@ -240,7 +241,9 @@ describe('buildVideoCommand', () => {
     for (const [i, arg] of command.entries()) {
       if (arg === `file:${hostile}`) continue;
       // No shell syntax: substitutions, pipes, redirections, chaining, quoting, globbing by a shell.
-      assert.doesNotMatch(arg, /\$\(|`|\|\||&&|\||>|<|'|"|\\|\n/, `argument ${i}: ${arg}`);
+      // The graph's own quoting (a select expression holds commas) is filter syntax, not a shell's.
+      const text = arg === graph ? arg.replace(/select='[^']*'/g, 'select') : arg;
+      assert.doesNotMatch(text, /\$\(|`|\|\||&&|\||>|<|'|"|\\|\n/, `argument ${i}: ${arg}`);
       // `;` only separates filter chains inside the single filter graph argument.
       if (arg !== graph) assert.ok(!arg.includes(';'), `argument ${i}: ${arg}`);
       // No option glued to its value ("-c:v libx264" as one string) and no empty arguments.

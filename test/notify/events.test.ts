@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import { describe, test } from 'node:test';
 import { parseEndpoints } from '../../src/notify/endpoints.ts';
+import { summarizeAsset } from '../../src/notify/asset-summary.ts';
 import { buildPayload, eventTypes, isEventType } from '../../src/notify/events.ts';
 import { signStandardWebhook } from '../../src/ingest/standard-webhooks.ts';
 import { makeJob, testSecret, verifySignature } from './helpers.ts';
@@ -15,9 +16,38 @@ describe('buildPayload', () => {
     assert.deepEqual(payload, {
       type: 'job.progress',
       timestamp: '2025-06-01T12:34:56.789Z',
-      data: { jobId: 'job_01', state: 'running', priority: 'normal', source: '/recordings/live/cam1-1717243200.flv', progress: 0.5, attempts: 1 },
+      data: { jobId: 'job_01', state: 'running', priority: 'normal', source: '/recordings/live/cam1-1717243200.flv', progress: 0.5, attempts: 1, ingest: { kind: 'nginx-rtmp' } },
     });
-    assert.deepEqual(Object.keys(payload.data), ['jobId', 'state', 'priority', 'source', 'progress', 'attempts']);
+    assert.deepEqual(Object.keys(payload.data), ['jobId', 'state', 'priority', 'source', 'progress', 'attempts', 'ingest']);
+  });
+
+  test('carries the intake\'s own identifiers and the duration it knew', () => {
+    const job = makeJob({ sourceKind: 's3', metadata: { bucket: 'rec', key: 'live/keynote.mp4', etag: 'abc' }, sourceFacts: { durationSeconds: 3600 } });
+    const payload = buildPayload('asset.playable', job, { now });
+    assert.deepEqual(payload.data.ingest, { kind: 's3', bucket: 'rec', key: 'live/keynote.mp4', etag: 'abc' });
+    assert.equal(payload.data.sourceDurationSeconds, 3600);
+  });
+
+  test('asset.ready carries what was made: duration, renditions, poster, thumbnails track, download', () => {
+    const dir = 'https://cdn.example/assets/job_01';
+    const summary = summarizeAsset({
+      duration: 20.032,
+      renditions: [{ id: '360p-365k', width: 640, height: 360, averageBitrate: 301000, targetBitrate: 365000 }, { id: '720p-3000k', width: 1280, height: 720, targetBitrate: 3000000 }],
+      thumbnails: { poster: 'thumbnails/poster.jpg', vtt: 'thumbnails/thumbnails.vtt', sprites: [] },
+      download: { file: 'download/720p-3000k.mp4', bytes: 1 },
+    }, dir);
+    assert.ok(summary);
+    const asset = { master: `${dir}/master.m3u8`, dash: `${dir}/manifest.mpd`, manifest: `${dir}/manifest.json` };
+    const ready = buildPayload('asset.ready', makeJob({ state: 'succeeded', progress: 1 }), { now, asset, summary });
+    assert.deepEqual(ready.data.asset, {
+      ...asset,
+      duration: 20.032,
+      renditions: [{ id: '360p-365k', width: 640, height: 360, bitrate: 301000 }, { id: '720p-3000k', width: 1280, height: 720, bitrate: 3000000 }],
+      poster: `${dir}/thumbnails/poster.jpg`,
+      thumbnails: `${dir}/thumbnails/thumbnails.vtt`,
+      download: `${dir}/download/720p-3000k.mp4`,
+    });
+    assert.equal(summarizeAsset({ not: 'a manifest' }, dir), undefined);
   });
 
   test('adds playableUrl, asset URLs and the error (without the stderr tail)', () => {

@@ -198,7 +198,7 @@ describe('bad input (exit 3)', { concurrency: 2 }, () => {
     const input = path.join(c.dir, 'notes.txt');
     await writeFile(input, 'Meeting notes\n- record the town hall\n- upload it tomorrow\n'.repeat(50));
     // ffmpeg's tty demuxer claims .txt files: refused by the whitelist, or unreadable: both name it.
-    await assertCleanFailure(await runCli([input, '--out', c.out, '--scratch', c.scratch]), c, { code: ExitBadInput, message: /not a media (container live2vod accepts|file ffmpeg can read)/ });
+    await assertCleanFailure(await runCli([input, '--out', c.out, '--scratch', c.scratch]), c, { code: ExitBadInput, message: /(text file ffmpeg reads as tty|not a media file)/ });
   });
 
   test('an HLS playlist disguised as .mp4 is refused without reading what it points at', async (t) => {
@@ -207,7 +207,7 @@ describe('bad input (exit 3)', { concurrency: 2 }, () => {
     const input = path.join(c.dir, 'upload.mp4');
     await writeFile(input, `#EXTM3U\n#EXT-X-VERSION:3\n#EXT-X-TARGETDURATION:3\n#EXTINF:3.0,\n${target?.file ?? source}\n#EXT-X-ENDLIST\n`);
     const result = await runCli([input, '--out', c.out, '--scratch', c.scratch]);
-    await assertCleanFailure(result, c, { code: ExitBadInput, message: /not a media container live2vod accepts/ });
+    await assertCleanFailure(result, c, { code: ExitBadInput, message: /reads as hls \(playlists and concat lists are refused\)/ });
     assert.match(result.stderr, /\[hls @ [^\]]+\] Format not on whitelist/);
     await target?.assertUnread();
   });
@@ -218,7 +218,7 @@ describe('bad input (exit 3)', { concurrency: 2 }, () => {
     const input = path.join(c.dir, 'upload.mp4');
     await writeFile(input, `ffconcat version 1.0\nfile '${target?.file ?? source}'\n`);
     const result = await runCli([input, '--out', c.out, '--scratch', c.scratch]);
-    await assertCleanFailure(result, c, { code: ExitBadInput, message: /playlists, concat lists and image sequences are refused/ });
+    await assertCleanFailure(result, c, { code: ExitBadInput, message: /reads as concat \(playlists and concat lists are refused\)/ });
     assert.match(result.stderr, /\[concat @ [^\]]+\] Format not on whitelist/);
     await target?.assertUnread();
   });

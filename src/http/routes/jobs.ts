@@ -2,13 +2,13 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { z } from 'zod';
 import { RequestRefusedError, SourceRefusedError } from '../../jobs/intake-service.ts';
-import type { LocalFile } from '../../jobs/local-source.ts';
-import { knownFacts, type SourceFacts } from '../../jobs/source-facts.ts';
-import { formatSourceLocation, type SourceLocation } from '../../jobs/source-location.ts';
+import type { Job } from '../../jobs/job.ts';
+import { formatSourceLocation } from '../../jobs/source-location.ts';
 import { describeZodError } from '../../zod-errors.ts';
 import { attemptList, createJobBody, eventList, jobIdParams, listJobsQuery, patchJobBody, type ApiJob } from '../api-schemas.ts';
 import type { AppDeps } from '../app-deps.ts';
 import { jobViewer, serverPathsOf } from '../job-view.ts';
+import { jobRequestKey } from '../job-request-key.ts';
 
 export async function jobRoutes(app: FastifyInstance, deps: AppDeps): Promise<void> {
   const view = jobViewer(deps);
@@ -21,11 +21,22 @@ export async function jobRoutes(app: FastifyInstance, deps: AppDeps): Promise<vo
       // The policy first: nothing outside the source roots is even looked at; a local file is
       // then checked by its real path.
       const { source, file } = await deps.intake.checkSource(body.source);
-      const found = inspect(source, file, request.headers['idempotency-key']);
+      const found = jobRequestKey(source, file, request.headers['idempotency-key']);
       if ('error' in found) return reply.code(422).send({ error: 'unusable_source', message: found.error });
+      const metadata = body.metadata ?? {};
       // A local file's measured size wins over a declared one.
-      const [result] = await deps.intake.accept('api', [{ source, facts: { ...body.facts, ...found.facts }, idempotencyKey: found.key, metadata: body.metadata ?? {}, ...(body.priority ? { priority: body.priority } : {}) }]);
+      const [result] = await deps.intake.accept('api', [{
+        source, facts: { ...body.facts, ...found.facts }, idempotencyKey: found.key, metadata,
+        ...(body.priority ? { priority: body.priority } : {}),
+        ...(found.newAfterEnd ? { newAfterEnd: true } : {}),
+      }]);
       if (!result) throw new Error('no job was created');
+      if (!result.created && found.callerGiven && !sameRequest(result.job, formatSourceLocation(source), metadata)) {
+        return reply.code(409).send({
+          error: 'idempotency_key_reused',
+          message: `Idempotency-Key already names job ${result.job.id} for ${result.job.source} with other metadata or another source; send a new key for a new job, or the same body to get that job`,
+        });
+      }
       if (result.created) deps.metrics.jobsCreated.inc({ source: 'api' });
       return reply.code(result.created ? 201 : 200).header('location', `/v1/jobs/${result.job.id}`).send(view(result.job));
     } catch (error) {
@@ -135,13 +146,10 @@ function parse<T extends z.ZodType>(schema: T, value: unknown, reply: FastifyRep
 }
 
 /**
- * The caller's Idempotency-Key, or one derived from the recording itself; and, for a local file
- * (checked by the intake: it exists, is a regular file, is not empty), its size (remote sources
- * are not looked at here: a worker fetches them).
+ * Whether a replayed request is the one that made `job`: the same source and metadata. (Priority
+ * is left out: it may have been changed on the job since, and a replay must still find it.)
  */
-function inspect(source: SourceLocation, file: LocalFile | undefined, header: string | string[] | undefined): { key: string; facts: SourceFacts } | { error: string } {
-  const given = Array.isArray(header) ? header[0] : header;
-  if (given && given.length > 200) return { error: 'Idempotency-Key is longer than 200 characters' };
-  if (!file) return { key: given ? `api:${given}` : `api:${formatSourceLocation(source)}`, facts: {} };
-  return { key: given ? `api:${given}` : `file:${file.path}:${file.size}:${file.mtimeMs}`, facts: knownFacts({ bytes: file.size }) };
+function sameRequest(job: Job, source: string, metadata: Record<string, string>): boolean {
+  const keys = Object.keys(metadata);
+  return job.source === source && keys.length === Object.keys(job.metadata).length && keys.every((k) => job.metadata[k] === metadata[k]);
 }
