@@ -56,6 +56,8 @@ interface Tracked {
   /** The uid of the Job this attempt runs in; events of other Jobs by that name are ignored. */
   uid?: string;
   stopReason?: StopReason;
+  /** The stop under way: a second stop waits for it. */
+  stopping?: Promise<void>;
   /** Set once the end is being reported, so it is reported once. */
   settling?: boolean;
   terminating?: number;
@@ -147,7 +149,16 @@ export class KubernetesExecutor implements Executor {
   async stop(unit: string, reason: StopReason): Promise<void> {
     const tracked = this.#tracked.get(unit);
     if (!tracked || tracked.settling) return;
+    // Being stopped already: a second delete would only answer 404, and its reason would not be
+    // the one reported. Wait for the first instead, as a local worker's second stop does.
+    if (tracked.stopping) return tracked.stopping;
     tracked.stopReason ??= reason;
+    // Cleared when done: after a failed delete, a later stop tries again.
+    tracked.stopping = this.#stop(unit, tracked, reason).finally(() => { tracked.stopping = undefined; });
+    return tracked.stopping;
+  }
+
+  async #stop(unit: string, tracked: Tracked, reason: StopReason): Promise<void> {
     if (deletesJob(reason)) {
       // Background: the Job goes at once, the garbage collector removes its pods (each gets
       // SIGTERM and its grace period: the worker stops ffmpeg and reports) and its token Secret.

@@ -171,6 +171,16 @@ export class Scheduler {
     }
   }
 
+  /**
+   * Resolves once nothing is in progress here: no tick running or asked for, no exit being
+   * settled. A tick or settle that starts another is waited for too. What an executor has not yet
+   * reported, and the periodic tick that comes later, are not. Tests wait on it instead of sleeping
+   * to show that something did not happen.
+   */
+  async idle(): Promise<void> {
+    while (this.#ticking || this.#settling.size > 0) await Promise.allSettled([this.#ticking, ...this.#settling]);
+  }
+
   isRunning(jobId: string): boolean {
     return this.#running.has(jobId);
   }

@@ -3,7 +3,6 @@
 // plays the workers, reporting and exiting as `live2vod worker` would).
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { ExitCode } from '../../src/errors/index.ts';
 import type { Job } from '../../src/jobs/job.ts';
 import type { TranscodeTask } from '../../src/jobs/transcode-task.ts';
@@ -87,7 +86,8 @@ describe('Scheduler: chunked attempts across workers', () => {
     await launched(r, `${job.id}/chunk-1`);
     r.executor.exit(`${job.id}/chunk-0`, 0);
     r.executor.exit(`${job.id}/chunk-1`, 0);
-    await sleep(100);
+    r.scheduler.kick();
+    await r.scheduler.idle();
     assert.ok(!launchesOf(r, job.id).includes('stitch'), 'no stitch while the split still encodes the audio');
     await endSplit(r, job, 2);
     await launched(r, `${job.id}/stitch`);
@@ -161,7 +161,7 @@ describe('Scheduler: chunked attempts across workers', () => {
     while ((await r.store.getJob(low.id))?.state === 'running') {
       const next = await waitFor('a low unit', async () => r.executor.running().find((u) => u.startsWith(low.id)) ?? ((await r.store.getJob(low.id))?.state === 'running' ? undefined : 'ended'), { timeoutMs: 5000, intervalMs: 5 });
       if (next !== 'ended') r.executor.exit(next, 0);
-      await sleep(10);
+      await r.scheduler.idle();
     }
     const done = await r.waitForState(low.id, 'succeeded');
     assert.equal(done.attempts, 1);
@@ -181,7 +181,8 @@ describe('Scheduler: chunked attempts across workers', () => {
     assert.equal(r.executor.stops.length, 3);
     assert.ok(r.executor.stops.every((s) => s.reason === 'cancel'));
     assert.deepEqual(r.executor.running(), []);
-    await sleep(100);
+    r.scheduler.kick();
+    await r.scheduler.idle();
     assert.equal(launchesOf(r, job.id).length, 3, 'nothing started after the cancel (the split and two chunks ran)');
   });
 

@@ -7,7 +7,6 @@ import assert from 'node:assert/strict';
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, it, type TestContext } from 'node:test';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { ExitCode } from '../../src/errors/index.ts';
 import type { Executor, StopReason, WorkerExit } from '../../src/executors/executor.ts';
 import { retryDelayMs } from '../../src/jobs/backoff.ts';
@@ -57,7 +56,7 @@ describe('Scheduler with a FakeExecutor', () => {
     // A normal job waits: no preemption for it.
     const normal = await r.add('normal');
     r.scheduler.kick();
-    await sleep(150);
+    await r.scheduler.idle();
     assert.deepEqual(r.executor.stops, []);
 
     const urgent = await r.add('urgent');
@@ -98,7 +97,7 @@ describe('Scheduler with a FakeExecutor', () => {
     await r.waitForLaunches(1);
     const urgent = await r.add('urgent');
     r.scheduler.kick();
-    await sleep(200);
+    await r.scheduler.idle();
     assert.deepEqual(r.executor.stops, []);
     r.executor.exit(high.id, 0);
     const launches = await r.waitForLaunches(2);
@@ -122,7 +121,7 @@ describe('Scheduler with a FakeExecutor', () => {
 
     // Not before runAfter.
     r.scheduler.kick();
-    await sleep(200);
+    await r.scheduler.idle();
     assert.equal(r.executor.launches.length, 1, 'no relaunch before the backoff has passed');
 
     r.clock.ms += 10_001;
@@ -139,7 +138,7 @@ describe('Scheduler with a FakeExecutor', () => {
     assert.ok(r.changes.some((c) => c.type === 'job.failed' && c.job.id === job.id));
     r.clock.ms += 120_000;
     r.scheduler.kick();
-    await sleep(150);
+    await r.scheduler.idle();
     assert.equal(r.executor.launches.length, 2, 'a failed job is not run again');
   });
 
@@ -164,7 +163,8 @@ describe('Scheduler with a FakeExecutor', () => {
     assert.equal(failed2.attempts, 1);
     assert.equal(failed2.error?.message, 'the source has no video or audio stream');
     assert.equal(failed2.error?.command, undefined, 'no command was reported');
-    await sleep(150);
+    r.scheduler.kick();
+    await r.scheduler.idle();
     assert.equal(r.executor.launches.length, 2, 'no retries');
   });
 
@@ -227,7 +227,8 @@ describe('Scheduler with a FakeExecutor', () => {
     assert.equal(attempts[0]?.outcome, 'cancelled');
     assert.ok(cancelled.finishedAt);
     assert.ok(r.changes.some((c) => c.type === 'job.cancelled' && c.job.id === job.id));
-    await sleep(150);
+    r.scheduler.kick();
+    await r.scheduler.idle();
     assert.equal(r.executor.launches.length, 1, 'a cancelled job is not run again');
   });
 
@@ -254,7 +255,8 @@ describe('Scheduler with a FakeExecutor', () => {
     await r.store.claimNext({ owner: 'other-instance', now: later, leaseMs: 60_000 });
     await waitFor('the stop', () => r.executor.stops.length > 0, { timeoutMs: 5000, intervalMs: 10 });
     assert.deepEqual(r.executor.stops, [{ unit: job.id, reason: 'lease-lost' }]);
-    await sleep(100);
+    r.scheduler.kick();
+    await r.scheduler.idle();
     const stored = await r.store.getJob(job.id);
     assert.deepEqual([stored?.state, stored?.leaseOwner, stored?.attempts], ['running', 'other-instance', 1], 'our exit did not settle their attempt');
   });
@@ -289,7 +291,7 @@ describe('Scheduler with a FakeExecutor', () => {
     }
     // Stopped: no more launches, even when kicked.
     r.scheduler.kick();
-    await sleep(150);
+    await r.scheduler.idle();
     assert.equal(r.executor.launches.length, 2);
   });
 
@@ -307,7 +309,7 @@ describe('Scheduler with a FakeExecutor', () => {
 
     const cautious = await rig(t, { store, owner: 'cautious' });
     await cautious.scheduler.start({ recoverAll: false });
-    await sleep(200);
+    await cautious.scheduler.idle();
     assert.equal(cautious.executor.launches.length, 0, 'a valid lease of another instance is respected');
     await cautious.scheduler.stop();
 

@@ -18,6 +18,7 @@ import {
   assertCompleteAsset, assertMpdMatchesHls, audioMedia, concatTrack, exists, loadAsset, trackFiles, videoVariants,
 } from '../helpers/asset-checks.ts';
 import { concatFiles, ffprobeJson, makeTempDir, makeTestPattern, type TempDir } from '../helpers/media.ts';
+import { activeResources, untilQuiet } from '../helpers/until-quiet.ts';
 
 const SECONDS = 12;
 const FFMPEG = process.env.LIVE2VOD_FFMPEG || 'ffmpeg';
@@ -87,17 +88,21 @@ function recorder(then?: (d: Delivery) => Promise<void> | void): { deliveries: D
   };
 }
 
-/** Collects unhandled rejections and uncaught exceptions while `action` runs, and a little after. */
+/**
+ * Collects unhandled rejections and uncaught exceptions while `action` runs and until everything it
+ * started has ended (no child process, file operation or timer of it left: untilQuiet).
+ */
 async function withoutStrayErrors<T>(action: () => Promise<T>): Promise<T> {
   const strays: unknown[] = [];
   const onStray = (error: unknown): void => {
     strays.push(error);
   };
+  const baseline = activeResources();
   process.on('unhandledRejection', onStray);
   process.on('uncaughtException', onStray);
   try {
     const result = await action();
-    await sleep(300);
+    await untilQuiet(baseline);
     return result;
   } finally {
     process.off('unhandledRejection', onStray);
@@ -106,12 +111,13 @@ async function withoutStrayErrors<T>(action: () => Promise<T>): Promise<T> {
   }
 }
 
-/** After a failed run: no manifest.json, nothing of the asset left, nothing written later, no scratch. */
+/**
+ * After a failed run (called once withoutStrayErrors has waited until nothing of the run is in
+ * flight, so nothing can write later): no manifest.json, nothing of the asset left, no scratch.
+ */
 async function assertNothingLeft(req: TranscodeRequest & { scratchRoot: string }): Promise<void> {
   assert.equal(await exists(path.join(req.outDir, 'manifest.json')), false, 'no manifest.json');
-  assert.equal(await exists(req.outDir), false, 'the output directory the run created is gone');
-  await sleep(500);
-  assert.equal(await exists(req.outDir), false, 'nothing written after the run failed');
+  assert.equal(await exists(req.outDir), false, 'the output directory the run created is gone, and nothing wrote to it after the run failed');
   assert.deepEqual(await readdir(req.scratchRoot), [], 'the scratch directory is removed');
 }
 
