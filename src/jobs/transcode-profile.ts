@@ -31,6 +31,15 @@ export const transcodeProfileSchema = z.strictObject({
    * absent, it is chosen from the recording's length and the chunks that can run at once.
    */
   chunkSeconds: z.number().min(0).max(86_400).optional(),
+  /**
+   * Sampled quality per rendition in manifest.json (SSIM, PSNR; VMAF where ffmpeg has libvmaf):
+   * a few windows of a few seconds spread over the recording, about 1 % of the encode's CPU (see
+   * docs/benchmarks.md); false to skip it.
+   */
+  quality: z.union([
+    z.literal(false),
+    z.strictObject({ windows: z.number().int().min(1).max(50).default(3), windowSeconds: z.number().min(0.2).max(10).default(1) }),
+  ]).default({ windows: 3, windowSeconds: 1 }),
 }).refine((p) => p.chunkSeconds === undefined || p.chunkSeconds === 0 || isWholeMultiple(p.chunkSeconds, p.segmentSeconds), { path: ['chunkSeconds'], message: 'must be a multiple of segmentSeconds, or 0 to never chunk' });
 
 export type TranscodeProfile = z.infer<typeof transcodeProfileSchema>;
