@@ -30,6 +30,7 @@ export interface AssetManifestInput {
   /** Sampled quality against the source scaled to each rendition; absent when turned off or not measurable. */
   quality?: {
     windows: { startSeconds: number; seconds: number }[];
+    frameStep: number;
     vmaf: boolean;
     renditions: Record<string, { ssim: number | null; psnr: number | null; vmaf: number | null; frames: number }>;
   };
@@ -86,7 +87,7 @@ export function buildAssetManifest(input: AssetManifestInput) {
     download: input.download ?? null,
     chunks: input.chunks ?? null,
     quality: input.quality
-      ? { reference: 'source, deinterlaced and at constant rate as encoded, scaled to each rendition (bicubic)', vmaf: input.quality.vmaf, windows: input.quality.windows.map((w) => ({ startSeconds: round3(w.startSeconds), seconds: round3(w.seconds) })) }
+      ? { reference: 'source, deinterlaced and at constant rate as encoded, scaled to each rendition (bicubic)', vmaf: input.quality.vmaf, frameStep: input.quality.frameStep, windows: input.quality.windows.map((w) => ({ startSeconds: round3(w.startSeconds), seconds: round3(w.seconds) })) }
       : null,
     cost: input.cost,
     files: input.files,

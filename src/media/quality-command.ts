@@ -7,14 +7,25 @@ import type { TranscodePlan } from './plan.ts';
 import { formatRational, toNumber } from './rational.ts';
 import type { Segment, VideoRendition } from './types.ts';
 
+
 export interface QualitySampling {
-  /** Windows spread over the recording. */
+  /** At most this many windows, spread over the recording. */
   windows: number;
-  /** Seconds compared per window, from the start of a segment (a keyframe: nothing to decode before it). */
-  windowSeconds: number;
+  /** Seconds per window, from a segment's start (a keyframe: nothing before it to decode); absent, one GOP. */
+  windowSeconds?: number;
+  /** Windows cover at most this share of the recording (at least one window is always taken). */
+  share: number;
+  /** Every n-th frame of a window is compared; the decoding is shared, the comparing is the cost. */
+  frameStep: number;
 }
 
-export const defaultQualitySampling: QualitySampling = { windows: 3, windowSeconds: 1 };
+/**
+ * Measured on the 2-vCPU bench (docs/benchmarks.md): comparing a GOP of every rendition of the
+ * default ladder costs about half of encoding it, mostly decoding. So windows are whole GOPs (one
+ * keyframe, then predicted frames: what a viewer sees, not a keyframe's best picture), every 4th
+ * frame compared, over at most 8 % of the recording: measuring stays under 5 % of the encode.
+ */
+export const defaultQualitySampling: QualitySampling = { windows: 5, share: 0.08, frameStep: 4 };
 
 export interface QualityWindow {
   /** Segment of every rendition the window lies in (renditions share segment boundaries). */
@@ -23,24 +34,16 @@ export interface QualityWindow {
   seconds: number;
 }
 
-/**
- * Compared seconds stay under this share of the recording (windows shrink on short ones, to no
- * less than `minWindowSeconds`): comparing a frame costs about a third of encoding it for a
- * ladder, so this keeps measuring near 1 % of the encode (docs/benchmarks.md).
- */
-export const maxSampledShare = 0.03;
-const minWindowSeconds = 0.2;
-
-/** One window in each of `windows` equal stretches of the recording, at the middle segment of each. */
-export function chooseQualityWindows(segments: readonly Segment[], sampling: QualitySampling): QualityWindow[] {
-  const count = Math.min(sampling.windows, segments.length);
+/** Windows at the start of the middle segment of equal stretches of the recording. */
+export function chooseQualityWindows(segments: readonly Segment[], sampling: QualitySampling, gopSeconds: number): QualityWindow[] {
   const total = segments.reduce((sum, s) => sum + s.duration, 0);
-  const seconds = Math.max(minWindowSeconds, Math.min(sampling.windowSeconds, (total * maxSampledShare) / Math.max(count, 1)));
+  const length = sampling.windowSeconds ?? gopSeconds;
+  const count = Math.max(1, Math.min(sampling.windows, segments.length, Math.floor((total * sampling.share) / length + 1e-9)));
   const chosen: QualityWindow[] = [];
   for (let i = 0; i < count; i++) {
     const segment = segments[Math.floor(((i + 0.5) * segments.length) / count)];
     if (!segment) continue;
-    chosen.push({ segment: segment.number, startSeconds: segment.start, seconds: Math.min(seconds, segment.duration) });
+    chosen.push({ segment: segment.number, startSeconds: segment.start, seconds: Math.min(length, segment.duration) });
   }
   return chosen;
 }
@@ -64,14 +67,17 @@ export const qualityStatsNames = {
  * so what is measured is what encoding lost. Timestamps restart at 0 on both sides, so frames
  * pair by their place in the window.
  */
-export function buildQualityCommand(ffmpeg: string, sourcePath: string, plan: TranscodePlan, window: QualityWindow, inputs: readonly WindowInput[], vmaf: boolean): string[] {
+export function buildQualityCommand(ffmpeg: string, sourcePath: string, plan: TranscodePlan, window: QualityWindow, inputs: readonly WindowInput[], options: { vmaf: boolean; frameStep: number }): string[] {
+  const { vmaf, frameStep } = options;
+  // Both sides count frames from the window's start, so the same frames are kept.
+  const step = frameStep > 1 ? `,framestep=${frameStep}` : '';
   const video = plan.source.video;
   if (!video) throw new Error('buildQualityCommand needs a video source');
   const duration = window.seconds.toFixed(6);
   const head = [
     ...(plan.deinterlace ? ['bwdif=mode=send_frame:parity=auto:deint=interlaced'] : []),
     `fps=${formatRational(video.frameRate)}`,
-    'setpts=PTS-STARTPTS',
+    `setpts=PTS-STARTPTS${step}`,
     `split=${inputs.length}${inputs.map((_, i) => `[src${i}]`).join('')}`,
   ];
   const chains = [`[0:${video.index}]${head.join(',')}`];
@@ -79,7 +85,7 @@ export function buildQualityCommand(ffmpeg: string, sourcePath: string, plan: Tr
     const rateCap = toNumber(r.frameRate) < toNumber(video.frameRate) - 1e-6 ? `fps=${formatRational(r.frameRate)},` : '';
     const metrics = vmaf ? 3 : 2;
     chains.push(`[src${i}]${rateCap}scale=${r.width}:${r.height}:flags=bicubic,setsar=1,format=yuv420p,split=${metrics}[ref${i}a][ref${i}b]${vmaf ? `[ref${i}c]` : ''}`);
-    chains.push(`[${i + 1}:v]setpts=PTS-STARTPTS,format=yuv420p[dis${i}]`);
+    chains.push(`[${i + 1}:v]setpts=PTS-STARTPTS${step},format=yuv420p[dis${i}]`);
     // ssim and psnr pass their first input on, so one decoded picture feeds them in a row.
     const last = vmaf ? `[p${i}];[p${i}][ref${i}c]libvmaf=log_fmt=json:log_path=${qualityStatsNames.vmaf(i)}` : '';
     chains.push(`[dis${i}][ref${i}a]ssim=stats_file=${qualityStatsNames.ssim(i)}[s${i}];[s${i}][ref${i}b]psnr=stats_file=${qualityStatsNames.psnr(i)}${last}[out${i}]`);

@@ -28,6 +28,7 @@ export interface RenditionQuality {
 
 export interface QualityReport {
   windows: QualityWindow[];
+  frameStep: number;
   vmaf: boolean;
   renditions: Record<string, RenditionQuality>;
 }
@@ -50,11 +51,11 @@ export async function measureQuality(ctx: MeasureQualityContext): Promise<Qualit
   const scratch = await makeScratch(ctx.scratchRoot, 'live2vod-quality-');
   try {
     const vmaf = (await listFilters(ctx.ffmpeg)).has('libvmaf');
-    const windows = chooseQualityWindows(first.segments, ctx.sampling);
+    const windows = chooseQualityWindows(first.segments, ctx.sampling, ctx.plan.gopSeconds);
     const frames = new Map(ctx.video.map((t) => [t.id, { ssim: [] as number[], mse: [] as number[], vmaf: [] as number[] }]));
     for (const [w, window] of windows.entries()) {
       const inputs = await windowInputs(ctx, window, scratch, w);
-      await runProcess({ command: buildQualityCommand(ctx.ffmpeg, ctx.input, ctx.plan, window, inputs, vmaf), stage: 'package', costStage: 'measure', cwd: scratch, signal: ctx.signal });
+      await runProcess({ command: buildQualityCommand(ctx.ffmpeg, ctx.input, ctx.plan, window, inputs, { vmaf, frameStep: ctx.sampling.frameStep }), stage: 'package', costStage: 'measure', cwd: scratch, signal: ctx.signal });
       for (const [i, input] of inputs.entries()) {
         const into = frames.get(input.id);
         if (!into) continue;
@@ -70,7 +71,7 @@ export async function measureQuality(ctx: MeasureQualityContext): Promise<Qualit
       const v = mean(f.vmaf);
       renditions[id] = { ssim: ssim === null ? null : round(ssim, 5), psnr: psnr === null ? null : round(psnr, 2), vmaf: v === null ? null : round(v, 2), frames: f.ssim.length };
     }
-    return { windows, vmaf, renditions };
+    return { windows, frameStep: ctx.sampling.frameStep, vmaf, renditions };
   } catch (error) {
     if (error instanceof CancelledError || ctx.signal.aborted) throw error;
     ctx.emit({ type: 'warning', message: `quality was not measured: ${error instanceof Error ? error.message : String(error)}` });
