@@ -20,12 +20,13 @@ export interface QualitySampling {
 }
 
 /**
- * Measured on the 2-vCPU bench (docs/benchmarks.md): comparing a GOP of every rendition of the
- * default ladder costs about half of encoding it, mostly decoding. So windows are whole GOPs (one
- * keyframe, then predicted frames: what a viewer sees, not a keyframe's best picture), every 4th
- * frame compared, over at most 8 % of the recording: measuring stays under 5 % of the encode.
+ * Measured on the 2-vCPU bench (docs/benchmarks.md): a compared second of the default ladder costs
+ * about 0.65 of an encoded one, mostly decoding (source and every rendition). So windows are whole
+ * GOPs (one keyframe, then predicted frames: what a viewer sees, not a keyframe's best picture),
+ * 1 frame in 4 compared, over at most 6 % of the recording: measuring stays under about 4 % of the
+ * encode, except on recordings too short for one GOP in 6 % (one window is always taken).
  */
-export const defaultQualitySampling: QualitySampling = { windows: 5, share: 0.08, frameStep: 4 };
+export const defaultQualitySampling: QualitySampling = { windows: 8, share: 0.06, frameStep: 4 };
 
 export interface QualityWindow {
   /** Segment of every rendition the window lies in (renditions share segment boundaries). */
@@ -70,22 +71,23 @@ export const qualityStatsNames = {
 export function buildQualityCommand(ffmpeg: string, sourcePath: string, plan: TranscodePlan, window: QualityWindow, inputs: readonly WindowInput[], options: { vmaf: boolean; frameStep: number }): string[] {
   const { vmaf, frameStep } = options;
   // Both sides count frames from the window's start, so the same frames are kept.
-  const step = frameStep > 1 ? `,framestep=${frameStep}` : '';
+  const keep = frameStep > 1 ? `framestep=${frameStep},` : '';
   const video = plan.source.video;
   if (!video) throw new Error('buildQualityCommand needs a video source');
   const duration = window.seconds.toFixed(6);
   const head = [
     ...(plan.deinterlace ? ['bwdif=mode=send_frame:parity=auto:deint=interlaced'] : []),
     `fps=${formatRational(video.frameRate)}`,
-    `setpts=PTS-STARTPTS${step}`,
+    'setpts=PTS-STARTPTS',
     `split=${inputs.length}${inputs.map((_, i) => `[src${i}]`).join('')}`,
   ];
   const chains = [`[0:${video.index}]${head.join(',')}`];
   inputs.forEach(({ rendition: r }, i) => {
     const rateCap = toNumber(r.frameRate) < toNumber(video.frameRate) - 1e-6 ? `fps=${formatRational(r.frameRate)},` : '';
     const metrics = vmaf ? 3 : 2;
-    chains.push(`[src${i}]${rateCap}scale=${r.width}:${r.height}:flags=bicubic,setsar=1,format=yuv420p,split=${metrics}[ref${i}a][ref${i}b]${vmaf ? `[ref${i}c]` : ''}`);
-    chains.push(`[${i + 1}:v]setpts=PTS-STARTPTS${step},format=yuv420p[dis${i}]`);
+    // Frames are dropped after the rendition's own rate cap, so both sides step over the same frames.
+    chains.push(`[src${i}]${rateCap}${keep}scale=${r.width}:${r.height}:flags=bicubic,setsar=1,format=yuv420p,split=${metrics}[ref${i}a][ref${i}b]${vmaf ? `[ref${i}c]` : ''}`);
+    chains.push(`[${i + 1}:v]setpts=PTS-STARTPTS,${keep}format=yuv420p[dis${i}]`);
     // ssim and psnr pass their first input on, so one decoded picture feeds them in a row.
     const last = vmaf ? `[p${i}];[p${i}][ref${i}c]libvmaf=log_fmt=json:log_path=${qualityStatsNames.vmaf(i)}` : '';
     chains.push(`[dis${i}][ref${i}a]ssim=stats_file=${qualityStatsNames.ssim(i)}[s${i}];[s${i}][ref${i}b]psnr=stats_file=${qualityStatsNames.psnr(i)}${last}[out${i}]`);
