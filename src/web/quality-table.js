@@ -42,11 +42,14 @@ export function samplingLabel(quality) {
   return `Quality against the source scaled to each size: ${windows}, ${seconds.toFixed(1)} s, ${quality.frameStep === 1 ? 'every frame' : `1 frame in ${quality.frameStep}`}.`;
 }
 
-/** @param {AssetManifestView} manifest */
+/**
+ * In a box that scrolls sideways on a phone rather than the page.
+ * @param {AssetManifestView} manifest
+ */
 export function renditionsTable(manifest) {
   const vmaf = manifest.quality?.vmaf === true;
   const headings = ['Rendition', 'Size', 'Average bitrate', 'SSIM', 'PSNR', ...(vmaf ? ['VMAF'] : [])];
-  return h('table', { class: 'plain', id: 'renditions' },
+  return h('div', { class: 'table-wrap' }, h('table', { class: 'plain', id: 'renditions' },
     h('caption', { class: 'muted' }, samplingLabel(manifest.quality)),
     h('thead', {}, h('tr', {}, headings.map((label) => h('th', { scope: 'col' }, label)))),
     h('tbody', {}, manifest.renditions.map((r) => {
@@ -58,7 +61,7 @@ export function renditionsTable(manifest) {
         h('td', { class: 'num', 'data-metric': 'ssim' }, q.ssim),
         h('td', { class: 'num', 'data-metric': 'psnr' }, q.psnr),
         vmaf ? h('td', { class: 'num', 'data-metric': 'vmaf' }, q.vmaf) : null);
-    })));
+    }))));
 }
 
 /** @param {AssetManifestView} manifest */
