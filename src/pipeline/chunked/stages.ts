@@ -94,7 +94,7 @@ export async function runStitchStage(task: StitchTask, context: StageContext): P
     ffmpeg: context.binaries.ffmpeg, plan: stored.plan, chunks: stored.chunks, chunkResults: results.flatMap((r) => (r ? [r] : [])), audioResult, out, work,
     stopwatch: new Stopwatch(context.onEvent), signal: context.signal, download: task.profile.download, started,
     // Quality is sampled from a local source only: fetching a remote one whole for a few windows would cost more than it tells.
-    quality: task.profile.quality, ...(task.source.kind === 'local' ? { input: task.source.path } : {}),
+    quality: task.profile.quality, emit: context.onEvent, ...(task.source.kind === 'local' ? { input: task.source.path } : {}),
   });
   return { type: 'done', manifest: 'manifest.json' };
 }

@@ -10,6 +10,7 @@ import { cpuSoFar, measureCpu, sumCpu, type CpuMeasurement } from '../../ffmpeg/
 import { runProcess } from '../../ffmpeg/run-process.ts';
 import { assetCost } from '../../media/asset-cost.ts';
 import { defaultQualitySampling, type QualitySampling } from '../../media/quality-command.ts';
+import type { EventSink } from '../events.ts';
 import { measureQuality } from '../measure-quality.ts';
 import { buildAssetManifest, type AssetManifest } from '../../media/asset-manifest.ts';
 import type { ChunkPlan } from '../../media/chunk-plan.ts';
@@ -48,6 +49,8 @@ export interface StitchContext {
   input?: string;
   /** How quality is sampled, false for not at all; absent, the default. */
   quality?: QualitySampling | false;
+  /** Where a quality measure that failed says so (a warning); the asset goes out without figures. */
+  emit?: EventSink;
 }
 
 /** Everything after the chunks: tracks, thumbnails, download, manifest.json last; then the asset is complete and the work area goes. */
@@ -74,7 +77,7 @@ async function stitchMeasured(ctx: StitchContext): Promise<AssetManifest> {
     const sampling = ctx.quality ?? defaultQualitySampling;
     const input = ctx.input;
     const quality = sampling && input
-      ? await stopwatch.step('quality', () => measureQuality({ ffmpeg: ctx.ffmpeg, input, plan, video: packaged.video, out, sampling, signal, emit: () => undefined, ...(ctx.scratchRoot ? { scratchRoot: ctx.scratchRoot } : {}) }))
+      ? await stopwatch.step('quality', () => measureQuality({ ffmpeg: ctx.ffmpeg, input, plan, video: packaged.video, out, sampling, signal, emit: ctx.emit ?? (() => undefined), ...(ctx.scratchRoot ? { scratchRoot: ctx.scratchRoot } : {}) }))
       : undefined;
     const manifest = await stopwatch.step('manifest', async () => {
       const built = buildAssetManifest({
