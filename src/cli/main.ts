@@ -39,6 +39,7 @@ export function buildProgram(io: CliIo): Command {
     .option('-o, --out <dir>', 'output directory for the asset')
     .option('--no-thumbnails', 'skip poster, sprite and WebVTT thumbnails')
     .option('--no-download', 'skip the progressive MP4 download')
+    .option('--no-quality', 'skip the sampled SSIM/PSNR per rendition in manifest.json')
     .option('--instant-remux', 'also copy an H.264/AAC source into instant/ (playable before the ladder is done)')
     .option('--scratch <dir>', 'parent directory for scratch files (default: system temp)')
     .option('--chunk-seconds <n>', 'encode in chunks of n seconds side by side, then stitch (a multiple of --segment; 0: never; default: one chunk per --parallel for recordings of a minute or more)')

@@ -30,6 +30,7 @@ import { connectNotifications } from '../notify/connect.ts';
 import { Notifier } from '../notify/notifier.ts';
 import { createLogger } from '../observability/logger.ts';
 import { connectJobMetrics } from '../observability/job-metrics.ts';
+import { manifestCostReader } from '../observability/manifest-cost.ts';
 import { createMetrics } from '../observability/metrics.ts';
 import { openObjectStore } from '../storage/open-store.ts';
 import { assetManifestReader } from '../storage/read-asset-manifest.ts';
@@ -155,7 +156,7 @@ export async function startService(config: Config, hooks: { onListening?: (serve
     : { kind: 'public', baseUrl: `${baseUrl}/media` });
   warnIfExposed(config, logger);
 
-  const stopJobMetrics = connectJobMetrics(events, metrics);
+  const stopJobMetrics = connectJobMetrics(events, metrics, manifestCostReader({ mediaRoot, ...(assetStore ? { assetStore } : {}) }), (error) => logger.warn({ err: error }, 'could not read the cost of a ready asset for the metrics'));
   // A job that ends without an asset leaves no partial one behind (an interrupted chunked attempt
   // keeps its chunks for the next, but there is no next after a cancel or the last failure).
   const stopAssetCleanup = events.subscribe((change) => {

@@ -11,6 +11,7 @@ import { issueText } from '../zod-issue-text.ts';
 import { parseLadderFile } from '../media/ladder-file.ts';
 import type { TranscodeProfile } from '../jobs/transcode-task.ts';
 import { defaultLoudness } from '../media/plan-transcode.ts';
+import { defaultQualitySampling } from '../media/quality-command.ts';
 import { requestFromProfile } from '../pipeline/request-from-profile.ts';
 import type { TranscodeRequest } from '../pipeline/request.ts';
 
@@ -33,6 +34,7 @@ export const transcodeFlagsSchema = z.object({
   gop: numberFlag(0.5, 10).default(2),
   thumbnails: z.boolean().default(true),
   download: z.boolean().default(true),
+  quality: z.boolean().default(true),
   instantRemux: z.boolean().default(false),
   scratch: z.string().optional(),
   chunkSeconds: numberFlag(0, 86_400).optional(),
@@ -69,6 +71,7 @@ export async function toTranscodeRequest(input: string, flags: TranscodeFlags): 
     thumbnails: flags.thumbnails,
     download: flags.download,
     instantRemux: flags.instantRemux,
+    quality: flags.quality ? defaultQualitySampling : false,
     ...(flags.encoder ? { encoder: flags.encoder } : {}),
     ...(flags.preset ? { preset: flags.preset } : {}),
     ...(flags.ladder ? { ladder: await readLadder(flags.ladder) } : {}),

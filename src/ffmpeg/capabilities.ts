@@ -48,3 +48,23 @@ export async function usableEncoders(ffmpeg: string, wanted: readonly EncoderNam
   }
   return usable;
 }
+
+const filters = new Map<string, Promise<Set<string>>>();
+
+/** The filters this ffmpeg has (e.g. libvmaf, which Debian's 5.1 is built without). */
+export async function listFilters(ffmpeg: string): Promise<Set<string>> {
+  let pending = filters.get(ffmpeg);
+  if (!pending) {
+    pending = runProcess({ command: [ffmpeg, '-hide_banner', '-filters'], stage: 'probe', timeoutMs: 15_000 }).then(({ stdout }) => {
+      const names = new Set<string>();
+      for (const line of stdout.split('\n')) {
+        // " TSC ssim              VV->V      Calculate the SSIM …": flags, then the name.
+        const match = /^\s[.A-Z|]{2,3}\s+(\w+)\s/.exec(line);
+        if (match?.[1]) names.add(match[1]);
+      }
+      return names;
+    });
+    filters.set(ffmpeg, pending);
+  }
+  return pending;
+}

@@ -3,6 +3,7 @@
 import { spawn } from 'node:child_process';
 import { CancelledError, EnvironmentError, FfmpegError, type Live2vodError } from '../errors/index.ts';
 import { classifyFailure, type FailureStage } from './classify-failure.ts';
+import { recordChildExit } from './process-cpu.ts';
 import { ProgressParser, type FfmpegProgress } from './progress.ts';
 import { StderrTail } from './stderr-tail.ts';
 
@@ -10,6 +11,8 @@ export interface RunOptions {
   /** Program first, then its arguments. */
   command: readonly string[];
   stage: FailureStage;
+  /** What the CPU time is booked to in a job's cost, when it is not `stage` (e.g. `measure`). */
+  costStage?: string;
   /** Set when the command carries `-progress pipe:1`: stdout is then parsed as progress. */
   onProgress?: (progress: FfmpegProgress) => void;
   signal?: AbortSignal;
@@ -24,6 +27,8 @@ export interface RunResult {
   stdout: string;
   stderr: string;
   durationMs: number;
+  /** User + system CPU seconds of the process; absent where they cannot be measured (no /proc). */
+  cpuSeconds?: number;
 }
 
 /** Renders a command copy-pasteably for logs and `--dry-run`. */
@@ -43,6 +48,11 @@ export function runProcess(options: RunOptions): Promise<RunResult> {
     let stdout = '';
     let failure: Live2vodError | undefined;
     let killTimer: NodeJS.Timeout | undefined;
+    let cpuSeconds: number | undefined;
+    // 'exit' follows the reap at once: the moment this process's children's CPU counter has grown by this child's.
+    child.on('exit', () => {
+      cpuSeconds = recordChildExit(options.costStage ?? options.stage);
+    });
 
     const stop = (reason: Live2vodError): void => {
       if (failure) return;
@@ -77,7 +87,7 @@ export function runProcess(options: RunOptions): Promise<RunResult> {
     child.on('close', (code, signal) => {
       cleanup();
       if (failure) return reject(failure);
-      if (code === 0) return resolve({ stdout, stderr: stderr.text, durationMs: performance.now() - started });
+      if (code === 0) return resolve({ stdout, stderr: stderr.text, durationMs: performance.now() - started, ...(cpuSeconds === undefined ? {} : { cpuSeconds }) });
       reject(classifyFailure(options.stage, code ?? (signal ? -1 : null), stderr.lines(), options.command));
     });
   });

@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { isWholeMultiple } from '../media/chunk-plan.ts';
 import { encoderNames } from '../media/encoders/registry.ts';
+import { defaultQualitySampling } from '../media/quality-command.ts';
 
 const rungSchema = z.strictObject({
   width: z.number().int().positive(),
@@ -31,6 +32,20 @@ export const transcodeProfileSchema = z.strictObject({
    * absent, it is chosen from the recording's length and the chunks that can run at once.
    */
   chunkSeconds: z.number().min(0).max(86_400).optional(),
+  /**
+   * Sampled quality per rendition in manifest.json (SSIM, PSNR; VMAF where ffmpeg has libvmaf):
+   * whole-GOP windows spread over the recording, every 4th frame, under 5 % of the encode's CPU
+   * (defaultQualitySampling, docs/benchmarks.md); false to skip it.
+   */
+  quality: z.union([
+    z.literal(false),
+    z.strictObject({
+      windows: z.number().int().min(1).max(50).default(defaultQualitySampling.windows),
+      windowSeconds: z.number().min(0.2).max(30).optional(),
+      share: z.number().positive().max(1).default(defaultQualitySampling.share),
+      frameStep: z.number().int().min(1).max(60).default(defaultQualitySampling.frameStep),
+    }),
+  ]).default(defaultQualitySampling),
 }).refine((p) => p.chunkSeconds === undefined || p.chunkSeconds === 0 || isWholeMultiple(p.chunkSeconds, p.segmentSeconds), { path: ['chunkSeconds'], message: 'must be a multiple of segmentSeconds, or 0 to never chunk' });
 
 export type TranscodeProfile = z.infer<typeof transcodeProfileSchema>;

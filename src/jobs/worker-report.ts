@@ -6,7 +6,7 @@
 // the caps bound what one report may make the control plane store.
 import { z } from 'zod';
 
-export const stepNames = ['fetch', 'probe', 'remux', 'encode', 'loudness', 'audio', 'package', 'thumbnails', 'download', 'manifest', 'publish'] as const;
+export const stepNames = ['fetch', 'probe', 'remux', 'encode', 'loudness', 'audio', 'package', 'thumbnails', 'download', 'quality', 'manifest', 'publish'] as const;
 
 /** The caps of a `failed` report, for the worker to fit what it sends. */
 export const maxReportedMessageChars = 4000;

@@ -1,5 +1,6 @@
 // manifest.json: the machine-readable summary of one asset, written last. Pure: built from what
 // the pipeline measured.
+import type { AssetCost } from './asset-cost.ts';
 import type { LoudnessMeasurement } from './loudness.ts';
 import type { TranscodePlan } from './plan.ts';
 import { toNumber } from './rational.ts';
@@ -26,6 +27,14 @@ export interface AssetManifestInput {
   createdAt: Date;
   /** How the asset was made: split into chunks encoded apart and stitched, or (absent) whole. */
   chunks?: { count: number; seconds: number };
+  /** Sampled quality against the source scaled to each rendition; absent when turned off or not measurable. */
+  quality?: {
+    windows: { startSeconds: number; seconds: number }[];
+    frameStep: number;
+    vmaf: boolean;
+    renditions: Record<string, { ssim: number | null; psnr: number | null; vmaf: number | null; frames: number }>;
+  };
+  cost: AssetCost;
 }
 
 export function buildAssetManifest(input: AssetManifestInput) {
@@ -57,6 +66,7 @@ export function buildAssetManifest(input: AssetManifestInput) {
       init: `${t.dir}/${t.initFile}`,
       playlist: `${t.dir}/${t.playlistFile}`,
       iframePlaylist: t.iframePlaylistFile ? `${t.dir}/${t.iframePlaylistFile}` : null,
+      quality: input.quality?.renditions[t.id] ?? null,
     })),
     audio: input.audio
       ? {
@@ -76,6 +86,10 @@ export function buildAssetManifest(input: AssetManifestInput) {
     thumbnails: input.thumbnails ?? null,
     download: input.download ?? null,
     chunks: input.chunks ?? null,
+    quality: input.quality
+      ? { reference: 'source, deinterlaced and at constant rate as encoded, scaled to each rendition (bicubic)', vmaf: input.quality.vmaf, frameStep: input.quality.frameStep, windows: input.quality.windows.map((w) => ({ startSeconds: round3(w.startSeconds), seconds: round3(w.seconds) })) }
+      : null,
+    cost: input.cost,
     files: input.files,
     timingsMs: input.timingsMs,
   };

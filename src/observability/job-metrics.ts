@@ -1,5 +1,7 @@
-// Feeds job outcomes into the metrics: attempt durations by outcome, failed jobs by reason.
+// Feeds job outcomes into the metrics: attempt durations by outcome, failed jobs by reason, and
+// each ready asset's cost (CPU-seconds per source second) when a reader of manifests is given.
 import type { JobChange, JobEvents } from '../jobs/job-events.ts';
+import type { CostReader } from './manifest-cost.ts';
 import type { Metrics } from './metrics.ts';
 
 const outcomes: Partial<Record<JobChange['type'], string>> = {
@@ -9,7 +11,7 @@ const outcomes: Partial<Record<JobChange['type'], string>> = {
   'job.requeued': 'requeued',
 };
 
-export function connectJobMetrics(events: JobEvents, metrics: Metrics): () => void {
+export function connectJobMetrics(events: JobEvents, metrics: Metrics, readCost?: CostReader, onError?: (error: unknown) => void): () => void {
   return events.subscribe((change) => {
     const outcome = outcomes[change.type];
     if (!outcome) return;
@@ -17,5 +19,11 @@ export function connectJobMetrics(events: JobEvents, metrics: Metrics): () => vo
     const seconds = (Date.parse(change.at) - started) / 1000;
     if (Number.isFinite(seconds) && seconds >= 0) metrics.jobDuration.observe({ outcome }, seconds);
     if (change.type === 'job.failed') metrics.failures.inc({ reason: change.job.error?.code ?? 'unknown' });
+    if (change.type === 'asset.ready' && readCost) {
+      // A manifest that cannot be read costs the metric one sample, never the event stream.
+      readCost(change.job).then((cost) => {
+        if (cost !== undefined) metrics.assetCost.observe(cost);
+      }, (error: unknown) => onError?.(error));
+    }
   });
 }

@@ -12,6 +12,7 @@ export interface Metrics {
   stepDuration: Histogram<'step'>;
   encodeSpeed: Histogram;
   failures: Counter<'reason'>;
+  assetCost: Histogram;
 }
 
 export function createMetrics(store: Store, running: () => number): Metrics {
@@ -38,6 +39,7 @@ export function createMetrics(store: Store, running: () => number): Metrics {
     jobDuration: new Histogram({ name: 'live2vod_job_duration_seconds', help: 'From claim to the end of the attempt, by outcome', labelNames: ['outcome'], buckets: [5, 15, 30, 60, 120, 300, 600, 1800, 3600, 7200], registers: [registry] }),
     stepDuration: new Histogram({ name: 'live2vod_step_duration_seconds', help: 'Worker pipeline steps', labelNames: ['step'], buckets: [0.1, 0.5, 1, 5, 15, 60, 300, 1200], registers: [registry] }),
     encodeSpeed: new Histogram({ name: 'live2vod_encode_speed_ratio', help: 'Encode speed as a multiple of real time, as reported with progress', buckets: [0.25, 0.5, 1, 2, 4, 8, 16, 32], registers: [registry] }),
+    assetCost: new Histogram({ name: 'live2vod_asset_cpu_seconds_per_source_second', help: 'CPU-seconds of every ffmpeg/ffprobe a job ran per second of its recording, from manifest.json when the asset is ready', buckets: [0.25, 0.5, 1, 2, 3, 4, 6, 8, 12, 16, 24, 32], registers: [registry] }),
     failures: new Counter({ name: 'live2vod_job_failures_total', help: 'Jobs that failed for good, by reason (exit code or crash)', labelNames: ['reason'], registers: [registry] }),
   };
 }

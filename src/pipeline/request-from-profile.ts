@@ -17,6 +17,7 @@ export function requestFromProfile(profile: TranscodeProfile, where: { outDir: s
     thumbnails: profile.thumbnails,
     download: profile.download,
     instantRemux: profile.instantRemux,
+    quality: profile.quality,
     binaries: where.binaries,
   };
   if (profile.encoder) request.encoder = profile.encoder;

@@ -1,6 +1,7 @@
 // What one transcode is asked to do. Built by the CLI (and later the worker) from validated input.
 import type { FfmpegBinaries } from '../ffmpeg/binaries.ts';
 import type { LoudnessTarget } from '../media/plan.ts';
+import type { QualitySampling } from '../media/quality-command.ts';
 import type { EncoderName, RungSpec, Segment, VideoCodecFamily } from '../media/types.ts';
 import type { EventSink } from './events.ts';
 
@@ -44,6 +45,8 @@ export interface TranscodeRequest {
    * an asset).
    */
   keepChunksForRetry?: boolean;
+  /** Sampled SSIM/PSNR(/VMAF) per rendition in manifest.json: how, or false for none; absent, the default sampling. */
+  quality?: QualitySampling | false;
   binaries: FfmpegBinaries;
   signal?: AbortSignal;
   onEvent?: EventSink;

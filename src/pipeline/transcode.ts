@@ -13,6 +13,9 @@ import path from 'node:path';
 import { CancelledError, Live2vodError } from '../errors/index.ts';
 import { buildAssetManifest, type AssetManifest } from '../media/asset-manifest.ts';
 import type { TranscodePlan } from '../media/plan.ts';
+import { cpuSoFar, measureCpu } from '../ffmpeg/process-cpu.ts';
+import { assetCost } from '../media/asset-cost.ts';
+import { defaultQualitySampling } from '../media/quality-command.ts';
 import { version } from '../version.ts';
 import { chooseChunks } from './chunked/choose-chunks.ts';
 import { transcodeChunked } from './chunked/transcode-chunked.ts';
@@ -24,6 +27,7 @@ import { listAssetFiles, makeDownload, writeAssetManifest } from './finish-asset
 import { OutputDir } from './output-dir.ts';
 import { WriterFailedError } from './growing-file.ts';
 import { packageAsset, type PackagedAsset } from './package-asset.ts';
+import { measureQuality } from './measure-quality.ts';
 import { prepareTranscode } from './prepare.ts';
 import type { TranscodeRequest } from './request.ts';
 import { makeScratch } from './scratch.ts';
@@ -35,6 +39,11 @@ export interface TranscodeResult {
 }
 
 export async function transcode(request: TranscodeRequest): Promise<TranscodeResult> {
+  // Every process the job starts is tallied: manifest.json's cost.
+  return (await measureCpu(() => runTranscode(request))).result;
+}
+
+async function runTranscode(request: TranscodeRequest): Promise<TranscodeResult> {
   const emit: EventSink = request.onEvent ?? (() => undefined);
   const stopwatch = new Stopwatch(emit);
   const started = performance.now();
@@ -100,11 +109,18 @@ export async function transcode(request: TranscodeRequest): Promise<TranscodeRes
       ? await stopwatch.step('download', () => makeDownload(request.binaries.ffmpeg, plan, out, (name) => path.join(scratchDir, name), abort.signal))
       : undefined;
 
+    const sampling = request.quality ?? defaultQualitySampling;
+    const quality = sampling
+      ? await stopwatch.step('quality', () => measureQuality({ ffmpeg: request.binaries.ffmpeg, input: request.input, plan, video: packaged.video, out, sampling, signal: abort.signal, emit, ...(request.scratchRoot ? { scratchRoot: request.scratchRoot } : {}) }))
+      : undefined;
+
     const manifest = await stopwatch.step('manifest', async () => {
       const files = await listAssetFiles(out.root);
       const timingsMs = { ...stopwatch.timingsMs, total: Math.round(performance.now() - started) };
       const built = buildAssetManifest({
         version, plan, video: packaged.video, files, timingsMs, createdAt: new Date(),
+        cost: assetCost(cpuSoFar(), plan.source.duration),
+        ...(quality ? { quality } : {}),
         ...(fallback ? { fallback } : {}),
         ...(packaged.audio ? { audio: packaged.audio } : {}),
         ...(encoded.loudness ? { loudness: encoded.loudness } : {}),

@@ -1,8 +1,9 @@
 // The asset's links: a copyable playback URL, HLS, DASH, manifest.json, the download and the
-// thumbnails, plus the renditions that were made. URLs in manifest.json are relative to the
+// thumbnails, plus the renditions that were made with what was measured (quality-table.js). URLs in manifest.json are relative to the
 // asset directory (the master playlist's directory).
 import { h } from './dom.js';
-import { bitrate, bytes } from './format.js';
+import { bytes } from './format.js';
+import { costSummary, renditionsTable } from './quality-table.js';
 
 /**
  * A read-only URL field with a Copy button that says whether copying worked.
@@ -70,10 +71,7 @@ export function assetLinks(asset) {
     h('h3', {}, 'Files'),
     h('ul', { class: 'links', id: 'asset-files' }, links.map(([label, href]) => h('li', {}, h('a', { href, ...(label.startsWith('Download') ? { download: '' } : {}) }, label)))),
     h('h3', {}, 'Renditions'),
-    h('table', { class: 'plain' },
-      h('thead', {}, h('tr', {}, ...['Rendition', 'Size', 'Average bitrate'].map((label) => h('th', { scope: 'col' }, label)))),
-      h('tbody', {}, manifest.renditions.map((r) => h('tr', {},
-        h('td', {}, r.id),
-        h('td', { class: 'num' }, r.width && r.height ? `${r.width}×${r.height}` : '—'),
-        h('td', { class: 'num' }, bitrate(r.averageBitrate)))))));
+    renditionsTable(manifest),
+    h('h3', {}, 'Cost'),
+    costSummary(manifest));
 }

@@ -23,7 +23,9 @@
 /**
  * @typedef {object} AssetManifestView
  * @property {number} duration
- * @property {{ id: string, width?: number, height?: number, averageBitrate: number, frameRate: number | null }[]} renditions
+ * @property {{ id: string, width?: number, height?: number, averageBitrate: number, frameRate: number | null, quality?: { ssim: number | null, psnr: number | null, vmaf: number | null, frames: number } | null }[]} renditions
+ * @property {{ windows: { startSeconds: number, seconds: number }[], frameStep: number, vmaf: boolean } | null} [quality] absent in manifests made before it was measured
+ * @property {{ cpuSeconds: number, cpuSecondsPerSourceSecond: number, processes: number, byStage: Record<string, number> } | { cpuSeconds: null, cpuSecondsPerSourceSecond: null, reason: string }} [cost] absent in manifests made before it was measured
  * @property {{ poster: string, vtt: string, sprites: string[], intervalSeconds: number } | null} thumbnails
  * @property {{ file: string, bytes: number, renditionId?: string } | null} download
  * @property {Record<string, number>} timingsMs

@@ -129,6 +129,15 @@ describe('dashboard: upload, watch, play', { skip: browserSkip, timeout: 180_000
       assert.ok(href, `a link matching ${pattern}`);
       assert.equal((await page.request.head(href)).status(), 200, href);
     }
+    // What was measured: each rendition with its size, bitrate and sampled quality; the job's cost.
+    const rows = page.locator('#renditions tbody tr');
+    assert.equal(await rows.count(), transcode.ladder.length, 'one row per rendition');
+    for (const row of await rows.all()) {
+      const ssim = Number(await row.locator('td[data-metric="ssim"]').innerText());
+      assert.ok(ssim > 0.5 && ssim <= 1, `SSIM shown: ${ssim}`);
+      assert.match(await row.locator('td[data-metric="psnr"]').innerText(), /^\d+\.\d dB$/);
+    }
+    assert.match(await page.locator('#asset-cost').innerText(), /^\d+\.\d CPU-s · \d+\.\d\d per source second/);
     const playback = await page.locator('#playback-url').inputValue();
     assert.match(playback, /^http:\/\/127\.0\.0\.1:\d+\/media\/assets\/[0-9a-f-]+\/master\.m3u8$/);
     await page.getByRole('button', { name: /^Copy Playback URL/ }).click();

@@ -9,6 +9,7 @@ import { age, bitrate, bytes, clock, duration, progressLabel, renditionLabel, so
 import { buildChunks, buildStepTimings, buildTimeline } from '../../src/web/job-history.js';
 import { filtersSearch, readFilters } from '../../src/web/list-filters.js';
 import { freshRecoveryState, maxNetworkRetries, planRecovery, type PlayerError, type RecoveryState } from '../../src/web/playback-recovery.js';
+import { costLabel, qualityLabels, samplingLabel } from '../../src/web/quality-table.js';
 import { cueAt, parseThumbnailTrack, vttTime } from '../../src/web/thumbnails.js';
 import * as vocabulary from '../../src/web/vocabulary.js';
 
@@ -220,5 +221,17 @@ describe('player error recovery', () => {
     assert.equal(once.recovery.kind, 'recover-media');
     const twice = planRecovery(media, once.state, canRefresh).recovery;
     assert.deepEqual(twice, { kind: 'stop', message: 'The player stopped: bufferAppendError (decode).' });
+  });
+});
+
+describe('quality and cost labels', () => {
+  it('formats what manifest.json measured, and says when nothing was', () => {
+    assert.deepEqual(qualityLabels({ ssim: 0.987654, psnr: 41.234, vmaf: null, frames: 45 }), { ssim: '0.9877', psnr: '41.2 dB', vmaf: '—' });
+    assert.deepEqual(qualityLabels(null), { ssim: '—', psnr: '—', vmaf: '—' });
+    assert.equal(costLabel({ cpuSeconds: 312.44, cpuSecondsPerSourceSecond: 5.2073, processes: 9, byStage: { encode: 300 } }), '312.4 CPU-s · 5.21 per source second (ffmpeg/ffprobe, 9 processes)');
+    assert.equal(costLabel({ cpuSeconds: null, cpuSecondsPerSourceSecond: null, reason: 'no /proc' }), 'Not measured: no /proc');
+    assert.match(costLabel(undefined), /^Not measured/);
+    assert.equal(samplingLabel({ windows: [{ startSeconds: 6, seconds: 2 }, { startSeconds: 30, seconds: 2 }], frameStep: 4, vmaf: false }), 'Quality against the source scaled to each size: 2 windows, 4.0 s, 1 frame in 4.');
+    assert.match(samplingLabel(null), /not measured/);
   });
 });

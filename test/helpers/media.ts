@@ -400,6 +400,8 @@ export async function writeLoggingFfmpeg(dir: string, options: { crashOnceAt?: s
   await writeFile(wrapper, [
     '#!/bin/sh',
     'case " $* " in *" -filter_complex "*) ;; *) exec ffmpeg "$@" ;; esac',
+    // The sampled quality comparison (ssim/psnr on a window) is not an encode.
+    'case " $* " in *"ssim=stats_file"*) exec ffmpeg "$@" ;; esac',
     'start=0; prev=""; for a in "$@"; do [ "$prev" = "-ss" ] && start="$a"; prev="$a"; done',
     `echo "$start" >> '${log}'`,
     ...(options.crashOnceAt === undefined ? [] : [`if [ "$start" = "${options.crashOnceAt}" ] && [ ! -e '${log}.crashed' ]; then touch '${log}.crashed'; echo "simulated crash" >&2; exit 139; fi`]),

@@ -80,6 +80,10 @@ describe('chunk stages across worker processes: split (with the audio) ∥ chunk
     await assertAlignedKeyframeSegments(asset, path.join(tmp.dir), 6, 1 / 30);
     assert.deepEqual(asset.manifest.chunks, { count: 3, seconds: 6 });
     assert.ok(asset.manifest.audio, 'the split made the audio track');
+    // The chunks ran in other processes: their encodes reach the cost only through their results.
+    const cost = asset.manifest.cost;
+    assert.ok(cost.cpuSeconds !== null && (cost.byStage.encode ?? 0) > 0 && cost.processes >= 4, `the units' CPU is summed: ${JSON.stringify(cost)}`);
+    assert.ok(asset.manifest.renditions.every((r) => r.quality !== null && r.quality.ssim !== null), 'the stitch sampled quality from the local source');
     assert.ok(await exists(path.join(out, 'instant', 'index.m3u8')), 'the split made the instant remux');
     assert.ok(!(await exists(path.join(out, '.live2vod-chunks'))), 'the work area is gone');
   });

@@ -3,6 +3,7 @@
 // while it is written.
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
+import { measureCpu } from '../../ffmpeg/process-cpu.ts';
 import { scratchNames, type TranscodePlan } from '../../media/plan.ts';
 import { encodeAudio } from '../encode.ts';
 import { WriterFailedError } from '../growing-file.ts';
@@ -25,6 +26,12 @@ export interface EncodeAudioUnitContext {
 
 /** Encodes and packages the audio; the caller keeps the result (see WorkArea.writeAudio) once it is final. */
 export async function encodeAudioUnit(ctx: EncodeAudioUnitContext): Promise<AudioResult> {
+  // Its own tally, kept in its result for the stitch's sum of the job's cost.
+  const { result, cpu } = await measureCpu(() => encodeAudioMeasured(ctx));
+  return { ...result, cpu };
+}
+
+async function encodeAudioMeasured(ctx: EncodeAudioUnitContext): Promise<AudioResult> {
   const rendition = ctx.plan.audio;
   if (!rendition) throw new Error('encodeAudioUnit: the plan has no audio');
   const scratch = await makeScratch(ctx.scratchRoot, 'live2vod-audio-');

@@ -5,6 +5,7 @@
 // chunk's business: it is encoded once, for the whole.
 import { copyFile, mkdir, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
+import { cpuSoFar, measureCpu } from '../../ffmpeg/process-cpu.ts';
 import { runProcess } from '../../ffmpeg/run-process.ts';
 import type { FfmpegProgress } from '../../ffmpeg/progress.ts';
 import type { ChunkRange } from '../../media/chunk-plan.ts';
@@ -32,6 +33,11 @@ export interface EncodeChunkContext {
 }
 
 export async function encodeChunk(ctx: EncodeChunkContext): Promise<ChunkResult> {
+  // Its own tally, kept in its result: the stitch, maybe in another worker, sums the chunks' cost.
+  return (await measureCpu(() => encodeChunkMeasured(ctx))).result;
+}
+
+async function encodeChunkMeasured(ctx: EncodeChunkContext): Promise<ChunkResult> {
   const { plan, chunk } = ctx;
   const started = performance.now();
   const scratch = await makeScratch(ctx.scratchRoot, `live2vod-chunk${chunk.index}-`);
@@ -81,6 +87,7 @@ export async function encodeChunk(ctx: EncodeChunkContext): Promise<ChunkResult>
       renditions: renditions.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : [])),
       ...pictures,
       encodeMs: Math.round(performance.now() - started),
+      cpu: cpuSoFar(),
     };
     return result;
   } finally {

@@ -110,6 +110,8 @@ async function stitchStage(task: StitchTask, context: StageContext, shared: Shar
   await shared.stitch({ chunks: chunkResults, audio: audioResult, signal: context.signal }, (place) => stitchAsset({
     ffmpeg: context.binaries.ffmpeg, plan: stored.plan, chunks: stored.chunks, chunkResults, audioResult, out: place.out, work: place.work, publishedFiles: place.published,
     stopwatch: new Stopwatch(context.onEvent), signal: context.signal, download: task.profile.download, started,
+    // Quality is sampled from a local source only: fetching a remote one whole for a few windows would cost more than it tells.
+    quality: task.profile.quality, emit: context.onEvent, ...(task.source.kind === 'local' ? { input: task.source.path } : {}),
   }));
   return { type: 'done', manifest: 'manifest.json' };
 }

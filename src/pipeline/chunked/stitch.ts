@@ -6,7 +6,12 @@
 import { copyFile, mkdir, open, readFile, rm, writeFile, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { Live2vodError, ExitCode } from '../../errors/index.ts';
+import { cpuSoFar, measureCpu, sumCpu, type CpuMeasurement } from '../../ffmpeg/process-cpu.ts';
 import { runProcess } from '../../ffmpeg/run-process.ts';
+import { assetCost } from '../../media/asset-cost.ts';
+import { defaultQualitySampling, type QualitySampling } from '../../media/quality-command.ts';
+import type { EventSink } from '../events.ts';
+import { measureQuality } from '../measure-quality.ts';
 import { buildAssetManifest, type AssetFile, type AssetManifest } from '../../media/asset-manifest.ts';
 import type { ChunkPlan } from '../../media/chunk-plan.ts';
 import { commonArgs } from '../../media/fmp4-output.ts';
@@ -45,10 +50,21 @@ export interface StitchContext {
    * audio worker published to an object store): listed in manifest.json with the rest.
    */
   publishedFiles?: AssetFile[];
+  /** The source, local, for the sampled quality; absent (a remote source in a stitch stage), none is measured. */
+  input?: string;
+  /** How quality is sampled, false for not at all; absent, the default. */
+  quality?: QualitySampling | false;
+  /** Where a quality measure that failed says so (a warning); the asset goes out without figures. */
+  emit?: EventSink;
 }
 
 /** Everything after the chunks: tracks, thumbnails, download, manifest.json last; then the asset is complete and the work area goes. */
 export async function stitchAsset(ctx: StitchContext): Promise<AssetManifest> {
+  // The stitch's own processes; the chunks and the audio bring theirs in their results.
+  return (await measureCpu(() => stitchMeasured(ctx))).result;
+}
+
+async function stitchMeasured(ctx: StitchContext): Promise<AssetManifest> {
   const { plan, out, work, stopwatch, signal } = ctx;
   const packaged = await stopwatch.step('package', () => stitchTracks(plan, ctx.chunkResults, ctx.audioResult, out, work));
   const scratch = await makeScratch(ctx.scratchRoot, 'live2vod-stitch-');
@@ -63,8 +79,15 @@ export async function stitchAsset(ctx: StitchContext): Promise<AssetManifest> {
           return makeDownload(ctx.ffmpeg, plan, out, (name) => path.join(scratch, name), signal);
         })
       : undefined;
+    const sampling = ctx.quality ?? defaultQualitySampling;
+    const input = ctx.input;
+    const quality = sampling && input
+      ? await stopwatch.step('quality', () => measureQuality({ ffmpeg: ctx.ffmpeg, input, plan, video: packaged.video, out, sampling, signal, emit: ctx.emit ?? (() => undefined), ...(ctx.scratchRoot ? { scratchRoot: ctx.scratchRoot } : {}) }))
+      : undefined;
     const manifest = await stopwatch.step('manifest', async () => {
       const built = buildAssetManifest({
+        cost: assetCost(sumCpu([...ctx.chunkResults.map(unitCpu), ...(ctx.audioResult ? [unitCpu(ctx.audioResult)] : []), cpuSoFar()]), plan.source.duration),
+        ...(quality ? { quality } : {}),
         version, plan, video: packaged.video, files: await assetFiles(out, ctx.publishedFiles ?? []), createdAt: new Date(),
         timingsMs: { ...stopwatch.timingsMs, total: Math.round(performance.now() - ctx.started) },
         chunks: { count: ctx.chunks.chunks.length, seconds: ctx.chunks.seconds },
@@ -119,6 +142,11 @@ export async function stitchTracks(plan: TranscodePlan, chunks: ChunkResult[], a
     video.push(summarizeTrack({ id: rendition.id, kind: 'video', relDir, rendition }, first.track, segments));
   }
   return writePlaylists(out, video, audio?.track);
+}
+
+/** A unit's CPU; results written before cost was measured have none. */
+function unitCpu(result: ChunkResult | AudioResult): CpuMeasurement {
+  return result.cpu ?? { measured: false, reason: 'a unit of this job was encoded by a live2vod that did not measure CPU' };
 }
 
 /** The stsd box (codec and its configuration) of an init segment: what every chunk must share. */

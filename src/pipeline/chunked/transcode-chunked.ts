@@ -62,6 +62,7 @@ export async function transcodeChunked(run: ChunkedRun): Promise<AssetManifest> 
   return stitchAsset({
     ffmpeg: request.binaries.ffmpeg, plan, chunks: run.chunks, chunkResults, audioResult, out, work, stopwatch, signal, download: request.download,
     started: run.started, ...scratchRoot(request), ...(run.fallback ? { fallback: run.fallback } : {}),
+    input: request.input, emit: run.emit, ...(request.quality === undefined ? {} : { quality: request.quality }),
   });
 }
 

@@ -5,6 +5,7 @@
 import { createHash } from 'node:crypto';
 import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import type { CpuMeasurement } from '../../ffmpeg/process-cpu.ts';
 import type { ChunkPlan } from '../../media/chunk-plan.ts';
 import type { LoudnessMeasurement } from '../../media/loudness.ts';
 import type { TranscodePlan } from '../../media/plan.ts';
@@ -50,11 +51,15 @@ export interface ChunkResult {
   /** Poster candidates, pictures `poster-NNN.jpg` by index. */
   posters: ScoredFrame[];
   encodeMs: number;
+  /** CPU of the chunk's processes, summed into the asset's cost by the stitch. */
+  cpu?: CpuMeasurement;
 }
 
 export interface AudioResult {
   track: PackagedTrack;
   loudness?: LoudnessMeasurement;
+  /** CPU of the audio's processes (loudness measure, encode), summed into the asset's cost. */
+  cpu?: CpuMeasurement;
 }
 
 export class WorkArea {
