@@ -23,16 +23,22 @@ export function guardProcess(proc: NodeJS.Process = process): ProcessGuard {
   // the default action would kill the run in the middle of its clean-up. SIGKILL is its hard stop.
   proc.on('SIGTERM', () => controller.abort());
 
-  // `live2vod transcode … --json | head -1`: the reader is gone, so the run stops, quietly.
-  proc.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  // `live2vod transcode … --json | head -1`: the reader is gone, so the run stops, quietly. The
+  // same for stderr: a local worker's stderr is a pipe to its control plane, and when that dies
+  // (SIGKILL) the worker must stop on its own, not loop on write errors.
+  const readerGone = (error: NodeJS.ErrnoException): void => {
     if (error.code !== 'EPIPE') throw error;
     override ??= ExitCode.cancelled;
     controller.abort();
-  });
+  };
+  proc.stdout.on('error', readerGone);
+  proc.stderr.on('error', readerGone);
 
   // A bug: said once, with its stack, and the run cleans up as for a cancel before exiting.
+  let bug = false;
   proc.on('uncaughtException', (error) => {
-    proc.stderr.write(`live2vod: internal error (a bug; please report it): ${error.stack ?? String(error)}\n`);
+    if (!bug && proc.stderr.writable) proc.stderr.write(`live2vod: internal error (a bug; please report it): ${error.stack ?? String(error)}\n`);
+    bug = true;
     override = ExitCode.internal;
     controller.abort();
   });
