@@ -130,17 +130,34 @@ describe('a stopped run leaves nothing behind', () => {
 
   test('a bug (uncaught exception) becomes the run\'s cancel and exit code 1, said once', () => {
     const stderr: string[] = [];
-    const proc = Object.assign(new EventEmitter(), {
-      stdout: new EventEmitter(),
-      stderr: { write: (s: string) => { stderr.push(s); return true; } },
-      exit: () => assert.fail('must not exit: the run cleans up first'),
-    });
+    const proc = fakeProcess(stderr);
     const guard = guardProcess(proc as unknown as NodeJS.Process);
     proc.emit('uncaughtException', new Error('boom'));
+    proc.emit('uncaughtException', new Error('boom again'));
     assert.ok(guard.signal.aborted);
     assert.equal(guard.exitCode(ExitCode.cancelled), ExitCode.internal);
     assert.match(stderr.join(''), /internal error.*boom/);
+    assert.doesNotMatch(stderr.join(''), /boom again/, 'said once');
     // SIGTERM again, later: still no exit (the clean-up goes on).
     proc.emit('SIGTERM');
   });
+
+  test('a broken stderr (the control plane that read it was killed) is the run\'s cancel, not a bug', () => {
+    const stderr: string[] = [];
+    const proc = fakeProcess(stderr);
+    const guard = guardProcess(proc as unknown as NodeJS.Process);
+    proc.stderr.emit('error', Object.assign(new Error('write EPIPE'), { code: 'EPIPE' }));
+    assert.ok(guard.signal.aborted);
+    assert.equal(guard.exitCode(0), ExitCode.cancelled);
+    assert.deepEqual(stderr, [], 'nothing written to the broken pipe');
+  });
 });
+
+/** A stand-in for `process` with what the guard listens to: signals, stdout and stderr errors, exit. */
+function fakeProcess(written: string[]) {
+  return Object.assign(new EventEmitter(), {
+    stdout: new EventEmitter(),
+    stderr: Object.assign(new EventEmitter(), { writable: true, write: (s: string) => { written.push(s); return true; } }),
+    exit: () => assert.fail('must not exit: the run cleans up first'),
+  });
+}
