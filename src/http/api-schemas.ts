@@ -49,6 +49,9 @@ export const apiJob = z.object({
   startedAt: z.string().nullable(),
   finishedAt: z.string().nullable(),
   playableUrl: z.string().nullable(),
+  playableAt: z.string().nullable().describe('When something first became playable (the instant preview); null before'),
+  facts: sourceFactsSchema.describe('What the intake knew about the recording (durationSeconds, bytes, codecs); {} when nothing'),
+  outputPrefix: z.string().describe('Where the asset\'s files are: this prefix (assets/<job id>) under the storage output (storage.output, or the media directory)'),
   asset: z.object({ master: z.string(), dash: z.string(), manifest: z.string() }).nullable(),
   error: z.object({
     message: z.string(), code: z.string(), retryable: z.boolean(),
