@@ -1,6 +1,7 @@
 // The asset's links: a copyable playback URL, HLS, DASH, manifest.json, the download and the
 // thumbnails, plus the renditions that were made. URLs in manifest.json are relative to the
 // asset directory (the master playlist's directory).
+import { copyLinkItem } from './copy-link.js';
 import { h } from './dom.js';
 import { bitrate, bytes } from './format.js';
 
@@ -68,12 +69,22 @@ export function assetLinks(asset) {
   return h('div', {},
     copyField('playback-url', 'Playback URL (HLS master playlist, ready)', asset.urls.master),
     h('h3', {}, 'Files'),
-    h('ul', { class: 'links', id: 'asset-files' }, links.map(([label, href]) => h('li', {}, h('a', { href, ...(label.startsWith('Download') ? { download: '' } : {}) }, label)))),
+    h('ul', { class: 'links', id: 'asset-files' }, links.map(([label, href]) => copyLinkItem(label, href, { download: label.startsWith('Download') }))),
     h('h3', {}, 'Renditions'),
     h('table', { class: 'plain' },
-      h('thead', {}, h('tr', {}, ...['Rendition', 'Size', 'Average bitrate'].map((label) => h('th', { scope: 'col' }, label)))),
+      h('thead', {}, h('tr', {}, ...['Rendition', 'Size', 'Average bitrate (with audio)'].map((label) => h('th', { scope: 'col' }, label)))),
       h('tbody', {}, manifest.renditions.map((r) => h('tr', {},
         h('td', {}, r.id),
         h('td', { class: 'num' }, r.width && r.height ? `${r.width}×${r.height}` : '—'),
-        h('td', { class: 'num' }, bitrate(r.averageBitrate)))))));
+        h('td', { class: 'num', 'data-bitrate': '' }, bitrate(streamedBitrate(r, manifest.audio))))))));
+}
+
+/**
+ * What a viewer of this rendition streams on average: the video and the separate audio together,
+ * the same sum as the master playlist's AVERAGE-BANDWIDTH, so the player and this table agree.
+ * @param {{ averageBitrate: number }} rendition
+ * @param {{ averageBitrate: number } | null | undefined} audio
+ */
+function streamedBitrate(rendition, audio) {
+  return Math.ceil(rendition.averageBitrate + (audio?.averageBitrate ?? 0));
 }

@@ -9,7 +9,8 @@ import { jobRow, updateRowProgress } from './job-table.js';
 import { filtersSearch, hasFilters, readFilters, stateChoices } from './list-filters.js';
 import { debounce, liveStream } from './live-stream.js';
 import { Problems } from './problems.js';
-import { setupSubmitForms } from './submit-forms.js';
+import { assetSummary, loadAssetSummaries } from './row-assets.js';
+import { openSubmitPanel, setupSubmitForms } from './submit-forms.js';
 import { TokenPanel } from './token-panel.js';
 import { priorities, sourceKinds } from './vocabulary.js';
 
@@ -63,6 +64,8 @@ async function load() {
     loaded = true;
     problems.resolved();
     render();
+    // Posters and durations of finished jobs come from their assets, after the rows are up.
+    if (await loadAssetSummaries(jobs)) render();
   } catch (error) {
     if (problems.report(error)) {
       if (!loaded) listStatus.textContent = 'The job list could not be loaded.';
@@ -73,7 +76,7 @@ async function load() {
 }
 
 function render() {
-  replaceKeepingFocus(rows, jobs.map((job) => jobRow(job, live.get(job.id), actionHandlers)));
+  replaceKeepingFocus(rows, jobs.map((job) => jobRow(job, live.get(job.id), actionHandlers, assetSummary(job.id))));
   const nothing = jobs.length === 0;
   table.hidden = nothing;
   empty.hidden = !nothing;
@@ -84,8 +87,10 @@ function render() {
         ? [h('p', { class: 'empty-title' }, 'No older jobs.')]
         : [
             h('p', { class: 'empty-title' }, 'The queue is empty: no jobs yet.'),
-            h('p', {}, 'Upload a recording above, give a source URI, drop a file into the inbox folder, or point a recorder\'s webhook at /hooks/<source>.'),
+            h('p', {}, 'Upload a recording or give a source URI above, drop a file into the inbox folder, or point a recorder\'s webhook at /hooks/<source>.'),
           ]));
+    // Nothing to look at yet: what there is to do is submit something.
+    if (!hasFilters(filters) && filters.cursor === undefined) openSubmitPanel();
   }
   listStatus.textContent = nothing ? '' : `Showing ${jobs.length} job${jobs.length === 1 ? '' : 's'}${filters.cursor !== undefined ? ' (older page)' : ''}.`;
   newer.disabled = filters.cursor === undefined;

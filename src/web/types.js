@@ -23,10 +23,21 @@
 /**
  * @typedef {object} AssetManifestView
  * @property {number} duration
+ * @property {SourceView} [source] the probed recording (manifests of older releases may lack it)
  * @property {{ id: string, width?: number, height?: number, averageBitrate: number, frameRate: number | null }[]} renditions
+ * @property {{ averageBitrate: number } | null} [audio]
  * @property {{ poster: string, vtt: string, sprites: string[], intervalSeconds: number } | null} thumbnails
  * @property {{ file: string, bytes: number, renditionId?: string } | null} download
  * @property {Record<string, number>} timingsMs
+ */
+
+/**
+ * The recording as the worker probed it (manifest.json's `source`, src/media/types.ts SourceInfo).
+ * @typedef {object} SourceView
+ * @property {number} duration seconds
+ * @property {number} sizeBytes
+ * @property {string} formatName
+ * @property {{ displayWidth: number, displayHeight: number, frameRate: { num: number, den: number }, codec: string }} [video]
  */
 
 /**
