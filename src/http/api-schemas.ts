@@ -19,6 +19,7 @@ export const listJobsQuery = z.strictObject({
   state: csv(jobStates).optional(),
   priority: csv(priorities).optional(),
   source: csv(sourceKinds).optional(),
+  upload: z.enum(['true', 'false']).transform((v) => v === 'true').optional().describe('true: only uploads (POST /v1/uploads); false: everything else'),
   limit: z.coerce.number().int().min(1).max(500).default(50),
   cursor: z.coerce.number().int().min(1).optional(),
 });

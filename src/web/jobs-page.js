@@ -6,7 +6,7 @@ import { ApiError, listJobs } from './api.js';
 import { byId, h, options, replaceKeepingFocus } from './dom.js';
 import { age } from './format.js';
 import { jobRow, updateRowProgress } from './job-table.js';
-import { filtersSearch, hasFilters, readFilters, stateChoices } from './list-filters.js';
+import { filtersSearch, fromSourceSelection, hasFilters, readFilters, sourceSelection, stateChoices, uploadsChoice } from './list-filters.js';
 import { debounce, liveStream } from './live-stream.js';
 import { Problems } from './problems.js';
 import { assetSummary, loadAssetSummaries } from './row-assets.js';
@@ -50,7 +50,7 @@ const actionHandlers = statusActionHandlers(actionStatus, problems, () => void l
 function fillFilterControls() {
   stateSelect.replaceChildren(...options(stateChoices, filters.state));
   prioritySelect.replaceChildren(...options([['', 'Any priority'], ...priorities.map((p) => /** @type {const} */ ([p, p]))], filters.priority));
-  sourceSelect.replaceChildren(...options([['', 'Any source'], ...sourceKinds.map((s) => /** @type {const} */ ([s, s]))], filters.source));
+  sourceSelect.replaceChildren(...options([['', 'Any source'], [uploadsChoice, 'Uploads'], ...sourceKinds.map((s) => /** @type {const} */ ([s, s]))], sourceSelection(filters)));
 }
 
 async function load() {
@@ -118,14 +118,14 @@ function navigate(how) {
 }
 
 function clearFilters() {
-  filters = { state: '', priority: '', source: '', cursor: undefined, limit: filters.limit };
+  filters = { state: '', priority: '', source: '', upload: '', cursor: undefined, limit: filters.limit };
   previous = [];
   fillFilterControls();
   navigate({ push: true });
 }
 
 filtersForm.addEventListener('change', () => {
-  filters = { state: stateSelect.value, priority: prioritySelect.value, source: sourceSelect.value, cursor: undefined, limit: filters.limit };
+  filters = { state: stateSelect.value, priority: prioritySelect.value, ...fromSourceSelection(sourceSelect.value), cursor: undefined, limit: filters.limit };
   previous = [];
   navigate({ push: true });
 });
