@@ -21,12 +21,12 @@ export function jobRow(job, live, handlers, asset) {
   const name = sourceName(job);
   const seconds = asset?.durationSeconds ?? job.facts.durationSeconds;
   return h('tr', { 'data-job-id': job.id, 'data-state': job.state, ...(isUpload(job) ? { 'data-upload': '' } : {}) },
-    h('td', { 'data-label': 'Source', class: 'source' },
+    h('td', { 'data-label': 'Source', class: 'source' }, h('div', { class: 'source-cell' },
       // Decorative: the link next to it names the job.
       asset?.poster ? h('img', { class: 'poster', src: asset.poster, alt: '', loading: 'lazy', width: 64, height: 36 }) : h('span', { class: 'poster', 'aria-hidden': 'true' }),
       h('span', { class: 'source-text' },
         h('a', { href: `/jobs/${encodeURIComponent(job.id)}`, 'data-focus-key': `${job.id}:link`, title: job.source }, name),
-        h('span', { class: 'muted kind' }, isUpload(job) ? h('span', { class: 'tag' }, 'upload') : job.sourceKind))),
+        h('span', { class: 'muted kind' }, isUpload(job) ? h('span', { class: 'tag' }, 'upload') : job.sourceKind)))),
     h('td', { 'data-label': 'Duration', class: 'num duration' }, seconds !== undefined ? clock(seconds) : '—'),
     h('td', { 'data-label': 'Priority' }, priorityControl(job, handlers)),
     h('td', { 'data-label': 'State', class: 'state' }, stateBadge(job), failureReason(job)),
