@@ -19,6 +19,7 @@ export const listJobsQuery = z.strictObject({
   state: csv(jobStates).optional(),
   priority: csv(priorities).optional(),
   source: csv(sourceKinds).optional(),
+  upload: z.enum(['true', 'false']).transform((v) => v === 'true').optional().describe('true: only uploads (POST /v1/uploads); false: everything else'),
   limit: z.coerce.number().int().min(1).max(500).default(50),
   cursor: z.coerce.number().int().min(1).optional(),
 });
@@ -49,6 +50,9 @@ export const apiJob = z.object({
   startedAt: z.string().nullable(),
   finishedAt: z.string().nullable(),
   playableUrl: z.string().nullable(),
+  playableAt: z.string().nullable().describe('When something first became playable (the instant preview); null before'),
+  facts: sourceFactsSchema.describe('What the intake knew about the recording (durationSeconds, bytes, codecs); {} when nothing'),
+  outputPrefix: z.string().describe('Where the asset\'s files are: this prefix (assets/<job id>) under the storage output (storage.output, or the media directory)'),
   asset: z.object({ master: z.string(), dash: z.string(), manifest: z.string() }).nullable(),
   error: z.object({
     message: z.string(), code: z.string(), retryable: z.boolean(),

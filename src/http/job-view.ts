@@ -21,6 +21,9 @@ export function toApiJob(job: Job, assetDirUrl: AssetDirUrl, paths?: ServerPaths
     startedAt: job.startedAt ?? null,
     finishedAt: job.finishedAt ?? null,
     playableUrl: playableUrl(job, assetDirUrl),
+    playableAt: job.playableAt ?? null,
+    facts: job.sourceFacts,
+    outputPrefix: job.outputPrefix,
     asset: assetLinks(job, assetDirUrl),
     error: job.error ? shownError(job.error, paths) : null,
   };

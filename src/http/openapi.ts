@@ -19,8 +19,8 @@ interface Operation {
 export const operations: Operation[] = [
   { method: 'post', path: '/v1/jobs', summary: 'Create a job from a source (201; 200 with the existing job for a replayed Idempotency-Key or a recording another intake already has; 409 for an Idempotency-Key reused with another body)', body: createJobBody, response: apiJob, status: 201 },
   { method: 'post', path: '/v1/uploads', summary: 'Upload a recording as the body (application/octet-stream, video/* or audio/*; at most sourceFetch.maxBytes) and create a job from it (201; 507 when the server has no space left)', query: uploadQuery, binaryBody: true, response: apiJob, status: 201 },
-  { method: 'get', path: '/v1/jobs', summary: 'List jobs, newest first, with filters and cursor paging; a page ends at limit items or server.maxListBytes of JSON, whichever comes first', query: listJobsQuery, response: jobList },
-  { method: 'get', path: '/v1/jobs/{id}', summary: 'Get a job', response: apiJob },
+  { method: 'get', path: '/v1/jobs', summary: 'List jobs, newest first, with filters (state, priority, source, upload) and cursor paging; a page ends at limit items or server.maxListBytes of JSON, whichever comes first', query: listJobsQuery, response: jobList },
+  { method: 'get', path: '/v1/jobs/{id}', summary: 'Get a job: its state, source facts (facts), when it became playable (playableAt), where its files are (outputPrefix), its URLs and error', response: apiJob },
   { method: 'patch', path: '/v1/jobs/{id}', summary: 'Change the priority of a queued job', body: patchJobBody, response: apiJob },
   { method: 'post', path: '/v1/jobs/{id}/cancel', summary: 'Cancel a job (a running worker is stopped)', response: apiJob, status: 202 },
   { method: 'post', path: '/v1/jobs/{id}/retry', summary: 'Queue a failed or cancelled job again', response: apiJob },

@@ -7,6 +7,7 @@ export interface ListParams {
   states: string[] | null;
   priorities: number[] | null;
   sourceKinds: string[] | null;
+  uploads: boolean | null;
   before: number | null;
   /** One more than asked for: its presence says there is a next page. */
   fetch: number;
@@ -23,6 +24,7 @@ export function listParams(filter: JobFilter): ListParams {
     states: listOrNull(filter.states),
     priorities: listOrNull(filter.priorities?.map((p) => priorityWeight[p])),
     sourceKinds: listOrNull(filter.sourceKinds),
+    uploads: filter.uploads ?? null,
     before: filter.before ?? null,
     fetch: limit + 1,
     limit,

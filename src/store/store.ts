@@ -7,6 +7,8 @@ export interface JobFilter {
   states?: readonly JobState[];
   priorities?: readonly Priority[];
   sourceKinds?: readonly SourceKind[];
+  /** true: only uploads (jobs whose metadata names an `upload`); false: none of them. */
+  uploads?: boolean;
   /** Newest first; `before` is the `seq` cursor of the previous page's last item. */
   before?: number;
   limit: number;

@@ -79,7 +79,7 @@ function decode(status, text) {
 }
 
 /**
- * @param {{ state?: string, priority?: string, source?: string, cursor?: number | undefined, limit?: number }} filters
+ * @param {{ state?: string, priority?: string, source?: string, upload?: string, cursor?: number | undefined, limit?: number }} filters
  * @returns {Promise<import('./types.js').JobList>}
  */
 export function listJobs(filters) {

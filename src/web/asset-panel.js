@@ -1,6 +1,7 @@
 // The asset's links: a copyable playback URL, HLS, DASH, manifest.json, the download and the
 // thumbnails, plus the renditions that were made with what was measured (quality-table.js). URLs in manifest.json are relative to the
 // asset directory (the master playlist's directory).
+import { copyLinkItem } from './copy-link.js';
 import { h } from './dom.js';
 import { bytes } from './format.js';
 import { costSummary, renditionsTable } from './quality-table.js';
@@ -69,7 +70,7 @@ export function assetLinks(asset) {
   return h('div', {},
     copyField('playback-url', 'Playback URL (HLS master playlist, ready)', asset.urls.master),
     h('h3', {}, 'Files'),
-    h('ul', { class: 'links', id: 'asset-files' }, links.map(([label, href]) => h('li', {}, h('a', { href, ...(label.startsWith('Download') ? { download: '' } : {}) }, label)))),
+    h('ul', { class: 'links', id: 'asset-files' }, links.map(([label, href]) => copyLinkItem(label, href, { download: label.startsWith('Download') }))),
     h('h3', {}, 'Renditions'),
     renditionsTable(manifest),
     h('h3', {}, 'Cost'),

@@ -56,7 +56,12 @@ export function actionButtons(job, handlers) {
     buttons.push(cancel);
   }
   if (job.state === 'failed' || job.state === 'cancelled') {
-    const retry = h('button', { type: 'button', 'data-focus-key': `${job.id}:retry`, 'aria-label': `Retry ${name}` }, 'Retry');
+    // When the failure says a retry will not help (a broken source), Retry stays possible but is
+    // not offered as the thing to do.
+    const hopeless = job.state === 'failed' && job.error?.retryable === false;
+    const retry = hopeless
+      ? h('button', { type: 'button', class: 'quiet', 'data-focus-key': `${job.id}:retry`, 'aria-label': `Retry ${name} anyway`, title: 'The error says retrying will not help' }, 'Retry anyway')
+      : h('button', { type: 'button', 'data-focus-key': `${job.id}:retry`, 'aria-label': `Retry ${name}` }, 'Retry');
     retry.addEventListener('click', () => run(retry, `retry ${name}`, () => retryJob(job.id), handlers));
     buttons.push(retry);
   }

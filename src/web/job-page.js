@@ -5,6 +5,8 @@ import { ApiError, getAsset, getAttempts, getJob, getLog } from './api.js';
 import { assetFileUrl, assetLinks, copyField, copyText } from './asset-panel.js';
 import { byId, h } from './dom.js';
 import { buildChunks, buildStepTimings, buildTimeline, renderAttempts, renderChunks, renderStepTimings, renderTimeline } from './job-history.js';
+import { renderJobFacts } from './job-facts-panel.js';
+import { withPlayable } from './job-timing.js';
 import { renderJob, renderProgress } from './job-view.js';
 import { debounce, liveStream } from './live-stream.js';
 import { createPlayer } from './player.js';
@@ -27,6 +29,8 @@ let job;
 /** @type {{ speed?: number, etaSeconds?: number } | undefined} */
 let live;
 let playerShown = false;
+/** The finished asset once loaded: its manifest completes the job's facts. @type {import('./types.js').AssetView | undefined} */
+let asset;
 
 const actionHandlers = statusActionHandlers(actionStatus, problems, () => void load());
 
@@ -41,7 +45,8 @@ async function load() {
     byId('steps', HTMLElement).replaceChildren(renderStepTimings(buildStepTimings(log.items, attempts.items), attempts.items));
     byId('attempts', HTMLElement).replaceChildren(renderAttempts(attempts.items));
     byId('chunks', HTMLElement).replaceChildren(...[renderChunks(buildChunks(log.items, attempts.items))].filter((n) => n !== null));
-    byId('timeline', HTMLElement).replaceChildren(...renderTimeline(buildTimeline(log.items, attempts.items)));
+    byId('timeline', HTMLElement).replaceChildren(...renderTimeline(withPlayable(buildTimeline(log.items, attempts.items), job)));
+    renderJobFacts(job, asset);
     article.setAttribute('aria-busy', 'false');
     if (job.state === 'succeeded' && !playerShown) await showAsset(job);
   } catch (error) {
@@ -58,7 +63,8 @@ async function showAsset(current) {
   const section = byId('asset', HTMLElement);
   section.hidden = false;
   try {
-    const asset = await getAsset(current.id);
+    asset = await getAsset(current.id);
+    renderJobFacts(current, asset);
     const thumbs = asset.manifest.thumbnails;
     createPlayer(byId('player-slot', HTMLElement), {
       src: asset.urls.master,

@@ -32,7 +32,7 @@ export function renderJob(job, live, handlers) {
   for (const [key, value] of Object.entries(job.metadata)) facts.push([key, value]);
   facts.push(['Job id', h('code', {}, job.id)]);
   replaceKeepingFocus(byId('job-meta', HTMLElement), facts.flatMap(([term, value]) => [h('dt', {}, term), h('dd', {}, value)]));
-  replaceKeepingFocus(byId('job-actions', HTMLElement), actionButtons(job, handlers));
+  replaceKeepingFocus(byId('job-actions', HTMLElement), [...nextStep(job), ...actionButtons(job, handlers)]);
 
   renderProgress(job, live);
   renderNotice(job);
@@ -76,4 +76,13 @@ function renderError(error) {
   byId('error-stderr', HTMLElement).textContent = error.stderrTail ?? '';
   byId('error-command-block', HTMLElement).hidden = !error.command;
   byId('error-command', HTMLElement).textContent = error.command ?? '';
+}
+
+/**
+ * The main action when retrying will not help: submit the recording again, fixed or re-exported.
+ * @param {ApiJob} job
+ */
+function nextStep(job) {
+  if (job.state !== 'failed' || job.error?.retryable !== false) return [];
+  return [h('a', { class: 'button', href: '/#submit', id: 'submit-fixed' }, 'Submit a fixed recording')];
 }

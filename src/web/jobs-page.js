@@ -6,10 +6,11 @@ import { ApiError, listJobs } from './api.js';
 import { byId, h, options, replaceKeepingFocus } from './dom.js';
 import { age } from './format.js';
 import { jobRow, updateRowProgress } from './job-table.js';
-import { filtersSearch, hasFilters, readFilters, stateChoices } from './list-filters.js';
+import { filtersSearch, fromSourceSelection, hasFilters, readFilters, sourceSelection, stateChoices, uploadsChoice } from './list-filters.js';
 import { debounce, liveStream } from './live-stream.js';
 import { Problems } from './problems.js';
-import { setupSubmitForms } from './submit-forms.js';
+import { assetSummary, loadAssetSummaries } from './row-assets.js';
+import { openSubmitPanel, setupSubmitForms } from './submit-forms.js';
 import { TokenPanel } from './token-panel.js';
 import { priorities, sourceKinds } from './vocabulary.js';
 
@@ -49,7 +50,7 @@ const actionHandlers = statusActionHandlers(actionStatus, problems, () => void l
 function fillFilterControls() {
   stateSelect.replaceChildren(...options(stateChoices, filters.state));
   prioritySelect.replaceChildren(...options([['', 'Any priority'], ...priorities.map((p) => /** @type {const} */ ([p, p]))], filters.priority));
-  sourceSelect.replaceChildren(...options([['', 'Any source'], ...sourceKinds.map((s) => /** @type {const} */ ([s, s]))], filters.source));
+  sourceSelect.replaceChildren(...options([['', 'Any source'], [uploadsChoice, 'Uploads'], ...sourceKinds.map((s) => /** @type {const} */ ([s, s]))], sourceSelection(filters)));
 }
 
 async function load() {
@@ -63,6 +64,8 @@ async function load() {
     loaded = true;
     problems.resolved();
     render();
+    // Posters and durations of finished jobs come from their assets, after the rows are up.
+    if (await loadAssetSummaries(jobs)) render();
   } catch (error) {
     if (problems.report(error)) {
       if (!loaded) listStatus.textContent = 'The job list could not be loaded.';
@@ -73,7 +76,7 @@ async function load() {
 }
 
 function render() {
-  replaceKeepingFocus(rows, jobs.map((job) => jobRow(job, live.get(job.id), actionHandlers)));
+  replaceKeepingFocus(rows, jobs.map((job) => jobRow(job, live.get(job.id), actionHandlers, assetSummary(job.id))));
   const nothing = jobs.length === 0;
   table.hidden = nothing;
   empty.hidden = !nothing;
@@ -84,8 +87,10 @@ function render() {
         ? [h('p', { class: 'empty-title' }, 'No older jobs.')]
         : [
             h('p', { class: 'empty-title' }, 'The queue is empty: no jobs yet.'),
-            h('p', {}, 'Upload a recording above, give a source URI, drop a file into the inbox folder, or point a recorder\'s webhook at /hooks/<source>.'),
+            h('p', {}, 'Upload a recording or give a source URI above, drop a file into the inbox folder, or point a recorder\'s webhook at /hooks/<source>.'),
           ]));
+    // Nothing to look at yet: what there is to do is submit something.
+    if (!hasFilters(filters) && filters.cursor === undefined) openSubmitPanel();
   }
   listStatus.textContent = nothing ? '' : `Showing ${jobs.length} job${jobs.length === 1 ? '' : 's'}${filters.cursor !== undefined ? ' (older page)' : ''}.`;
   newer.disabled = filters.cursor === undefined;
@@ -113,14 +118,14 @@ function navigate(how) {
 }
 
 function clearFilters() {
-  filters = { state: '', priority: '', source: '', cursor: undefined, limit: filters.limit };
+  filters = { state: '', priority: '', source: '', upload: '', cursor: undefined, limit: filters.limit };
   previous = [];
   fillFilterControls();
   navigate({ push: true });
 }
 
 filtersForm.addEventListener('change', () => {
-  filters = { state: stateSelect.value, priority: prioritySelect.value, source: sourceSelect.value, cursor: undefined, limit: filters.limit };
+  filters = { state: stateSelect.value, priority: prioritySelect.value, ...fromSourceSelection(sourceSelect.value), cursor: undefined, limit: filters.limit };
   previous = [];
   navigate({ push: true });
 });

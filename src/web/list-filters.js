@@ -1,4 +1,4 @@
-// The job list's filters and page, kept in the URL (?state=&priority=&source=&cursor=) so a
+// The job list's filters and page, kept in the URL (?state=&priority=&source=&upload=&cursor=) so a
 // reload, a bookmark or the back button shows the same list. Pure: tested without a browser.
 import { jobStates, priorities, sourceKinds } from './vocabulary.js';
 
@@ -7,6 +7,7 @@ import { jobStates, priorities, sourceKinds } from './vocabulary.js';
  * @property {string} state comma-separated states, '' for any
  * @property {string} priority
  * @property {string} source
+ * @property {'' | 'true'} upload 'true': uploads only
  * @property {number | undefined} cursor the page's cursor (older than this job sequence)
  * @property {number | undefined} limit jobs per page; undefined for the default
  */
@@ -35,6 +36,7 @@ export function readFilters(search) {
     state: known(query.get('state'), jobStates),
     priority: known(query.get('priority'), priorities),
     source: known(query.get('source'), sourceKinds),
+    upload: query.get('upload') === 'true' ? 'true' : '',
     cursor: Number.isSafeInteger(cursor) && cursor > 0 ? cursor : undefined,
     limit: Number.isSafeInteger(limit) && limit >= 1 && limit <= maxPageSize ? limit : undefined,
   };
@@ -49,6 +51,7 @@ export function filtersSearch(filters) {
   if (filters.state) query.set('state', filters.state);
   if (filters.priority) query.set('priority', filters.priority);
   if (filters.source) query.set('source', filters.source);
+  if (filters.upload) query.set('upload', filters.upload);
   if (filters.cursor !== undefined) query.set('cursor', String(filters.cursor));
   if (filters.limit !== undefined) query.set('limit', String(filters.limit));
   const text = query.toString();
@@ -57,7 +60,7 @@ export function filtersSearch(filters) {
 
 /** @param {ListFilters} filters */
 export function hasFilters(filters) {
-  return Boolean(filters.state || filters.priority || filters.source);
+  return Boolean(filters.state || filters.priority || filters.source || filters.upload);
 }
 
 /** The state filter's choices: any, the active ones together, then each state. */
@@ -70,3 +73,23 @@ export const stateChoices = /** @type {const} */ ([
   ['failed', 'Failed'],
   ['cancelled', 'Cancelled'],
 ]);
+
+/**
+ * The Source select's value for uploads. Uploads are not a source kind (they arrive as `api`) but
+ * people look for them as one, so the select offers them beside the kinds; the API filters them
+ * with upload=true.
+ */
+export const uploadsChoice = 'upload';
+
+/** @param {ListFilters} filters the Source select's value */
+export function sourceSelection(filters) {
+  return filters.upload ? uploadsChoice : filters.source;
+}
+
+/**
+ * @param {string} value the Source select's value
+ * @returns {Pick<ListFilters, 'source' | 'upload'>}
+ */
+export function fromSourceSelection(value) {
+  return value === uploadsChoice ? { source: '', upload: 'true' } : { source: value, upload: '' };
+}

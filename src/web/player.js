@@ -160,7 +160,7 @@ function withHls(video, rendition, current, options, notice) {
       const levels = own.levels.map((level, index) => ({ index, level })).sort((a, b) => (b.level.height - a.level.height) || (b.level.bitrate - a.level.bitrate));
       rendition.replaceChildren(
         h('option', { value: '-1' }, 'Automatic'),
-        ...levels.map(({ index, level }) => h('option', { value: index }, renditionLabel(level))));
+        ...levels.map(({ index, level }) => h('option', { value: index }, renditionLabel(shownLevel(level)))));
       // A rebuilt player keeps the rendition the viewer chose.
       if (pinned >= 0 && pinned < own.levels.length) {
         rendition.value = String(pinned);
@@ -170,7 +170,7 @@ function withHls(video, rendition, current, options, notice) {
     own.on(Hls.Events.LEVEL_SWITCHED, (_event, data) => {
       const level = own.levels[data.level];
       if (!level) return;
-      current.textContent = `Playing ${renditionLabel(level)}${own.autoLevelEnabled ? ' (automatic)' : ''}`;
+      current.textContent = `Playing ${renditionLabel(shownLevel(level))}${own.autoLevelEnabled ? ' (automatic)' : ''}`;
       current.dataset['level'] = String(data.level);
       current.dataset['height'] = String(level.height);
     });
@@ -244,4 +244,13 @@ function withHls(video, rendition, current, options, notice) {
       end(hls);
     },
   };
+}
+
+/**
+ * The one bitrate the dashboard names a rendition by: its average with the audio (the master
+ * playlist's AVERAGE-BANDWIDTH), as the asset's rendition table shows it; not the peak.
+ * @param {{ height: number, width: number, averageBitrate: number, bitrate: number }} level
+ */
+function shownLevel(level) {
+  return { height: level.height, width: level.width, bitrate: level.averageBitrate || level.bitrate };
 }

@@ -48,7 +48,7 @@ export function samplingLabel(quality) {
  */
 export function renditionsTable(manifest) {
   const vmaf = manifest.quality?.vmaf === true;
-  const headings = ['Rendition', 'Size', 'Average bitrate', 'SSIM', 'PSNR', ...(vmaf ? ['VMAF'] : [])];
+  const headings = ['Rendition', 'Size', 'Average bitrate (with audio)', 'SSIM', 'PSNR', ...(vmaf ? ['VMAF'] : [])];
   return h('div', { class: 'table-wrap' }, h('table', { class: 'plain', id: 'renditions' },
     h('caption', { class: 'muted' }, samplingLabel(manifest.quality)),
     h('thead', {}, h('tr', {}, headings.map((label) => h('th', { scope: 'col' }, label)))),
@@ -57,11 +57,21 @@ export function renditionsTable(manifest) {
       return h('tr', { 'data-rendition': r.id },
         h('td', {}, r.id),
         h('td', { class: 'num' }, r.width && r.height ? `${r.width}×${r.height}` : '—'),
-        h('td', { class: 'num' }, bitrate(r.averageBitrate)),
+        h('td', { class: 'num', 'data-bitrate': '' }, bitrate(streamedBitrate(r, manifest.audio))),
         h('td', { class: 'num', 'data-metric': 'ssim' }, q.ssim),
         h('td', { class: 'num', 'data-metric': 'psnr' }, q.psnr),
         vmaf ? h('td', { class: 'num', 'data-metric': 'vmaf' }, q.vmaf) : null);
     }))));
+}
+
+/**
+ * What a viewer of this rendition streams on average: the video and the separate audio together,
+ * the same sum as the master playlist's AVERAGE-BANDWIDTH, so the player and this table agree.
+ * @param {{ averageBitrate: number }} rendition
+ * @param {{ averageBitrate: number } | null | undefined} audio
+ */
+function streamedBitrate(rendition, audio) {
+  return Math.ceil(rendition.averageBitrate + (audio?.averageBitrate ?? 0));
 }
 
 /** @param {AssetManifestView} manifest */

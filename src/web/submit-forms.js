@@ -1,11 +1,17 @@
 // "Submit a recording": upload a file (POST /v1/uploads, with upload progress) or name a source
-// URI (POST /v1/jobs). The outcome is announced in a status line with a link to the new job.
+// URI (POST /v1/jobs). The outcome is announced in a status line with a link to the new job. The
+// forms sit in a <details> folded away under the list's heading: the list is what people come for.
 import { ApiError, createJob, uploadRecording } from './api.js';
 import { byId, h, options } from './dom.js';
 import { bytes, sourceName } from './format.js';
 import { priorities } from './vocabulary.js';
 
 /** @typedef {import('./types.js').ApiJob} ApiJob */
+
+/** Unfolds the forms (an empty queue, or a link to /#submit). */
+export function openSubmitPanel() {
+  byId('submit', HTMLDetailsElement).open = true;
+}
 
 /**
  * @param {{ onCreated: (job: ApiJob) => void, onProblem: (error: unknown) => boolean }} handlers
@@ -20,6 +26,9 @@ export function setupSubmitForms(handlers) {
   const uriForm = byId('uri-form', HTMLFormElement);
   const uriInput = byId('source-uri', HTMLInputElement);
   const uriPriority = byId('uri-priority', HTMLSelectElement);
+
+  // "Submit a fixed recording" on a failed job's page links here.
+  if (location.hash === '#submit') openSubmitPanel();
 
   /** @type {(readonly [string, string])[]} */
   const priorityOptions = [['', 'Default priority'], ...priorities.map((p) => /** @type {const} */ ([p, p]))];

@@ -23,12 +23,23 @@
 /**
  * @typedef {object} AssetManifestView
  * @property {number} duration
+ * @property {SourceView} [source] the probed recording (manifests of older releases may lack it)
  * @property {{ id: string, width?: number, height?: number, averageBitrate: number, frameRate: number | null, quality?: { ssim: number | null, psnr: number | null, vmaf: number | null, frames: number } | null }[]} renditions
+ * @property {{ averageBitrate: number } | null} [audio]
  * @property {{ windows: { startSeconds: number, seconds: number }[], frameStep: number, vmaf: boolean } | null} [quality] absent in manifests made before it was measured
  * @property {{ cpuSeconds: number, cpuSecondsPerSourceSecond: number, processes: number, byStage: Record<string, number> } | { cpuSeconds: null, cpuSecondsPerSourceSecond: null, reason: string }} [cost] absent in manifests made before it was measured
  * @property {{ poster: string, vtt: string, sprites: string[], intervalSeconds: number } | null} thumbnails
  * @property {{ file: string, bytes: number, renditionId?: string } | null} download
  * @property {Record<string, number>} timingsMs
+ */
+
+/**
+ * The recording as the worker probed it (manifest.json's `source`, src/media/types.ts SourceInfo).
+ * @typedef {object} SourceView
+ * @property {number} duration seconds
+ * @property {number} sizeBytes
+ * @property {string} formatName
+ * @property {{ displayWidth: number, displayHeight: number, frameRate: { num: number, den: number }, codec: string }} [video]
  */
 
 /**

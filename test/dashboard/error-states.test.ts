@@ -82,9 +82,14 @@ describe('dashboard: error states and actions', { skip: browserSkip, timeout: 15
     await page.setInputFiles('#upload-file', broken);
     await page.getByRole('button', { name: 'Upload and transcode' }).click();
     const row = page.locator('#job-rows tr', { hasText: 'broken.mp4' });
-    // Bad input is never retried: straight to failed, seen live.
+    // Bad input is never retried: straight to failed, seen live, with the reason in the row. Retry
+    // stays possible but quiet: the error says it will not help (the name changed with that).
     await row.and(page.locator('[data-state="failed"]')).waitFor({ timeout: 60_000 });
-    assert.equal(await row.getByRole('button', { name: 'Retry broken.mp4' }).count(), 1);
+    assert.match(await row.locator('.reason').innerText(), /not a complete MP4\/MOV/);
+    const retry = row.getByRole('button', { name: 'Retry broken.mp4 anyway' });
+    assert.equal(await retry.count(), 1);
+    assert.equal(await retry.getAttribute('class'), 'quiet');
+    await screenshot(page, 'list-failed');
 
     await row.getByRole('link', { name: 'broken.mp4' }).click();
     const panel = page.locator('#job-error');
@@ -95,12 +100,23 @@ describe('dashboard: error states and actions', { skip: browserSkip, timeout: 15
     assert.match(await page.locator('#error-command').innerText(), /^\S*ffprobe .*broken\.mp4/);
     await page.locator('#timeline li', { hasText: 'Failed' }).waitFor();
     assert.equal(await page.locator('#asset').isHidden(), true, 'no player for a failed job');
+    // The main action is to submit a fixed recording, before the quiet Retry.
+    const actions = page.locator('#job-actions > *');
+    assert.deepEqual(await actions.allInnerTexts(), ['Submit a fixed recording', 'Retry anyway']);
+    assert.equal(await page.locator('[data-fact="total"]').count(), 1, 'the facts are there for a failed job too');
+    assert.equal(await page.locator('[data-fact="playable"]').innerText(), 'not playable yet');
     await screenshot(page, 'job-failed');
+    await page.getByRole('link', { name: 'Submit a fixed recording' }).click();
+    await page.waitForURL(/\/#submit$/);
+    await page.locator('#submit[open] #upload-form').waitFor();
   });
 
   it('shows a job still processing; priority, cancel and retry work from the pages and show up live', async () => {
     const { page } = watched;
     await page.goto(`${serve.url}/`);
+    // With a job in the list the forms are folded away: unfold them.
+    await page.locator('#job-rows tr').first().waitFor();
+    await page.getByText('Submit a recording').click();
     for (const name of ['first.mp4', 'second.mp4']) {
       await page.getByLabel('Or give a source URI').fill(`${stalling.url}/${name}`);
       await page.getByRole('button', { name: 'Submit', exact: true }).click();
@@ -169,6 +185,9 @@ describe('dashboard: error states and actions', { skip: browserSkip, timeout: 15
     // The list reloads after the URL changes: wait for the filtered rows, not for any row (under
     // load the unfiltered ones are still there for a moment).
     await waitFor('only the high-priority job to be listed', async () => (await names()).join() === 'second.mp4', { timeoutMs: 10_000 });
+    await page.getByLabel('Priority', { exact: true }).last().selectOption('');
+    await page.getByLabel('Source', { exact: true }).selectOption({ label: 'Uploads' });
+    await waitFor('only the upload to be listed', async () => (await names()).join() === 'broken.mp4', { timeoutMs: 10_000 });
     await page.getByLabel('Source', { exact: true }).selectOption('watch');
     await page.getByText('No jobs match these filters.').waitFor();
     await page.reload();

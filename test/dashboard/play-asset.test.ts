@@ -2,7 +2,8 @@
 // ffmpeg: upload a generated recording through the page, watch the job reach done without a
 // reload, open it, and check that the asset really plays, that a manual rendition switch takes
 // effect, that hovering the seek bar shows a sprite thumbnail, and that refused (expired) links
-// are renewed once without losing the place. Screenshots of each page go to test-artifacts/dashboard/.
+// are renewed once without losing the place; the list's layout (first row visible at desktop and
+// phone sizes), its poster, duration and upload filter, and the job page's facts. Screenshots of each page go to test-artifacts/dashboard/.
 import assert from 'node:assert/strict';
 import { rm } from 'node:fs/promises';
 import { after, before, describe, it } from 'node:test';
@@ -72,11 +73,48 @@ describe('dashboard: upload, watch, play', { skip: browserSkip, timeout: 180_000
     assert.equal(await page.evaluate('window.stayedHere'), true, 'the list updated live, without a reload');
     const labels: unknown = await page.evaluate('[...window.progressLabels]');
     assert.ok(Array.isArray(labels) && labels.some((l) => /^\d+ % · \d+\.\d× · ETA \d+:\d\d$/.test(String(l))), `speed and ETA were shown while it ran: ${JSON.stringify(labels)}`);
-    await screenshot(page, 'list-desktop');
-    await page.setViewportSize({ width: 390, height: 844 });
-    assert.equal(await page.evaluate('document.documentElement.scrollWidth <= innerWidth'), true, 'no sideways scrolling on a phone');
-    await screenshot(page, 'list-phone');
+
+    // The row says what the job is: an upload, 12 s long, with the asset's poster.
+    assert.equal(await row.locator('.tag').innerText(), 'upload');
+    assert.equal(await row.locator('td[data-label="Duration"]').innerText(), '0:12');
+    await row.locator('img.poster').waitFor();
+    await waitInPage(page, 'document.querySelector("#job-rows img.poster").naturalWidth > 0');
+    assert.match(await row.locator('img.poster').getAttribute('src') ?? '', /\/thumbnails\/poster\.jpg$/);
+    assert.equal(await row.locator('.reason').count(), 0, 'no failure reason on a job that succeeded');
+  });
+
+  for (const [name, viewport] of [['list-desktop', { width: 1280, height: 800 }], ['list-phone', { width: 390, height: 844 }]] as const) {
+    it(`puts the job list first at ${viewport.width}×${viewport.height}: the form folded, the first row visible without scrolling`, async () => {
+      const { page } = watched;
+      await page.setViewportSize(viewport);
+      await page.goto(`${serve.url}/`);
+      const first = page.locator('#job-rows tr').first();
+      await first.waitFor();
+      assert.equal(await page.locator('#submit').getAttribute('open'), null, 'the submit forms are folded away once there are jobs');
+      assert.equal(await page.locator('#upload-form').isVisible(), false);
+      assert.equal(await page.evaluate('scrollY'), 0);
+      const box = await first.boundingBox();
+      assert.ok(box, 'the first row is laid out');
+      assert.ok(box.y >= 0 && box.y + box.height <= viewport.height, `the first row (y ${box.y}, height ${box.height}) fits in the first screen`);
+      assert.equal(await page.evaluate('document.documentElement.scrollWidth <= innerWidth'), true, 'no sideways scrolling');
+      await screenshot(page, name);
+      // Unfolding the forms is one click on the summary, and it takes the keyboard focus path.
+      await page.getByText('Submit a recording').click();
+      await page.locator('#upload-form').waitFor();
+      await page.getByText('Submit a recording').click();
+    });
+  }
+
+  it('filters uploads as uploads', async () => {
+    const { page } = watched;
     await page.setViewportSize({ width: 1280, height: 900 });
+    await page.getByLabel('Source', { exact: true }).selectOption({ label: 'Uploads' });
+    await page.waitForURL(/[?&]upload=true/);
+    await page.locator('#job-rows a', { hasText: 'keynote.mp4' }).waitFor();
+    await page.getByLabel('Source', { exact: true }).selectOption('watch');
+    await page.getByText('No jobs match these filters.').waitFor();
+    await page.getByRole('button', { name: 'Show all jobs' }).click();
+    await page.locator('#job-rows a', { hasText: 'keynote.mp4' }).waitFor();
   });
 
   it('opens the job and plays its asset: time advances, a manual rendition switch takes effect, the seek bar previews', async () => {
@@ -144,13 +182,46 @@ describe('dashboard: upload, watch, play', { skip: browserSkip, timeout: 180_000
     await page.getByText('Copied.').waitFor();
     assert.equal(await page.evaluate('navigator.clipboard.readText()'), playback);
 
-    // Step timings and the timeline came from the job's events.
+    // Every asset link has its own Copy button.
+    const items = await page.locator('#asset-files li').all();
+    assert.ok(items.length >= 6);
+    for (const item of items) assert.equal(await item.getByRole('button', { name: /^Copy the URL of / }).count(), 1);
+    const dash = page.locator('#asset-files li', { hasText: 'DASH' });
+    await dash.getByRole('button').click();
+    await dash.getByText('Copied.').waitFor();
+    assert.equal(await page.evaluate('navigator.clipboard.readText()'), new URL(await dash.locator('a').getAttribute('href') ?? '', page.url()).href);
+
+    // The recording and timing facts.
+    const fact = (key: string) => page.locator(`#job-facts [data-fact="${key}"]`).innerText();
+    assert.equal(await fact('duration'), '0:12');
+    assert.match(await fact('bytes'), /^\d+(\.\d)? (KB|MB)$/);
+    assert.equal(await fact('picture'), '640×360');
+    assert.equal(await fact('frame-rate'), '30 fps');
+    assert.match(await fact('total'), /^\d+(\.\d)? s|min/);
+    assert.match(await fact('speed'), /^\d+\.\d× real time$/);
+    assert.match(await fact('playable'), /^\d+(\.\d)? s$|^\d+ ms$/);
+    const jobId = page.url().split('/').pop() ?? '';
+    assert.equal(await page.locator('#output-prefix').innerText(), `assets/${jobId}/`);
+    assert.match(await page.locator('#asset-folder').inputValue(), new RegExp(`/media/assets/${jobId}/$`));
+
+    // One bitrate per rendition: the player's menu and the renditions table say the same.
+    for (const height of [180, 360]) {
+      const option = (await page.locator('#rendition option', { hasText: `${height}p` }).innerText()).split(' · ')[1];
+      const cell = await page.locator('#asset-links tr', { hasText: `×${height}` }).locator('td[data-bitrate]').innerText();
+      assert.equal(option, cell, `${height}p: player "${option}", table "${cell}"`);
+    }
+
+    // Step timings and the timeline came from the job's events; Playable from the job itself.
     assert.ok(await page.locator('#steps tr[data-step="encode"]').count() === 1, 'the encode step is timed');
     await page.locator('#timeline li', { hasText: 'Asset ready' }).waitFor();
+    const timeline = await page.locator('#timeline .what').allInnerTexts();
+    assert.ok(timeline.indexOf('Playable') > 0 && timeline.indexOf('Playable') < timeline.indexOf('Asset ready'), `Playable before Asset ready: ${timeline.join(', ')}`);
     assert.deepEqual(await unnamedControls(page), [], 'every control, the player\'s included, has a name');
     await page.setViewportSize({ width: 390, height: 844 });
     assert.equal(await page.evaluate('document.documentElement.scrollWidth <= innerWidth'), true, 'no sideways scrolling on a phone');
     await screenshot(page, 'job-phone');
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await screenshot(page, 'job-desktop');
     assert.deepEqual(watched.pageErrors, []);
     assert.deepEqual(watched.consoleErrors, []);
   });

@@ -1,13 +1,15 @@
 // The dashboard's pure browser modules, run in Node: formatting, URL filters, the WebVTT sprite
-// track, the SSE parser, timeline and step timings, the player's error recovery. Plus: the
+// track, the SSE parser, timeline and step timings, the job's timing facts, the player's error recovery. Plus: the
 // dashboard's vocabulary is the API's.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { jobStates, priorities, sourceKinds } from '../../src/jobs/job.ts';
+import type { ApiJob } from '../../src/http/api-schemas.ts';
 import { parseEventStream } from '../../src/web/event-stream.js';
 import { age, bitrate, bytes, clock, duration, progressLabel, renditionLabel, sourceName } from '../../src/web/format.js';
 import { buildChunks, buildStepTimings, buildTimeline } from '../../src/web/job-history.js';
-import { filtersSearch, readFilters } from '../../src/web/list-filters.js';
+import { filtersSearch, fromSourceSelection, hasFilters, readFilters, sourceSelection, uploadsChoice } from '../../src/web/list-filters.js';
+import { jobTimings, recordingFacts, withPlayable } from '../../src/web/job-timing.js';
 import { freshRecoveryState, maxNetworkRetries, planRecovery, type PlayerError, type RecoveryState } from '../../src/web/playback-recovery.js';
 import { costLabel, qualityLabels, samplingLabel } from '../../src/web/quality-table.js';
 import { cueAt, parseThumbnailTrack, vttTime } from '../../src/web/thumbnails.js';
@@ -65,13 +67,63 @@ describe('format', () => {
 
 describe('list filters in the URL', () => {
   it('round-trip, keeping only values the API knows', () => {
-    const filters = readFilters('?state=queued,running&priority=urgent&source=api&cursor=42&limit=5');
-    assert.deepEqual(filters, { state: 'queued,running', priority: 'urgent', source: 'api', cursor: 42, limit: 5 });
-    assert.equal(filtersSearch(filters), '?state=queued%2Crunning&priority=urgent&source=api&cursor=42&limit=5');
+    const filters = readFilters('?state=queued,running&priority=urgent&source=api&upload=true&cursor=42&limit=5');
+    assert.deepEqual(filters, { state: 'queued,running', priority: 'urgent', source: 'api', upload: 'true', cursor: 42, limit: 5 });
+    assert.equal(filtersSearch(filters), '?state=queued%2Crunning&priority=urgent&source=api&upload=true&cursor=42&limit=5');
     assert.deepEqual(readFilters(filtersSearch(filters)), filters);
-    assert.deepEqual(readFilters('?state=queued,bogus&priority=asap&cursor=-1&limit=1000&x=1'), { state: 'queued', priority: '', source: '', cursor: undefined, limit: undefined });
-    assert.deepEqual(readFilters('?cursor=1e3&limit=0'), { state: '', priority: '', source: '', cursor: 1000, limit: undefined });
-    assert.equal(filtersSearch({ state: '', priority: '', source: '', cursor: undefined, limit: undefined }), '');
+    assert.deepEqual(readFilters('?state=queued,bogus&priority=asap&cursor=-1&limit=1000&x=1'), { state: 'queued', priority: '', source: '', upload: '', cursor: undefined, limit: undefined });
+    assert.deepEqual(readFilters('?cursor=1e3&limit=0'), { state: '', priority: '', source: '', upload: '', cursor: 1000, limit: undefined });
+    assert.equal(filtersSearch({ state: '', priority: '', source: '', upload: '', cursor: undefined, limit: undefined }), '');
+    assert.equal(readFilters('?upload=yes').upload, '', 'only upload=true means uploads');
+  });
+
+  it('offers uploads in the Source select, as upload=true rather than a source kind', () => {
+    assert.deepEqual(fromSourceSelection(uploadsChoice), { source: '', upload: 'true' });
+    assert.deepEqual(fromSourceSelection('srs'), { source: 'srs', upload: '' });
+    assert.equal(sourceSelection(readFilters('?upload=true')), uploadsChoice);
+    assert.equal(sourceSelection(readFilters('?source=watch')), 'watch');
+    assert.equal(hasFilters(readFilters('?upload=true')), true);
+  });
+});
+
+describe('job timing and recording facts', () => {
+  const base: ApiJob = {
+    id: 'j1', state: 'succeeded', priority: 'normal', progress: 1, attempts: 1, maxAttempts: 3,
+    source: '/rec/talk.mp4', sourceKind: 'watch', metadata: {}, createdAt: '2026-01-01T12:00:00.000Z', updatedAt: '2026-01-01T12:01:00.000Z',
+    startedAt: '2026-01-01T12:00:02.000Z', finishedAt: '2026-01-01T12:01:00.000Z', playableUrl: null, playableAt: '2026-01-01T12:00:03.500Z',
+    facts: { durationSeconds: 100, bytes: 5_000_000 }, outputPrefix: 'assets/j1', asset: null, error: null,
+  };
+  const manifest = {
+    duration: 119.9, renditions: [], thumbnails: null, download: null, timingsMs: { encode: 30_000 },
+    source: { duration: 120, sizeBytes: 7_000_000, formatName: 'mov,mp4', video: { displayWidth: 1920, displayHeight: 1080, frameRate: { num: 30000, den: 1001 }, codec: 'h264' } },
+  };
+
+  it('prefers the probed source to what the intake said, and says nothing it does not know', () => {
+    assert.deepEqual(recordingFacts(base, undefined), { durationSeconds: 100, bytes: 5_000_000, size: undefined, frameRate: undefined });
+    const probed = recordingFacts(base, manifest);
+    assert.equal(probed.durationSeconds, 120);
+    assert.equal(probed.bytes, 7_000_000);
+    assert.deepEqual(probed.size, { width: 1920, height: 1080 });
+    assert.ok(Math.abs((probed.frameRate ?? 0) - 29.97) < 0.01);
+    assert.deepEqual(recordingFacts({ ...base, facts: {} }, undefined), { durationSeconds: undefined, bytes: undefined, size: undefined, frameRate: undefined });
+  });
+
+  it('total time, time queued, time to playable and encode speed', () => {
+    const t = jobTimings(base, manifest);
+    assert.deepEqual(t, { totalMs: 60_000, finished: true, queuedMs: 2000, toPlayableMs: 3500, encodeSpeed: 4 });
+    const running = jobTimings({ ...base, state: 'running', finishedAt: null, playableAt: null }, undefined, Date.parse('2026-01-01T12:00:10Z'));
+    assert.deepEqual(running, { totalMs: 10_000, finished: false, queuedMs: 2000, toPlayableMs: undefined, encodeSpeed: undefined });
+    assert.equal(jobTimings({ ...base, state: 'queued', startedAt: null, finishedAt: null }, undefined).totalMs, undefined, 'not started: no total');
+  });
+
+  it('puts Playable on the timeline in its place', () => {
+    const items = withPlayable([
+      { at: '2026-01-01T12:00:00.000Z', what: 'Queued', tone: 'info' },
+      { at: '2026-01-01T12:01:00.000Z', what: 'Asset ready', tone: 'ok' },
+    ], base);
+    assert.deepEqual(items.map((i) => i.what), ['Queued', 'Playable', 'Asset ready']);
+    assert.match(items[1]?.detail ?? '', /3\.5 s after it was queued/);
+    assert.deepEqual(withPlayable([], { ...base, playableAt: null }), []);
   });
 });
 

@@ -62,6 +62,20 @@ describe('POST /v1/uploads', () => {
     assert.notEqual(first.json['id'], second.json['id']);
   });
 
+  it('lists uploads apart: upload=true only them, upload=false none of them; the job knows its size and where its files go', async () => {
+    const list = async (query: string) => {
+      const response = await fetch(new URL(`/v1/jobs${query}`, service.url), { headers: { authorization: `Bearer ${token}` } });
+      return { status: response.status, body: await response.json() as { items: ApiJob[] } };
+    };
+    const only = await list('?upload=true');
+    assert.equal(only.status, 200);
+    assert.ok(only.body.items.length >= 3, 'the uploads so far');
+    assert.ok(only.body.items.every((job) => job.metadata['upload'] !== undefined));
+    assert.ok(only.body.items.every((job) => job.facts.bytes !== undefined && job.outputPrefix === `assets/${job.id}` && job.playableAt === null));
+    assert.deepEqual((await list('?upload=false')).body.items, []);
+    assert.equal((await list('?upload=maybe')).status, 400);
+  });
+
   it('refuses without a token when tokens are configured (401)', async () => {
     const response = await upload(service.url, '?filename=a.mp4', Buffer.alloc(10), { authorization: '' });
     assert.equal(response.status, 401);

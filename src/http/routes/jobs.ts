@@ -54,6 +54,7 @@ export async function jobRoutes(app: FastifyInstance, deps: AppDeps): Promise<vo
       ...(query.state ? { states: query.state } : {}),
       ...(query.priority ? { priorities: query.priority } : {}),
       ...(query.source ? { sourceKinds: query.source } : {}),
+      ...(query.upload !== undefined ? { uploads: query.upload } : {}),
       ...(query.cursor ? { before: query.cursor } : {}),
     });
     // Bounded in bytes too: a page of jobs with large metadata stops early, and the cursor continues it.

@@ -49,6 +49,7 @@ const listJobs: Statement = {
       AND ($2::int[] IS NULL OR priority = ANY ($2))
       AND ($3::text[] IS NULL OR source_kind = ANY ($3))
       AND ($4::bigint IS NULL OR seq < $4)
+      AND ($6::boolean IS NULL OR (metadata ? 'upload') = $6)
     ORDER BY seq DESC
     LIMIT $5`,
 };
@@ -109,7 +110,7 @@ export function postgresJobs(ctx: PgContext, maxInFlight: number): JobOperations
 
     async listJobs(filter) {
       const p = listParams(filter);
-      const { rows } = await query(pool, listJobs, [p.states, p.priorities, p.sourceKinds, p.before, p.fetch]);
+      const { rows } = await query(pool, listJobs, [p.states, p.priorities, p.sourceKinds, p.before, p.fetch, p.uploads]);
       return pageOf(rows.map(jobFromRow), p.limit);
     },
 

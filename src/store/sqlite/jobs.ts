@@ -28,6 +28,7 @@ export function sqliteJobs(ctx: SqliteContext): JobOperations {
     WHERE ($states IS NULL OR state IN (SELECT value FROM json_each($states)))
       AND ($priorities IS NULL OR priority IN (SELECT value FROM json_each($priorities)))
       AND ($sourceKinds IS NULL OR source_kind IN (SELECT value FROM json_each($sourceKinds)))
+      AND ($uploads IS NULL OR (json_extract(metadata, '$.upload') IS NOT NULL) = $uploads)
       AND ($before IS NULL OR seq < $before)
     ORDER BY seq DESC
     LIMIT $fetch`);
@@ -74,6 +75,8 @@ export function sqliteJobs(ctx: SqliteContext): JobOperations {
         states: json(params.states),
         priorities: json(params.priorities),
         sourceKinds: json(params.sourceKinds),
+        // SQLite has no booleans: 1/0 compare with the IS NOT NULL above.
+        uploads: params.uploads === null ? null : Number(params.uploads),
         before: params.before,
         fetch: params.fetch,
       });

@@ -155,6 +155,16 @@ export function jobTests(suite: Suite): void {
       assert.deepEqual(ids(page.items), pick(3, 5));
       assert.deepEqual(ids((await store.listJobs({ limit: 2, sourceKinds: ['srs'], before: page.nextCursor })).items), pick(0));
     });
+
+    it('filters uploads in or out by the upload their metadata names', async () => {
+      const store = suite.store();
+      const upload = await createQueued(store, { sourceKind: 'api', metadata: { upload: 'keynote.mp4' } });
+      const other = await createQueued(store, { sourceKind: 'api', metadata: { stream: 'keynote' } });
+      assert.deepEqual(ids((await store.listJobs({ limit: 10, uploads: true })).items), [upload.id]);
+      assert.deepEqual(ids((await store.listJobs({ limit: 10, uploads: false })).items), [other.id]);
+      assert.deepEqual(ids((await store.listJobs({ limit: 10, uploads: true, sourceKinds: ['watch'] })).items), []);
+      assert.equal((await store.listJobs({ limit: 10 })).items.length, 2);
+    });
   });
 
   describe('countByStateAndPriority', () => {
