@@ -9,11 +9,13 @@ export const metadataLimits = { maxEntries: 64, maxKeyChars: 128, maxValueChars:
 export function metadataProblem(metadata: Readonly<Record<string, string>>): string | undefined {
   const entries = Object.entries(metadata);
   if (entries.length > metadataLimits.maxEntries) return `metadata has ${entries.length} entries; at most ${metadataLimits.maxEntries} are kept`;
+  // TextEncoder, not Buffer: the dashboard's type check (no Node types) sees this module too.
+  const utf8 = new TextEncoder();
   let total = 0;
   for (const [key, value] of entries) {
     if (key.length > metadataLimits.maxKeyChars) return `metadata key ${JSON.stringify(key.slice(0, 32))}… is longer than ${metadataLimits.maxKeyChars} characters`;
     if (value.length > metadataLimits.maxValueChars) return `metadata value of ${JSON.stringify(key)} is longer than ${metadataLimits.maxValueChars} characters`;
-    total += Buffer.byteLength(key) + Buffer.byteLength(value);
+    total += utf8.encode(key).length + utf8.encode(value).length;
   }
   if (total > metadataLimits.maxTotalBytes) return `metadata is ${total} bytes; at most ${metadataLimits.maxTotalBytes} bytes in keys and values together`;
   return undefined;
