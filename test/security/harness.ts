@@ -16,6 +16,7 @@ import type { UploadStaging } from '../../src/http/upload-staging.ts';
 import { buildAdapters } from '../../src/ingest/adapters.ts';
 import { assetDirUrl, type AssetUrlMode } from '../../src/jobs/asset-urls.ts';
 import { IntakeService } from '../../src/jobs/intake-service.ts';
+import { JobCommands } from '../../src/jobs/job-commands.ts';
 import { JobEvents } from '../../src/jobs/job-events.ts';
 import { Scheduler } from '../../src/jobs/scheduler.ts';
 import { SourcePolicy } from '../../src/jobs/source-policy.ts';
@@ -66,6 +67,7 @@ export async function securityHarness(root: string, options: HarnessOptions = {}
   const logger: FastifyBaseLogger = pino({ level: 'warn' }, sink);
   const app = await buildApp({
     config, store, events, intake, scheduler,
+    commands: new JobCommands({ store, events, scheduler }),
     metrics: createMetrics(store, () => executor.running().length),
     adapters: buildAdapters(config, recordDir),
     mediaRoot: path.join(dataDir, 'media'),

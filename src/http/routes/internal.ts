@@ -9,12 +9,21 @@ import { verifyJobToken } from '../../jobs/job-token.ts';
 import { isUnitName } from '../../jobs/work-unit.ts';
 import { workerReportSchema, workerReportTypes } from '../../jobs/worker-report.ts';
 import { describeZodError } from '../../zod-errors.ts';
+import { errorResponses } from '../api-schemas.ts';
 import type { AppDeps } from '../app-deps.ts';
+import { reportParams, reportQuery } from '../hook-schemas.ts';
 
 const typed = z.object({ type: z.string().min(1).max(32) });
 
 export async function internalRoutes(app: FastifyInstance, deps: AppDeps): Promise<void> {
-  app.post<{ Params: { id: string; attempt: string }; Querystring: { unit?: string } }>('/internal/jobs/:id/attempts/:attempt/events', async (request, reply) => {
+  app.post<{ Params: { id: string; attempt: string }; Querystring: { unit?: string } }>('/internal/jobs/:id/attempts/:attempt/events', {
+    schema: {
+      summary: 'A worker\'s report (a WorkerReport: progress, state changes, the outcome), with its job token as the bearer',
+      params: reportParams,
+      querystring: reportQuery,
+      response: { 204: z.undefined(), ...errorResponses(400, 401) },
+    },
+  }, async (request, reply) => {
     const attempt = Number(request.params.attempt);
     // The scheme is case-insensitive (RFC 9110 §11.1), here as on every other route.
     const token = bearerToken(request.headers) ?? '';
