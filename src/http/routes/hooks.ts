@@ -9,7 +9,8 @@ import type { AppDeps } from '../app-deps.ts';
 import { hookParams, hookSuccess } from '../hook-schemas.ts';
 
 export async function hookRoutes(app: FastifyInstance, deps: AppDeps): Promise<void> {
-  // Encapsulated: only these routes see raw bodies.
+  // Encapsulated: only these routes see raw bodies. The query goes to the adapters as it came
+  // (they read a repeated parameter themselves, ingest/secrets.ts), so it has no schema here.
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
 
