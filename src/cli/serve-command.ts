@@ -11,6 +11,7 @@ import type { Config } from '../config/schema.ts';
 import { buildAdapters } from '../ingest/adapters.ts';
 import { WatchFolder } from '../ingest/watch-folder.ts';
 import { IntakeService } from '../jobs/intake-service.ts';
+import { JobCommands } from '../jobs/job-commands.ts';
 import { JobEvents } from '../jobs/job-events.ts';
 import { removeIncompleteAsset } from '../pipeline/output-dir.ts';
 import { removeIncompleteStoredAsset } from '../pipeline/remove-incomplete-stored-asset.ts';
@@ -145,6 +146,7 @@ export async function startService(config: Config, hooks: { onListening?: (serve
   const adapters = buildAdapters(config, config.recordDir ? path.resolve(config.recordDir) : undefined);
   const app = await buildApp({
     config, store, events, intake, scheduler, metrics, mediaRoot, uploads, callbackSecret, adapters,
+    commands: new JobCommands({ store, events, scheduler }),
     assetDirUrl: (job) => dirUrl(job),
     ...(assetStore ? { assetStore } : {}),
     ...(mediaKey ? { mediaTokenKey: mediaKey } : {}),

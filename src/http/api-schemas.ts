@@ -1,5 +1,5 @@
 // The API's request and response shapes: one zod schema each validates, types and documents
-// (openapi.ts turns them into the OpenAPI document).
+// (the routes declare them; openapi.ts generates the document from the routes).
 import { z } from 'zod';
 import { jobStates, priorities, sourceKinds } from '../jobs/job.ts';
 import { metadataSchema } from '../jobs/metadata-limits.ts';
@@ -33,7 +33,23 @@ export const patchJobBody = z.strictObject({ priority: z.enum(priorities) });
 
 export const jobIdParams = z.strictObject({ id: z.string().min(1).max(64) });
 
+/** Any id in the path; routes that look it up answer 404 for one that is not there. */
+export const idParams = z.strictObject({ id: z.string() });
+
 export const apiError = z.object({ error: z.string(), message: z.string() });
+
+/** The error answers a route gives, by status, all `{error, message}`. */
+export function errorResponses<const S extends readonly number[]>(...statuses: S): { [K in S[number]]: typeof apiError } {
+  return Object.fromEntries(statuses.map((s) => [s, apiError])) as { [K in S[number]]: typeof apiError };
+}
+
+/** The Idempotency-Key header; its length is checked by job-request-key.ts (a 422 that says so). */
+export const createJobHeaders = z.looseObject({
+  'idempotency-key': z.string().optional().describe('The caller\'s key for this job (at most 200 characters): the same key is the same job'),
+});
+
+/** A recording as the request body; read as a stream by the handler, never parsed. */
+export const binaryBody = z.unknown().meta({ type: 'string', format: 'binary' });
 
 export const apiJob = z.object({
   id: z.string(),
@@ -73,5 +89,17 @@ export const attemptList = z.object({
 export const eventList = z.object({
   items: z.array(z.object({ id: z.number().int(), at: z.string(), type: z.string(), data: z.record(z.string(), z.unknown()) })),
 });
+
+export const assetResponse = z.object({
+  id: z.string(),
+  urls: z.object({ master: z.string(), dash: z.string(), manifest: z.string() }),
+  playableUrl: z.string().nullable(),
+  manifest: z.unknown().describe('The asset\'s manifest.json'),
+});
+
+/** 409 from GET /v1/assets/{id}: the job as it is, so the caller sees how far it got. */
+export const assetNotReady = apiError.extend({ job: apiJob });
+
+export const serverSentEvents = { description: 'A text/event-stream', content: { 'text/event-stream': { schema: z.string() } } };
 
 export type ApiJob = z.infer<typeof apiJob>;

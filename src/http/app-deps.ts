@@ -3,6 +3,7 @@ import type { Config } from '../config/schema.ts';
 import type { IngestAdapter } from '../ingest/intake.ts';
 import type { AssetDirUrl } from '../jobs/asset-urls.ts';
 import type { IntakeService } from '../jobs/intake-service.ts';
+import type { JobCommands } from '../jobs/job-commands.ts';
 import type { JobEvents } from '../jobs/job-events.ts';
 import type { Scheduler } from '../jobs/scheduler.ts';
 import type { Metrics } from '../observability/metrics.ts';
@@ -15,7 +16,10 @@ export interface AppDeps {
   store: Store;
   events: JobEvents;
   intake: IntakeService;
-  scheduler: Pick<Scheduler, 'cancel' | 'onWorkerReport' | 'kick'>;
+  /** Cancel, retry, change priority. */
+  commands: JobCommands;
+  /** Worker reports go straight to the scheduler. */
+  scheduler: Pick<Scheduler, 'onWorkerReport'>;
   adapters: ReadonlyMap<string, IngestAdapter>;
   metrics: Metrics;
   /** Where uploaded recordings are stored until their job reads them. */

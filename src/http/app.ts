@@ -1,10 +1,12 @@
 // Builds the Fastify app from its dependencies. No sockets: tests call app.inject().
 import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { apiError } from './api-schemas.ts';
 import type { AppDeps } from './app-deps.ts';
 import { apiAccess } from './api-access.ts';
 import { bearerAuth } from './auth.ts';
-import { openApiDocument } from './openapi.ts';
+import { errorHandler } from './error-handler.ts';
+import { documentBearerAuth, registerOpenApi } from './openapi.ts';
 import { assetRoutes } from './routes/assets.ts';
 import { dashboardAssetRoutes } from './routes/dashboard-assets.ts';
 import { dashboardRoutes } from './routes/dashboard.ts';
@@ -15,6 +17,7 @@ import { internalRoutes } from './routes/internal.ts';
 import { jobRoutes } from './routes/jobs.ts';
 import { uploadRoutes } from './routes/uploads.ts';
 import { signedMediaRoutes } from './routes/signed-media.ts';
+import { zodSerializerCompiler, zodValidatorCompiler } from './schema-compilers.ts';
 
 export async function buildApp(deps: AppDeps, logger?: FastifyBaseLogger): Promise<FastifyInstance> {
   const app = Fastify({
@@ -22,31 +25,29 @@ export async function buildApp(deps: AppDeps, logger?: FastifyBaseLogger): Promi
     ...(logger ? { loggerInstance: logger.child({}, { level: 'warn' }) } : { logger: false }),
     bodyLimit: deps.config.server.bodyLimitBytes,
   });
-  app.setErrorHandler((error: Error & { statusCode?: number }, request, reply) => {
-    const status = error.statusCode ?? 500;
-    if (status >= 500) request.log.error({ err: error }, 'request failed');
-    const message = status === 413 ? `the body is larger than ${deps.config.server.bodyLimitBytes} bytes` : status >= 500 ? 'internal error' : error.message;
-    void reply.code(status).send({ error: status === 413 ? 'too_large' : status >= 500 ? 'internal' : 'bad_request', message });
-  });
+  app.setValidatorCompiler(zodValidatorCompiler);
+  app.setSerializerCompiler(zodSerializerCompiler);
+  app.setErrorHandler(errorHandler(deps.config.server.bodyLimitBytes));
+  await registerOpenApi(app);
 
   await app.register(healthRoutes, deps);
   await app.register(hookRoutes, deps);
   await app.register(internalRoutes, deps);
   await app.register(async (api) => {
     api.addHook('onRequest', bearerAuth(apiAccess(deps.config)));
+    documentBearerAuth(api);
     await api.register(jobRoutes, deps);
     await api.register(uploadRoutes, deps);
     await api.register(eventRoutes, deps);
     await api.register(assetRoutes, deps);
   });
-  app.get('/openapi.json', async () => openApiDocument());
   if (deps.mediaTokenKey) {
     const media = deps.assetStore ? { kind: 'store' as const, assetStore: deps.assetStore } : { kind: 'local' as const, root: deps.mediaRoot };
     await app.register(signedMediaRoutes, { media, mediaTokenKey: deps.mediaTokenKey });
   }
   if (deps.mediaTokenKey && !deps.assetStore) {
     // Local media behind signed links: the plain paths say where the links come from.
-    app.get('/media/*', async (_request, reply) => reply.code(403).send({
+    app.get('/media/*', { schema: { summary: 'Local media, not served while API tokens are set', response: { 403: apiError } } }, async (_request, reply) => reply.code(403).send({
       error: 'forbidden',
       message: 'media needs a signed link while API tokens are set: take the URLs from the API (GET /v1/jobs/<id>), or set storage.publicLocalMedia: true to serve it publicly',
     }));

@@ -114,10 +114,14 @@ describe('POST /v1/uploads', () => {
 });
 
 describe('POST /v1/uploads in the OpenAPI document', () => {
+  // The document is generated from the routes, so it is read from a running service.
+  let service: TestService;
+  before(async () => { service = await startTestService(); });
+  after(() => service.dispose());
+
   it('is documented with a binary body, its query and the job it returns', async () => {
-    const { openApiDocument } = await import('../../src/http/openapi.ts');
-    const paths = openApiDocument()['paths'] as Record<string, Record<string, { requestBody?: { content: Record<string, unknown> }; parameters?: { name: string }[]; responses: Record<string, unknown> }>>;
-    const upload = paths['/v1/uploads']?.['post'];
+    const doc = await (await fetch(`${service.url}/openapi.json`)).json() as { paths: Record<string, Record<string, { requestBody?: { content: Record<string, unknown> }; parameters?: { name: string }[]; responses: Record<string, unknown> }>> };
+    const upload = doc.paths['/v1/uploads']?.['post'];
     assert.ok(upload, 'documented');
     assert.deepEqual(Object.keys(upload.requestBody?.content ?? {}), ['application/octet-stream']);
     assert.deepEqual(upload.parameters?.map((p) => p.name), ['filename', 'priority']);

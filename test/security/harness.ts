@@ -2,6 +2,7 @@
 // store in a temp dir, the real intake service and source policy, the adapters from the real
 // configuration schema, and a Scheduler whose LocalExecutor has no slots (jobs stay queued, no
 // worker starts). A test may swap in its own upload staging, job events, logger or media key.
+import assert from 'node:assert/strict';
 import { mkdir, readdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { Writable } from 'node:stream';
@@ -16,12 +17,14 @@ import type { UploadStaging } from '../../src/http/upload-staging.ts';
 import { buildAdapters } from '../../src/ingest/adapters.ts';
 import { assetDirUrl, type AssetUrlMode } from '../../src/jobs/asset-urls.ts';
 import { IntakeService } from '../../src/jobs/intake-service.ts';
+import { JobCommands } from '../../src/jobs/job-commands.ts';
 import { JobEvents } from '../../src/jobs/job-events.ts';
 import { Scheduler } from '../../src/jobs/scheduler.ts';
 import { SourcePolicy } from '../../src/jobs/source-policy.ts';
 import { createMetrics } from '../../src/observability/metrics.ts';
 import { openSqliteStore } from '../../src/store/sqlite-store.ts';
 import type { Store } from '../../src/store/store.ts';
+import { recordResponses } from '../helpers/openapi-responses.ts';
 
 export interface SecurityHarness {
   app: FastifyInstance;
@@ -66,6 +69,7 @@ export async function securityHarness(root: string, options: HarnessOptions = {}
   const logger: FastifyBaseLogger = pino({ level: 'warn' }, sink);
   const app = await buildApp({
     config, store, events, intake, scheduler,
+    commands: new JobCommands({ store, events, scheduler }),
     metrics: createMetrics(store, () => executor.running().length),
     adapters: buildAdapters(config, recordDir),
     mediaRoot: path.join(dataDir, 'media'),
@@ -74,13 +78,19 @@ export async function securityHarness(root: string, options: HarnessOptions = {}
     callbackSecret: 'test-secret-0123456789',
     ...(options.mediaTokenKey ? { mediaTokenKey: options.mediaTokenKey } : {}),
   }, logger);
+  // Hostile requests included, every JSON answer must match the document the app serves.
+  const responses = recordResponses(app);
   return {
     app, store, events, config, dataDir, logLines,
     async close() {
-      await app.close();
-      await scheduler.stop();
-      await opened.close();
-      await rm(dataDir, { recursive: true, force: true });
+      try {
+        assert.deepEqual(await responses.check(), [], 'responses that do not match /openapi.json');
+      } finally {
+        await app.close();
+        await scheduler.stop();
+        await opened.close();
+        await rm(dataDir, { recursive: true, force: true });
+      }
     },
   };
 }

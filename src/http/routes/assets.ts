@@ -1,12 +1,19 @@
 // GET /v1/assets/:id: the finished asset's manifest.json with absolute URLs.
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { assetNotReady, assetResponse, errorResponses, idParams } from '../api-schemas.ts';
 import type { AppDeps } from '../app-deps.ts';
 import { jobViewer } from '../job-view.ts';
 
-export async function assetRoutes(app: FastifyInstance, deps: AppDeps): Promise<void> {
-  app.get<{ Params: { id: string } }>('/v1/assets/:id', async (request, reply) => {
+export const assetRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
+  app.get('/v1/assets/:id', {
+    schema: {
+      summary: 'The finished asset: URLs and manifest.json',
+      params: idParams,
+      response: { 200: assetResponse, ...errorResponses(404), 409: assetNotReady },
+    },
+  }, async (request, reply) => {
     const job = await deps.store.getJob(request.params.id);
     if (!job) return reply.code(404).send({ error: 'not_found', message: `no asset ${request.params.id}` });
     const view = jobViewer(deps)(job);
@@ -18,7 +25,7 @@ export async function assetRoutes(app: FastifyInstance, deps: AppDeps): Promise<
       : await readFile(path.join(deps.mediaRoot, job.outputPrefix, 'manifest.json'), 'utf8'));
     return { id: job.id, urls: view.asset, playableUrl: view.playableUrl, manifest };
   });
-}
+};
 
 async function text(stream: NodeJS.ReadableStream): Promise<string> {
   const chunks: Buffer[] = [];

@@ -14,7 +14,7 @@ const servedFile = /^\/[a-z0-9-]+\.(js|css|svg)$/;
 const hlsModule = fileURLToPath(import.meta.resolve('hls.js/dist/hls.min.mjs'));
 
 export async function dashboardAssetRoutes(app: FastifyInstance): Promise<void> {
-  app.get('/ui/vendor/hls.mjs', async (_request, reply) => reply
+  app.get('/ui/vendor/hls.mjs', { schema: { hide: true } }, async (_request, reply) => reply
     .type('text/javascript; charset=utf-8')
     .header('cache-control', 'public, max-age=86400')
     .header('x-content-type-options', 'nosniff')

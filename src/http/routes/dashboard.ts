@@ -31,8 +31,10 @@ export async function dashboardRoutes(app: FastifyInstance): Promise<void> {
   const listPage = composePage(list, header);
   const jobPage = composePage(one, header);
 
-  app.get('/', async (_request, reply) => page(reply, 200, listPage));
-  app.get<{ Params: { id: string } }>('/jobs/:id', async (request, reply) => {
+  // HTML shells for people, not API operations: left out of the OpenAPI document.
+  const notApi = { schema: { hide: true } };
+  app.get('/', notApi, async (_request, reply) => page(reply, 200, listPage));
+  app.get<{ Params: { id: string } }>('/jobs/:id', notApi, async (request, reply) => {
     if (!jobIdPattern.test(request.params.id)) return page(reply, 404, notFoundPage);
     return page(reply, 200, jobPage);
   });

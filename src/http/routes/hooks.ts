@@ -4,14 +4,23 @@ import type { FastifyInstance } from 'fastify';
 import { IntakeError } from '../../ingest/intake.ts';
 import type { SourceKind } from '../../jobs/job.ts';
 import { RequestRefusedError, SourceRefusedError } from '../../jobs/intake-service.ts';
+import { apiError } from '../api-schemas.ts';
 import type { AppDeps } from '../app-deps.ts';
+import { hookParams, hookSuccess } from '../hook-schemas.ts';
 
 export async function hookRoutes(app: FastifyInstance, deps: AppDeps): Promise<void> {
-  // Encapsulated: only these routes see raw bodies.
+  // Encapsulated: only these routes see raw bodies. The query goes to the adapters as it came
+  // (they read a repeated parameter themselves, ingest/secrets.ts), so it has no schema here.
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
 
-  app.post<{ Params: { source: string }; Querystring: Record<string, string | undefined> }>('/hooks/:source', async (request, reply) => {
+  app.post<{ Params: { source: string }; Querystring: Record<string, string | undefined> }>('/hooks/:source', {
+    schema: {
+      summary: 'An ingest webhook (nginx-rtmp, srs, mediamtx, s3, generic): the body is read raw, as its signature covers the exact bytes; 200 once the job is stored, in the answer the sender expects',
+      params: hookParams,
+      response: { 200: hookSuccess, '4xx': apiError },
+    },
+  }, async (request, reply) => {
     const { source } = request.params;
     const adapter = deps.adapters.get(source);
     if (!adapter) return reply.code(404).send({ error: 'unknown_source', message: `no intake for "${source}"; enabled: ${[...deps.adapters.keys()].join(', ')}` });

@@ -2,19 +2,30 @@
 // The body is a WorkerReport (src/jobs/worker-report.ts). A type this control plane does not know
 // (a worker newer than it) gets a 400 that says so, and a warning in the log: the worker stops
 // retrying it (4xx) and logs the answer, and nothing pretends the report was acted on.
-import type { FastifyInstance } from 'fastify';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { bearerToken } from '../../ingest/secrets.ts';
 import { verifyJobToken } from '../../jobs/job-token.ts';
 import { isUnitName } from '../../jobs/work-unit.ts';
 import { workerReportSchema, workerReportTypes } from '../../jobs/worker-report.ts';
 import { describeZodError } from '../../zod-errors.ts';
+import { errorResponses } from '../api-schemas.ts';
 import type { AppDeps } from '../app-deps.ts';
+import { reportParams, reportQuery } from '../hook-schemas.ts';
 
 const typed = z.object({ type: z.string().min(1).max(32) });
 
-export async function internalRoutes(app: FastifyInstance, deps: AppDeps): Promise<void> {
-  app.post<{ Params: { id: string; attempt: string }; Querystring: { unit?: string } }>('/internal/jobs/:id/attempts/:attempt/events', async (request, reply) => {
+export const internalRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
+  // The body is parsed here, not by a body schema: a report type this control plane does not
+  // know gets an answer of its own (unknown_report_type), not a schema failure.
+  app.post('/internal/jobs/:id/attempts/:attempt/events', {
+    schema: {
+      summary: 'A worker\'s report (a WorkerReport: progress, state changes, the outcome), with its job token as the bearer',
+      params: reportParams,
+      querystring: reportQuery,
+      response: { 204: z.undefined(), ...errorResponses(400, 401) },
+    },
+  }, async (request, reply) => {
     const attempt = Number(request.params.attempt);
     // The scheme is case-insensitive (RFC 9110 §11.1), here as on every other route.
     const token = bearerToken(request.headers) ?? '';
@@ -41,4 +52,4 @@ export async function internalRoutes(app: FastifyInstance, deps: AppDeps): Promi
     await deps.scheduler.onWorkerReport(request.params.id, report, unit);
     return reply.code(204).send();
   });
-}
+};

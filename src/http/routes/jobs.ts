@@ -1,22 +1,30 @@
-// /v1/jobs: create, list, get, cancel, retry, change priority; attempts and event log.
-import type { FastifyInstance, FastifyReply } from 'fastify';
-import type { z } from 'zod';
+// /v1/jobs: create, list, get, cancel, retry, change priority; attempts and event log. Each route
+// is declared by its schemas (validated, typed and documented from the same declaration); the
+// domain work is IntakeService's (create) and JobCommands' (the rest).
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import type { FastifyReply } from 'fastify';
+import type { CommandOutcome } from '../../jobs/job-commands.ts';
 import { RequestRefusedError, SourceRefusedError } from '../../jobs/intake-service.ts';
 import type { Job } from '../../jobs/job.ts';
 import { formatSourceLocation } from '../../jobs/source-location.ts';
-import { describeZodError } from '../../zod-errors.ts';
-import { attemptList, createJobBody, eventList, jobIdParams, listJobsQuery, patchJobBody, type ApiJob } from '../api-schemas.ts';
+import { apiJob, attemptList, createJobBody, createJobHeaders, errorResponses, eventList, jobIdParams, jobList, listJobsQuery, patchJobBody, type ApiJob } from '../api-schemas.ts';
 import type { AppDeps } from '../app-deps.ts';
 import { jobViewer, serverPathsOf } from '../job-view.ts';
 import { jobRequestKey } from '../job-request-key.ts';
 
-export async function jobRoutes(app: FastifyInstance, deps: AppDeps): Promise<void> {
+export const jobRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
   const view = jobViewer(deps);
   const paths = serverPathsOf(deps.config);
 
-  app.post('/v1/jobs', async (request, reply) => {
-    const body = parse(createJobBody, request.body, reply);
-    if (!body) return reply;
+  app.post('/v1/jobs', {
+    schema: {
+      summary: 'Create a job from a source (201; 200 with the existing job for a replayed Idempotency-Key or a recording another intake already has; 409 for an Idempotency-Key reused with another body)',
+      headers: createJobHeaders,
+      body: createJobBody,
+      response: { 200: apiJob, 201: apiJob, ...errorResponses(400, 409, 422) },
+    },
+  }, async (request, reply) => {
+    const body = request.body;
     try {
       // The policy first: nothing outside the source roots is even looked at; a local file is
       // then checked by its real path.
@@ -46,9 +54,14 @@ export async function jobRoutes(app: FastifyInstance, deps: AppDeps): Promise<vo
     }
   });
 
-  app.get('/v1/jobs', async (request, reply) => {
-    const query = parse(listJobsQuery, request.query, reply);
-    if (!query) return reply;
+  app.get('/v1/jobs', {
+    schema: {
+      summary: 'List jobs, newest first, with filters (state, priority, source, upload) and cursor paging; a page ends at limit items or server.maxListBytes of JSON, whichever comes first',
+      querystring: listJobsQuery,
+      response: { 200: jobList, ...errorResponses(400) },
+    },
+  }, async (request) => {
+    const query = request.query;
     const page = await deps.store.listJobs({
       limit: query.limit,
       ...(query.state ? { states: query.state } : {}),
@@ -75,75 +88,53 @@ export async function jobRoutes(app: FastifyInstance, deps: AppDeps): Promise<vo
     return { items, nextCursor };
   });
 
-  app.get('/v1/jobs/:id', async (request, reply) => {
-    const job = await findJob(request.params, reply);
-    return job ? view(job) : reply;
+  const oneJob = { params: jobIdParams };
+
+  app.get('/v1/jobs/:id', {
+    schema: { summary: 'Get a job: its state, source facts (facts), when it became playable (playableAt), where its files are (outputPrefix), its URLs and error', ...oneJob, response: { 200: apiJob, ...errorResponses(400, 404) } },
+  }, async (request, reply) => {
+    const job = await deps.store.getJob(request.params.id);
+    return job ? view(job) : notFound(reply, request.params.id);
   });
 
-  app.get('/v1/jobs/:id/attempts', async (request, reply) => {
-    const job = await findJob(request.params, reply);
-    if (!job) return reply;
+  app.get('/v1/jobs/:id/attempts', {
+    schema: { summary: 'The attempts of a job with their outcomes', ...oneJob, response: { 200: attemptList, ...errorResponses(400, 404) } },
+  }, async (request, reply) => {
+    const job = await deps.store.getJob(request.params.id);
+    if (!job) return notFound(reply, request.params.id);
     const attempts = await deps.store.listAttempts(job.id);
-    const items = attempts.map((a) => ({ number: a.number, startedAt: a.startedAt, finishedAt: a.finishedAt ?? null, outcome: a.outcome ?? null, reason: a.reason ?? null, counts: a.counts }));
-    return { items } satisfies z.infer<typeof attemptList>;
+    return { items: attempts.map((a) => ({ number: a.number, startedAt: a.startedAt, finishedAt: a.finishedAt ?? null, outcome: a.outcome ?? null, reason: a.reason ?? null, counts: a.counts })) };
   });
 
-  app.get('/v1/jobs/:id/log', async (request, reply) => {
-    const job = await findJob(request.params, reply);
-    if (!job) return reply;
+  app.get('/v1/jobs/:id/log', {
+    schema: { summary: 'The event log of a job', ...oneJob, response: { 200: eventList, ...errorResponses(400, 404) } },
+  }, async (request, reply) => {
+    const job = await deps.store.getJob(request.params.id);
+    if (!job) return notFound(reply, request.params.id);
     const events = await deps.store.listEvents(job.id);
-    return { items: events.map((e) => ({ id: e.id, at: e.at, type: e.type, data: paths.record(e.data) })) } satisfies z.infer<typeof eventList>;
+    return { items: events.map((e) => ({ id: e.id, at: e.at, type: e.type, data: paths.record(e.data) })) };
   });
 
-  app.post('/v1/jobs/:id/cancel', async (request, reply) => {
-    const job = await findJob(request.params, reply);
-    if (!job) return reply;
-    if (job.state === 'succeeded' || job.state === 'failed' || job.state === 'cancelled') {
-      return reply.code(409).send({ error: 'not_cancellable', message: `the job is already ${job.state}` });
-    }
-    const updated = await deps.store.requestCancel(job.id, new Date());
-    if (!updated) return reply.code(404).send({ error: 'not_found', message: 'no such job' });
-    if (updated.state === 'running') await deps.scheduler.cancel(job.id);
-    else if (updated.state === 'cancelled' && job.state === 'queued') deps.events.emit({ type: 'job.cancelled', job: updated, at: new Date().toISOString() });
-    return reply.code(202).send(view((await deps.store.getJob(job.id)) ?? updated));
-  });
+  // The commands answer with the job as it is now, or the refusal's status and words.
+  const answer = (reply: FastifyReply, outcome: CommandOutcome, status: 200 | 202) => outcome.ok
+    ? reply.code(status).send(view(outcome.job))
+    : reply.code(outcome.refusal === 'not_found' ? 404 : 409).send({ error: outcome.refusal, message: outcome.message });
 
-  app.post('/v1/jobs/:id/retry', async (request, reply) => {
-    const job = await findJob(request.params, reply);
-    if (!job) return reply;
-    const updated = await deps.store.retry(job.id, new Date());
-    if (!updated) return reply.code(409).send({ error: 'not_retryable', message: `a ${job.state} job cannot be retried; only failed or cancelled jobs can` });
-    deps.events.emit({ type: 'job.queued', job: updated, at: new Date().toISOString() });
-    deps.scheduler.kick();
-    return view(updated);
-  });
+  app.post('/v1/jobs/:id/cancel', {
+    schema: { summary: 'Cancel a job (a running worker is stopped)', ...oneJob, response: { 202: apiJob, ...errorResponses(400, 404, 409) } },
+  }, async (request, reply) => answer(reply, await deps.commands.cancel(request.params.id), 202));
 
-  app.patch('/v1/jobs/:id', async (request, reply) => {
-    const job = await findJob(request.params, reply);
-    if (!job) return reply;
-    const body = parse(patchJobBody, request.body, reply);
-    if (!body) return reply;
-    const updated = await deps.store.setPriority(job.id, body.priority, new Date());
-    if (!updated) return reply.code(409).send({ error: 'not_queued', message: `the priority can only change while the job is queued; it is ${job.state}` });
-    deps.events.emit({ type: 'job.updated', job: updated, at: new Date().toISOString() });
-    deps.scheduler.kick();
-    return view(updated);
-  });
+  app.post('/v1/jobs/:id/retry', {
+    schema: { summary: 'Queue a failed or cancelled job again', ...oneJob, response: { 200: apiJob, ...errorResponses(400, 404, 409) } },
+  }, async (request, reply) => answer(reply, await deps.commands.retry(request.params.id), 200));
 
-  async function findJob(params: unknown, reply: FastifyReply) {
-    const parsed = parse(jobIdParams, params, reply);
-    if (!parsed) return undefined;
-    const job = await deps.store.getJob(parsed.id);
-    if (!job) await reply.code(404).send({ error: 'not_found', message: `no job ${parsed.id}` });
-    return job;
-  }
-}
+  app.patch('/v1/jobs/:id', {
+    schema: { summary: 'Change the priority of a queued job', ...oneJob, body: patchJobBody, response: { 200: apiJob, ...errorResponses(400, 404, 409) } },
+  }, async (request, reply) => answer(reply, await deps.commands.setPriority(request.params.id, request.body.priority), 200));
+};
 
-function parse<T extends z.ZodType>(schema: T, value: unknown, reply: FastifyReply): z.infer<T> | undefined {
-  const parsed = schema.safeParse(value ?? {});
-  if (parsed.success) return parsed.data;
-  void reply.code(400).send({ error: 'invalid_request', message: describeZodError(parsed.error) });
-  return undefined;
+function notFound(reply: FastifyReply, id: string): FastifyReply {
+  return reply.code(404).send({ error: 'not_found', message: `no job ${id}` });
 }
 
 /**

@@ -10,6 +10,7 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import { assetsDirName } from '../../jobs/job.ts';
 import { checkMediaToken } from '../../jobs/media-token.ts';
 import type { ObjectStore } from '../../storage/object-store.ts';
+import { apiError } from '../api-schemas.ts';
 import { objectHeaders } from '../../storage/content-types.ts';
 import { StorageError } from '../../storage/storage-error.ts';
 
@@ -29,7 +30,12 @@ export async function signedMediaRoutes(app: FastifyInstance, deps: SignedMediaD
   const media = deps.media;
   // Scoped to this plugin: reply.sendFile for the local directory, never a public route.
   if (media.kind === 'local') await app.register(fastifyStatic, { root: media.root, serve: false, cacheControl: false });
-  app.get<{ Params: { token: string; '*': string } }>('/media/s/:token/*', async (request, reply) => {
+  app.get<{ Params: { token: string; '*': string } }>('/media/s/:token/*', {
+    schema: {
+      summary: 'A file of an asset behind a signed link (the URLs GET /v1/jobs/{id} gives): playlists and manifests from here, media bytes by a redirect to the bucket',
+      response: { '4xx': apiError },
+    },
+  }, async (request, reply) => {
     const match = assetPathPattern.exec(request.params['*']);
     if (!match?.[1] || !match[2]) return problem(reply, 404, 'not_found', 'no such media file');
     const [, assetDir, file] = match;

@@ -4,10 +4,9 @@
 // like any API-submitted source. A failed or refused upload leaves nothing behind.
 import { knownFacts } from '../../jobs/source-facts.ts';
 import { randomBytes } from 'node:crypto';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { StorageError } from '../../storage/storage-error.ts';
-import { describeZodError } from '../../zod-errors.ts';
-import { uploadQuery } from '../api-schemas.ts';
+import { apiJob, binaryBody, errorResponses, uploadQuery } from '../api-schemas.ts';
 import type { AppDeps } from '../app-deps.ts';
 import { jobViewer } from '../job-view.ts';
 import { safeUploadName } from '../upload-name.ts';
@@ -16,14 +15,21 @@ import { isDiskFull } from '../disk-space.ts';
 
 const mediaTypes = /^(application\/octet-stream|video\/[\w.+-]+|audio\/[\w.+-]+)$/;
 
-export async function uploadRoutes(app: FastifyInstance, deps: AppDeps): Promise<void> {
+export const uploadRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
   // Encapsulated: only this route leaves its body unparsed, for the handler to stream.
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', (_request, _payload, done) => done(null));
 
-  app.post('/v1/uploads', async (request, reply) => {
-    const query = uploadQuery.safeParse(request.query ?? {});
-    if (!query.success) return reply.code(400).send({ error: 'invalid_request', message: describeZodError(query.error) });
+  app.post('/v1/uploads', {
+    schema: {
+      summary: 'Upload a recording as the body (application/octet-stream, video/* or audio/*; at most sourceFetch.maxBytes) and create a job from it (201; 507 when the server has no space left)',
+      querystring: uploadQuery,
+      consumes: ['application/octet-stream'],
+      body: binaryBody,
+      response: { 201: apiJob, ...errorResponses(400, 413, 415, 503, 507) },
+    },
+  }, async (request, reply) => {
+    const query = request.query;
     const contentType = (request.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
     if (!mediaTypes.test(contentType)) {
       return reply.code(415).send({ error: 'unsupported_media_type', message: 'send the recording as the body with content-type application/octet-stream, video/* or audio/*' });
@@ -32,11 +38,11 @@ export async function uploadRoutes(app: FastifyInstance, deps: AppDeps): Promise
     const tooLarge = { error: 'too_large', message: `the recording is larger than ${limit} bytes (sourceFetch.maxBytes)` };
     // After refusing a body that was not read to its end, close the connection: otherwise Node
     // would read the rest (possibly gigabytes) to keep it alive, or leave it stalled.
-    const refuseUnread = (status: number, body: { error: string; message: string }) => reply.code(status).header('connection', 'close').send(body);
+    const refuseUnread = (status: 400 | 413 | 503 | 507, body: { error: string; message: string }) => reply.code(status).header('connection', 'close').send(body);
     const declared = Number(request.headers['content-length'] ?? NaN);
     if (declared > limit) return refuseUnread(413, tooLarge);
 
-    const ref: UploadRef = { id: `${Date.now().toString(36)}-${randomBytes(6).toString('hex')}`, name: safeUploadName(query.data.filename) };
+    const ref: UploadRef = { id: `${Date.now().toString(36)}-${randomBytes(6).toString('hex')}`, name: safeUploadName(query.filename) };
     // Cleanup must not hide the answer the client is owed; a leftover is logged instead.
     const discard = (): Promise<void> => deps.uploads.discard(ref).catch((err: unknown) => request.log.warn({ err, upload: ref }, 'could not remove a failed upload'));
     let staged: { source: string; bytes: number };
@@ -69,7 +75,7 @@ export async function uploadRoutes(app: FastifyInstance, deps: AppDeps): Promise
         // Every upload is a new recording, even with the same name.
         idempotencyKey: `upload:${ref.id}`,
         metadata: { upload: ref.name, bytes: String(staged.bytes) },
-        ...(query.data.priority ? { priority: query.data.priority } : {}),
+        ...(query.priority ? { priority: query.priority } : {}),
       }]);
       if (!result) throw new Error('no job was created');
       deps.metrics.jobsCreated.inc({ source: 'api' });
@@ -79,4 +85,4 @@ export async function uploadRoutes(app: FastifyInstance, deps: AppDeps): Promise
       throw error;
     }
   });
-}
+};

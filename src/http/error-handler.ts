@@ -1,0 +1,15 @@
+// Every error a route throws (or Fastify raises for it) as `{error, message}`: a schema failure is
+// 400 invalid_request naming the fields, an over-large body 413, anything unforeseen a logged 500.
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { RequestValidationError } from './schema-compilers.ts';
+
+export function errorHandler(bodyLimitBytes: number) {
+  return (error: FastifyError | Error, request: FastifyRequest, reply: FastifyReply): FastifyReply => {
+    if (error instanceof RequestValidationError) return reply.code(400).send({ error: 'invalid_request', message: error.message });
+    const status = 'statusCode' in error && typeof error.statusCode === 'number' ? error.statusCode : 500;
+    // A response that does not match its documented schema lands here too (500): a bug to log.
+    if (status >= 500) request.log.error({ err: error }, 'request failed');
+    const message = status === 413 ? `the body is larger than ${bodyLimitBytes} bytes` : status >= 500 ? 'internal error' : error.message;
+    return reply.code(status).send({ error: status === 413 ? 'too_large' : status >= 500 ? 'internal' : 'bad_request', message });
+  };
+}
