@@ -71,7 +71,7 @@ try {
 interface Hook { route: string; init: RequestInit }
 
 function nginxHook(file: string): Hook {
-  return { route: '/hooks/nginx-rtmp', init: { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: `call=record_done&app=live&name=keynote&path=${encodeURIComponent(file)}` } };
+  return { route: `/hooks/nginx-rtmp?token=${hookToken}`, init: { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: `call=record_done&app=live&name=keynote&path=${encodeURIComponent(file)}` } };
 }
 
 /** An S3 event notification, as AWS (SQS/SNS/Lambda) sends it. */
@@ -95,7 +95,7 @@ async function measure(kind: string, env: Record<string, string>, announce: (min
   const config = path.join(root, `config-${kind}.json`);
   await writeFile(config, JSON.stringify({
     server: { port }, dataDir: path.join(root, `data-${kind}`), recordDir, logLevel: 'warn', executor: { concurrency: 2 }, transcode: { instantRemux: true },
-    ingest: { s3: { token: hookToken, buckets: ['rec'] } },
+    ingest: { s3: { token: hookToken, buckets: ['rec'] }, nginxRtmp: { token: hookToken } },
   }));
   const serve = spawn(process.execPath, [bin, 'serve', '--config', config], { stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, ...env } });
   try {
