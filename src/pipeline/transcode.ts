@@ -12,7 +12,7 @@ import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { CancelledError, Live2vodError } from '../errors/index.ts';
 import { buildAssetManifest, type AssetManifest } from '../media/asset-manifest.ts';
-import type { TranscodePlan } from '../media/plan.ts';
+import { audioRenditions, type TranscodePlan } from '../media/plan.ts';
 import { version } from '../version.ts';
 import { chooseChunks } from './chunked/choose-chunks.ts';
 import { transcodeChunked } from './chunked/transcode-chunked.ts';
@@ -53,7 +53,7 @@ export async function transcode(request: TranscodeRequest): Promise<TranscodeRes
     const { plan, fallback } = await stopwatch.step('probe', () => prepareTranscode({ ...request, signal: abort.signal }));
     const chunks = chooseChunks(plan, request.chunking, emit);
     emit({
-      type: 'plan', renditions: plan.video.map((r) => r.id).concat(plan.audio ? [plan.audio.id] : []), encoder: plan.encoder,
+      type: 'plan', renditions: plan.video.map((r) => r.id).concat(audioRenditions(plan).map((r) => r.id)), encoder: plan.encoder,
       ...(fallback ? { fallback } : {}),
       ...(chunks && request.chunking ? { chunks: { count: chunks.chunks.length, seconds: chunks.seconds, parallelism: request.chunking.parallelism } } : {}),
     });
@@ -107,7 +107,9 @@ export async function transcode(request: TranscodeRequest): Promise<TranscodeRes
         version, plan, video: packaged.video, files, timingsMs, createdAt: new Date(),
         ...(fallback ? { fallback } : {}),
         ...(packaged.audio ? { audio: packaged.audio } : {}),
+        ...(packaged.alternateAudio ? { alternateAudio: packaged.alternateAudio } : {}),
         ...(encoded.loudness ? { loudness: encoded.loudness } : {}),
+        ...(encoded.audioLoudness ? { audioLoudness: encoded.audioLoudness } : {}),
         ...(thumbnails ? { thumbnails } : {}),
         ...(download ? { download } : {}),
       });

@@ -11,7 +11,7 @@ import { buildAssetManifest, type AssetFile, type AssetManifest } from '../../me
 import type { ChunkPlan } from '../../media/chunk-plan.ts';
 import { commonArgs } from '../../media/fmp4-output.ts';
 import { children, iterateBoxes, requirePath } from '../../media/mp4/boxes.ts';
-import { scratchNames, type TranscodePlan } from '../../media/plan.ts';
+import { audioScratchName, scratchNames, type TranscodePlan } from '../../media/plan.ts';
 import { choosePoster, writeThumbnailsVtt, type ScoredFrame } from '../../media/thumbnails.ts';
 import type { PackagedTrack, Segment } from '../../media/types.ts';
 import { version } from '../../version.ts';
@@ -57,8 +57,14 @@ export async function stitchAsset(ctx: StitchContext): Promise<AssetManifest> {
     const download = ctx.download
       ? await stopwatch.step('download', async () => {
           // The download is remuxed from whole files: each track's segments joined again.
-          for (const track of [...packaged.video.filter((t) => t.id === plan.downloadRenditionId), ...(packaged.audio ? [packaged.audio] : [])]) {
-            await joinTrack(out, track, path.join(scratch, track.kind === 'audio' ? scratchNames.audio : scratchNames.video(track.id)));
+          const audioTracks = [...(packaged.audio ? [packaged.audio] : []), ...(packaged.alternateAudio ?? [])];
+          for (const track of packaged.video.filter((t) => t.id === plan.downloadRenditionId)) {
+            await joinTrack(out, track, path.join(scratch, scratchNames.video(track.id)));
+          }
+          for (const track of audioTracks) {
+            const rendition = track.audio;
+            if (!rendition) throw new Error(`audio track ${track.id} lost its rendition`);
+            await joinTrack(out, track, path.join(scratch, audioScratchName(plan, rendition)));
           }
           return makeDownload(ctx.ffmpeg, plan, out, (name) => path.join(scratch, name), signal);
         })
@@ -70,7 +76,9 @@ export async function stitchAsset(ctx: StitchContext): Promise<AssetManifest> {
         chunks: { count: ctx.chunks.chunks.length, seconds: ctx.chunks.seconds },
         ...(ctx.fallback ? { fallback: ctx.fallback } : {}),
         ...(packaged.audio ? { audio: packaged.audio } : {}),
+        ...(packaged.alternateAudio ? { alternateAudio: packaged.alternateAudio } : {}),
         ...(ctx.audioResult?.loudness ? { loudness: ctx.audioResult.loudness } : {}),
+        ...(ctx.audioResult?.audioLoudness ? { audioLoudness: ctx.audioResult.audioLoudness } : {}),
         ...(thumbnails ? { thumbnails } : {}),
         ...(download ? { download } : {}),
       });
@@ -118,7 +126,7 @@ export async function stitchTracks(plan: TranscodePlan, chunks: ChunkResult[], a
     await writing(relDir, () => writeFile(out.path(relDir, 'init.mp4'), initBytes));
     video.push(summarizeTrack({ id: rendition.id, kind: 'video', relDir, rendition }, first.track, segments));
   }
-  return writePlaylists(out, video, audio?.track);
+  return writePlaylists(out, video, audio?.track, audio?.alternateTracks);
 }
 
 /** The stsd box (codec and its configuration) of an init segment: what every chunk must share. */

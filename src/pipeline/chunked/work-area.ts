@@ -53,8 +53,13 @@ export interface ChunkResult {
 }
 
 export interface AudioResult {
+  /** The default audio track and its measurement. */
   track: PackagedTrack;
   loudness?: LoudnessMeasurement;
+  /** The other audio tracks, in the plan's order; absent when there are none. */
+  alternateTracks?: PackagedTrack[];
+  /** Every track's measurement by rendition id. */
+  audioLoudness?: Record<string, LoudnessMeasurement>;
 }
 
 export class WorkArea {
