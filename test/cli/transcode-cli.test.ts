@@ -139,7 +139,7 @@ describe('live2vod CLI', () => {
       { codec: 'h264', width: 1280, height: 720, displayWidth: 1280, displayHeight: 720, frameRate: { num: 30, den: 1 }, rotation: 0, interlaced: false, variableFrameRate: false },
     );
     assert.deepEqual({ codec: out.source.audio.codec, channels: out.source.audio.channels, sampleRate: out.source.audio.sampleRate }, { codec: 'aac', channels: 2, sampleRate: 48000 });
-    assert.deepEqual(Object.keys(out.plan).sort(), ['audio', 'deinterlace', 'download', 'encoder', 'fallback', 'gopSeconds', 'poster', 'segmentSeconds', 'thumbnails', 'video']);
+    assert.deepEqual(Object.keys(out.plan).sort(), ['alternateAudio', 'audio', 'deinterlace', 'download', 'encoder', 'fallback', 'gopSeconds', 'poster', 'segmentSeconds', 'thumbnails', 'video']);
     assert.equal(out.plan.encoder, 'libx264');
     assert.equal(out.plan.fallback, null);
     const video = out.plan.video as { id: string; width: number; height: number }[];
