@@ -11,7 +11,7 @@ import { buildAssetManifest, type AssetFile, type AssetManifest } from '../../me
 import type { ChunkPlan } from '../../media/chunk-plan.ts';
 import { commonArgs } from '../../media/fmp4-output.ts';
 import { children, iterateBoxes, requirePath } from '../../media/mp4/boxes.ts';
-import { audioScratchName, scratchNames, type TranscodePlan } from '../../media/plan.ts';
+import { audioRenditions, audioScratchName, scratchNames, type TranscodePlan } from '../../media/plan.ts';
 import { choosePoster, writeThumbnailsVtt, type ScoredFrame } from '../../media/thumbnails.ts';
 import type { PackagedTrack, Segment } from '../../media/types.ts';
 import { version } from '../../version.ts';
@@ -126,6 +126,10 @@ export async function stitchTracks(plan: TranscodePlan, chunks: ChunkResult[], a
     await writing(relDir, () => writeFile(out.path(relDir, 'init.mp4'), initBytes));
     video.push(summarizeTrack({ id: rendition.id, kind: 'video', relDir, rendition }, first.track, segments));
   }
+  // An audio result kept from an earlier attempt must hold every track this plan has, or the asset would silently lose a language.
+  const wanted = audioRenditions(plan).map((r) => r.id);
+  const found = audio ? [audio.track, ...(audio.alternateTracks ?? [])].map((t) => t.id) : [];
+  if (wanted.join() !== found.join()) throw new Error(`the audio unit holds tracks [${found.join(', ')}] but the plan has [${wanted.join(', ')}]`);
   return writePlaylists(out, video, audio?.track, audio?.alternateTracks);
 }
 
