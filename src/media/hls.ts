@@ -146,19 +146,16 @@ export function writeMultivariantPlaylist(input: { video: PackagedTrack[]; audio
   if (input.video.length === 0 && audio === undefined) throw new Error('a multivariant playlist needs at least one track');
   const lines = ['#EXTM3U', '#EXT-X-VERSION:7', '#EXT-X-INDEPENDENT-SEGMENTS'];
 
-  if (audio !== undefined) {
-    const renditions = [audio, ...(input.alternateAudio ?? [])];
-    for (const rendition of renditions) {
-      if (rendition.peakBitrate > maxAudioOnlyBitrate) {
-        throw new Error(`audio track ${rendition.id} peaks at ${rendition.peakBitrate} b/s; an audio-only variant may not exceed ${maxAudioOnlyBitrate}`);
-      }
-      lines.push(audioMediaTag(rendition, rendition === audio));
+  const audioTracks = audio === undefined ? [] : [audio, ...(input.alternateAudio ?? [])];
+  for (const rendition of audioTracks) {
+    if (rendition.peakBitrate > maxAudioOnlyBitrate) {
+      throw new Error(`audio track ${rendition.id} peaks at ${rendition.peakBitrate} b/s; an audio-only variant may not exceed ${maxAudioOnlyBitrate}`);
     }
+    lines.push(audioMediaTag(rendition, rendition === audio));
   }
 
   // Peaks and averages add up because audio is carried in a separate rendition fetched in parallel;
   // a variant must cover the richest rendition of its group (RFC 8216 4.3.4.2), whichever is chosen.
-  const audioTracks = audio === undefined ? [] : [audio, ...(input.alternateAudio ?? [])];
   const audioPeak = Math.max(0, ...audioTracks.map((t) => t.peakBitrate));
   const audioAverage = Math.max(0, ...audioTracks.map((t) => t.averageBitrate));
   const variants = orderVariants(input.video.map((track) => ({
