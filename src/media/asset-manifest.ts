@@ -19,7 +19,11 @@ export interface AssetManifestInput {
   fallback?: string;
   video: PackagedTrack[];
   audio?: PackagedTrack;
+  /** The other audio tracks, listed after the default one in `audioTracks`. */
+  alternateAudio?: PackagedTrack[];
   loudness?: LoudnessMeasurement;
+  /** Every audio track's measurement by rendition id (the default one's is `loudness`). */
+  audioLoudness?: Record<string, LoudnessMeasurement>;
   thumbnails?: { poster: string; posterTime: number; sprites: string[]; vtt: string; intervalSeconds: number };
   download?: { file: string; renditionId?: string; bytes: number };
   files: AssetFile[];
@@ -39,7 +43,7 @@ export interface AssetManifestInput {
 
 export function buildAssetManifest(input: AssetManifestInput) {
   const { plan } = input;
-  const duration = Math.max(...[...input.video, ...(input.audio ? [input.audio] : [])].map((t) => t.duration), 0);
+  const duration = Math.max(...[...input.video, ...(input.audio ? [input.audio] : []), ...(input.alternateAudio ?? [])].map((t) => t.duration), 0);
   return {
     schema: assetManifestSchemaId,
     generator: { name: 'live2vod', version: input.version },
@@ -68,21 +72,13 @@ export function buildAssetManifest(input: AssetManifestInput) {
       iframePlaylist: t.iframePlaylistFile ? `${t.dir}/${t.iframePlaylistFile}` : null,
       quality: input.quality?.renditions[t.id] ?? null,
     })),
-    audio: input.audio
-      ? {
-          id: input.audio.id,
-          codecs: input.audio.track.codecString,
-          language: input.audio.audio?.language ?? null,
-          channels: input.audio.track.channels ?? null,
-          sampleRate: input.audio.track.sampleRate ?? null,
-          peakBitrate: input.audio.peakBitrate,
-          averageBitrate: input.audio.averageBitrate,
-          bytes: input.audio.totalBytes,
-          duration: round3(input.audio.duration),
-          playlist: `${input.audio.dir}/${input.audio.playlistFile}`,
-          loudness: plan.loudness ? { target: plan.loudness, measured: input.loudness ?? null } : null,
-        }
-      : null,
+    // `audio` is the default track as it always was; `audioTracks` lists every track, that one first.
+    audio: input.audio ? audioEntry(plan, input.audio, input.loudness) : null,
+    audioTracks: (input.audio ? [input.audio, ...(input.alternateAudio ?? [])] : []).map((track, i) => ({
+      ...audioEntry(plan, track, i === 0 ? input.loudness : input.audioLoudness?.[track.id]),
+      name: track.audio?.name ?? null,
+      default: i === 0,
+    })),
     thumbnails: input.thumbnails ?? null,
     download: input.download ?? null,
     chunks: input.chunks ?? null,
@@ -96,6 +92,22 @@ export function buildAssetManifest(input: AssetManifestInput) {
 }
 
 export type AssetManifest = ReturnType<typeof buildAssetManifest>;
+
+function audioEntry(plan: TranscodePlan, track: PackagedTrack, measured: LoudnessMeasurement | undefined) {
+  return {
+    id: track.id,
+    codecs: track.track.codecString,
+    language: track.audio?.language ?? null,
+    channels: track.track.channels ?? null,
+    sampleRate: track.track.sampleRate ?? null,
+    peakBitrate: track.peakBitrate,
+    averageBitrate: track.averageBitrate,
+    bytes: track.totalBytes,
+    duration: round3(track.duration),
+    playlist: `${track.dir}/${track.playlistFile}`,
+    loudness: plan.loudness ? { target: plan.loudness, measured: measured ?? null } : null,
+  };
+}
 
 function round3(n: number): number {
   return Math.round(n * 1000) / 1000;

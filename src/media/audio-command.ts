@@ -1,41 +1,41 @@
-// The audio commands: a measuring pass (decode only) and the encode of the one AAC rendition.
+// The audio commands, per audio rendition: a measuring pass (decode only) and its AAC encode.
 import { guardedInput } from './input-args.ts';
 import { downmixFilter, measureFilter, normaliseFilter, type LoudnessMeasurement, type pendingMeasurement } from './loudness.ts';
 import { audioFmp4Args, commonArgs, progressArgs } from './fmp4-output.ts';
-import { scratchNames, type TranscodePlan } from './plan.ts';
+import { audioScratchName, type TranscodePlan } from './plan.ts';
+import type { AudioRendition } from './types.ts';
 
-export function buildLoudnessMeasureCommand(ffmpeg: string, sourcePath: string, plan: TranscodePlan): string[] {
-  const audio = plan.source.audio;
-  if (!audio || !plan.loudness) throw new Error('no audio to measure');
+export function buildLoudnessMeasureCommand(ffmpeg: string, sourcePath: string, plan: TranscodePlan, rendition: AudioRendition | undefined = plan.audio): string[] {
+  if (!rendition || !plan.loudness) throw new Error('no audio to measure');
   return [
     ffmpeg, '-hide_banner', '-nostdin', '-nostats',
     // ebur128 prints its summary at info level.
     '-loglevel', 'info',
     ...guardedInput(sourcePath),
-    '-map', `0:${audio.index}`, '-vn', '-sn', '-dn',
+    '-map', `0:${rendition.sourceIndex}`, '-vn', '-sn', '-dn',
     '-af', measureFilter(),
     '-f', 'null', '-',
   ];
 }
 
 /** With `withProgress`, this command drives the progress bar (audio-only sources). */
-export function buildAudioEncodeCommand(ffmpeg: string, sourcePath: string, plan: TranscodePlan, measured: LoudnessMeasurement | typeof pendingMeasurement | undefined, withProgress = false): string[] {
-  const audio = plan.source.audio;
-  const rendition = plan.audio;
-  if (!audio || !rendition) throw new Error('no audio to encode');
+export function buildAudioEncodeCommand(ffmpeg: string, sourcePath: string, plan: TranscodePlan, measured: LoudnessMeasurement | typeof pendingMeasurement | undefined, withProgress = false, rendition: AudioRendition | undefined = plan.audio): string[] {
+  if (!rendition) throw new Error('no audio to encode');
   const filter = plan.loudness ? normaliseFilter(plan.loudness, measured) : downmixFilter;
   return [
     ffmpeg, ...commonArgs,
     ...(withProgress ? progressArgs : []),
     ...guardedInput(sourcePath),
-    '-map', `0:${audio.index}`, '-vn', '-sn', '-dn', '-map_metadata', '-1',
+    '-map', `0:${rendition.sourceIndex}`, '-vn', '-sn', '-dn', '-map_metadata', '-1',
     '-af', filter,
     '-c:a', 'aac', '-profile:a', 'aac_low',
     '-b:a', `${rendition.bitrateKbps}k`,
     '-ar', String(rendition.sampleRate), '-ac', String(rendition.channels),
     '-metadata:s:a:0', `language=${toIso639_2(rendition.language)}`,
+    // The name travels into the download MP4, where players list it beside the language.
+    '-metadata:s:a:0', `title=${rendition.name}`,
     ...audioFmp4Args,
-    scratchNames.audio,
+    audioScratchName(plan, rendition),
   ];
 }
 

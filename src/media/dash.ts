@@ -93,16 +93,26 @@ function videoAdaptationSet(tracks: readonly PackagedTrack[]): string {
   ], representations);
 }
 
-function audioAdaptationSet(track: PackagedTrack): string {
+/**
+ * One AdaptationSet per audio track: a player switches languages between sets, bitrates within one.
+ * Role `main` marks the default track and `alternate` the others (the DASH role scheme); Label
+ * carries the NAME the HLS playlist shows.
+ */
+function audioAdaptationSet(track: PackagedTrack, id: number, isDefault: boolean, labelled: boolean): string {
   const channels = track.track.channels ?? track.audio?.channels ?? 2;
   return element('AdaptationSet', [
-    ['id', 1],
+    ['id', id],
     ['contentType', 'audio'],
     ['mimeType', 'audio/mp4'],
     ['lang', track.audio?.language ?? 'und'],
     ['segmentAlignment', 'true'],
     ['startWithSAP', 1],
   ], [
+    // A one-track asset keeps the MPD it always had.
+    ...(labelled ? [
+      `<Label>${escapeXmlAttribute(track.audio?.name ?? track.id)}</Label>`,
+      element('Role', [['schemeIdUri', 'urn:mpeg:dash:role:2011'], ['value', isDefault ? 'main' : 'alternate']]),
+    ] : []),
     element('Representation', [
       ['id', track.id],
       ['bandwidth', Math.ceil(track.peakBitrate)],
@@ -115,15 +125,17 @@ function audioAdaptationSet(track: PackagedTrack): string {
   ]);
 }
 
-export function writeMpd(input: { video: PackagedTrack[]; audio?: PackagedTrack; duration: number }): string {
+export function writeMpd(input: { video: PackagedTrack[]; audio?: PackagedTrack; alternateAudio?: readonly PackagedTrack[]; duration: number }): string {
   const { video, audio } = input;
   if (video.length === 0 && audio === undefined) throw new Error('an MPD needs at least one track');
+  const audioTracks = audio === undefined ? [] : [audio, ...(input.alternateAudio ?? [])];
   // Representation ids must be unique across the whole MPD, not just within an AdaptationSet.
-  const ids = [...video, ...(audio === undefined ? [] : [audio])].map((t) => t.id);
+  const ids = [...video, ...audioTracks].map((t) => t.id);
   const duplicate = ids.find((id, i) => ids.indexOf(id) !== i);
   if (duplicate !== undefined) throw new Error(`representation id ${duplicate} is used twice`);
 
-  const sets = [...(video.length > 0 ? [videoAdaptationSet(video)] : []), ...(audio === undefined ? [] : [audioAdaptationSet(audio)])];
+  const labelled = audioTracks.length > 1;
+  const sets = [...(video.length > 0 ? [videoAdaptationSet(video)] : []), ...audioTracks.map((t, i) => audioAdaptationSet(t, i + 1, i === 0, labelled))];
   const mpd = element('MPD', [
     ['xmlns', 'urn:mpeg:dash:schema:mpd:2011'],
     ['profiles', 'urn:mpeg:dash:profile:isoff-live:2011'],

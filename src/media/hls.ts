@@ -137,33 +137,31 @@ function resolution(track: PackagedTrack): string {
   return `${width}x${height}`;
 }
 
-export function writeMultivariantPlaylist(input: { video: PackagedTrack[]; audio?: PackagedTrack }): string {
+/**
+ * `audio` is the default audio rendition, `alternateAudio` the others: all are EXT-X-MEDIA of one
+ * group, so every variant names the group and the player offers each language.
+ */
+export function writeMultivariantPlaylist(input: { video: PackagedTrack[]; audio?: PackagedTrack; alternateAudio?: readonly PackagedTrack[] }): string {
   const { audio } = input;
   if (input.video.length === 0 && audio === undefined) throw new Error('a multivariant playlist needs at least one track');
   const lines = ['#EXTM3U', '#EXT-X-VERSION:7', '#EXT-X-INDEPENDENT-SEGMENTS'];
 
-  if (audio !== undefined) {
-    if (audio.peakBitrate > maxAudioOnlyBitrate) {
-      throw new Error(`audio track ${audio.id} peaks at ${audio.peakBitrate} b/s; an audio-only variant may not exceed ${maxAudioOnlyBitrate}`);
+  const audioTracks = audio === undefined ? [] : [audio, ...(input.alternateAudio ?? [])];
+  for (const rendition of audioTracks) {
+    if (rendition.peakBitrate > maxAudioOnlyBitrate) {
+      throw new Error(`audio track ${rendition.id} peaks at ${rendition.peakBitrate} b/s; an audio-only variant may not exceed ${maxAudioOnlyBitrate}`);
     }
-    const channels = audio.track.channels ?? audio.audio?.channels ?? 2;
-    lines.push(`#EXT-X-MEDIA:${attributeList([
-      ['TYPE', 'AUDIO'],
-      ['GROUP-ID', 'audio'],
-      ['NAME', audio.audio?.name ?? 'Audio'],
-      ['LANGUAGE', audio.audio?.language],
-      ['DEFAULT', 'YES'],
-      ['AUTOSELECT', 'YES'],
-      ['CHANNELS', String(channels)],
-      ['URI', uri(audio, audio.playlistFile)],
-    ])}`);
+    lines.push(audioMediaTag(rendition, rendition === audio));
   }
 
-  // Peaks and averages add up because audio is carried in a separate rendition fetched in parallel.
+  // Peaks and averages add up because audio is carried in a separate rendition fetched in parallel;
+  // a variant must cover the richest rendition of its group (RFC 8216 4.3.4.2), whichever is chosen.
+  const audioPeak = Math.max(0, ...audioTracks.map((t) => t.peakBitrate));
+  const audioAverage = Math.max(0, ...audioTracks.map((t) => t.averageBitrate));
   const variants = orderVariants(input.video.map((track) => ({
     track,
-    bandwidth: Math.ceil(track.peakBitrate + (audio?.peakBitrate ?? 0)),
-    averageBandwidth: Math.ceil(track.averageBitrate + (audio?.averageBitrate ?? 0)),
+    bandwidth: Math.ceil(track.peakBitrate + audioPeak),
+    averageBandwidth: Math.ceil(track.averageBitrate + audioAverage),
   })));
   for (const { track, bandwidth, averageBandwidth } of variants) {
     const frameRate = track.rendition?.frameRate;
@@ -205,4 +203,19 @@ export function writeMultivariantPlaylist(input: { video: PackagedTrack[]; audio
     ])}`, uri(audio, audio.playlistFile));
   }
   return lines.join('\n') + '\n';
+}
+
+/** One audio rendition of the group; only the default one is DEFAULT, all may be auto-selected by language. */
+function audioMediaTag(track: PackagedTrack, isDefault: boolean): string {
+  const channels = track.track.channels ?? track.audio?.channels ?? 2;
+  return `#EXT-X-MEDIA:${attributeList([
+    ['TYPE', 'AUDIO'],
+    ['GROUP-ID', 'audio'],
+    ['NAME', track.audio?.name ?? 'Audio'],
+    ['LANGUAGE', track.audio?.language],
+    ['DEFAULT', isDefault ? 'YES' : 'NO'],
+    ['AUTOSELECT', 'YES'],
+    ['CHANNELS', String(channels)],
+    ['URI', uri(track, track.playlistFile)],
+  ])}`;
 }

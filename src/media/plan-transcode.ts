@@ -1,5 +1,6 @@
 // Decides the whole plan from the probed source and the user's options.
 import { planLadder } from './ladder.ts';
+import { planAudio } from './plan-audio.ts';
 import { planThumbnails } from './thumbnails.ts';
 import type { LoudnessTarget, TranscodePlan } from './plan.ts';
 import type { EncoderName, RungSpec, SourceInfo, VideoCodecFamily } from './types.ts';
@@ -36,8 +37,9 @@ export function planTranscode(source: SourceInfo, options: PlanOptions): Transco
   };
   if (options.encoderPreset !== undefined) plan.encoderPreset = options.encoderPreset;
   if (source.audio) {
-    const language = bcp47(source.audio.language) ?? options.defaultLanguage;
-    plan.audio = { id: `aac-${options.audioBitrateKbps}k`, bitrateKbps: options.audioBitrateKbps, sampleRate: 48000, channels: 2, language, name: languageName(language) };
+    const [first, ...alternates] = planAudio(source, source.audio, options);
+    if (first) plan.audio = first;
+    if (alternates.length > 0) plan.alternateAudio = alternates;
     if (options.loudness) plan.loudness = options.loudness;
   }
   if (source.video && options.thumbnails) {
@@ -47,20 +49,4 @@ export function planTranscode(source: SourceInfo, options: PlanOptions): Transco
   const middle = video[Math.floor((video.length - 1) / 2)];
   if (middle) plan.downloadRenditionId = middle.id;
   return plan;
-}
-
-const iso639: Record<string, string> = { eng: 'en', deu: 'de', ger: 'de', fra: 'fr', fre: 'fr', spa: 'es', ita: 'it', por: 'pt', nld: 'nl', dut: 'nl', jpn: 'ja', zho: 'zh', chi: 'zh' };
-
-function bcp47(tag: string | undefined): string | undefined {
-  if (!tag) return undefined;
-  if (/^[a-z]{2}(-[A-Za-z0-9]+)*$/.test(tag)) return tag;
-  return iso639[tag.toLowerCase()];
-}
-
-function languageName(language: string): string {
-  try {
-    return new Intl.DisplayNames(['en'], { type: 'language' }).of(language) ?? language;
-  } catch {
-    return language;
-  }
 }

@@ -27,7 +27,10 @@ export interface LoudnessTarget {
 export interface TranscodePlan {
   source: SourceInfo;
   video: VideoRendition[];
+  /** The default audio rendition: DEFAULT in HLS, first in the MPD, in the download first. */
   audio?: AudioRendition;
+  /** Every other audio track of the source, in source order; absent when there is one. */
+  alternateAudio?: AudioRendition[];
   encoder: EncoderName;
   encoderPreset?: string;
   gopSeconds: number;
@@ -44,6 +47,8 @@ export interface TranscodePlan {
 export const scratchNames = {
   video: (id: string) => `video-${id}.mp4`,
   audio: 'audio.mp4',
+  /** An alternate audio track's encode; the default one keeps `audio`. */
+  alternateAudio: (id: string) => `audio-${id}.mp4`,
   posterPattern: 'poster-%03d.jpg',
   poster: (index: number) => `poster-${String(index).padStart(3, '0')}.jpg`,
   posterScores: 'poster-scores.txt',
@@ -54,3 +59,13 @@ export const scratchNames = {
   sprite: (index: number) => `sprite-${String(index).padStart(3, '0')}.jpg`,
   spriteScores: 'sprite-scores.txt',
 } as const;
+
+/** Every audio rendition, the default first. */
+export function audioRenditions(plan: Pick<TranscodePlan, 'audio' | 'alternateAudio'>): AudioRendition[] {
+  return plan.audio ? [plan.audio, ...(plan.alternateAudio ?? [])] : [];
+}
+
+/** The scratch file an audio rendition is encoded into. */
+export function audioScratchName(plan: Pick<TranscodePlan, 'audio'>, rendition: AudioRendition): string {
+  return rendition.id === plan.audio?.id ? scratchNames.audio : scratchNames.alternateAudio(rendition.id);
+}

@@ -30,7 +30,7 @@ const streamSchema = z.object({
   bit_rate: numeric,
   start_time: numeric,
   duration: numeric,
-  disposition: z.object({ attached_pic: z.number().optional() }).partial().optional(),
+  disposition: z.object({ attached_pic: z.number().optional(), default: z.number().optional() }).partial().optional(),
   tags: z.record(z.string(), z.string()).optional(),
   side_data_list: z.array(z.object({ side_data_type: z.string().optional(), rotation: z.number().optional() }).loose()).optional(),
 }).loose();
@@ -52,7 +52,9 @@ export function parseProbe(json: unknown): SourceInfo {
   if (!parsed.success) throw new InputError(`ffprobe could not describe the source: ${parsed.error.issues[0]?.message ?? 'unexpected output'}`);
   const { streams, format } = parsed.data;
   const videoStream = streams.find((s) => s.codec_type === 'video' && !s.disposition?.attached_pic);
-  const audioStream = streams.find((s) => s.codec_type === 'audio');
+  const audioStreams = streams.filter((s) => s.codec_type === 'audio');
+  // The stream the recorder marked default leads; without a mark, the first.
+  const audioStream = audioStreams.find((s) => s.disposition?.default === 1) ?? audioStreams[0];
   if (!videoStream && !audioStream) throw new InputError('the source has neither a video nor an audio stream');
 
   const video = videoStream ? toVideo(videoStream) : undefined;
@@ -64,6 +66,7 @@ export function parseProbe(json: unknown): SourceInfo {
   if (format.bit_rate !== undefined) info.bitRate = format.bit_rate;
   if (video) info.video = video;
   if (audio) info.audio = audio;
+  if (audioStream && audioStreams.length > 1) info.audioStreams = audioStreams.map((s) => (s === audioStream && audio ? audio : toAudio(s)));
   return info;
 }
 
@@ -107,6 +110,8 @@ function toAudio(s: ProbeStream): SourceAudio {
   if (s.duration !== undefined) audio.duration = s.duration;
   const language = s.tags?.language;
   if (language && language !== 'und') audio.language = language;
+  const title = s.tags?.title?.trim();
+  if (title) audio.title = title;
   return audio;
 }
 

@@ -40,6 +40,8 @@ export interface SourceAudio {
   sampleRate: number;
   bitRate?: number;
   language?: string;
+  /** The stream's title tag (e.g. `Interpretation`), the rendition's NAME when present. */
+  title?: string;
   startTime: number;
   duration?: number;
 }
@@ -51,7 +53,13 @@ export interface SourceInfo {
   sizeBytes: number;
   bitRate?: number;
   video?: SourceVideo;
+  /** The default audio stream (disposition default, else the first). */
   audio?: SourceAudio;
+  /**
+   * Every usable audio stream in source order, `audio` among them; only when there is more than
+   * one, so a one-track source describes itself as it always did.
+   */
+  audioStreams?: SourceAudio[];
 }
 
 /** One rung of a ladder preset: a bounding box for landscape sources (swapped for portrait). */
@@ -80,6 +88,8 @@ export interface VideoRendition {
 
 export interface AudioRendition {
   id: string;
+  /** The source stream it is encoded from (ffprobe's stream index). */
+  sourceIndex: number;
   bitrateKbps: number;
   sampleRate: number;
   channels: number;

@@ -5,7 +5,7 @@ import { runProcess } from '../ffmpeg/run-process.ts';
 import type { FfmpegProgress } from '../ffmpeg/progress.ts';
 import { buildAudioEncodeCommand, buildLoudnessMeasureCommand } from '../media/audio-command.ts';
 import { parseLoudnessReport, type LoudnessMeasurement } from '../media/loudness.ts';
-import type { TranscodePlan } from '../media/plan.ts';
+import { audioRenditions, type TranscodePlan } from '../media/plan.ts';
 import { buildVideoCommand } from '../media/video-command.ts';
 import type { EventSink } from './events.ts';
 import type { Stopwatch } from './stopwatch.ts';
@@ -21,8 +21,14 @@ export interface EncodeContext {
 }
 
 export interface EncodeResult {
+  /** The default audio track's measurement. */
   loudness?: LoudnessMeasurement;
+  /** Every audio track's, by rendition id. */
+  audioLoudness?: AudioLoudness;
 }
+
+/** Loudness measured per audio rendition id. */
+export type AudioLoudness = Record<string, LoudnessMeasurement>;
 
 /** The encodes, started: when each one's output is finished, and the whole. */
 export interface StartedEncodes {
@@ -31,7 +37,7 @@ export interface StartedEncodes {
    * succeeded, rejected with its error. Absent without video renditions.
    */
   video?: Promise<void>;
-  /** The same for the audio encode; a failed loudness pass before it rejects it too. Absent without audio. */
+  /** The same for the audio encodes (every track); a failed loudness pass before them rejects it too. Absent without audio. */
   audio?: Promise<void>;
   /** Both encodes; rejects with the first failure (the other goes on until the run's signal aborts). */
   done: Promise<EncodeResult>;
@@ -51,7 +57,10 @@ export function startEncodes(ctx: EncodeContext): StartedEncodes {
     ? ctx.stopwatch.step('encode', () => runProcess({ command: buildVideoCommand(ctx.ffmpeg, ctx.input, plan), stage: 'encode', cwd: ctx.scratch, signal: ctx.signal, onProgress }))
     : undefined;
   const audioDone = plan.audio ? encodeAudio(ctx, plan.video.length === 0 ? onProgress : undefined) : undefined;
-  const done = Promise.all([videoDone, audioDone]).then(([, loudness]): EncodeResult => (loudness ? { loudness } : {}));
+  const done = Promise.all([videoDone, audioDone]).then(([, measured]): EncodeResult => {
+    const main = plan.audio && measured?.[plan.audio.id];
+    return { ...(main ? { loudness: main } : {}), ...(measured && Object.keys(measured).length > 0 ? { audioLoudness: measured } : {}) };
+  });
   const settled = Promise.allSettled([videoDone, audioDone]).then(() => undefined);
   // Handled here so that a failure no reader was waiting on is not an unhandled rejection.
   const finished = (p: Promise<unknown>): Promise<void> => {
@@ -67,22 +76,31 @@ export function startEncodes(ctx: EncodeContext): StartedEncodes {
   };
 }
 
-export async function encodeAudio(ctx: EncodeContext, onProgress: ((p: FfmpegProgress) => void) | undefined): Promise<LoudnessMeasurement | undefined> {
+/**
+ * Measures every audio track, then encodes each with its own gain: one `loudness` and one `audio`
+ * step for all of them, side by side (audio is cheap next to video). Only the default track's
+ * encode reports progress, which drives the bar when there is no video.
+ */
+export async function encodeAudio(ctx: EncodeContext, onProgress: ((p: FfmpegProgress) => void) | undefined): Promise<AudioLoudness> {
   const { plan } = ctx;
-  let measured: LoudnessMeasurement | undefined;
+  const renditions = audioRenditions(plan);
+  const measured: AudioLoudness = {};
   if (plan.loudness) {
-    measured = await ctx.stopwatch.step('loudness', async () => {
-      const { stderr } = await runProcess({ command: buildLoudnessMeasureCommand(ctx.ffmpeg, ctx.input, plan), stage: 'encode', cwd: ctx.scratch, signal: ctx.signal });
-      return parseLoudnessReport(stderr);
-    });
+    await ctx.stopwatch.step('loudness', () => Promise.all(renditions.map(async (rendition) => {
+      const { stderr } = await runProcess({ command: buildLoudnessMeasureCommand(ctx.ffmpeg, ctx.input, plan, rendition), stage: 'encode', cwd: ctx.scratch, signal: ctx.signal });
+      measured[rendition.id] = parseLoudnessReport(stderr);
+    })));
   }
-  await ctx.stopwatch.step('audio', () => runProcess({
-    command: buildAudioEncodeCommand(ctx.ffmpeg, ctx.input, plan, measured, onProgress !== undefined),
-    stage: 'encode',
-    cwd: ctx.scratch,
-    signal: ctx.signal,
-    ...(onProgress ? { onProgress } : {}),
-  }));
+  await ctx.stopwatch.step('audio', () => Promise.all(renditions.map((rendition) => {
+    const progress = rendition === plan.audio ? onProgress : undefined;
+    return runProcess({
+      command: buildAudioEncodeCommand(ctx.ffmpeg, ctx.input, plan, measured[rendition.id], progress !== undefined, rendition),
+      stage: 'encode',
+      cwd: ctx.scratch,
+      signal: ctx.signal,
+      ...(progress ? { onProgress: progress } : {}),
+    });
+  })));
   return measured;
 }
 

@@ -17,14 +17,18 @@ export interface DownloadResult {
 }
 
 /**
- * Remuxes the download rendition and the audio into download/, from complete fragmented MP4s;
+ * Remuxes the download rendition and every audio track into download/, from complete fragmented MP4s;
  * `files` maps the scratch names of downloadSpec to the paths where they are.
  */
 export async function makeDownload(ffmpeg: string, plan: TranscodePlan, out: OutputDir, files: (scratchName: string) => string, signal: AbortSignal): Promise<DownloadResult | undefined> {
   const spec = downloadSpec(plan);
   if (!spec) return undefined;
   await writing('download/', () => mkdir(out.path('download'), { recursive: true }));
-  const inputs = { ...(spec.video ? { video: files(spec.video) } : {}), ...(spec.audio ? { audio: files(spec.audio) } : {}) };
+  const inputs = {
+    ...(spec.video ? { video: files(spec.video) } : {}),
+    ...(spec.audio ? { audio: files(spec.audio) } : {}),
+    ...(spec.alternateAudio ? { alternateAudio: spec.alternateAudio.map(files) } : {}),
+  };
   await runProcess({ command: buildDownloadCommand(ffmpeg, inputs, out.path(spec.output)), stage: 'package', signal });
   const { size } = await stat(out.path(spec.output));
   return { file: spec.output, ...(plan.downloadRenditionId ? { renditionId: plan.downloadRenditionId } : {}), bytes: size };

@@ -4,7 +4,7 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { writeMpd } from '../media/dash.ts';
 import { writeIframePlaylist, writeMediaPlaylist, writeMultivariantPlaylist } from '../media/hls.ts';
-import { scratchNames, type TranscodePlan } from '../media/plan.ts';
+import { audioRenditions, audioScratchName, scratchNames, type TranscodePlan } from '../media/plan.ts';
 import type { PackagedTrack, Segment } from '../media/types.ts';
 import { writing } from './fs-errors.ts';
 import type { OutputDir } from './output-dir.ts';
@@ -12,7 +12,10 @@ import { packageTrack, type PackageTrackOptions } from './package-track.ts';
 
 export interface PackagedAsset {
   video: PackagedTrack[];
+  /** The default audio track. */
   audio?: PackagedTrack;
+  /** The other audio tracks, in the plan's order; absent when there are none. */
+  alternateAudio?: PackagedTrack[];
   duration: number;
 }
 
@@ -30,7 +33,7 @@ export interface PackageAssetOptions {
   /**
    * Package while the encodes run: each track's scratch file is read as ffmpeg writes it, until
    * its writer settles (`video`: the one ffmpeg making every video rendition; `audio`: the audio
-   * encode). A track without a writer here is read as a complete file.
+   * encodes, every track). A track without a writer here is read as a complete file.
    */
   writers?: { video?: Promise<void>; audio?: Promise<void> };
   /** Stops packaging at the next read of a file still being written. */
@@ -71,31 +74,33 @@ export async function packageAsset(plan: TranscodePlan, scratch: string, out: Ou
     return packaged;
   };
 
-  const audioRendition = plan.audio;
   const tracks = [
     ...plan.video.map((rendition) => track('video', rendition.id, scratchNames.video(rendition.id), { rendition })),
-    ...(audioRendition ? [track('audio', audioRendition.id, scratchNames.audio, { audio: audioRendition })] : []),
+    ...audioRenditions(plan).map((audio) => track('audio', audio.id, audioScratchName(plan, audio), { audio })),
   ];
   const settled = await Promise.allSettled(tracks);
   options.signal?.removeEventListener('abort', onAbort);
   if (failed) throw failed.error;
   const packaged = settled.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
   const video = packaged.filter((t) => t.kind === 'video');
-  const audio = packaged.find((t) => t.kind === 'audio');
+  // Settled in the order started: the default audio track first.
+  const [audio, ...alternateAudio] = packaged.filter((t) => t.kind === 'audio');
 
-  return writePlaylists(out, video, audio);
+  return writePlaylists(out, video, audio, alternateAudio);
 }
 
 /** The media and I-frame playlists of every track, the multivariant playlist and the MPD. */
-export async function writePlaylists(out: OutputDir, video: PackagedTrack[], audio: PackagedTrack | undefined): Promise<PackagedAsset> {
-  const duration = Math.max(0, ...video.map((t) => t.duration), audio?.duration ?? 0);
+export async function writePlaylists(out: OutputDir, video: PackagedTrack[], audio: PackagedTrack | undefined, alternateAudio: PackagedTrack[] = []): Promise<PackagedAsset> {
+  const others = audio && alternateAudio.length > 0 ? { alternateAudio } : {};
+  const audioTracks = audio ? [audio, ...alternateAudio] : [];
+  const duration = Math.max(0, ...video.map((t) => t.duration), ...audioTracks.map((t) => t.duration));
   await writing('playlists', async () => {
-    for (const track of [...video, ...(audio ? [audio] : [])]) {
+    for (const track of [...video, ...audioTracks]) {
       await writeFile(out.path(track.dir, track.playlistFile), writeMediaPlaylist(track));
       if (track.iframePlaylistFile) await writeFile(out.path(track.dir, track.iframePlaylistFile), writeIframePlaylist(track));
     }
-    await writeFile(out.path('master.m3u8'), writeMultivariantPlaylist(audio ? { video, audio } : { video }));
-    await writeFile(out.path('manifest.mpd'), writeMpd(audio ? { video, audio, duration } : { video, duration }));
+    await writeFile(out.path('master.m3u8'), writeMultivariantPlaylist(audio ? { video, audio, ...others } : { video }));
+    await writeFile(out.path('manifest.mpd'), writeMpd(audio ? { video, audio, ...others, duration } : { video, duration }));
   });
-  return audio ? { video, audio, duration } : { video, duration };
+  return audio ? { video, audio, ...others, duration } : { video, duration };
 }

@@ -7,7 +7,7 @@ import { chooseEncoder, encoderNames } from '../media/encoders/registry.ts';
 import { ladderPresets } from '../media/ladder-presets.ts';
 import { pendingMeasurement } from '../media/loudness.ts';
 import { planTranscode } from '../media/plan-transcode.ts';
-import { scratchNames, type TranscodePlan } from '../media/plan.ts';
+import { audioRenditions, audioScratchName, scratchNames, type TranscodePlan } from '../media/plan.ts';
 import type { SourceInfo } from '../media/types.ts';
 import { buildVideoCommand } from '../media/video-command.ts';
 import { chooseChunks } from './chunked/choose-chunks.ts';
@@ -52,12 +52,13 @@ export async function prepareTranscode(request: TranscodeRequest): Promise<Prepa
 }
 
 /** Scratch paths a download is made from, and where it goes inside the asset. */
-export function downloadSpec(plan: TranscodePlan): { video?: string; audio?: string; output: string } | undefined {
+export function downloadSpec(plan: TranscodePlan): { video?: string; audio?: string; alternateAudio?: string[]; output: string } | undefined {
   const video = plan.downloadRenditionId ? scratchNames.video(plan.downloadRenditionId) : undefined;
   const audio = plan.audio ? scratchNames.audio : undefined;
   if (!video && !audio) return undefined;
   const output = video ? `download/${plan.downloadRenditionId}.mp4` : 'download/audio.m4a';
-  return { ...(video ? { video } : {}), ...(audio ? { audio } : {}), output };
+  const alternateAudio = (plan.alternateAudio ?? []).map((r) => audioScratchName(plan, r));
+  return { ...(video ? { video } : {}), ...(audio ? { audio } : {}), ...(alternateAudio.length > 0 ? { alternateAudio } : {}), output };
 }
 
 /** The ffmpeg commands a run would execute, in order; for `--dry-run`. */
@@ -69,15 +70,16 @@ export function plannedCommands(request: TranscodeRequest, plan: TranscodePlan, 
     if (chunks) for (const chunk of chunks.chunks) commands.push(buildVideoCommand(ffmpeg, request.input, plan, chunk));
     else commands.push(buildVideoCommand(ffmpeg, request.input, plan));
   }
-  if (plan.audio) {
-    if (plan.loudness) commands.push(buildLoudnessMeasureCommand(ffmpeg, request.input, plan));
-    commands.push(buildAudioEncodeCommand(ffmpeg, request.input, plan, plan.loudness ? pendingMeasurement : undefined, plan.video.length === 0));
+  for (const rendition of audioRenditions(plan)) {
+    if (plan.loudness) commands.push(buildLoudnessMeasureCommand(ffmpeg, request.input, plan, rendition));
+    commands.push(buildAudioEncodeCommand(ffmpeg, request.input, plan, plan.loudness ? pendingMeasurement : undefined, plan.video.length === 0 && rendition === plan.audio, rendition));
   }
   const download = downloadSpec(plan);
   if (request.download && download) {
     commands.push(buildDownloadCommand(ffmpeg, {
       ...(download.video ? { video: path.join(scratch, download.video) } : {}),
       ...(download.audio ? { audio: path.join(scratch, download.audio) } : {}),
+      ...(download.alternateAudio ? { alternateAudio: download.alternateAudio.map((name) => path.join(scratch, name)) } : {}),
     }, path.resolve(request.outDir, download.output)));
   }
   return commands;

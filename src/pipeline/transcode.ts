@@ -12,7 +12,7 @@ import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { CancelledError, Live2vodError } from '../errors/index.ts';
 import { buildAssetManifest, type AssetManifest } from '../media/asset-manifest.ts';
-import type { TranscodePlan } from '../media/plan.ts';
+import { audioRenditions, type TranscodePlan } from '../media/plan.ts';
 import { cpuSoFar, measureCpu } from '../ffmpeg/process-cpu.ts';
 import { assetCost } from '../media/asset-cost.ts';
 import { defaultQualitySampling } from '../media/quality-command.ts';
@@ -62,7 +62,7 @@ async function runTranscode(request: TranscodeRequest): Promise<TranscodeResult>
     const { plan, fallback } = await stopwatch.step('probe', () => prepareTranscode({ ...request, signal: abort.signal }));
     const chunks = chooseChunks(plan, request.chunking, emit);
     emit({
-      type: 'plan', renditions: plan.video.map((r) => r.id).concat(plan.audio ? [plan.audio.id] : []), encoder: plan.encoder,
+      type: 'plan', renditions: plan.video.map((r) => r.id).concat(audioRenditions(plan).map((r) => r.id)), encoder: plan.encoder,
       ...(fallback ? { fallback } : {}),
       ...(chunks && request.chunking ? { chunks: { count: chunks.chunks.length, seconds: chunks.seconds, parallelism: request.chunking.parallelism } } : {}),
     });
@@ -123,7 +123,9 @@ async function runTranscode(request: TranscodeRequest): Promise<TranscodeResult>
         ...(quality ? { quality } : {}),
         ...(fallback ? { fallback } : {}),
         ...(packaged.audio ? { audio: packaged.audio } : {}),
+        ...(packaged.alternateAudio ? { alternateAudio: packaged.alternateAudio } : {}),
         ...(encoded.loudness ? { loudness: encoded.loudness } : {}),
+        ...(encoded.audioLoudness ? { audioLoudness: encoded.audioLoudness } : {}),
         ...(thumbnails ? { thumbnails } : {}),
         ...(download ? { download } : {}),
       });

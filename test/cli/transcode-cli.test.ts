@@ -139,12 +139,12 @@ describe('live2vod CLI', () => {
       { codec: 'h264', width: 1280, height: 720, displayWidth: 1280, displayHeight: 720, frameRate: { num: 30, den: 1 }, rotation: 0, interlaced: false, variableFrameRate: false },
     );
     assert.deepEqual({ codec: out.source.audio.codec, channels: out.source.audio.channels, sampleRate: out.source.audio.sampleRate }, { codec: 'aac', channels: 2, sampleRate: 48000 });
-    assert.deepEqual(Object.keys(out.plan).sort(), ['audio', 'deinterlace', 'download', 'encoder', 'fallback', 'gopSeconds', 'poster', 'segmentSeconds', 'thumbnails', 'video']);
+    assert.deepEqual(Object.keys(out.plan).sort(), ['alternateAudio', 'audio', 'deinterlace', 'download', 'encoder', 'fallback', 'gopSeconds', 'poster', 'segmentSeconds', 'thumbnails', 'video']);
     assert.equal(out.plan.encoder, 'libx264');
     assert.equal(out.plan.fallback, null);
     const video = out.plan.video as { id: string; width: number; height: number }[];
     assert.deepEqual(video.map((r) => r.id), ['360p-365k', '432p-730k', '540p-2000k', '720p-3000k', '720p-4500k']);
-    assert.deepEqual(out.plan.audio, { id: 'aac-128k', bitrateKbps: 128, sampleRate: 48000, channels: 2, language: 'en', name: 'English' });
+    assert.deepEqual(out.plan.audio, { id: 'aac-128k', sourceIndex: 1, bitrateKbps: 128, sampleRate: 48000, channels: 2, language: 'en', name: 'English' });
     assert.deepEqual(out.plan.thumbnails, { intervalSeconds: 2, width: 160, height: 90, columns: 10, rows: 10 });
     assert.deepEqual(out.plan.poster, { candidates: 12, width: 1280, height: 720 });
     assert.equal(out.plan.download, '540p-2000k');

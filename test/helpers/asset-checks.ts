@@ -329,7 +329,10 @@ export function assertMpdMatchesHls(asset: LoadedAsset): void {
   const { mpd, master } = asset;
   assert.equal(mpd.attributes.type, 'static');
   const audio = audioMedia(asset);
-  const audioRep = mpd.representations.find((r) => r.contentType === 'audio');
+  const audioReps = mpd.representations.filter((r) => r.contentType === 'audio');
+  const audioRep = audioReps[0];
+  // A variant's BANDWIDTH covers the richest audio rendition of its group.
+  const audioPeak = Math.max(0, ...audioReps.map((r) => r.bandwidth));
   const videoReps = mpd.representations.filter((r) => r.contentType === 'video');
   const variants = videoVariants(asset);
   assert.equal(videoReps.length, variants.length, 'one DASH video Representation per HLS video variant');
@@ -361,7 +364,7 @@ export function assertMpdMatchesHls(asset: LoadedAsset): void {
     assert.equal(rep.codecs, videoCodec, `${rep.id}: codecs`);
     assert.equal(`${rep.attributes.width}x${rep.attributes.height}`, variant.attributes.RESOLUTION, `${rep.id}: size`);
     // HLS BANDWIDTH is the variant's (video + audio); DASH bandwidth is per Representation.
-    assert.equal(rep.bandwidth + (audioRep?.bandwidth ?? 0), Number(variant.attributes.BANDWIDTH), `${rep.id}: DASH bandwidths add up to the HLS BANDWIDTH`);
+    assert.equal(rep.bandwidth + audioPeak, Number(variant.attributes.BANDWIDTH), `${rep.id}: DASH bandwidths add up to the HLS BANDWIDTH`);
     checkTimeline(rep, variant.uri);
   }
   if (audioRep && audio) {
@@ -372,6 +375,15 @@ export function assertMpdMatchesHls(asset: LoadedAsset): void {
     const audioOnly = master.variants.find((v) => v.uri === audio.URI);
     if (audioOnly) assert.equal(Number(audioOnly.attributes.BANDWIDTH), audioRep.bandwidth, 'audio-only BANDWIDTH = DASH audio bandwidth');
     checkTimeline(audioRep, audio.URI);
+  }
+  // Every audio rendition of the HLS group is one DASH audio Representation with its language.
+  const audioRenditions = master.media.filter((m) => m.TYPE === 'AUDIO');
+  assert.equal(audioReps.length, audioRenditions.length, 'one DASH audio Representation per HLS audio rendition');
+  for (const media of audioRenditions) {
+    const rep = audioReps.find((r) => `audio/${r.id}/playlist.m3u8` === media.URI);
+    assert.ok(rep && media.URI, `HLS audio rendition ${media.URI} has no DASH Representation`);
+    assert.equal(rep.lang, media.LANGUAGE, `${rep.id}: DASH lang = HLS LANGUAGE`);
+    checkTimeline(rep, media.URI);
   }
   const longest = Math.max(...[...asset.playlists.entries()].filter(([, p]) => !p.iframesOnly).map(([, p]) => p.entries.reduce((sum, e) => sum + e.duration, 0)));
   assert.ok(Math.abs(mpd.durationSeconds - longest) < 0.002, `mediaPresentationDuration ${mpd.durationSeconds} vs longest playlist ${longest}`);

@@ -44,5 +44,10 @@ export async function assertEquivalent(whole: LoadedAsset, chunked: LoadedAsset,
   }
   const audioUri = audioMedia(whole)?.URI;
   assert.ok(audioUri);
-  assert.deepEqual(chunked.playlists.get(audioUri)?.entries, whole.playlists.get(audioUri)?.entries, 'the audio, encoded once for the whole, is the same');
+  // Every audio track, not only the default one.
+  const audioUris = (asset: LoadedAsset): string[] => asset.master.media.filter((m) => m.TYPE === 'AUDIO').flatMap((m) => (m.URI ? [m.URI] : []));
+  assert.deepEqual(audioUris(chunked), audioUris(whole), 'the same audio renditions');
+  for (const uri of audioUris(whole)) {
+    assert.deepEqual(chunked.playlists.get(uri)?.entries, whole.playlists.get(uri)?.entries, `${uri}: the audio, encoded once for the whole, is the same`);
+  }
 }

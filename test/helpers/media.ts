@@ -202,6 +202,22 @@ export async function makeTestPattern(dir: string, options: LandscapeOptions = {
   return out;
 }
 
+/**
+ * A recording with two audio tracks, as an event with an interpretation channel has: English
+ * (440 Hz) first, German (660 Hz) second with a title. Matroska, because MP4 keeps no per-track
+ * title (ffmpeg's MP4 muxer drops it; recorders such as OBS write MKV).
+ */
+export async function makeTwoLanguages(dir: string, seconds = 12): Promise<string> {
+  const out = path.join(dir, `two-languages-${seconds}s.mkv`);
+  await ffmpeg([
+    ...testPattern(320, 180, 30, seconds), ...sineAudio(seconds, 440), ...sineAudio(seconds, 660),
+    '-map', '0:v', '-map', '1:a', '-map', '2:a', ...aacStereo,
+    '-metadata:s:a:0', 'language=eng', '-metadata:s:a:1', 'language=deu', '-metadata:s:a:1', 'title=Dolmetscher',
+    ...x264, '-g', '60', '-t', String(seconds), out,
+  ]);
+  return out;
+}
+
 /** 1920x1080 at 30 fps with programme-like stereo audio. */
 export function make1080p30(dir: string, seconds = 8): Promise<string> {
   return makeTestPattern(dir, { seconds, width: 1920, height: 1080, rate: 30, name: 'src-1080p30.mp4' });

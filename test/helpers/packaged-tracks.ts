@@ -65,7 +65,7 @@ export function makeTrack(spec: TrackSpec): PackagedTrack {
   } else {
     track.track.channels = 2;
     track.track.sampleRate = 48_000;
-    track.audio = { id: spec.id, bitrateKbps: 128, sampleRate: 48_000, channels: 2, language: 'en', name: 'English' };
+    track.audio = { id: spec.id, sourceIndex: 1, bitrateKbps: 128, sampleRate: 48_000, channels: 2, language: 'en', name: 'English' };
   }
   return track;
 }

@@ -19,7 +19,7 @@ function audioPlan(language = 'de'): TranscodePlan {
       audio: { index: 1, codec: 'aac', channels: 6, sampleRate: 44100, startTime: 0 },
     },
     video: [],
-    audio: { id: 'aac-128k', bitrateKbps: 128, sampleRate: 48000, channels: 2, language, name: 'German' },
+    audio: { id: 'aac-128k', sourceIndex: 1, bitrateKbps: 128, sampleRate: 48000, channels: 2, language, name: 'German' },
     encoder: 'libx264', gopSeconds: 2, segmentSeconds: 6, deinterlace: false,
     loudness: { integrated: -16, truePeak: -1.5, range: 11 },
   };
@@ -55,6 +55,7 @@ describe('audio encode', () => {
       '-af', `${downmixFilter},volume=7.40dB`,
       '-c:a', 'aac', '-profile:a', 'aac_low', '-b:a', '128k', '-ar', '48000', '-ac', '2',
       '-metadata:s:a:0', 'language=deu',
+      '-metadata:s:a:0', 'title=German',
       '-f', 'mp4', '-flush_packets', '1', '-movflags', '+empty_moov+default_base_moof', '-frag_duration', '2000000',
       'audio.mp4',
     ]);
@@ -96,6 +97,29 @@ describe('audio encode', () => {
   });
 });
 
+describe('alternate audio tracks', () => {
+  const twoTracks = (): TranscodePlan => {
+    const plan = audioPlan('en');
+    plan.alternateAudio = [{ id: 'aac-128k-2', sourceIndex: 2, bitrateKbps: 128, sampleRate: 48000, channels: 2, language: 'de', name: 'Dolmetscher' }];
+    return plan;
+  };
+
+  test('each track is measured and encoded from its own stream into its own file, named and tagged', () => {
+    const plan = twoTracks();
+    const second = plan.alternateAudio?.[0];
+    const measure = buildLoudnessMeasureCommand('ffmpeg', '/a', plan, second);
+    assert.equal(measure[measure.indexOf('-map') + 1], '0:2');
+    const encode = buildAudioEncodeCommand('ffmpeg', '/a', plan, measured, false, second);
+    assert.equal(encode[encode.indexOf('-map') + 1], '0:2');
+    assert.ok(encode.includes('language=deu') && encode.includes('title=Dolmetscher'));
+    assert.equal(encode.at(-1), 'audio-aac-128k-2.mp4');
+    // The default track keeps its file and stream.
+    const first = buildAudioEncodeCommand('ffmpeg', '/a', plan, measured);
+    assert.equal(first[first.indexOf('-map') + 1], '0:1');
+    assert.equal(first.at(-1), 'audio.mp4');
+  });
+});
+
 describe('download remux', () => {
   test('video + audio: both guarded, both mapped, stream copy, index at the front', () => {
     assert.deepEqual(buildDownloadCommand('ffmpeg', { video: '/s/video-720p.mp4', audio: '/s/audio.mp4' }, '/out/download/720p.mp4'), [
@@ -106,6 +130,12 @@ describe('download remux', () => {
       '-c', 'copy', '-movflags', '+faststart', '-f', 'mp4',
       '/out/download/720p.mp4',
     ]);
+  });
+
+  test('every audio track goes into the download, the default one first', () => {
+    const command = buildDownloadCommand('ffmpeg', { video: '/s/v.mp4', audio: '/s/audio.mp4', alternateAudio: ['/s/audio-aac-128k-2.mp4'] }, '/out/d.mp4');
+    assert.deepEqual(command.filter((a, i) => command[i - 1] === '-i'), ['file:/s/v.mp4', 'file:/s/audio.mp4', 'file:/s/audio-aac-128k-2.mp4']);
+    assert.deepEqual(command.slice(command.indexOf('-map'), command.indexOf('-c')), ['-map', '0', '-map', '1', '-map', '2']);
   });
 
   test('audio only maps one input; nothing at all is refused', () => {

@@ -14,6 +14,8 @@ interface XmlElement {
   name: string;
   attributes: Map<string, string>;
   children: XmlElement[];
+  /** Character data inside the element (a Label's text), trimmed. */
+  text: string;
 }
 
 function decode(value: string): string {
@@ -22,11 +24,11 @@ function decode(value: string): string {
   return value.replace(/&(#\d+|\w+);/g, (_, ref: string) => (ref.startsWith('#') ? String.fromCharCode(Number(ref.slice(1))) : (named[ref] ?? '')));
 }
 
-/** Throws unless `text` is one well-formed element tree (declaration, elements, attributes, whitespace). */
+/** Throws unless `text` is one well-formed element tree (declaration, elements, attributes, text). */
 function parseXml(text: string): XmlElement {
   const declaration = /^<\?xml version="1\.0" encoding="UTF-8"\?>\n/.exec(text);
   assert.ok(declaration, 'XML declaration');
-  const token = /\s+|<\/([\w:.-]+)\s*>|<([\w:.-]+)((?:\s+[\w:.-]+\s*=\s*"[^"<]*")*)\s*(\/?)>/y;
+  const token = /\s+|<\/([\w:.-]+)\s*>|<([\w:.-]+)((?:\s+[\w:.-]+\s*=\s*"[^"<]*")*)\s*(\/?)>|([^<]+)/y;
   token.lastIndex = declaration[0].length;
   const stack: XmlElement[] = [];
   let root: XmlElement | undefined;
@@ -34,11 +36,15 @@ function parseXml(text: string): XmlElement {
     const at = token.lastIndex;
     const match = token.exec(text);
     assert.ok(match, `unexpected XML at ${at}: ${text.slice(at, at + 40)}`);
-    const [, close, open, attrText = '', selfClosing] = match;
-    if (close !== undefined) {
+    const [, close, open, attrText = '', selfClosing, characters] = match;
+    if (characters !== undefined) {
+      const parent = stack.at(-1);
+      assert.ok(parent, 'text outside the root');
+      parent.text += decode(characters.trim());
+    } else if (close !== undefined) {
       assert.equal(stack.pop()?.name, close, `mismatched </${close}>`);
     } else if (open !== undefined) {
-      const element: XmlElement = { name: open, attributes: new Map(), children: [] };
+      const element: XmlElement = { name: open, attributes: new Map(), children: [], text: '' };
       for (const [, key = '', value = ''] of attrText.matchAll(/([\w:.-]+)\s*=\s*"([^"]*)"/g)) {
         assert.ok(!element.attributes.has(key), `duplicate attribute ${key} on <${open}>`);
         element.attributes.set(key, decode(value));
@@ -213,4 +219,23 @@ test('the test XML parser itself rejects malformed documents', () => {
   assert.throws(() => parseXml(`${head}<a x="1" x="2"/>`));
   assert.throws(() => parseXml(`${head}<a/><b/>`));
   assert.throws(() => parseXml(`${head}<a>`));
+});
+
+// --- several audio tracks -----------------------------------------------------------------------------------
+
+test('one audio AdaptationSet per track, each with lang, Label and Role; ids unique', () => {
+  const german = makeTrack({ id: 'aac-128k-2', kind: 'audio', durations: [6.016, 6.016, 0.968], peak: 140_000, average: 127_000, codec: 'mp4a.40.2' });
+  german.audio = { id: 'aac-128k-2', sourceIndex: 2, bitrateKbps: 128, sampleRate: 48_000, channels: 2, language: 'de', name: 'Deutsch & Co' };
+  const parsed = parseXml(writeMpd({ video, audio, alternateAudio: [german], duration: 13 }));
+  const sets = all(parsed, 'AdaptationSet').filter((a) => attr(a, 'contentType') === 'audio');
+  assert.deepEqual(sets.map((a) => [attr(a, 'id'), attr(a, 'lang'), only(a, 'Label').text, attr(only(a, 'Role'), 'value'), attr(only(a, 'Representation'), 'id')]), [
+    ['1', 'en', 'English', 'main', 'en-128k'],
+    ['2', 'de', 'Deutsch & Co', 'alternate', 'aac-128k-2'],
+  ]);
+  assert.equal(attr(only(sets[1]!, 'Role'), 'schemeIdUri'), 'urn:mpeg:dash:role:2011');
+  assert.throws(() => writeMpd({ video, audio, alternateAudio: [audio], duration: 13 }), /used twice/);
+});
+
+test('a one-track presentation keeps its MPD: no Label or Role', () => {
+  assert.ok(!mpdText.includes('<Label') && !mpdText.includes('<Role'));
 });

@@ -214,3 +214,27 @@ test('attributeList decides quoting by attribute type and refuses what the gramm
   assert.throws(() => attributeList([['BANDWIDTH', -1]]), /decimal-integer/);
   assert.throws(() => attributeList([['VIDEO-RANGE', 'S DR']]), /unquoted/);
 });
+
+// --- several audio tracks -----------------------------------------------------------------------------------
+
+const german = (() => {
+  const track = makeTrack({ id: 'aac-128k-2', kind: 'audio', durations: [6.016, 6.016, 0.968], peak: 140_000, average: 127_000, codec: 'mp4a.40.2' });
+  track.audio = { id: 'aac-128k-2', sourceIndex: 2, bitrateKbps: 128, sampleRate: 48_000, channels: 2, language: 'de', name: 'Deutsch' };
+  return track;
+})();
+
+test('every audio track is an EXT-X-MEDIA of one group; only the default one is DEFAULT', () => {
+  const text = writeMultivariantPlaylist({ video, audio, alternateAudio: [german] });
+  const media = lines(text).filter((l) => l.startsWith('#EXT-X-MEDIA:')).map(attributes);
+  assert.deepEqual(media.map((m) => [m.get('GROUP-ID'), m.get('NAME'), m.get('LANGUAGE'), m.get('DEFAULT'), m.get('AUTOSELECT'), m.get('URI')]), [
+    ['"audio"', '"English"', '"en"', 'YES', 'YES', '"audio/en-128k/playlist.m3u8"'],
+    ['"audio"', '"Deutsch"', '"de"', 'NO', 'YES', '"audio/aac-128k-2/playlist.m3u8"'],
+  ]);
+  for (const { attrs, uri } of streamInfs(text).filter((v) => v.uri.startsWith('video/'))) {
+    const track = video.find((t) => uri === `${t.dir}/playlist.m3u8`);
+    assert.equal(attrs.get('AUDIO'), '"audio"');
+    // The richest rendition of the group counts, whichever the player picks.
+    assert.equal(attrs.get('BANDWIDTH'), String((track?.peakBitrate ?? 0) + german.peakBitrate));
+    assert.equal(attrs.get('AVERAGE-BANDWIDTH'), String((track?.averageBitrate ?? 0) + audio.averageBitrate));
+  }
+});

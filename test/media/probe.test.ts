@@ -98,6 +98,18 @@ describe('parseProbe: a plain recording', () => {
     assert.deepEqual(parseProbe(probe([videoStream({ sample_aspect_ratio: '0:1' })])).video?.sampleAspectRatio, { num: 1, den: 1 }, 'ffprobe writes 0:1 for unknown');
   });
 
+  test('several audio streams: all kept with language and title, the default-marked one leads', () => {
+    const info = parseProbe(probe([
+      videoStream(),
+      audioStream({ index: 1, tags: { language: 'eng' }, disposition: { ...disposition(), default: 0 } }),
+      audioStream({ index: 2, tags: { language: 'deu', title: ' Dolmetscher ' }, disposition: { default: 1 } }),
+    ]));
+    assert.equal(info.audio?.index, 2);
+    assert.deepEqual(info.audioStreams?.map((a) => [a.index, a.language, a.title]), [[1, 'eng', undefined], [2, 'deu', 'Dolmetscher']]);
+    assert.equal(info.audioStreams?.[1], info.audio, 'one description of the default stream');
+    assert.equal(parseProbe(probe([videoStream(), audioStream()])).audioStreams, undefined, 'one stream: described as before');
+  });
+
   test('audio only and video only', () => {
     const audioOnly = parseProbe(probe([audioStream({ index: 0 })], { format_name: 'mp3' }));
     assert.equal(audioOnly.video, undefined);

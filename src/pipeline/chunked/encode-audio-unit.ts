@@ -1,10 +1,10 @@
-// The audio of a chunked job: measured and encoded once for the whole recording (AAC per chunk
-// would put encoder priming, an audible gap, at every seam), packaged into its final segments
-// while it is written.
+// The audio of a chunked job: every track measured and encoded once for the whole recording (AAC
+// per chunk would put encoder priming, an audible gap, at every seam), packaged into its final
+// segments while it is written.
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { measureCpu } from '../../ffmpeg/process-cpu.ts';
-import { scratchNames, type TranscodePlan } from '../../media/plan.ts';
+import { audioRenditions, audioScratchName, type TranscodePlan } from '../../media/plan.ts';
 import { encodeAudio } from '../encode.ts';
 import { WriterFailedError } from '../growing-file.ts';
 import type { OutputDir } from '../output-dir.ts';
@@ -32,8 +32,8 @@ export async function encodeAudioUnit(ctx: EncodeAudioUnitContext): Promise<Audi
 }
 
 async function encodeAudioMeasured(ctx: EncodeAudioUnitContext): Promise<AudioResult> {
-  const rendition = ctx.plan.audio;
-  if (!rendition) throw new Error('encodeAudioUnit: the plan has no audio');
+  const renditions = audioRenditions(ctx.plan);
+  if (renditions.length === 0) throw new Error('encodeAudioUnit: the plan has no audio');
   const scratch = await makeScratch(ctx.scratchRoot, 'live2vod-audio-');
   const own = new AbortController();
   const signal = AbortSignal.any([ctx.signal, own.signal]);
@@ -41,18 +41,33 @@ async function encodeAudioMeasured(ctx: EncodeAudioUnitContext): Promise<AudioRe
     const encoded = encodeAudio({ ffmpeg: ctx.ffmpeg, input: ctx.input, plan: ctx.plan, scratch, signal, emit: () => undefined, stopwatch: ctx.stopwatch }, undefined);
     const writerDone = encoded.then(() => undefined);
     writerDone.catch(() => undefined);
-    const relDir = `audio/${rendition.id}`;
-    const packaged = packageTrack({
-      fmp4Path: path.join(scratch, scratchNames.audio), outDir: ctx.out.path(relDir), relDir, id: rendition.id, kind: 'audio',
-      segmentSeconds: ctx.plan.segmentSeconds, audio: rendition, growing: { writerDone, signal },
+    const packagers = renditions.map((rendition) => {
+      const relDir = `audio/${rendition.id}`;
+      const packaged = packageTrack({
+        fmp4Path: path.join(scratch, audioScratchName(ctx.plan, rendition)), outDir: ctx.out.path(relDir), relDir, id: rendition.id, kind: 'audio',
+        segmentSeconds: ctx.plan.segmentSeconds, audio: rendition, growing: { writerDone, signal },
+      });
+      packaged.catch(() => own.abort());
+      return packaged;
     });
-    packaged.catch(() => own.abort());
-    // Both settle before scratch goes: nothing may still write when this returns or throws.
-    const [loudness, track] = await Promise.allSettled([encoded, packaged]);
-    if (track.status === 'rejected' && !(track.reason instanceof WriterFailedError) && !ctx.signal.aborted) throw track.reason;
+    // Every packager settles (not just the first to fail) before scratch goes: nothing may still write when this returns or throws.
+    const packaged = Promise.allSettled(packagers).then((settled) => settled.map((s) => {
+      if (s.status === 'rejected') throw s.reason;
+      return s.value;
+    }));
+    const [loudness, tracks] = await Promise.allSettled([encoded, packaged]);
+    if (tracks.status === 'rejected' && !(tracks.reason instanceof WriterFailedError) && !ctx.signal.aborted) throw tracks.reason;
     if (loudness.status === 'rejected') throw loudness.reason;
-    if (track.status === 'rejected') throw track.reason;
-    return { track: track.value, ...(loudness.value ? { loudness: loudness.value } : {}) };
+    if (tracks.status === 'rejected') throw tracks.reason;
+    const [track, ...alternateTracks] = tracks.value;
+    if (!track) throw new Error('encodeAudioUnit: no audio track was packaged');
+    const main = loudness.value[track.id];
+    return {
+      track,
+      ...(main ? { loudness: main } : {}),
+      ...(alternateTracks.length > 0 ? { alternateTracks } : {}),
+      ...(Object.keys(loudness.value).length > 0 ? { audioLoudness: loudness.value } : {}),
+    };
   } finally {
     own.abort();
     await rm(scratch, { recursive: true, force: true }).catch(() => undefined);

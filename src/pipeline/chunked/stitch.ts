@@ -16,7 +16,7 @@ import { buildAssetManifest, type AssetFile, type AssetManifest } from '../../me
 import type { ChunkPlan } from '../../media/chunk-plan.ts';
 import { commonArgs } from '../../media/fmp4-output.ts';
 import { children, iterateBoxes, requirePath } from '../../media/mp4/boxes.ts';
-import { scratchNames, type TranscodePlan } from '../../media/plan.ts';
+import { audioRenditions, audioScratchName, scratchNames, type TranscodePlan } from '../../media/plan.ts';
 import { choosePoster, writeThumbnailsVtt, type ScoredFrame } from '../../media/thumbnails.ts';
 import type { PackagedTrack, Segment } from '../../media/types.ts';
 import { version } from '../../version.ts';
@@ -73,8 +73,14 @@ async function stitchMeasured(ctx: StitchContext): Promise<AssetManifest> {
     const download = ctx.download
       ? await stopwatch.step('download', async () => {
           // The download is remuxed from whole files: each track's segments joined again.
-          for (const track of [...packaged.video.filter((t) => t.id === plan.downloadRenditionId), ...(packaged.audio ? [packaged.audio] : [])]) {
-            await joinTrack(out, track, path.join(scratch, track.kind === 'audio' ? scratchNames.audio : scratchNames.video(track.id)));
+          const audioTracks = [...(packaged.audio ? [packaged.audio] : []), ...(packaged.alternateAudio ?? [])];
+          for (const track of packaged.video.filter((t) => t.id === plan.downloadRenditionId)) {
+            await joinTrack(out, track, path.join(scratch, scratchNames.video(track.id)));
+          }
+          for (const track of audioTracks) {
+            const rendition = track.audio;
+            if (!rendition) throw new Error(`audio track ${track.id} lost its rendition`);
+            await joinTrack(out, track, path.join(scratch, audioScratchName(plan, rendition)));
           }
           return makeDownload(ctx.ffmpeg, plan, out, (name) => path.join(scratch, name), signal);
         })
@@ -93,7 +99,9 @@ async function stitchMeasured(ctx: StitchContext): Promise<AssetManifest> {
         chunks: { count: ctx.chunks.chunks.length, seconds: ctx.chunks.seconds },
         ...(ctx.fallback ? { fallback: ctx.fallback } : {}),
         ...(packaged.audio ? { audio: packaged.audio } : {}),
+        ...(packaged.alternateAudio ? { alternateAudio: packaged.alternateAudio } : {}),
         ...(ctx.audioResult?.loudness ? { loudness: ctx.audioResult.loudness } : {}),
+        ...(ctx.audioResult?.audioLoudness ? { audioLoudness: ctx.audioResult.audioLoudness } : {}),
         ...(thumbnails ? { thumbnails } : {}),
         ...(download ? { download } : {}),
       });
@@ -141,7 +149,11 @@ export async function stitchTracks(plan: TranscodePlan, chunks: ChunkResult[], a
     await writing(relDir, () => writeFile(out.path(relDir, 'init.mp4'), initBytes));
     video.push(summarizeTrack({ id: rendition.id, kind: 'video', relDir, rendition }, first.track, segments));
   }
-  return writePlaylists(out, video, audio?.track);
+  // An audio result kept from an earlier attempt must hold every track this plan has, or the asset would silently lose a language.
+  const wanted = audioRenditions(plan).map((r) => r.id);
+  const found = audio ? [audio.track, ...(audio.alternateTracks ?? [])].map((t) => t.id) : [];
+  if (wanted.join() !== found.join()) throw new Error(`the audio unit holds tracks [${found.join(', ')}] but the plan has [${wanted.join(', ')}]`);
+  return writePlaylists(out, video, audio?.track, audio?.alternateTracks);
 }
 
 /** A unit's CPU; results written before cost was measured have none. */

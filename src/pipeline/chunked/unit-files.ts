@@ -36,9 +36,9 @@ export function chunkUnitFiles(result: ChunkResult): UnitFile[] {
   return [...segments, ...own];
 }
 
-/** The audio track's init segment and segments. */
+/** Every audio track's init segment and segments. */
 export function audioUnitFiles(result: AudioResult): UnitFile[] {
   const unit = unitPrefix('audio');
-  const { dir, initFile, segments } = result.track;
-  return [initFile, ...segments.map((s) => s.file)].map((name) => ({ key: `${unit}/${dir}/${name}`, rel: `${dir}/${name}` }));
+  return [result.track, ...(result.alternateTracks ?? [])].flatMap(({ dir, initFile, segments }) =>
+    [initFile, ...segments.map((s) => s.file)].map((name) => ({ key: `${unit}/${dir}/${name}`, rel: `${dir}/${name}` })));
 }

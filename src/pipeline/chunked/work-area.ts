@@ -56,10 +56,15 @@ export interface ChunkResult {
 }
 
 export interface AudioResult {
+  /** The default audio track and its measurement. */
   track: PackagedTrack;
   loudness?: LoudnessMeasurement;
   /** CPU of the audio's processes (loudness measure, encode), summed into the asset's cost. */
   cpu?: CpuMeasurement;
+  /** The other audio tracks, in the plan's order; absent when there are none. */
+  alternateTracks?: PackagedTrack[];
+  /** Every track's measurement by rendition id. */
+  audioLoudness?: Record<string, LoudnessMeasurement>;
 }
 
 export class WorkArea {

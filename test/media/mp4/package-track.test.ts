@@ -66,7 +66,7 @@ test('video: init + segments decode fully, each segment opens on a keyframe at i
 test('audio: 3 segments, no I-frame playlist, rendition metadata passed through', async () => {
   const src = await makeAudio(path.join(tmp.dir, 'a.mp4'), 13);
   const outDir = path.join(tmp.dir, 'out', 'audio', 'aac');
-  const audio = { id: 'aac', bitrateKbps: 96, sampleRate: 48000, channels: 2, language: 'und', name: 'Audio' };
+  const audio = { id: 'aac', sourceIndex: 1, bitrateKbps: 96, sampleRate: 48000, channels: 2, language: 'und', name: 'Audio' };
   const t = await packageTrack({ fmp4Path: src, outDir, relDir: 'audio/aac', id: 'aac', kind: 'audio', segmentSeconds: 6, audio });
   assert.equal(t.segments.length, 3);
   assert.equal(t.iframePlaylistFile, undefined);
