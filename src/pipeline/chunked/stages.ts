@@ -46,7 +46,13 @@ async function splitStage(task: SplitTask, context: StageContext, shared: Shared
   if (context.signal.aborted) throw new CancelledError();
   const stopwatch = new Stopwatch(context.onEvent);
   const scratch = task.source.kind === 'local' ? undefined : await makeScratch(undefined, 'live2vod-source-');
-  const opened = await openSourceInput(task.source, { scratch: scratch ?? '', policy: task.sourceFetch, ranged: task.profile.instantRemux, signal: context.signal, emit: context.onEvent, stopwatch });
+  // A remote recording downloads once the instant remux has its first segment (or at once without
+  // one): until then the remux and the probe have the link and the CPU to themselves.
+  const remuxStarted = Promise.withResolvers<void>();
+  const opened = await openSourceInput(task.source, {
+    scratch: scratch ?? '', policy: task.sourceFetch, ranged: task.profile.instantRemux, signal: context.signal, emit: context.onEvent, stopwatch,
+    downloadAfter: task.profile.instantRemux ? remuxStarted.promise : undefined,
+  });
   try {
     const request = { ...requestFromProfile(task.profile, { outDir: task.output, binaries: context.binaries }), input: opened.input, signal: context.signal };
     const { plan, fallback } = await stopwatch.step('probe', () => prepareTranscode(request));
@@ -66,10 +72,12 @@ async function splitStage(task: SplitTask, context: StageContext, shared: Shared
     context.onEvent({ type: 'chunks', ...layout });
     if (!(resume && (await shared.readAudio()))) {
       const stored = { fingerprint, plan, chunks };
-      await shared.runAudio(context.onEvent, async (place) => encodeAudioWithRemux(task.profile, context, { remux: opened.input, audio: opened.localInput ? await opened.localInput() : opened.input }, stored, place));
+      const audioInput = async (): Promise<string> => (opened.localInput ? opened.localInput() : opened.input);
+      await shared.runAudio(context.onEvent, async (place) => encodeAudioWithRemux(task.profile, context, { remux: opened.input, audio: audioInput, remuxStarted: remuxStarted.resolve }, stored, place));
     }
     return { type: 'done', chunks: layout };
   } finally {
+    remuxStarted.resolve();
     await opened.close();
     if (scratch) await rm(scratch, { recursive: true, force: true }).catch(() => undefined);
   }
@@ -124,15 +132,17 @@ async function finishedChunks(shared: SharedWorkArea, count: number): Promise<nu
 
 /**
  * The audio in its place, with the instant remux beside it (to the asset as players see it). The
- * remux may read a remote source by ranges while the audio waits for its download (`inputs`).
+ * remux starts first and may read a remote source by ranges; the audio then waits for its
+ * download (`inputs.audio`), which `remuxStarted` lets begin once the remux has its head start.
  */
-async function encodeAudioWithRemux(profile: TranscodeProfile, context: StageContext, inputs: { remux: string; audio: string }, stored: WorkPlan, place: AudioPlace): Promise<AudioResult | undefined> {
+async function encodeAudioWithRemux(profile: TranscodeProfile, context: StageContext, inputs: { remux: string; audio: () => Promise<string>; remuxStarted: () => void }, stored: WorkPlan, place: AudioPlace): Promise<AudioResult | undefined> {
   const stopwatch = new Stopwatch(place.emit);
   const own = new AbortController();
   const signal = AbortSignal.any([context.signal, own.signal]);
   const remux = profile.instantRemux ? startInstantRemux({ ffmpeg: context.binaries.ffmpeg, input: inputs.remux, plan: stored.plan, out: place.asset, signal, emit: place.emit, stopwatch }) : undefined;
+  void (remux ? remux.headStart : Promise.resolve()).finally(inputs.remuxStarted);
   try {
-    const audio = stored.plan.audio ? await encodeAudioUnit({ ffmpeg: context.binaries.ffmpeg, input: inputs.audio, plan: stored.plan, out: place.out, signal, stopwatch }) : undefined;
+    const audio = stored.plan.audio ? await encodeAudioUnit({ ffmpeg: context.binaries.ffmpeg, input: await inputs.audio(), plan: stored.plan, out: place.out, signal, stopwatch }) : undefined;
     await remux?.done;
     return audio;
   } finally {

@@ -21,6 +21,8 @@ export interface SourceInputOptions {
   policy: SourceFetchPolicy;
   /** Read by ranges while downloading (the instant remux is on). */
   ranged: boolean;
+  /** With ranges: start the download once this settles (the remux has its head start), not at once. */
+  downloadAfter?: Promise<unknown> | undefined;
   signal?: AbortSignal;
   emit: EventSink;
   stopwatch: Stopwatch;
@@ -36,7 +38,7 @@ export async function openSourceInput(source: SourceLocation, options: SourceInp
     const input = await stopwatch.step('fetch', () => materializeSource(source, scratch, policy, signal));
     return { input, close: async () => undefined };
   }
-  const download = stopwatch.step('fetch', () => materializeSource(source, scratch, policy, signal));
+  const download = (options.downloadAfter ?? Promise.resolve()).catch(() => undefined).then(() => stopwatch.step('fetch', () => materializeSource(source, scratch, policy, signal)));
   // Awaited by the encodes, or by close() when the run ends before them.
   download.catch(() => undefined);
   return {
