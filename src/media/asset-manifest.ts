@@ -1,5 +1,6 @@
 // manifest.json: the machine-readable summary of one asset, written last. Pure: built from what
 // the pipeline measured.
+import type { EventSummary } from './event/summary.ts';
 import type { LoudnessMeasurement } from './loudness.ts';
 import type { TranscodePlan } from './plan.ts';
 import { toNumber } from './rational.ts';
@@ -26,6 +27,8 @@ export interface AssetManifestInput {
   createdAt: Date;
   /** How the asset was made: split into chunks encoded apart and stitched, or (absent) whole. */
   chunks?: { count: number; seconds: number };
+  /** The suggested trim and the chapters, when the encode looked for them. */
+  event?: EventSummary;
 }
 
 export function buildAssetManifest(input: AssetManifestInput) {
@@ -76,6 +79,8 @@ export function buildAssetManifest(input: AssetManifestInput) {
     thumbnails: input.thumbnails ?? null,
     download: input.download ?? null,
     chunks: input.chunks ?? null,
+    suggestedTrim: input.event?.suggestedTrim ?? null,
+    chapters: input.event?.chapters ?? null,
     files: input.files,
     timingsMs: input.timingsMs,
   };

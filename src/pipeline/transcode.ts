@@ -20,6 +20,8 @@ import { startEncodes, type EncodeResult, type StartedEncodes } from './encode.t
 import { startInstantRemux } from './instant-remux.ts';
 import type { EventSink } from './events.ts';
 import { finishThumbnails } from './finish-thumbnails.ts';
+import { finishEvent } from './event/finish-event.ts';
+import { readSilences, readVideoDetections } from './event/read-detections.ts';
 import { listAssetFiles, makeDownload, writeAssetManifest } from './finish-asset.ts';
 import { OutputDir } from './output-dir.ts';
 import { WriterFailedError } from './growing-file.ts';
@@ -101,6 +103,8 @@ export async function transcode(request: TranscodeRequest): Promise<TranscodeRes
       : undefined;
 
     const manifest = await stopwatch.step('manifest', async () => {
+      // The chapter documents are small summaries like manifest.json: timed with it, before the file list.
+      const event = await finishEvent(plan, out, await readVideoDetections(plan, scratchDir, { offset: 0, from: 0, to: packaged.duration }), await readSilences(plan, scratchDir), packaged.duration);
       const files = await listAssetFiles(out.root);
       const timingsMs = { ...stopwatch.timingsMs, total: Math.round(performance.now() - started) };
       const built = buildAssetManifest({
@@ -110,6 +114,7 @@ export async function transcode(request: TranscodeRequest): Promise<TranscodeRes
         ...(encoded.loudness ? { loudness: encoded.loudness } : {}),
         ...(thumbnails ? { thumbnails } : {}),
         ...(download ? { download } : {}),
+        ...(event ? { event } : {}),
       });
       await writeAssetManifest(out, built);
       return built;

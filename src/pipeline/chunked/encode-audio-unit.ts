@@ -8,6 +8,7 @@ import { encodeAudio } from '../encode.ts';
 import { WriterFailedError } from '../growing-file.ts';
 import type { OutputDir } from '../output-dir.ts';
 import { packageTrack } from '../package-track.ts';
+import { readSilences } from '../event/read-detections.ts';
 import { makeScratch } from '../scratch.ts';
 import type { Stopwatch } from '../stopwatch.ts';
 import type { AudioResult } from './work-area.ts';
@@ -45,7 +46,8 @@ export async function encodeAudioUnit(ctx: EncodeAudioUnitContext): Promise<Audi
     if (track.status === 'rejected' && !(track.reason instanceof WriterFailedError) && !ctx.signal.aborted) throw track.reason;
     if (loudness.status === 'rejected') throw loudness.reason;
     if (track.status === 'rejected') throw track.reason;
-    return { track: track.value, ...(loudness.value ? { loudness: loudness.value } : {}) };
+    const silences = await readSilences(ctx.plan, scratch);
+    return { track: track.value, ...(loudness.value ? { loudness: loudness.value } : {}), ...(silences ? { silences } : {}) };
   } finally {
     own.abort();
     await rm(scratch, { recursive: true, force: true }).catch(() => undefined);

@@ -15,6 +15,8 @@ import { scratchNames, type TranscodePlan } from '../../media/plan.ts';
 import { choosePoster, writeThumbnailsVtt, type ScoredFrame } from '../../media/thumbnails.ts';
 import type { PackagedTrack, Segment } from '../../media/types.ts';
 import { version } from '../../version.ts';
+import { mergeVideo } from '../../media/event/detections.ts';
+import { finishEvent } from '../event/finish-event.ts';
 import { listAssetFiles, makeDownload, writeAssetManifest } from '../finish-asset.ts';
 import type { ThumbnailsResult } from '../finish-thumbnails.ts';
 import { writing } from '../fs-errors.ts';
@@ -64,6 +66,10 @@ export async function stitchAsset(ctx: StitchContext): Promise<AssetManifest> {
         })
       : undefined;
     const manifest = await stopwatch.step('manifest', async () => {
+      // Every chunk's findings joined at the seams, with the audio's silences (see finish-event.ts).
+      const detections = ctx.chunkResults.flatMap((c) => (c.detections ? [c.detections] : []));
+      const merged = detections.length === ctx.chunkResults.length ? mergeVideo(detections) : undefined;
+      const event = await finishEvent(plan, out, merged, ctx.audioResult?.silences, packaged.duration);
       const built = buildAssetManifest({
         version, plan, video: packaged.video, files: await assetFiles(out, ctx.publishedFiles ?? []), createdAt: new Date(),
         timingsMs: { ...stopwatch.timingsMs, total: Math.round(performance.now() - ctx.started) },
@@ -73,6 +79,7 @@ export async function stitchAsset(ctx: StitchContext): Promise<AssetManifest> {
         ...(ctx.audioResult?.loudness ? { loudness: ctx.audioResult.loudness } : {}),
         ...(thumbnails ? { thumbnails } : {}),
         ...(download ? { download } : {}),
+        ...(event ? { event } : {}),
       });
       await writeAssetManifest(out, built);
       return built;

@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { ChunkPlan } from '../../media/chunk-plan.ts';
+import type { Interval, VideoDetections } from '../../media/event/detections.ts';
 import type { LoudnessMeasurement } from '../../media/loudness.ts';
 import type { TranscodePlan } from '../../media/plan.ts';
 import type { ScoredFrame } from '../../media/thumbnails.ts';
@@ -50,11 +51,15 @@ export interface ChunkResult {
   /** Poster candidates, pictures `poster-NNN.jpg` by index. */
   posters: ScoredFrame[];
   encodeMs: number;
+  /** What the chunk's pictures showed (black, still, cuts), on the whole recording's timeline. */
+  detections?: VideoDetections;
 }
 
 export interface AudioResult {
   track: PackagedTrack;
   loudness?: LoudnessMeasurement;
+  /** The recording's silences, for the suggested trim. */
+  silences?: Interval[];
 }
 
 export class WorkArea {
