@@ -9,6 +9,9 @@ export interface Chapter {
   thumbnail?: string;
 }
 
+/** The chapter documents at the asset's root: WebVTT chapters, and Apple's HLS chapter JSON. */
+export const chapterFiles = { vtt: 'chapters.vtt', hls: 'chapters.json' } as const;
+
 /** Chapters at least this far apart: a long talk gets a few dozen, not one per slide. */
 export const minimumChapterSeconds = 30;
 

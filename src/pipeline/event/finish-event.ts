@@ -2,7 +2,7 @@
 // track and Apple's chapter JSON, and the chapters' session data in master.m3u8. Shared by the
 // whole encode and the stitch; returns what manifest.json says of it.
 import { readFile, writeFile } from 'node:fs/promises';
-import { chooseChapters, titled, writeChaptersVtt, writeHlsChaptersJson, type Chapter } from '../../media/event/chapters.ts';
+import { chapterFiles, chooseChapters, titled, writeChaptersVtt, writeHlsChaptersJson, type Chapter } from '../../media/event/chapters.ts';
 import type { Interval, VideoDetections } from '../../media/event/detections.ts';
 import { addSessionData, chaptersSessionData } from '../../media/event/session-data.ts';
 import type { EventSummary } from '../../media/event/summary.ts';
@@ -11,8 +11,6 @@ import { chapterThumbnail, parseThumbnailCues } from '../../media/event/thumbnai
 import type { TranscodePlan } from '../../media/plan.ts';
 import { writing } from '../fs-errors.ts';
 import type { OutputDir } from '../output-dir.ts';
-
-export const chapterFiles = { vtt: 'chapters.vtt', hls: 'chapters.json' } as const;
 
 
 export async function finishEvent(plan: TranscodePlan, out: OutputDir, video: VideoDetections | undefined, silences: Interval[] | undefined, duration: number): Promise<EventSummary | undefined> {
