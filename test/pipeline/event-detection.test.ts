@@ -5,6 +5,9 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { AssetManifest } from '../../src/media/asset-manifest.ts';
+import { ChapterEditError } from '../../src/media/event/chapter-edit.ts';
+import { OutputDir } from '../../src/pipeline/output-dir.ts';
+import { rewriteChapters } from '../../src/pipeline/event/rewrite-chapters.ts';
 import { ffmpeg, makeTempDir, runCliOk, writeLadder, type TempDir } from '../helpers/media.ts';
 
 const size = '320x180';
@@ -90,5 +93,18 @@ describe('event detection in the encode', () => {
     const master = await readFile(path.join(dir, 'master.m3u8'), 'utf8');
     assert.ok(master.includes('#EXT-X-SESSION-DATA:DATA-ID="com.apple.hls.chapters",URI="chapters.json"'), master);
     assert.ok(manifest.files.some((f) => f.path === 'chapters.vtt') && manifest.files.some((f) => f.path === 'chapters.json'));
+
+    // An edit rewrites the chapter documents and manifest.json, and nothing else.
+    const masterBefore = master;
+    const edited = await rewriteChapters(new OutputDir(dir), { chapters: [{ start: 0, title: 'Welcome' }, { start: 40, title: 'Q3 results' }] });
+    assert.deepEqual(edited.chapters?.list.map((c) => [c.start, c.title]), [[0, 'Welcome'], [40, 'Q3 results']]);
+    assert.match(edited.chapters?.list[1]?.thumbnail ?? '', /^thumbnails\/sprite-000\.jpg#xywh=/);
+    const stored = JSON.parse(await readFile(path.join(dir, 'manifest.json'), 'utf8')) as AssetManifest;
+    assert.deepEqual(stored.chapters, edited.chapters);
+    const vttAfter = await readFile(path.join(dir, 'chapters.vtt'), 'utf8');
+    assert.match(vttAfter, /00:00:40\.000 --> .*\nQ3 results/);
+    assert.equal(stored.files.find((f) => f.path === 'chapters.vtt')?.bytes, Buffer.byteLength(vttAfter));
+    assert.equal(await readFile(path.join(dir, 'master.m3u8'), 'utf8'), masterBefore);
+    await assert.rejects(rewriteChapters(new OutputDir(dir), { chapters: [{ start: 0, title: 'A' }, { start: 500, title: 'B' }] }), ChapterEditError);
   });
 });

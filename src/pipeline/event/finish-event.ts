@@ -26,13 +26,20 @@ export async function finishEvent(plan: TranscodePlan, out: OutputDir, video: Vi
   return { suggestedTrim, chapters: { vtt: chapterFiles.vtt, hls: chapterFiles.hls, list } };
 }
 
-/** Both chapter documents, and master.m3u8 pointing at Apple's; also what an edit of the chapters rewrites. */
+/** Both chapter documents, and master.m3u8 pointing at Apple's. */
 export async function writeChapters(plan: TranscodePlan, out: OutputDir, list: readonly Chapter[], duration: number): Promise<void> {
   const image = plan.thumbnails ? { width: plan.thumbnails.width, height: plan.thumbnails.height } : undefined;
+  await writeChapterDocuments(out, list, duration, plan.audio?.language ?? 'und', image);
   await writing('chapters', async () => {
-    await writeFile(out.path(chapterFiles.vtt), writeChaptersVtt(list, duration));
-    await writeFile(out.path(chapterFiles.hls), writeHlsChaptersJson(list, duration, plan.audio?.language ?? 'und', image));
     const master = await readFile(out.path('master.m3u8'), 'utf8');
     await writeFile(out.path('master.m3u8'), addSessionData(master, chaptersSessionData(chapterFiles.hls)));
+  });
+}
+
+/** The WebVTT chapters and Apple's chapter JSON; also what an edit of the chapters rewrites. */
+export async function writeChapterDocuments(out: OutputDir, list: readonly Chapter[], duration: number, language: string, image: { width: number; height: number } | undefined): Promise<void> {
+  await writing('chapters', async () => {
+    await writeFile(out.path(chapterFiles.vtt), writeChaptersVtt(list, duration));
+    await writeFile(out.path(chapterFiles.hls), writeHlsChaptersJson(list, duration, language, image));
   });
 }

@@ -2,6 +2,7 @@
 // them, and the chapters: pure, on hand-written logs.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { applyChapterEdit, ChapterEditError, chapterEditSchema } from '../../../src/media/event/chapter-edit.ts';
 import { chooseChapters, titled, writeChaptersVtt, writeHlsChaptersJson } from '../../../src/media/event/chapters.ts';
 import { mergeVideo, parseSilences, parseVideoLog, reduceVideo } from '../../../src/media/event/detections.ts';
 import { addSessionData, chaptersSessionData } from '../../../src/media/event/session-data.ts';
@@ -91,5 +92,18 @@ describe('chapters', () => {
     const cues = parseThumbnailCues('WEBVTT\n\n00:00:00.000 --> 00:00:02.000\nsprite-000.jpg#xywh=0,0,160,90\n\n00:00:02.000 --> 00:00:04.000\nsprite-000.jpg#xywh=160,0,160,90\n');
     assert.equal(chapterThumbnail(cues, 1.5, 'thumbnails'), 'thumbnails/sprite-000.jpg#xywh=160,0,160,90');
     assert.equal(chapterThumbnail(cues, 0, 'thumbnails'), 'thumbnails/sprite-000.jpg#xywh=0,0,160,90');
+  });
+
+  test('a chapter edit: starts in order and inside the asset, titles trimmed, thumbnails re-picked', () => {
+    const cues = parseThumbnailCues('WEBVTT\n\n00:00:00.000 --> 00:00:10.000\nsprite-000.jpg#xywh=0,0,160,90\n\n00:00:10.000 --> 00:00:20.000\nsprite-000.jpg#xywh=160,0,160,90\n');
+    const edit = chapterEditSchema.parse({ chapters: [{ start: 0, title: ' Intro ' }, { start: 9.5, title: 'Q3' }] });
+    assert.deepEqual(applyChapterEdit(edit, 20, cues), [
+      { start: 0, title: 'Intro', thumbnail: 'thumbnails/sprite-000.jpg#xywh=0,0,160,90' },
+      { start: 9.5, title: 'Q3', thumbnail: 'thumbnails/sprite-000.jpg#xywh=160,0,160,90' },
+    ]);
+    assert.throws(() => applyChapterEdit({ chapters: [{ start: 5, title: 'a' }, { start: 5, title: 'b' }] }, 20, cues), ChapterEditError);
+    assert.throws(() => applyChapterEdit({ chapters: [{ start: 25, title: 'a' }] }, 20, cues), /at or after the asset's end/);
+    assert.equal(chapterEditSchema.safeParse({ chapters: [{ start: 0, title: '' }] }).success, false);
+    assert.equal(chapterEditSchema.safeParse({ chapters: [{ start: 0, title: 'x', extra: 1 }] }).success, false);
   });
 });
