@@ -1,6 +1,7 @@
 // manifest.json: the machine-readable summary of one asset, written last. Pure: built from what
 // the pipeline measured.
 import type { AssetCost } from './asset-cost.ts';
+import type { EventSummary } from './event/summary.ts';
 import type { LoudnessMeasurement } from './loudness.ts';
 import type { TranscodePlan } from './plan.ts';
 import { toNumber } from './rational.ts';
@@ -39,6 +40,8 @@ export interface AssetManifestInput {
     renditions: Record<string, { ssim: number | null; psnr: number | null; vmaf: number | null; frames: number }>;
   };
   cost: AssetCost;
+  /** The suggested trim and the chapters, when the encode looked for them. */
+  event?: EventSummary;
 }
 
 export function buildAssetManifest(input: AssetManifestInput) {
@@ -86,6 +89,8 @@ export function buildAssetManifest(input: AssetManifestInput) {
       ? { reference: 'source, deinterlaced and at constant rate as encoded, scaled to each rendition (bicubic)', vmaf: input.quality.vmaf, frameStep: input.quality.frameStep, windows: input.quality.windows.map((w) => ({ startSeconds: round3(w.startSeconds), seconds: round3(w.seconds) })) }
       : null,
     cost: input.cost,
+    suggestedTrim: input.event?.suggestedTrim ?? null,
+    chapters: input.event?.chapters ?? null,
     files: input.files,
     timingsMs: input.timingsMs,
   };

@@ -1,4 +1,5 @@
 // The audio commands, per audio rendition: a measuring pass (decode only) and its AAC encode.
+import { audioDetectFilter } from './event/detect-filters.ts';
 import { guardedInput } from './input-args.ts';
 import { downmixFilter, measureFilter, normaliseFilter, type LoudnessMeasurement, type pendingMeasurement } from './loudness.ts';
 import { audioFmp4Args, commonArgs, progressArgs } from './fmp4-output.ts';
@@ -27,7 +28,8 @@ export function buildAudioEncodeCommand(ffmpeg: string, sourcePath: string, plan
     ...(withProgress ? progressArgs : []),
     ...guardedInput(sourcePath),
     '-map', `0:${rendition.sourceIndex}`, '-vn', '-sn', '-dn', '-map_metadata', '-1',
-    '-af', filter,
+    // Silences are found on the default track's own audio, before normalisation changes its levels.
+    '-af', plan.detectEvent && rendition.id === plan.audio?.id ? `${audioDetectFilter()},${filter}` : filter,
     '-c:a', 'aac', '-profile:a', 'aac_low',
     '-b:a', `${rendition.bitrateKbps}k`,
     '-ar', String(rendition.sampleRate), '-ac', String(rendition.channels),

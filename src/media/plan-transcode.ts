@@ -45,6 +45,8 @@ export function planTranscode(source: SourceInfo, options: PlanOptions): Transco
   if (source.video && options.thumbnails) {
     Object.assign(plan, planThumbnails(source, { width: source.video.displayWidth, height: source.video.displayHeight }));
   }
+  // Needs pictures: an audio-only recording has no pre-show to tell from a quiet start.
+  if (source.video && video.length > 0) plan.detectEvent = true;
   // The middle rung: good enough to watch offline, small enough to download.
   const middle = video[Math.floor((video.length - 1) / 2)];
   if (middle) plan.downloadRenditionId = middle.id;

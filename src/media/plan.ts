@@ -41,6 +41,8 @@ export interface TranscodePlan {
   loudness?: LoudnessTarget;
   /** The video rendition muxed with the audio into download/ as a progressive MP4. */
   downloadRenditionId?: string;
+  /** Detect pre-show, post-show and scene cuts in the encodes' own decode (src/media/event/). */
+  detectEvent?: boolean;
 }
 
 /** File names inside the scratch directory; commands run with it as their working directory. */

@@ -2,6 +2,7 @@
 // the sprite thumbnails and the poster candidates from it.
 import type { ChunkRange } from './chunk-plan.ts';
 import { encoders } from './encoders/registry.ts';
+import { videoDetectChain } from './event/detect-filters.ts';
 import type { GopSpec } from './encoders/encoder.ts';
 import { commonArgs, progressArgs, videoFmp4Args } from './fmp4-output.ts';
 import { guardedInput } from './input-args.ts';
@@ -113,7 +114,7 @@ export function buildVideoFilterGraph(plan: TranscodePlan, chunk?: ChunkRange): 
     const chain = `${rateCap}scale=${r.width}:${r.height}:flags=bicubic,setsar=1,format=yuv420p`;
     pictures.set(chain, [...(pictures.get(chain) ?? []), i]);
   });
-  const branches = pictures.size + (plan.thumbnails ? 1 : 0) + (plan.poster ? 1 : 0);
+  const branches = pictures.size + (plan.thumbnails ? 1 : 0) + (plan.poster ? 1 : 0) + (plan.detectEvent ? 1 : 0);
   const head = [
     ...(plan.deinterlace ? ['bwdif=mode=send_frame:parity=auto:deint=interlaced'] : []),
     `fps=${formatRational(video.frameRate)}`,
@@ -138,8 +139,9 @@ export function buildVideoFilterGraph(plan: TranscodePlan, chunk?: ChunkRange): 
     const rate = Math.max(p.candidates / Math.max(plan.source.duration, 1), 0.001);
     const pick = everyInterval(1 / rate, chunk?.startSeconds ?? 0, video.frameRate);
     // The entropy of each candidate decides the poster: black and slate frames score lowest.
-    chains.push(`[s${next}]${pick},scale=${p.width}:${p.height},setsar=1,entropy,metadata=mode=print:file=${scratchNames.posterScores}[poster]`);
+    chains.push(`[s${next++}]${pick},scale=${p.width}:${p.height},setsar=1,entropy,metadata=mode=print:file=${scratchNames.posterScores}[poster]`);
   }
+  if (plan.detectEvent) chains.push(videoDetectChain(`[s${next}]`));
   return chains.join(';');
 }
 

@@ -3,13 +3,14 @@
 import { mkdir, readdir, rm, rmdir, stat, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { OutputError } from '../errors/index.ts';
+import { chapterFiles } from '../media/event/chapters.ts';
 import { writing } from './fs-errors.ts';
 
 export const manifestName = 'manifest.json';
 /** Written first and removed with the manifest written last: an interrupted run is recognisable. */
 const partialMarker = '.live2vod-incomplete';
 /** Everything a run writes at the asset root; only these are ever removed. */
-const ownedEntries = ['master.m3u8', 'manifest.mpd', 'video', 'audio', 'thumbnails', 'download', 'instant', manifestName, `${manifestName}.partial`, partialMarker, '.live2vod-chunks'];
+const ownedEntries = ['master.m3u8', 'manifest.mpd', 'video', 'audio', 'thumbnails', 'download', 'instant', chapterFiles.vtt, chapterFiles.hls, manifestName, `${manifestName}.partial`, partialMarker, '.live2vod-chunks'];
 
 export class OutputDir {
   readonly root: string;

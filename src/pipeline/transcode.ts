@@ -23,6 +23,8 @@ import { startEncodes, type EncodeResult, type StartedEncodes } from './encode.t
 import { startInstantRemux } from './instant-remux.ts';
 import type { EventSink } from './events.ts';
 import { finishThumbnails } from './finish-thumbnails.ts';
+import { finishEvent } from './event/finish-event.ts';
+import { readSilences, readVideoDetections } from './event/read-detections.ts';
 import { listAssetFiles, makeDownload, writeAssetManifest } from './finish-asset.ts';
 import { OutputDir } from './output-dir.ts';
 import { WriterFailedError } from './growing-file.ts';
@@ -115,6 +117,8 @@ async function runTranscode(request: TranscodeRequest): Promise<TranscodeResult>
       : undefined;
 
     const manifest = await stopwatch.step('manifest', async () => {
+      // The chapter documents are small summaries like manifest.json: timed with it, before the file list.
+      const event = await finishEvent(plan, out, await readVideoDetections(plan, scratchDir, { offset: 0, from: 0, to: packaged.duration }), await readSilences(plan, scratchDir), packaged.duration);
       const files = await listAssetFiles(out.root);
       const timingsMs = { ...stopwatch.timingsMs, total: Math.round(performance.now() - started) };
       const built = buildAssetManifest({
@@ -128,6 +132,7 @@ async function runTranscode(request: TranscodeRequest): Promise<TranscodeResult>
         ...(encoded.audioLoudness ? { audioLoudness: encoded.audioLoudness } : {}),
         ...(thumbnails ? { thumbnails } : {}),
         ...(download ? { download } : {}),
+        ...(event ? { event } : {}),
       });
       await writeAssetManifest(out, built);
       return built;

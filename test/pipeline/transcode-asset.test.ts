@@ -182,7 +182,7 @@ describe('1080p30 recording → complete CMAF asset (3 rungs, x264 ultrafast)', 
     }
     assert.ok((m.timingsMs.total ?? 0) >= (m.timingsMs.encode ?? Infinity), 'total covers the encode');
     // Written last and whole: no scratch or partial leftovers in the asset.
-    assert.deepEqual((await readdir(outDir)).sort(), ['audio', 'download', 'manifest.json', 'manifest.mpd', 'master.m3u8', 'thumbnails', 'video']);
+    assert.deepEqual((await readdir(outDir)).sort(), ['audio', 'chapters.json', 'chapters.vtt', 'download', 'manifest.json', 'manifest.mpd', 'master.m3u8', 'thumbnails', 'video']);
   });
 });
 

@@ -92,6 +92,8 @@ function expectedHeaders(name: string): { contentType: string; cache: CachePolic
     '.mp4': { contentType: 'video/mp4', cache: 'immutable' },
     '.vtt': { contentType: 'text/vtt', cache: 'short' },
     '.jpg': { contentType: 'image/jpeg', cache: 'immutable' },
+    // chapters.json (Apple's HLS chapters): editable after the encode, so never cached.
+    '.json': { contentType: 'application/json', cache: 'none' },
   };
   const expected = table[extension];
   assert.ok(expected, `unexpected file in the asset: ${name}`);

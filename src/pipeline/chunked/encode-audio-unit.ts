@@ -9,6 +9,7 @@ import { encodeAudio } from '../encode.ts';
 import { WriterFailedError } from '../growing-file.ts';
 import type { OutputDir } from '../output-dir.ts';
 import { packageTrack } from '../package-track.ts';
+import { readSilences } from '../event/read-detections.ts';
 import { makeScratch } from '../scratch.ts';
 import type { Stopwatch } from '../stopwatch.ts';
 import type { AudioResult } from './work-area.ts';
@@ -62,11 +63,13 @@ async function encodeAudioMeasured(ctx: EncodeAudioUnitContext): Promise<AudioRe
     const [track, ...alternateTracks] = tracks.value;
     if (!track) throw new Error('encodeAudioUnit: no audio track was packaged');
     const main = loudness.value[track.id];
+    const silences = await readSilences(ctx.plan, scratch);
     return {
       track,
       ...(main ? { loudness: main } : {}),
       ...(alternateTracks.length > 0 ? { alternateTracks } : {}),
       ...(Object.keys(loudness.value).length > 0 ? { audioLoudness: loudness.value } : {}),
+      ...(silences ? { silences } : {}),
     };
   } finally {
     own.abort();

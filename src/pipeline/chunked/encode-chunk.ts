@@ -15,6 +15,7 @@ import { buildVideoCommand } from '../../media/video-command.ts';
 import { writing } from '../fs-errors.ts';
 import { WriterFailedError } from '../growing-file.ts';
 import type { OutputDir } from '../output-dir.ts';
+import { readVideoDetections } from '../event/read-detections.ts';
 import { makeScratch } from '../scratch.ts';
 import { packageTrack } from '../package-track.ts';
 import type { ChunkRendition, ChunkResult, WorkArea } from './work-area.ts';
@@ -82,12 +83,15 @@ async function encodeChunkMeasured(ctx: EncodeChunkContext): Promise<ChunkResult
     if (encoded?.status === 'rejected') throw encoded.reason;
     if (failed?.status === 'rejected') throw failed.reason;
     const pictures = await keepPictures(plan, chunk, scratch, chunkDir);
+    // The first chunk keeps the recording's timestamps; the others restart at 0 (see chunkWindow).
+    const detections = await readVideoDetections(plan, scratch, { offset: chunk.index === 0 ? 0 : chunk.startSeconds, from: chunk.startSeconds, to: chunk.endSeconds });
     const result: ChunkResult = {
       index: chunk.index,
       renditions: renditions.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : [])),
       ...pictures,
       encodeMs: Math.round(performance.now() - started),
       cpu: cpuSoFar(),
+      ...(detections ? { detections } : {}),
     };
     return result;
   } finally {

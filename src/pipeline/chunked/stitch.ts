@@ -20,6 +20,8 @@ import { audioRenditions, audioScratchName, scratchNames, type TranscodePlan } f
 import { choosePoster, writeThumbnailsVtt, type ScoredFrame } from '../../media/thumbnails.ts';
 import type { PackagedTrack, Segment } from '../../media/types.ts';
 import { version } from '../../version.ts';
+import { mergeVideo } from '../../media/event/detections.ts';
+import { finishEvent } from '../event/finish-event.ts';
 import { listAssetFiles, makeDownload, writeAssetManifest } from '../finish-asset.ts';
 import type { ThumbnailsResult } from '../finish-thumbnails.ts';
 import { writing } from '../fs-errors.ts';
@@ -91,6 +93,10 @@ async function stitchMeasured(ctx: StitchContext): Promise<AssetManifest> {
       ? await stopwatch.step('quality', () => measureQuality({ ffmpeg: ctx.ffmpeg, input, plan, video: packaged.video, out, sampling, signal, emit: ctx.emit ?? (() => undefined), ...(ctx.scratchRoot ? { scratchRoot: ctx.scratchRoot } : {}) }))
       : undefined;
     const manifest = await stopwatch.step('manifest', async () => {
+      // Every chunk's findings joined at the seams, with the audio's silences (see finish-event.ts).
+      const detections = ctx.chunkResults.flatMap((c) => (c.detections ? [c.detections] : []));
+      const merged = detections.length === ctx.chunkResults.length ? mergeVideo(detections) : undefined;
+      const event = await finishEvent(plan, out, merged, ctx.audioResult?.silences, packaged.duration);
       const built = buildAssetManifest({
         cost: assetCost(sumCpu([...ctx.chunkResults.map(unitCpu), ...(ctx.audioResult ? [unitCpu(ctx.audioResult)] : []), cpuSoFar()]), plan.source.duration),
         ...(quality ? { quality } : {}),
@@ -104,6 +110,7 @@ async function stitchMeasured(ctx: StitchContext): Promise<AssetManifest> {
         ...(ctx.audioResult?.audioLoudness ? { audioLoudness: ctx.audioResult.audioLoudness } : {}),
         ...(thumbnails ? { thumbnails } : {}),
         ...(download ? { download } : {}),
+        ...(event ? { event } : {}),
       });
       await writeAssetManifest(out, built);
       return built;

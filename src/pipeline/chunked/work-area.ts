@@ -7,6 +7,7 @@ import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { CpuMeasurement } from '../../ffmpeg/process-cpu.ts';
 import type { ChunkPlan } from '../../media/chunk-plan.ts';
+import type { Interval, VideoDetections } from '../../media/event/detections.ts';
 import type { LoudnessMeasurement } from '../../media/loudness.ts';
 import type { TranscodePlan } from '../../media/plan.ts';
 import type { ScoredFrame } from '../../media/thumbnails.ts';
@@ -53,6 +54,8 @@ export interface ChunkResult {
   encodeMs: number;
   /** CPU of the chunk's processes, summed into the asset's cost by the stitch. */
   cpu?: CpuMeasurement;
+  /** What the chunk's pictures showed (black, still, cuts), on the whole recording's timeline. */
+  detections?: VideoDetections;
 }
 
 export interface AudioResult {
@@ -65,6 +68,8 @@ export interface AudioResult {
   alternateTracks?: PackagedTrack[];
   /** Every track's measurement by rendition id. */
   audioLoudness?: Record<string, LoudnessMeasurement>;
+  /** The recording's silences, for the suggested trim. */
+  silences?: Interval[];
 }
 
 export class WorkArea {
