@@ -26,20 +26,18 @@
 // Test events ({"Service":"Amazon S3","Event":"s3:TestEvent",…}), deletes and every other kind of
 // event answer `ignored` with the reason (2xx, so senders with retry queues do not retry them).
 // Filtered-out objects (bucket allowlist, suffixes, folder markers, empty objects) are ignored too.
-import type { Priority } from '../jobs/job.ts';
 import { knownFacts } from '../jobs/source-facts.ts';
 import { formatS3Uri, isValidBucketName } from '../storage/uri.ts';
 import { IntakeError, type IngestAdapter, type InboundRequest, type IntakeOutcome, type JobRequest } from './intake.ts';
 import { isRecord } from '../is-record.ts';
 import { hasControlCharacters } from '../jobs/source-policy.ts';
-import { compactMetadata, parseJsonBody, priorityFor } from './request.ts';
+import { compactMetadata, parseJsonBody, requestedPriority } from './request.ts';
 import { assertTokenConfig, requestTokens, requireToken } from './secrets.ts';
 import { eventBridgeDetailSchema, eventBridgeHeadSchema, parseEventPart, recordHeadSchema, recordObjectSchema, snsNotificationSchema } from './s3-event-schemas.ts';
 
 export interface S3EventsConfig {
   /** Expected as `Authorization: Bearer …`, the raw Authorization value, or `?token=`. */
   token?: string;
-  priority?: Priority;
   /** Only objects in these buckets become jobs (others are ignored). Absent: any bucket. */
   buckets?: string[];
   /** Only keys ending in one of these (case-insensitive, e.g. `.mp4`, `.flv`, `.ts`, `.mkv`) become jobs. Absent or empty: any key. */
@@ -199,7 +197,7 @@ export function createS3EventsAdapter(config: S3EventsConfig): IngestAdapter {
       const parsed = parseS3Event(parseJsonBody(request));
       if ('ignored' in parsed) return { jobs: [], ignored: parsed.ignored };
 
-      const priority = priorityFor(request, config.priority);
+      const priority = requestedPriority(request);
       const skipped = [...parsed.skipped];
       const jobs = new Map<string, JobRequest>();
       for (const object of parsed.objects) {
