@@ -10,7 +10,8 @@ import { sourceFactsSchema } from '../jobs/source-facts.ts';
 import { parseSourceLocation, type SourceLocation } from '../jobs/source-location.ts';
 import type { IngestAdapter, InboundRequest, IntakeOutcome } from './intake.ts';
 import { parseJsonBody, parseWith, requestedPriority } from './request.ts';
-import { decodeWebhookSecret, verifyStandardWebhook } from './standard-webhooks.ts';
+import { decodeWebhookSecret } from '../webhooks/standard-webhooks.ts';
+import { verifyStandardWebhook } from './standard-webhooks.ts';
 
 export interface GenericConfig {
   /** `whsec_<base64>`; several while rotating (any one verifies). */

@@ -28,7 +28,8 @@
 // Filtered-out objects (bucket allowlist, suffixes, folder markers, empty objects) are ignored too.
 import { knownFacts } from '../jobs/source-facts.ts';
 import { formatS3Uri, isValidBucketName } from '../storage/uri.ts';
-import { IntakeError, type IngestAdapter, type InboundRequest, type IntakeOutcome, type JobRequest } from './intake.ts';
+import type { JobRequest } from '../jobs/job-request.ts';
+import { IntakeError, type IngestAdapter, type InboundRequest, type IntakeOutcome } from './intake.ts';
 import { isRecord } from '../is-record.ts';
 import { hasControlCharacters } from '../jobs/source-policy.ts';
 import { compactMetadata, parseJsonBody, requestedPriority } from './request.ts';

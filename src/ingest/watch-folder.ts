@@ -11,7 +11,7 @@
 import { lstat, readdir, realpath } from 'node:fs/promises';
 import path from 'node:path';
 import { knownFacts } from '../jobs/source-facts.ts';
-import type { JobRequest } from './intake.ts';
+import type { JobRequest } from '../jobs/job-request.ts';
 import { localRecordingKey } from '../jobs/recording-key.ts';
 
 export interface WatchFolderConfig {

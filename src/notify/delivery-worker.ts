@@ -3,7 +3,7 @@
 // (other status, network error, timeout): retried with backoff until 24 h after the delivery was
 // created, then given up. At-least-once: receivers deduplicate by webhook-id, which stays the same
 // across retries.
-import { signStandardWebhook } from '../ingest/standard-webhooks.ts';
+import { signStandardWebhook } from '../webhooks/standard-webhooks.ts';
 import type { DeliveryRecord, Store } from '../store/store.ts';
 import { version } from '../version.ts';
 import { backoffDelayMs } from '../retry/backoff.ts';

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { JobRequest } from '../../src/ingest/intake.ts';
+import type { JobRequest } from '../../src/jobs/job-request.ts';
 import { isIgnoredInboxName, WatchFolder } from '../../src/ingest/watch-folder.ts';
 
 const intervalMs = 50;
