@@ -11,7 +11,7 @@ export interface RetryOptions {
   /** Whether a failure is worth another attempt; default: every failure is. */
   retryable?: (error: unknown) => boolean;
   /** Aborting stops the retries: the wait in progress ends and the last failure is thrown. */
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
   /** Called before each wait, with the attempt that failed and the delay. */
   onRetry?: (error: unknown, attempt: number, delayMs: number) => void;
   /** Injectable for tests (a fake clock); default: timers/promises' setTimeout. */

@@ -9,7 +9,7 @@ import { deliveryBackoff } from '../../src/notify/backoff.ts';
 const fixed = (value: number) => (): number => value;
 
 /** A clock that only moves when the code under test sleeps; an abort ends the sleep as timers do. */
-function fakeClock(): { now: () => number; slept: number[]; sleep: NonNullable<RetryOptions['sleep']>; onSleep?: (ms: number) => void } {
+function fakeClock(): { now: () => number; slept: number[]; sleep: NonNullable<RetryOptions['sleep']>; onSleep: ((ms: number) => void) | undefined } {
   let now = 0;
   const clock = {
     now: () => now,
