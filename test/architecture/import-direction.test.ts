@@ -25,7 +25,7 @@ const ranks: ReadonlyArray<readonly string[]> = [
 /** The store and executor interfaces are part of `jobs`: they speak its types, and it drives them. */
 const partOfJobs = ['store/store.ts', 'executors/executor.ts'];
 
-/** `src/web` is the dashboard's browser code (plain JS, its own tsconfig): it imports nothing from here. */
+/** `src/web` is the dashboard's browser code (plain JS, its own tsconfig); it reads only the API's types from http/, in JSDoc. */
 const outsideTheGraph = ['web'];
 
 /** The part a src-relative path belongs to: the longest matching entry of the table. */
