@@ -12,7 +12,7 @@
 import { randomBytes } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { writeFile } from 'node:fs/promises';
-import { signStandardWebhook } from '../src/ingest/standard-webhooks.ts';
+import { signStandardWebhook } from '../src/webhooks/standard-webhooks.ts';
 
 export interface LoadSpec {
   /** Base URL of the service, e.g. http://127.0.0.1:41234 */

@@ -6,6 +6,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { settingsWithExampleSecrets } from '../config/example-secrets.ts';
+import { defaultPriorities } from '../config/default-priority.ts';
 import { loadConfig } from '../config/load.ts';
 import type { Config } from '../config/schema.ts';
 import { buildAdapters } from '../ingest/adapters.ts';
@@ -132,11 +133,12 @@ export async function startService(config: Config, hooks: { onListening?: (serve
     log: (message, fields) => logger.info(fields ?? {}, message),
   });
   const roots = [inboxDir, uploadDir, ...(config.recordDir ? [path.resolve(config.recordDir)] : []), ...config.sourceRoots.map((r) => path.resolve(r))];
+  const sourcePriorities = defaultPriorities(config);
   const intake = new IntakeService({
     store, events,
     sources: new SourcePolicy(roots),
     maxAttempts: config.jobs.maxAttempts,
-    defaultPriority: (kind) => defaultPriorityOf(config, kind),
+    defaultPriority: (kind) => sourcePriorities[kind],
     onCreated: (job) => scheduler.jobQueued(job),
   });
   const metrics = createMetrics(store, () => executor.running().length);
@@ -194,19 +196,6 @@ export async function startService(config: Config, hooks: { onListening?: (serve
       await store.close();
     },
   };
-}
-
-function defaultPriorityOf(config: Config, kind: string) {
-  const ingest = config.ingest;
-  switch (kind) {
-    case 'nginx-rtmp': return ingest.nginxRtmp.priority;
-    case 'srs': return ingest.srs.priority;
-    case 'mediamtx': return ingest.mediamtx.priority;
-    case 's3': return ingest.s3.priority;
-    case 'generic': return ingest.generic.priority;
-    case 'watch': return ingest.watch.priority;
-    default: return ingest.api.priority;
-  }
 }
 
 /** The secret job tokens are derived from: configured, or made once and kept in the data dir. */

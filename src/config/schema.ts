@@ -7,7 +7,7 @@ import { sourceFetchSchema } from '../jobs/source-fetch.ts';
 import { transcodeProfileSchema } from '../jobs/transcode-profile.ts';
 import { s3PrefixSchema } from '../storage/s3-prefix-schema.ts';
 import { endpointsSchema } from '../notify/endpoints.ts';
-import { kubernetesExecutorSchema } from './kubernetes-executor.ts';
+import { kubernetesExecutorSchema } from '../k8s/executor-config.ts';
 
 const priority = z.enum(priorities);
 const token = z.string().min(8, 'must be at least 8 characters');

@@ -11,7 +11,7 @@
 // (list + watch, restarted with backoff) feeds every change in; on each list, Jobs that no job
 // wants any more are deleted. Stop deletes the Job with background propagation, except for
 // `lease-lost` (another control plane adopts it); close leaves Jobs running for the next owner.
-import type { KubernetesExecutorConfig } from '../config/kubernetes-executor.ts';
+import type { KubernetesExecutorConfig } from '../k8s/executor-config.ts';
 import type { ChunkTask, TranscodeTask } from '../jobs/transcode-task.ts';
 import { chunkGroupKey, unitKey } from '../jobs/work-unit.ts';
 import { buildChunkGroupJob } from '../k8s/chunk-group-job.ts';
@@ -19,7 +19,7 @@ import { isFinished, jobPhase, jobRef, lastPodFailure, parseIndexSet, type JobRe
 import { workerSelector } from '../k8s/labels.ts';
 import { chunkGroupJobName, unitJobName } from '../k8s/names.ts';
 import { buildWorkerJob, type WorkerJob } from '../k8s/worker-job.ts';
-import { finishedJobExit, vanishedJobExit, type UnitRef } from '../k8s/worker-exit.ts';
+import { finishedJobExit, vanishedJobExit, type UnitRef } from './kubernetes/worker-exit.ts';
 import type { Executor, LaunchContext, StopReason, WorkerExit } from './executor.ts';
 import { JobReflector, type JobChange } from './kubernetes/job-reflector.ts';
 import { isStatus, type KubeApi } from './kubernetes/kube-api.ts';

@@ -1,6 +1,5 @@
 // Builds the enabled intake adapters from the ingest configuration: one entry per configured
 // source, keyed by its kind, which is also its hook path (`/hooks/<kind>`).
-import type { Priority } from '../jobs/job.ts';
 import type { IngestAdapter } from './intake.ts';
 import { createClosedAdapter } from './closed-adapter.ts';
 import { createGenericAdapter, type GenericConfig } from './generic.ts';
@@ -39,7 +38,6 @@ export interface RecorderIntakeSettings {
   token?: string | undefined;
   /** Without a token: true accepts requests without one; false (the default) refuses them all. */
   open?: boolean | undefined;
-  priority?: Priority | undefined;
 }
 
 /**
@@ -51,8 +49,8 @@ export interface IngestSettings {
     nginxRtmp: RecorderIntakeSettings;
     srs: RecorderIntakeSettings;
     mediamtx: RecorderIntakeSettings;
-    s3: { enabled: boolean; token?: string | undefined; open?: boolean | undefined; priority?: Priority | undefined; buckets?: string[] | undefined; suffixes?: string[] | undefined };
-    generic: { secret?: string | undefined; priority?: Priority | undefined };
+    s3: { enabled: boolean; token?: string | undefined; open?: boolean | undefined; buckets?: string[] | undefined; suffixes?: string[] | undefined };
+    generic: { secret?: string | undefined };
   };
 }
 
@@ -78,7 +76,7 @@ function isClosedIntake(s: { token?: string | undefined; open?: boolean | undefi
  */
 export function buildAdapters(settings: IngestSettings, recordDir: string | undefined): Map<WebhookKind, IngestAdapter> {
   const { ingest } = settings;
-  const recorder = (s: RecorderIntakeSettings) => (s.enabled && recordDir !== undefined ? { recordDir, ...optional({ token: s.token, priority: s.priority }) } : undefined);
+  const recorder = (s: RecorderIntakeSettings) => (s.enabled && recordDir !== undefined ? { recordDir, ...optional({ token: s.token }) } : undefined);
   const config: IngestAdaptersConfig = {};
   const closed: [WebhookKind, string][] = [];
   const nginxRtmp = recorder(ingest.nginxRtmp);
@@ -98,9 +96,9 @@ export function buildAdapters(settings: IngestSettings, recordDir: string | unde
   }
   if (ingest.s3.enabled) {
     if (isClosedIntake(ingest.s3)) closed.push(['s3', 'ingest.s3']);
-    else config.s3 = optional({ token: ingest.s3.token, priority: ingest.s3.priority, buckets: ingest.s3.buckets, suffixes: ingest.s3.suffixes });
+    else config.s3 = optional({ token: ingest.s3.token, buckets: ingest.s3.buckets, suffixes: ingest.s3.suffixes });
   }
-  if (ingest.generic.secret !== undefined) config.generic = { secret: ingest.generic.secret, ...optional({ priority: ingest.generic.priority }) };
+  if (ingest.generic.secret !== undefined) config.generic = { secret: ingest.generic.secret };
   const adapters = buildIngestAdapters(config);
   for (const [kind, setting] of closed) adapters.set(kind, createClosedAdapter(kind, setting));
   // In hook order, whichever were closed.

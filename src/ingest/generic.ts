@@ -5,17 +5,17 @@
 // The sender is trusted once the signature holds: `source` is not confined to a directory here.
 import { z } from 'zod';
 import { InputError } from '../errors/index.ts';
-import { priorities, type Priority } from '../jobs/job.ts';
+import { priorities } from '../jobs/job.ts';
 import { sourceFactsSchema } from '../jobs/source-facts.ts';
 import { parseSourceLocation, type SourceLocation } from '../jobs/source-location.ts';
 import type { IngestAdapter, InboundRequest, IntakeOutcome } from './intake.ts';
-import { parseJsonBody, parseWith, priorityFor } from './request.ts';
-import { decodeWebhookSecret, verifyStandardWebhook } from './standard-webhooks.ts';
+import { parseJsonBody, parseWith, requestedPriority } from './request.ts';
+import { decodeWebhookSecret } from '../webhooks/standard-webhooks.ts';
+import { verifyStandardWebhook } from './standard-webhooks.ts';
 
 export interface GenericConfig {
   /** `whsec_<base64>`; several while rotating (any one verifies). */
   secret: string | string[];
-  priority?: Priority;
 }
 
 /** The source as the sender wrote it, read by the one location parser (the message says what to write). */
@@ -53,8 +53,8 @@ export function createGenericAdapter(config: GenericConfig): IngestAdapter {
     async handle(request: InboundRequest): Promise<IntakeOutcome> {
       const { id } = verifyStandardWebhook(secrets, request);
       const body = parseWith(genericBodySchema, parseJsonBody(request), 'generic webhook body');
-      // Body priority, then ?priority=, then the configured default.
-      const priority = body.priority ?? priorityFor(request, config.priority);
+      // Body priority, then ?priority=; neither: the intake applies the configured default.
+      const priority = body.priority ?? requestedPriority(request);
       return {
         jobs: [
           {

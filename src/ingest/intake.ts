@@ -1,9 +1,8 @@
 // The contract of every intake adapter: turn one inbound request (already read, body raw) into
 // zero or more job requests, or refuse it with a status and a message that says what to fix.
 // Adapters are pure apart from the file-system checks some need (record directories).
-import type { Priority, SourceKind } from '../jobs/job.ts';
-import type { SourceFacts } from '../jobs/source-facts.ts';
-import type { SourceLocation } from '../jobs/source-location.ts';
+import type { SourceKind } from '../jobs/job.ts';
+import type { JobRequest } from '../jobs/job-request.ts';
 
 export interface InboundRequest {
   headers: Record<string, string | string[] | undefined>;
@@ -13,22 +12,6 @@ export interface InboundRequest {
   contentType: string;
   remoteAddress?: string;
   now: Date;
-}
-
-export interface JobRequest {
-  /** Parsed by the adapter, which knows what it was given (a recorded file, an S3 object, a URI). */
-  source: SourceLocation;
-  /** What the adapter knows about the recording (size, duration, codecs); absent: nothing. */
-  facts?: SourceFacts;
-  idempotencyKey: string;
-  /**
-   * When the key's job is over (succeeded, failed, cancelled), make a new one: for a source whose
-   * content may have changed since (a URL, an S3 key without its ETag).
-   */
-  newAfterEnd?: boolean;
-  /** Absent: the source kind's configured default. */
-  priority?: Priority;
-  metadata: Record<string, string>;
 }
 
 export interface IntakeOutcome {

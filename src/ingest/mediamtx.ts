@@ -7,12 +7,11 @@
 // Segment paths follow recordPath in mediamtx.yml: set it to an absolute path under recordDir
 // (the default `./recordings/…` is relative and refused here).
 import { z } from 'zod';
-import type { Priority } from '../jobs/job.ts';
 import type { IngestAdapter, InboundRequest, IntakeOutcome } from './intake.ts';
 import { knownFacts } from '../jobs/source-facts.ts';
 import { parseDurationSeconds } from './go-duration.ts';
 import { resolveRecordPath } from './record-path.ts';
-import { compactMetadata, parseJsonBody, parseWith, priorityFor } from './request.ts';
+import { compactMetadata, parseJsonBody, parseWith, requestedPriority } from './request.ts';
 import { assertTokenConfig, requestTokens, requireToken } from './secrets.ts';
 import { localRecordingKey } from '../jobs/recording-key.ts';
 
@@ -24,7 +23,6 @@ export interface MediamtxConfig {
    * the URL would land in access logs and MediaMTX's own configuration listing.
    */
   token?: string;
-  priority?: Priority;
 }
 
 const segmentSchema = z.object({
@@ -70,7 +68,7 @@ export function createMediamtxAdapter(config: MediamtxConfig): IngestAdapter {
       requireToken(config.token, requestTokens(request, { query: false }), 'send Authorization: Bearer <token> (LIVE2VOD_TOKEN in MediaMTX\'s environment)');
       const segment = parseWith(segmentSchema, parseJsonBody(request), 'MediaMTX segment body');
 
-      const priority = priorityFor(request, config.priority);
+      const priority = requestedPriority(request);
       const file = await resolveRecordPath(config.recordDir, segment.segmentPath, { field: 'segmentPath' });
       return {
         jobs: [

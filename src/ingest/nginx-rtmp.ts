@@ -8,11 +8,10 @@
 // occurrence of every module field (the module writes them before the publisher's arguments) and
 // takes the token from the hook URL's `?token=` or from any `token` field of the body.
 // nginx ignores the answer's status and never retries, so errors here are only for our logs.
-import type { Priority } from '../jobs/job.ts';
 import { IntakeError, type IngestAdapter, type InboundRequest, type IntakeOutcome } from './intake.ts';
 import { knownFacts } from '../jobs/source-facts.ts';
 import { resolveRecordPath } from './record-path.ts';
-import { compactMetadata, priorityFor } from './request.ts';
+import { compactMetadata, requestedPriority } from './request.ts';
 import { assertTokenConfig, queryValue, requireToken } from './secrets.ts';
 import { localRecordingKey } from '../jobs/recording-key.ts';
 
@@ -21,7 +20,6 @@ export interface NginxRtmpConfig {
   recordDir: string;
   /** Expected in the hook URL (`on_record_done http://…/hooks/nginx-rtmp?token=…`) or the publisher's query (`rtmp://…/live/name?token=…`). */
   token?: string;
-  priority?: Priority;
 }
 
 const formContentType = 'application/x-www-form-urlencoded';
@@ -47,7 +45,7 @@ export function createNginxRtmpAdapter(config: NginxRtmpConfig): IngestAdapter {
       const reportedPath = form.get('path');
       if (reportedPath === null || reportedPath === '') throw new IntakeError(400, 'missing field path (the recorded file)');
 
-      const priority = priorityFor(request, config.priority);
+      const priority = requestedPriority(request);
       const file = await resolveRecordPath(config.recordDir, reportedPath, { field: 'path' });
       return {
         jobs: [

@@ -29,12 +29,12 @@ export function isPriority(value: string): value is Priority {
 }
 
 /**
- * The job priority: `?priority=` on the hook URL wins over the adapter's configured default;
- * undefined when neither is set (the source kind's default then applies downstream).
+ * The job priority a request asks for with `?priority=` on the hook URL; undefined when it asks
+ * none. The source kind's configured default is applied by the intake (IntakeService), not here.
  */
-export function priorityFor(request: Pick<InboundRequest, 'query'>, configured: Priority | undefined): Priority | undefined {
+export function requestedPriority(request: Pick<InboundRequest, 'query'>): Priority | undefined {
   const override = queryValue(request.query, 'priority');
-  if (override === undefined || override === '') return configured;
+  if (override === undefined || override === '') return undefined;
   if (!isPriority(override)) throw new IntakeError(400, `query parameter priority must be one of ${priorities.join(', ')}; got ${JSON.stringify(override)}`);
   return override;
 }

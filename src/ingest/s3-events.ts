@@ -26,19 +26,19 @@
 // Test events ({"Service":"Amazon S3","Event":"s3:TestEvent",…}), deletes and every other kind of
 // event answer `ignored` with the reason (2xx, so senders with retry queues do not retry them).
 // Filtered-out objects (bucket allowlist, suffixes, folder markers, empty objects) are ignored too.
-import type { Priority } from '../jobs/job.ts';
 import { knownFacts } from '../jobs/source-facts.ts';
 import { formatS3Uri, isValidBucketName } from '../storage/uri.ts';
-import { IntakeError, type IngestAdapter, type InboundRequest, type IntakeOutcome, type JobRequest } from './intake.ts';
+import type { JobRequest } from '../jobs/job-request.ts';
+import { IntakeError, type IngestAdapter, type InboundRequest, type IntakeOutcome } from './intake.ts';
 import { isRecord } from '../is-record.ts';
 import { hasControlCharacters } from '../jobs/source-policy.ts';
-import { compactMetadata, parseJsonBody, priorityFor } from './request.ts';
+import { compactMetadata, parseJsonBody, requestedPriority } from './request.ts';
 import { assertTokenConfig, requestTokens, requireToken } from './secrets.ts';
+import { eventBridgeDetailSchema, eventBridgeHeadSchema, parseEventPart, recordHeadSchema, recordObjectSchema, snsNotificationSchema } from './s3-event-schemas.ts';
 
 export interface S3EventsConfig {
   /** Expected as `Authorization: Bearer …`, the raw Authorization value, or `?token=`. */
   token?: string;
-  priority?: Priority;
   /** Only objects in these buckets become jobs (others are ignored). Absent: any bucket. */
   buckets?: string[];
   /** Only keys ending in one of these (case-insensitive, e.g. `.mp4`, `.flv`, `.ts`, `.mkv`) become jobs. Absent or empty: any key. */
@@ -70,26 +70,6 @@ export function decodeS3EventKey(key: string): string {
 
 type Parsed = { objects: S3CreatedObject[]; skipped: string[] } | { ignored: string };
 
-function str(value: unknown): string | undefined {
-  return typeof value === 'string' ? value : undefined;
-}
-
-function requiredString(value: unknown, field: string): string {
-  if (typeof value !== 'string' || value === '') throw new IntakeError(400, `${field} must be a non-empty string`);
-  return value;
-}
-
-function optionalSize(value: unknown, field: string): number | undefined {
-  if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) throw new IntakeError(400, `${field} must be a non-negative integer`);
-  return value;
-}
-
-function objectAt(value: unknown, field: string): Record<string, unknown> {
-  if (!isRecord(value)) throw new IntakeError(400, `${field} must be an object`);
-  return value;
-}
-
 /**
  * The bucket and (decoded) key of one event, refused (400) when they cannot name an object live2vod
  * should read: a bucket that is no bucket name (`rec/../other`), a key with NUL or other control
@@ -113,14 +93,13 @@ function parseRecords(records: unknown): Parsed {
   const skipped: string[] = [];
   records.forEach((record: unknown, i) => {
     const at = `Records[${i}]`;
-    const r = objectAt(record, at);
-    const source = str(r['eventSource']);
-    if (source !== undefined && source !== 'aws:s3' && source !== 'minio:s3') {
-      skipped.push(`${at}: eventSource ${source} is not S3`);
+    // The head first: a record that is not an S3 content creation is skipped whatever else it holds.
+    const head = parseEventPart(recordHeadSchema, record, at);
+    if (head.eventSource !== undefined && head.eventSource !== 'aws:s3' && head.eventSource !== 'minio:s3') {
+      skipped.push(`${at}: eventSource ${head.eventSource} is not S3`);
       return;
     }
-    const rawName = requiredString(r['eventName'], `${at}.eventName`);
-    const eventName = rawName.startsWith('s3:') ? rawName.slice(3) : rawName;
+    const eventName = head.eventName.startsWith('s3:') ? head.eventName.slice(3) : head.eventName;
     if (!eventName.startsWith('ObjectCreated:')) {
       skipped.push(`${at}: ${eventName} is not an object creation`);
       return;
@@ -129,50 +108,39 @@ function parseRecords(records: unknown): Parsed {
       skipped.push(`${at}: ${eventName} changes metadata only`);
       return;
     }
-    const s3 = objectAt(r['s3'], `${at}.s3`);
-    const bucket = requiredString(objectAt(s3['bucket'], `${at}.s3.bucket`)['name'], `${at}.s3.bucket.name`);
-    const object = objectAt(s3['object'], `${at}.s3.object`);
-    const encodedKey = requiredString(object['key'], `${at}.s3.object.key`);
+    const { bucket, object } = parseEventPart(recordObjectSchema, record, at).s3;
     let key: string;
     try {
-      key = decodeS3EventKey(encodedKey);
+      key = decodeS3EventKey(object.key);
     } catch {
-      throw new IntakeError(400, `${at}.s3.object.key ${JSON.stringify(encodedKey)} is not valid URL encoding`);
+      throw new IntakeError(400, `${at}.s3.object.key ${JSON.stringify(object.key)} is not valid URL encoding`);
     }
-    const size = optionalSize(object['size'], `${at}.s3.object.size`);
-    const sequencer = str(object['sequencer']);
-    const versionId = str(object['versionId']);
     objects.push({
-      ...checkedObjectName(bucket, key, at),
-      etag: stripQuotes(requiredString(object['eTag'], `${at}.s3.object.eTag`)),
+      ...checkedObjectName(bucket.name, key, at),
+      etag: stripQuotes(object.eTag),
       eventName,
-      ...(size !== undefined ? { size } : {}),
-      ...(sequencer ? { sequencer } : {}),
-      ...(versionId ? { versionId } : {}),
+      ...(object.size !== undefined ? { size: object.size } : {}),
+      ...(object.sequencer ? { sequencer: object.sequencer } : {}),
+      ...(object.versionId ? { versionId: object.versionId } : {}),
     });
   });
   return { objects, skipped };
 }
 
 function parseEventBridge(event: Record<string, unknown>): Parsed {
-  const detailType = requiredString(event['detail-type'], 'detail-type');
+  const detailType = parseEventPart(eventBridgeHeadSchema, event, '')['detail-type'];
   if (detailType !== 'Object Created') return { ignored: `EventBridge "${detailType}" event is not an object creation` };
-  const detail = objectAt(event['detail'], 'detail');
-  const bucket = requiredString(objectAt(detail['bucket'], 'detail.bucket')['name'], 'detail.bucket.name');
-  const object = objectAt(detail['object'], 'detail.object');
-  const size = optionalSize(object['size'], 'detail.object.size');
-  const sequencer = str(object['sequencer']);
-  const versionId = str(object['version-id']);
+  const { bucket, object, reason } = parseEventPart(eventBridgeDetailSchema, event['detail'], 'detail');
   return {
     objects: [
       {
         // Not URL-decoded: see the note at the top of this file.
-        ...checkedObjectName(bucket, requiredString(object['key'], 'detail.object.key'), 'detail'),
-        etag: stripQuotes(requiredString(object['etag'], 'detail.object.etag')),
-        eventName: str(detail['reason']) ?? 'Object Created',
-        ...(size !== undefined ? { size } : {}),
-        ...(sequencer ? { sequencer } : {}),
-        ...(versionId ? { versionId } : {}),
+        ...checkedObjectName(bucket.name, object.key, 'detail'),
+        etag: stripQuotes(object.etag),
+        eventName: reason ?? 'Object Created',
+        ...(object.size !== undefined ? { size: object.size } : {}),
+        ...(object.sequencer ? { sequencer: object.sequencer } : {}),
+        ...(object['version-id'] ? { versionId: object['version-id'] } : {}),
       },
     ],
     skipped: [],
@@ -183,7 +151,7 @@ function parseEventBridge(event: Record<string, unknown>): Parsed {
 function unwrapSns(body: Record<string, unknown>): { event: Record<string, unknown> } | { ignored: string } {
   const type = body['Type'];
   if (type === 'Notification') {
-    const message = requiredString(body['Message'], 'Message');
+    const message = parseEventPart(snsNotificationSchema, body, '').Message;
     let inner: unknown;
     try {
       inner = JSON.parse(message) as unknown;
@@ -194,7 +162,8 @@ function unwrapSns(body: Record<string, unknown>): { event: Record<string, unkno
     return { event: inner };
   }
   if (type === 'SubscriptionConfirmation') {
-    return { ignored: `SNS subscription confirmation: confirm the subscription by opening its SubscribeURL (${str(body['SubscribeURL']) ?? 'missing'})` };
+    const subscribeUrl = body['SubscribeURL'];
+    return { ignored: `SNS subscription confirmation: confirm the subscription by opening its SubscribeURL (${typeof subscribeUrl === 'string' ? subscribeUrl : 'missing'})` };
   }
   return { ignored: `SNS ${String(type)} message` };
 }
@@ -229,7 +198,7 @@ export function createS3EventsAdapter(config: S3EventsConfig): IngestAdapter {
       const parsed = parseS3Event(parseJsonBody(request));
       if ('ignored' in parsed) return { jobs: [], ignored: parsed.ignored };
 
-      const priority = priorityFor(request, config.priority);
+      const priority = requestedPriority(request);
       const skipped = [...parsed.skipped];
       const jobs = new Map<string, JobRequest>();
       for (const object of parsed.objects) {

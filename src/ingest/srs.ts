@@ -9,12 +9,11 @@
 // step. SRS 4+ keeps the hook URL's query string when posting; SRS 2/3 drop it, so there the token
 // has to come in `param` (the publisher's `?token=…`).
 import { z } from 'zod';
-import type { Priority } from '../jobs/job.ts';
 import { IntakeError, type IngestAdapter, type InboundRequest, type IntakeOutcome } from './intake.ts';
 import { knownFacts } from '../jobs/source-facts.ts';
 import { resolveRecordPath } from './record-path.ts';
 import { isRecord } from '../is-record.ts';
-import { compactMetadata, parseJsonBody, parseWith, priorityFor } from './request.ts';
+import { compactMetadata, parseJsonBody, parseWith, requestedPriority } from './request.ts';
 import { assertTokenConfig, queryValue, requireToken } from './secrets.ts';
 import { localRecordingKey } from '../jobs/recording-key.ts';
 
@@ -23,7 +22,6 @@ export interface SrsConfig {
   recordDir: string;
   /** Expected in the hook URL's `?token=` or in the stream's `param` (`?token=…`). */
   token?: string;
-  priority?: Priority;
 }
 
 // Unknown fields are allowed (stripped): SRS adds fields between versions.
@@ -64,7 +62,7 @@ export function createSrsAdapter(config: SrsConfig): IngestAdapter {
       }
       const dvr = parseWith(onDvrSchema, body, 'SRS on_dvr body');
 
-      const priority = priorityFor(request, config.priority);
+      const priority = requestedPriority(request);
       const file = await resolveRecordPath(config.recordDir, dvr.file, {
         field: 'file',
         ...(dvr.cwd !== undefined && dvr.cwd !== '' ? { baseDir: dvr.cwd } : {}),

@@ -10,15 +10,13 @@
 // new version is reported again once that version is stable.
 import { lstat, readdir, realpath } from 'node:fs/promises';
 import path from 'node:path';
-import type { Priority } from '../jobs/job.ts';
 import { knownFacts } from '../jobs/source-facts.ts';
-import type { JobRequest } from './intake.ts';
+import type { JobRequest } from '../jobs/job-request.ts';
 import { localRecordingKey } from '../jobs/recording-key.ts';
 
 export interface WatchFolderConfig {
   dir: string;
   intervalMs: number;
-  priority?: Priority;
 }
 
 export interface WatchFolderOptions extends WatchFolderConfig {
@@ -112,7 +110,6 @@ export class WatchFolder {
         facts: knownFacts({ bytes: size }),
         // The recording's key, shared with every other intake: one file, one job.
         idempotencyKey: localRecordingKey({ path: canonical, size, mtimeMs }),
-        ...(this.#options.priority !== undefined ? { priority: this.#options.priority } : {}),
         metadata: { fileName: entry.name },
       };
       try {

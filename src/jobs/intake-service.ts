@@ -2,7 +2,7 @@
 // the source (a local one by its real path) and the metadata caps, apply the source kind's default
 // priority, store durably, announce, wake the scheduler.
 import { InputError } from '../errors/index.ts';
-import type { JobRequest } from '../ingest/intake.ts';
+import type { JobRequest } from './job-request.ts';
 import type { Store } from '../store/store.ts';
 import { terminalStates, type Job, type Priority, type SourceKind } from './job.ts';
 import type { JobEvents } from './job-events.ts';

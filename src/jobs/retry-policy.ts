@@ -2,8 +2,14 @@
 import { ExitCode } from '../errors/index.ts';
 import type { WorkerExit } from '../executors/executor.ts';
 import type { AttemptResult } from '../store/store.ts';
-import { retryDelayMs, type BackoffPolicy } from './backoff.ts';
+import { backoffDelayMs, equalJitter } from '../retry/backoff.ts';
 import type { Job, JobError } from './job.ts';
+
+/** Exponential from baseMs, capped at maxMs; equal jitter, so a retry never comes at once. */
+export interface BackoffPolicy {
+  baseMs: number;
+  maxMs: number;
+}
 
 /** Exit codes that a retry cannot fix. */
 const permanentExitCodes = new Set<number>([ExitCode.badInput, ExitCode.usage, ExitCode.environment]);
@@ -37,7 +43,7 @@ export function attemptResult(job: Job, exit: WorkerExit, reported: ReportedFail
   if (job.attempts >= job.maxAttempts) {
     return { state: 'failed', error: { ...error, message: `${error.message} (attempt ${job.attempts} of ${job.maxAttempts}; giving up)` } };
   }
-  const runAfter = new Date(now.getTime() + retryDelayMs(job.attempts, policy, random));
+  const runAfter = new Date(now.getTime() + backoffDelayMs(job.attempts, { ...policy, jitter: equalJitter }, random));
   return { state: 'queued', outcome: 'failed', reason: `${error.message} (attempt ${job.attempts} of ${job.maxAttempts}; retrying)`, runAfter, error };
 }
 

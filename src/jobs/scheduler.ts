@@ -7,7 +7,7 @@
 // later) before anything else. It does not know which executor it talks to.
 import type { Executor, StopReason, WorkerExit } from '../executors/executor.ts';
 import type { AttemptResult, Store } from '../store/store.ts';
-import type { BackoffPolicy } from './backoff.ts';
+import type { BackoffPolicy } from './retry-policy.ts';
 import { AttemptUnits, type ChunkChange, type Launchable } from './attempt-units.ts';
 import { priorityWeight, type Job, type Priority } from './job.ts';
 import type { JobChangeType, JobEvents } from './job-events.ts';

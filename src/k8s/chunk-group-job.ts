@@ -13,7 +13,7 @@
 // The pods get one task template and the ranges by index (chunk-ranges.ts), so 200 chunks stay a
 // small object. Pure: the executor creates what this returns.
 import type { IJob } from 'kubernetes-models/batch/v1/Job';
-import type { KubernetesExecutorConfig } from '../config/kubernetes-executor.ts';
+import type { KubernetesExecutorConfig } from './executor-config.ts';
 import type { Priority } from '../jobs/job.ts';
 import type { SourceFacts } from '../jobs/source-facts.ts';
 import type { ChunkTask } from '../jobs/transcode-task.ts';

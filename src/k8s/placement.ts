@@ -3,7 +3,7 @@
 import type { IAffinity } from 'kubernetes-models/v1/Affinity';
 import type { INodeSelectorTerm } from 'kubernetes-models/v1/NodeSelectorTerm';
 import type { IToleration } from 'kubernetes-models/v1/Toleration';
-import type { KubernetesExecutorConfig, TolerationConfig } from '../config/kubernetes-executor.ts';
+import type { KubernetesExecutorConfig, TolerationConfig } from './executor-config.ts';
 import type { Priority } from '../jobs/job.ts';
 
 export interface Placement {

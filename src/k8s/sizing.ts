@@ -2,7 +2,7 @@
 // recording and what the Job's unit does with it. Unknown facts are estimated on the safe side: a
 // deadline that errs long, scratch that errs large (an emptyDir over its sizeLimit gets the pod
 // evicted). Pure.
-import type { KubernetesExecutorConfig } from '../config/kubernetes-executor.ts';
+import type { KubernetesExecutorConfig } from './executor-config.ts';
 import type { SourceFacts } from '../jobs/source-facts.ts';
 
 const MiB = 1024 ** 2;

@@ -1,6 +1,6 @@
 // How spot/preemptible capacity is marked on common platforms: the node label to select it and
 // the taint its pools usually carry. `none` keeps every priority off spot. Pure data.
-import type { KubernetesExecutorInput } from '../config/kubernetes-executor.ts';
+import type { KubernetesExecutorInput } from './executor-config.ts';
 
 export const spotPresetNames = ['karpenter', 'eks', 'gke', 'aks', 'none'] as const;
 export type SpotPreset = (typeof spotPresetNames)[number];

@@ -5,7 +5,7 @@
 // instead (chunk-group-job.ts). Pure: the executor creates what this returns.
 import type { IJob } from 'kubernetes-models/batch/v1/Job';
 import type { ISecret } from 'kubernetes-models/v1/Secret';
-import type { KubernetesExecutorConfig, ResourcesConfig } from '../config/kubernetes-executor.ts';
+import type { KubernetesExecutorConfig, ResourcesConfig } from './executor-config.ts';
 import type { Priority } from '../jobs/job.ts';
 import type { SourceFacts } from '../jobs/source-facts.ts';
 import type { TaskStage, TranscodeTask } from '../jobs/transcode-task.ts';

@@ -6,7 +6,7 @@ import type { IEnvVar } from 'kubernetes-models/v1/EnvVar';
 import type { IResourceRequirements } from 'kubernetes-models/v1/ResourceRequirements';
 import type { IVolume } from 'kubernetes-models/v1/Volume';
 import type { IVolumeMount } from 'kubernetes-models/v1/VolumeMount';
-import type { KubernetesExecutorConfig, ResourcesConfig } from '../config/kubernetes-executor.ts';
+import type { KubernetesExecutorConfig, ResourcesConfig } from './executor-config.ts';
 import type { Priority } from '../jobs/job.ts';
 import { workerContainerName } from './failure-policy.ts';
 import { workerPlacement } from './placement.ts';

@@ -3,10 +3,11 @@
 // (other status, network error, timeout): retried with backoff until 24 h after the delivery was
 // created, then given up. At-least-once: receivers deduplicate by webhook-id, which stays the same
 // across retries.
-import { signStandardWebhook } from '../ingest/standard-webhooks.ts';
+import { signStandardWebhook } from '../webhooks/standard-webhooks.ts';
 import type { DeliveryRecord, Store } from '../store/store.ts';
 import { version } from '../version.ts';
-import { deliveryBackoff, nextDeliveryDelay } from './backoff.ts';
+import { backoffDelayMs } from '../retry/backoff.ts';
+import { deliveryBackoff } from './backoff.ts';
 import type { EndpointConfig } from './endpoints.ts';
 
 export const defaultPollMs = 1000;
@@ -206,7 +207,7 @@ export class DeliveryWorker {
   /** Schedules the next attempt, or gives up when it would fall after the delivery's deadline. */
   #retry(delivery: DeliveryRecord, outcome: AttemptOutcome): AttemptOutcome {
     const now = this.#now().getTime();
-    const next = now + nextDeliveryDelay(delivery.attempts + 1, this.#random);
+    const next = now + backoffDelayMs(delivery.attempts + 1, deliveryBackoff, this.#random);
     const deadline = Date.parse(delivery.createdAt) + this.#maxAgeMs;
     if (!(next <= deadline)) return { ...outcome, giveUp: true, error: `${outcome.error ?? 'failed'}; giving up ${Math.round(this.#maxAgeMs / 3_600_000 * 10) / 10} h after creation` };
     return { ...outcome, nextAttemptAt: new Date(next) };

@@ -11,6 +11,7 @@
 import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
 import { domainToASCII } from 'node:url';
+import ipaddr from 'ipaddr.js';
 
 export type AddressClass = 'public' | 'loopback' | 'private' | 'link-local' | 'metadata' | 'unspecified' | 'multicast' | 'reserved';
 
@@ -19,11 +20,7 @@ export const DEFAULT_ALLOWLIST_SETTING = 'sourceFetch.allow';
 
 // --- parsing ------------------------------------------------------------------------------------------
 
-interface ParsedIp {
-  family: 4 | 6;
-  /** 4 or 16 bytes, network order. */
-  bytes: Uint8Array;
-}
+type ParsedIp = ipaddr.IPv4 | ipaddr.IPv6;
 
 function stripBracketsAndZone(ip: string): string {
   let text = ip.trim();
@@ -33,110 +30,51 @@ function stripBracketsAndZone(ip: string): string {
   return text;
 }
 
-function parseIPv4(text: string): Uint8Array | undefined {
-  if (isIP(text) !== 4) return undefined;
-  const parts = text.split('.').map(Number);
-  if (parts.length !== 4 || parts.some((part) => !Number.isInteger(part) || part < 0 || part > 255)) return undefined;
-  return Uint8Array.from(parts);
-}
-
-function parseIPv6(text: string): Uint8Array | undefined {
-  if (isIP(text) !== 6) return undefined;
-  let head = text;
-  const tailWords: number[] = [];
-  // A trailing dotted IPv4 part (::ffff:1.2.3.4) is two 16-bit words.
-  const lastColon = head.lastIndexOf(':');
-  const maybeV4 = head.slice(lastColon + 1);
-  if (maybeV4.includes('.')) {
-    const v4 = parseIPv4(maybeV4);
-    if (v4 === undefined) return undefined;
-    tailWords.push(((v4[0] ?? 0) << 8) | (v4[1] ?? 0), ((v4[2] ?? 0) << 8) | (v4[3] ?? 0));
-    head = head.slice(0, lastColon + 1);
-    // "::1.2.3.4" leaves "::", "a::1.2.3.4" leaves "a::", "a:b:c:d:e:f:1.2.3.4" leaves "a:…:f:".
-    if (head.endsWith(':') && !head.endsWith('::')) head = head.slice(0, -1);
-  }
-  const toWords = (part: string): number[] => (part === '' ? [] : part.split(':').map((word) => Number.parseInt(word, 16)));
-  let words: number[];
-  const gap = head.indexOf('::');
-  if (gap === -1) {
-    words = [...toWords(head), ...tailWords];
-  } else {
-    const left = toWords(head.slice(0, gap));
-    const right = [...toWords(head.slice(gap + 2)), ...tailWords];
-    const missing = 8 - left.length - right.length;
-    if (missing < 0) return undefined;
-    words = [...left, ...new Array<number>(missing).fill(0), ...right];
-  }
-  if (words.length !== 8 || words.some((word) => !Number.isInteger(word) || word < 0 || word > 0xffff)) return undefined;
-  const bytes = new Uint8Array(16);
-  words.forEach((word, index) => {
-    bytes[index * 2] = word >> 8;
-    bytes[index * 2 + 1] = word & 0xff;
-  });
-  return bytes;
-}
-
 function parseIp(ip: string): ParsedIp | undefined {
   const text = stripBracketsAndZone(ip);
-  const v4 = parseIPv4(text);
-  if (v4 !== undefined) return { family: 4, bytes: v4 };
-  const v6 = parseIPv6(text);
-  if (v6 !== undefined) return { family: 6, bytes: v6 };
-  return undefined;
+  // Only the standard forms (node's isIP): ipaddr.js alone would also read 0x7f.1 or 2130706433,
+  // which URLs and resolvers may not see as the same address.
+  const family = isIP(text);
+  if (family === 0) return undefined;
+  return ipaddr.parse(family === 6 ? hexTail(text) : text);
+}
+
+/**
+ * A dotted IPv4 tail as two hex words: ipaddr.js reads "::1.2.3.4" (IPv4-compatible, reserved) as
+ * "::ffff:1.2.3.4" (IPv4-mapped), which would let an allowlisted IPv4 address cover it.
+ */
+function hexTail(text: string): string {
+  const tail = /^(.*:)(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(text);
+  if (tail === null) return text;
+  const [a, b, c, d] = tail.slice(2).map(Number) as [number, number, number, number];
+  return `${tail[1] ?? ''}${((a << 8) | b).toString(16)}:${((c << 8) | d).toString(16)}`;
+}
+
+function familyOf(ip: ParsedIp): 4 | 6 {
+  return ip.kind() === 'ipv4' ? 4 : 6;
 }
 
 /** `::ffff:a.b.c.d` is the IPv4 address a.b.c.d; everything else stays as it is. */
 function unmap(ip: ParsedIp): ParsedIp {
-  if (ip.family === 6 && ip.bytes.subarray(0, 10).every((byte) => byte === 0) && ip.bytes[10] === 0xff && ip.bytes[11] === 0xff) {
-    return { family: 4, bytes: ip.bytes.slice(12, 16) };
-  }
-  return ip;
+  return ip instanceof ipaddr.IPv6 && ip.isIPv4MappedAddress() ? ip.toIPv4Address() : ip;
 }
 
-function formatIp(ip: ParsedIp): string {
-  if (ip.family === 4) return Array.from(ip.bytes).join('.');
-  const words: number[] = [];
-  for (let index = 0; index < 16; index += 2) words.push(((ip.bytes[index] ?? 0) << 8) | (ip.bytes[index + 1] ?? 0));
-  // Compress the longest run of two or more zero words (RFC 5952).
-  let bestStart = -1;
-  let bestLength = 0;
-  for (let start = 0; start < 8; ) {
-    if (words[start] !== 0) {
-      start++;
-      continue;
-    }
-    let end = start;
-    while (end < 8 && words[end] === 0) end++;
-    if (end - start > bestLength && end - start >= 2) {
-      bestStart = start;
-      bestLength = end - start;
-    }
-    start = end;
-  }
-  const hex = words.map((word) => word.toString(16));
-  if (bestStart === -1) return hex.join(':');
-  return `${hex.slice(0, bestStart).join(':')}::${hex.slice(bestStart + bestLength).join(':')}`;
-}
-
-/** The canonical text of an IP address (IPv4-mapped IPv6 becomes IPv4), or undefined if it is not one. */
+/** The canonical text of an IP address (IPv4-mapped IPv6 becomes IPv4, IPv6 as RFC 5952), or undefined if it is not one. */
 export function canonicalIp(ip: string): string | undefined {
   const parsed = parseIp(ip);
-  return parsed === undefined ? undefined : formatIp(unmap(parsed));
+  return parsed === undefined ? undefined : unmap(parsed).toString();
 }
 
 // --- CIDR ---------------------------------------------------------------------------------------------
 
-interface Cidr {
-  family: 4 | 6;
-  bytes: Uint8Array;
-  prefix: number;
-}
+/** A network: ipaddr.js's own [address, prefix length] pair. */
+type Cidr = [ParsedIp, number];
 
 function parseCidr(text: string): Cidr | undefined {
   const slash = text.indexOf('/');
   const ip = parseIp(slash === -1 ? text : text.slice(0, slash));
   if (ip === undefined) return undefined;
-  const max = ip.family === 4 ? 32 : 128;
+  const max = familyOf(ip) === 4 ? 32 : 128;
   let prefix = max;
   if (slash !== -1) {
     const prefixText = text.slice(slash + 1);
@@ -145,12 +83,8 @@ function parseCidr(text: string): Cidr | undefined {
     if (prefix > max) return undefined;
   }
   // An IPv4-mapped network (::ffff:10.0.0.0/104) is the IPv4 network it maps.
-  const unmapped = unmap(ip);
-  if (unmapped.family === 4 && ip.family === 6) {
-    if (prefix < 96) return { family: 6, bytes: ip.bytes, prefix };
-    return { family: 4, bytes: unmapped.bytes, prefix: prefix - 96 };
-  }
-  return { family: ip.family, bytes: ip.bytes, prefix };
+  if (ip instanceof ipaddr.IPv6 && ip.isIPv4MappedAddress() && prefix >= 96) return [ip.toIPv4Address(), prefix - 96];
+  return [ip, prefix];
 }
 
 function cidr(text: string): Cidr {
@@ -160,13 +94,8 @@ function cidr(text: string): Cidr {
 }
 
 function inCidr(ip: ParsedIp, range: Cidr): boolean {
-  if (ip.family !== range.family) return false;
-  let bits = range.prefix;
-  for (let index = 0; bits > 0; index++, bits -= 8) {
-    const mask = bits >= 8 ? 0xff : (0xff << (8 - bits)) & 0xff;
-    if (((ip.bytes[index] ?? 0) & mask) !== ((range.bytes[index] ?? 0) & mask)) return false;
-  }
-  return true;
+  // ipaddr.js throws on a family mismatch; for us it is simply no match.
+  return ip.kind() === range[0].kind() && ip.match(range);
 }
 
 // --- classification -----------------------------------------------------------------------------------
@@ -222,12 +151,13 @@ const sixToFour = cidr('2002::/16');
 
 function classifyParsed(ip: ParsedIp): AddressClass {
   const address = unmap(ip);
-  if (address.family === 4) {
+  if (address.kind() === 'ipv4') {
     for (const [range, kind] of ipv4Table) if (inCidr(address, range)) return kind;
     return 'public';
   }
-  if (inCidr(address, nat64)) return classifyParsed({ family: 4, bytes: address.bytes.slice(12, 16) });
-  if (inCidr(address, sixToFour)) return classifyParsed({ family: 4, bytes: address.bytes.slice(2, 6) });
+  const bytes = address.toByteArray();
+  if (inCidr(address, nat64)) return classifyParsed(ipaddr.fromByteArray(bytes.slice(12, 16)));
+  if (inCidr(address, sixToFour)) return classifyParsed(ipaddr.fromByteArray(bytes.slice(2, 6)));
   for (const [range, kind] of ipv6Table) if (inCidr(address, range)) return kind;
   return 'reserved';
 }
@@ -309,7 +239,7 @@ export function parseAllowEntry(entry: string): AllowEntry | undefined {
   }
   const range = parseCidr(address);
   if (range !== undefined) {
-    const exact = range.prefix === (range.family === 4 ? 32 : 128);
+    const exact = range[1] === (familyOf(range[0]) === 4 ? 32 : 128);
     return { kind: 'cidr', range, exact, port, text };
   }
   if (address.includes('/') || address.includes(':')) return undefined;
@@ -397,9 +327,9 @@ export class AddressPolicy {
     const parsed = parseIp(target.address);
     if (parsed === undefined) return { allowed: false, address: target.address, class: 'reserved', reason: `"${target.address}" is not an IP address` };
     const ip = unmap(parsed);
-    const address = formatIp(ip);
+    const address = ip.toString();
     const kind = classifyParsed(parsed);
-    const allowed = (reason: string): AddressDecision => ({ allowed: true, address, family: ip.family, class: kind, reason });
+    const allowed = (reason: string): AddressDecision => ({ allowed: true, address, family: familyOf(ip), class: kind, reason });
     if (kind === 'public') return allowed('public address');
 
     for (const entry of this.#entries) {
@@ -420,7 +350,7 @@ export class AddressPolicy {
     } else if (via !== '' && target.host !== undefined) {
       how = `to allow it, add "${target.host}:${target.port}" (or "${shown}:${target.port}", or a CIDR) to ${this.setting} in the live2vod configuration`;
     } else {
-      how = `to allow it, add "${shown}:${target.port}" (or a CIDR such as "${shown}/${ip.family === 4 ? 32 : 128}") to ${this.setting} in the live2vod configuration`;
+      how = `to allow it, add "${shown}:${target.port}" (or a CIDR such as "${shown}/${familyOf(ip) === 4 ? 32 : 128}") to ${this.setting} in the live2vod configuration`;
     }
     return { allowed: false, address, class: kind, reason: `${what}; ${how}` };
   }

@@ -7,7 +7,8 @@
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
+import { plusMinus } from '../retry/backoff.ts';
+import { retry } from '../retry/retry.ts';
 import { objectHeaders } from '../storage/content-types.ts';
 import type { ObjectStore } from '../storage/object-store.ts';
 import { isRetryableError } from '../storage/storage-error.ts';
@@ -125,18 +126,11 @@ export class AssetPublisher {
 
   /** Runs `action`, again after a backoff while it fails with a retryable error (attempts permitting). */
   async #retrying<T>(action: () => Promise<T>): Promise<T> {
-    for (let attempt = 1; ; attempt += 1) {
-      try {
-        return await action();
-      } catch (error) {
-        if (attempt >= this.#retry.attempts || !isRetryableError(error) || this.#stopped.signal.aborted) throw error;
-        const delay = this.#retry.baseDelayMs * 2 ** (attempt - 1) * (0.5 + Math.random());
-        try {
-          await sleep(delay, undefined, { signal: this.#stopped.signal });
-        } catch {
-          throw error;
-        }
-      }
-    }
+    return retry(action, {
+      attempts: this.#retry.attempts,
+      backoff: { baseMs: this.#retry.baseDelayMs, jitter: plusMinus(0.5) },
+      retryable: isRetryableError,
+      signal: this.#stopped.signal,
+    });
   }
 }

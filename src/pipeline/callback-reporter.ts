@@ -6,6 +6,7 @@
 // exiting with its code. A lost report never fails the encode.
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { WorkerReport } from '../jobs/worker-report.ts';
+import { retry } from '../retry/retry.ts';
 
 export interface CallbackReporterOptions {
   /** Progress is sent at most this often. */
@@ -16,7 +17,8 @@ export interface CallbackReporterOptions {
   requestTimeoutMs?: number;
 }
 
-const tries = 3;
+/** Three tries per report, 200 ms then 400 ms apart. */
+const reportRetry = { attempts: 3, backoff: { baseMs: 200 } };
 
 export class CallbackReporter {
   readonly #url: string;
@@ -87,8 +89,8 @@ export class CallbackReporter {
 
   async #send(event: WorkerReport): Promise<void> {
     const signal = this.#giveUp.signal;
-    for (let attempt = 1; attempt <= tries; attempt++) {
-      try {
+    try {
+      await retry(async () => {
         const response = await fetch(this.#url, {
           method: 'POST',
           headers: { 'content-type': 'application/json', authorization: `Bearer ${this.#token}` },
@@ -101,12 +103,10 @@ export class CallbackReporter {
           process.stderr.write(`live2vod worker: the control plane refused the ${event.type} report (${response.status}): ${(await response.text().catch(() => '')).slice(0, 500)}\n`);
           return;
         }
-      } catch {
-        // Retried below.
-      }
-      if (signal.aborted) return;
-      if (attempt < tries) await sleep(200 * attempt, undefined, { signal }).catch(() => undefined);
+        throw new Error(`the control plane answered ${response.status}`);
+      }, { ...reportRetry, signal });
+    } catch {
+      if (!signal.aborted) process.stderr.write(`live2vod worker: could not report ${event.type} to the control plane\n`);
     }
-    if (!signal.aborted) process.stderr.write(`live2vod worker: could not report ${event.type} to the control plane\n`);
   }
 }

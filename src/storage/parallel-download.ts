@@ -7,8 +7,9 @@
 import { mkdir, open, rename, unlink } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { Readable } from 'node:stream';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { CancelledError, InputError } from '../errors/index.ts';
+import { plusMinus } from '../retry/backoff.ts';
+import { retry } from '../retry/retry.ts';
 import type { ObjectStore } from './object-store.ts';
 import { StorageError, isRetryableError } from './storage-error.ts';
 
@@ -99,7 +100,8 @@ export async function downloadToFile(store: ObjectStore, key: string, file: stri
 
   const fetchPart = async (part: { start: number; end: number }): Promise<void> => {
     let position = part.start;
-    for (let attempt = 1; ; attempt += 1) {
+    // Each attempt resumes from the last byte written.
+    const attemptPart = async (): Promise<void> => {
       if (stopped !== undefined) throw stopped;
       let stream: Readable | undefined;
       try {
@@ -123,23 +125,26 @@ export async function downloadToFile(store: ObjectStore, key: string, file: stri
         if (position !== part.end + 1) {
           throw new StorageError(`reading ${name}: bytes ${part.start}-${part.end} ended early at ${position} (the object may have changed)`, { reason: 'transient', retryable: true, code: 'ShortRead', key });
         }
-        return;
-      } catch (error) {
-        if (stopped !== undefined) throw stopped;
-        if (attempt >= partAttempts || !isRetryableError(error)) throw error;
-        retries += 1;
-        const delay = retryDelayMs * 2 ** (attempt - 1) * (0.5 + Math.random());
-        try {
-          await sleep(delay, undefined, signal !== undefined ? { signal } : {});
-        } catch {
-          throw cancelled();
-        }
       } finally {
         if (stream !== undefined) {
           active.delete(stream);
           if (!stream.destroyed) stream.destroy();
         }
       }
+    };
+    try {
+      await retry(attemptPart, {
+        attempts: partAttempts,
+        backoff: { baseMs: retryDelayMs, jitter: plusMinus(0.5) },
+        retryable: (error) => stopped === undefined && isRetryableError(error),
+        onRetry: () => {
+          retries += 1;
+        },
+        signal,
+      });
+    } catch (error) {
+      // Stopped (cancelled, or another part failed): that reason, not this part's last error.
+      throw stopped ?? error;
     }
   };
 

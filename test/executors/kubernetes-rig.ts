@@ -2,7 +2,7 @@
 // real @kubernetes/client-node, with its exits and log lines recorded. Short watch backoff.
 import { defaultSourceFetch } from '../../src/jobs/source-fetch.ts';
 import type { TestContext } from 'node:test';
-import { kubernetesExecutorSchema, type KubernetesExecutorInput } from '../../src/config/kubernetes-executor.ts';
+import { kubernetesExecutorSchema, type KubernetesExecutorInput } from '../../src/k8s/executor-config.ts';
 import type { WorkerExit } from '../../src/executors/executor.ts';
 import { ClientNodeKubeApi } from '../../src/executors/kubernetes/client-node-kube-api.ts';
 import { KubernetesExecutor } from '../../src/executors/kubernetes-executor.ts';

@@ -12,7 +12,7 @@ import { LocalExecutor } from '../../src/executors/local-executor.ts';
 import type { ApiJob } from '../../src/http/api-schemas.ts';
 import { buildApp } from '../../src/http/app.ts';
 import { buildAdapters } from '../../src/ingest/adapters.ts';
-import { standardWebhookHeaders } from '../../src/ingest/standard-webhooks.ts';
+import { standardWebhookHeaders } from '../../src/webhooks/standard-webhooks.ts';
 import { assetDirUrl } from '../../src/jobs/asset-urls.ts';
 import { IntakeService } from '../../src/jobs/intake-service.ts';
 import { jobToken } from '../../src/jobs/job-token.ts';

@@ -25,11 +25,11 @@ describe('buildIngestAdapters', () => {
   it('builds from the application configuration: recorder hooks only with a record dir, generic only with a secret', () => {
     const settings: IngestSettings = {
       ingest: {
-        nginxRtmp: { enabled: true, token: 'nginx-token', priority: 'normal' },
-        srs: { enabled: false, priority: 'normal' },
-        mediamtx: { enabled: true, priority: 'high' },
-        s3: { enabled: true, priority: 'normal', buckets: ['rec'] },
-        generic: { priority: 'normal' },
+        nginxRtmp: { enabled: true, token: 'nginx-token' },
+        srs: { enabled: false },
+        mediamtx: { enabled: true },
+        s3: { enabled: true, buckets: ['rec'] },
+        generic: {},
       },
     };
     assert.deepEqual([...buildAdapters(settings, '/srv/rec').keys()], ['nginx-rtmp', 'mediamtx', 's3']);

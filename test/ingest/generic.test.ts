@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { createGenericAdapter } from '../../src/ingest/generic.ts';
-import { standardWebhookHeaders } from '../../src/ingest/standard-webhooks.ts';
+import { standardWebhookHeaders } from '../../src/webhooks/standard-webhooks.ts';
 import { expectIntakeError, fixedNow, inbound } from './helpers.ts';
 
 const secret = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
@@ -33,15 +33,16 @@ describe('generic Standard Webhooks adapter', () => {
     assert.deepEqual(adapter.successBody(['job_1']), { jobIds: ['job_1'] });
   });
 
-  it('uses the body idempotencyKey and priority, which win over ?priority= and the default', async () => {
-    const withDefault = createGenericAdapter({ secret, priority: 'low' });
+  // The configured default is the intake's to apply (src/config/default-priority.ts), not the adapter's.
+  it('uses the body idempotencyKey and priority, which win over ?priority=; neither: no priority of its own', async () => {
+    const withDefault = createGenericAdapter({ secret });
     const outcome = await withDefault.handle(signedRequest({ source: '/srv/rec/a.mp4', priority: 'urgent', idempotencyKey: 'cms-4711' }, { query: { priority: 'high' } }));
     assert.equal(outcome.jobs[0]?.idempotencyKey, 'cms-4711');
     assert.equal(outcome.jobs[0]?.priority, 'urgent');
     const fromQuery = await withDefault.handle(signedRequest({ source: '/srv/rec/a.mp4' }, { query: { priority: 'high' } }));
     assert.equal(fromQuery.jobs[0]?.priority, 'high');
     const fromDefault = await withDefault.handle(signedRequest({ source: '/srv/rec/a.mp4' }));
-    assert.equal(fromDefault.jobs[0]?.priority, 'low');
+    assert.equal(fromDefault.jobs[0]?.priority, undefined);
   });
 
   it('refuses unsigned, wrongly signed, tampered and stale requests with 401', async () => {

@@ -39,14 +39,15 @@ describe('nginx-rtmp on_record_done adapter', () => {
     assert.equal(adapter.successBody(['job_1']), 'ok');
   });
 
-  it('takes the token from the hook URL query too, and the priority from ?priority=, over the configured one', async () => {
-    const adapter = createNginxRtmpAdapter({ recordDir: fx.recordDir, token: 's3cret', priority: 'low' });
+  // Without ?priority= the job has none of its own: the intake applies the configured default (src/config/default-priority.ts).
+  it('takes the token from the hook URL query too, and the priority from ?priority=', async () => {
+    const adapter = createNginxRtmpAdapter({ recordDir: fx.recordDir, token: 's3cret' });
     const outcome = await adapter.handle(
       inbound({ contentType: 'application/x-www-form-urlencoded; charset=utf-8', query: { token: 's3cret', priority: 'urgent' }, body: recordDoneBody(recording, '') }),
     );
     assert.equal(outcome.jobs[0]?.priority, 'urgent');
     const defaulted = await adapter.handle(inbound({ contentType: form, query: { token: 's3cret' }, body: recordDoneBody(recording, '') }));
-    assert.equal(defaulted.jobs[0]?.priority, 'low');
+    assert.equal(defaulted.jobs[0]?.priority, undefined);
   });
 
   it('runs open when no token is configured', async () => {

@@ -36,7 +36,7 @@ describe('SRS on_dvr adapter', () => {
   after(() => fx.cleanup());
 
   it('turns a realistic on_dvr body (file relative to cwd) into one job', async () => {
-    const adapter = createSrsAdapter({ recordDir: fx.recordDir, token: 'abc', priority: 'high' });
+    const adapter = createSrsAdapter({ recordDir: fx.recordDir, token: 'abc' });
     const outcome = await adapter.handle(jsonRequest(onDvr(fx.recordDir, './objs/nginx/html/live/livestream.1700000000000.flv')));
     const { mtimeMs } = await stat(recording);
     assert.deepEqual(outcome, {
@@ -45,7 +45,6 @@ describe('SRS on_dvr adapter', () => {
           source: { kind: 'local', path: recording },
           facts: { bytes: 2048 },
           idempotencyKey: `file:${recording}:2048:${Math.trunc(mtimeMs)}`,
-          priority: 'high',
           metadata: {
             app: 'live',
             stream: 'livestream',

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import { describe, it } from 'node:test';
-import { decodeWebhookSecret, signStandardWebhook, standardWebhookHeaders, verifyStandardWebhook } from '../../src/ingest/standard-webhooks.ts';
+import { verifyStandardWebhook } from '../../src/ingest/standard-webhooks.ts';
+import { decodeWebhookSecret, signStandardWebhook, standardWebhookHeaders } from '../../src/webhooks/standard-webhooks.ts';
 import { expectIntakeError, fixedNow, inbound } from './helpers.ts';
 
 // The example secret of the Standard Webhooks documentation.

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { JobRequest } from '../../src/ingest/intake.ts';
+import type { JobRequest } from '../../src/jobs/job-request.ts';
 import { isIgnoredInboxName, WatchFolder } from '../../src/ingest/watch-folder.ts';
 
 const intervalMs = 50;
@@ -26,11 +26,10 @@ describe('WatchFolder', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  function watch(options: { priority?: 'high'; onStable?: (job: JobRequest) => void | Promise<unknown> } = {}): WatchFolder {
+  function watch(options: { onStable?: (job: JobRequest) => void | Promise<unknown> } = {}): WatchFolder {
     folder = new WatchFolder({
       dir,
       intervalMs,
-      ...(options.priority ? { priority: options.priority } : {}),
       onStable: options.onStable ?? ((job) => void reported.push(job)),
       onError: (error) => void errors.push(error),
     });
@@ -71,13 +70,13 @@ describe('WatchFolder', () => {
 
   it('needs two unchanged polls after the first sighting', async () => {
     await writeFile(path.join(dir, 'a.mp4'), 'data');
-    const w = watch({ priority: 'high' });
+    const w = watch();
     await w.poll();
     await w.poll();
     assert.equal(reported.length, 0);
     await w.poll();
     assert.equal(reported.length, 1);
-    assert.equal(reported[0]?.priority, 'high');
+    assert.equal(reported[0]?.priority, undefined, 'the intake applies ingest.watch.priority');
     await w.poll();
     assert.equal(reported.length, 1);
   });

@@ -9,7 +9,6 @@ import path from 'node:path';
 import { describe, it, type TestContext } from 'node:test';
 import { ExitCode } from '../../src/errors/index.ts';
 import type { Executor, StopReason, WorkerExit } from '../../src/executors/executor.ts';
-import { retryDelayMs } from '../../src/jobs/backoff.ts';
 import type { Job, Priority } from '../../src/jobs/job.ts';
 import { JobEvents, type JobChange } from '../../src/jobs/job-events.ts';
 import { attemptResult } from '../../src/jobs/retry-policy.ts';
@@ -345,32 +344,6 @@ describe('Scheduler with a FakeExecutor', () => {
     r.scheduler.kick();
     await r.waitForLaunches(1);
     assert.equal(r.executor.launches[0]?.attempt, 1);
-  });
-});
-
-describe('retryDelayMs', () => {
-  const policy = { baseMs: 1000, maxMs: 30_000 };
-  it('doubles per attempt, with equal jitter between half and all of it', () => {
-    assert.equal(retryDelayMs(1, policy, () => 0), 500);
-    assert.equal(retryDelayMs(1, policy, () => 1), 1000);
-    assert.equal(retryDelayMs(2, policy, () => 0), 1000);
-    assert.equal(retryDelayMs(2, policy, () => 1), 2000);
-    assert.equal(retryDelayMs(3, policy, () => 0.5), 3000);
-    assert.equal(retryDelayMs(5, policy, () => 1), 16_000);
-  });
-  it('is capped at maxMs and never below half of it once capped', () => {
-    assert.equal(retryDelayMs(10, policy, () => 1), 30_000);
-    assert.equal(retryDelayMs(10, policy, () => 0), 15_000);
-    assert.equal(retryDelayMs(60, policy, () => 1), 30_000, 'no overflow for huge attempt numbers');
-  });
-  it('treats attempt 0 or below as the first', () => {
-    assert.equal(retryDelayMs(0, policy, () => 1), 1000);
-  });
-  it('stays within bounds with Math.random', () => {
-    for (let i = 0; i < 200; i++) {
-      const d = retryDelayMs(3, policy);
-      assert.ok(d >= 2000 && d <= 4000, String(d));
-    }
   });
 });
 

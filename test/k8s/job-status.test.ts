@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { exitCodeFromMessage, jobPhase, jobRef, lastPodFailure, parseIndexSet } from '../../src/k8s/job-status.ts';
-import { finishedJobExit, vanishedJobExit } from '../../src/k8s/worker-exit.ts';
+import { finishedJobExit, vanishedJobExit } from '../../src/executors/kubernetes/worker-exit.ts';
 
 const cond = (type: string, reason?: string, message?: string) => ({ type, status: 'True', ...(reason ? { reason } : {}), ...(message ? { message } : {}) });
 const ref = { unit: 'j', jobId: 'j', attempt: 1 };

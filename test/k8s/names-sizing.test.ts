@@ -1,7 +1,7 @@
 // Job names, label values, source facts and sizing: pure helpers the Job builder relies on.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { kubernetesExecutorSchema } from '../../src/config/kubernetes-executor.ts';
+import { kubernetesExecutorSchema } from '../../src/k8s/executor-config.ts';
 import { labelValue, workerJobName } from '../../src/k8s/names.ts';
 import { installOptionsSchema } from '../../src/k8s/install/options.ts';
 import { isDnsLabel, isDnsSubdomain, isLabelKey, isLabelValue } from '../../src/k8s/syntax.ts';

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { Job } from 'kubernetes-models/batch/v1/Job';
-import { kubernetesExecutorSchema, type KubernetesExecutorInput } from '../../src/config/kubernetes-executor.ts';
+import { kubernetesExecutorSchema, type KubernetesExecutorInput } from '../../src/k8s/executor-config.ts';
 import { ExitCode } from '../../src/errors/index.ts';
 import type { Priority } from '../../src/jobs/job.ts';
 import { transcodeProfileSchema, type FullTask, type TranscodeTask } from '../../src/jobs/transcode-task.ts';

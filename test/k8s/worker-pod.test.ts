@@ -10,7 +10,7 @@ import { access, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { kubernetesExecutorSchema } from '../../src/config/kubernetes-executor.ts';
+import { kubernetesExecutorSchema } from '../../src/k8s/executor-config.ts';
 import { ExitCode } from '../../src/errors/index.ts';
 import { transcodeProfileSchema, type ChunkTask, type TranscodeTask } from '../../src/jobs/transcode-task.ts';
 import { WorkArea, type WorkPlan } from '../../src/pipeline/chunked/work-area.ts';

@@ -5,7 +5,7 @@ import { describe, test } from 'node:test';
 import { parseEndpoints } from '../../src/notify/endpoints.ts';
 import { summarizeAsset } from '../../src/notify/asset-summary.ts';
 import { buildPayload, eventTypes, isEventType } from '../../src/notify/events.ts';
-import { signStandardWebhook } from '../../src/ingest/standard-webhooks.ts';
+import { signStandardWebhook } from '../../src/webhooks/standard-webhooks.ts';
 import { makeJob, testSecret, verifySignature } from './helpers.ts';
 
 describe('buildPayload', () => {

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { InjectOptions } from 'fastify';
 import { loadConfig } from '../../src/config/load.ts';
-import { standardWebhookHeaders } from '../../src/ingest/standard-webhooks.ts';
+import { standardWebhookHeaders } from '../../src/webhooks/standard-webhooks.ts';
 import { mediaTokenKey, signMediaPath } from '../../src/jobs/media-token.ts';
 import { makeTemp } from '../helpers/serve.ts';
 import { filesUnder, jobCount, securityHarness, type SecurityHarness } from './harness.ts';

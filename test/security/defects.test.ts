@@ -16,7 +16,7 @@ import { toApiJob } from '../../src/http/job-view.ts';
 import { ServerPaths } from '../../src/http/server-paths.ts';
 import { limitBytes, EmptyUploadError, type UploadStaging } from '../../src/http/upload-staging.ts';
 import { loadConfig } from '../../src/config/load.ts';
-import { standardWebhookHeaders } from '../../src/ingest/standard-webhooks.ts';
+import { standardWebhookHeaders } from '../../src/webhooks/standard-webhooks.ts';
 import { assetDirUrl } from '../../src/jobs/asset-urls.ts';
 import { JobEvents, type JobChange } from '../../src/jobs/job-events.ts';
 import type { Job } from '../../src/jobs/job.ts';

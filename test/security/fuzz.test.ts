@@ -14,7 +14,7 @@ import { createMediamtxAdapter } from '../../src/ingest/mediamtx.ts';
 import { createNginxRtmpAdapter } from '../../src/ingest/nginx-rtmp.ts';
 import { createS3EventsAdapter } from '../../src/ingest/s3-events.ts';
 import { createSrsAdapter } from '../../src/ingest/srs.ts';
-import { standardWebhookHeaders } from '../../src/ingest/standard-webhooks.ts';
+import { standardWebhookHeaders } from '../../src/webhooks/standard-webhooks.ts';
 import { parseProbe } from '../../src/media/probe.ts';
 import { makeTemp } from '../helpers/serve.ts';
 import { jobCount, securityHarness, type SecurityHarness } from './harness.ts';

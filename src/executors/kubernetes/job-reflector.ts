@@ -6,7 +6,7 @@
 // not make the next blip wait the maximum. Every change, including the differences a new
 // list reveals, is handed on as ADDED/MODIFIED/DELETED.
 import { setTimeout as sleep } from 'node:timers/promises';
-import { retryDelayMs } from '../../jobs/backoff.ts';
+import { backoffDelayMs, equalJitter, type Backoff } from '../../retry/backoff.ts';
 import type { ObservedJob } from '../../k8s/job-status.ts';
 import type { JobWatch, JobWatchEvent, KubeApi } from './kube-api.ts';
 
@@ -51,8 +51,8 @@ export class JobReflector {
     this.#o = options;
   }
 
-  get #backoff(): { baseMs: number; maxMs: number } {
-    return this.#o.backoff ?? { baseMs: 500, maxMs: 30_000 };
+  get #backoff(): Backoff {
+    return { ...(this.#o.backoff ?? { baseMs: 500, maxMs: 30_000 }), jitter: equalJitter };
   }
 
   /** The first list; rejects when it fails (wrong credentials or RBAC should stop the start). */
@@ -79,7 +79,7 @@ export class JobReflector {
       try {
         await this.#watchOnce();
         // A watch the server ends at once, again and again (a proxy?), must not spin.
-        if (Date.now() - started < healthyWatchMs) await this.#sleep(retryDelayMs(++this.#streak, backoff));
+        if (Date.now() - started < healthyWatchMs) await this.#sleep(backoffDelayMs(++this.#streak, backoff));
         else this.#streak = 0;
       } catch (error) {
         if (this.#stopped) break;
@@ -91,7 +91,7 @@ export class JobReflector {
         }
         this.#streak++;
         this.restarts++;
-        const delay = retryDelayMs(this.#streak, backoff);
+        const delay = backoffDelayMs(this.#streak, backoff);
         this.#o.onError?.(`watch of Jobs failed (${this.#streak} in a row); listing again in ${delay} ms`, error);
         await this.#sleep(delay);
         await this.#relist();
@@ -108,7 +108,7 @@ export class JobReflector {
       } catch (error) {
         this.#streak++;
         this.restarts++;
-        const delay = retryDelayMs(this.#streak, this.#backoff);
+        const delay = backoffDelayMs(this.#streak, this.#backoff);
         this.#o.onError?.(`list of Jobs failed (${this.#streak} in a row); trying again in ${delay} ms`, error);
         await this.#sleep(delay);
       }

@@ -3,7 +3,7 @@
 // offline: the whole-recording Job, and the three Jobs of the chunked attempt that recording gets
 // (the split, which also encodes the audio; the Indexed chunk Job; the stitch).
 import type { IJob } from 'kubernetes-models/batch/v1/Job';
-import { kubernetesExecutorSchema } from '../../config/kubernetes-executor.ts';
+import { kubernetesExecutorSchema } from '../executor-config.ts';
 import { defaultSourceFetch } from '../../jobs/source-fetch.ts';
 import { transcodeProfileSchema, type ChunkTask, type FullTask } from '../../jobs/transcode-task.ts';
 import { autoChunkSeconds } from '../../media/chunk-plan.ts';

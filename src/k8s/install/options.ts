@@ -2,7 +2,7 @@
 // executor section of the control plane's configuration that follows from it — the same section
 // the example Job is built with.
 import { z } from 'zod';
-import type { KubernetesExecutorInput } from '../../config/kubernetes-executor.ts';
+import type { KubernetesExecutorInput } from '../executor-config.ts';
 import { priorities } from '../../jobs/job.ts';
 import { version } from '../../version.ts';
 import { spotPreset, spotPresetNames } from '../spot-presets.ts';

@@ -8,11 +8,11 @@ import { CancelledError, InputError, Live2vodError } from '../../errors/index.ts
 import type { SourceFetchPolicy } from '../../jobs/source-fetch.ts';
 import { AddressPolicy, type ResolvedAddress } from '../address-policy.ts';
 import { discard, openVettedResponse, origin, sendRequest, SourceFetchError, SourceRefusedError, statusError, type AbortState } from '../fetch-http-source.ts';
-import { collect, type RangeSource, type RangesUnsupported } from './range-source.ts';
+import { retry } from '../../retry/retry.ts';
+import { collect, rangeReadRetry, type RangeSource, type RangesUnsupported } from './range-source.ts';
 
 /** One request's limit: a window is small, so a stalled server shows within this. */
 const requestTimeoutMs = 60_000;
-const readAttempts = 3;
 
 export async function openHttpRangeSource(url: string, policy: SourceFetchPolicy, signal: AbortSignal): Promise<RangeSource | RangesUnsupported> {
   const addressPolicy = new AddressPolicy({ allow: policy.allow });
@@ -52,13 +52,15 @@ class HttpRangeSource implements RangeSource {
   }
 
   async read(start: number, end: number, signal: AbortSignal): Promise<Buffer> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await this.#readOnce(start, end, signal);
-      } catch (error) {
-        if (signal.aborted) throw new CancelledError(`reading ${this.name} was cancelled`);
-        if (attempt >= readAttempts || !(error instanceof Live2vodError) || !error.retryable) throw error;
-      }
+    try {
+      return await retry(() => this.#readOnce(start, end, signal), {
+        ...rangeReadRetry,
+        retryable: (error) => error instanceof Live2vodError && error.retryable,
+        signal,
+      });
+    } catch (error) {
+      if (signal.aborted) throw new CancelledError(`reading ${this.name} was cancelled`);
+      throw error;
     }
   }
 

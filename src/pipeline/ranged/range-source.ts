@@ -2,6 +2,11 @@
 // implementation per kind of remote source (S3, http(s)); each decides at open whether ranges are
 // possible and enforces the fetch policy itself.
 
+import type { Backoff } from '../../retry/backoff.ts';
+
+/** A transiently failed ranged read is tried again, 3 tries in all, 200 ms then 400 ms apart. */
+export const rangeReadRetry: { attempts: number; backoff: Backoff } = { attempts: 3, backoff: { baseMs: 200 } };
+
 export interface RangeSource {
   /** For messages and logs: an s3:// URI or an origin, never a path, query or credentials. */
   readonly name: string;

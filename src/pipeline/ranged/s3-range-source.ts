@@ -1,14 +1,12 @@
 // An S3 object as a RangeSource: one ranged GetObject per read, through the same store, client
 // settings and error mapping as downloads (credentials from the SDK's chain: nothing secret reaches
 // ffmpeg's command line). A read that fails transiently is retried a few times with backoff.
-import { setTimeout as sleep } from 'node:timers/promises';
 import { CancelledError, InputError } from '../../errors/index.ts';
 import type { SourceFetchPolicy } from '../../jobs/source-fetch.ts';
+import { retry } from '../../retry/retry.ts';
 import { isRetryableError, StorageError } from '../../storage/storage-error.ts';
 import type { S3ObjectStore } from '../../storage/s3-store.ts';
-import { collect, type RangeSource } from './range-source.ts';
-
-const readAttempts = 3;
+import { collect, rangeReadRetry, type RangeSource } from './range-source.ts';
 
 export async function openS3RangeSource(source: { bucket: string; key: string }, policy: SourceFetchPolicy): Promise<RangeSource> {
   // Loaded on demand: the AWS SDK costs ~0.5 s of start-up that local sources should not pay.
@@ -42,11 +40,12 @@ class S3RangeSource implements RangeSource {
   }
 
   async read(start: number, end: number, signal: AbortSignal): Promise<Buffer> {
-    for (let attempt = 1; ; attempt++) {
-      if (signal.aborted) throw new CancelledError(`reading ${this.name} was cancelled`);
-      try {
+    const cancelled = (): CancelledError => new CancelledError(`reading ${this.name} was cancelled`);
+    try {
+      return await retry(async () => {
+        if (signal.aborted) throw cancelled();
         const stream = await this.#store.get(this.#key, { start, end });
-        const stop = (): void => void stream.destroy(new CancelledError(`reading ${this.name} was cancelled`));
+        const stop = (): void => void stream.destroy(cancelled());
         signal.addEventListener('abort', stop, { once: true });
         try {
           const buffer = await collect(stream, end + 1 - start, () => this.#mismatch(start, end, 'more'));
@@ -55,11 +54,10 @@ class S3RangeSource implements RangeSource {
         } finally {
           signal.removeEventListener('abort', stop);
         }
-      } catch (error) {
-        if (signal.aborted) throw new CancelledError(`reading ${this.name} was cancelled`);
-        if (attempt >= readAttempts || !isRetryableError(error)) throw error;
-        await sleep(200 * 2 ** (attempt - 1), undefined, { signal }).catch(() => undefined);
-      }
+      }, { ...rangeReadRetry, retryable: isRetryableError, signal });
+    } catch (error) {
+      if (signal.aborted) throw cancelled();
+      throw error;
     }
   }
 

@@ -5,8 +5,8 @@
 // An Indexed Job (all chunks of an attempt) ends once: its exit names the indexes that failed for
 // good (status.failedIndexes) and, from their last pod, why.
 // Pure.
-import type { WorkerExit } from '../executors/executor.ts';
-import { exitCodeFromMessage, jobPhase, parseIndexSet, type ObservedJob, type PodFailure } from './job-status.ts';
+import type { WorkerExit } from '../executor.ts';
+import { exitCodeFromMessage, jobPhase, parseIndexSet, type ObservedJob, type PodFailure } from '../../k8s/job-status.ts';
 
 /** Which unit of which attempt a Job runs (src/jobs/work-unit.ts). */
 export interface UnitRef {

@@ -3,7 +3,7 @@
 // quantities are checked here so that a typo fails at start, not at the first Job creation.
 import { z } from 'zod';
 import { priorities } from '../jobs/job.ts';
-import { dnsLabelPattern, dnsSubdomainPattern, labelKeyPattern, labelValuePattern, maxDnsLabel, maxDnsSubdomain, maxLabelKey, maxLabelValue } from '../k8s/syntax.ts';
+import { dnsLabelPattern, dnsSubdomainPattern, labelKeyPattern, labelValuePattern, maxDnsLabel, maxDnsSubdomain, maxLabelKey, maxLabelValue } from './syntax.ts';
 
 const GiB = 1024 ** 3;
 
