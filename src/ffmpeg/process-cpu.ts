@@ -8,19 +8,12 @@
 // measured and the tally says so.
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { readFileSync } from 'node:fs';
+import type { CpuMeasurement, CpuTally } from '../media/asset-cost.ts';
 
 /** Linux reports these counters in USER_HZ, 100 on every architecture Node supports there. */
 const userHz = 100;
 
-export interface CpuTally {
-  /** User + system seconds of every child process, ffmpeg and ffprobe. */
-  seconds: number;
-  processes: number;
-  /** By the stage each process ran for (probe, encode, package, measure). */
-  byStage: Record<string, number>;
-}
-
-export type CpuMeasurement = ({ measured: true } & CpuTally) | { measured: false; reason: string };
+export type { CpuMeasurement, CpuTally } from '../media/asset-cost.ts';
 
 const current = new AsyncLocalStorage<CpuTally[]>();
 let lastChildrenSeconds = readChildrenSeconds();

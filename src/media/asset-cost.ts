@@ -1,6 +1,16 @@
 // The cost and quality parts of manifest.json. Pure. The cost unit of this project is
 // CPU-seconds per source second: what a job costs on a spot node, comparable across recordings.
-import type { CpuMeasurement } from '../ffmpeg/process-cpu.ts';
+
+/** CPU of a job's child processes (measured by src/ffmpeg/process-cpu.ts). */
+export interface CpuTally {
+  /** User + system seconds of every child process, ffmpeg and ffprobe. */
+  seconds: number;
+  processes: number;
+  /** By the stage each process ran for (probe, encode, package, measure). */
+  byStage: Record<string, number>;
+}
+
+export type CpuMeasurement = ({ measured: true } & CpuTally) | { measured: false; reason: string };
 
 export type AssetCost =
   | { cpuSeconds: number; cpuSecondsPerSourceSecond: number; processes: number; byStage: Record<string, number> }
