@@ -102,7 +102,10 @@ describe('a stopped run leaves nothing behind', () => {
       // Already gone: nothing to signal twice.
     }
     const code = await run.exited;
-    assert.equal(code, ExitCode.cancelled, run.stderr());
+    // The second SIGTERM must not cut the clean-up short: the worker says it was cancelled (after
+    // cleaning up) and exits 130. One that lands after that, while Node is already exiting, meets
+    // the default action and ends it by the signal: too late to harm anything.
+    assert.ok(code === ExitCode.cancelled || (code === null && /live2vod: cancelled/.test(run.stderr())), `exit ${code}\n${run.stderr()}`);
     assert.deepEqual(await leftovers(scratch), [], 'no scratch directory');
     assert.deepEqual(await readdir(out).catch(() => 'absent'), 'absent', 'no partial output');
   });

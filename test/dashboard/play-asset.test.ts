@@ -93,7 +93,12 @@ describe('dashboard: upload, watch, play', { skip: browserSkip, timeout: 180_000
       assert.equal(await page.locator('#submit').getAttribute('open'), null, 'the submit forms are folded away once there are jobs');
       assert.equal(await page.locator('#upload-form').isVisible(), false);
       assert.equal(await page.evaluate('scrollY'), 0);
-      const box = await first.boundingBox();
+      // The list re-renders its rows as events arrive: a row replaced between two calls has no box.
+      let box = await first.boundingBox();
+      for (let i = 0; !box && i < 50; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        box = await first.boundingBox();
+      }
       assert.ok(box, 'the first row is laid out');
       assert.ok(box.y >= 0 && box.y + box.height <= viewport.height, `the first row (y ${box.y}, height ${box.height}) fits in the first screen`);
       assert.equal(await page.evaluate('document.documentElement.scrollWidth <= innerWidth'), true, 'no sideways scrolling');

@@ -130,6 +130,9 @@ describe('serve with an S3 source (MinIO event) and an S3 storage output', { tim
       [/\.m4s$/, 'video/iso.segment', /immutable/],
       [/\.mp4$/, 'video/mp4', /immutable/],
       [/^manifest\.json$/, 'application/json', /^no-cache$/],
+      // Apple's chapter document: editable after the encode, so never cached.
+      [/^chapters\.json$/, 'application/json', /^no-cache$/],
+      [/^chapters\.vtt$/, 'text/vtt', /max-age/],
     ];
     for (const name of names) {
       const rule = expectedTypes.find(([pattern]) => pattern.test(name));
