@@ -1,7 +1,7 @@
 // `live2vod manifests`: prints the validated Kubernetes YAML that installs live2vod (multi-document,
 // for `kubectl apply -f -` or a GitOps repository); `--example-job` prints instead the Jobs the
 // executor would create for a one-hour 1080p30 recording at normal priority: a chunked attempt's
-// split Job, Indexed chunk Job, audio Job and stitch Job.
+// split Job (which also encodes the audio), Indexed chunk Job and stitch Job.
 import { UsageError } from '../errors/index.ts';
 import { exampleChunkedJobs } from '../k8s/install/example-job.ts';
 import { installManifests } from '../k8s/install/manifests.ts';
