@@ -1,7 +1,8 @@
 // Runs each TranscodeTask as a `live2vod worker` child process on this machine. A crash of ffmpeg
 // or the worker never takes the service down; stopping kills the worker's whole process group.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import type { TranscodeTask } from '../jobs/transcode-task.ts';
 import { unitKey } from '../jobs/work-unit.ts';
@@ -54,20 +55,25 @@ export class LocalExecutor implements Executor {
     const taskFile = path.join(this.#options.taskDir, `${unit.replace('/', '.')}.${task.attempt}.json`);
     // The task carries the callback token: readable by this user only.
     await writeFile(taskFile, JSON.stringify(task), { mode: 0o600 });
+    // The worker's own temp directory, removed when it exits: what a worker killed before it could
+    // clean up (SIGKILL after the grace, a crash) leaves goes with it. Node's compile cache stays
+    // in the shared temp directory, warm for every worker.
+    const workerTmp = await mkdtemp(path.join(os.tmpdir(), 'live2vod-worker-'));
+    const env = { ...process.env, ...this.#options.env };
     const child = spawn(process.execPath, [this.#options.cliPath, 'worker', '--task-file', taskFile], {
       // Its own process group, so a stop reaches ffmpeg too; an IPC channel, so the worker
       // notices when this process dies and stops instead of running on unsupervised.
       detached: true,
       stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
-      env: { ...process.env, ...this.#options.env },
+      env: { ...env, TMPDIR: workerTmp, NODE_COMPILE_CACHE: env.NODE_COMPILE_CACHE ?? path.join(os.tmpdir(), 'node-compile-cache') },
     });
     const stderr = new StderrTail(16_384);
     child.stderr?.setEncoding('utf8').on('data', (chunk: string) => stderr.push(chunk));
     const exited = new Promise<void>((resolve) => {
-      const finish = (exitCode: number | null, signal: string | null): void => {
+      const finish = async (exitCode: number | null, signal: string | null): Promise<void> => {
         const entry = this.#running.get(unit);
         this.#running.delete(unit);
-        void rm(taskFile, { force: true });
+        await Promise.all([rm(taskFile, { force: true }), rm(workerTmp, { recursive: true, force: true })]).catch(() => undefined);
         const exit: WorkerExit = { unit, jobId: task.jobId, attempt: task.attempt, exitCode, signal, stderrTail: stderr.lines(20) };
         if (entry?.stopReason) exit.stopReason = entry.stopReason;
         for (const listener of this.#listeners) listener(exit);
@@ -75,9 +81,9 @@ export class LocalExecutor implements Executor {
       };
       child.once('error', (error) => {
         stderr.push(`could not start the worker: ${error.message}`);
-        finish(null, null);
+        void finish(null, null);
       });
-      child.once('exit', (code, signal) => finish(code, signal));
+      child.once('exit', (code, signal) => void finish(code, signal));
     });
     this.#running.set(unit, { child, task, exited });
   }
