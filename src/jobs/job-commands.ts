@@ -36,7 +36,7 @@ export class JobCommands {
     }
     const now = this.#now();
     const updated = await this.#o.store.requestCancel(job.id, now);
-    if (!updated) return { ok: false, refusal: 'not_found', message: 'no such job' };
+    if (!updated) return notFound(id);
     if (updated.state === 'running') await this.#o.scheduler.cancel(job.id);
     else if (updated.state === 'cancelled' && job.state === 'queued') this.#o.events.emit({ type: 'job.cancelled', job: updated, at: now.toISOString() });
     // The scheduler may have moved it on while stopping the worker: answer with what is stored now.

@@ -113,7 +113,7 @@ async function runTranscode(request: TranscodeRequest): Promise<TranscodeResult>
 
     const sampling = request.quality ?? defaultQualitySampling;
     const quality = sampling
-      ? await stopwatch.step('quality', () => measureQuality({ ffmpeg: request.binaries.ffmpeg, input: request.input, plan, video: packaged.video, out, sampling, signal: abort.signal, emit, ...(request.scratchRoot ? { scratchRoot: request.scratchRoot } : {}) }))
+      ? await stopwatch.step('quality', () => measureQuality({ ffmpeg: request.binaries.ffmpeg, input, plan, video: packaged.video, out, sampling, signal: abort.signal, emit, ...(request.scratchRoot ? { scratchRoot: request.scratchRoot } : {}) }))
       : undefined;
 
     const manifest = await stopwatch.step('manifest', async () => {

@@ -7,14 +7,12 @@ import { copyFile, mkdir, open, readFile, rm, writeFile, type FileHandle } from 
 import path from 'node:path';
 import { Live2vodError, ExitCode } from '../../errors/index.ts';
 import { cpuSoFar, measureCpu, sumCpu, type CpuMeasurement } from '../../ffmpeg/process-cpu.ts';
-import { runProcess } from '../../ffmpeg/run-process.ts';
 import { assetCost } from '../../media/asset-cost.ts';
 import { defaultQualitySampling, type QualitySampling } from '../../media/quality-command.ts';
 import type { EventSink } from '../events.ts';
 import { measureQuality } from '../measure-quality.ts';
 import { buildAssetManifest, type AssetFile, type AssetManifest } from '../../media/asset-manifest.ts';
 import type { ChunkPlan } from '../../media/chunk-plan.ts';
-import { commonArgs } from '../../media/fmp4-output.ts';
 import { children, iterateBoxes, requirePath } from '../../media/mp4/boxes.ts';
 import { audioRenditions, audioScratchName, scratchNames, type TranscodePlan } from '../../media/plan.ts';
 import { choosePoster, writeThumbnailsVtt, type ScoredFrame } from '../../media/thumbnails.ts';
@@ -29,6 +27,7 @@ import type { OutputDir } from '../output-dir.ts';
 import { writePlaylists, type PackagedAsset } from '../package-asset.ts';
 import { summarizeTrack } from '../package-track.ts';
 import { makeScratch } from '../scratch.ts';
+import { tileSprites } from '../tile-sprites.ts';
 import type { Stopwatch } from '../stopwatch.ts';
 import type { AudioResult, ChunkResult, WorkArea } from './work-area.ts';
 
@@ -205,14 +204,8 @@ export async function stitchThumbnails(ffmpeg: string, plan: TranscodePlan, chun
   for (const [i, t] of thumbs.entries()) await copyFile(path.join(work.chunkDir(t.chunk), scratchNames.thumb(t.frame.index)), path.join(tiles, scratchNames.thumb(i)));
   const dir = out.path('thumbnails');
   await writing('thumbnails', () => mkdir(dir, { recursive: true }));
-  await runProcess({
-    command: [ffmpeg, ...commonArgs, '-f', 'image2', '-framerate', '1', '-start_number', '0', '-i', path.join(tiles, scratchNames.thumbPattern), '-vf', `tile=${sheet.columns}x${sheet.rows}`, '-c:v', 'mjpeg', '-q:v', '4', '-f', 'image2', '-start_number', '0', path.join(dir, scratchNames.spritePattern)],
-    stage: 'package',
-    signal,
-  });
+  const sprites = await tileSprites(ffmpeg, tiles, thumbs.length, sheet, dir, signal);
   const frames: ScoredFrame[] = thumbs.map((t, i) => ({ ...t.frame, index: i }));
-  const sheets = Math.ceil(frames.length / (sheet.columns * sheet.rows));
-  const sprites = Array.from({ length: sheets }, (_, i) => scratchNames.sprite(i));
   await writing('thumbnails', async () => {
     await copyFile(path.join(work.chunkDir(poster.chunk), scratchNames.poster(poster.frame.index)), path.join(dir, 'poster.jpg'));
     await writeFile(path.join(dir, 'thumbnails.vtt'), writeThumbnailsVtt(frames, sheet, duration, (n) => scratchNames.sprite(n)));
