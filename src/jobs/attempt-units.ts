@@ -197,6 +197,10 @@ export class AttemptUnits {
       // Its reports never arrived (lost on the way): a new split costs seconds.
       return this.#end({ exit: { ...exit, exitCode: 1 }, failure: { message: 'the split stage ended without reporting its chunks (its reports were lost on the way); splitting again', exitCode: 1, retryable: true } });
     }
+    if (unit.stage === 'split' && this.#split === null) {
+      this.#add(this.#base);
+      return [];
+    }
     const changes = unit.stage === 'split' ? [] : this.#chunkChanges(unit.chunks, 'done', { encodedAll: true });
     this.#stitchWhenDone();
     return changes;
@@ -218,11 +222,9 @@ export class AttemptUnits {
     return changes;
   }
 
-  /** Too short to cut: the whole recording in one unit, once the split has exited. */
+  /** Too short to cut: the whole recording in one unit, once the split has exited (#succeeded). */
   #whole(): ChunkChange[] {
-    if (this.#split !== undefined) return [];
-    this.#split = null;
-    this.#add(this.#base);
+    if (this.#split === undefined) this.#split = null;
     return [];
   }
 
@@ -264,8 +266,8 @@ export class AttemptUnits {
   #chunkChanges(indexes: number[], state: ChunkState, options: { encodedAll?: boolean } = {}): ChunkChange[] {
     return indexes.flatMap((index) => {
       const book = this.#chunks[index];
-      // Said once: a group's exit repeats what its indexes reported.
-      if (!book || (book.state === state && state === 'done')) return [];
+      // A finished chunk stays finished (a group's exit repeats, or fails beside, what its indexes reported).
+      if (!book || book.state === 'done') return [];
       if (options.encodedAll) book.encoded = book.endSeconds - book.startSeconds;
       if (state === 'retrying') book.encoded = 0;
       book.state = state;

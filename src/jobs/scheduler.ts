@@ -116,9 +116,10 @@ export class Scheduler {
   }
 
   /** A report from a worker (progress, playable, failure details), already authenticated and parsed. */
-  async onWorkerReport(jobId: string, report: WorkerReport, unit = 'full'): Promise<void> {
+  async onWorkerReport(jobId: string, report: WorkerReport, unit = 'full', attempt?: number): Promise<void> {
     const entry = this.#running.get(jobId);
-    if (!entry) return;
+    // A worker of an earlier attempt (a pod in its grace period) must not steer this one.
+    if (!entry || (attempt !== undefined && attempt !== entry.job.attempts)) return;
     const now = this.#now();
     await this.#chunksChanged(entry, entry.units.onReport(unit, report, now.getTime()));
     // A split's layout may free work for idle slots.
@@ -243,7 +244,9 @@ export class Scheduler {
     } catch (error) {
       entry.units.notStarted(unit.key);
       const reason = `could not start a worker: ${String(error)}`;
-      if (entry.units.running().length === 0) {
+      // The attempt ended (a sibling failed for good) while this launch was under way: settle that.
+      if (entry.units.ending) await this.#stopUnits(entry, 'cancel');
+      else if (entry.units.running().length === 0) {
         this.#running.delete(entry.job.id);
         await this.#finish(entry.job, { state: 'queued', outcome: 'interrupted', reason, runAfter: new Date(this.#now().getTime() + 5000) });
       } else this.#log(reason, { jobId: entry.job.id, unit: unit.key });
@@ -305,26 +308,30 @@ export class Scheduler {
       return;
     }
     await this.#chunksChanged(entry, entry.units.onExit(exit));
-    const ending = entry.units.ending;
-    if (ending) {
+    if (entry.units.ending) {
       // A unit failed for good, or the attempt was stopped: nothing else of it may go on.
-      const still = entry.units.running();
-      if (still.length > 0) {
-        await this.#stopUnits(entry, exit.stopReason ?? 'cancel');
-        return;
-      }
-      this.#running.delete(exit.jobId);
-      await this.#finish(entry.job, attemptResult(entry.job, ending.exit, ending.failure, this.#o.backoff, this.#now()));
+      await this.#stopUnits(entry, exit.stopReason ?? 'cancel');
     } else if (exit.exitCode !== 0 && !exit.stopReason) {
       this.#log('a unit of a chunked attempt failed; trying it again alone', { jobId: exit.jobId, unit: exit.unit, exitCode: exit.exitCode, signal: exit.signal });
     }
     this.kick();
   }
 
-  /** Stops every running unit of a job (their exits come back through #settle). */
+  /**
+   * Ends the attempt: stops every running unit (their exits come back through #settle, the last
+   * one settles it), or settles it now when none runs (all waiting: preempted, retrying, unlaunched).
+   */
   async #stopUnits(entry: RunningJob, reason: StopReason): Promise<void> {
     entry.units.end({ exit: { unit: entry.job.id, jobId: entry.job.id, attempt: entry.job.attempts, exitCode: null, signal: 'SIGTERM', stopReason: reason, stderrTail: '' } });
-    await Promise.all(entry.units.running().map((unit) => this.#o.executor.stop(unit, reason)));
+    const running = entry.units.running();
+    if (running.length > 0) {
+      await Promise.all(running.map((unit) => this.#o.executor.stop(unit, reason)));
+      return;
+    }
+    const ending = entry.units.ending;
+    if (!ending || this.#running.get(entry.job.id) !== entry) return;
+    this.#running.delete(entry.job.id);
+    await this.#finish(entry.job, attemptResult(entry.job, ending.exit, ending.failure, this.#o.backoff, this.#now()));
   }
 
   async #progress(entry: RunningJob, update: { progress: number; speed?: number; etaSeconds?: number }): Promise<void> {

@@ -30,12 +30,6 @@ export function chunkGroupKey(jobId: string): string {
   return `${jobId}/chunks`;
 }
 
-/** The job a unit key belongs to (job ids are UUIDs: no slash). */
-export function jobOfUnit(key: string): string {
-  const slash = key.indexOf('/');
-  return slash < 0 ? key : key.slice(0, slash);
-}
-
 /** The URL a worker reports to: the task's callback URL, naming the unit unless it is the whole recording. */
 export function reportUrl(task: TranscodeTask & { callback: { url: string } }): string {
   const name = unitName(task);

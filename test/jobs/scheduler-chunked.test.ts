@@ -186,6 +186,21 @@ describe('Scheduler: chunked attempts across workers', () => {
     assert.equal(launchesOf(r, job.id).length, 3, 'nothing started after the cancel (the split and two chunks ran)');
   });
 
+  it('cancel settles a job at once when none of its units runs (all preempted or waiting)', async (t) => {
+    const r = await rig(t, { capacity: 1, chunkAcrossWorkers: () => ({ parallelism: 2 }) });
+    const low = await r.add('low');
+    await r.scheduler.start({ recoverAll: false });
+    await splitInto(r, low, 2);
+    await launched(r, `${low.id}/chunk-0`);
+    const urgent = await r.add('urgent');
+    r.scheduler.kick();
+    await launched(r, `${urgent.id}/split`);
+    assert.equal(r.executor.running().filter((u) => u.startsWith(low.id)).length, 0, 'the low job has nothing running');
+    await r.store.requestCancel(low.id, new Date(r.clock.ms));
+    await r.scheduler.cancel(low.id);
+    await r.waitForState(low.id, 'cancelled');
+  });
+
   it('a recording too short to cut is encoded whole after its split', async (t) => {
     const r = await rig(t, { capacity: 2, chunkAcrossWorkers: () => ({ parallelism: 2 }) });
     const job = await r.add('normal');

@@ -49,7 +49,7 @@ export const internalRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) 
     const report = parsed.data;
     if (report.type === 'progress' && report.speed !== undefined && report.speed > 0) deps.metrics.encodeSpeed.observe(report.speed);
     if (report.type === 'step' && report.state === 'end' && report.ms !== undefined) deps.metrics.stepDuration.observe({ step: report.step }, report.ms / 1000);
-    await deps.scheduler.onWorkerReport(request.params.id, report, unit);
+    await deps.scheduler.onWorkerReport(request.params.id, report, unit, attempt);
     return reply.code(204).send();
   });
 };
