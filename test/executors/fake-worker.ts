@@ -28,7 +28,10 @@ process.stderr.write(`fake worker: running ${unitKey(task)} attempt ${task.attem
 
 setInterval(() => {
   if (!existsSync(`${base}.exit`)) return;
-  const code = Number(readFileSync(`${base}.exit`, 'utf8'));
+  // The test may be writing it right now: an empty file is not an exit code yet (it read as 0).
+  const text = readFileSync(`${base}.exit`, 'utf8').trim();
+  if (text === '') return;
+  const code = Number(text);
   process.stderr.write(`fake worker: exiting ${code}\n`);
   process.exit(code);
 }, 5);
