@@ -25,7 +25,7 @@ export class Live2vodError extends Error {
   /** The ffmpeg/ffprobe command that failed, when one did: operators rerun it by hand. */
   readonly command?: readonly string[];
 
-  constructor(message: string, options: { exitCode: ExitCodeValue; retryable: boolean; stderrTail?: string; command?: readonly string[]; cause?: unknown }) {
+  constructor(message: string, options: { exitCode: ExitCodeValue; retryable: boolean; stderrTail?: string | undefined; command?: readonly string[] | undefined; cause?: unknown }) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = new.target.name;
     this.exitCode = options.exitCode;
@@ -37,21 +37,21 @@ export class Live2vodError extends Error {
 
 /** The source is missing, empty, corrupt, not media, or uses something we do not support. */
 export class InputError extends Live2vodError {
-  constructor(message: string, options: { stderrTail?: string; command?: readonly string[]; cause?: unknown } = {}) {
+  constructor(message: string, options: { stderrTail?: string | undefined; command?: readonly string[] | undefined; cause?: unknown } = {}) {
     super(message, { exitCode: ExitCode.badInput, retryable: false, ...options });
   }
 }
 
 /** The output location cannot be written: permissions, a full disk. */
 export class OutputError extends Live2vodError {
-  constructor(message: string, options: { stderrTail?: string; command?: readonly string[]; cause?: unknown } = {}) {
+  constructor(message: string, options: { stderrTail?: string | undefined; command?: readonly string[] | undefined; cause?: unknown } = {}) {
     super(message, { exitCode: ExitCode.output, retryable: true, ...options });
   }
 }
 
 /** ffmpeg/ffprobe or an encoder is not installed here. */
 export class EnvironmentError extends Live2vodError {
-  constructor(message: string, options: { stderrTail?: string; command?: readonly string[]; cause?: unknown } = {}) {
+  constructor(message: string, options: { stderrTail?: string | undefined; command?: readonly string[] | undefined; cause?: unknown } = {}) {
     super(message, { exitCode: ExitCode.environment, retryable: false, ...options });
   }
 }
@@ -59,7 +59,7 @@ export class EnvironmentError extends Live2vodError {
 /** ffmpeg failed for a reason we could not attribute to the input or the output. */
 export class FfmpegError extends Live2vodError {
   declare readonly command: readonly string[];
-  constructor(message: string, options: { command: readonly string[]; stderrTail?: string; cause?: unknown }) {
+  constructor(message: string, options: { command: readonly string[]; stderrTail?: string | undefined; cause?: unknown }) {
     super(message, { exitCode: ExitCode.internal, retryable: true, stderrTail: options.stderrTail, command: options.command, cause: options.cause });
   }
 }

@@ -57,7 +57,7 @@ interface Tracked {
   uid?: string;
   stopReason?: StopReason;
   /** The stop under way: a second stop waits for it. */
-  stopping?: Promise<void>;
+  stopping?: Promise<void> | undefined;
   /** Set once the end is being reported, so it is reported once. */
   settling?: boolean;
   terminating?: number;

@@ -30,7 +30,7 @@ export interface ChunkChange {
 /** How the attempt ends: the exit the job's retry policy reads, and the failure a worker reported. */
 export interface Ending {
   exit: WorkerExit;
-  failure?: ReportedFailure;
+  failure?: ReportedFailure | undefined;
 }
 
 export interface AttemptProgress {
@@ -46,7 +46,7 @@ interface Unit {
   launch: Launchable;
   state: 'waiting' | 'running' | 'done';
   tries: number;
-  failure?: ReportedFailure;
+  failure?: ReportedFailure | undefined;
   /** Chunk indexes this unit encodes (one, or a group's). */
   chunks: number[];
 }

@@ -36,7 +36,7 @@ function frameRate(rate: Rational | undefined): string | undefined {
  * (r counts the repeats after the first, so 6,6,6,1 is <S d=6 r=2/><S d=1/>).
  */
 function segmentTimeline(segments: readonly Segment[]): string[] {
-  const runs: { t?: number; d: number; r: number }[] = [];
+  const runs: { t?: number | undefined; d: number; r: number }[] = [];
   let end: number | undefined;
   for (const segment of segments) {
     const last = runs.at(-1);

@@ -12,7 +12,7 @@ export interface QualitySampling {
   /** At most this many windows, spread over the recording. */
   windows: number;
   /** Seconds per window, from a segment's start (a keyframe: nothing before it to decode); absent, one GOP. */
-  windowSeconds?: number;
+  windowSeconds?: number | undefined;
   /** Windows cover at most this share of the recording (at least one window is always taken). */
   share: number;
   /** Every n-th frame of a window is compared; the decoding is shared, the comparing is the cost. */

@@ -70,7 +70,7 @@ export interface RungSpec {
   /** Highest frame rate this rung may carry; sources above it are divided down. */
   maxFrameRate: number;
   /** Constant-rate factor; a lower value for the richer of two rungs of the same size. */
-  crf?: number;
+  crf?: number | undefined;
 }
 
 export interface VideoRendition {
@@ -120,8 +120,8 @@ export interface TrackInfo {
   timescale: number;
   /** RFC 6381 codec string, e.g. `avc1.640028`, `hvc1.1.6.L120.90`, `av01.0.08M.08`, `mp4a.40.2`. */
   codecString: string;
-  width?: number;
-  height?: number;
+  width?: number | undefined;
+  height?: number | undefined;
   channels?: number;
   sampleRate?: number;
 }

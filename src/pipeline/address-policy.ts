@@ -189,8 +189,8 @@ const exactOnly: ReadonlySet<AddressClass> = new Set(['metadata', 'unspecified',
 // --- allowlist ----------------------------------------------------------------------------------------
 
 type AllowEntry =
-  | { kind: 'cidr'; range: Cidr; exact: boolean; port?: number; text: string }
-  | { kind: 'host'; host: string; wildcard: boolean; port?: number; text: string };
+  | { kind: 'cidr'; range: Cidr; exact: boolean; port?: number | undefined; text: string }
+  | { kind: 'host'; host: string; wildcard: boolean; port?: number | undefined; text: string };
 
 function normalizeHost(host: string): string | undefined {
   let name = host.trim().toLowerCase();
@@ -323,7 +323,7 @@ export class AddressPolicy {
    * addresses always; others when an allowlist entry covers them. Metadata, unspecified and
    * multicast addresses are allowed only by an entry naming that exact address.
    */
-  check(target: { address: string; port: number; host?: string }): AddressDecision {
+  check(target: { address: string; port: number; host?: string | undefined }): AddressDecision {
     const parsed = parseIp(target.address);
     if (parsed === undefined) return { allowed: false, address: target.address, class: 'reserved', reason: `"${target.address}" is not an IP address` };
     const ip = unmap(parsed);

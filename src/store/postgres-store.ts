@@ -10,9 +10,9 @@ import { migratePostgres } from './postgres/migrate.ts';
 
 export interface PostgresStoreOptions {
   /** Where the tables live (created when missing); `public` by default. */
-  schema?: string;
+  schema?: string | undefined;
   /** Connections in the pool; 10 by default. */
-  poolSize?: number;
+  poolSize?: number | undefined;
 }
 
 export async function openPostgresStore(connectionString: string, options: PostgresStoreOptions = {}): Promise<Store> {

@@ -10,7 +10,7 @@ export interface JobFilter {
   /** true: only uploads (jobs whose metadata names an `upload`); false: none of them. */
   uploads?: boolean;
   /** Newest first; `before` is the `seq` cursor of the previous page's last item. */
-  before?: number;
+  before?: number | undefined;
   limit: number;
 }
 

@@ -50,7 +50,7 @@ export interface KubeApi {
   /** Throws KubeApiError 409 when a Secret of that name exists. */
   createSecret(namespace: string, secret: ISecret): Promise<void>;
   /** The Secret's metadata (its owner above all); undefined when there is no such Secret. */
-  readSecret(namespace: string, name: string): Promise<{ metadata?: ObservedMeta } | undefined>;
+  readSecret(namespace: string, name: string): Promise<{ metadata?: ObservedMeta | undefined } | undefined>;
   /** false when the Secret was already gone. */
   deleteSecret(namespace: string, name: string): Promise<boolean>;
   listPods(namespace: string, labelSelector: string): Promise<ObservedPod[]>;

@@ -55,8 +55,8 @@ interface RunSummary {
   duration: number;
   /** Relative to the moof start (default-base-is-moof); undefined when the trun has none. */
   dataOffset?: number;
-  firstSize?: number;
-  firstFlags?: number;
+  firstSize?: number | undefined;
+  firstFlags?: number | undefined;
 }
 
 function readTrun(buf: Buffer, trun: Box, d: TfhdDefaults): RunSummary {
