@@ -2,7 +2,7 @@
 // under ./data, port 8080 on localhost, local workers. This is the composition root: the only
 // place that builds concrete implementations.
 import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { settingsWithExampleSecrets } from '../config/example-secrets.ts';
@@ -14,15 +14,10 @@ import { WatchFolder } from '../ingest/watch-folder.ts';
 import { IntakeService } from '../jobs/intake-service.ts';
 import { JobCommands } from '../jobs/job-commands.ts';
 import { JobEvents } from '../jobs/job-events.ts';
-import { removeIncompleteAsset } from '../pipeline/output-dir.ts';
-import { removeIncompleteStoredAsset } from '../pipeline/remove-incomplete-stored-asset.ts';
-import { assetDirUrl, type AssetDirUrl } from '../jobs/asset-urls.ts';
-import { jobToken } from '../jobs/job-token.ts';
 import { mediaTokenKey } from '../jobs/media-token.ts';
 import { Scheduler } from '../jobs/scheduler.ts';
-import { formatSourceLocation, parseSourceLocation } from '../jobs/source-location.ts';
+import { formatSourceLocation } from '../jobs/source-location.ts';
 import { SourcePolicy } from '../jobs/source-policy.ts';
-import type { FullTask } from '../jobs/transcode-task.ts';
 import { buildApp } from '../http/app.ts';
 import { openIntakeWarning } from '../http/open-intakes.ts';
 import { BucketUploadStaging } from '../http/upload-staging-bucket.ts';
@@ -34,11 +29,15 @@ import { createLogger } from '../observability/logger.ts';
 import { connectJobMetrics } from '../observability/job-metrics.ts';
 import { manifestCostReader } from '../observability/manifest-cost.ts';
 import { createMetrics } from '../observability/metrics.ts';
+import { removeUnfinishedAssets } from '../pipeline/remove-unfinished-assets.ts';
 import { openObjectStore } from '../storage/open-store.ts';
-import { assetManifestReader } from '../storage/read-asset-manifest.ts';
+import { assetManifestReader, sharingReads } from '../storage/read-asset-manifest.ts';
 import { S3ObjectStore } from '../storage/s3-store.ts';
 import { openStore } from '../store/open-store.ts';
 import { buildExecutor } from './build-executor.ts';
+import { dataLayout, makeDataDirs } from './serve/data-layout.ts';
+import { fullTaskBuilder } from './serve/full-task-builder.ts';
+import { ServiceAddress } from './serve/service-address.ts';
 import type { CliIo } from './io.ts';
 import { serveBanner, type Served } from './serve-banner.ts';
 
@@ -75,68 +74,38 @@ export interface RunningService {
 
 export async function startService(config: Config, hooks: { onListening?: (served: Served) => void } = {}): Promise<RunningService> {
   const logger = createLogger(config.logLevel);
-  const dataDir = path.resolve(config.dataDir);
-  const mediaRoot = path.join(dataDir, 'media');
-  const inboxDir = path.resolve(config.ingest.watch.dir ?? path.join(dataDir, 'inbox'));
-  // Recordings uploaded through the API/dashboard; apart from the inbox, so the watch folder does not see them twice.
-  const uploadDir = path.join(dataDir, 'uploads');
-  await Promise.all([mediaRoot, inboxDir, uploadDir, path.join(dataDir, 'tasks')].map((d) => mkdir(d, { recursive: true })));
-
-  const store = await openStore(config.store.kind === 'sqlite'
-    ? { kind: 'sqlite', file: path.resolve(config.store.file ?? path.join(dataDir, 'live2vod.db')) }
-    : { kind: 'postgres', url: config.store.url, ...(config.store.schema ? { schema: config.store.schema } : {}) });
+  const layout = dataLayout(config);
+  await makeDataDirs(layout);
+  const store = await openStore(layout.store);
   await store.migrate();
 
   const events = new JobEvents();
-  const callbackSecret = await loadOrCreateSecret(path.join(dataDir, 'callback.secret'));
-  const executor = await buildExecutor(config, { dataDir, store, log: (level, message, fields) => logger[level](fields ?? {}, message) });
+  const callbackSecret = await loadOrCreateSecret(path.join(layout.dataDir, 'callback.secret'));
+  const executor = await buildExecutor(config, { dataDir: layout.dataDir, store, log: (level, message, fields) => logger[level](fields ?? {}, message) });
   const output = config.storage.output?.replace(/\/+$/, '');
   const assetStore = output ? openObjectStore(output, { presignSeconds: config.storage.presignSeconds }) : undefined;
   // Workers may not see this machine's disk (Kubernetes, several hosts), but they can read the asset
   // bucket: with an S3 output, uploads wait there.
-  const uploads = assetStore instanceof S3ObjectStore ? new BucketUploadStaging(assetStore) : new DiskUploadStaging(uploadDir);
+  const uploads = assetStore instanceof S3ObjectStore ? new BucketUploadStaging(assetStore) : new DiskUploadStaging(layout.uploadDir);
   // A private bucket (an s3:// output without a public base URL), and local media while API tokens
   // are set (unless made public on purpose), are played through signed /media/s/ links.
   const signedMedia = assetStore ? !config.storage.publicBaseUrl : config.auth.tokens.length > 0 && !config.storage.publicLocalMedia;
   const mediaKey = signedMedia ? mediaTokenKey(callbackSecret) : undefined;
-  const owner = `${os.hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
-  let baseUrl = config.server.publicUrl ?? '';
-  // Kubernetes workers report to the URL configured for them (the manifests use the pod's own IP).
-  const callbackBase = (): string => (config.executor.kind === 'kubernetes' && config.executor.callbackUrl ? config.executor.callbackUrl.replace(/\/+$/, '') : baseUrl);
-  // Set once the server listens (the port may be 0 until then).
-  let dirUrl: AssetDirUrl = () => { throw new Error('asset URLs are known once the server listens'); };
-  const buildTask = (job: { id: string; attempts: number; source: string; outputPrefix: string }): FullTask => ({
-    version: 2,
-    stage: 'full',
-    jobId: job.id,
-    attempt: job.attempts,
-    // The stored source is the canonical form the intake wrote, so it reads back as it was parsed.
-    source: parseSourceLocation(job.source),
-    output: output ? `${output}/${job.outputPrefix}` : path.join(mediaRoot, job.outputPrefix),
-    profile: config.transcode,
-    // A local worker's share of the cores: its chunks encode side by side inside it.
-    ...(config.executor.kind === 'local' ? { parallelism: Math.max(1, Math.floor(os.availableParallelism() / config.executor.concurrency)) } : {}),
-    sourceFetch: config.sourceFetch,
-    callback: { url: `${callbackBase()}/internal/jobs/${job.id}/attempts/${job.attempts}/events`, token: jobToken(callbackSecret, job.id, job.attempts) },
-  });
-  // A long recording's chunks run as workers of their own (sharing the work area in the output):
-  // in the local slots, interleaved with other jobs by priority, when there are several; on
-  // Kubernetes as one Indexed Job per attempt, as many pods at once as `chunks.parallelism`.
-  const chunkSlots = config.transcode.chunkSeconds === 0 ? undefined
-    : config.executor.kind === 'kubernetes' ? { parallelism: config.executor.chunks.parallelism }
-    : executor.capacity > 1 ? { parallelism: executor.capacity } : undefined;
+  const address = new ServiceAddress(config, mediaKey);
+  const chunkSlots = chunkSlotsFor(config, executor.capacity);
   const scheduler = new Scheduler({
-    store, executor, events, owner, buildTask,
+    store, executor, events,
+    owner: `${os.hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`,
+    buildTask: fullTaskBuilder({ config, output, mediaRoot: layout.mediaRoot, callbackSecret, address }),
     ...(chunkSlots ? { chunkAcrossWorkers: () => chunkSlots } : {}),
     leaseMs: config.jobs.leaseMs,
     backoff: { baseMs: config.jobs.retryBaseMs, maxMs: config.jobs.retryMaxMs },
     log: (message, fields) => logger.info(fields ?? {}, message),
   });
-  const roots = [inboxDir, uploadDir, ...(config.recordDir ? [path.resolve(config.recordDir)] : []), ...config.sourceRoots.map((r) => path.resolve(r))];
   const sourcePriorities = defaultPriorities(config);
   const intake = new IntakeService({
     store, events,
-    sources: new SourcePolicy(roots),
+    sources: new SourcePolicy(layout.sourceRoots),
     maxAttempts: config.jobs.maxAttempts,
     defaultPriority: (kind) => sourcePriorities[kind],
     onCreated: (job) => scheduler.jobQueued(job),
@@ -145,45 +114,34 @@ export async function startService(config: Config, hooks: { onListening?: (serve
   const deliveries = new DeliveryWorker({ store, endpoints: config.notifications.endpoints, onError: (err) => logger.warn({ err }, 'notification delivery problem') });
   const notifier = new Notifier({ store, endpoints: config.notifications.endpoints, onEnqueued: () => deliveries.kick() });
 
-  const adapters = buildAdapters(config, config.recordDir ? path.resolve(config.recordDir) : undefined);
+  const adapters = buildAdapters(config, layout.recordDir);
   const app = await buildApp({
-    config, store, events, intake, scheduler, metrics, mediaRoot, uploads, callbackSecret, adapters,
+    config, store, events, intake, scheduler, metrics, mediaRoot: layout.mediaRoot, uploads, callbackSecret, adapters,
     commands: new JobCommands({ store, events, scheduler }),
-    assetDirUrl: (job) => dirUrl(job),
+    assetDirUrl: address.dirUrl,
     ...(assetStore ? { assetStore } : {}),
     ...(mediaKey ? { mediaTokenKey: mediaKey } : {}),
   }, logger);
-  const address = await app.listen({ host: config.server.host, port: config.server.port });
-  baseUrl = (config.server.publicUrl ?? address).replace(/\/$/, '');
-  dirUrl = assetDirUrl(config.storage.publicBaseUrl ? { kind: 'public', baseUrl: config.storage.publicBaseUrl }
-    : mediaKey ? { kind: 'signed', mediaBaseUrl: `${baseUrl}/media`, key: mediaKey, ttlSeconds: config.storage.presignSeconds }
-    : { kind: 'public', baseUrl: `${baseUrl}/media` });
+  address.listening(await app.listen({ host: config.server.host, port: config.server.port }));
   warnIfExposed(config, logger);
 
-  const stopJobMetrics = connectJobMetrics(events, metrics, manifestCostReader({ mediaRoot, ...(assetStore ? { assetStore } : {}) }), (error) => logger.warn({ err: error }, 'could not read the cost of a ready asset for the metrics'));
-  // A job that ends without an asset leaves no partial one behind (an interrupted chunked attempt
-  // keeps its chunks for the next, but there is no next after a cancel or the last failure).
-  const stopAssetCleanup = events.subscribe((change) => {
-    if (change.type !== 'job.cancelled' && change.type !== 'job.failed') return;
-    void (async () => {
-      // Not when a retry by hand has already queued the job again: its next attempt may use the chunks.
-      const now = await store.getJob(change.job.id);
-      if (now?.state !== 'cancelled' && now?.state !== 'failed') return;
-      if (assetStore) await removeIncompleteStoredAsset(assetStore, change.job.outputPrefix);
-      else await removeIncompleteAsset(path.join(mediaRoot, change.job.outputPrefix));
-    })().catch((error: unknown) => logger.warn({ jobId: change.job.id, error: String(error) }, 'could not remove the unfinished asset'));
+  const readManifest = sharingReads(assetManifestReader(layout.mediaRoot, assetStore));
+  const stopJobMetrics = connectJobMetrics(events, metrics, manifestCostReader(readManifest), (error) => logger.warn({ err: error }, 'could not read the cost of a ready asset for the metrics'));
+  const stopAssetCleanup = removeUnfinishedAssets({
+    events, store, mediaRoot: layout.mediaRoot, assetStore,
+    onError: (jobId, error) => logger.warn({ jobId, error: String(error) }, 'could not remove the unfinished asset'),
   });
-  const stopNotifications = connectNotifications(events, notifier, (job) => dirUrl(job), (err) => logger.warn({ err }, 'could not enqueue a notification'), assetManifestReader(mediaRoot, assetStore));
+  const stopNotifications = connectNotifications(events, notifier, address.dirUrl, (err) => logger.warn({ err }, 'could not enqueue a notification'), readManifest);
   deliveries.start();
   await scheduler.start({ recoverAll: config.store.kind === 'sqlite' });
   const watch = config.ingest.watch.enabled
-    ? new WatchFolder({ dir: inboxDir, intervalMs: config.ingest.watch.intervalMs, onStable: (request) => intake.accept('watch', [request]).catch((err: unknown) => logger.warn({ err, file: formatSourceLocation(request.source) }, 'watch folder: job not created')) })
+    ? new WatchFolder({ dir: layout.inboxDir, intervalMs: config.ingest.watch.intervalMs, onStable: (request) => intake.accept('watch', [request]).catch((err: unknown) => logger.warn({ err, file: formatSourceLocation(request.source) }, 'watch folder: job not created')) })
     : undefined;
   watch?.start();
-  hooks.onListening?.({ base: baseUrl, hooks: [...adapters.keys()], ...(watch ? { inbox: inboxDir } : {}) });
+  hooks.onListening?.({ base: address.baseUrl, hooks: [...adapters.keys()], ...(watch ? { inbox: layout.inboxDir } : {}) });
 
   return {
-    url: baseUrl,
+    url: address.baseUrl,
     async close() {
       await watch?.stop();
       await app.close();
@@ -196,6 +154,17 @@ export async function startService(config: Config, hooks: { onListening?: (serve
       await store.close();
     },
   };
+}
+
+/**
+ * A long recording's chunks run as workers of their own (sharing the work area in the output): in
+ * the local slots, interleaved with other jobs by priority, when there are several; on Kubernetes
+ * as one Indexed Job per attempt, as many pods at once as `chunks.parallelism`.
+ */
+function chunkSlotsFor(config: Config, localCapacity: number): { parallelism: number } | undefined {
+  if (config.transcode.chunkSeconds === 0) return undefined;
+  if (config.executor.kind === 'kubernetes') return { parallelism: config.executor.chunks.parallelism };
+  return localCapacity > 1 ? { parallelism: localCapacity } : undefined;
 }
 
 /** The secret job tokens are derived from: configured, or made once and kept in the data dir. */
