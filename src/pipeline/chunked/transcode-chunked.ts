@@ -3,6 +3,8 @@
 // asset. Chunks that already have a result in the work area (an earlier run was killed) are not
 // encoded again; a chunk that fails for a retryable reason is retried alone.
 import { CancelledError, Live2vodError } from '../../errors/index.ts';
+import { equalJitter, type Backoff } from '../../retry/backoff.ts';
+import { retry } from '../../retry/retry.ts';
 import type { AssetManifest } from '../../media/asset-manifest.ts';
 import type { ChunkState } from '../../jobs/worker-report.ts';
 import type { ChunkPlan, ChunkRange } from '../../media/chunk-plan.ts';
@@ -19,6 +21,8 @@ import { prepareWorkArea, type WorkArea, type ChunkResult } from './work-area.ts
 
 /** Tries per chunk: a chunk failing for a retryable reason (ffmpeg crashed, disk hiccup) runs again alone. */
 export const chunkTries = 3;
+/** A short pause before a chunk's next try: long enough for a disk or memory hiccup to pass. */
+const chunkRetryBackoff: Backoff = { baseMs: 200, maxMs: 1_000, jitter: equalJitter };
 
 export interface ChunkedRun {
   request: TranscodeRequest;
@@ -104,10 +108,10 @@ async function encodeAllChunks(run: ChunkedRun, work: WorkArea, resume: boolean)
   let failure: { error: unknown } | undefined;
   const next = async (): Promise<void> => {
     for (let chunk = waiting.shift(); chunk && !failure && !stop.signal.aborted; chunk = waiting.shift()) {
-      for (let attempt = 1; ; attempt++) {
-        state(chunk, 'running');
-        try {
-          const result = await encodeChunk({
+      try {
+        const result = await retry(async () => {
+          state(chunk, 'running');
+          const encoded = await encodeChunk({
             ffmpeg: request.binaries.ffmpeg, input: request.input, plan, chunk, out: run.out, work, ...scratchRoot(request), signal: stop.signal,
             onProgress: (seconds) => {
               encodedSeconds.set(chunk.index, seconds);
@@ -115,24 +119,28 @@ async function encodeAllChunks(run: ChunkedRun, work: WorkArea, resume: boolean)
             },
           });
           // Last, after every file it lists: a chunk with a result is done.
-          await work.writeChunk(result);
-          results.push(result);
-          encodedSeconds.set(chunk.index, chunk.endSeconds - chunk.startSeconds);
-          state(chunk, 'done');
-          report();
-          break;
-        } catch (error) {
-          const retryable = !(error instanceof Live2vodError) || error.retryable;
-          if (stop.signal.aborted || !retryable || attempt >= chunkTries) {
-            if (!stop.signal.aborted) state(chunk, 'failed');
-            failure ??= { error };
-            stop.abort();
-            return;
-          }
-          encodedSeconds.set(chunk.index, 0);
-          state(chunk, 'retrying');
-          run.emit({ type: 'warning', message: `chunk ${chunk.index + 1} of ${chunks.chunks.length} failed (${(error as Error).message.split('\n')[0]}); trying it again (${attempt + 1} of ${chunkTries})` });
-        }
+          await work.writeChunk(encoded);
+          return encoded;
+        }, {
+          attempts: chunkTries,
+          backoff: chunkRetryBackoff,
+          retryable: (error) => !(error instanceof Live2vodError) || error.retryable,
+          signal: stop.signal,
+          onRetry: (error, attempt) => {
+            encodedSeconds.set(chunk.index, 0);
+            state(chunk, 'retrying');
+            run.emit({ type: 'warning', message: `chunk ${chunk.index + 1} of ${chunks.chunks.length} failed (${(error as Error).message.split('\n')[0]}); trying it again (${attempt + 1} of ${chunkTries})` });
+          },
+        });
+        results.push(result);
+        encodedSeconds.set(chunk.index, chunk.endSeconds - chunk.startSeconds);
+        state(chunk, 'done');
+        report();
+      } catch (error) {
+        if (!stop.signal.aborted) state(chunk, 'failed');
+        failure ??= { error };
+        stop.abort();
+        return;
       }
     }
   };
