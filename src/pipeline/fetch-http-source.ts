@@ -245,6 +245,16 @@ function classifyFailure(error: unknown, abort: AbortState, where: string, file:
   if (error instanceof Live2vodError) return error;
   const errno = error as NodeJS.ErrnoException | undefined;
   if (errno?.path === file) return asOutputError(error, `the scratch file ${file}`);
+  return networkFailure(error, where, 'download');
+}
+
+/**
+ * What a failed connection to a source means, from its error code: a certificate or a missing host
+ * is the user's to fix (refused, not retried), anything else is worth another try. `action` names
+ * what failed ("download", "read").
+ */
+export function networkFailure(error: unknown, where: string, action: string): Live2vodError {
+  const errno = error as NodeJS.ErrnoException | undefined;
   const code = typeof errno?.code === 'string' ? errno.code : undefined;
   if (code !== undefined && certificateErrors.has(code)) {
     return new SourceRefusedError(
@@ -254,7 +264,7 @@ function classifyFailure(error: unknown, abort: AbortState, where: string, file:
   }
   if (code === 'ENOTFOUND' || code === 'ENODATA') return new SourceRefusedError(`the host of ${where} does not exist (${code}): check the URL`, { cause: error });
   if (code === 'EUNVETTED') return new SourceRefusedError(`the connection to ${where} reached an address that was not vetted; refused`, { cause: error });
-  return new SourceFetchError(`could not download ${where}: network error (${code ?? (error instanceof Error ? error.name : 'unknown')}); try again`, { cause: error });
+  return new SourceFetchError(`could not ${action} ${where}: network error (${code ?? (error instanceof Error ? error.name : 'unknown')}); try again`, { cause: error });
 }
 
 /** Rejects when `signal` aborts; resolves with the promise otherwise. dns.lookup cannot be aborted. */

@@ -4,10 +4,10 @@
 // then (never resolved again, so DNS cannot rebind it to an internal address). Open asks for the
 // first byte: a server that answers 206 with the object's size honours ranges; any other 2xx means
 // it does not, and the caller downloads the source whole.
-import { CancelledError, InputError, Live2vodError } from '../../errors/index.ts';
+import { CancelledError, Live2vodError } from '../../errors/index.ts';
 import type { SourceFetchPolicy } from '../../jobs/source-fetch.ts';
 import { AddressPolicy, type ResolvedAddress } from '../address-policy.ts';
-import { discard, openVettedResponse, origin, sendRequest, SourceFetchError, SourceRefusedError, statusError, type AbortState } from '../fetch-http-source.ts';
+import { discard, networkFailure, openVettedResponse, origin, sendRequest, SourceFetchError, SourceRefusedError, statusError, type AbortState } from '../fetch-http-source.ts';
 import { retry } from '../../retry/retry.ts';
 import { collect, rangeReadRetry, type RangeSource, type RangesUnsupported } from './range-source.ts';
 
@@ -123,8 +123,5 @@ function classify(error: unknown, abort: AbortState, where: string): Live2vodErr
   if (abort.cancelled) return new CancelledError(`reading ${where} was cancelled`);
   if (abort.timedOut) return new SourceFetchError(`a ranged read of ${where} got no answer within ${requestTimeoutMs / 1000} s; try again`, { cause: error });
   if (error instanceof Live2vodError) return error;
-  const code = (error as NodeJS.ErrnoException | undefined)?.code;
-  if (code === 'EUNVETTED') return new SourceRefusedError(`the connection to ${where} reached an address that was not vetted; refused`, { cause: error });
-  if (code === 'ENOTFOUND') return new InputError(`the host of ${where} does not exist (${code}): check the URL`, { cause: error });
-  return new SourceFetchError(`could not read ${where}: network error (${code ?? (error instanceof Error ? error.name : 'unknown')}); try again`, { cause: error });
+  return networkFailure(error, where, 'read');
 }
