@@ -15,11 +15,11 @@ import type { KubernetesExecutorConfig } from '../k8s/executor-config.ts';
 import type { ChunkTask, TranscodeTask } from '../jobs/transcode-task.ts';
 import { chunkGroupKey, unitKey } from '../jobs/work-unit.ts';
 import { buildChunkGroupJob } from '../k8s/chunk-group-job.ts';
-import { isFinished, jobPhase, jobRef, lastPodFailure, parseIndexSet, type JobRef, type ObservedJob } from '../k8s/job-status.ts';
+import { isFinished, jobPhase, jobRef, lastPodFailure, type JobRef, type ObservedJob } from '../k8s/job-status.ts';
 import { workerSelector } from '../k8s/labels.ts';
 import { chunkGroupJobName, unitJobName } from '../k8s/names.ts';
 import { buildWorkerJob, type WorkerJob } from '../k8s/worker-job.ts';
-import { finishedJobExit, vanishedJobExit, type UnitRef } from './kubernetes/worker-exit.ts';
+import { finishedJobExit, readFailedIndexes, vanishedJobExit, type UnitRef } from './kubernetes/worker-exit.ts';
 import type { Executor, LaunchContext, StopReason, WorkerExit } from './executor.ts';
 import { JobReflector, type JobChange } from './kubernetes/job-reflector.ts';
 import { isStatus, type KubeApi } from './kubernetes/kube-api.ts';
@@ -290,7 +290,9 @@ export class KubernetesExecutor implements Executor {
       tracked.settling = true;
       // The pods say why: exit code, termination message, OOM kill, disruption — for an Indexed
       // Job, the pods of the indexes that failed.
-      const indexes = tracked.indexed ? failedIndexes(job) : [];
+      // None when the status cannot be read: the pods of every index are looked at then.
+      const read = tracked.indexed ? readFailedIndexes(job) : undefined;
+      const indexes = read !== undefined && 'indexes' in read ? read.indexes : [];
       this.#track(this.#podFailure(tracked.uid, indexes).then((failure) => this.#emit(unit, finishedJobExit(ref, job, failure))));
     } else {
       const terminating = job.status?.terminating ?? 0;
@@ -372,14 +374,6 @@ function deletesJob(reason: StopReason): boolean {
   return reason !== 'lease-lost';
 }
 
-/** An Indexed Job's failed indexes; none when the status cannot be read (the pods of every index are looked at then). */
-function failedIndexes(job: ObservedJob): number[] {
-  try {
-    return parseIndexSet(job.status?.failedIndexes);
-  } catch {
-    return [];
-  }
-}
 
 function stoppedExit(tracked: Tracked): WorkerExit {
   const reason = tracked.stopReason ?? 'cancel';

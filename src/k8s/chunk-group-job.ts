@@ -23,9 +23,8 @@ import { chunkPodFailurePolicy } from './failure-policy.ts';
 import { workerLabels } from './labels.ts';
 import { chunkGroupJobName } from './names.ts';
 import { sizeChunkGroupJob } from './sizing.ts';
-import { taskDelivery, taskSecret } from './task-delivery.ts';
-import { validated } from './validate.ts';
-import { onGpu, placedTask, stageResources, workerJobMeta, type WorkerJob } from './worker-job.ts';
+import { taskDelivery } from './task-delivery.ts';
+import { onGpu, placedTask, stageResources, workerJobMeta, workerJobResult, type WorkerJob } from './worker-job.ts';
 import { workerPodTemplate } from './worker-pod-template.ts';
 
 export interface ChunkGroupJobInput {
@@ -77,9 +76,5 @@ export function buildChunkGroupJob(input: ChunkGroupJobInput): WorkerJob {
     },
   };
 
-  const result: WorkerJob = { name, unit, job: validated(job), task, sizing, gpu };
-  if (delivery.needsSecret) {
-    result.secret = (owner) => validated(taskSecret({ name, namespace: config.namespace, labels, task, mode: config.task, ...(owner ? { owner } : {}) }));
-  }
-  return result;
+  return workerJobResult({ name, unit, job, task, sizing, gpu, labels, delivery, config });
 }

@@ -15,7 +15,7 @@ import { annotationKeys, labelKeys, workerLabels } from './labels.ts';
 import { unitJobName } from './names.ts';
 import { usesGpu } from './placement.ts';
 import { sizeChunkGroupJob, sizeJob, sizeLightStageJob, type JobSizing } from './sizing.ts';
-import { taskDelivery, taskSecret, type SecretOwner } from './task-delivery.ts';
+import { taskDelivery, taskSecret, type SecretOwner, type TaskDelivery } from './task-delivery.ts';
 import { validated } from './validate.ts';
 import { workerPodTemplate } from './worker-pod-template.ts';
 
@@ -121,7 +121,13 @@ export function buildWorkerJob(input: WorkerJobInput): WorkerJob {
     },
   };
 
-  const result: WorkerJob = { name, unit, job: validated(job), task, sizing, gpu };
+  return workerJobResult({ name, unit, job, task, sizing, gpu, labels, delivery, config });
+}
+
+/** The validated Job, and when the task travels in a Secret, how to make that Secret (owned by the Job once it exists). */
+export function workerJobResult(input: { name: string; unit: string; job: IJob; task: TranscodeTask; sizing: JobSizing; gpu: boolean; labels: Record<string, string>; delivery: TaskDelivery; config: KubernetesExecutorConfig }): WorkerJob {
+  const { name, task, labels, delivery, config } = input;
+  const result: WorkerJob = { name, unit: input.unit, job: validated(input.job), task, sizing: input.sizing, gpu: input.gpu };
   if (delivery.needsSecret) {
     result.secret = (owner) => validated(taskSecret({ name, namespace: config.namespace, labels, task, mode: config.task, ...(owner ? { owner } : {}) }));
   }

@@ -22,7 +22,7 @@ export function finishedJobExit(ref: UnitRef, job: ObservedJob, failure: PodFail
   const phase = jobPhase(job);
   const indexed = job.spec?.completionMode === 'Indexed';
   const ended = phase.phase === 'failed' ? `Job ${name} failed: ${phase.reason}${phase.message ? `: ${phase.message}` : ''}` : '';
-  const failedIndexes = indexed && phase.phase === 'failed' ? readIndexes(job) : undefined;
+  const failedIndexes = indexed && phase.phase === 'failed' ? readFailedIndexes(job) : undefined;
   const base = {
     unit: ref.unit, jobId: ref.jobId, attempt: ref.attempt,
     ...(failedIndexes && !('unreadable' in failedIndexes) ? { failedIndexes: failedIndexes.indexes } : {}),
@@ -51,7 +51,8 @@ export function finishedJobExit(ref: UnitRef, job: ObservedJob, failure: PodFail
   return { ...base, exitCode: exitCode === 0 ? 1 : exitCode, signal: null, stderrTail: tail };
 }
 
-function readIndexes(job: ObservedJob): { indexes: number[] } | { unreadable: string } {
+/** An Indexed Job's failed indexes (status.failedIndexes), or why they cannot be read. */
+export function readFailedIndexes(job: ObservedJob): { indexes: number[] } | { unreadable: string } {
   try {
     return { indexes: parseIndexSet(job.status?.failedIndexes) };
   } catch (error) {
