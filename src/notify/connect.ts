@@ -5,9 +5,7 @@ import type { JobChange, JobEvents } from '../jobs/job-events.ts';
 import { summarizeAsset } from './asset-summary.ts';
 import { buildPayload, isEventType } from './events.ts';
 import type { Notifier } from './notifier.ts';
-
-/** The asset's manifest.json as parsed JSON, from wherever assets are kept; undefined if unreadable. */
-export type ReadAssetManifest = (job: Job) => Promise<unknown>;
+import type { ReadAssetManifest } from '../storage/read-asset-manifest.ts';
 
 export function connectNotifications(events: JobEvents, notifier: Notifier, assetDirUrl: AssetDirUrl, onError: (err: unknown) => void, readManifest?: ReadAssetManifest): () => void {
   return events.subscribe((change: JobChange) => {

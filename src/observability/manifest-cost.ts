@@ -1,19 +1,13 @@
-// The cost a finished asset's manifest.json states (CPU-seconds per source second), read where
-// the control plane keeps assets: the metrics observe it when an asset is ready. The worker's
-// done report does not carry it; the manifest is the one record of what the job cost.
-import { readFile } from 'node:fs/promises';
-import path from 'node:path';
+// The cost a finished asset's manifest.json states (CPU-seconds per source second): the metrics
+// observe it when an asset is ready. The worker's done report does not carry it; the manifest is
+// the one record of what the job cost.
 import type { Job } from '../jobs/job.ts';
-import type { ObjectStore } from '../storage/object-store.ts';
+import type { ReadAssetManifest } from '../storage/read-asset-manifest.ts';
 
 export type CostReader = (job: Job) => Promise<number | undefined>;
 
-export function manifestCostReader(where: { assetStore?: ObjectStore; mediaRoot: string }): CostReader {
-  return async (job) => {
-    const key = `${job.outputPrefix}/manifest.json`;
-    const text = where.assetStore ? await streamText(await where.assetStore.get(key)) : await readFile(path.join(where.mediaRoot, key), 'utf8');
-    return costPerSourceSecond(JSON.parse(text));
-  };
+export function manifestCostReader(readManifest: ReadAssetManifest): CostReader {
+  return async (job) => costPerSourceSecond(await readManifest(job));
 }
 
 /** The figure from a parsed manifest; undefined when it was not measured (or an older manifest). */
@@ -22,10 +16,4 @@ export function costPerSourceSecond(manifest: unknown): number | undefined {
   const cost = manifest.cost;
   if (typeof cost !== 'object' || cost === null || !('cpuSecondsPerSourceSecond' in cost)) return undefined;
   return typeof cost.cpuSecondsPerSourceSecond === 'number' ? cost.cpuSecondsPerSourceSecond : undefined;
-}
-
-async function streamText(stream: NodeJS.ReadableStream): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of stream) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk));
-  return Buffer.concat(chunks).toString('utf8');
 }

@@ -1,13 +1,30 @@
 // Reads a job's manifest.json from wherever assets are kept: the bucket of an s3:// output, or
-// the local media directory. One place, for the notifications (and, later, GET /v1/assets).
+// the local media directory. The one reader: GET /v1/assets, the notifications, the cost metrics.
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { ObjectStore } from './object-store.ts';
 
-export function assetManifestReader(mediaRoot: string, assetStore: ObjectStore | undefined): (job: { outputPrefix: string }) => Promise<unknown> {
+export type ReadAssetManifest = (job: { outputPrefix: string }) => Promise<unknown>;
+
+export function assetManifestReader(mediaRoot: string, assetStore: ObjectStore | undefined): ReadAssetManifest {
   return async (job) => JSON.parse(assetStore
     ? await text(await assetStore.get(`${job.outputPrefix}/manifest.json`))
     : await readFile(path.join(mediaRoot, job.outputPrefix, 'manifest.json'), 'utf8'));
+}
+
+/**
+ * Reads of one manifest that overlap share one read: an asset that becomes ready is read by the
+ * notifications and the metrics at the same moment, and a bucket read costs a request.
+ */
+export function sharingReads(read: ReadAssetManifest): ReadAssetManifest {
+  const inFlight = new Map<string, Promise<unknown>>();
+  return (job) => {
+    const pending = inFlight.get(job.outputPrefix);
+    if (pending) return pending;
+    const started = read(job).finally(() => inFlight.delete(job.outputPrefix));
+    inFlight.set(job.outputPrefix, started);
+    return started;
+  };
 }
 
 async function text(stream: NodeJS.ReadableStream): Promise<string> {

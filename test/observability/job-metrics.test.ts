@@ -9,6 +9,7 @@ import type { Job } from '../../src/jobs/job.ts';
 import { JobEvents } from '../../src/jobs/job-events.ts';
 import { connectJobMetrics } from '../../src/observability/job-metrics.ts';
 import { costPerSourceSecond, manifestCostReader } from '../../src/observability/manifest-cost.ts';
+import { assetManifestReader } from '../../src/storage/read-asset-manifest.ts';
 import { createMetrics } from '../../src/observability/metrics.ts';
 import type { Store } from '../../src/store/store.ts';
 
@@ -29,7 +30,7 @@ test('a ready asset puts its CPU-seconds per source second into the histogram', 
     const metrics = createMetrics(store, () => 0);
     const events = new JobEvents();
     const errors: unknown[] = [];
-    const stop = connectJobMetrics(events, metrics, manifestCostReader({ mediaRoot }), (error) => errors.push(error));
+    const stop = connectJobMetrics(events, metrics, manifestCostReader(assetManifestReader(mediaRoot, undefined)), (error) => errors.push(error));
     for (const id of ['a', 'b', 'missing']) events.emit({ type: 'asset.ready', job: job(id), at: '2026-12-04T00:01:00Z' });
     await new Promise((resolve) => setTimeout(resolve, 100));
     stop();

@@ -1,12 +1,12 @@
 // GET /v1/assets/:id: the finished asset's manifest.json with absolute URLs.
-import { readFile } from 'node:fs/promises';
-import path from 'node:path';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { assetNotReady, assetResponse, errorResponses, idParams } from '../api-schemas.ts';
+import { assetManifestReader } from '../../storage/read-asset-manifest.ts';
 import type { AppDeps } from '../app-deps.ts';
 import { jobViewer } from '../job-view.ts';
 
 export const assetRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
+  const readManifest = assetManifestReader(deps.mediaRoot, deps.assetStore);
   app.get('/v1/assets/:id', {
     schema: {
       summary: 'The finished asset: URLs and manifest.json',
@@ -20,15 +20,7 @@ export const assetRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => 
     if (job.state !== 'succeeded' || !view.asset) {
       return reply.code(409).send({ error: 'not_ready', message: `the asset is not ready: the job is ${job.state}`, job: view });
     }
-    const manifest: unknown = JSON.parse(deps.assetStore
-      ? await text(await deps.assetStore.get(`${job.outputPrefix}/manifest.json`))
-      : await readFile(path.join(deps.mediaRoot, job.outputPrefix, 'manifest.json'), 'utf8'));
+    const manifest = await readManifest(job);
     return { id: job.id, urls: view.asset, playableUrl: view.playableUrl, manifest };
   });
 };
-
-async function text(stream: NodeJS.ReadableStream): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of stream) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk));
-  return Buffer.concat(chunks).toString('utf8');
-}
