@@ -3,28 +3,19 @@
 // choosing stream names, shapes it), so: no `..` segments at all, a lexical check before touching
 // the file system (a path outside answers 403 whether or not it exists, so the hook is no oracle
 // for files elsewhere), then realpath on both sides so symlinks cannot lead out.
-import { lstat, realpath } from 'node:fs/promises';
+import { realpath } from 'node:fs/promises';
 import path from 'node:path';
+import { checkLocalFile, type LocalFile } from '../jobs/local-source.ts';
 import { IntakeError } from './intake.ts';
 
-export interface RecordFile {
-  /** The file's canonical path (symlinks resolved). */
-  path: string;
-  size: number;
-  /** Modification time, whole milliseconds. */
-  mtimeMs: number;
-}
+/** The file's canonical path (symlinks resolved), size and modification time (whole milliseconds). */
+export type RecordFile = LocalFile;
 
 export interface ResolveRecordPathOptions {
   /** Base for a relative `reported` path (SRS reports `file` relative to its `cwd`). Without it, a relative path is refused. */
   baseDir?: string;
   /** The field the path came from, for messages (default `path`). */
   field?: string;
-}
-
-function isInside(parent: string, child: string): boolean {
-  const relative = path.relative(parent, child);
-  return relative !== '' && !relative.startsWith('..') && !path.isAbsolute(relative);
 }
 
 function hasDotDot(p: string): boolean {
@@ -60,41 +51,25 @@ export async function resolveRecordPath(recordDir: string, reported: string, opt
   }
 
   const configuredDir = path.resolve(recordDir);
-  let realDir: string;
+  // A record directory that cannot be resolved is the operator's to fix, not the recorder's.
   try {
-    realDir = await realpath(configuredDir);
+    await realpath(configuredDir);
   } catch (error) {
     throw new IntakeError(500, `record directory ${configuredDir} cannot be resolved (${errorCode(error) ?? String(error)}): fix the ingest configuration`);
   }
-
-  // Lexical check first: either spelling of the record directory (as configured, or canonical).
-  if (!isInside(configuredDir, absolute) && !isInside(realDir, absolute)) {
-    throw new IntakeError(403, `${field} ${JSON.stringify(reported)} is outside the record directory ${configuredDir} (configure the record directory as the recorder spells it)`);
-  }
-
-  let real: string;
-  try {
-    real = await realpath(absolute);
-  } catch (error) {
-    const code = errorCode(error);
-    if (code === 'ENOENT' || code === 'ENOTDIR') throw new IntakeError(422, `${field} ${JSON.stringify(reported)}: no such file`);
-    if (code === 'ELOOP') throw new IntakeError(422, `${field} ${JSON.stringify(reported)}: too many levels of symbolic links`);
-    if (code === 'EACCES' || code === 'EPERM') throw new IntakeError(422, `${field} ${JSON.stringify(reported)}: permission denied`);
-    throw new IntakeError(422, `${field} ${JSON.stringify(reported)} cannot be resolved (${code ?? 'unknown error'})`);
-  }
-  if (!isInside(realDir, real)) {
+  const checked = await checkLocalFile([configuredDir], absolute);
+  if ('file' in checked) return checked.file;
+  const shown = `${field} ${JSON.stringify(reported)}`;
+  switch (checked.reason) {
+    case 'outside': throw new IntakeError(403, `${shown} is outside the record directory ${configuredDir} (configure the record directory as the recorder spells it)`);
     // Do not say where the link points.
-    throw new IntakeError(403, `${field} ${JSON.stringify(reported)} resolves (through a symbolic link) outside the record directory ${configuredDir}`);
+    case 'link-outside': throw new IntakeError(403, `${shown} resolves (through a symbolic link) outside the record directory ${configuredDir}`);
+    case 'missing': throw new IntakeError(422, `${shown}: no such file`);
+    case 'loop': throw new IntakeError(422, `${shown}: too many levels of symbolic links`);
+    case 'denied': throw new IntakeError(422, `${shown}: permission denied`);
+    case 'not-file': throw new IntakeError(422, `${shown} is not a regular file (${checked.detail ?? 'something else'})`);
+    case 'empty': throw new IntakeError(422, `${shown} is empty (0 bytes): nothing was recorded`);
+    case 'nul': throw new IntakeError(400, `${field} contains a NUL byte`);
+    case 'unresolvable': case 'unreadable': throw new IntakeError(422, `${shown} cannot be resolved (${checked.detail ?? 'unknown error'})`);
   }
-
-  // lstat on the canonical path: it must still be a regular file, not something swapped in since.
-  let stats;
-  try {
-    stats = await lstat(real);
-  } catch (error) {
-    throw new IntakeError(422, `${field} ${JSON.stringify(reported)} cannot be read (${errorCode(error) ?? 'unknown error'})`);
-  }
-  if (!stats.isFile()) throw new IntakeError(422, `${field} ${JSON.stringify(reported)} is not a regular file`);
-  if (stats.size === 0) throw new IntakeError(422, `${field} ${JSON.stringify(reported)} is empty (0 bytes): nothing was recorded`);
-  return { path: real, size: stats.size, mtimeMs: Math.trunc(stats.mtimeMs) };
 }

@@ -12,7 +12,10 @@ export interface LocalFile {
   mtimeMs: number;
 }
 
-export type LocalCheck = { file: LocalFile } | { refusal: string };
+/** Why a path was refused, for callers that word it their own way (the recorder hooks). */
+export type RefusalReason = 'nul' | 'outside' | 'link-outside' | 'missing' | 'loop' | 'denied' | 'unresolvable' | 'unreadable' | 'not-file' | 'empty';
+
+export type LocalCheck = { file: LocalFile } | { refusal: string; reason: RefusalReason; detail?: string };
 
 export function isInside(root: string, child: string): boolean {
   const relative = path.relative(root, child);
@@ -47,29 +50,29 @@ async function realRoots(roots: readonly string[]): Promise<string[]> {
 export async function checkLocalFile(roots: readonly string[], given: string): Promise<LocalCheck> {
   const shown = JSON.stringify(given);
   const where = `local sources must lie under ${roots.join(' or ') || 'a configured source root'}`;
-  if (given.includes('\0')) return { refusal: 'the source path contains a NUL byte' };
+  if (given.includes('\0')) return { refusal: 'the source path contains a NUL byte', reason: 'nul' };
   const absolute = path.resolve(given);
   const canonicalRoots = await realRoots(roots);
   // Either spelling of a root: as configured, or canonical.
   if (![...roots, ...canonicalRoots].some((root) => isInside(root, absolute))) {
-    return { refusal: `${where}: add the directory to sourceRoots in the configuration (see docs/operations.md, "Source roots"), or upload the file (POST /v1/uploads)` };
+    return { refusal: `${where}: add the directory to sourceRoots in the configuration (see docs/operations.md, "Source roots"), or upload the file (POST /v1/uploads)`, reason: 'outside' };
   }
   let real: string;
   try {
     real = await realpath(absolute);
   } catch (error) {
     const code = errorCode(error);
-    if (code === 'ENOENT' || code === 'ENOTDIR') return { refusal: `${shown} does not exist: check the path` };
-    if (code === 'ELOOP') return { refusal: `${shown}: too many levels of symbolic links` };
-    if (code === 'EACCES' || code === 'EPERM') return { refusal: `${shown} cannot be read by live2vod (permission denied)` };
-    return { refusal: `${shown} cannot be resolved (${code ?? 'unknown error'})` };
+    if (code === 'ENOENT' || code === 'ENOTDIR') return { refusal: `${shown} does not exist: check the path`, reason: 'missing' };
+    if (code === 'ELOOP') return { refusal: `${shown}: too many levels of symbolic links`, reason: 'loop' };
+    if (code === 'EACCES' || code === 'EPERM') return { refusal: `${shown} cannot be read by live2vod (permission denied)`, reason: 'denied' };
+    return { refusal: `${shown} cannot be resolved (${code ?? 'unknown error'})`, reason: 'unresolvable', detail: code ?? 'unknown error' };
   }
   if (!canonicalRoots.some((root) => isInside(root, real))) {
-    return { refusal: `${shown} resolves through a symbolic link to a place outside the source roots; ${where}` };
+    return { refusal: `${shown} resolves through a symbolic link to a place outside the source roots; ${where}`, reason: 'link-outside' };
   }
   const stats = await lstat(real).catch(() => undefined);
-  if (!stats) return { refusal: `${shown} cannot be read` };
-  if (!stats.isFile()) return { refusal: `${shown} is ${fileKind(stats)}, not a recording: name a regular file` };
-  if (stats.size === 0) return { refusal: `${shown} is empty (0 bytes)` };
+  if (!stats) return { refusal: `${shown} cannot be read`, reason: 'unreadable' };
+  if (!stats.isFile()) return { refusal: `${shown} is ${fileKind(stats)}, not a recording: name a regular file`, reason: 'not-file', detail: fileKind(stats) };
+  if (stats.size === 0) return { refusal: `${shown} is empty (0 bytes)`, reason: 'empty' };
   return { file: { path: real, size: stats.size, mtimeMs: Math.trunc(stats.mtimeMs) } };
 }
