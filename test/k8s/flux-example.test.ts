@@ -24,6 +24,17 @@ describe('the Flux example', () => {
     assert.equal(committed, result.stdout, `install.yaml is stale: regenerate it with bin/live2vod ${line} > deploy/flux/live2vod/install.yaml`);
   });
 
+  it('its Flux objects (GitRepository, Kustomization) validate against the Flux CRD schemas', async () => {
+    for (const file of ['gitrepository.yaml', 'kustomization-flux.yaml']) {
+      const docs = YAML.parseAllDocuments(await readFile(path.join(repoRoot, 'deploy', 'flux', file), 'utf8')).map((d) => d.toJS() as { apiVersion?: string; kind?: string });
+      assert.equal(docs.length, 1, file);
+      assert.doesNotThrow(() => validateUpstream(docs[0]!), file);
+    }
+    // The check can fail: a Kustomization without its required sourceRef is refused.
+    const withoutSource = { apiVersion: 'kustomize.toolkit.fluxcd.io/v1', kind: 'Kustomization', metadata: { name: 'x' }, spec: { interval: '5m', prune: true } };
+    assert.throws(() => validateUpstream(withoutSource));
+  });
+
   it('builds with kustomize into valid objects', async (t) => {
     let built: string;
     try {

@@ -1,6 +1,8 @@
 // Validates parsed Kubernetes objects against the upstream schema (kubernetes-models), by
 // apiVersion and kind — independently of the project's own `validated`, so a test would notice if
 // that one stopped checking.
+import { Kustomization } from '@kubernetes-models/flux-cd/kustomize.toolkit.fluxcd.io/v1/Kustomization';
+import { GitRepository } from '@kubernetes-models/flux-cd/source.toolkit.fluxcd.io/v1/GitRepository';
 import { Deployment } from 'kubernetes-models/apps/v1/Deployment';
 import { Job } from 'kubernetes-models/batch/v1/Job';
 import { NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicy';
@@ -20,6 +22,9 @@ type Validator = (object: never) => void;
 const validators: Record<string, Validator> = {
   'apps/v1/Deployment': (o) => new Deployment(o).validate(),
   'batch/v1/Job': (o) => new Job(o).validate(),
+  // Flux's own kinds, for the GitOps example (deploy/flux).
+  'kustomize.toolkit.fluxcd.io/v1/Kustomization': (o) => new Kustomization(o).validate(),
+  'source.toolkit.fluxcd.io/v1/GitRepository': (o) => new GitRepository(o).validate(),
   'networking.k8s.io/v1/NetworkPolicy': (o) => new NetworkPolicy(o).validate(),
   'policy/v1/PodDisruptionBudget': (o) => new PodDisruptionBudget(o).validate(),
   'rbac.authorization.k8s.io/v1/Role': (o) => new Role(o).validate(),
