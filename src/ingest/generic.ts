@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { InputError } from '../errors/index.ts';
 import { priorities } from '../jobs/job.ts';
+import { metadataSchemaLeaving } from '../jobs/metadata-limits.ts';
 import { sourceFactsSchema } from '../jobs/source-facts.ts';
 import { parseSourceLocation, type SourceLocation } from '../jobs/source-location.ts';
 import type { IngestAdapter, InboundRequest, IntakeOutcome } from './intake.ts';
@@ -32,10 +33,8 @@ const sourceField = z.string().min(1).max(4096).transform((text, ctx): SourceLoc
 export const genericBodySchema = z.strictObject({
   source: sourceField,
   priority: z.enum(priorities).optional(),
-  metadata: z
-    .record(z.string().max(128), z.string().max(2048))
-    .refine((m) => Object.keys(m).length <= 64, 'at most 64 entries')
-    .optional(),
+  // The webhook's id is kept beside the sender's entries.
+  metadata: metadataSchemaLeaving(1).optional(),
   idempotencyKey: z.string().min(1).max(512).optional(),
   /** What the sender knows about the recording; executors size workers by it. */
   facts: sourceFactsSchema.optional(),

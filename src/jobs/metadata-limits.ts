@@ -21,8 +21,21 @@ export function metadataProblem(metadata: Readonly<Record<string, string>>): str
   return undefined;
 }
 
-/** The API's and generic webhook's metadata field: strings only, within the caps. */
-export const metadataSchema = z.record(z.string(), z.string()).superRefine((metadata, ctx) => {
-  const problem = metadataProblem(metadata);
-  if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem });
-});
+/**
+ * A metadata field checked against the caps, leaving room for `reserved` entries the intake adds
+ * itself (the generic webhook keeps its webhook id), so a body within the caps is never refused
+ * later for what live2vod added.
+ */
+export function metadataSchemaLeaving(reserved: number) {
+  const maxEntries = metadataLimits.maxEntries - reserved;
+  return z.record(z.string(), z.string()).superRefine((metadata, ctx) => {
+    const entries = Object.keys(metadata).length;
+    const problem = entries > maxEntries
+      ? `metadata has ${entries} entries; at most ${maxEntries} are kept${reserved > 0 ? ` (live2vod adds ${reserved} of its own)` : ''}`
+      : metadataProblem(metadata);
+    if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem });
+  });
+}
+
+/** The API's metadata field: strings only, within the caps. */
+export const metadataSchema = metadataSchemaLeaving(0);

@@ -23,11 +23,6 @@ export class SourcePolicy {
     this.#roots = roots.map((r) => path.resolve(r));
   }
 
-  /** The roots local sources may come from, absolute. */
-  get roots(): readonly string[] {
-    return this.#roots;
-  }
-
   /**
    * The source as a job will carry it (a local path canonical, so the worker opens what was
    * checked), or a refusal saying what is allowed.

@@ -72,6 +72,16 @@ describe('generic Standard Webhooks adapter', () => {
     await expectIntakeError(adapter.handle(signedRequest([{ source: '/a.mp4' }])), 400, /body:/);
   });
 
+  it('keeps metadata within the intake caps with the webhook id counted: 63 entries pass, 64 are refused at once', async () => {
+    const entries = (n: number) => Object.fromEntries(Array.from({ length: n }, (_, i) => [`k${i}`, 'v']));
+    const outcome = await adapter.handle(signedRequest({ source: '/srv/rec/a.mp4', metadata: entries(63) }));
+    const metadata = outcome.jobs[0]!.metadata;
+    assert.equal(Object.keys(metadata).length, 64, 'the 63 sent and the webhook id');
+    assert.ok(metadata.webhookId);
+    await expectIntakeError(adapter.handle(signedRequest({ source: '/srv/rec/a.mp4', metadata: entries(64) })), 400, /metadata: metadata has 64 entries; at most 63 are kept \(live2vod adds 1 of its own\)/);
+    await expectIntakeError(adapter.handle(signedRequest({ source: '/srv/rec/a.mp4', metadata: { big: 'x'.repeat(2049) } })), 400, /longer than 2048 characters/);
+  });
+
   it('refuses a malformed secret at construction', () => {
     assert.throws(() => createGenericAdapter({ secret: 'whsec_???' }), /base64/);
     assert.throws(() => createGenericAdapter({ secret: [] }), /at least one/);
