@@ -6,7 +6,6 @@
 import assert from 'node:assert/strict';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, test } from 'node:test';
 import type { ApiJob } from '../../src/http/api-schemas.ts';
 import { api, makeTemp, startTestService, waitFor, type TestService } from '../helpers/serve.ts';
@@ -68,8 +67,11 @@ describe('one recording, one job', () => {
     await writeFile(file, Buffer.alloc(2048, 9));
     const created = await api<ApiJob>(service.url, '/v1/jobs', { body: { source: file } });
     assert.equal(created.status, 201, created.text);
-    // The watcher needs a few polls (100 ms apart here) to call a file stable; give it ten.
-    await sleep(1500);
+    // A file written after it: once the watch folder has made the later file's job, it has seen
+    // the earlier one stable too (not merely a test that ran before the watcher looked).
+    const later = path.join(inbox, 'panel-later.mp4');
+    await writeFile(later, Buffer.alloc(2048, 8));
+    await waitFor('the watch folder\'s job for the later file', async () => (await jobsFor(later)).length > 0, { timeoutMs: 10_000, intervalMs: 100 });
     assert.deepEqual((await jobsFor(file)).map((j) => j.id), [created.body.id]);
   });
 
