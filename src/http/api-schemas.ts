@@ -1,6 +1,7 @@
 // The API's request and response shapes: one zod schema each validates, types and documents
 // (the routes declare them; openapi.ts generates the document from the routes).
 import { z } from 'zod';
+import { suggestedTrimSchema } from '../jobs/event-summary.ts';
 import { jobStates, priorities, sourceKinds } from '../jobs/job.ts';
 import { metadataSchema } from '../jobs/metadata-limits.ts';
 import { sourceFactsSchema } from '../jobs/source-facts.ts';
@@ -70,6 +71,8 @@ export const apiJob = z.object({
   facts: sourceFactsSchema.describe('What the intake knew about the recording (durationSeconds, bytes, codecs); {} when nothing'),
   outputPrefix: z.string().describe('Where the asset\'s files are: this prefix (assets/<job id>) under the storage output (storage.output, or the media directory)'),
   asset: z.object({ master: z.string(), dash: z.string(), manifest: z.string() }).nullable(),
+  suggestedTrim: suggestedTrimSchema.nullable().describe('Where the event inside the recording starts and ends (the pre-show and post-show left out), as the encode found it; null until the job succeeded, or when it was not looked for'),
+  chapterCount: z.number().int().nullable().describe('How many chapters the asset has (the list is in its manifest.json and chapters.json); null when it has none'),
   error: z.object({
     message: z.string(), code: z.string(), retryable: z.boolean(),
     stderrTail: z.string().optional().describe('The last lines ffmpeg wrote to stderr'),
