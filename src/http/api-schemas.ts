@@ -105,4 +105,15 @@ export const assetNotReady = apiError.extend({ job: apiJob });
 
 export const serverSentEvents = { description: 'A text/event-stream', content: { 'text/event-stream': { schema: z.string() } } };
 
+/** An asset's chapter as PATCH /v1/jobs/{id}/chapters answers it (and manifest.json lists it). */
+export const apiChapter = z.object({
+  start: z.number().describe('Seconds from the asset\'s start'),
+  title: z.string(),
+  thumbnail: z.string().optional().describe('A sprite tile relative to the asset, `thumbnails/sprite-000.jpg#xywh=x,y,w,h`; absent without thumbnails'),
+});
+
+/** 200 from PATCH /v1/jobs/{id}/chapters: the job (its chapterCount) and the chapters as written. */
+export const chaptersEdited = z.object({ job: apiJob, chapters: z.array(apiChapter) });
+
 export type ApiJob = z.infer<typeof apiJob>;
+export type ApiChapter = z.infer<typeof apiChapter>;

@@ -5,13 +5,14 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Job } from '../jobs/job.ts';
 import type { ObjectStore } from '../storage/object-store.ts';
+import { readObjectText } from '../storage/read-object-text.ts';
 
 export type CostReader = (job: Job) => Promise<number | undefined>;
 
 export function manifestCostReader(where: { assetStore?: ObjectStore; mediaRoot: string }): CostReader {
   return async (job) => {
     const key = `${job.outputPrefix}/manifest.json`;
-    const text = where.assetStore ? await streamText(await where.assetStore.get(key)) : await readFile(path.join(where.mediaRoot, key), 'utf8');
+    const text = where.assetStore ? await readObjectText(where.assetStore, key) : await readFile(path.join(where.mediaRoot, key), 'utf8');
     return costPerSourceSecond(JSON.parse(text));
   };
 }
@@ -22,10 +23,4 @@ export function costPerSourceSecond(manifest: unknown): number | undefined {
   const cost = manifest.cost;
   if (typeof cost !== 'object' || cost === null || !('cpuSecondsPerSourceSecond' in cost)) return undefined;
   return typeof cost.cpuSecondsPerSourceSecond === 'number' ? cost.cpuSecondsPerSourceSecond : undefined;
-}
-
-async function streamText(stream: NodeJS.ReadableStream): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of stream) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk));
-  return Buffer.concat(chunks).toString('utf8');
 }

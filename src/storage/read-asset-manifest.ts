@@ -3,15 +3,10 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { ObjectStore } from './object-store.ts';
+import { readObjectText } from './read-object-text.ts';
 
 export function assetManifestReader(mediaRoot: string, assetStore: ObjectStore | undefined): (job: { outputPrefix: string }) => Promise<unknown> {
   return async (job) => JSON.parse(assetStore
-    ? await text(await assetStore.get(`${job.outputPrefix}/manifest.json`))
+    ? await readObjectText(assetStore, `${job.outputPrefix}/manifest.json`)
     : await readFile(path.join(mediaRoot, job.outputPrefix, 'manifest.json'), 'utf8'));
-}
-
-async function text(stream: NodeJS.ReadableStream): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of stream) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk));
-  return Buffer.concat(chunks).toString('utf8');
 }

@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { assetNotReady, assetResponse, errorResponses, idParams } from '../api-schemas.ts';
+import { readObjectText } from '../../storage/read-object-text.ts';
 import type { AppDeps } from '../app-deps.ts';
 import { jobViewer } from '../job-view.ts';
 
@@ -21,14 +22,8 @@ export const assetRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => 
       return reply.code(409).send({ error: 'not_ready', message: `the asset is not ready: the job is ${job.state}`, job: view });
     }
     const manifest: unknown = JSON.parse(deps.assetStore
-      ? await text(await deps.assetStore.get(`${job.outputPrefix}/manifest.json`))
+      ? await readObjectText(deps.assetStore, `${job.outputPrefix}/manifest.json`)
       : await readFile(path.join(deps.mediaRoot, job.outputPrefix, 'manifest.json'), 'utf8'));
     return { id: job.id, urls: view.asset, playableUrl: view.playableUrl, manifest };
   });
 };
-
-async function text(stream: NodeJS.ReadableStream): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of stream) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk));
-  return Buffer.concat(chunks).toString('utf8');
-}
