@@ -714,6 +714,7 @@ describe('worker reports: /internal/jobs/:id/attempts/:n/events', () => {
       { type: 'playable', playlist: 'instant/index.m3u8' },
       { type: 'warning', message: 'no audio stream' },
       { type: 'done', manifest: 'manifest.json' },
+      { type: 'done', manifest: 'manifest.json', event: { suggestedTrim: { start: 15, end: 50, why: ['black picture and silence from the start to 15.00 s'] }, chapterCount: 3 } },
       { type: 'failed', message: 'moov atom not found', exitCode: 3, retryable: false, stderrTail: 'x'.repeat(20_000), command: 'ffprobe -i in.mp4' },
     ];
     for (const report of reports) {
@@ -739,6 +740,7 @@ describe('worker reports: /internal/jobs/:id/attempts/:n/events', () => {
       [{ type: 'failed', message: 'x', exitCode: 3, retryable: false, stderrTail: 's'.repeat(20_001) }, /stderrTail: /],
       [{ type: 'failed', message: 'x', exitCode: 3, retryable: false, command: 'c'.repeat(8001) }, /command: /],
       [{ type: 'failed', message: 'x' }, /exitCode: /],
+      [{ type: 'done', manifest: 'manifest.json', event: { suggestedTrim: { start: 1, end: 2, why: [] }, chapterCount: -1 } }, /event\.chapterCount: /],
     ];
     for (const [payload, message] of cases) {
       const response = await post(payload);
