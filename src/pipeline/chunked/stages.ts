@@ -106,9 +106,10 @@ async function stitchStage(task: StitchTask, context: StageContext, shared: Shar
   const started = performance.now();
   // A stitch retried after it had finished (its pod lost before it could report) is done; the
   // work area it may not have removed yet goes.
-  if (await shared.isComplete()) {
+  const complete = await shared.completedManifest();
+  if (complete) {
     await shared.remove();
-    return { type: 'done', manifest: 'manifest.json' };
+    return assetDone(complete);
   }
   const stored = await splitPlan(shared, task);
   const results = await Promise.all(stored.chunks.chunks.map((c) => shared.readChunk(c.index)));
