@@ -1,6 +1,7 @@
 // The API's request and response shapes: one zod schema each validates, types and documents
 // (the routes declare them; openapi.ts generates the document from the routes).
 import { z } from 'zod';
+import { suggestedTrimSchema } from '../jobs/event-summary.ts';
 import { jobStates, priorities, sourceKinds } from '../jobs/job.ts';
 import { metadataSchema } from '../jobs/metadata-limits.ts';
 import { sourceFactsSchema } from '../jobs/source-facts.ts';
@@ -70,6 +71,8 @@ export const apiJob = z.object({
   facts: sourceFactsSchema.describe('What the intake knew about the recording (durationSeconds, bytes, codecs); {} when nothing'),
   outputPrefix: z.string().describe('Where the asset\'s files are: this prefix (assets/<job id>) under the storage output (storage.output, or the media directory)'),
   asset: z.object({ master: z.string(), dash: z.string(), manifest: z.string() }).nullable(),
+  suggestedTrim: suggestedTrimSchema.nullable().describe('Where the event inside the recording starts and ends (the pre-show and post-show left out), as the encode found it; null until the job succeeded, or when it was not looked for'),
+  chapterCount: z.number().int().nullable().describe('How many chapters the asset has (the list is in its manifest.json and chapters.json); null when it has none'),
   error: z.object({
     message: z.string(), code: z.string(), retryable: z.boolean(),
     stderrTail: z.string().optional().describe('The last lines ffmpeg wrote to stderr'),
@@ -102,4 +105,15 @@ export const assetNotReady = apiError.extend({ job: apiJob });
 
 export const serverSentEvents = { description: 'A text/event-stream', content: { 'text/event-stream': { schema: z.string() } } };
 
+/** An asset's chapter as PATCH /v1/jobs/{id}/chapters answers it (and manifest.json lists it). */
+export const apiChapter = z.object({
+  start: z.number().describe('Seconds from the asset\'s start'),
+  title: z.string(),
+  thumbnail: z.string().optional().describe('A sprite tile relative to the asset, `thumbnails/sprite-000.jpg#xywh=x,y,w,h`; absent without thumbnails'),
+});
+
+/** 200 from PATCH /v1/jobs/{id}/chapters: the job (its chapterCount) and the chapters as written. */
+export const chaptersEdited = z.object({ job: apiJob, chapters: z.array(apiChapter) });
+
 export type ApiJob = z.infer<typeof apiJob>;
+export type ApiChapter = z.infer<typeof apiChapter>;

@@ -8,6 +8,7 @@ import { bearerAuth } from './auth.ts';
 import { errorHandler } from './error-handler.ts';
 import { documentBearerAuth, registerOpenApi } from './openapi.ts';
 import { assetRoutes } from './routes/assets.ts';
+import { chapterRoutes } from './routes/chapters.ts';
 import { dashboardAssetRoutes } from './routes/dashboard-assets.ts';
 import { dashboardRoutes } from './routes/dashboard.ts';
 import { eventRoutes } from './routes/events.ts';
@@ -40,6 +41,7 @@ export async function buildApp(deps: AppDeps, logger?: FastifyBaseLogger): Promi
     await api.register(uploadRoutes, deps);
     await api.register(eventRoutes, deps);
     await api.register(assetRoutes, deps);
+    await api.register(chapterRoutes, deps);
   });
   if (deps.mediaTokenKey) {
     const media = deps.assetStore ? { kind: 'store' as const, assetStore: deps.assetStore } : { kind: 'local' as const, root: deps.mediaRoot };

@@ -25,6 +25,8 @@ export function toApiJob(job: Job, assetDirUrl: AssetDirUrl, paths?: ServerPaths
     facts: job.sourceFacts,
     outputPrefix: job.outputPrefix,
     asset: assetLinks(job, assetDirUrl),
+    suggestedTrim: job.eventSummary?.suggestedTrim ?? null,
+    chapterCount: job.eventSummary?.chapterCount ?? null,
     error: job.error ? shownError(job.error, paths) : null,
   };
 }

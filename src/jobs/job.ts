@@ -1,5 +1,6 @@
 // The job model: one recording → one job → one asset. Plain data, shared by the store, the
 // scheduler, the API and the notifications.
+import type { JobEventSummary } from './event-summary.ts';
 import type { SourceFacts } from './source-facts.ts';
 
 export const jobStates = ['queued', 'running', 'succeeded', 'failed', 'cancelled'] as const;
@@ -53,6 +54,8 @@ export interface Job {
   /** Typed facts about the recording from the intake (duration, size, codecs); `{}` when none. */
   sourceFacts: SourceFacts;
   playableAt?: string;
+  /** The suggested trim and the chapter count of a succeeded job's asset, when its encode looked for them. */
+  eventSummary?: JobEventSummary;
   error?: JobError;
   /** A queued job does not start before this time (retry backoff). */
   runAfter?: string;

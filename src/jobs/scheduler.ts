@@ -9,6 +9,7 @@ import type { Executor, StopReason, WorkerExit } from '../executors/executor.ts'
 import type { AttemptResult, Store } from '../store/store.ts';
 import type { BackoffPolicy } from './retry-policy.ts';
 import { AttemptUnits, type ChunkChange, type Launchable } from './attempt-units.ts';
+import type { JobEventSummary } from './event-summary.ts';
 import { priorityWeight, type Job, type Priority } from './job.ts';
 import type { JobChangeType, JobEvents } from './job-events.ts';
 import { attemptResult } from './retry-policy.ts';
@@ -39,6 +40,8 @@ export interface SchedulerOptions {
 interface RunningJob {
   job: Job;
   units: AttemptUnits;
+  /** What the asset's `done` report said of the event inside the recording: kept with the success. */
+  eventSummary?: JobEventSummary;
 }
 
 export class Scheduler {
@@ -160,10 +163,13 @@ export class Scheduler {
       }
       // The plan and warnings go to the worker's log; a split's layout was read by the units;
       // success is settled by the worker's exit.
+      case 'done':
+        // The asset's report (full or stitch) says what it found of the event; the exit settles.
+        if (report.event) entry.eventSummary = report.event;
+        return;
       case 'chunks':
       case 'plan':
       case 'warning':
-      case 'done':
         return;
       default: {
         const unknown: never = report;
@@ -331,7 +337,8 @@ export class Scheduler {
     const ending = entry.units.ending;
     if (!ending || this.#running.get(entry.job.id) !== entry) return;
     this.#running.delete(entry.job.id);
-    await this.#finish(entry.job, attemptResult(entry.job, ending.exit, ending.failure, this.#o.backoff, this.#now()));
+    const result = attemptResult(entry.job, ending.exit, ending.failure, this.#o.backoff, this.#now());
+    await this.#finish(entry.job, result.state === 'succeeded' && entry.eventSummary ? { ...result, event: entry.eventSummary } : result);
   }
 
   async #progress(entry: RunningJob, update: { progress: number; speed?: number; etaSeconds?: number }): Promise<void> {

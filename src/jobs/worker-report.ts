@@ -5,6 +5,7 @@
 // Members strip fields they do not know, so a newer worker that adds a field is still understood;
 // the caps bound what one report may make the control plane store.
 import { z } from 'zod';
+import { eventSummarySchema } from './event-summary.ts';
 
 export const stepNames = ['fetch', 'probe', 'remux', 'encode', 'loudness', 'audio', 'package', 'thumbnails', 'download', 'quality', 'manifest', 'publish'] as const;
 
@@ -67,12 +68,14 @@ const chunksReport = chunkLayoutSchema.extend({ type: z.literal('chunks') });
 const playableReport = z.object({ type: z.literal('playable'), playlist: z.string().min(1).max(200) });
 const warningReport = z.object({ type: z.literal('warning'), message: z.string().max(4000) });
 /**
- * The attempt's work is done: the asset (`manifest`, by the full and stitch stages), or one
- * stage of a chunked job; a split repeats its layout (null: too short to cut, encode it whole).
+ * The attempt's work is done: the asset (`manifest`, by the full and stitch stages, with what it
+ * found of the event: `event`), or one stage of a chunked job; a split repeats its layout (null:
+ * too short to cut, encode it whole).
  */
 const doneReport = z.object({
   type: z.literal('done'),
   manifest: z.string().min(1).max(200).optional(),
+  event: eventSummarySchema.optional(),
   chunks: chunkLayoutSchema.nullable().optional(),
 });
 const failedReport = z.object({

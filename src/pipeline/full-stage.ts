@@ -1,5 +1,6 @@
 // The `full` stage: the whole recording in one worker, from wherever it is to wherever the asset goes.
 import type { FullTask } from '../jobs/transcode-task.ts';
+import { assetDone } from './asset-done.ts';
 import { requestFromProfile } from './request-from-profile.ts';
 import type { StageContext, StageDone } from './stage-handlers.ts';
 import { transcodeAnywhere } from './transcode-anywhere.ts';
@@ -9,6 +10,6 @@ export async function runFullStage(task: FullTask, context: StageContext): Promi
   const seconds = task.profile.chunkSeconds;
   const chunking = { parallelism: task.parallelism ?? 1, ...(seconds === undefined ? {} : { seconds }) };
   // A stopped worker's attempt is retried (or the job cancelled, and serve removes what is left).
-  await transcodeAnywhere(task.source, { ...request, chunking, keepChunksForRetry: true, signal: context.signal, onEvent: context.onEvent }, task.sourceFetch);
-  return { type: 'done', manifest: 'manifest.json' };
+  const result = await transcodeAnywhere(task.source, { ...request, chunking, keepChunksForRetry: true, signal: context.signal, onEvent: context.onEvent }, task.sourceFetch);
+  return assetDone(result.manifest);
 }

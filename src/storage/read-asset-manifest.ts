@@ -3,12 +3,13 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { ObjectStore } from './object-store.ts';
+import { readObjectText } from './read-object-text.ts';
 
 export type ReadAssetManifest = (job: { outputPrefix: string }) => Promise<unknown>;
 
 export function assetManifestReader(mediaRoot: string, assetStore: ObjectStore | undefined): ReadAssetManifest {
   return async (job) => JSON.parse(assetStore
-    ? await text(await assetStore.get(`${job.outputPrefix}/manifest.json`))
+    ? await readObjectText(assetStore, `${job.outputPrefix}/manifest.json`)
     : await readFile(path.join(mediaRoot, job.outputPrefix, 'manifest.json'), 'utf8'));
 }
 
@@ -27,8 +28,3 @@ export function sharingReads(read: ReadAssetManifest): ReadAssetManifest {
   };
 }
 
-async function text(stream: NodeJS.ReadableStream): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of stream) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk));
-  return Buffer.concat(chunks).toString('utf8');
-}

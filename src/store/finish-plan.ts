@@ -10,6 +10,8 @@ export interface FinishPlan {
   attempts: number;
   /** JSON text of the JobError, or null. */
   error: string | null;
+  /** JSON text of the JobEventSummary, or null: set by a success, kept otherwise. */
+  eventSummary: string | null;
   runAfter: string | null;
   finishedAt: string | null;
   at: string;
@@ -29,7 +31,7 @@ export function planFinish(job: Job, result: AttemptResult, now: Date): FinishPl
     result.state === 'queued' && job.cancelRequested ? { state: 'cancelled', reason: 'cancel requested' } : result;
   assertTransition(job.state, effective.state);
   const at = now.toISOString();
-  const base = { progress: job.progress, attempts: job.attempts, runAfter: null, finishedAt: at, at };
+  const base = { progress: job.progress, attempts: job.attempts, eventSummary: jsonOrNull(job.eventSummary), runAfter: null, finishedAt: at, at };
   const counted = { attempts: job.attempts, maxAttempts: job.maxAttempts };
 
   switch (effective.state) {
@@ -39,6 +41,7 @@ export function planFinish(job: Job, result: AttemptResult, now: Date): FinishPl
         state: 'succeeded',
         progress: 1,
         error: null,
+        eventSummary: jsonOrNull(effective.event),
         attempt: { outcome: 'succeeded', reason: null, counts: true },
         event: { type: 'job.succeeded', data: JSON.stringify(counted) },
       };

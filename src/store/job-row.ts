@@ -4,6 +4,7 @@
 import { jobStates, priorityFromWeight, sourceKinds } from '../jobs/job.ts';
 import type { Attempt, AttemptOutcome, Job, JobError, JobEvent, JobState, SourceKind } from '../jobs/job.ts';
 import { isRecord } from '../is-record.ts';
+import { eventSummarySchema } from '../jobs/event-summary.ts';
 import { sourceFactsFromStored } from '../jobs/source-facts.ts';
 import { bool, iso, json, num, optIso, optText, text } from './row-values.ts';
 import type { Row } from './row-values.ts';
@@ -53,6 +54,9 @@ export function jobFromRow(row: Row): Job {
   };
   const error = jobError(json(row, 'error'));
   if (error) job.error = error;
+  // A stored summary this version cannot read (written by a newer one) is left out, not fatal.
+  const eventSummary = eventSummarySchema.safeParse(json(row, 'event_summary'));
+  if (eventSummary.success) job.eventSummary = eventSummary.data;
   const playableAt = optIso(row, 'playable_at');
   if (playableAt !== undefined) job.playableAt = playableAt;
   const runAfter = optIso(row, 'run_after');

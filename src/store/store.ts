@@ -1,6 +1,7 @@
 // The store: the control plane's only durable state. Two implementations (embedded SQLite, the
 // default; PostgreSQL for production/HA) pass one conformance suite (test/store/conformance.ts).
 // The control plane is the only writer; workers never see the store.
+import type { JobEventSummary } from '../jobs/event-summary.ts';
 import type { Attempt, AttemptOutcome, Job, JobError, JobEvent, JobState, NewJob, Priority, SourceKind } from '../jobs/job.ts';
 
 export interface JobFilter {
@@ -30,7 +31,8 @@ export interface ClaimOptions {
 
 /** How an attempt ended, as decided by the scheduler. */
 export type AttemptResult =
-  | { state: 'succeeded' }
+  /** `event`: what the asset's encode found of the event inside the recording, kept for the job's view. */
+  | { state: 'succeeded'; event?: JobEventSummary }
   | { state: 'failed'; error: JobError }
   | { state: 'cancelled'; reason: string }
   /** Back to the queue: a retry (counts) or a preemption/interruption (does not count). */
@@ -88,6 +90,8 @@ export interface Store {
   requestCancel(jobId: string, now: Date): Promise<Job | undefined>;
   /** Only while queued; returns undefined when the job is not queued. */
   setPriority(jobId: string, priority: Priority, now: Date): Promise<Job | undefined>;
+  /** Replaces a succeeded job's event summary (its chapters were edited); undefined when the job is unknown or not succeeded. */
+  setEventSummary(jobId: string, summary: JobEventSummary, now: Date): Promise<Job | undefined>;
   /** A failed or cancelled job goes back to the queue with a fresh attempt budget. */
   retry(jobId: string, now: Date): Promise<Job | undefined>;
 

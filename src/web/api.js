@@ -114,6 +114,23 @@ export const retryJob = (id) => call(`/v1/jobs/${encodeURIComponent(id)}/retry`,
 export const setPriority = (id, priority) => call(`/v1/jobs/${encodeURIComponent(id)}`, { method: 'PATCH', json: { priority } });
 
 /**
+ * PATCH /v1/jobs/:id/chapters: the asset's chapters replaced (titles and starts, in order).
+ * @param {string} id
+ * @param {{ start: number, title: string }[]} chapters
+ * @returns {Promise<import('./types.js').ChaptersEdited>}
+ */
+export const editChapters = (id, chapters) => call(`/v1/jobs/${encodeURIComponent(id)}/chapters`, { method: 'PATCH', json: { chapters } });
+
+/**
+ * POST /v1/jobs/:id/clips: a new job making [start, end) of a finished asset (seconds) its own
+ * asset; answers with the new job.
+ * @param {string} id
+ * @param {{ start: number, end: number, title?: string }} clip
+ * @returns {Promise<ApiJob>}
+ */
+export const createClip = (id, clip) => call(`/v1/jobs/${encodeURIComponent(id)}/clips`, { json: clip });
+
+/**
  * @param {{ source: string, priority?: import('./types.js').Priority }} body
  * @returns {Promise<ApiJob>}
  */

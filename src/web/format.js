@@ -13,6 +13,30 @@ export function clock(seconds) {
 }
 
 /**
+ * A time to the millisecond where it has one: 80 → "1:20", 50.5 → "0:50.5", 3725.25 → "1:02:05.25".
+ * What a viewer types back is read by parseClock.
+ * @param {number} seconds
+ */
+export function preciseClock(seconds) {
+  const ms = Math.max(0, Math.round(seconds * 1000));
+  const whole = clock(Math.floor(ms / 1000));
+  const fraction = ms % 1000;
+  return fraction === 0 ? whole : `${whole}.${String(fraction).padStart(3, '0').replace(/0+$/, '')}`;
+}
+
+/**
+ * "1:20" → 80, "1:02:05.5" → 3725.5, "75" or "75.5" → seconds; NaN for anything else.
+ * @param {string} text
+ */
+export function parseClock(text) {
+  const match = /^(?:(?:(\d+):)?(\d{1,2}):)?(\d+(?:\.\d{1,3})?)$/.exec(text.trim());
+  if (!match) return NaN;
+  const [, h, m, s] = match;
+  if ((h !== undefined || m !== undefined) && Number(s) >= 60) return NaN;
+  return Number(h ?? 0) * 3600 + Number(m ?? 0) * 60 + Number(s);
+}
+
+/**
  * A step or attempt duration: "850 ms", "12.3 s", "4 min 05 s".
  * @param {number} ms
  */

@@ -1,9 +1,11 @@
 // One job at /jobs/<id>: its state, actions, error, step timings, attempts and timeline, kept
 // live by /v1/jobs/<id>/events; once the asset is ready, the player and the asset's links.
 import { statusActionHandlers } from './action-status.js';
-import { ApiError, getAsset, getAttempts, getJob, getLog } from './api.js';
+import { ApiError, createClip, editChapters, getAsset, getAttempts, getJob, getLog } from './api.js';
 import { assetFileUrl, assetLinks, copyField, copyText } from './asset-panel.js';
+import { createChapterList } from './chapter-list.js';
 import { byId, h } from './dom.js';
+import { createEventTimeline } from './event-timeline.js';
 import { buildChunks, buildStepTimings, buildTimeline, renderAttempts, renderChunks, renderStepTimings, renderTimeline } from './job-history.js';
 import { renderJobFacts } from './job-facts-panel.js';
 import { withPlayable } from './job-timing.js';
@@ -66,19 +68,53 @@ async function showAsset(current) {
     asset = await getAsset(current.id);
     renderJobFacts(current, asset);
     const thumbs = asset.manifest.thumbnails;
-    createPlayer(byId('player-slot', HTMLElement), {
+    const player = createPlayer(byId('player-slot', HTMLElement), {
       src: asset.urls.master,
       title: sourceName(current),
       ...(thumbs ? { poster: assetFileUrl(asset, thumbs.poster), thumbnails: assetFileUrl(asset, thumbs.vtt) } : {}),
       // Signed links expire (storage.presignSeconds); the job, read again, has fresh ones.
       refresh: async () => (await getJob(current.id)).asset?.master,
     });
+    showEventTools(current, asset, player.video);
     byId('asset-links', HTMLElement).replaceChildren(assetLinks(asset));
   } catch (error) {
     playerShown = false;
     if (problems.report(error)) return;
     byId('player-slot', HTMLElement).replaceChildren(h('p', { class: 'status', 'data-kind': 'error' }, `The asset could not be loaded: ${error instanceof Error ? error.message : String(error)}`));
   }
+}
+
+/**
+ * Under the player: the event timeline (the suggested trim, a range to clip) and the chapters.
+ * A clip is a new job: its page is where to go next.
+ * @param {ApiJob} current
+ * @param {import('./types.js').AssetView} shown
+ * @param {HTMLVideoElement} video
+ */
+function showEventTools(current, shown, video) {
+  const chapters = shown.manifest.chapters?.list ?? [];
+  const timeline = createEventTimeline(byId('event-timeline', HTMLElement), {
+    video,
+    duration: shown.manifest.duration,
+    title: sourceName(current),
+    trim: current.suggestedTrim,
+    chapters,
+    onClip: async (clip) => {
+      const made = await createClip(current.id, clip);
+      location.assign(`/jobs/${encodeURIComponent(made.id)}`);
+    },
+  });
+  const section = byId('chapters', HTMLElement);
+  // An asset made without event detection has no chapter documents to rewrite.
+  section.hidden = !shown.manifest.chapters;
+  if (!shown.manifest.chapters) return;
+  createChapterList(byId('chapter-body', HTMLElement), {
+    video,
+    chapters,
+    assetBaseUrl: shown.urls.master,
+    save: async (edited) => (await editChapters(current.id, edited)).chapters,
+    onSaved: (saved) => timeline.setChapters(saved),
+  });
 }
 
 /**

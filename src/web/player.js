@@ -22,7 +22,8 @@ import { parseThumbnailTrack } from './thumbnails.js';
 /**
  * @param {HTMLElement} slot
  * @param {PlayerOptions} options
- * @returns {{ destroy(): void }}
+ * @returns {{ destroy(): void, video: HTMLVideoElement }} `video` for what drives the player from outside
+ *   (chapters and the event timeline seek it)
  */
 export function createPlayer(slot, options) {
   const video = h('video', { id: 'player', playsinline: true, preload: 'metadata', tabindex: 0, poster: options.poster, 'aria-label': `Video: ${options.title}` });
@@ -109,17 +110,17 @@ export function createPlayer(slot, options) {
       .catch((reason) => console.warn('live2vod: no thumbnail previews', reason));
   }
 
-  if (Hls.isSupported()) return withHls(video, rendition, current, options, { show: showError, clear: () => { error.hidden = true; } });
+  if (Hls.isSupported()) return { ...withHls(video, rendition, current, options, { show: showError, clear: () => { error.hidden = true; } }), video };
   if (video.canPlayType('application/vnd.apple.mpegurl')) {
     // The browser picks renditions itself; there is nothing to choose.
     video.src = options.src;
     rendition.replaceChildren(h('option', { value: '-1' }, 'Automatic (by the browser)'));
     rendition.disabled = true;
     current.textContent = 'chosen by the browser';
-    return { destroy: () => video.removeAttribute('src') };
+    return { destroy: () => video.removeAttribute('src'), video };
   }
   showError('This browser cannot play HLS (it has neither Media Source Extensions nor native HLS). Use the links below in another player.');
-  return { destroy: () => {} };
+  return { destroy: () => {}, video };
 }
 
 /**

@@ -24,6 +24,33 @@ export function vttTime(text) {
 }
 
 /**
+ * @typedef {object} SpriteFrame
+ * @property {string} url the sprite image, absolute
+ * @property {number} x
+ * @property {number} y
+ * @property {number} w
+ * @property {number} h
+ */
+
+/**
+ * One frame of a sprite sheet, as a thumbnail cue or a chapter names it:
+ * `sprite-000.jpg#xywh=160,0,160,90`, relative to `baseUrl`; undefined when it is not one.
+ * @param {string} target
+ * @param {string} baseUrl
+ * @returns {SpriteFrame | undefined}
+ */
+export function spriteFrame(target, baseUrl) {
+  const rect = /^(.+)#xywh=(\d+),(\d+),(\d+),(\d+)$/.exec(target);
+  if (!rect) return undefined;
+  const [, file, x, y, w, h] = rect;
+  try {
+    return { url: new URL(file ?? '', baseUrl).href, x: Number(x), y: Number(y), w: Number(w), h: Number(h) };
+  } catch {
+    return undefined;
+  }
+}
+
+/**
  * Cues in time order. Cues that are not sprite rectangles are skipped, not fatal: a preview is a
  * nicety, never a reason for the player to fail.
  * @param {string} text the .vtt file
@@ -41,17 +68,9 @@ export function parseThumbnailTrack(text, vttUrl) {
     const [from, to] = (lines[timing] ?? '').split('-->');
     const start = vttTime(from ?? '');
     const end = vttTime((to ?? '').trim().split(/\s+/)[0] ?? '');
-    const target = lines[timing + 1]?.trim();
-    const rect = target ? /^(.+)#xywh=(\d+),(\d+),(\d+),(\d+)$/.exec(target) : null;
-    if (!rect || !Number.isFinite(start) || !Number.isFinite(end)) continue;
-    const [, file, x, y, w, h] = rect;
-    let url;
-    try {
-      url = new URL(file ?? '', vttUrl).href;
-    } catch {
-      continue;
-    }
-    cues.push({ start, end, url, x: Number(x), y: Number(y), w: Number(w), h: Number(h) });
+    const frame = spriteFrame(lines[timing + 1]?.trim() ?? '', vttUrl);
+    if (!frame || !Number.isFinite(start) || !Number.isFinite(end)) continue;
+    cues.push({ start, end, ...frame });
   }
   return cues.sort((a, b) => a.start - b.start);
 }

@@ -9,6 +9,9 @@
 /** @typedef {import('zod').infer<typeof import('../http/api-schemas.ts').jobList>} JobList */
 /** @typedef {import('zod').infer<typeof import('../http/api-schemas.ts').attemptList>['items'][number]} Attempt */
 /** @typedef {import('zod').infer<typeof import('../http/api-schemas.ts').eventList>['items'][number]} JobLogEvent */
+/** @typedef {import('../http/api-schemas.ts').ApiChapter} Chapter */
+/** @typedef {import('zod').infer<typeof import('../http/api-schemas.ts').chaptersEdited>} ChaptersEdited */
+/** @typedef {NonNullable<ApiJob['suggestedTrim']>} SuggestedTrim */
 
 /**
  * GET /v1/assets/:id. The manifest is the asset's manifest.json; only the fields the dashboard
@@ -31,6 +34,7 @@
  * @property {{ poster: string, vtt: string, sprites: string[], intervalSeconds: number } | null} thumbnails
  * @property {{ file: string, bytes: number, renditionId?: string } | null} download
  * @property {Record<string, number>} timingsMs
+ * @property {{ vtt: string, hls: string, list: Chapter[] } | null} [chapters] absent in manifests made before chapters were found
  */
 
 /**

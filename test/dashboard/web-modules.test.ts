@@ -6,13 +6,14 @@ import { describe, it } from 'node:test';
 import { jobStates, priorities, sourceKinds } from '../../src/jobs/job.ts';
 import type { ApiJob } from '../../src/http/api-schemas.ts';
 import { parseEventStream } from '../../src/web/event-stream.js';
-import { age, bitrate, bytes, clock, duration, progressLabel, renditionLabel, sourceName } from '../../src/web/format.js';
+import { rangeClip, spanOf, trimClip, trimCutsSomething, trimShading } from '../../src/web/event-range.js';
+import { age, bitrate, bytes, clock, duration, parseClock, preciseClock, progressLabel, renditionLabel, sourceName } from '../../src/web/format.js';
 import { buildChunks, buildStepTimings, buildTimeline } from '../../src/web/job-history.js';
 import { filtersSearch, fromSourceSelection, hasFilters, readFilters, sourceSelection, uploadsChoice } from '../../src/web/list-filters.js';
 import { jobTimings, recordingFacts, withPlayable } from '../../src/web/job-timing.js';
 import { freshRecoveryState, maxNetworkRetries, planRecovery, type PlayerError, type RecoveryState } from '../../src/web/playback-recovery.js';
 import { costLabel, qualityLabels, samplingLabel } from '../../src/web/quality-table.js';
-import { cueAt, parseThumbnailTrack, vttTime } from '../../src/web/thumbnails.js';
+import { cueAt, parseThumbnailTrack, spriteFrame, vttTime } from '../../src/web/thumbnails.js';
 import * as vocabulary from '../../src/web/vocabulary.js';
 
 describe('dashboard vocabulary', () => {
@@ -91,7 +92,7 @@ describe('job timing and recording facts', () => {
     id: 'j1', state: 'succeeded', priority: 'normal', progress: 1, attempts: 1, maxAttempts: 3,
     source: '/rec/talk.mp4', sourceKind: 'watch', metadata: {}, createdAt: '2026-01-01T12:00:00.000Z', updatedAt: '2026-01-01T12:01:00.000Z',
     startedAt: '2026-01-01T12:00:02.000Z', finishedAt: '2026-01-01T12:01:00.000Z', playableUrl: null, playableAt: '2026-01-01T12:00:03.500Z',
-    facts: { durationSeconds: 100, bytes: 5_000_000 }, outputPrefix: 'assets/j1', asset: null, error: null,
+    facts: { durationSeconds: 100, bytes: 5_000_000 }, outputPrefix: 'assets/j1', asset: null, suggestedTrim: null, chapterCount: null, error: null,
   };
   const manifest = {
     duration: 119.9, renditions: [], thumbnails: null, download: null, timingsMs: { encode: 30_000 },
@@ -285,5 +286,43 @@ describe('quality and cost labels', () => {
     assert.match(costLabel(undefined), /^Not measured/);
     assert.equal(samplingLabel({ windows: [{ startSeconds: 6, seconds: 2 }, { startSeconds: 30, seconds: 2 }], frameStep: 4, vmaf: false }), 'Quality against the source scaled to each size: 2 windows, 4.0 s, 1 frame in 4.');
     assert.match(samplingLabel(null), /not measured/);
+  });
+});
+
+describe('event timeline and chapter times', () => {
+  it('preciseClock keeps milliseconds where there are some; parseClock reads it back, and seconds', () => {
+    assert.equal(preciseClock(80), '1:20');
+    assert.equal(preciseClock(50.5), '0:50.5');
+    assert.equal(preciseClock(3725.25), '1:02:05.25');
+    for (const t of [0, 8, 50.5, 80, 3725.25, 12.345]) assert.equal(parseClock(preciseClock(t)), t);
+    assert.equal(parseClock('75'), 75);
+    assert.equal(parseClock(' 75.5 '), 75.5);
+    assert.equal(parseClock('1:02:05'), 3725);
+    for (const bad of ['', 'abc', '1:75', '-3', '1:2:3:4', '1.2.3']) assert.ok(Number.isNaN(parseClock(bad)), bad);
+  });
+
+  it('shades the pre-show and post-show of a trim in percent of the asset; nothing where an end is not moved', () => {
+    assert.deepEqual(spanOf(8, 104, 110), { left: (8 / 110) * 100, width: (96 / 110) * 100 });
+    assert.deepEqual(spanOf(-5, 500, 100), { left: 0, width: 100 }, 'clamped to the asset');
+    assert.deepEqual(trimShading({ start: 8, end: 104 }, 110), { preShow: { left: 0, width: (8 / 110) * 100 }, postShow: { left: (104 / 110) * 100, width: (6 / 110) * 100 } });
+    assert.deepEqual(trimShading({ start: 0, end: 110 }, 110), {});
+    assert.deepEqual(Object.keys(trimShading({ start: 0, end: 100 }, 110)), ['postShow']);
+    assert.equal(trimCutsSomething({ start: 0, end: 109.99 }, 110), false, 'a rounding of the end is not a post-show');
+    assert.equal(trimCutsSomething(null, 110), false);
+    assert.equal(trimCutsSomething({ start: 8, end: 110 }, 110), true);
+  });
+
+  it('makes the clip bodies: the trim, titled "(trimmed)"; a range only with an in point before the out point', () => {
+    assert.deepEqual(trimClip({ start: 8, end: 104 }, 'talk.mp4'), { start: 8, end: 104, title: 'talk.mp4 (trimmed)' });
+    assert.deepEqual(rangeClip(10.0004, 40.5, 'talk.mp4'), { clip: { start: 10, end: 40.5, title: 'talk.mp4 (0:10–0:40.5)' } });
+    assert.match(JSON.stringify(rangeClip(undefined, 40, 't')), /Set an in point and an out point/);
+    assert.match(JSON.stringify(rangeClip(40, 10, 't')), /must be after the in point/);
+  });
+
+  it('reads a sprite frame as chapters and thumbnail cues name it', () => {
+    assert.deepEqual(spriteFrame('thumbnails/sprite-000.jpg#xywh=640,0,160,90', 'https://cdn.example/assets/j1/master.m3u8?sig=1'), {
+      url: 'https://cdn.example/assets/j1/thumbnails/sprite-000.jpg', x: 640, y: 0, w: 160, h: 90,
+    });
+    assert.equal(spriteFrame('thumbnails/sprite-000.jpg', 'https://cdn.example/a/'), undefined);
   });
 });

@@ -597,7 +597,7 @@ describe('health, OpenAPI and auth', () => {
     const operations = [
       ['post', '/v1/jobs'], ['post', '/v1/uploads'], ['get', '/v1/jobs'], ['get', '/v1/jobs/{id}'], ['patch', '/v1/jobs/{id}'],
       ['post', '/v1/jobs/{id}/cancel'], ['post', '/v1/jobs/{id}/retry'], ['get', '/v1/jobs/{id}/attempts'], ['get', '/v1/jobs/{id}/log'],
-      ['get', '/v1/jobs/{id}/events'], ['get', '/v1/events'], ['get', '/v1/assets/{id}'],
+      ['get', '/v1/jobs/{id}/events'], ['get', '/v1/events'], ['get', '/v1/assets/{id}'], ['patch', '/v1/jobs/{id}/chapters'],
       ['get', '/healthz'], ['get', '/readyz'], ['get', '/metrics'], ['post', '/hooks/{source}'], ['post', '/internal/jobs/{id}/attempts/{attempt}/events'],
     ] as const;
     for (const [method, path] of operations) {
@@ -638,6 +638,8 @@ describe('health, OpenAPI and auth', () => {
     for (const url of ['/v1/jobs/x/attempts', '/v1/events', '/v1/assets/x']) {
       assert.equal((await locked.app.inject({ method: 'GET', url })).statusCode, 401, url);
     }
+    const editChapters = await locked.app.inject({ method: 'PATCH', url: '/v1/jobs/x/chapters', payload: { chapters: [{ start: 0, title: 'A' }] } });
+    assert.equal(editChapters.statusCode, 401, 'editing chapters needs the token');
     // Health, metrics and the OpenAPI document stay open (probes and scrapers carry no token).
     for (const url of ['/healthz', '/readyz', '/metrics', '/openapi.json']) {
       assert.equal((await locked.app.inject({ method: 'GET', url })).statusCode, 200, url);
@@ -712,6 +714,7 @@ describe('worker reports: /internal/jobs/:id/attempts/:n/events', () => {
       { type: 'playable', playlist: 'instant/index.m3u8' },
       { type: 'warning', message: 'no audio stream' },
       { type: 'done', manifest: 'manifest.json' },
+      { type: 'done', manifest: 'manifest.json', event: { suggestedTrim: { start: 15, end: 50, why: ['black picture and silence from the start to 15.00 s'] }, chapterCount: 3 } },
       { type: 'failed', message: 'moov atom not found', exitCode: 3, retryable: false, stderrTail: 'x'.repeat(20_000), command: 'ffprobe -i in.mp4' },
     ];
     for (const report of reports) {
@@ -737,6 +740,7 @@ describe('worker reports: /internal/jobs/:id/attempts/:n/events', () => {
       [{ type: 'failed', message: 'x', exitCode: 3, retryable: false, stderrTail: 's'.repeat(20_001) }, /stderrTail: /],
       [{ type: 'failed', message: 'x', exitCode: 3, retryable: false, command: 'c'.repeat(8001) }, /command: /],
       [{ type: 'failed', message: 'x' }, /exitCode: /],
+      [{ type: 'done', manifest: 'manifest.json', event: { suggestedTrim: { start: 1, end: 2, why: [] }, chapterCount: -1 } }, /event\.chapterCount: /],
     ];
     for (const [payload, message] of cases) {
       const response = await post(payload);

@@ -180,6 +180,19 @@ describe('Scheduler with a FakeExecutor', () => {
     assert.equal(done.progress, 1);
   });
 
+  it("keeps the event summary of the asset's done report with the success", async (t) => {
+    const r = await rig(t);
+    const job = await r.add('normal');
+    await r.scheduler.start({ recoverAll: false });
+    await r.waitForLaunches(1);
+    const event = { suggestedTrim: { start: 15, end: 50, why: ['black picture and silence from the start to 15.00 s'] }, chapterCount: 2 };
+    await r.scheduler.onWorkerReport(job.id, { type: 'done', manifest: 'manifest.json', event });
+    assert.equal((await r.store.getJob(job.id))?.eventSummary, undefined, 'kept until the exit settles the attempt');
+    r.executor.exit(job.id, 0);
+    const done = await r.waitForState(job.id, 'succeeded');
+    assert.deepEqual(done.eventSummary, event);
+  });
+
   it('publishes speed and ETA with progress, and step reports as they happen', async (t) => {
     const r = await rig(t);
     const job = await r.add('normal');

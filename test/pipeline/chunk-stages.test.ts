@@ -8,7 +8,11 @@ import assert from 'node:assert/strict';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { resolveBinaries } from '../../src/ffmpeg/binaries.ts';
+import { parseTranscodeTask } from '../../src/jobs/transcode-task.ts';
+import type { AssetManifest } from '../../src/media/asset-manifest.ts';
 import type { WorkPlan } from '../../src/pipeline/chunked/work-area.ts';
+import { runStage } from '../../src/pipeline/stage-handlers.ts';
 import { assertAlignedKeyframeSegments, assertCompleteAsset, exists, loadAsset } from '../helpers/asset-checks.ts';
 import { makeTempDir, makeTestPattern, runCli, writeLoggingFfmpeg, type LoggingFfmpeg, type TempDir } from '../helpers/media.ts';
 
@@ -76,6 +80,11 @@ describe('chunk stages across worker processes: split (with the audio) ∥ chunk
     const stitchAgain = await worker({ stage: 'stitch', plan: plan.fingerprint });
     assert.equal(stitchAgain.code, 0, stitchAgain.stderr);
     const asset = await loadAsset(out);
+    // Its done report still carries what the encode found of the event, read back from manifest.json.
+    const done = await runStage(parseTranscodeTask(task({ stage: 'stitch', plan: plan.fingerprint })), { signal: new AbortController().signal, binaries: resolveBinaries(), onEvent: () => {} });
+    const manifest = JSON.parse(await readFile(path.join(out, 'manifest.json'), 'utf8')) as AssetManifest;
+    assert.ok(manifest.suggestedTrim);
+    assert.deepEqual(done, { type: 'done', manifest: 'manifest.json', event: { suggestedTrim: manifest.suggestedTrim, chapterCount: manifest.chapters?.list.length ?? 0 } });
     await assertCompleteAsset(asset);
     await assertAlignedKeyframeSegments(asset, path.join(tmp.dir), 6, 1 / 30);
     assert.deepEqual(asset.manifest.chunks, { count: 3, seconds: 6 });

@@ -5,6 +5,7 @@ import type { Store } from '../../src/store/store.ts';
 import { claimTests } from './conformance/claims.ts';
 import { controlTests } from './conformance/controls.ts';
 import { deliveryTests } from './conformance/deliveries.ts';
+import { eventSummaryTests } from './conformance/event-summary.ts';
 import { eventTests } from './conformance/events.ts';
 import { finishTests } from './conformance/finish.ts';
 import type { StoreFactory, StoreUnderTest, Suite } from './conformance/fixtures.ts';
@@ -38,6 +39,7 @@ export function runStoreConformance(name: string, factory: StoreFactory): void {
     jobTests(suite);
     claimTests(suite);
     finishTests(suite);
+    eventSummaryTests(suite);
     controlTests(suite);
     eventTests(suite);
     deliveryTests(suite);

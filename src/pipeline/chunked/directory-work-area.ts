@@ -1,9 +1,10 @@
 // The shared work area in a local asset directory (`<asset>/.live2vod-chunks/`): workers on one
 // disk write their segments in place, to the asset's own directories, and their results beside
 // them; the stitch builds the asset where it is. Nothing is copied.
+import { readFile } from 'node:fs/promises';
 import type { AssetManifest } from '../../media/asset-manifest.ts';
 import type { EventSink } from '../events.ts';
-import { OutputDir } from '../output-dir.ts';
+import { manifestName, OutputDir } from '../output-dir.ts';
 import type { AudioPlace, SharedWorkArea, StitchPlace, UnitPlace } from './shared-work-area.ts';
 import { layWorkArea, WorkArea, type AudioResult, type ChunkResult, type WorkPlan } from './work-area.ts';
 
@@ -48,8 +49,9 @@ export class DirectoryWorkArea implements SharedWorkArea {
     if (result) await this.#work.writeAudio(result);
   }
 
-  isComplete(): Promise<boolean> {
-    return this.#out.isComplete();
+  async completedManifest(): Promise<AssetManifest | undefined> {
+    if (!(await this.#out.isComplete())) return undefined;
+    return JSON.parse(await readFile(this.#out.path(manifestName), 'utf8')) as AssetManifest;
   }
 
   async stitch(_units: { chunks: ChunkResult[]; audio: AudioResult | undefined; signal: AbortSignal }, make: (place: StitchPlace) => Promise<AssetManifest>): Promise<void> {

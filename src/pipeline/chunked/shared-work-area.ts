@@ -49,8 +49,8 @@ export interface SharedWorkArea {
   runChunk(index: number, encode: (place: UnitPlace) => Promise<ChunkResult>): Promise<void>;
   /** The same for the audio; `undefined` from `encode` keeps nothing (a recording without audio). */
   runAudio(emit: EventSink, encode: (place: AudioPlace) => Promise<AudioResult | undefined>): Promise<void>;
-  /** Whether a stitch has finished the asset. */
-  isComplete(): Promise<boolean>;
+  /** The asset's manifest.json once a stitch has finished it; undefined before. */
+  completedManifest(): Promise<AssetManifest | undefined>;
   /**
    * Brings the units' files to one local place, lets `make` build the asset there, publishes it
    * (manifest.json last) and removes the work area once the asset is complete.

@@ -10,10 +10,12 @@
 // while it downloads, so playback starts as soon as a whole encode's would; chunks read by ranges.
 import { rm } from 'node:fs/promises';
 import { CancelledError, UsageError } from '../../errors/index.ts';
+import type { AssetManifest } from '../../media/asset-manifest.ts';
 import { formatSourceLocation } from '../../jobs/source-location.ts';
 import type { ChunkTask, SplitTask, StitchTask, TranscodeProfile, TranscodeTask } from '../../jobs/transcode-task.ts';
 import type { ChunkLayout } from '../../jobs/worker-report.ts';
 import { startInstantRemux } from '../instant-remux.ts';
+import { assetDone } from '../asset-done.ts';
 import { materializeSource } from '../materialize-source.ts';
 import { openRangedInput } from '../ranged/open-ranged-input.ts';
 import { openSourceInput } from '../ranged/source-input.ts';
@@ -104,9 +106,10 @@ async function stitchStage(task: StitchTask, context: StageContext, shared: Shar
   const started = performance.now();
   // A stitch retried after it had finished (its pod lost before it could report) is done; the
   // work area it may not have removed yet goes.
-  if (await shared.isComplete()) {
+  const complete = await shared.completedManifest();
+  if (complete) {
     await shared.remove();
-    return { type: 'done', manifest: 'manifest.json' };
+    return assetDone(complete);
   }
   const stored = await splitPlan(shared, task);
   const results = await Promise.all(stored.chunks.chunks.map((c) => shared.readChunk(c.index)));
@@ -115,13 +118,17 @@ async function stitchStage(task: StitchTask, context: StageContext, shared: Shar
   if (stored.plan.audio && !audioResult) missing.push('the audio');
   if (missing.length > 0) throw new UsageError(`the stitch found unfinished work: ${missing.join(', ')}; run those stages first`);
   const chunkResults = results.flatMap((r) => (r ? [r] : []));
-  await shared.stitch({ chunks: chunkResults, audio: audioResult, signal: context.signal }, (place) => stitchAsset({
-    ffmpeg: context.binaries.ffmpeg, plan: stored.plan, chunks: stored.chunks, chunkResults, audioResult, out: place.out, work: place.work, publishedFiles: place.published,
-    stopwatch: new Stopwatch(context.onEvent), signal: context.signal, download: task.profile.download, started,
-    // Quality is sampled from a local source only: fetching a remote one whole for a few windows would cost more than it tells.
-    quality: task.profile.quality, emit: context.onEvent, ...(task.source.kind === 'local' ? { input: task.source.path } : {}),
-  }));
-  return { type: 'done', manifest: 'manifest.json' };
+  let manifest: AssetManifest | undefined;
+  await shared.stitch({ chunks: chunkResults, audio: audioResult, signal: context.signal }, async (place) => {
+    manifest = await stitchAsset({
+      ffmpeg: context.binaries.ffmpeg, plan: stored.plan, chunks: stored.chunks, chunkResults, audioResult, out: place.out, work: place.work, publishedFiles: place.published,
+      stopwatch: new Stopwatch(context.onEvent), signal: context.signal, download: task.profile.download, started,
+      // Quality is sampled from a local source only: fetching a remote one whole for a few windows would cost more than it tells.
+      quality: task.profile.quality, emit: context.onEvent, ...(task.source.kind === 'local' ? { input: task.source.path } : {}),
+    });
+    return manifest;
+  });
+  return assetDone(manifest);
 }
 
 /** The chunks an earlier attempt already finished in this work area: the control plane skips them. */

@@ -95,9 +95,10 @@ export class StoreWorkArea implements SharedWorkArea {
     });
   }
 
-  async isComplete(): Promise<boolean> {
+  async completedManifest(): Promise<AssetManifest | undefined> {
     // The split deleted manifest.json before laying out the work area: one there now is the stitch's.
-    return (await this.#store.head(manifestName)) !== undefined;
+    if ((await this.#store.head(manifestName)) === undefined) return undefined;
+    return JSON.parse(await text(await this.#store.get(manifestName))) as AssetManifest;
   }
 
   async stitch(units: { chunks: ChunkResult[]; audio: AudioResult | undefined; signal: AbortSignal }, make: (place: StitchPlace) => Promise<AssetManifest>): Promise<void> {

@@ -52,7 +52,7 @@ const finish: Statement = {
     WITH ended AS (
       UPDATE jobs
       SET state = $2, progress = $3, attempts = $4, error = $5, run_after = $6, lease_owner = NULL, lease_expires_at = NULL,
-          finished_at = $7, updated_at = $8
+          finished_at = $7, updated_at = $8, event_summary = $14
       WHERE id = $1
       RETURNING *
     ), attempt AS (
@@ -68,7 +68,7 @@ async function applyFinish(db: Queryable, id: string, plan: FinishPlan): Promise
   const { attempt, event } = plan;
   const row = await queryOne(db, finish, [
     id, plan.state, plan.progress, plan.attempts, plan.error, plan.runAfter, plan.finishedAt, plan.at,
-    attempt.outcome, attempt.reason, attempt.counts, event.type, event.data,
+    attempt.outcome, attempt.reason, attempt.counts, event.type, event.data, plan.eventSummary,
   ]);
   if (!row) throw new Error(`store: job ${id} vanished while finishing its attempt`);
   return jobFromRow(row);

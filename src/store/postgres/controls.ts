@@ -7,7 +7,7 @@ import { jobFromRow } from '../job-row.ts';
 import { insertEvent, query, queryOne, selectJobForUpdate } from './context.ts';
 import type { PgContext, Statement } from './context.ts';
 
-type ControlOperations = Pick<Store, 'setProgress' | 'markPlayable' | 'requestCancel' | 'setPriority' | 'retry'>;
+type ControlOperations = Pick<Store, 'setProgress' | 'markPlayable' | 'requestCancel' | 'setPriority' | 'setEventSummary' | 'retry'>;
 
 const updateProgress: Statement = {
   name: 'live2vod_set_progress',
@@ -32,6 +32,10 @@ const flagCancel: Statement = {
 const updatePriority: Statement = {
   name: 'live2vod_set_priority',
   text: `UPDATE jobs SET priority = $2, updated_at = $3 WHERE id = $1 AND state = 'queued' RETURNING *`,
+};
+const updateEventSummary: Statement = {
+  name: 'live2vod_set_event_summary',
+  text: `UPDATE jobs SET event_summary = $2, updated_at = $3 WHERE id = $1 AND state = 'succeeded' RETURNING *`,
 };
 const requeue: Statement = {
   name: 'live2vod_retry',
@@ -80,6 +84,11 @@ export function postgresControls(ctx: PgContext): ControlOperations {
 
     async setPriority(jobId, priority, now) {
       const row = await queryOne(pool, updatePriority, [jobId, priorityWeight[priority], now.toISOString()]);
+      return row ? jobFromRow(row) : undefined;
+    },
+
+    async setEventSummary(jobId, summary, now) {
+      const row = await queryOne(pool, updateEventSummary, [jobId, JSON.stringify(summary), now.toISOString()]);
       return row ? jobFromRow(row) : undefined;
     },
 

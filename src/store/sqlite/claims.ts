@@ -35,7 +35,7 @@ export function sqliteClaims(ctx: SqliteContext): ClaimOperations {
   const expired = db.prepare(`SELECT * FROM jobs WHERE state = 'running' AND lease_expires_at <= ? ORDER BY +seq`);
   const endJob = db.prepare(`
     UPDATE jobs
-    SET state = $state, progress = $progress, attempts = $attempts, error = $error, run_after = $runAfter,
+    SET state = $state, progress = $progress, attempts = $attempts, error = $error, event_summary = $eventSummary, run_after = $runAfter,
         lease_owner = NULL, lease_expires_at = NULL, finished_at = $finishedAt, updated_at = $at
     WHERE id = $id
     RETURNING *`);
@@ -51,6 +51,7 @@ export function sqliteClaims(ctx: SqliteContext): ClaimOperations {
       progress: plan.progress,
       attempts: plan.attempts,
       error: plan.error,
+      eventSummary: plan.eventSummary,
       runAfter: plan.runAfter,
       finishedAt: plan.finishedAt,
       at: plan.at,

@@ -6,7 +6,7 @@ import { cancelledWhileQueuedEvent, retriedEvent } from '../job-events.ts';
 import { jobFromRow } from '../job-row.ts';
 import type { SqliteContext } from './context.ts';
 
-type ControlOperations = Pick<Store, 'setProgress' | 'markPlayable' | 'requestCancel' | 'setPriority' | 'retry'>;
+type ControlOperations = Pick<Store, 'setProgress' | 'markPlayable' | 'requestCancel' | 'setPriority' | 'setEventSummary' | 'retry'>;
 
 export function sqliteControls(ctx: SqliteContext): ControlOperations {
   const { db } = ctx;
@@ -22,6 +22,7 @@ export function sqliteControls(ctx: SqliteContext): ControlOperations {
     RETURNING *`);
   const flagCancel = db.prepare(`UPDATE jobs SET cancel_requested = 1, updated_at = $at WHERE id = $id RETURNING *`);
   const updatePriority = db.prepare(`UPDATE jobs SET priority = $priority, updated_at = $at WHERE id = $id AND state = 'queued' RETURNING *`);
+  const updateEventSummary = db.prepare(`UPDATE jobs SET event_summary = $summary, updated_at = $at WHERE id = $id AND state = 'succeeded' RETURNING *`);
   const requeue = db.prepare(`
     UPDATE jobs
     SET state = 'queued', attempts = 0, progress = 0, error = NULL, cancel_requested = 0, run_after = NULL,
@@ -64,6 +65,11 @@ export function sqliteControls(ctx: SqliteContext): ControlOperations {
 
     async setPriority(jobId, priority, now) {
       const row = updatePriority.get({ id: jobId, priority: priorityWeight[priority], at: now.toISOString() });
+      return row ? jobFromRow(row) : undefined;
+    },
+
+    async setEventSummary(jobId, summary, now) {
+      const row = updateEventSummary.get({ id: jobId, summary: JSON.stringify(summary), at: now.toISOString() });
       return row ? jobFromRow(row) : undefined;
     },
 

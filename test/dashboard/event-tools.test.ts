@@ -1,0 +1,180 @@
+// The job page's event tools end to end: a real `bin/live2vod serve` encodes a generated recording
+// with a pre-show, three slides and a post-show (real ffmpeg), and Debian's chromium opens its page.
+// The suggested trim is drawn at the right place on the timeline under the player, the chapters are
+// listed with their thumbnails and a click seeks the video, an edit saves through the real
+// PATCH /v1/jobs/{id}/chapters and the list follows. The clip requests ("Apply trim", "Make clip")
+// go to POST /v1/jobs/{id}/clips, which this branch does not serve: the test intercepts them with
+// playwright's page.route (an interception, named so), checks the body the page sent, answers as
+// the clip API's contract says (202 with the new job) or with an error, and checks what the page does.
+import assert from 'node:assert/strict';
+import { rm } from 'node:fs/promises';
+import { after, before, describe, it } from 'node:test';
+import type { Browser, Request, Route } from 'playwright-core';
+import type { ApiJob } from '../../src/http/api-schemas.ts';
+import type { AssetManifest } from '../../src/media/asset-manifest.ts';
+import { browserSkip, launchBrowser, openPage, screenshot, unnamedControls, waitInPage, type WatchedPage } from '../helpers/browser.ts';
+import { eventSlides, makeEventSlides } from '../helpers/event-media.ts';
+import { api, makeTemp, startServeProcess, submitJob, waitForJob, type ServeProcess } from '../helpers/serve.ts';
+
+const transcode = { ladder: [{ width: 320, height: 180, bitrateKbps: 300, maxFrameRate: 30 }], thumbnails: true, download: false, instantRemux: false, loudness: false };
+
+describe('dashboard: the event inside the recording on the job page', { skip: browserSkip, timeout: 240_000 }, () => {
+  let dir: string;
+  let serve: ServeProcess;
+  let browser: Browser;
+  let watched: WatchedPage;
+  let job: ApiJob;
+
+  /** Intercepts POST /v1/jobs/<job>/clips: records each body, answers with `answer`. */
+  const interceptClips = async (answer: { status: number; body: unknown }): Promise<unknown[]> => {
+    const bodies: unknown[] = [];
+    await watched.page.route(`**/v1/jobs/${job.id}/clips`, async (route: Route, request: Request) => {
+      bodies.push(request.postDataJSON());
+      await route.fulfill({ status: answer.status, contentType: 'application/json', body: JSON.stringify(answer.body) });
+    });
+    return bodies;
+  };
+  const clipJob = (id: string) => ({ ...job, id, kind: 'clip', parentJobId: job.id, state: 'queued', progress: 0, asset: null, suggestedTrim: null, chapterCount: null });
+
+  before(async () => {
+    dir = await makeTemp('live2vod-dashboard-event-');
+    const source = await makeEventSlides(dir);
+    serve = await startServeProcess({ dataDir: `${dir}/data`, config: { transcode, sourceRoots: [dir] } });
+    const created = await submitJob(serve.url, { source });
+    job = await waitForJob(serve.url, created.id, 'succeeded', { timeoutMs: 180_000, intervalMs: 250 });
+    browser = await launchBrowser();
+    watched = await openPage(browser);
+  });
+
+  after(async () => {
+    await watched?.close();
+    await browser?.close();
+    await serve?.stop();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  const openJob = async () => {
+    const { page } = watched;
+    await page.goto(`${serve.url}/jobs/${job.id}`);
+    await page.locator('#event-track').waitFor();
+    // The player has the media's duration: seeking works from here.
+    await waitInPage(page, 'document.querySelector("video").readyState >= 1 && document.querySelector("video").duration > 100', 30_000);
+  };
+
+  it('draws the suggested trim under the player: the pre-show and post-show shaded where they are', async () => {
+    const { page } = watched;
+    await openJob();
+    const track = await page.locator('#event-track').boundingBox();
+    const pre = await page.locator('#pre-show').boundingBox();
+    const post = await page.locator('#post-show').boundingBox();
+    assert.ok(track && pre && post);
+    const at = (x: number) => ((x - track.x) / track.width) * eventSlides.duration;
+    const trim = job.suggestedTrim;
+    assert.ok(trim);
+    // Within a pixel of the trim, and the trim within half a second of the generated event.
+    const pixel = eventSlides.duration / track.width;
+    assert.ok(Math.abs(at(pre.x)) <= pixel, `the pre-show starts at the start (${at(pre.x)} s)`);
+    assert.ok(Math.abs(at(pre.x + pre.width) - trim.start) <= 2 * pixel, `the pre-show ends at ${at(pre.x + pre.width)} s, the trim starts at ${trim.start} s`);
+    assert.ok(Math.abs(at(post.x) - trim.end) <= 2 * pixel, `the post-show starts at ${at(post.x)} s, the trim ends at ${trim.end} s`);
+    assert.ok(Math.abs(at(post.x + post.width) - eventSlides.duration) <= 2 * pixel, 'the post-show runs to the end');
+    assert.ok(Math.abs(trim.start - eventSlides.preShowEnd) <= 0.5 && Math.abs(trim.end - eventSlides.postShowStart) <= 0.5);
+    assert.match(await page.locator('#trim-summary').innerText(), /Suggested trim: the event runs 0:08–1:44/);
+    assert.equal(await page.locator('.chapter-tick').count(), 3, 'a tick per chapter');
+    assert.deepEqual(await unnamedControls(page), []);
+    await screenshot(page, 'job-event-timeline');
+  });
+
+  it('lists the chapters with their thumbnails; a click seeks the player', async () => {
+    const { page } = watched;
+    const chapters = page.locator('#chapter-list .chapter');
+    assert.equal(await chapters.count(), 3);
+    assert.deepEqual(await page.locator('#chapter-list .chapter-title').allInnerTexts(), ['Chapter 1', 'Chapter 2', 'Chapter 3']);
+    assert.deepEqual(await page.locator('#chapter-list .chapter-time').allInnerTexts(), ['0:08', '0:40', '1:12']);
+    await waitInPage(page, '[...document.querySelectorAll("#chapter-list .chapter-thumb img")].every((img) => img.naturalWidth > 0) && document.querySelectorAll("#chapter-list .chapter-thumb img").length === 3');
+    assert.match(await page.locator('#chapter-list .chapter-thumb img').first().getAttribute('src') ?? '', /\/thumbnails\/sprite-\d{3}\.jpg$/);
+    await screenshot(page, 'job-chapters');
+
+    await chapters.nth(1).click();
+    await waitInPage(page, 'Math.abs(document.querySelector("video").currentTime - 40) < 0.5 && !document.querySelector("video").seeking');
+    assert.equal(await chapters.nth(1).getAttribute('aria-current'), 'true', 'the chapter playing is marked');
+    await chapters.nth(2).click();
+    await waitInPage(page, 'Math.abs(document.querySelector("video").currentTime - 72) < 0.5');
+    assert.equal(await page.locator('#player-error').isHidden(), true, 'no player error');
+  });
+
+  it('edits the chapters: the save sends PATCH /v1/jobs/{id}/chapters, the list and the asset follow', async () => {
+    const { page } = watched;
+    await page.getByRole('button', { name: 'Edit chapters' }).click();
+    await page.getByLabel('Title of chapter 2').fill('Q3 results');
+    await page.getByLabel('Start of chapter 3 (m:ss or seconds)').fill('1:20.5');
+    await page.getByRole('button', { name: 'Remove chapter 1' }).click();
+    const patched = page.waitForRequest((r) => r.method() === 'PATCH' && r.url().endsWith(`/v1/jobs/${job.id}/chapters`));
+    await page.getByRole('button', { name: 'Save chapters' }).click();
+    assert.deepEqual((await patched).postDataJSON(), { chapters: [{ start: 40, title: 'Q3 results' }, { start: 80.5, title: 'Chapter 3' }] });
+    await page.locator('#chapter-status', { hasText: 'Chapters saved.' }).waitFor();
+    assert.deepEqual(await page.locator('#chapter-list .chapter-title').allInnerTexts(), ['Q3 results', 'Chapter 3']);
+    assert.deepEqual(await page.locator('#chapter-list .chapter-time').allInnerTexts(), ['0:40', '1:20.5']);
+    assert.equal(await page.locator('.chapter-tick').count(), 2, 'the timeline\'s ticks follow');
+    const asset = await api<{ manifest: AssetManifest }>(serve.url, `/v1/assets/${job.id}`);
+    assert.deepEqual(asset.body.manifest.chapters?.list.map((c) => [c.start, c.title]), [[40, 'Q3 results'], [80.5, 'Chapter 3']]);
+
+    // A refused edit says why and keeps the form.
+    await page.getByRole('button', { name: 'Edit chapters' }).click();
+    await page.getByLabel('Start of chapter 2 (m:ss or seconds)').fill('9:00');
+    await page.getByRole('button', { name: 'Save chapters' }).click();
+    await page.locator('#chapter-status[data-kind="error"]', { hasText: /at or after the asset's end/ }).waitFor();
+    assert.equal(await page.locator('#chapter-form').isVisible(), true);
+    await page.getByLabel('Start of chapter 2 (m:ss or seconds)').fill('soon');
+    await page.getByRole('button', { name: 'Save chapters' }).click();
+    await page.locator('#chapter-status', { hasText: 'Chapter 2: "soon" is not a time' }).waitFor();
+    await page.getByRole('button', { name: 'Cancel' }).click();
+    assert.deepEqual(await page.locator('#chapter-list .chapter-title').allInnerTexts(), ['Q3 results', 'Chapter 3']);
+  });
+
+  it('"Make clip" sends the range set at the player\'s time (interception of POST /v1/jobs/{id}/clips), and shows a refusal', async () => {
+    const { page } = watched;
+    await openJob();
+    const refused = await interceptClips({ status: 409, body: { error: 'not_ready', message: 'the parent is not finished' } });
+    await page.getByRole('button', { name: 'Make clip' }).click();
+    await page.locator('#clip-status', { hasText: 'Set an in point and an out point first' }).waitFor();
+    await page.evaluate('document.querySelector("video").currentTime = 10');
+    await waitInPage(page, 'Math.abs(document.querySelector("video").currentTime - 10) < 0.01 && !document.querySelector("video").seeking');
+    await page.getByRole('button', { name: 'Set in' }).click();
+    await page.evaluate('document.querySelector("video").currentTime = 40.5');
+    await waitInPage(page, 'Math.abs(document.querySelector("video").currentTime - 40.5) < 0.01 && !document.querySelector("video").seeking');
+    await page.getByRole('button', { name: 'Set out' }).click();
+    assert.equal(await page.locator('#clip-range-text').innerText(), 'In 0:10 · Out 0:40.5');
+    const track = await page.locator('#event-track').boundingBox();
+    const range = await page.locator('#clip-range').boundingBox();
+    assert.ok(track && range);
+    assert.ok(Math.abs(((range.x - track.x) / track.width) * eventSlides.duration - 10) < 0.5, 'the range is drawn from the in point');
+
+    await page.getByRole('button', { name: 'Make clip' }).click();
+    await page.locator('#clip-status[data-kind="error"]', { hasText: 'The clip could not be made: the parent is not finished' }).waitFor();
+    assert.equal(refused.length, 1);
+    const start = (refused[0] as { start: number }).start;
+    assert.ok(Math.abs(start - 10) < 0.01, `start ${start}`);
+    assert.equal(new URL(page.url()).pathname, `/jobs/${job.id}`, 'a refusal keeps the page');
+
+    await page.unroute(`**/v1/jobs/${job.id}/clips`);
+    const accepted = await interceptClips({ status: 202, body: clipJob('clip-of-range') });
+    await page.getByRole('button', { name: 'Make clip' }).click();
+    await page.waitForURL(/\/jobs\/clip-of-range$/);
+    const body = accepted[0] as { start: number; end: number; title: string };
+    assert.ok(Math.abs(body.start - 10) < 0.01 && Math.abs(body.end - 40.5) < 0.01, JSON.stringify(body));
+    assert.equal(body.title, 'event-slides.mp4 (0:10–0:40.5)');
+    assert.deepEqual(Object.keys(body).sort(), ['end', 'start', 'title']);
+    await page.unroute(`**/v1/jobs/${job.id}/clips`);
+  });
+
+  it('"Apply trim" asks for the suggested trim as a clip (interception) and opens the new job', async () => {
+    const { page } = watched;
+    await openJob();
+    const bodies = await interceptClips({ status: 202, body: clipJob('clip-of-trim') });
+    await page.getByRole('button', { name: 'Apply trim' }).click();
+    await page.waitForURL(/\/jobs\/clip-of-trim$/);
+    assert.deepEqual(bodies, [{ start: job.suggestedTrim?.start, end: job.suggestedTrim?.end, title: 'event-slides.mp4 (trimmed)' }]);
+    await page.unroute(`**/v1/jobs/${job.id}/clips`);
+    assert.deepEqual(watched.pageErrors, []);
+  });
+});
