@@ -22,7 +22,8 @@ import { mediaTokenKey } from '../jobs/media-token.ts';
 import { Scheduler } from '../jobs/scheduler.ts';
 import { formatSourceLocation, parseSourceLocation } from '../jobs/source-location.ts';
 import { SourcePolicy } from '../jobs/source-policy.ts';
-import type { FullTask } from '../jobs/transcode-task.ts';
+import type { ClipTask, FullTask } from '../jobs/transcode-task.ts';
+import { outputPrefixOf, type Job } from '../jobs/job.ts';
 import { buildApp } from '../http/app.ts';
 import { openIntakeWarning } from '../http/open-intakes.ts';
 import { BucketUploadStaging } from '../http/upload-staging-bucket.ts';
@@ -105,20 +106,32 @@ export async function startService(config: Config, hooks: { onListening?: (serve
   const callbackBase = (): string => (config.executor.kind === 'kubernetes' && config.executor.callbackUrl ? config.executor.callbackUrl.replace(/\/+$/, '') : baseUrl);
   // Set once the server listens (the port may be 0 until then).
   let dirUrl: AssetDirUrl = () => { throw new Error('asset URLs are known once the server listens'); };
-  const buildTask = (job: { id: string; attempts: number; source: string; outputPrefix: string }): FullTask => ({
+  // Where a job's asset lies, for the worker: a directory under the media root or the output prefix.
+  const assetLocation = (outputPrefix: string): string => (output ? `${output}/${outputPrefix}` : path.join(mediaRoot, outputPrefix));
+  const transcodeTask = (job: Job): FullTask => ({
     version: 2,
     stage: 'full',
     jobId: job.id,
     attempt: job.attempts,
     // The stored source is the canonical form the intake wrote, so it reads back as it was parsed.
     source: parseSourceLocation(job.source),
-    output: output ? `${output}/${job.outputPrefix}` : path.join(mediaRoot, job.outputPrefix),
+    output: assetLocation(job.outputPrefix),
     profile: config.transcode,
     // A local worker's share of the cores: its chunks encode side by side inside it.
     ...(config.executor.kind === 'local' ? { parallelism: Math.max(1, Math.floor(os.availableParallelism() / config.executor.concurrency)) } : {}),
     sourceFetch: config.sourceFetch,
     callback: { url: `${callbackBase()}/internal/jobs/${job.id}/attempts/${job.attempts}/events`, token: jobToken(callbackSecret, job.id, job.attempts) },
   });
+  const buildTask = (job: Job): FullTask | ClipTask => {
+    const task = transcodeTask(job);
+    if (job.kind !== 'clip' || !job.parentJobId || !job.clip) return task;
+    const { parallelism: _whole, stage: _stage, ...common } = task;
+    return {
+      ...common,
+      stage: 'clip',
+      clip: { parent: assetLocation(outputPrefixOf(job.parentJobId)), parentJobId: job.parentJobId, startSeconds: job.clip.start, endSeconds: job.clip.end, ...(job.clip.title ? { title: job.clip.title } : {}) },
+    };
+  };
   // A long recording's chunks run as workers of their own (sharing the work area in the output):
   // in the local slots, interleaved with other jobs by priority, when there are several; on
   // Kubernetes as one Indexed Job per attempt, as many pods at once as `chunks.parallelism`.
@@ -140,6 +153,7 @@ export async function startService(config: Config, hooks: { onListening?: (serve
     maxAttempts: config.jobs.maxAttempts,
     defaultPriority: (kind) => sourcePriorities[kind],
     onCreated: (job) => scheduler.jobQueued(job),
+    readAssetManifest: assetManifestReader(mediaRoot, assetStore),
   });
   const metrics = createMetrics(store, () => executor.running().length);
   const deliveries = new DeliveryWorker({ store, endpoints: config.notifications.endpoints, onError: (err) => logger.warn({ err }, 'notification delivery problem') });

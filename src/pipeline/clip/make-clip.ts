@@ -10,6 +10,7 @@ import path from 'node:path';
 import { ExitCode, Live2vodError, OutputError } from '../../errors/index.ts';
 import { cpuSoFar, measureCpu } from '../../ffmpeg/process-cpu.ts';
 import { runProcess } from '../../ffmpeg/run-process.ts';
+import { minClipSeconds } from '../../jobs/clip-request.ts';
 import type { TranscodeProfile } from '../../jobs/transcode-profile.ts';
 import { assetCost } from '../../media/asset-cost.ts';
 import { buildAssetManifest, type AssetManifest } from '../../media/asset-manifest.ts';
@@ -55,8 +56,6 @@ export interface ClipRequest {
   scratchRoot?: string | undefined;
 }
 
-/** The shortest clip: a second (shorter ones are refused by the API before a worker starts). */
-export const minClipSeconds = 1;
 
 export async function makeClip(request: ClipRequest): Promise<AssetManifest> {
   return (await measureCpu(() => makeClipMeasured(request))).result;
