@@ -61,8 +61,12 @@ export async function makeClip(request: ClipRequest): Promise<AssetManifest> {
   return (await measureCpu(() => makeClipMeasured(request))).result;
 }
 
-async function makeClipMeasured(request: ClipRequest): Promise<AssetManifest> {
+async function makeClipMeasured(given: ClipRequest): Promise<AssetManifest> {
   const started = performance.now();
+  // A failed part stops the others (an audio encode still running when the video failed).
+  const own = new AbortController();
+  const request: ClipRequest = { ...given, signal: AbortSignal.any([given.signal, own.signal]) };
+  const pending: Promise<unknown>[] = [];
   const emit = request.onEvent ?? (() => undefined);
   const stopwatch = new Stopwatch(emit);
   const remote = request.output.startsWith('s3://');
@@ -88,21 +92,22 @@ async function makeClipMeasured(request: ClipRequest): Promise<AssetManifest> {
     const clipPlan: TranscodePlan = { ...plan, source: { ...plan.source, duration } };
     const videoDone = stopwatch.step('encode', () => clipVideo(request, loaded, plan, scratch, out));
     const audioDone = stopwatch.step('audio', () => clipAudio(request, parent, plan, lead.cut.firstFrameSeconds, duration, scratch, out));
-    // The pictures come from a finished rendition: they start as soon as the video is done.
-    const pictures = videoDone.then(() => (clipPlan.thumbnails && clipPlan.poster
-      ? stopwatch.step('thumbnails', async () => {
-          const pick = picturesRendition(clipPlan);
-          await runProcess({ command: buildClipPicturesCommand(request.ffmpeg, clipPlan, path.join(scratch, scratchNames.video(pick.id)), pick.frameRate, duration), stage: 'encode', cwd: scratch, signal: request.signal });
-          return finishThumbnails(request.ffmpeg, clipPlan, scratch, out, duration, request.signal);
-        })
-      : undefined));
-    audioDone.catch(() => undefined);
+    // The pictures come from a finished rendition: decoded as soon as the video is done.
+    const pick = picturesRendition(clipPlan);
+    const pictures = videoDone.then(async () => {
+      if (clipPlan.thumbnails && clipPlan.poster) await runProcess({ command: buildClipPicturesCommand(request.ffmpeg, clipPlan, path.join(scratch, scratchNames.video(pick.id)), pick.frameRate, duration), stage: 'encode', cwd: scratch, signal: request.signal });
+    });
+    pending.push(videoDone, audioDone, pictures);
+    for (const p of pending) p.catch(() => own.abort());
     const video = await videoDone;
     const [defaultAudio, ...alternates] = await audioDone;
-    pictures.catch(() => undefined);
     const packaged = await stopwatch.step('package', () => writePlaylists(out, video.map((v) => v.track), defaultAudio, alternates));
     const [thumbnails, download] = await Promise.all([
-      pictures,
+      // The WebVTT track covers the whole asset, the audio's last frame included.
+      clipPlan.thumbnails && clipPlan.poster ? stopwatch.step('thumbnails', async () => {
+        await pictures;
+        return finishThumbnails(request.ffmpeg, clipPlan, scratch, out, packaged.duration, request.signal);
+      }) : undefined,
       request.profile.download ? stopwatch.step('download', () => makeDownload(request.ffmpeg, clipPlan, out, (name) => path.join(scratch, name), request.signal)) : undefined,
     ]);
     const built = await stopwatch.step('manifest', async () => {
@@ -125,6 +130,8 @@ async function makeClipMeasured(request: ClipRequest): Promise<AssetManifest> {
     } else await out.markComplete();
     return built;
   } catch (error) {
+    own.abort();
+    await Promise.allSettled(pending);
     await publisher?.abort();
     await out.discard();
     throw error;
