@@ -41,10 +41,11 @@ export class ClipRangeError extends Error {
 export function cutRendition(fragments: readonly ClipFragment[], timescale: number, frameRate: { num: number; den: number }, range: { startSeconds: number; endSeconds: number }): RenditionCut {
   const frameTicks = (timescale * frameRate.den) / frameRate.num;
   if (!Number.isInteger(frameTicks)) throw new Error(`a frame at ${frameRate.num}/${frameRate.den} fps is not a whole number of ticks at timescale ${timescale}`);
-  // The first frame at or after start, the first at or after end (exclusive); a thousandth of a
-  // frame of slack so a time written with three decimals still names its frame.
-  const firstTick = Math.ceil((range.startSeconds * timescale) / frameTicks - 1e-3) * frameTicks;
-  const endTick = Math.ceil((range.endSeconds * timescale) / frameTicks - 1e-3) * frameTicks;
+  // The first frame at or after start, the first at or after end (exclusive); half a millisecond
+  // of slack, so a time written with three decimals (as manifest.json writes them) names its frame.
+  const slack = (0.0005 * frameRate.num) / frameRate.den;
+  const firstTick = Math.ceil((range.startSeconds * timescale) / frameTicks - slack) * frameTicks;
+  const endTick = Math.ceil((range.endSeconds * timescale) / frameTicks - slack) * frameTicks;
   const pieces: ClipPiece[] = [];
   fragments.forEach((f, index) => {
     if (f.duration % frameTicks !== 0 || f.decodeTime % frameTicks !== 0) throw new Error(`fragment ${index} at ${f.decodeTime} ticks is not on the frame grid of ${frameTicks} ticks`);
