@@ -3,6 +3,7 @@
 // frames. A clip keeps the frames whose time lies in [start, end): every fragment wholly inside is
 // copied (only its decode time changes), and only a fragment that straddles a cut is re-encoded,
 // from its own frames. Pure: fragment times in, pieces out.
+import { InputError } from '../errors/index.ts';
 
 export interface ClipFragment {
   /** tfdt, in the track's ticks. */
@@ -26,13 +27,8 @@ export interface RenditionCut {
   pieces: ClipPiece[];
 }
 
-/** A clip range the parent cannot give: empty, or outside the rendition. */
-export class ClipRangeError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'ClipRangeError';
-  }
-}
+/** A clip range the parent cannot give (empty, or outside the rendition): bad input, never retried. */
+export class ClipRangeError extends InputError {}
 
 /**
  * Cuts [startSeconds, endSeconds) out of a rendition whose fragments are `fragments` (in order,

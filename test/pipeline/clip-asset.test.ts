@@ -13,6 +13,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser } from 'playwright-core';
+import { InputError } from '../../src/errors/index.ts';
 import { transcodeProfileSchema } from '../../src/jobs/transcode-profile.ts';
 import { makeClip } from '../../src/pipeline/clip/make-clip.ts';
 import { assertCompleteAsset, assertMpdMatchesHls, assertThumbnailsVtt, loadAsset, readFragments, readInit, trackFiles, videoVariants, type LoadedAsset } from '../helpers/asset-checks.ts';
@@ -192,7 +193,7 @@ describe('a clip on GOP boundaries up to the end of the parent', { timeout: 300_
     assert.equal(await frameCount(path.join(tmp.dir, 'aligned-108.mp4')), 28 * rate);
   });
 
-  it('refuses a range outside the parent', async () => {
-    await assert.rejects(clip('outside', 30, 41), /must lie within the parent's 0–40/);
+  it('refuses a range outside the parent as bad input (exit 3: the job fails at once, without retries)', async () => {
+    await assert.rejects(clip('outside', 30, 41), (error: unknown) => error instanceof InputError && error.exitCode === 3 && /must lie within the parent's 0–40/.test(error.message));
   });
 });
