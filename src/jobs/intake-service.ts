@@ -118,6 +118,7 @@ export class IntakeService {
       source: parent.source,
       sourceKind: 'api',
       priority: request.priority ?? this.#o.defaultPriority('api'),
+      // Notifications carry the metadata (as `ingest`): a media library learns what the clip is of.
       metadata: { ...(request.title === undefined ? {} : { title: request.title }), clipOf: parent.id },
       sourceFacts: { durationSeconds: request.end - request.start },
       maxAttempts: this.#o.maxAttempts,
