@@ -7,7 +7,7 @@
 // download and manifest.json last, as any asset. Only the parent files the range needs are read.
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { ExitCode, Live2vodError, OutputError } from '../../errors/index.ts';
+import { ExitCode, InputError, Live2vodError } from '../../errors/index.ts';
 import { cpuSoFar, measureCpu } from '../../ffmpeg/process-cpu.ts';
 import { runProcess } from '../../ffmpeg/run-process.ts';
 import { minClipSeconds } from '../../jobs/clip-request.ts';
@@ -19,9 +19,8 @@ import { buildClipPicturesCommand, buildEdgeCommand, type EdgeEncode } from '../
 import { ClipRangeError, cutRendition, segmentsAround, type RenditionCut } from '../../media/clip-plan.ts';
 import { encoders } from '../../media/encoders/registry.ts';
 import { ladderPresets } from '../../media/ladder-presets.ts';
-import { iterateBoxes } from '../../media/mp4/boxes.ts';
 import { parseFragments } from '../../media/mp4/fragments.ts';
-import { sampleDescription } from '../../media/mp4/init-segment.ts';
+import { parseInitSegment, sampleDescription } from '../../media/mp4/init-segment.ts';
 import { placeFragment } from '../../media/mp4/shift-fragment.ts';
 import { planTranscode } from '../../media/plan-transcode.ts';
 import { audioRenditions, audioScratchName, scratchNames, type TranscodePlan } from '../../media/plan.ts';
@@ -72,10 +71,13 @@ async function makeClipMeasured(given: ClipRequest): Promise<AssetManifest> {
   const remote = request.output.startsWith('s3://');
   const scratch = await makeScratch(request.scratchRoot, 'live2vod-clip-');
   const out = new OutputDir(remote ? path.join(scratch, 'asset') : request.output);
-  const publisher = remote ? new AssetPublisher(openObjectStore(request.output), out.root) : undefined;
-  const parent = await openParentAsset(request.parent);
+  const destination = remote ? openObjectStore(request.output) : undefined;
+  const publisher = destination ? new AssetPublisher(destination, out.root) : undefined;
+  let parent: ParentAsset | undefined;
   try {
-    const { manifest } = parent;
+    const opened = await openParentAsset(request.parent);
+    parent = opened;
+    const { manifest } = opened;
     if (!(request.startSeconds >= 0 && request.endSeconds <= manifest.duration + 1e-3 && request.endSeconds - request.startSeconds >= minClipSeconds - 1e-6)) {
       throw new ClipRangeError(`the clip ${request.startSeconds}–${request.endSeconds} s must lie within the parent's 0–${manifest.duration} s and last at least ${minClipSeconds} s`);
     }
@@ -85,13 +87,13 @@ async function makeClipMeasured(given: ClipRequest): Promise<AssetManifest> {
     const range = { startSeconds: request.startSeconds, endSeconds: Math.min(request.endSeconds, manifest.duration) };
     // The cuts first (only the parent's segments around the range are read): they fix the clip's
     // first frame and length, so the audio runs beside the video's edges, packaging and pictures.
-    const loaded = await stopwatch.step('fetch', () => Promise.all(plan.video.map((rendition) => loadRendition(parent, plan, rendition, range))));
+    const loaded = await stopwatch.step('fetch', () => Promise.all(plan.video.map((rendition) => loadRendition(opened, plan, rendition, range))));
     const lead = loaded[0];
     if (!lead) throw new Error('a clip needs a video rendition');
     const duration = lead.cut.frames * lead.cut.frameTicks / lead.timescale;
     const clipPlan: TranscodePlan = { ...plan, source: { ...plan.source, duration } };
     const videoDone = stopwatch.step('encode', () => clipVideo(request, loaded, plan, scratch, out));
-    const audioDone = stopwatch.step('audio', () => clipAudio(request, parent, plan, lead.cut.firstFrameSeconds, duration, scratch, out));
+    const audioDone = stopwatch.step('audio', () => clipAudio(request, opened, plan, lead.cut.firstFrameSeconds, duration, scratch, out));
     // The pictures come from a finished rendition: decoded as soon as the video is done.
     const pick = picturesRendition(clipPlan);
     const pictures = videoDone.then(async () => {
@@ -136,7 +138,8 @@ async function makeClipMeasured(given: ClipRequest): Promise<AssetManifest> {
     await out.discard();
     throw error;
   } finally {
-    await parent.close();
+    await parent?.close();
+    await destination?.close();
     await rm(scratch, { recursive: true, force: true }).catch(() => undefined);
   }
 }
@@ -255,7 +258,7 @@ async function assemble(r: LoadedRendition, scratch: string, file: string): Prom
     if (!sampleDescription(encoded).equals(headers)) {
       throw new Live2vodError(`the re-encoded end of rendition ${r.rendition.id} has other stream headers than the parent's (the encoder or its settings changed since the parent was made); the clip cannot share the parent's segments`, { exitCode: ExitCode.internal, retryable: false });
     }
-    const fragments = parseFragments(encoded, firstMoof(encoded));
+    const fragments = parseFragments(encoded, parseInitSegment(encoded).initSize);
     const ticks = fragments.reduce((sum, f) => sum + f.duration, 0);
     const wanted = (piece.toFrame - piece.fromFrame) * r.cut.frameTicks;
     if (ticks !== wanted) throw new Live2vodError(`the re-encoded end of rendition ${r.rendition.id} lasts ${ticks} ticks, not the ${wanted} of its ${piece.toFrame - piece.fromFrame} frames`, { exitCode: ExitCode.internal, retryable: false });
@@ -264,17 +267,8 @@ async function assemble(r: LoadedRendition, scratch: string, file: string): Prom
   await writeFile(file, Buffer.concat(parts));
 }
 
-function firstMoof(file: Buffer): number {
-  for (const box of iterateBoxes(file, 0)) if (box.type === 'moof') return box.start;
-  throw new Error('a re-encoded piece without fragments');
-}
-
 function trackTimescale(init: Buffer): number {
-  // mdhd: version, flags, two times (4 or 8 bytes each), then the timescale.
-  const at = init.indexOf('mdhd');
-  if (at < 0) throw new Error('an init segment without mdhd');
-  const version = init.readUInt8(at + 4);
-  return init.readUInt32BE(at + 8 + (version === 1 ? 16 : 8));
+  return parseInitSegment(init).track.timescale;
 }
 
 /** Each audio track of the range, re-encoded from the parent's segments around it. */
@@ -288,7 +282,7 @@ async function clipAudio(request: ClipRequest, parent: ParentAsset, plan: Transc
     const numbers = segmentsAround(range, plan.segmentSeconds, files.length);
     const [init, ...segments] = await Promise.all([parent.read(`${dir}/init.mp4`), ...numbers.map((n) => parent.read(files[n - 1] ?? `${dir}/missing`))]);
     const first = segments[0] ? parseFragments(segments[0], 0)[0] : undefined;
-    if (!init || !first) throw new OutputError(`the parent's audio track ${rendition.id} has no segments around ${startSeconds} s`);
+    if (!init || !first) throw new InputError(`the parent's audio track ${rendition.id} has no segments around ${startSeconds} s`);
     const input = path.join(scratch, `parent-${rendition.id}.mp4`);
     await writeFile(input, Buffer.concat([init, ...segments]));
     const from = startSeconds - first.decodeTime / trackTimescale(init);

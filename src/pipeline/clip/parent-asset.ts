@@ -1,7 +1,6 @@
 // The finished asset a clip is cut from, read where it lies (a directory or an s3:// prefix): its
 // manifest.json, and only the files a clip needs (init segments, the segments around the range).
-import { text } from 'node:stream/consumers';
-import { buffer } from 'node:stream/consumers';
+import { buffer, text } from 'node:stream/consumers';
 import { z } from 'zod';
 import { InputError } from '../../errors/index.ts';
 import type { ObjectStore } from '../../storage/object-store.ts';
