@@ -32,16 +32,20 @@ export class ClipRangeError extends InputError {}
 
 /**
  * Cuts [startSeconds, endSeconds) out of a rendition whose fragments are `fragments` (in order,
- * joined) at `timescale` ticks per second and `frameRate` frames per second.
+ * joined) at `timescale` ticks per second and `frameRate` frames per second. `endsTrack`: the
+ * last fragment given is the track's last, so an end past it (the audio may run a frame longer
+ * than the video, and an asset's duration is the longer) means "to the end".
  */
-export function cutRendition(fragments: readonly ClipFragment[], timescale: number, frameRate: { num: number; den: number }, range: { startSeconds: number; endSeconds: number }): RenditionCut {
+export function cutRendition(fragments: readonly ClipFragment[], timescale: number, frameRate: { num: number; den: number }, range: { startSeconds: number; endSeconds: number }, endsTrack = false): RenditionCut {
   const frameTicks = (timescale * frameRate.den) / frameRate.num;
   if (!Number.isInteger(frameTicks)) throw new Error(`a frame at ${frameRate.num}/${frameRate.den} fps is not a whole number of ticks at timescale ${timescale}`);
   // The first frame at or after start, the first at or after end (exclusive); half a millisecond
   // of slack, so a time written with three decimals (as manifest.json writes them) names its frame.
   const slack = (0.0005 * frameRate.num) / frameRate.den;
   const firstTick = Math.ceil((range.startSeconds * timescale) / frameTicks - slack) * frameTicks;
-  const endTick = Math.ceil((range.endSeconds * timescale) / frameTicks - slack) * frameTicks;
+  const asked = Math.ceil((range.endSeconds * timescale) / frameTicks - slack) * frameTicks;
+  const trackEnd = fragments.length > 0 ? (fragments.at(-1)?.decodeTime ?? 0) + (fragments.at(-1)?.duration ?? 0) : 0;
+  const endTick = endsTrack ? Math.min(asked, trackEnd) : asked;
   const pieces: ClipPiece[] = [];
   fragments.forEach((f, index) => {
     if (f.duration % frameTicks !== 0 || f.decodeTime % frameTicks !== 0) throw new Error(`fragment ${index} at ${f.decodeTime} ticks is not on the frame grid of ${frameTicks} ticks`);

@@ -45,6 +45,13 @@ describe('cutRendition', () => {
     assert.deepEqual(cut.pieces[0], { kind: 'encode', fragment: 1, fromFrame: 2, toFrame: 60 });
   });
 
+  it('reads an end past the track\'s last frame as its end when the fragments end the track (the audio may run longer)', () => {
+    const cut = cutRendition(fragments, 15360, thirty, { startSeconds: 18, endSeconds: 20.021 }, true);
+    assert.equal(cut.frames, 60);
+    assert.deepEqual(cut.pieces, [{ kind: 'copy', fragment: 9 }]);
+    assert.throws(() => cutRendition(fragments, 15360, thirty, { startSeconds: 18, endSeconds: 20.021 }), ClipRangeError);
+  });
+
   it('refuses a range outside the fragments given, or a frame rate off the tick grid', () => {
     assert.throws(() => cutRendition(fragments, 15360, thirty, { startSeconds: 18, endSeconds: 21 }), ClipRangeError);
     assert.throws(() => cutRendition(fragments, 15360, { num: 7, den: 1 }, { startSeconds: 1, endSeconds: 2 }), /not a whole number of ticks/);

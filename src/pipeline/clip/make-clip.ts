@@ -231,7 +231,7 @@ async function loadRendition(parent: ParentAsset, plan: TranscodePlan, rendition
   if (!init) throw new Error('unreachable: no init read');
   const timescale = trackTimescale(init);
   const fragments = segments.flatMap((bytes) => parseFragments(bytes, 0).map((fragment) => ({ fragment, bytes: bytes.subarray(fragment.offset, fragment.offset + fragment.size) })));
-  const cut = cutRendition(fragments.map((f) => f.fragment), timescale, rendition.frameRate, range);
+  const cut = cutRendition(fragments.map((f) => f.fragment), timescale, rendition.frameRate, range, numbers.at(-1) === files.length);
   return { rendition, dir, init, timescale, fragments, cut };
 }
 
