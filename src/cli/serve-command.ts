@@ -36,7 +36,7 @@ import { S3ObjectStore } from '../storage/s3-store.ts';
 import { openStore } from '../store/open-store.ts';
 import { buildExecutor } from './build-executor.ts';
 import { dataLayout, makeDataDirs } from './serve/data-layout.ts';
-import { fullTaskBuilder } from './serve/full-task-builder.ts';
+import { taskBuilder } from './serve/task-builder.ts';
 import { ServiceAddress } from './serve/service-address.ts';
 import type { CliIo } from './io.ts';
 import { serveBanner, type Served } from './serve-banner.ts';
@@ -96,12 +96,13 @@ export async function startService(config: Config, hooks: { onListening?: (serve
   const scheduler = new Scheduler({
     store, executor, events,
     owner: `${os.hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`,
-    buildTask: fullTaskBuilder({ config, output, mediaRoot: layout.mediaRoot, callbackSecret, address }),
+    buildTask: taskBuilder({ config, output, mediaRoot: layout.mediaRoot, callbackSecret, address }),
     ...(chunkSlots ? { chunkAcrossWorkers: () => chunkSlots } : {}),
     leaseMs: config.jobs.leaseMs,
     backoff: { baseMs: config.jobs.retryBaseMs, maxMs: config.jobs.retryMaxMs },
     log: (message, fields) => logger.info(fields ?? {}, message),
   });
+  const readManifest = sharingReads(assetManifestReader(layout.mediaRoot, assetStore));
   const sourcePriorities = defaultPriorities(config);
   const intake = new IntakeService({
     store, events,
@@ -109,6 +110,7 @@ export async function startService(config: Config, hooks: { onListening?: (serve
     maxAttempts: config.jobs.maxAttempts,
     defaultPriority: (kind) => sourcePriorities[kind],
     onCreated: (job) => scheduler.jobQueued(job),
+    readAssetManifest: readManifest,
   });
   const metrics = createMetrics(store, () => executor.running().length);
   const deliveries = new DeliveryWorker({ store, endpoints: config.notifications.endpoints, onError: (err) => logger.warn({ err }, 'notification delivery problem') });
@@ -125,7 +127,6 @@ export async function startService(config: Config, hooks: { onListening?: (serve
   address.listening(await app.listen({ host: config.server.host, port: config.server.port }));
   warnIfExposed(config, logger);
 
-  const readManifest = sharingReads(assetManifestReader(layout.mediaRoot, assetStore));
   const stopJobMetrics = connectJobMetrics(events, metrics, manifestCostReader(readManifest), (error) => logger.warn({ err: error }, 'could not read the cost of a ready asset for the metrics'));
   const stopAssetCleanup = removeUnfinishedAssets({
     events, store, mediaRoot: layout.mediaRoot, assetStore,

@@ -2,7 +2,7 @@
 // (the routes declare them; openapi.ts generates the document from the routes).
 import { z } from 'zod';
 import { suggestedTrimSchema } from '../jobs/event-summary.ts';
-import { jobStates, priorities, sourceKinds } from '../jobs/job.ts';
+import { jobKinds, jobStates, priorities, sourceKinds } from '../jobs/job.ts';
 import { metadataSchema } from '../jobs/metadata-limits.ts';
 import { sourceFactsSchema } from '../jobs/source-facts.ts';
 
@@ -30,6 +30,13 @@ export const uploadQuery = z.strictObject({
   priority: z.enum(priorities).optional(),
 });
 
+export const createClipBody = z.strictObject({
+  start: z.number().min(0).describe('Seconds on the parent asset\'s timeline; the clip starts on the first frame at or after it'),
+  end: z.number().positive().describe('Seconds on the parent\'s timeline, after start and at most its duration; the clip ends before the first frame at or after it (at least 1 s after start)'),
+  title: z.string().min(1).max(200).optional().describe('The clip\'s title, kept with the job and in its manifest.json'),
+  priority: z.enum(priorities).optional(),
+});
+
 export const patchJobBody = z.strictObject({ priority: z.enum(priorities) });
 
 export const jobIdParams = z.strictObject({ id: z.string().min(1).max(64) });
@@ -54,6 +61,9 @@ export const binaryBody = z.unknown().meta({ type: 'string', format: 'binary' })
 
 export const apiJob = z.object({
   id: z.string(),
+  kind: z.enum(jobKinds).describe('transcode: an asset from a recording; clip: an asset cut from another job\'s (parentJobId)'),
+  parentJobId: z.string().nullable().describe('A clip\'s parent job; null for a transcode'),
+  clip: z.object({ start: z.number(), end: z.number(), title: z.string().nullable() }).nullable().describe('A clip\'s range on its parent\'s timeline (seconds) and title; null for a transcode'),
   state: z.enum(jobStates),
   priority: z.enum(priorities),
   progress: z.number().min(0).max(1),

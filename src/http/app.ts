@@ -15,6 +15,7 @@ import { eventRoutes } from './routes/events.ts';
 import { healthRoutes } from './routes/health.ts';
 import { hookRoutes } from './routes/hooks.ts';
 import { internalRoutes } from './routes/internal.ts';
+import { clipRoutes } from './routes/clips.ts';
 import { jobRoutes } from './routes/jobs.ts';
 import { uploadRoutes } from './routes/uploads.ts';
 import { signedMediaRoutes } from './routes/signed-media.ts';
@@ -38,6 +39,7 @@ export async function buildApp(deps: AppDeps, logger?: FastifyBaseLogger): Promi
     api.addHook('onRequest', bearerAuth(apiAccess(deps.config)));
     documentBearerAuth(api);
     await api.register(jobRoutes, deps);
+    await api.register(clipRoutes, deps);
     await api.register(uploadRoutes, deps);
     await api.register(eventRoutes, deps);
     await api.register(assetRoutes, deps);

@@ -8,6 +8,9 @@ import { ServerPaths, type PathSettings } from './server-paths.ts';
 export function toApiJob(job: Job, assetDirUrl: AssetDirUrl, paths?: ServerPaths): ApiJob {
   return {
     id: job.id,
+    kind: job.kind,
+    parentJobId: job.parentJobId ?? null,
+    clip: job.clip ? { start: job.clip.start, end: job.clip.end, title: job.clip.title ?? null } : null,
     state: job.state,
     priority: job.priority,
     progress: job.progress,

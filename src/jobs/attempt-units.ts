@@ -7,7 +7,7 @@
 // and settles; this only keeps the books.
 import type { WorkerExit } from '../executors/executor.ts';
 import { describeFailure, type ReportedFailure } from './retry-policy.ts';
-import type { ChunkTask, FullTask, StitchTask, TranscodeTask } from './transcode-task.ts';
+import type { ChunkTask, ClipTask, FullTask, StitchTask, TranscodeTask } from './transcode-task.ts';
 import { chunkGroupKey, unitKey, unitKeyOf } from './work-unit.ts';
 import type { ChunkLayout, ChunkState, WorkerReport } from './worker-report.ts';
 
@@ -60,7 +60,9 @@ interface ChunkBook {
 }
 
 export class AttemptUnits {
-  readonly #base: FullTask;
+  readonly #jobId: string;
+  /** The whole-recording task the stages of a chunked attempt are made from; none for a clip. */
+  readonly #base: FullTask | undefined;
   readonly #groups: boolean;
   readonly #units = new Map<string, Unit>();
   readonly #chunks: ChunkBook[] = [];
@@ -71,12 +73,14 @@ export class AttemptUnits {
 
   /**
    * `split`: start with a split for this many workers (else the whole recording in one unit).
-   * `groups`: the executor runs all chunks as one indexed group.
+   * `groups`: the executor runs all chunks as one indexed group. A clip is one unit, never split.
    */
-  constructor(base: FullTask, options: { split?: { parallelism: number }; groups: boolean }) {
-    this.#base = base;
+  constructor(base: FullTask | ClipTask, options: { split?: { parallelism: number }; groups: boolean }) {
+    this.#jobId = base.jobId;
+    this.#base = base.stage === 'full' ? base : undefined;
     this.#groups = options.groups;
-    if (options.split) {
+    if (base.stage === 'clip') this.#add(base);
+    else if (options.split) {
       const { parallelism: _whole, ...common } = base;
       this.#add({ ...common, stage: 'split', parallelism: options.split.parallelism });
     } else this.#add(base);
@@ -124,7 +128,7 @@ export class AttemptUnits {
 
   /** Keeps what a report tells about its unit; returns the chunk states that changed. */
   onReport(unitName: string, report: WorkerReport, nowMs: number): ChunkChange[] {
-    const key = unitKeyOf(this.#base.jobId, unitName);
+    const key = unitKeyOf(this.#jobId, unitName);
     const owner = this.#owningUnit(key);
     if (!owner) return [];
     switch (report.type) {
@@ -171,7 +175,7 @@ export class AttemptUnits {
     if (!unit || unit.state !== 'running') return [];
     unit.state = 'waiting';
     if (this.#ending) return [];
-    const whole = unit.stage === 'full';
+    const whole = unit.stage === 'full' || unit.stage === 'clip';
     const group = unit.stage === 'group';
     if (exit.stopReason === 'preempt' && !whole && !group) {
       // Taken for an urgent job: it runs again later, without using a try.
@@ -192,12 +196,12 @@ export class AttemptUnits {
 
   #succeeded(unit: Unit, exit: WorkerExit): ChunkChange[] {
     unit.state = 'done';
-    if (unit.stage === 'full' || unit.stage === 'stitch') return this.#end({ exit }, unit);
+    if (unit.stage === 'full' || unit.stage === 'stitch' || unit.stage === 'clip') return this.#end({ exit }, unit);
     if (unit.stage === 'split' && this.#split === undefined) {
       // Its reports never arrived (lost on the way): a new split costs seconds.
       return this.#end({ exit: { ...exit, exitCode: 1 }, failure: { message: 'the split stage ended without reporting its chunks (its reports were lost on the way); splitting again', exitCode: 1, retryable: true } });
     }
-    if (unit.stage === 'split' && this.#split === null) {
+    if (unit.stage === 'split' && this.#split === null && this.#base) {
       this.#add(this.#base);
       return [];
     }
@@ -208,7 +212,7 @@ export class AttemptUnits {
 
   /** The split cut the recording: a unit per chunk (or one group), skipping what an earlier attempt finished. Said once. */
   #laidOut(layout: ChunkLayout, nowMs: number): ChunkChange[] {
-    if (this.#split !== undefined) return [];
+    if (this.#split !== undefined || !this.#base) return [];
     this.#split = layout;
     const finished = new Set(layout.finished);
     layout.ranges.forEach((range, index) => this.#chunks.push({ ...range, encoded: finished.has(index) ? range.endSeconds - range.startSeconds : 0, state: 'waiting' }));
@@ -236,7 +240,7 @@ export class AttemptUnits {
 
   #addStitch(): void {
     const plan = this.#split?.plan;
-    if (!plan) return;
+    if (!plan || !this.#base) return;
     const { parallelism: _whole, ...common } = this.#base;
     this.#add({ ...common, stage: 'stitch', plan } satisfies StitchTask);
   }
@@ -252,7 +256,7 @@ export class AttemptUnits {
   }
 
   #addGroup(tasks: ChunkTask[]): void {
-    const key = chunkGroupKey(this.#base.jobId);
+    const key = chunkGroupKey(this.#jobId);
     this.#units.set(key, { key, stage: 'group', launch: { key, group: tasks }, state: 'waiting', tries: 0, chunks: tasks.map((t) => t.chunk.index) });
   }
 
@@ -260,7 +264,7 @@ export class AttemptUnits {
   #owningUnit(key: string): Unit | undefined {
     const own = this.#units.get(key);
     if (own) return own;
-    return this.#units.get(chunkGroupKey(this.#base.jobId));
+    return this.#units.get(chunkGroupKey(this.#jobId));
   }
 
   #chunkChanges(indexes: number[], state: ChunkState, options: { encodedAll?: boolean } = {}): ChunkChange[] {

@@ -1,10 +1,12 @@
 // The one way a job comes into being, whatever asked for it (webhook, API, watch folder): check
 // the source (a local one by its real path) and the metadata caps, apply the source kind's default
 // priority, store durably, announce, wake the scheduler.
+import { randomUUID } from 'node:crypto';
 import { InputError } from '../errors/index.ts';
+import { checkClipParent, checkClipRange, ClipRefusedError, manifestDuration } from './clip-request.ts';
 import type { JobRequest } from './job-request.ts';
 import type { Store } from '../store/store.ts';
-import { terminalStates, type Job, type Priority, type SourceKind } from './job.ts';
+import { terminalStates, type ClipRange, type Job, type Priority, type SourceKind } from './job.ts';
 import type { JobEvents } from './job-events.ts';
 import type { LocalFile } from './local-source.ts';
 import { metadataProblem } from './metadata-limits.ts';
@@ -19,6 +21,8 @@ export interface IntakeServiceOptions {
   maxAttempts: number;
   onCreated?: (job: Job) => void;
   now?: () => Date;
+  /** A finished job's manifest.json (a clip's range is checked against its duration); without it, clips are refused. */
+  readAssetManifest?: (job: Job) => Promise<unknown>;
 }
 
 export class SourceRefusedError extends Error {
@@ -93,6 +97,35 @@ export class IntakeService {
       results.push(result);
     }
     return results;
+  }
+
+  /**
+   * A clip of a finished job: a new job of kind `clip` whose worker cuts [start, end) of the
+   * parent's asset. ClipRefusedError when the parent is missing or unfinished or the range is not
+   * inside its asset. Each request makes a new clip.
+   */
+  async acceptClip(parentId: string, request: ClipRange & { priority?: Priority | undefined }): Promise<Job> {
+    const parent = checkClipParent(await this.#o.store.getJob(parentId), parentId);
+    const manifest = this.#o.readAssetManifest ? await this.#o.readAssetManifest(parent).catch(() => undefined) : undefined;
+    const duration = manifestDuration(manifest);
+    if (duration === undefined) throw new ClipRefusedError('not_finished', `job ${parentId} has no readable asset (manifest.json) to cut a clip from`);
+    checkClipRange(request, duration);
+    const now = this.#o.now?.() ?? new Date();
+    const clip: ClipRange = { start: request.start, end: request.end, ...(request.title === undefined ? {} : { title: request.title }) };
+    const { job } = await this.#o.store.createJob({
+      kind: 'clip', parentJobId: parent.id, clip,
+      idempotencyKey: `clip:${parent.id}:${randomUUID()}`,
+      source: parent.source,
+      sourceKind: 'api',
+      priority: request.priority ?? this.#o.defaultPriority('api'),
+      // Notifications carry the metadata (as `ingest`): a media library learns what the clip is of.
+      metadata: { ...(request.title === undefined ? {} : { title: request.title }), clipOf: parent.id },
+      sourceFacts: { durationSeconds: request.end - request.start },
+      maxAttempts: this.#o.maxAttempts,
+    }, now);
+    this.#o.events.emit({ type: 'job.queued', job, at: now.toISOString() });
+    this.#o.onCreated?.(job);
+    return job;
   }
 
   async #allow(source: SourceLocation): Promise<{ source: SourceLocation; file?: LocalFile }> {

@@ -23,6 +23,17 @@ export function priorityFromWeight(weight: number): Priority {
 export const sourceKinds = ['nginx-rtmp', 'srs', 'mediamtx', 's3', 'generic', 'api', 'watch'] as const;
 export type SourceKind = (typeof sourceKinds)[number];
 
+/** What a job makes: an asset from a recording, or a clip of another job's asset. */
+export const jobKinds = ['transcode', 'clip'] as const;
+export type JobKind = (typeof jobKinds)[number];
+
+/** A clip's range on its parent's timeline (seconds) and its title. */
+export interface ClipRange {
+  start: number;
+  end: number;
+  title?: string;
+}
+
 export interface JobError {
   message: string;
   /** The worker's exit code or a symbolic reason (`crashed`, `timeout`). */
@@ -37,6 +48,11 @@ export interface Job {
   id: string;
   /** Insertion order: FIFO within one priority. */
   seq: number;
+  kind: JobKind;
+  /** A clip's parent: the job whose asset it is cut from. */
+  parentJobId?: string;
+  /** A clip's range and title. */
+  clip?: ClipRange;
   idempotencyKey: string;
   source: string;
   sourceKind: SourceKind;
@@ -92,6 +108,10 @@ export interface JobEvent {
 
 /** What an intake (webhook, API call, watch folder) asks for. */
 export interface NewJob {
+  /** Absent: a transcode. */
+  kind?: JobKind;
+  parentJobId?: string;
+  clip?: ClipRange;
   idempotencyKey: string;
   source: string;
   sourceKind: SourceKind;

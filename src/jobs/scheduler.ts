@@ -13,7 +13,7 @@ import type { JobEventSummary } from './event-summary.ts';
 import { priorityWeight, type Job, type Priority } from './job.ts';
 import type { JobChangeType, JobEvents } from './job-events.ts';
 import { attemptResult } from './retry-policy.ts';
-import type { FullTask } from './transcode-task.ts';
+import type { ClipTask, FullTask } from './transcode-task.ts';
 import type { WorkerReport } from './worker-report.ts';
 
 export interface SchedulerOptions {
@@ -24,8 +24,8 @@ export interface SchedulerOptions {
   owner: string;
   leaseMs: number;
   backoff: BackoffPolicy;
-  /** The job's whole-recording task; the stages of a chunked attempt are made from it. */
-  buildTask: (job: Job) => FullTask;
+  /** The job's whole-recording task (the stages of a chunked attempt are made from it), or a clip job's one task. */
+  buildTask: (job: Job) => FullTask | ClipTask;
   /**
    * Whether an attempt is cut into chunks that run as separate workers (each in its own slot), and
    * for how many workers the split plans. Undefined: every attempt is one worker (which may still

@@ -66,7 +66,23 @@ export const chunkTaskSchema = taskBaseSchema.extend({
 /** Makes the asset of the finished chunks and the split's audio; manifest.json last. */
 export const stitchTaskSchema = taskBaseSchema.extend({ stage: z.literal('stitch'), plan: planIdSchema });
 
-export const transcodeTaskSchema = z.discriminatedUnion('stage', [fullTaskSchema, splitTaskSchema, chunkTaskSchema, stitchTaskSchema]);
+/**
+ * A clip: a new asset of [startSeconds, endSeconds) of a finished one (`parent`: its directory or
+ * s3:// prefix), every rendition of it, frame-accurate at both ends. `source` is the parent's
+ * recording, for the record; the worker reads only the parent asset. Never chunked.
+ */
+export const clipTaskSchema = taskBaseSchema.extend({
+  stage: z.literal('clip'),
+  clip: z.strictObject({
+    parent: z.string().min(1),
+    parentJobId: z.string().min(1),
+    startSeconds: z.number().min(0),
+    endSeconds: z.number().positive(),
+    title: z.string().min(1).max(200).optional(),
+  }).refine((c) => c.endSeconds > c.startSeconds, 'endSeconds must be after startSeconds'),
+});
+
+export const transcodeTaskSchema = z.discriminatedUnion('stage', [fullTaskSchema, splitTaskSchema, chunkTaskSchema, stitchTaskSchema, clipTaskSchema]);
 
 export type TranscodeTask = z.infer<typeof transcodeTaskSchema>;
 export type TaskStage = TranscodeTask['stage'];
@@ -76,6 +92,7 @@ export type FullTask = TaskOfStage<'full'>;
 export type SplitTask = TaskOfStage<'split'>;
 export type ChunkTask = TaskOfStage<'chunk'>;
 export type StitchTask = TaskOfStage<'stitch'>;
+export type ClipTask = TaskOfStage<'clip'>;
 
 /**
  * Reads a task of any version this worker knows: version 1 is upgraded (see transcode-task-v1.ts;

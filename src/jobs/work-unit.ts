@@ -5,8 +5,12 @@
 // worker names its unit in its reports (`?unit=` on its callback URL).
 import type { TranscodeTask } from './transcode-task.ts';
 
-/** `full`, `split`, `stitch` or `chunk-<index>`. */
+/**
+ * `full`, `split`, `stitch` or `chunk-<index>`. A clip is its job's one worker, as a
+ * whole-recording one is: the same name, so the same key (the job id) and report URL.
+ */
 export function unitName(task: TranscodeTask): string {
+  if (task.stage === 'clip') return 'full';
   return task.stage === 'chunk' ? `chunk-${task.chunk.index}` : task.stage;
 }
 

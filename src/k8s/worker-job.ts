@@ -70,6 +70,8 @@ function sizeFor(task: TranscodeTask, facts: SourceFacts, config: KubernetesExec
     case 'chunk': return sizeChunkGroupJob(facts, config, { chunkSeconds: task.chunk.endSeconds - task.chunk.startSeconds, waves: 1, retriesPerIndex: config.backoffLimit });
     case 'split': return sizeLightStageJob(facts, config, 2);
     case 'stitch': return sizeLightStageJob(facts, config);
+    // Seconds of work whatever the parent's length: the light stages' sizing.
+    case 'clip': return sizeLightStageJob(facts, config);
   }
 }
 

@@ -42,6 +42,15 @@ export interface AssetManifestInput {
   cost: AssetCost;
   /** The suggested trim and the chapters, when the encode looked for them. */
   event?: EventSummary;
+  /** A clip: which asset it was cut from and where (seconds on the parent's timeline; `start` is the first frame's time). */
+  clip?: AssetClip;
+}
+
+export interface AssetClip {
+  parentJobId: string | null;
+  start: number;
+  end: number;
+  title: string | null;
 }
 
 export function buildAssetManifest(input: AssetManifestInput) {
@@ -93,6 +102,8 @@ export function buildAssetManifest(input: AssetManifestInput) {
     chapters: input.event?.chapters ?? null,
     files: input.files,
     timingsMs: input.timingsMs,
+    // Only a clip says so: every other asset's manifest stays as it was.
+    ...(input.clip ? { clip: { ...input.clip, start: round3(input.clip.start), end: round3(input.clip.end) } } : {}),
   };
 }
 

@@ -19,10 +19,14 @@ export function buildLoudnessMeasureCommand(ffmpeg: string, sourcePath: string, 
   ];
 }
 
-/** With `withProgress`, this command drives the progress bar (audio-only sources). */
-export function buildAudioEncodeCommand(ffmpeg: string, sourcePath: string, plan: TranscodePlan, measured: LoudnessMeasurement | typeof pendingMeasurement | undefined, withProgress = false, rendition: AudioRendition | undefined = plan.audio): string[] {
+/**
+ * With `withProgress`, this command drives the progress bar (audio-only sources). `before`: a
+ * filter ahead of the rest (a clip's trim).
+ */
+export function buildAudioEncodeCommand(ffmpeg: string, sourcePath: string, plan: TranscodePlan, measured: LoudnessMeasurement | typeof pendingMeasurement | undefined, withProgress = false, rendition: AudioRendition | undefined = plan.audio, before?: string): string[] {
   if (!rendition) throw new Error('no audio to encode');
-  const filter = plan.loudness ? normaliseFilter(plan.loudness, measured) : downmixFilter;
+  const treated = plan.loudness ? normaliseFilter(plan.loudness, measured) : downmixFilter;
+  const filter = before === undefined ? treated : `${before},${treated}`;
   return [
     ffmpeg, ...commonArgs,
     ...(withProgress ? progressArgs : []),

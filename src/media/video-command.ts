@@ -35,11 +35,7 @@ export function buildVideoCommand(ffmpeg: string, sourcePath: string, plan: Tran
       scratchNames.video(rendition.id),
     );
   }
-  // Pictures keep their own timestamps (passthrough: the image2 muxer would otherwise repeat each
-  // one at the video's rate); the sprite sheets are tiled from them after the encode.
-  const pictures = ['-fps_mode', 'passthrough'];
-  if (plan.thumbnails) outputs.push('-map', '[thumbs]', '-c:v', 'mjpeg', '-q:v', '2', ...pictures, '-f', 'image2', '-start_number', '0', scratchNames.thumbPattern);
-  if (plan.poster) outputs.push('-map', '[poster]', '-c:v', 'mjpeg', '-q:v', '2', ...pictures, '-f', 'image2', '-start_number', '0', scratchNames.posterPattern);
+  outputs.push(...pictureOutputs(plan));
 
   return [
     ffmpeg,
@@ -49,6 +45,17 @@ export function buildVideoCommand(ffmpeg: string, sourcePath: string, plan: Tran
     ...guardedInput(sourcePath),
     '-filter_complex', buildVideoFilterGraph(plan, chunk),
     ...outputs,
+  ];
+}
+
+/** The sprite thumbnails and poster candidates of buildVideoFilterGraph's `[thumbs]` and `[poster]`, one picture each. */
+export function pictureOutputs(plan: Pick<TranscodePlan, 'thumbnails' | 'poster'>): string[] {
+  // Pictures keep their own timestamps (passthrough: the image2 muxer would otherwise repeat each
+  // one at the video's rate); the sprite sheets are tiled from them after the encode.
+  const pictures = ['-fps_mode', 'passthrough'];
+  return [
+    ...(plan.thumbnails ? ['-map', '[thumbs]', '-c:v', 'mjpeg', '-q:v', '2', ...pictures, '-f', 'image2', '-start_number', '0', scratchNames.thumbPattern] : []),
+    ...(plan.poster ? ['-map', '[poster]', '-c:v', 'mjpeg', '-q:v', '2', ...pictures, '-f', 'image2', '-start_number', '0', scratchNames.posterPattern] : []),
   ];
 }
 

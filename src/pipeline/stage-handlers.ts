@@ -6,6 +6,7 @@ import type { TaskOfStage, TaskStage, TranscodeTask } from '../jobs/transcode-ta
 import type { WorkerReport } from '../jobs/worker-report.ts';
 import type { EventSink } from './events.ts';
 import { runChunkStage, runSplitStage, runStitchStage } from './chunked/stages.ts';
+import { runClipStage } from './clip/clip-stage.ts';
 import { runFullStage } from './full-stage.ts';
 import { checkTaskSource } from './local-input.ts';
 
@@ -29,11 +30,12 @@ export const stageHandlers: StageHandlers = {
   split: runSplitStage,
   chunk: runChunkStage,
   stitch: runStitchStage,
+  clip: runClipStage,
 };
 
-/** Runs the task's stage with its handler, once its local source is still what was accepted. */
+/** Runs the task's stage with its handler, once its local source is still what was accepted (a clip reads its parent asset, not the recording). */
 export async function runStage(task: TranscodeTask, context: StageContext, handlers: StageHandlers = stageHandlers): Promise<StageDone> {
-  await checkTaskSource(task.source);
+  if (task.stage !== 'clip') await checkTaskSource(task.source);
   return runWith(handlers, task.stage, task, context);
 }
 

@@ -1,8 +1,8 @@
 // Row → Job / Attempt / JobEvent, shared by both backends (column names are the same in both
 // schemas). Absent values are left out of the objects rather than set to undefined, so jobs read
 // from either backend compare equal.
-import { jobStates, priorityFromWeight, sourceKinds } from '../jobs/job.ts';
-import type { Attempt, AttemptOutcome, Job, JobError, JobEvent, JobState, SourceKind } from '../jobs/job.ts';
+import { jobKinds, jobStates, priorityFromWeight, sourceKinds } from '../jobs/job.ts';
+import type { Attempt, AttemptOutcome, ClipRange, Job, JobError, JobEvent, JobKind, JobState, SourceKind } from '../jobs/job.ts';
 import { isRecord } from '../is-record.ts';
 import { eventSummarySchema } from '../jobs/event-summary.ts';
 import { sourceFactsFromStored } from '../jobs/source-facts.ts';
@@ -33,10 +33,16 @@ function jobError(value: unknown): JobError | undefined {
   return error;
 }
 
+function clipRange(value: unknown): ClipRange | undefined {
+  if (!isRecord(value) || typeof value.start !== 'number' || typeof value.end !== 'number') return undefined;
+  return { start: value.start, end: value.end, ...(typeof value.title === 'string' ? { title: value.title } : {}) };
+}
+
 export function jobFromRow(row: Row): Job {
   const job: Job = {
     id: text(row, 'id'),
     seq: num(row, 'seq'),
+    kind: oneOf<JobKind>(jobKinds, text(row, 'kind'), 'job kind'),
     idempotencyKey: text(row, 'idempotency_key'),
     source: text(row, 'source'),
     sourceKind: oneOf<SourceKind>(sourceKinds, text(row, 'source_kind'), 'source kind'),
@@ -52,6 +58,10 @@ export function jobFromRow(row: Row): Job {
     createdAt: iso(row, 'created_at'),
     updatedAt: iso(row, 'updated_at'),
   };
+  const parentJobId = optText(row, 'parent_job_id');
+  if (parentJobId !== undefined) job.parentJobId = parentJobId;
+  const clip = clipRange(json(row, 'clip'));
+  if (clip) job.clip = clip;
   const error = jobError(json(row, 'error'));
   if (error) job.error = error;
   // A stored summary this version cannot read (written by a newer one) is left out, not fatal.

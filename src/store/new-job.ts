@@ -16,6 +16,10 @@ export interface NewJobValues {
   /** JSON text of the SourceFacts. */
   sourceFacts: string;
   createdAt: string;
+  kind: string;
+  parentJobId: string | null;
+  /** JSON text of the ClipRange, or null. */
+  clip: string | null;
 }
 
 export function newJobValues(input: NewJob, now: Date): NewJobValues {
@@ -31,5 +35,8 @@ export function newJobValues(input: NewJob, now: Date): NewJobValues {
     metadata: JSON.stringify(input.metadata),
     sourceFacts: JSON.stringify(input.sourceFacts ?? {}),
     createdAt: now.toISOString(),
+    kind: input.kind ?? 'transcode',
+    parentJobId: input.parentJobId ?? null,
+    clip: input.clip ? JSON.stringify(input.clip) : null,
   };
 }

@@ -2,10 +2,9 @@
 // with a pre-show, three slides and a post-show (real ffmpeg), and Debian's chromium opens its page.
 // The suggested trim is drawn at the right place on the timeline under the player, the chapters are
 // listed with their thumbnails and a click seeks the video, an edit saves through the real
-// PATCH /v1/jobs/{id}/chapters and the list follows. The clip requests ("Apply trim", "Make clip")
-// go to POST /v1/jobs/{id}/clips, which this branch does not serve: the test intercepts them with
-// playwright's page.route (an interception, named so), checks the body the page sent, answers as
-// the clip API's contract says (202 with the new job) or with an error, and checks what the page does.
+// PATCH /v1/jobs/{id}/chapters and the list follows. "Apply trim" and "Make clip" go to the real
+// POST /v1/jobs/{id}/clips; only a refusal the real service cannot give here (409 for a parent that
+// has not finished: this one has) is answered by an interception (playwright's page.route, named so).
 import assert from 'node:assert/strict';
 import { rm } from 'node:fs/promises';
 import { after, before, describe, it } from 'node:test';
@@ -34,7 +33,6 @@ describe('dashboard: the event inside the recording on the job page', { skip: br
     });
     return bodies;
   };
-  const clipJob = (id: string) => ({ ...job, id, kind: 'clip', parentJobId: job.id, state: 'queued', progress: 0, asset: null, suggestedTrim: null, chapterCount: null });
 
   before(async () => {
     dir = await makeTemp('live2vod-dashboard-event-');
@@ -131,7 +129,7 @@ describe('dashboard: the event inside the recording on the job page', { skip: br
     assert.deepEqual(await page.locator('#chapter-list .chapter-title').allInnerTexts(), ['Q3 results', 'Chapter 3']);
   });
 
-  it('"Make clip" sends the range set at the player\'s time (interception of POST /v1/jobs/{id}/clips), and shows a refusal', async () => {
+  it('"Make clip" sends the range set at the player\'s time: a refusal (interception) is shown, then the real API makes the clip job', async () => {
     const { page } = watched;
     await openJob();
     const refused = await interceptClips({ status: 409, body: { error: 'not_ready', message: 'the parent is not finished' } });
@@ -157,24 +155,27 @@ describe('dashboard: the event inside the recording on the job page', { skip: br
     assert.equal(new URL(page.url()).pathname, `/jobs/${job.id}`, 'a refusal keeps the page');
 
     await page.unroute(`**/v1/jobs/${job.id}/clips`);
-    const accepted = await interceptClips({ status: 202, body: clipJob('clip-of-range') });
+    // The real clip API from here on.
     await page.getByRole('button', { name: 'Make clip' }).click();
-    await page.waitForURL(/\/jobs\/clip-of-range$/);
-    const body = accepted[0] as { start: number; end: number; title: string };
-    assert.ok(Math.abs(body.start - 10) < 0.01 && Math.abs(body.end - 40.5) < 0.01, JSON.stringify(body));
-    assert.equal(body.title, 'event-slides.mp4 (0:10–0:40.5)');
-    assert.deepEqual(Object.keys(body).sort(), ['end', 'start', 'title']);
-    await page.unroute(`**/v1/jobs/${job.id}/clips`);
+    await page.waitForURL((url) => url.pathname.startsWith('/jobs/') && url.pathname !== `/jobs/${job.id}`);
+    const clip = await api<ApiJob>(serve.url, `/v1/jobs/${new URL(page.url()).pathname.split('/').at(-1)}`);
+    assert.equal(clip.status, 200, clip.text);
+    assert.equal(clip.body.kind, 'clip');
+    assert.equal(clip.body.parentJobId, job.id);
+    assert.ok(clip.body.clip && Math.abs(clip.body.clip.start - 10) < 0.01 && Math.abs(clip.body.clip.end - 40.5) < 0.01, JSON.stringify(clip.body.clip));
+    assert.equal(clip.body.clip.title, 'event-slides.mp4 (0:10–0:40.5)');
   });
 
-  it('"Apply trim" asks for the suggested trim as a clip (interception) and opens the new job', async () => {
+  it('"Apply trim" makes the suggested trim a clip job that succeeds, and opens its page', async () => {
     const { page } = watched;
     await openJob();
-    const bodies = await interceptClips({ status: 202, body: clipJob('clip-of-trim') });
     await page.getByRole('button', { name: 'Apply trim' }).click();
-    await page.waitForURL(/\/jobs\/clip-of-trim$/);
-    assert.deepEqual(bodies, [{ start: job.suggestedTrim?.start, end: job.suggestedTrim?.end, title: 'event-slides.mp4 (trimmed)' }]);
-    await page.unroute(`**/v1/jobs/${job.id}/clips`);
+    await page.waitForURL((url) => url.pathname.startsWith('/jobs/') && url.pathname !== `/jobs/${job.id}`);
+    const id = new URL(page.url()).pathname.split('/').at(-1) ?? '';
+    const clip = await waitForJob(serve.url, id, 'succeeded', { timeoutMs: 120_000, intervalMs: 250 });
+    assert.equal(clip.kind, 'clip');
+    assert.equal(clip.parentJobId, job.id);
+    assert.deepEqual(clip.clip, { start: job.suggestedTrim?.start, end: job.suggestedTrim?.end, title: 'event-slides.mp4 (trimmed)' });
     assert.deepEqual(watched.pageErrors, []);
   });
 });

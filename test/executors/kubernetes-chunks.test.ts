@@ -31,7 +31,7 @@ const groupName = (id: string, attempt = 1) => `live2vod-${id}-a${attempt}-chunk
 
 function storedJob(id: string): Job {
   const now = new Date().toISOString();
-  return { id, seq: 1, idempotencyKey: id, source: 's3://x', sourceKind: 'api', priority: 'normal', state: 'running', progress: 0, attempts: 1, maxAttempts: 3, outputPrefix: `assets/${id}`, metadata: {}, sourceFacts: {}, cancelRequested: false, createdAt: now, updatedAt: now };
+  return { id, seq: 1, kind: 'transcode', idempotencyKey: id, source: 's3://x', sourceKind: 'api', priority: 'normal', state: 'running', progress: 0, attempts: 1, maxAttempts: 3, outputPrefix: `assets/${id}`, metadata: {}, sourceFacts: {}, cancelRequested: false, createdAt: now, updatedAt: now };
 }
 
 type Spec = { template: { spec: { containers: { resources: { requests: Record<string, string> } }[] } }; activeDeadlineSeconds: number };

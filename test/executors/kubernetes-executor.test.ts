@@ -36,7 +36,7 @@ const nameOf = (id: string, attempt = 1) => `live2vod-${id}-a${attempt}`;
 /** A job as the store would hold it, for running a WorkerExit through the real retry policy. */
 function storedJob(id: string): Job {
   const now = new Date().toISOString();
-  return { id, seq: 1, idempotencyKey: id, source: 's3://x', sourceKind: 'api', priority: 'normal', state: 'running', progress: 0, attempts: 1, maxAttempts: 3, outputPrefix: `assets/${id}`, metadata: {}, sourceFacts: {}, cancelRequested: false, createdAt: now, updatedAt: now };
+  return { id, seq: 1, kind: 'transcode', idempotencyKey: id, source: 's3://x', sourceKind: 'api', priority: 'normal', state: 'running', progress: 0, attempts: 1, maxAttempts: 3, outputPrefix: `assets/${id}`, metadata: {}, sourceFacts: {}, cancelRequested: false, createdAt: now, updatedAt: now };
 }
 
 function failedPod(name: string, exitCode: number, extra: { reason?: string; message?: string; disruption?: string } = {}) {

@@ -27,6 +27,7 @@ import { createMetrics } from '../../src/observability/metrics.ts';
 import { openSqliteStore } from '../../src/store/sqlite-store.ts';
 import type { Store } from '../../src/store/store.ts';
 import { recordResponses } from '../helpers/openapi-responses.ts';
+import { assetManifestReader } from '../../src/storage/read-asset-manifest.ts';
 import { makeTemp, openSse } from '../helpers/serve.ts';
 
 const hookToken = 'hook-token-123';
@@ -76,6 +77,7 @@ async function harness(overrides: Record<string, unknown> = {}): Promise<Harness
     maxAttempts: config.jobs.maxAttempts,
     defaultPriority: (kind: SourceKind) => (kind === 'watch' ? 'low' : 'normal'),
     onCreated: () => scheduler.kick(),
+    readAssetManifest: assetManifestReader(path.join(dataDir, 'media'), undefined),
   });
   const app = await buildApp({
     config, store, events, intake, scheduler,
@@ -310,6 +312,54 @@ describe('/v1/jobs', () => {
     const asset = await h.app.inject({ method: 'GET', url: `/v1/assets/${created.id}` });
     assert.equal(asset.statusCode, 409);
     assert.equal(json<{ error: string }>(asset).error, 'not_ready');
+  });
+
+  it('clips: 404 for an unknown job, 409 until the parent succeeded, 400 for a range outside it; 201 with a clip job naming its parent', async () => {
+    // A harness of its own: the claim below must find this parent, not a job another test left queued.
+    const h = await harness();
+    try {
+      const parent = json<ApiJob>(await h.app.inject({ method: 'POST', url: '/v1/jobs', payload: { source: 's3://clips/parent.mp4' } }));
+      assert.equal(parent.kind, 'transcode');
+      assert.equal(parent.parentJobId, null);
+      const clip = (id: string, payload: unknown) => h.app.inject({ method: 'POST', url: `/v1/jobs/${id}/clips`, payload: payload as Record<string, unknown> });
+      assert.equal((await clip('nope', { start: 1, end: 5 })).statusCode, 404);
+      const unfinished = await clip(parent.id, { start: 1, end: 5 });
+      assert.equal(unfinished.statusCode, 409);
+      assert.equal(json<{ error: string }>(unfinished).error, 'not_finished');
+      assert.match(json<{ message: string }>(unfinished).message, /is queued; .* wait until the job has succeeded/);
+      // The parent finishes: claimed and settled as the scheduler would, with its manifest.json in place.
+      assert.equal((await h.store.claimNext({ owner: 'routes-test', now: new Date(), leaseMs: 30_000 }))?.id, parent.id);
+      await h.store.finishAttempt(parent.id, 'routes-test', { state: 'succeeded' }, new Date());
+      const dir = path.join(h.config.dataDir, 'media', parent.outputPrefix);
+      await mkdir(dir, { recursive: true });
+      await writeFile(path.join(dir, 'manifest.json'), JSON.stringify({ duration: 30 }));
+      const refused: [unknown, RegExp][] = [
+        [{ start: 10, end: 31 }, /past the end of the asset \(30 s\)/],
+        [{ start: 12, end: 12 }, /must be after start/],
+        [{ start: 12, end: 12.5 }, /at least 1 s/],
+        [{ start: -1, end: 5 }, /start/],
+        [{ start: 1 }, /end/],
+        [{ start: 1, end: 5, extra: true }, /extra/],
+      ];
+      for (const [body, message] of refused) {
+        const answer = await clip(parent.id, body);
+        assert.equal(answer.statusCode, 400, JSON.stringify(body));
+        assert.match(json<{ message: string }>(answer).message, message);
+      }
+      const made = await clip(parent.id, { start: 2.5, end: 12, title: 'Q3 results', priority: 'high' });
+      assert.equal(made.statusCode, 201);
+      const job = json<ApiJob>(made);
+      assert.equal(made.headers.location, `/v1/jobs/${job.id}`);
+      assert.equal(job.kind, 'clip');
+      assert.equal(job.parentJobId, parent.id);
+      assert.deepEqual(job.clip, { start: 2.5, end: 12, title: 'Q3 results' });
+      assert.equal(job.priority, 'high');
+      assert.equal(job.state, 'queued');
+      assert.deepEqual(json<ApiJob>(await h.app.inject({ method: 'GET', url: `/v1/jobs/${job.id}` })), job);
+    } finally {
+      // Checks every answer above against /openapi.json.
+      await h.close();
+    }
   });
 
   it('changes the priority while queued (409 otherwise); cancels a queued job; retries a cancelled one', async () => {
@@ -596,7 +646,7 @@ describe('health, OpenAPI and auth', () => {
     // names its answers (success and error); /v1 ones need the bearer token.
     const operations = [
       ['post', '/v1/jobs'], ['post', '/v1/uploads'], ['get', '/v1/jobs'], ['get', '/v1/jobs/{id}'], ['patch', '/v1/jobs/{id}'],
-      ['post', '/v1/jobs/{id}/cancel'], ['post', '/v1/jobs/{id}/retry'], ['get', '/v1/jobs/{id}/attempts'], ['get', '/v1/jobs/{id}/log'],
+      ['post', '/v1/jobs/{id}/cancel'], ['post', '/v1/jobs/{id}/clips'], ['post', '/v1/jobs/{id}/retry'], ['get', '/v1/jobs/{id}/attempts'], ['get', '/v1/jobs/{id}/log'],
       ['get', '/v1/jobs/{id}/events'], ['get', '/v1/events'], ['get', '/v1/assets/{id}'], ['patch', '/v1/jobs/{id}/chapters'],
       ['get', '/healthz'], ['get', '/readyz'], ['get', '/metrics'], ['post', '/hooks/{source}'], ['post', '/internal/jobs/{id}/attempts/{attempt}/events'],
     ] as const;

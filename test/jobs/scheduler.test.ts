@@ -364,7 +364,7 @@ describe('attemptResult', () => {
   const policy = { baseMs: 1000, maxMs: 60_000 };
   const now = new Date('2026-03-01T12:00:00Z');
   const job = (attempts: number, maxAttempts = 3): Job => ({
-    id: 'j', seq: 1, idempotencyKey: 'k', source: 's3://b/k', sourceKind: 'api', priority: 'normal', state: 'running', progress: 0.5,
+    id: 'j', seq: 1, kind: 'transcode', idempotencyKey: 'k', source: 's3://b/k', sourceKind: 'api', priority: 'normal', state: 'running', progress: 0.5,
     attempts, maxAttempts, outputPrefix: 'assets/j', metadata: {}, sourceFacts: {}, cancelRequested: false, createdAt: now.toISOString(), updatedAt: now.toISOString(),
   });
   const exit = (exitCode: number | null, extra: Partial<WorkerExit> = {}): WorkerExit => ({ unit: 'j', jobId: 'j', attempt: 1, exitCode, signal: null, stderrTail: 'tail', ...extra });

@@ -68,7 +68,7 @@ describe('the stage handler map', () => {
   const context: StageContext = { signal: new AbortController().signal, binaries: resolveBinaries(), onEvent: () => undefined };
 
   it('has a handler for every stage of the union', () => {
-    assert.deepEqual(Object.keys(stageHandlers).sort(), ['chunk', 'full', 'split', 'stitch']);
+    assert.deepEqual(Object.keys(stageHandlers).sort(), ['chunk', 'clip', 'full', 'split', 'stitch']);
   });
 
   it('runs the task with the handler of its stage, which gets its own member', async () => {
@@ -79,7 +79,7 @@ describe('the stage handler map', () => {
         seen.push(task);
         return { type: 'done', manifest: `${task.output}/manifest.json` };
       },
-      split: other, chunk: other, stitch: other,
+      split: other, chunk: other, stitch: other, clip: other,
     };
     const task = parseTranscodeTask(v2());
     assert.deepEqual(await runStage(task, context, handlers), { type: 'done', manifest: 's3://vod/assets/job-1/manifest.json' });

@@ -121,6 +121,7 @@ export function makeJob(overrides: Partial<Job> = {}): Job {
   return {
     id: 'job_01',
     seq: 1,
+    kind: 'transcode',
     idempotencyKey: 'nginx-rtmp:live/cam1:1',
     source: '/recordings/live/cam1-1717243200.flv',
     sourceKind: 'nginx-rtmp',

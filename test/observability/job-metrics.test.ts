@@ -14,7 +14,7 @@ import { createMetrics } from '../../src/observability/metrics.ts';
 import type { Store } from '../../src/store/store.ts';
 
 const job = (id: string): Job => ({
-  id, seq: 1, idempotencyKey: id, source: 'x.mp4', sourceKind: 'api', priority: 'normal', state: 'succeeded', progress: 1, attempts: 1, maxAttempts: 3,
+  id, seq: 1, kind: 'transcode', idempotencyKey: id, source: 'x.mp4', sourceKind: 'api', priority: 'normal', state: 'succeeded', progress: 1, attempts: 1, maxAttempts: 3,
   outputPrefix: `assets/${id}`, metadata: {}, sourceFacts: {}, cancelRequested: false,
   createdAt: '2026-12-04T00:00:00Z', updatedAt: '2026-12-04T00:01:00Z', startedAt: '2026-12-04T00:00:00Z', finishedAt: '2026-12-04T00:01:00Z',
 });

@@ -504,7 +504,7 @@ describe('7. the smaller ones', () => {
     const config = await loadConfig({ env: {}, overrides: { dataDir: '/srv/live2vod', sourceRoots: ['/mnt/recordings'] } });
     const paths = ServerPaths.of(config);
     const job: Job = {
-      id: 'j', idempotencyKey: 'k', sourceFacts: {}, cancelRequested: false, state: 'failed', priority: 'normal', progress: 0, attempts: 1, maxAttempts: 3, source: '/mnt/recordings/a.mp4', sourceKind: 'api',
+      id: 'j', kind: 'transcode', idempotencyKey: 'k', sourceFacts: {}, cancelRequested: false, state: 'failed', priority: 'normal', progress: 0, attempts: 1, maxAttempts: 3, source: '/mnt/recordings/a.mp4', sourceKind: 'api',
       metadata: {}, createdAt: '', updatedAt: '', seq: 1, outputPrefix: 'assets/j',
       error: { message: 'cannot read /mnt/recordings/live/a.mp4 into /srv/live2vod/media/assets/j', code: '3', retryable: false, stderrTail: '/srv/live2vod/tasks/x: boom', command: 'ffmpeg -i /mnt/recordings/live/a.mp4' },
     };

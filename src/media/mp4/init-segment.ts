@@ -6,6 +6,7 @@ import {
   BoxCursor,
   children,
   findChild,
+  iterateBoxes,
   readBoxHeader,
   readFullBoxHeader,
   requireChild,
@@ -170,4 +171,17 @@ export async function readInitSegment(source: ByteSource): Promise<{ track: Trac
   const init = await readBytesAt(source, 0, pos);
   const { track, initSize } = parseInitSegment(init);
   return { track, initSize, init };
+}
+
+/**
+ * The stsd box (codec and its configuration) of an init segment: what two pieces of one track must
+ * share to be played under one init (the chunks of a stitch, the re-encoded ends of a clip).
+ */
+export function sampleDescription(init: Buffer): Buffer {
+  const moov = [...iterateBoxes(init, 0)].find((b) => b.type === 'moov');
+  if (!moov) throw new Error('an init segment without moov');
+  const trak = children(init, moov).find((b) => b.type === 'trak');
+  if (!trak) throw new Error('an init segment without trak');
+  const stsd = requirePath(init, trak, ['mdia', 'minf', 'stbl', 'stsd']);
+  return init.subarray(stsd.start, stsd.end);
 }

@@ -26,3 +26,14 @@ export function shiftFragment(bytes: Buffer, shift: { decodeTicks: number; seque
   bytes.writeUInt32BE(shifted, contentStart);
   return shifted;
 }
+
+/** Puts a fragment at `decodeTicks` with sequence number `sequence` (absolute, in place): a clip's copied GOPs. */
+export function placeFragment(bytes: Buffer, at: { decodeTicks: number; sequence: number }): void {
+  const moof = readBoxHeader(bytes, 0);
+  if (moof.type !== 'moof') throw new Error(`MP4: a fragment must start with moof, found '${moof.type}'`);
+  const sequence = bytes.readUInt32BE(readFullBoxHeader(bytes, requireChild(bytes, moof, 'mfhd')).contentStart);
+  const tfdt = requireChild(bytes, requireChild(bytes, moof, 'traf'), 'tfdt');
+  const { version, contentStart } = readFullBoxHeader(bytes, tfdt);
+  const decodeTime = version === 1 ? Number(bytes.readBigUInt64BE(contentStart)) : bytes.readUInt32BE(contentStart);
+  shiftFragment(bytes, { decodeTicks: at.decodeTicks - decodeTime, sequence: at.sequence - sequence });
+}

@@ -13,7 +13,7 @@ import type { EventSink } from '../events.ts';
 import { measureQuality } from '../measure-quality.ts';
 import { buildAssetManifest, type AssetFile, type AssetManifest } from '../../media/asset-manifest.ts';
 import type { ChunkPlan } from '../../media/chunk-plan.ts';
-import { children, iterateBoxes, requirePath } from '../../media/mp4/boxes.ts';
+import { sampleDescription } from '../../media/mp4/init-segment.ts';
 import { audioRenditions, audioScratchName, scratchNames, type TranscodePlan } from '../../media/plan.ts';
 import { choosePoster, writeThumbnailsVtt, type ScoredFrame } from '../../media/thumbnails.ts';
 import type { PackagedTrack, Segment } from '../../media/types.ts';
@@ -165,16 +165,6 @@ export async function stitchTracks(plan: TranscodePlan, chunks: ChunkResult[], a
 /** A unit's CPU; results written before cost was measured have none. */
 function unitCpu(result: ChunkResult | AudioResult): CpuMeasurement {
   return result.cpu ?? { measured: false, reason: 'a unit of this job was encoded by a live2vod that did not measure CPU' };
-}
-
-/** The stsd box (codec and its configuration) of an init segment: what every chunk must share. */
-function sampleDescription(init: Buffer): Buffer {
-  const moov = [...iterateBoxes(init, 0)].find((b) => b.type === 'moov');
-  if (!moov) throw new Error('an init segment without moov');
-  const trak = children(init, moov).find((b) => b.type === 'trak');
-  if (!trak) throw new Error('an init segment without trak');
-  const stsd = requirePath(init, trak, ['mdia', 'minf', 'stbl', 'stsd']);
-  return init.subarray(stsd.start, stsd.end);
 }
 
 /** Numbers follow on, and each segment starts where the one before ended: one timeline, no gap, no overlap. */

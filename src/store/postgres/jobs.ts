@@ -24,11 +24,11 @@ const insertJobs: Statement = {
   name: 'live2vod_insert_jobs',
   text: `
     WITH input AS (
-      SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::smallint[], $6::int[], $7::text[], $8::jsonb[], $9::timestamptz[], $10::jsonb[], $11::jsonb[])
-        WITH ORDINALITY AS t (id, idempotency_key, source, source_kind, priority, max_attempts, output_prefix, metadata, created_at, event_data, source_facts, ord)
+      SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::smallint[], $6::int[], $7::text[], $8::jsonb[], $9::timestamptz[], $10::jsonb[], $11::jsonb[], $12::text[], $13::text[], $14::jsonb[])
+        WITH ORDINALITY AS t (id, idempotency_key, source, source_kind, priority, max_attempts, output_prefix, metadata, created_at, event_data, source_facts, kind, parent_job_id, clip, ord)
     ), inserted AS (
-      INSERT INTO jobs (id, idempotency_key, source, source_kind, priority, state, max_attempts, output_prefix, metadata, source_facts, created_at, updated_at)
-      SELECT id, idempotency_key, source, source_kind, priority, 'queued', max_attempts, output_prefix, metadata, source_facts, created_at, created_at
+      INSERT INTO jobs (id, idempotency_key, source, source_kind, priority, state, max_attempts, output_prefix, metadata, source_facts, kind, parent_job_id, clip, created_at, updated_at)
+      SELECT id, idempotency_key, source, source_kind, priority, 'queued', max_attempts, output_prefix, metadata, source_facts, kind, parent_job_id, clip, created_at, created_at
       FROM input
       ORDER BY ord
       ON CONFLICT (idempotency_key) DO NOTHING
@@ -80,6 +80,9 @@ async function createJobs(pool: Pool, batch: CreateRequest[]): Promise<{ job: Jo
     column((r) => r.v.createdAt),
     column((r) => r.event.data),
     column((r) => r.v.sourceFacts),
+    column((r) => r.v.kind),
+    column((r) => r.v.parentJobId),
+    column((r) => r.v.clip),
   ]);
   const created = new Map(inserted.map((row) => [text(row, 'id'), jobFromRow(row)]));
   const missingKeys = rows.filter((r) => !created.has(r.v.id)).map((r) => r.v.idempotencyKey);

@@ -18,8 +18,8 @@ type JobOperations = Pick<Store, 'createJob' | 'getJob' | 'listJobs' | 'countByS
 export function sqliteJobs(ctx: SqliteContext): JobOperations {
   const { db } = ctx;
   const insertJob = db.prepare(`
-    INSERT INTO jobs (id, idempotency_key, source, source_kind, priority, state, max_attempts, output_prefix, metadata, source_facts, created_at, updated_at)
-    VALUES ($id, $idempotencyKey, $source, $sourceKind, $priority, 'queued', $maxAttempts, $outputPrefix, $metadata, $sourceFacts, $createdAt, $createdAt)
+    INSERT INTO jobs (id, idempotency_key, source, source_kind, priority, state, max_attempts, output_prefix, metadata, source_facts, kind, parent_job_id, clip, created_at, updated_at)
+    VALUES ($id, $idempotencyKey, $source, $sourceKind, $priority, 'queued', $maxAttempts, $outputPrefix, $metadata, $sourceFacts, $kind, $parentJobId, $clip, $createdAt, $createdAt)
     ON CONFLICT (idempotency_key) DO NOTHING
     RETURNING *`);
   const jobByKey = db.prepare('SELECT * FROM jobs WHERE idempotency_key = ?');

@@ -27,6 +27,7 @@ export function jobTests(suite: Suite): void {
       assert.deepEqual(job, {
         id: job.id,
         seq: job.seq,
+        kind: 'transcode',
         idempotencyKey: input.idempotencyKey,
         source: input.source,
         sourceKind: 's3',
@@ -47,6 +48,23 @@ export function jobTests(suite: Suite): void {
       assert.equal(events.length, 1);
       assert.equal(events[0]?.type, 'job.queued');
       assert.equal(events[0]?.at, t0.toISOString());
+    });
+
+    it('keeps a clip\'s kind, parent and range (with and without a title)', async () => {
+      const store = suite.store();
+      const parent = await createQueued(store);
+      const titled = (await store.createJob(newJob({ kind: 'clip', parentJobId: parent.id, clip: { start: 12.5, end: 42.033, title: 'The announcement' } }), t0)).job;
+      const plain = (await store.createJob(newJob({ kind: 'clip', parentJobId: parent.id, clip: { start: 0, end: 1 } }), t0)).job;
+      assert.equal(titled.kind, 'clip');
+      assert.equal(titled.parentJobId, parent.id);
+      assert.deepEqual(titled.clip, { start: 12.5, end: 42.033, title: 'The announcement' });
+      assert.deepEqual(plain.clip, { start: 0, end: 1 });
+      assert.equal('title' in (plain.clip ?? {}), false);
+      assert.deepEqual(await store.getJob(titled.id), titled);
+      assert.deepEqual((await store.listJobs({ limit: 10 })).items.find((j) => j.id === plain.id), plain);
+      // A transcode has neither.
+      assert.equal(parent.kind, 'transcode');
+      assert.equal('parentJobId' in parent || 'clip' in parent, false);
     });
 
     it('returns the existing job for a duplicate idempotency key, without a second event', async () => {

@@ -1,0 +1,22 @@
+// The `clip` stage: a new asset cut from a finished one (make-clip.ts), from wherever the parent
+// lies to wherever the clip goes.
+import type { ClipTask } from '../../jobs/transcode-task.ts';
+import type { StageContext, StageDone } from '../stage-handlers.ts';
+import { makeClip } from './make-clip.ts';
+
+export async function runClipStage(task: ClipTask, context: StageContext): Promise<StageDone> {
+  const { clip } = task;
+  await makeClip({
+    ffmpeg: context.binaries.ffmpeg,
+    parent: clip.parent,
+    output: task.output,
+    startSeconds: clip.startSeconds,
+    endSeconds: clip.endSeconds,
+    title: clip.title,
+    parentJobId: clip.parentJobId,
+    profile: task.profile,
+    signal: context.signal,
+    onEvent: context.onEvent,
+  });
+  return { type: 'done', manifest: 'manifest.json' };
+}

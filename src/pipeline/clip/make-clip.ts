@@ -1,0 +1,305 @@
+// Makes a clip: a new asset of [start, end) of a finished one, with every rendition of the parent,
+// frame-accurate at both ends. Per video rendition only the GOP that straddles each cut is
+// re-encoded (from the parent's own rendition, with its settings, so its stream headers are the
+// parent's); every GOP inside the range is copied, moved to the clip's timeline, which starts at
+// 0. Audio is re-encoded over the range (AAC is cheap, and a cut on AAC frames would be up to 21 ms
+// off and carry the parent's priming into the middle). Then packaging, playlists, thumbnails,
+// download and manifest.json last, as any asset. Only the parent files the range needs are read.
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { ExitCode, InputError, Live2vodError } from '../../errors/index.ts';
+import { cpuSoFar, measureCpu } from '../../ffmpeg/process-cpu.ts';
+import { runProcess } from '../../ffmpeg/run-process.ts';
+import { minClipSeconds } from '../../jobs/clip-request.ts';
+import type { TranscodeProfile } from '../../jobs/transcode-profile.ts';
+import { assetCost } from '../../media/asset-cost.ts';
+import { buildAssetManifest, type AssetManifest } from '../../media/asset-manifest.ts';
+import { buildAudioEncodeCommand } from '../../media/audio-command.ts';
+import { buildClipPicturesCommand, buildEdgeCommand, type EdgeEncode } from '../../media/clip-command.ts';
+import { ClipRangeError, cutRendition, segmentsAround, type RenditionCut } from '../../media/clip-plan.ts';
+import { encoders } from '../../media/encoders/registry.ts';
+import { ladderPresets } from '../../media/ladder-presets.ts';
+import { parseFragments } from '../../media/mp4/fragments.ts';
+import { parseInitSegment, sampleDescription } from '../../media/mp4/init-segment.ts';
+import { placeFragment } from '../../media/mp4/shift-fragment.ts';
+import { planTranscode } from '../../media/plan-transcode.ts';
+import { audioRenditions, audioScratchName, scratchNames, type TranscodePlan } from '../../media/plan.ts';
+import type { AudioRendition, Fragment, PackagedTrack, VideoRendition } from '../../media/types.ts';
+import { version } from '../../version.ts';
+import { AssetPublisher } from '../asset-publisher.ts';
+import type { EventSink } from '../events.ts';
+import { listAssetFiles, makeDownload, writeAssetManifest } from '../finish-asset.ts';
+import { finishThumbnails } from '../finish-thumbnails.ts';
+import { OutputDir } from '../output-dir.ts';
+import { writePlaylists } from '../package-asset.ts';
+import { packageTrack } from '../package-track.ts';
+import { makeScratch } from '../scratch.ts';
+import { Stopwatch } from '../stopwatch.ts';
+import { openObjectStore } from '../../storage/open-store.ts';
+import { openParentAsset, trackSegments, type ParentAsset, type ParentManifest } from './parent-asset.ts';
+
+export interface ClipRequest {
+  ffmpeg: string;
+  /** The parent asset: a directory or an s3:// prefix. */
+  parent: string;
+  /** Where the clip goes: a directory or an s3:// prefix. */
+  output: string;
+  startSeconds: number;
+  endSeconds: number;
+  title?: string | undefined;
+  parentJobId?: string | undefined;
+  /** The transcode settings the parent was made with (its ladder, thumbnails, download). */
+  profile: TranscodeProfile;
+  signal: AbortSignal;
+  onEvent?: EventSink | undefined;
+  scratchRoot?: string | undefined;
+}
+
+
+export async function makeClip(request: ClipRequest): Promise<AssetManifest> {
+  return (await measureCpu(() => makeClipMeasured(request))).result;
+}
+
+async function makeClipMeasured(given: ClipRequest): Promise<AssetManifest> {
+  const started = performance.now();
+  // A failed part stops the others (an audio encode still running when the video failed).
+  const own = new AbortController();
+  const request: ClipRequest = { ...given, signal: AbortSignal.any([given.signal, own.signal]) };
+  const pending: Promise<unknown>[] = [];
+  const emit = request.onEvent ?? (() => undefined);
+  const stopwatch = new Stopwatch(emit);
+  const remote = request.output.startsWith('s3://');
+  const scratch = await makeScratch(request.scratchRoot, 'live2vod-clip-');
+  const out = new OutputDir(remote ? path.join(scratch, 'asset') : request.output);
+  const destination = remote ? openObjectStore(request.output) : undefined;
+  const publisher = destination ? new AssetPublisher(destination, out.root) : undefined;
+  let parent: ParentAsset | undefined;
+  try {
+    const opened = await openParentAsset(request.parent);
+    parent = opened;
+    const { manifest } = opened;
+    if (!(request.startSeconds >= 0 && request.endSeconds <= manifest.duration + 1e-3 && request.endSeconds - request.startSeconds >= minClipSeconds - 1e-6)) {
+      throw new ClipRangeError(`the clip ${request.startSeconds}–${request.endSeconds} s must lie within the parent's 0–${manifest.duration} s and last at least ${minClipSeconds} s`);
+    }
+    await out.prepare();
+    await publisher?.begin();
+    const plan = planFromParent(manifest, request.profile);
+    const range = { startSeconds: request.startSeconds, endSeconds: Math.min(request.endSeconds, manifest.duration) };
+    // The cuts first (only the parent's segments around the range are read): they fix the clip's
+    // first frame and length, so the audio runs beside the video's edges, packaging and pictures.
+    const loaded = await stopwatch.step('fetch', () => Promise.all(plan.video.map((rendition) => loadRendition(opened, plan, rendition, range))));
+    const lead = loaded[0];
+    if (!lead) throw new Error('a clip needs a video rendition');
+    const duration = lead.cut.frames * lead.cut.frameTicks / lead.timescale;
+    const clipPlan: TranscodePlan = { ...plan, source: { ...plan.source, duration } };
+    const videoDone = stopwatch.step('encode', () => clipVideo(request, loaded, plan, scratch, out));
+    const audioDone = stopwatch.step('audio', () => clipAudio(request, opened, plan, lead.cut.firstFrameSeconds, duration, scratch, out));
+    // The pictures come from a finished rendition: decoded as soon as the video is done.
+    const pick = picturesRendition(clipPlan);
+    const pictures = videoDone.then(async () => {
+      if (clipPlan.thumbnails && clipPlan.poster) await runProcess({ command: buildClipPicturesCommand(request.ffmpeg, clipPlan, path.join(scratch, scratchNames.video(pick.id)), pick.frameRate, duration), stage: 'encode', cwd: scratch, signal: request.signal });
+    });
+    pending.push(videoDone, audioDone, pictures);
+    for (const p of pending) p.catch(() => own.abort());
+    const video = await videoDone;
+    const [defaultAudio, ...alternates] = await audioDone;
+    const packaged = await stopwatch.step('package', () => writePlaylists(out, video.map((v) => v.track), defaultAudio, alternates));
+    const [thumbnails, download] = await Promise.all([
+      // The WebVTT track covers the whole asset, the audio's last frame included.
+      clipPlan.thumbnails && clipPlan.poster ? stopwatch.step('thumbnails', async () => {
+        await pictures;
+        return finishThumbnails(request.ffmpeg, clipPlan, scratch, out, packaged.duration, request.signal);
+      }) : undefined,
+      request.profile.download ? stopwatch.step('download', () => makeDownload(request.ffmpeg, clipPlan, out, (name) => path.join(scratch, name), request.signal)) : undefined,
+    ]);
+    const built = await stopwatch.step('manifest', async () => {
+      const result = buildAssetManifest({
+        version, plan: clipPlan, video: packaged.video, createdAt: new Date(),
+        files: await listAssetFiles(out.root),
+        timingsMs: { ...stopwatch.timingsMs, total: Math.round(performance.now() - started) },
+        cost: assetCost(cpuSoFar(), duration),
+        clip: { parentJobId: request.parentJobId ?? null, start: lead.cut.firstFrameSeconds, end: lead.cut.firstFrameSeconds + duration, title: request.title ?? null },
+        ...(packaged.audio ? { audio: packaged.audio } : {}),
+        ...(packaged.alternateAudio ? { alternateAudio: packaged.alternateAudio } : {}),
+        ...(thumbnails ? { thumbnails } : {}),
+        ...(download ? { download } : {}),
+      });
+      await writeAssetManifest(out, result);
+      return result;
+    });
+    if (publisher) {
+      await stopwatch.step('publish', async () => publisher.finish((await listAssetFiles(out.root)).map((f) => f.path).concat('manifest.json')));
+    } else await out.markComplete();
+    return built;
+  } catch (error) {
+    own.abort();
+    await Promise.allSettled(pending);
+    await publisher?.abort();
+    await out.discard();
+    throw error;
+  } finally {
+    await parent?.close();
+    await destination?.close();
+    await rm(scratch, { recursive: true, force: true }).catch(() => undefined);
+  }
+}
+
+/**
+ * The parent's plan again, from the source analysis in its manifest and the transcode settings:
+ * every rendition's encoder settings (CRF, rate caps, GOP), the audio, thumbnails and download.
+ * Refused when the settings no longer make the parent's renditions.
+ */
+export function planFromParent(manifest: ParentManifest, profile: TranscodeProfile): TranscodePlan {
+  const encoder = encoders[manifest.encoder.name];
+  const planned = planTranscode(manifest.source, {
+    codec: encoder.codec,
+    encoder: encoder.name,
+    ...(manifest.encoder.preset === null ? {} : { encoderPreset: manifest.encoder.preset }),
+    rungs: profile.ladder ?? ladderPresets[encoder.codec],
+    defaultLanguage: profile.language,
+    // The parent's audio is normalised already; the clip keeps its levels.
+    loudness: false,
+    audioBitrateKbps: profile.audioBitrateKbps,
+    gopSeconds: manifest.packaging.gopSeconds,
+    segmentSeconds: manifest.packaging.segmentSeconds,
+    thumbnails: profile.thumbnails,
+  });
+  const video = manifest.renditions.map((r) => {
+    const found = planned.video.find((p) => p.id === r.id);
+    if (!found) {
+      throw new Live2vodError(`the parent's rendition ${r.id} is not in the ladder this control plane uses now (${planned.video.map((p) => p.id).join(', ')}): a clip re-encodes its ends with the rendition's own settings, so it can only be cut from an asset made with the current ladder`, { exitCode: ExitCode.badInput, retryable: false });
+    }
+    return found;
+  });
+  // The richest first: its frame times are the clip's.
+  video.sort((a, b) => b.width * b.height - a.width * a.height || b.bitrateKbps - a.bitrateKbps);
+  const audio = audioRenditions(planned);
+  const parentAudio = manifest.audioTracks.map((t) => t.id);
+  if (audio.map((a) => a.id).join() !== parentAudio.join()) {
+    throw new Live2vodError(`the parent's audio tracks [${parentAudio.join(', ')}] are not the ones its source plans now [${audio.map((a) => a.id).join(', ')}]`, { exitCode: ExitCode.badInput, retryable: false });
+  }
+  const { detectEvent: _detect, ...plan } = planned;
+  return { ...plan, video, deinterlace: false };
+}
+
+interface ClippedVideo {
+  rendition: VideoRendition;
+  cut: RenditionCut;
+  track: PackagedTrack;
+}
+
+interface LoadedRendition {
+  rendition: VideoRendition;
+  dir: string;
+  init: Buffer;
+  timescale: number;
+  fragments: { fragment: Fragment; bytes: Buffer }[];
+  cut: RenditionCut;
+}
+
+async function clipVideo(request: ClipRequest, loaded: readonly LoadedRendition[], plan: TranscodePlan, scratch: string, out: OutputDir): Promise<ClippedVideo[]> {
+  // One ffmpeg per cut, every rendition's straddling GOP in it; the two cuts side by side.
+  const edges = (which: 'head' | 'tail'): EdgeEncode[] => loaded.flatMap((r) => {
+    const piece = which === 'head' ? r.cut.pieces[0] : r.cut.pieces.at(-1);
+    if (piece?.kind !== 'encode' || (which === 'tail' && r.cut.pieces.length === 1)) return [];
+    return [{ rendition: r.rendition, input: path.join(scratch, `edge-${r.rendition.id}-${piece.fragment}.mp4`), fromFrame: piece.fromFrame, toFrame: piece.toFrame, timescale: r.timescale, output: path.join(scratch, `piece-${r.rendition.id}-${piece.fragment}.mp4`) }];
+  });
+  const cuts = [edges('head'), edges('tail')].filter((e) => e.length > 0);
+  for (const r of loaded) {
+    for (const piece of r.cut.pieces) {
+      const f = r.fragments[piece.fragment];
+      if (piece.kind === 'encode' && f) await writeFile(path.join(scratch, `edge-${r.rendition.id}-${piece.fragment}.mp4`), Buffer.concat([r.init, f.bytes]));
+    }
+  }
+  await Promise.all(cuts.map((edgesOfCut) => runProcess({ command: buildEdgeCommand(request.ffmpeg, plan, edgesOfCut), stage: 'encode', cwd: scratch, signal: request.signal })));
+  return Promise.all(loaded.map(async (r): Promise<ClippedVideo> => {
+    const file = path.join(scratch, scratchNames.video(r.rendition.id));
+    await assemble(r, scratch, file);
+    const relDir = `video/${r.rendition.id}`;
+    const track = await packageTrack({ fmp4Path: file, outDir: out.path(relDir), relDir, id: r.rendition.id, kind: 'video', segmentSeconds: plan.segmentSeconds, rendition: r.rendition });
+    return { rendition: r.rendition, cut: r.cut, track };
+  }));
+}
+
+async function loadRendition(parent: ParentAsset, plan: TranscodePlan, rendition: VideoRendition, range: { startSeconds: number; endSeconds: number }): Promise<LoadedRendition> {
+  const entry = parent.manifest.renditions.find((r) => r.id === rendition.id);
+  if (!entry) throw new Error(`no rendition ${rendition.id} in the parent`);
+  const dir = path.posix.dirname(entry.init);
+  const files = trackSegments(parent.manifest, dir);
+  const numbers = segmentsAround(range, plan.segmentSeconds, files.length);
+  const [init, ...segments] = await Promise.all([parent.read(entry.init), ...numbers.map((n) => parent.read(files[n - 1] ?? `${dir}/missing`))]);
+  if (!init) throw new Error('unreachable: no init read');
+  const timescale = trackTimescale(init);
+  const fragments = segments.flatMap((bytes) => parseFragments(bytes, 0).map((fragment) => ({ fragment, bytes: bytes.subarray(fragment.offset, fragment.offset + fragment.size) })));
+  const cut = cutRendition(fragments.map((f) => f.fragment), timescale, rendition.frameRate, range, numbers.at(-1) === files.length);
+  return { rendition, dir, init, timescale, fragments, cut };
+}
+
+/** The clip's rendition as one fragmented MP4 under the parent's init: copied GOPs and re-encoded edges, one after the other from 0. */
+async function assemble(r: LoadedRendition, scratch: string, file: string): Promise<void> {
+  const parts: Buffer[] = [r.init];
+  const headers = sampleDescription(r.init);
+  let at = 0;
+  let sequence = 1;
+  const place = (bytes: Buffer, duration: number): void => {
+    const own = Buffer.from(bytes);
+    placeFragment(own, { decodeTicks: at, sequence: sequence++ });
+    parts.push(own);
+    at += duration;
+  };
+  for (const piece of r.cut.pieces) {
+    const source = r.fragments[piece.fragment];
+    if (!source) throw new Error(`fragment ${piece.fragment} of ${r.rendition.id} was not read`);
+    if (piece.kind === 'copy') {
+      place(source.bytes, source.fragment.duration);
+      continue;
+    }
+    const encoded = await readFile(path.join(scratch, `piece-${r.rendition.id}-${piece.fragment}.mp4`));
+    if (!sampleDescription(encoded).equals(headers)) {
+      throw new Live2vodError(`the re-encoded end of rendition ${r.rendition.id} has other stream headers than the parent's (the encoder or its settings changed since the parent was made); the clip cannot share the parent's segments`, { exitCode: ExitCode.internal, retryable: false });
+    }
+    const fragments = parseFragments(encoded, parseInitSegment(encoded).initSize);
+    const ticks = fragments.reduce((sum, f) => sum + f.duration, 0);
+    const wanted = (piece.toFrame - piece.fromFrame) * r.cut.frameTicks;
+    if (ticks !== wanted) throw new Live2vodError(`the re-encoded end of rendition ${r.rendition.id} lasts ${ticks} ticks, not the ${wanted} of its ${piece.toFrame - piece.fromFrame} frames`, { exitCode: ExitCode.internal, retryable: false });
+    for (const f of fragments) place(encoded.subarray(f.offset, f.offset + f.size), f.duration);
+  }
+  await writeFile(file, Buffer.concat(parts));
+}
+
+function trackTimescale(init: Buffer): number {
+  return parseInitSegment(init).track.timescale;
+}
+
+/** Each audio track of the range, re-encoded from the parent's segments around it. */
+async function clipAudio(request: ClipRequest, parent: ParentAsset, plan: TranscodePlan, startSeconds: number, seconds: number, scratch: string, out: OutputDir): Promise<PackagedTrack[]> {
+  const range = { startSeconds, endSeconds: startSeconds + seconds };
+  return Promise.all(audioRenditions(plan).map(async (rendition): Promise<PackagedTrack> => {
+    const entry = parent.manifest.audioTracks.find((t) => t.id === rendition.id);
+    if (!entry) throw new Error(`no audio track ${rendition.id} in the parent`);
+    const dir = path.posix.dirname(entry.playlist);
+    const files = trackSegments(parent.manifest, dir);
+    const numbers = segmentsAround(range, plan.segmentSeconds, files.length);
+    const [init, ...segments] = await Promise.all([parent.read(`${dir}/init.mp4`), ...numbers.map((n) => parent.read(files[n - 1] ?? `${dir}/missing`))]);
+    const first = segments[0] ? parseFragments(segments[0], 0)[0] : undefined;
+    if (!init || !first) throw new InputError(`the parent's audio track ${rendition.id} has no segments around ${startSeconds} s`);
+    const input = path.join(scratch, `parent-${rendition.id}.mp4`);
+    await writeFile(input, Buffer.concat([init, ...segments]));
+    const from = startSeconds - first.decodeTime / trackTimescale(init);
+    const own: AudioRendition = { ...rendition, sourceIndex: 0 };
+    const trim = `asetpts=PTS-STARTPTS,atrim=start=${from.toFixed(6)}:duration=${seconds.toFixed(6)},asetpts=PTS-STARTPTS`;
+    await runProcess({ command: buildAudioEncodeCommand(request.ffmpeg, input, plan, undefined, false, own, trim), stage: 'encode', cwd: scratch, signal: request.signal });
+    const relDir = `audio/${rendition.id}`;
+    await mkdir(out.path(relDir), { recursive: true });
+    return packageTrack({ fmp4Path: path.join(scratch, audioScratchName(plan, rendition)), outDir: out.path(relDir), relDir, id: rendition.id, kind: 'audio', segmentSeconds: plan.segmentSeconds, audio: rendition });
+  }));
+}
+
+/** The smallest rendition at least as large as a sprite thumbnail: the cheapest decode that loses nothing. */
+function picturesRendition(plan: TranscodePlan): VideoRendition {
+  const small = [...plan.video].sort((a, b) => a.width * a.height - b.width * b.height);
+  const fits = small.find((r) => !plan.thumbnails || (r.width >= plan.thumbnails.width && r.height >= plan.thumbnails.height));
+  const pick = fits ?? small.at(-1);
+  if (!pick) throw new Error('no rendition for the pictures');
+  return pick;
+}
