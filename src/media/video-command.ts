@@ -3,12 +3,13 @@
 import type { ChunkRange } from './chunk-plan.ts';
 import { encoders } from './encoders/registry.ts';
 import { videoDetectChain } from './event/detect-filters.ts';
-import type { GopSpec } from './encoders/encoder.ts';
+import type { EncoderSettings, GopSpec } from './encoders/encoder.ts';
+import { colourArgs, hdrTransferOf, toneMapChain } from './hdr.ts';
 import { commonArgs, progressArgs, videoFmp4Args } from './fmp4-output.ts';
 import { guardedInput } from './input-args.ts';
 import { scratchNames, type TranscodePlan } from './plan.ts';
 import { formatRational, toNumber } from './rational.ts';
-import type { Rational, VideoRendition } from './types.ts';
+import type { EncoderName, Rational, VideoRendition } from './types.ts';
 
 /**
  * With `chunk`, the command encodes only that time range of the recording: it starts exactly on
@@ -23,13 +24,14 @@ import type { Rational, VideoRendition } from './types.ts';
 export function buildVideoCommand(ffmpeg: string, sourcePath: string, plan: TranscodePlan, chunk?: ChunkRange): string[] {
   const video = plan.source.video;
   if (!video || plan.video.length === 0) throw new Error('buildVideoCommand needs a video source and renditions');
-  const encoder = encoders[plan.encoder];
   const outputs: string[] = [];
   const origin = chunk ? { origin: { seconds: chunk.startSeconds, gop: chunk.firstGop } } : {};
   for (const [i, rendition] of plan.video.entries()) {
+    const encoder = encoders[rendition.encoder ?? plan.encoder];
     outputs.push(
       '-map', `[v${i}]`,
-      ...encoder.videoArgs(rendition, { ...gopFor(rendition, plan.gopSeconds), ...origin }, plan.encoderPreset === undefined ? {} : { preset: plan.encoderPreset }),
+      ...encoder.videoArgs(rendition, { ...gopFor(rendition, plan.gopSeconds), ...origin }, presetFor(encoder.name, plan)),
+      ...colourArgs(rendition, video),
       '-map_metadata', '-1',
       ...videoFmp4Args,
       scratchNames.video(rendition.id),
@@ -50,6 +52,16 @@ export function buildVideoCommand(ffmpeg: string, sourcePath: string, plan: Tran
     '-filter_complex', buildVideoFilterGraph(plan, chunk),
     ...outputs,
   ];
+}
+
+/**
+ * The plan's preset applies to its own encoder, and to libx265 beside libx264 (x265 takes x264's
+ * preset names); another encoder keeps its default rather than get a name it does not know.
+ */
+function presetFor(name: EncoderName, plan: TranscodePlan): EncoderSettings {
+  if (plan.encoderPreset === undefined) return {};
+  const x26x = new Set<EncoderName>(['libx264', 'libx265']);
+  return name === plan.encoder || (x26x.has(name) && x26x.has(plan.encoder)) ? { preset: plan.encoderPreset } : {};
 }
 
 /**
@@ -90,6 +102,18 @@ export function gopFor(rendition: VideoRendition, gopSeconds: number): GopSpec {
 }
 
 /**
+ * The end of a rendition's chain: 10-bit for an HDR rendition, else 8-bit 4:2:0, tone-mapped
+ * first when the source is HDR. Tone-mapping after the scale costs less than once at the source's
+ * size: the SDR rungs are at most 1080p, the source may be 4K.
+ */
+function pictureFormat(rendition: VideoRendition, plan: TranscodePlan): string {
+  if (rendition.hdr) return 'format=yuv420p10le';
+  const transfer = plan.source.video ? hdrTransferOf(plan.source.video) : undefined;
+  if (transfer) return toneMapChain(transfer, plan.toneMapper ?? 'zscale');
+  return 'format=yuv420p';
+}
+
+/**
  * Picks the first frame at or after each multiple of `interval` seconds of the recording, on a
  * chunk's timeline that starts at `offset`: the same pictures whichever chunk holds them.
  */
@@ -111,7 +135,7 @@ export function buildVideoFilterGraph(plan: TranscodePlan, chunk?: ChunkRange): 
   const pictures = new Map<string, number[]>();
   plan.video.forEach((r, i) => {
     const rateCap = toNumber(r.frameRate) < toNumber(video.frameRate) - 1e-6 ? `fps=${formatRational(r.frameRate)},` : '';
-    const chain = `${rateCap}scale=${r.width}:${r.height}:flags=bicubic,setsar=1,format=yuv420p`;
+    const chain = `${rateCap}scale=${r.width}:${r.height}:flags=bicubic,setsar=1,${pictureFormat(r, plan)}`;
     pictures.set(chain, [...(pictures.get(chain) ?? []), i]);
   });
   const branches = pictures.size + (plan.thumbnails ? 1 : 0) + (plan.poster ? 1 : 0) + (plan.detectEvent ? 1 : 0);

@@ -40,6 +40,9 @@ export interface ProbeStream {
   width?: number;
   height?: number;
   pix_fmt?: string;
+  color_transfer?: string;
+  color_primaries?: string;
+  color_space?: string;
   field_order?: string;
   sample_aspect_ratio?: string;
   r_frame_rate?: string;
