@@ -919,6 +919,15 @@ export async function measureLoudness(file: string): Promise<{ integrated: numbe
 let lumaLogs = 0;
 
 /** Frame times and average luma (signalstats YAVG) of a file's video (optionally after a filter such as a crop). */
+/** The mean over all frames of one signalstats value (`SATAVG`: how colourful; `YAVG`: how bright). */
+export async function meanSignalStat(file: string, scratch: string, key: 'SATAVG' | 'YAVG' | 'YMAX', filterPrefix = ''): Promise<number> {
+  const log = `stat-${lumaLogs++}.txt`;
+  await ffmpeg(['-i', file, '-map', '0:v:0', '-vf', `${filterPrefix}signalstats,metadata=mode=print:key=lavfi.signalstats.${key}:file=${log}`, '-f', 'null', '-'], { cwd: scratch });
+  const values = [...(await readFile(path.join(scratch, log), 'utf8')).matchAll(new RegExp(`lavfi\\.signalstats\\.${key}=(\\S+)`, 'g'))].map((m) => Number(m[1]));
+  assert.ok(values.length > 0, `no signalstats ${key} for ${file}`);
+  return values.reduce((a, b) => a + b, 0) / values.length;
+}
+
 export async function lumaByFrame(file: string, scratch: string, options: { filterPrefix?: string; frames?: number } = {}): Promise<{ time: number; yavg: number }[]> {
   const log = `luma-${lumaLogs++}.txt`;
   // The log goes to a relative file in `scratch` so no path is spliced into the filter string.

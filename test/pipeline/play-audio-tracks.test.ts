@@ -2,16 +2,14 @@
 // audio tracks with their languages and names, plays, and switches to the second while playing.
 // The asset is served by a bare static server, so the test is about the asset, not the dashboard.
 import assert from 'node:assert/strict';
-import { readFile } from 'node:fs/promises';
-import { createServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser } from 'playwright-core';
 import { browserSkip, launchBrowser, openPage, waitInPage, type WatchedPage } from '../helpers/browser.ts';
-import { makeTempDir, makeTwoLanguages, repoRoot, runCliOk, writeLadder, type TempDir } from '../helpers/media.ts';
-
-const types: Record<string, string> = { '.m3u8': 'application/vnd.apple.mpegurl', '.m4s': 'video/iso.segment', '.mp4': 'video/mp4', '.mjs': 'text/javascript', '.html': 'text/html' };
+import { makeTempDir, makeTwoLanguages, runCliOk, writeLadder, type TempDir } from '../helpers/media.ts';
+import { serveAsset } from '../helpers/serve-asset.ts';
 
 const page = `<!doctype html><video muted playsinline></video><script type="module">
 import Hls from '/hls.mjs';
@@ -23,28 +21,6 @@ hls.on(Hls.Events.ERROR, (_, data) => { if (data.fatal) window.fatal = data.deta
 hls.loadSource('/asset/master.m3u8');
 hls.attachMedia(document.querySelector('video'));
 </script>`;
-
-/** Serves the page, hls.js's ES module build and the asset directory under /asset/. */
-function serveAsset(assetDir: string): Promise<Server> {
-  const server = createServer((request, response) => {
-    const url = new URL(request.url ?? '/', 'http://localhost');
-    const file = url.pathname === '/hls.mjs' ? path.join(repoRoot, 'node_modules', 'hls.js', 'dist', 'hls.mjs')
-      : url.pathname.startsWith('/asset/') ? path.join(assetDir, path.normalize(url.pathname.slice('/asset/'.length)).replace(/^(\.\.[/\\])+/, '')) : undefined;
-    if (url.pathname === '/') {
-      response.writeHead(200, { 'content-type': 'text/html' }).end(page);
-      return;
-    }
-    if (!file) {
-      response.writeHead(404).end();
-      return;
-    }
-    readFile(file).then(
-      (body) => response.writeHead(200, { 'content-type': types[path.extname(file)] ?? 'application/octet-stream' }).end(body),
-      () => response.writeHead(404).end(),
-    );
-  });
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
-}
 
 describe('a two-language asset plays in hls.js with both audio tracks', { skip: browserSkip, timeout: 180_000 }, () => {
   let tmp: TempDir;
@@ -58,7 +34,7 @@ describe('a two-language asset plays in hls.js with both audio tracks', { skip: 
     const source = await makeTwoLanguages(tmp.dir, 12);
     const out = path.join(tmp.dir, 'asset');
     await runCliOk(['transcode', source, '--out', out, '--ladder', ladder, '--preset', 'ultrafast', '--chunk-seconds', '0', '--json']);
-    server = await serveAsset(out);
+    server = await serveAsset(out, page);
     browser = await launchBrowser();
     watched = await openPage(browser);
   });
