@@ -39,6 +39,19 @@ export function toneMapChain(transfer: HdrTransfer, mapper: ToneMapper): string 
 }
 
 /**
+ * The end of a rendition's filter chain, after its scale: 10-bit for an HDR rendition, else 8-bit
+ * 4:2:0, tone-mapped first when the source is HDR. Tone-mapping after the scale costs less than
+ * once at the source's size: the SDR rungs are at most 1080p, the source may be 4K. The quality
+ * measure builds its reference with the same chain, so it measures encoding, not tone mapping.
+ */
+export function pictureFormat(rendition: VideoRendition, source: SourceVideo, mapper: ToneMapper | undefined): string {
+  if (rendition.hdr) return 'format=yuv420p10le';
+  const transfer = hdrTransferOf(source);
+  if (transfer) return toneMapChain(transfer, mapper ?? 'zscale');
+  return 'format=yuv420p';
+}
+
+/**
  * The colour tags of a rendition's stream (VUI in the SPS, `colr` in the MP4): set only when the
  * source is HDR, so an SDR source's renditions stay byte-identical to what they always were. The
  * encoders write them from these options (ffmpeg's libx264 and libx265 wrappers both do).

@@ -4,7 +4,7 @@ import type { ChunkRange } from './chunk-plan.ts';
 import { encoders } from './encoders/registry.ts';
 import { videoDetectChain } from './event/detect-filters.ts';
 import type { EncoderSettings, GopSpec } from './encoders/encoder.ts';
-import { colourArgs, hdrTransferOf, toneMapChain } from './hdr.ts';
+import { colourArgs, pictureFormat } from './hdr.ts';
 import { commonArgs, progressArgs, videoFmp4Args } from './fmp4-output.ts';
 import { guardedInput } from './input-args.ts';
 import { scratchNames, type TranscodePlan } from './plan.ts';
@@ -102,18 +102,6 @@ export function gopFor(rendition: VideoRendition, gopSeconds: number): GopSpec {
 }
 
 /**
- * The end of a rendition's chain: 10-bit for an HDR rendition, else 8-bit 4:2:0, tone-mapped
- * first when the source is HDR. Tone-mapping after the scale costs less than once at the source's
- * size: the SDR rungs are at most 1080p, the source may be 4K.
- */
-function pictureFormat(rendition: VideoRendition, plan: TranscodePlan): string {
-  if (rendition.hdr) return 'format=yuv420p10le';
-  const transfer = plan.source.video ? hdrTransferOf(plan.source.video) : undefined;
-  if (transfer) return toneMapChain(transfer, plan.toneMapper ?? 'zscale');
-  return 'format=yuv420p';
-}
-
-/**
  * Picks the first frame at or after each multiple of `interval` seconds of the recording, on a
  * chunk's timeline that starts at `offset`: the same pictures whichever chunk holds them.
  */
@@ -135,7 +123,7 @@ export function buildVideoFilterGraph(plan: TranscodePlan, chunk?: ChunkRange): 
   const pictures = new Map<string, number[]>();
   plan.video.forEach((r, i) => {
     const rateCap = toNumber(r.frameRate) < toNumber(video.frameRate) - 1e-6 ? `fps=${formatRational(r.frameRate)},` : '';
-    const chain = `${rateCap}scale=${r.width}:${r.height}:flags=bicubic,setsar=1,${pictureFormat(r, plan)}`;
+    const chain = `${rateCap}scale=${r.width}:${r.height}:flags=bicubic,setsar=1,${pictureFormat(r, video, plan.toneMapper)}`;
     pictures.set(chain, [...(pictures.get(chain) ?? []), i]);
   });
   const branches = pictures.size + (plan.thumbnails ? 1 : 0) + (plan.poster ? 1 : 0) + (plan.detectEvent ? 1 : 0);
