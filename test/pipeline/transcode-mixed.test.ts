@@ -5,7 +5,8 @@
 // - a 10-bit PQ source: the HEVC rungs stay HDR (Main 10, PQ in the stream, VIDEO-RANGE=PQ, the
 //   DASH descriptors), the H.264 rungs are tone-mapped BT.709 SDR that is not washed out, and the
 //   same job in chunks makes the same asset, its HEVC rendition decoding cleanly across the seam;
-// - without the option a PQ source becomes honest SDR: tone-mapped and tagged BT.709.
+// - without the option a PQ source becomes honest SDR: tone-mapped and tagged BT.709;
+// - probe shows what it would do.
 
 import assert from 'node:assert/strict';
 import { mkdir } from 'node:fs/promises';
@@ -16,7 +17,8 @@ import {
   concatTrack, loadAsset, meanSignalStat, trackFiles, videoVariants, type LoadedAsset,
 } from '../helpers/asset-checks.ts';
 import { assertEquivalent } from '../helpers/chunk-equivalence.ts';
-import { ffmpeg, ffprobeJson, makeHdr, makeTempDir, makeTestPattern, runCliOk, sdrPatternFilter, writeLadder, type TempDir } from '../helpers/media.ts';
+import type { SourceInfo, VideoRendition } from '../../src/media/types.ts';
+import { ffmpeg, ffprobeJson, makeHdr, makeTempDir, makeTestPattern, runCli, runCliOk, sdrPatternFilter, writeLadder, type TempDir } from '../helpers/media.ts';
 
 describe('mixed H.264 + HEVC ladder (--mixed-hevc)', { timeout: 600_000 }, () => {
   let tmp: TempDir;
@@ -121,6 +123,17 @@ describe('mixed H.264 + HEVC ladder (--mixed-hevc)', { timeout: 600_000 }, () =>
     const sdr = await concatTrack(await trackFiles(chunked, 'video/360p-800k/playlist.m3u8'), scratch, 'sdr-chunked-all.mp4');
     const colour = await meanSignalStat(sdr, scratch, 'SATAVG');
     assert.ok(colour > 0.45 * referenceColour, `the H.264 rendition is tone-mapped, not washed out: colour ${colour} vs reference ${referenceColour} (naive ${naiveColour})`);
+  });
+
+  test('probe --json shows the source as PQ and the mixed ladder with its encoders and ranges; --mixed-hevc needs codec h264', async () => {
+    const source = await makeHdr(tmp.dir, { seconds: 1, width: 320, height: 180 });
+    const { stdout } = await runCliOk(['probe', source, '--json', '--mixed-hevc']);
+    const out = JSON.parse(stdout) as { source: SourceInfo; plan: { video: VideoRendition[] } };
+    assert.equal(out.source.video?.colorTransfer, 'smpte2084');
+    assert.deepEqual(out.plan.video.map((r) => [r.codec, r.encoder ?? null, r.hdr ?? null]), [['h264', null, null], ['hevc', 'libx265', 'pq']]);
+    const refused = await runCli(['probe', source, '--codec', 'hevc', '--mixed-hevc']);
+    assert.equal(refused.code, 2);
+    assert.match(refused.stderr, /--mixed-hevc adds HEVC rungs to an H\.264 ladder: drop --codec hevc/);
   });
 
   test('without the option a PQ source becomes SDR everywhere: tone-mapped, tagged BT.709, VIDEO-RANGE=SDR', async () => {
