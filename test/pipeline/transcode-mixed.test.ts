@@ -125,6 +125,18 @@ describe('mixed H.264 + HEVC ladder (--mixed-hevc)', { timeout: 600_000 }, () =>
     assert.ok(colour > 0.45 * referenceColour, `the H.264 rendition is tone-mapped, not washed out: colour ${colour} vs reference ${referenceColour} (naive ${naiveColour})`);
   });
 
+  test('HLG source: HEVC rungs HLG (VIDEO-RANGE=HLG, BT.2020-compatible DASH descriptors), H.264 SDR', async () => {
+    const source = await makeHdr(tmp.dir, { seconds: 2, width: 320, height: 180, transfer: 'arib-std-b67' });
+    const ladder = await writeLadder(tmp.dir, 'small', [{ width: 320, height: 180, bitrateKbps: 300, maxFrameRate: 30 }]);
+    const asset = await transcode(source, 'hlg', ladder, ['--chunk-seconds', '0', '--no-thumbnails', '--no-download', '--no-quality', '--mixed-hevc']);
+    await assertCompleteAsset(asset);
+    await assertVariantsMatchStreams(asset, scratch);
+    assertMpdMatchesHls(asset);
+    assert.deepEqual(videoVariants(asset).map((v) => `${v.uri.split('/')[1]} ${v.attributes['VIDEO-RANGE']}`), ['180p-300k SDR', 'hevc-180p-195k HLG']);
+    const { stream } = await streamOf(asset, 'video/hevc-180p-195k/playlist.m3u8');
+    assert.deepEqual([stream.profile, stream.color_transfer], ['Main 10', 'arib-std-b67']);
+  });
+
   test('probe --json shows the source as PQ and the mixed ladder with its encoders and ranges; --mixed-hevc needs codec h264', async () => {
     const source = await makeHdr(tmp.dir, { seconds: 1, width: 320, height: 180 });
     const { stdout } = await runCliOk(['probe', source, '--json', '--mixed-hevc']);
