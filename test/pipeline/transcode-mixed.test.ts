@@ -91,6 +91,9 @@ describe('mixed H.264 + HEVC ladder (--mixed-hevc)', { timeout: 600_000 }, () =>
       await assertVariantsMatchStreams(asset, scratch);
       assertMpdMatchesHls(asset);
     }
+    // RFC 8216 rounds EXTINF to the nearest integer: AAC segments of 2.005 s say 2, as the video does.
+    const targets = [...whole.playlists.values()].filter((p) => !p.iframesOnly).map((p) => p.targetDuration);
+    assert.deepEqual([...new Set(targets)], [2], 'audio and video playlists share one TARGETDURATION');
     // Same segments, fragments at the same decode times, every frame once: x265 chunks share one hvcC.
     await assertEquivalent(whole, chunked, scratch, 120);
 
