@@ -1,5 +1,6 @@
 // `live2vod probe <input>`: the source analysis and the ladder that would be made, without encoding.
 import { containerName } from '../media/container-name.ts';
+import { hdrTransferOf } from '../media/hdr.ts';
 import { audioRenditions } from '../media/plan.ts';
 import { toNumber } from '../media/rational.ts';
 import { prepareTranscode } from '../pipeline/prepare.ts';
@@ -18,14 +19,17 @@ export async function runProbeCommand(input: string, rawFlags: Record<string, un
   }
   const lines = [`source: ${containerName(source.formatName)}, ${source.duration.toFixed(2)} s, ${source.sizeBytes} bytes`];
   const v = source.video;
-  if (v) lines.push(`  video: ${v.codec} ${v.width}x${v.height} → displayed ${v.displayWidth}x${v.displayHeight}, ${toNumber(v.frameRate).toFixed(3)} fps${v.variableFrameRate ? ' (variable)' : ''}${v.interlaced ? ', interlaced' : ''}${v.rotation ? `, rotated ${v.rotation}°` : ''}`);
+  if (v) lines.push(`  video: ${v.codec} ${v.width}x${v.height} → displayed ${v.displayWidth}x${v.displayHeight}, ${toNumber(v.frameRate).toFixed(3)} fps${v.variableFrameRate ? ' (variable)' : ''}${v.interlaced ? ', interlaced' : ''}${v.rotation ? `, rotated ${v.rotation}°` : ''}${hdrTransferOf(v) ? `, HDR ${hdrTransferOf(v)?.toUpperCase()} (${v.pixelFormat ?? '?'}, ${v.colorPrimaries ?? '?'})` : ''}`);
   for (const a of source.audioStreams ?? (source.audio ? [source.audio] : [])) {
     lines.push(`  audio: ${a.codec} ${a.channels} ch${a.channelLayout ? ` (${a.channelLayout})` : ''} ${a.sampleRate} Hz${a.language ? ` [${a.language}]` : ''}${a.title ? ` "${a.title}"` : ''}`);
   }
   lines.push(`ladder (${plan.encoder}${fallback ? `; ${fallback}` : ''}):`);
-  for (const r of plan.video) lines.push(`  ${r.id.padEnd(14)} ${r.width}x${r.height} @ ${toNumber(r.frameRate).toFixed(3)} fps, ≤ ${r.maxrateKbps} kb/s, crf ${r.crf}`);
+  const sdrFromHdr = plan.toneMapper ? `, SDR tone-mapped (${plan.toneMapper})` : '';
+  for (const r of plan.video) {
+    lines.push(`  ${r.id.padEnd(16)} ${r.width}x${r.height} @ ${toNumber(r.frameRate).toFixed(3)} fps, ≤ ${r.maxrateKbps} kb/s, crf ${r.crf}${r.encoder ? `, ${r.encoder}` : ''}${r.hdr ? `, HDR ${r.hdr.toUpperCase()} 10-bit` : sdrFromHdr}`);
+  }
   for (const r of audioRenditions(plan)) {
-    lines.push(`  ${r.id.padEnd(14)} AAC-LC ${r.sampleRate} Hz stereo, ${r.bitrateKbps} kb/s, ${r.language} "${r.name}"${r === plan.audio ? ' (default)' : ''}${plan.loudness ? `, normalised to ${plan.loudness.integrated} LUFS / ${plan.loudness.truePeak} dBTP` : ''}`);
+    lines.push(`  ${r.id.padEnd(16)} AAC-LC ${r.sampleRate} Hz stereo, ${r.bitrateKbps} kb/s, ${r.language} "${r.name}"${r === plan.audio ? ' (default)' : ''}${plan.loudness ? `, normalised to ${plan.loudness.integrated} LUFS / ${plan.loudness.truePeak} dBTP` : ''}`);
   }
   io.stdout.write(`${lines.join('\n')}\n`);
 }

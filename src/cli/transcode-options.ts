@@ -24,6 +24,7 @@ export const transcodeFlagsSchema = z.object({
   encoder: z.enum(encoderNames).optional(),
   preset: z.string().regex(/^[\w-]+$/, 'must be a plain preset name').optional(),
   ladder: z.string().optional(),
+  mixedHevc: z.boolean().default(false),
   language: z.string().regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, 'must be a BCP 47 tag such as en or pt-BR').default('en'),
   loudnorm: z.boolean().default(true),
   loudness: numberFlag(-70, -5).default(defaultLoudness.integrated),
@@ -53,6 +54,7 @@ export function parseTranscodeFlags(raw: unknown): TranscodeFlags {
     throw new UsageError(`${flag} ${issue ? issueText(issue) : 'is invalid'}`);
   }
   const flags = { ...parsed.data, codec: codecOf(parsed.data.codec, parsed.data.encoder) };
+  if (flags.mixedHevc && flags.codec !== 'h264') throw new UsageError(`--mixed-hevc adds HEVC rungs to an H.264 ladder: drop --codec ${flags.codec}${flags.encoder ? ` / --encoder ${flags.encoder}` : ''}`);
   if (flags.segment % flags.gop !== 0) throw new UsageError(`--segment (${flags.segment}) must be a multiple of --gop (${flags.gop})`);
   if (flags.chunkSeconds !== undefined && flags.chunkSeconds !== 0 && !isWholeMultiple(flags.chunkSeconds, flags.segment)) {
     throw new UsageError(`--chunk-seconds (${flags.chunkSeconds}) must be a multiple of --segment (${flags.segment}), or 0 to never chunk`);
@@ -71,6 +73,7 @@ export async function toTranscodeRequest(input: string, flags: TranscodeFlags): 
     thumbnails: flags.thumbnails,
     download: flags.download,
     instantRemux: flags.instantRemux,
+    mixedHevc: flags.mixedHevc,
     quality: flags.quality ? defaultQualitySampling : false,
     ...(flags.encoder ? { encoder: flags.encoder } : {}),
     ...(flags.preset ? { preset: flags.preset } : {}),

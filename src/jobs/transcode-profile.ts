@@ -18,6 +18,12 @@ export const transcodeProfileSchema = z.strictObject({
   encoder: z.enum(encoderNames).optional(),
   preset: z.string().regex(/^[\w-]+$/).optional(),
   ladder: z.array(rungSchema).min(1).optional(),
+  /**
+   * A mixed ladder (codec h264 only): the H.264 rungs up to 1080p for every device, plus the same
+   * rungs in HEVC (libx265, hvc1) up to the source's size, 4K included, in one master and one MPD.
+   * An HDR source keeps HDR in the HEVC rungs; the H.264 ones are tone-mapped to SDR.
+   */
+  mixedHevc: z.boolean().default(false),
   language: z.string().regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/).default('en'),
   loudness: z.union([z.literal(false), z.strictObject({ integrated: z.number().min(-70).max(-5), truePeak: z.number().min(-9).max(0) })]).default({ integrated: -16, truePeak: -1.5 }),
   audioBitrateKbps: z.number().int().min(32).max(160).default(128),
@@ -46,6 +52,7 @@ export const transcodeProfileSchema = z.strictObject({
       frameStep: z.number().int().min(1).max(60).default(defaultQualitySampling.frameStep),
     }),
   ]).default(defaultQualitySampling),
-}).refine((p) => p.chunkSeconds === undefined || p.chunkSeconds === 0 || isWholeMultiple(p.chunkSeconds, p.segmentSeconds), { path: ['chunkSeconds'], message: 'must be a multiple of segmentSeconds, or 0 to never chunk' });
+}).refine((p) => !p.mixedHevc || p.codec === 'h264', { path: ['mixedHevc'], message: 'adds HEVC rungs to an H.264 ladder: use it with codec h264' })
+  .refine((p) => p.chunkSeconds === undefined || p.chunkSeconds === 0 || isWholeMultiple(p.chunkSeconds, p.segmentSeconds), { path: ['chunkSeconds'], message: 'must be a multiple of segmentSeconds, or 0 to never chunk' });
 
 export type TranscodeProfile = z.infer<typeof transcodeProfileSchema>;

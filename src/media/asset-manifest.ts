@@ -95,7 +95,7 @@ export function buildAssetManifest(input: AssetManifestInput) {
     download: input.download ?? null,
     chunks: input.chunks ?? null,
     quality: input.quality
-      ? { reference: 'source, deinterlaced and at constant rate as encoded, scaled to each rendition (bicubic)', vmaf: input.quality.vmaf, frameStep: input.quality.frameStep, windows: input.quality.windows.map((w) => ({ startSeconds: round3(w.startSeconds), seconds: round3(w.seconds) })) }
+      ? { reference: `source, deinterlaced and at constant rate as encoded, scaled to each rendition (bicubic)${plan.toneMapper ? ', tone-mapped to SDR for each SDR rendition of this HDR source' : ''}`, vmaf: input.quality.vmaf, frameStep: input.quality.frameStep, windows: input.quality.windows.map((w) => ({ startSeconds: round3(w.startSeconds), seconds: round3(w.seconds) })) }
       : null,
     cost: input.cost,
     suggestedTrim: input.event?.suggestedTrim ?? null,

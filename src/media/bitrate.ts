@@ -34,7 +34,11 @@ export function averageBitrate(bytes: number, seconds: number): number {
   return seconds > 0 ? Math.ceil((bytes * 8) / seconds) : 0;
 }
 
-/** The HLS target duration for these durations: every one, rounded, must fit. */
+/**
+ * The HLS target duration for these durations: RFC 8216 §4.3.3.1 rounds each EXTINF to the nearest
+ * integer, so an AAC segment of 6.016 s (whole 1024-sample frames) fits a target of 6, the same as
+ * the video beside it; rounding up made the audio playlist say 7.
+ */
 export function targetDurationOf(seconds: readonly number[]): number {
-  return Math.max(1, ...seconds.map((s) => Math.ceil(Number(s.toFixed(6)))));
+  return Math.max(1, ...seconds.map((s) => Math.round(Number(s.toFixed(6)))));
 }

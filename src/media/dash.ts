@@ -1,6 +1,7 @@
 // A static DASH MPD over the same CMAF files the HLS playlists use. Pure: returns the XML text.
 // Paths are relative to the MPD, which sits at the asset root next to master.m3u8.
 
+import { dashColourDescriptors } from './hdr.ts';
 import { dashSegmentTemplate, segmentFileName } from './segment-names.ts';
 import type { PackagedTrack, Rational, Segment } from './types.ts';
 
@@ -66,7 +67,21 @@ function segmentTemplate(track: PackagedTrack): string {
   ], [element('SegmentTimeline', [], segmentTimeline(track.segments))]);
 }
 
-function videoAdaptationSet(tracks: readonly PackagedTrack[]): string {
+/**
+ * One video AdaptationSet per codec and dynamic range: a player switches freely inside a set, so a
+ * set holds only what one decoder shows one way (a mixed ladder's H.264 SDR and HEVC HDR rungs
+ * are two sets; a player picks the set it can decode and display). In the tracks' order.
+ */
+function videoGroups(tracks: readonly PackagedTrack[]): PackagedTrack[][] {
+  const groups = new Map<string, PackagedTrack[]>();
+  for (const track of tracks) {
+    const key = `${track.track.codecString.split('.')[0]}/${track.rendition?.hdr ?? 'sdr'}`;
+    groups.set(key, [...(groups.get(key) ?? []), track]);
+  }
+  return [...groups.values()];
+}
+
+function videoAdaptationSet(tracks: readonly PackagedTrack[], id: number): string {
   const rates = tracks.flatMap((t) => (t.rendition === undefined ? [] : [t.rendition.frameRate]));
   const maxRate = rates.reduce<Rational | undefined>((max, r) => (max === undefined || r.num / r.den > max.num / max.den ? r : max), undefined);
   const representations = [...tracks]
@@ -80,8 +95,10 @@ function videoAdaptationSet(tracks: readonly PackagedTrack[]): string {
       ['codecs', track.track.codecString],
       ['sar', '1:1'],
     ], [segmentTemplate(track)]));
+  const hdr = tracks[0]?.rendition?.hdr;
+  const descriptors = dashColourDescriptors(hdr).map((d) => element(d.element, [['schemeIdUri', d.schemeIdUri], ['value', d.value]]));
   return element('AdaptationSet', [
-    ['id', 0],
+    ['id', id],
     ['contentType', 'video'],
     ['mimeType', 'video/mp4'],
     ['segmentAlignment', 'true'],
@@ -90,7 +107,7 @@ function videoAdaptationSet(tracks: readonly PackagedTrack[]): string {
     ['maxWidth', Math.max(...tracks.map((t) => t.track.width ?? 0))],
     ['maxHeight', Math.max(...tracks.map((t) => t.track.height ?? 0))],
     ['maxFrameRate', frameRate(maxRate)],
-  ], representations);
+  ], [...descriptors, ...representations]);
 }
 
 /**
@@ -135,7 +152,9 @@ export function writeMpd(input: { video: PackagedTrack[]; audio?: PackagedTrack;
   if (duplicate !== undefined) throw new Error(`representation id ${duplicate} is used twice`);
 
   const labelled = audioTracks.length > 1;
-  const sets = [...(video.length > 0 ? [videoAdaptationSet(video)] : []), ...audioTracks.map((t, i) => audioAdaptationSet(t, i + 1, i === 0, labelled))];
+  const videoSets = videoGroups(video).map((tracks, i) => videoAdaptationSet(tracks, i));
+  // Audio sets are numbered after the video ones (1 and up for a one-codec ladder, as always).
+  const sets = [...videoSets, ...audioTracks.map((t, i) => audioAdaptationSet(t, Math.max(1, videoSets.length) + i, i === 0, labelled))];
   const mpd = element('MPD', [
     ['xmlns', 'urn:mpeg:dash:schema:mpd:2011'],
     ['profiles', 'urn:mpeg:dash:profile:isoff-live:2011'],

@@ -3,6 +3,7 @@
 // own directory and name files relative to it; the multivariant playlist lives at the asset root.
 
 import { targetDurationOf } from './bitrate.ts';
+import { hlsVideoRange } from './hdr.ts';
 import type { PackagedTrack } from './types.ts';
 
 /** Where playback should start; the Authoring Spec names the 2000 kb/s variant as the Wi-Fi default. */
@@ -120,8 +121,11 @@ interface Variant {
  */
 function orderVariants(variants: readonly Variant[]): Variant[] {
   const descending = [...variants].sort((a, b) => b.bandwidth - a.bandwidth || a.track.id.localeCompare(b.track.id));
+  // Playback starts on the first variant, so in a mixed ladder it is one every device decodes and
+  // shows right: H.264, SDR.
+  const universal = descending.filter((v) => v.track.track.codecString.startsWith('avc1.') && v.track.rendition?.hdr === undefined);
   let start: Variant | undefined;
-  for (const variant of descending) {
+  for (const variant of universal.length > 0 ? universal : descending) {
     if (start === undefined || Math.abs(variant.averageBandwidth - startBitrate) < Math.abs(start.averageBandwidth - startBitrate)) start = variant;
   }
   return start === undefined ? [] : [start, ...descending.filter((v) => v !== start)];
@@ -173,7 +177,9 @@ export function writeMultivariantPlaylist(input: { video: PackagedTrack[]; audio
       ['FRAME-RATE', frameRate === undefined ? undefined : frameRate.num / frameRate.den],
       ['AUDIO', audio === undefined ? undefined : 'audio'],
       ['CLOSED-CAPTIONS', 'NONE'],
-      ['VIDEO-RANGE', 'SDR'],
+      // No SUPPLEMENTAL-CODECS: it names a second, backward-compatible format in the same stream
+      // (Dolby Vision over HDR10 or HLG), which these encodes never carry.
+      ['VIDEO-RANGE', hlsVideoRange(track.rendition)],
     ])}`, uri(track, track.playlistFile));
   }
 
@@ -188,7 +194,7 @@ export function writeMultivariantPlaylist(input: { video: PackagedTrack[]; audio
       ['AVERAGE-BANDWIDTH', Math.ceil(track.iframeAverageBitrate)],
       ['CODECS', track.track.codecString],
       ['RESOLUTION', resolution(track)],
-      ['VIDEO-RANGE', 'SDR'],
+      ['VIDEO-RANGE', hlsVideoRange(track.rendition)],
       ['URI', uri(track, track.iframePlaylistFile)],
     ])}`);
   }

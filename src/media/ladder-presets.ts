@@ -17,7 +17,11 @@ const h264: RungSpec[] = [
 ];
 
 /** Apple's HEVC rungs at the same sizes: roughly 35 % fewer bits for the same quality. */
-const hevc: RungSpec[] = h264.map((r) => ({ ...r, bitrateKbps: Math.round((r.bitrateKbps * 0.65) / 5) * 5, crf: (r.crf ?? 23) + 3 }));
+export function hevcRungsFrom(rungs: readonly RungSpec[]): RungSpec[] {
+  return rungs.map((r) => ({ ...r, bitrateKbps: Math.round((r.bitrateKbps * 0.65) / 5) * 5, crf: (r.crf ?? 23) + 3 }));
+}
+
+const hevc: RungSpec[] = hevcRungsFrom(h264);
 
 /** SVT-AV1's CRF scale runs higher than x264's for similar quality. */
 const av1: RungSpec[] = h264.map((r) => ({ ...r, bitrateKbps: Math.round((r.bitrateKbps * 0.55) / 5) * 5, crf: (r.crf ?? 23) + 12 }));

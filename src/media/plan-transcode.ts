@@ -1,5 +1,7 @@
 // Decides the whole plan from the probed source and the user's options.
+import { hdrTransferOf, type ToneMapper } from './hdr.ts';
 import { planLadder } from './ladder.ts';
+import { mixLadder } from './mixed-ladder.ts';
 import { planAudio } from './plan-audio.ts';
 import { planThumbnails } from './thumbnails.ts';
 import type { LoudnessTarget, TranscodePlan } from './plan.ts';
@@ -18,6 +20,10 @@ export interface PlanOptions {
   gopSeconds: number;
   segmentSeconds: number;
   thumbnails: boolean;
+  /** Add HEVC rungs up to the source's size beside H.264 rungs up to 1080p (mixed-ladder.ts). */
+  mixedHevc?: boolean | undefined;
+  /** How an HDR source's SDR renditions are tone-mapped; zscale when absent. */
+  toneMapper?: ToneMapper | undefined;
 }
 
 export const defaultLoudness: LoudnessTarget = { integrated: -16, truePeak: -1.5, range: 11 };
@@ -26,7 +32,8 @@ export function planTranscode(source: SourceInfo, options: PlanOptions): Transco
   if (options.segmentSeconds % options.gopSeconds !== 0) {
     throw new Error(`segment duration ${options.segmentSeconds} s must be a multiple of the GOP ${options.gopSeconds} s`);
   }
-  const video = source.video ? planLadder(source.video, { codec: options.codec, rungs: options.rungs }) : [];
+  const planned = source.video ? planLadder(source.video, { codec: options.codec, rungs: options.rungs }) : [];
+  const video = source.video && options.mixedHevc ? mixLadder(planned, source.video, options.rungs) : planned;
   const plan: TranscodePlan = {
     source,
     video,
@@ -36,6 +43,7 @@ export function planTranscode(source: SourceInfo, options: PlanOptions): Transco
     deinterlace: source.video?.interlaced ?? false,
   };
   if (options.encoderPreset !== undefined) plan.encoderPreset = options.encoderPreset;
+  if (source.video && hdrTransferOf(source.video) && video.some((r) => !r.hdr)) plan.toneMapper = options.toneMapper ?? 'zscale';
   if (source.audio) {
     const [first, ...alternates] = planAudio(source, source.audio, options);
     if (first) plan.audio = first;
@@ -47,8 +55,10 @@ export function planTranscode(source: SourceInfo, options: PlanOptions): Transco
   }
   // Needs pictures: an audio-only recording has no pre-show to tell from a quiet start.
   if (source.video && video.length > 0) plan.detectEvent = true;
-  // The middle rung: good enough to watch offline, small enough to download.
-  const middle = video[Math.floor((video.length - 1) / 2)];
+  // The middle rung: good enough to watch offline, small enough to download; of the rungs every
+  // device plays (a mixed ladder's H.264 ones).
+  const playable = video.filter((r) => r.codec === options.codec && !r.hdr);
+  const middle = playable[Math.floor((playable.length - 1) / 2)];
   if (middle) plan.downloadRenditionId = middle.id;
   return plan;
 }

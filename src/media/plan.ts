@@ -1,5 +1,6 @@
 // The plan of one transcode: everything the argument builders need, decided up front from the
 // probe and the options, so a dry run and a real run make the same commands.
+import type { ToneMapper } from './hdr.ts';
 import type { EncoderName, SourceInfo, VideoRendition, AudioRendition } from './types.ts';
 
 export interface ThumbnailPlan {
@@ -36,6 +37,8 @@ export interface TranscodePlan {
   gopSeconds: number;
   segmentSeconds: number;
   deinterlace: boolean;
+  /** Set when the source is HDR and some renditions are SDR: how they are tone-mapped (hdr.ts). */
+  toneMapper?: ToneMapper;
   thumbnails?: ThumbnailPlan;
   poster?: PosterPlan;
   loudness?: LoudnessTarget;

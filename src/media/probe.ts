@@ -21,6 +21,9 @@ const streamSchema = z.object({
   height: z.number().optional(),
   sample_aspect_ratio: z.string().optional(),
   pix_fmt: z.string().optional(),
+  color_transfer: z.string().optional(),
+  color_primaries: z.string().optional(),
+  color_space: z.string().optional(),
   r_frame_rate: z.string().optional(),
   avg_frame_rate: z.string().optional(),
   field_order: z.string().optional(),
@@ -95,6 +98,10 @@ function toVideo(s: ProbeStream): SourceVideo {
   };
   if (s.profile) video.profile = s.profile;
   if (s.pix_fmt) video.pixelFormat = s.pix_fmt;
+  // ffprobe says `unknown` for an untagged stream: absent here, so SDR is assumed.
+  if (s.color_transfer && s.color_transfer !== 'unknown') video.colorTransfer = s.color_transfer;
+  if (s.color_primaries && s.color_primaries !== 'unknown') video.colorPrimaries = s.color_primaries;
+  if (s.color_space && s.color_space !== 'unknown') video.colorSpace = s.color_space;
   if (s.bit_rate !== undefined) video.bitRate = s.bit_rate;
   if (s.duration !== undefined) video.duration = s.duration;
   return video;

@@ -4,6 +4,7 @@
 import { commonArgs } from './fmp4-output.ts';
 import { guardedInput } from './input-args.ts';
 import type { TranscodePlan } from './plan.ts';
+import { pictureFormat } from './hdr.ts';
 import { formatRational, toNumber } from './rational.ts';
 import type { Segment, VideoRendition } from './types.ts';
 
@@ -86,8 +87,9 @@ export function buildQualityCommand(ffmpeg: string, sourcePath: string, plan: Tr
     const rateCap = toNumber(r.frameRate) < toNumber(video.frameRate) - 1e-6 ? `fps=${formatRational(r.frameRate)},` : '';
     const metrics = vmaf ? 3 : 2;
     // Frames are dropped after the rendition's own rate cap, so both sides step over the same frames.
-    chains.push(`[src${i}]${rateCap}${keep}scale=${r.width}:${r.height}:flags=bicubic,setsar=1,format=yuv420p,split=${metrics}[ref${i}a][ref${i}b]${vmaf ? `[ref${i}c]` : ''}`);
-    chains.push(`[${i + 1}:v]setpts=PTS-STARTPTS,${keep}format=yuv420p[dis${i}]`);
+    // The encode's own picture (tone-mapped SDR, 10-bit HDR or plain 8-bit), so only encoding is measured.
+    chains.push(`[src${i}]${rateCap}${keep}scale=${r.width}:${r.height}:flags=bicubic,setsar=1,${pictureFormat(r, video, plan.toneMapper)},split=${metrics}[ref${i}a][ref${i}b]${vmaf ? `[ref${i}c]` : ''}`);
+    chains.push(`[${i + 1}:v]setpts=PTS-STARTPTS,${keep}format=${r.hdr ? 'yuv420p10le' : 'yuv420p'}[dis${i}]`);
     // ssim and psnr pass their first input on, so one decoded picture feeds them in a row.
     const last = vmaf ? `[p${i}];[p${i}][ref${i}c]libvmaf=log_fmt=json:log_path=${qualityStatsNames.vmaf(i)}` : '';
     chains.push(`[dis${i}][ref${i}a]ssim=stats_file=${qualityStatsNames.ssim(i)}[s${i}];[s${i}][ref${i}b]psnr=stats_file=${qualityStatsNames.psnr(i)}${last}[out${i}]`);

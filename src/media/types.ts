@@ -4,6 +4,8 @@
 export type VideoCodecFamily = 'h264' | 'hevc' | 'av1';
 export type EncoderName = 'libx264' | 'libx265' | 'libsvtav1' | 'h264_nvenc';
 export type Rotation = 0 | 90 | 180 | 270;
+/** HDR transfer of a stream: PQ (SMPTE ST 2084, HDR10) or HLG (ARIB STD-B67); absent means SDR. */
+export type HdrTransfer = 'pq' | 'hlg';
 
 export interface Rational {
   num: number;
@@ -15,6 +17,10 @@ export interface SourceVideo {
   codec: string;
   profile?: string;
   pixelFormat?: string;
+  /** ffprobe's colour tags (e.g. `smpte2084`, `bt2020`, `bt2020nc`); absent when untagged. */
+  colorTransfer?: string;
+  colorPrimaries?: string;
+  colorSpace?: string;
   /** Coded size as stored in the file. */
   width: number;
   height: number;
@@ -84,6 +90,13 @@ export interface VideoRendition {
   maxrateKbps: number;
   bufsizeKbps: number;
   crf: number;
+  /**
+   * Set when this rendition keeps the source's HDR (10-bit, BT.2020, PQ or HLG); absent, it is
+   * SDR (BT.709, tone-mapped when the source is HDR).
+   */
+  hdr?: HdrTransfer;
+  /** The encoder for this rendition when it is not the plan's (the HEVC rungs of a mixed ladder). */
+  encoder?: EncoderName;
 }
 
 export interface AudioRendition {

@@ -3,12 +3,13 @@
 import type { ChunkRange } from './chunk-plan.ts';
 import { encoders } from './encoders/registry.ts';
 import { videoDetectChain } from './event/detect-filters.ts';
-import type { GopSpec } from './encoders/encoder.ts';
+import type { EncoderSettings, GopSpec } from './encoders/encoder.ts';
+import { colourArgs, pictureFormat } from './hdr.ts';
 import { commonArgs, progressArgs, videoFmp4Args } from './fmp4-output.ts';
 import { guardedInput } from './input-args.ts';
 import { scratchNames, type TranscodePlan } from './plan.ts';
 import { formatRational, toNumber } from './rational.ts';
-import type { Rational, VideoRendition } from './types.ts';
+import type { EncoderName, Rational, VideoRendition } from './types.ts';
 
 /**
  * With `chunk`, the command encodes only that time range of the recording: it starts exactly on
@@ -23,13 +24,14 @@ import type { Rational, VideoRendition } from './types.ts';
 export function buildVideoCommand(ffmpeg: string, sourcePath: string, plan: TranscodePlan, chunk?: ChunkRange): string[] {
   const video = plan.source.video;
   if (!video || plan.video.length === 0) throw new Error('buildVideoCommand needs a video source and renditions');
-  const encoder = encoders[plan.encoder];
   const outputs: string[] = [];
   const origin = chunk ? { origin: { seconds: chunk.startSeconds, gop: chunk.firstGop } } : {};
   for (const [i, rendition] of plan.video.entries()) {
+    const encoder = encoders[rendition.encoder ?? plan.encoder];
     outputs.push(
       '-map', `[v${i}]`,
-      ...encoder.videoArgs(rendition, { ...gopFor(rendition, plan.gopSeconds), ...origin }, plan.encoderPreset === undefined ? {} : { preset: plan.encoderPreset }),
+      ...encoder.videoArgs(rendition, { ...gopFor(rendition, plan.gopSeconds), ...origin }, presetFor(encoder.name, plan)),
+      ...colourArgs(rendition, video),
       '-map_metadata', '-1',
       ...videoFmp4Args,
       scratchNames.video(rendition.id),
@@ -57,6 +59,16 @@ export function pictureOutputs(plan: Pick<TranscodePlan, 'thumbnails' | 'poster'
     ...(plan.thumbnails ? ['-map', '[thumbs]', '-c:v', 'mjpeg', '-q:v', '2', ...pictures, '-f', 'image2', '-start_number', '0', scratchNames.thumbPattern] : []),
     ...(plan.poster ? ['-map', '[poster]', '-c:v', 'mjpeg', '-q:v', '2', ...pictures, '-f', 'image2', '-start_number', '0', scratchNames.posterPattern] : []),
   ];
+}
+
+/**
+ * The plan's preset applies to its own encoder, and to libx265 beside libx264 (x265 takes x264's
+ * preset names); another encoder keeps its default rather than get a name it does not know.
+ */
+function presetFor(name: EncoderName, plan: TranscodePlan): EncoderSettings {
+  if (plan.encoderPreset === undefined) return {};
+  const x26x = new Set<EncoderName>(['libx264', 'libx265']);
+  return name === plan.encoder || (x26x.has(name) && x26x.has(plan.encoder)) ? { preset: plan.encoderPreset } : {};
 }
 
 /**
@@ -118,7 +130,7 @@ export function buildVideoFilterGraph(plan: TranscodePlan, chunk?: ChunkRange): 
   const pictures = new Map<string, number[]>();
   plan.video.forEach((r, i) => {
     const rateCap = toNumber(r.frameRate) < toNumber(video.frameRate) - 1e-6 ? `fps=${formatRational(r.frameRate)},` : '';
-    const chain = `${rateCap}scale=${r.width}:${r.height}:flags=bicubic,setsar=1,format=yuv420p`;
+    const chain = `${rateCap}scale=${r.width}:${r.height}:flags=bicubic,setsar=1,${pictureFormat(r, video, plan.toneMapper)}`;
     pictures.set(chain, [...(pictures.get(chain) ?? []), i]);
   });
   const branches = pictures.size + (plan.thumbnails ? 1 : 0) + (plan.poster ? 1 : 0) + (plan.detectEvent ? 1 : 0);

@@ -1,9 +1,10 @@
 // Probe and plan: everything decided before the first encode, shared by real and dry runs.
 import path from 'node:path';
-import { usableEncoders } from '../ffmpeg/capabilities.ts';
+import { listFilters, usableEncoders } from '../ffmpeg/capabilities.ts';
 import { buildAudioEncodeCommand, buildLoudnessMeasureCommand } from '../media/audio-command.ts';
 import { buildDownloadCommand } from '../media/download-command.ts';
 import { chooseEncoder, encoderNames } from '../media/encoders/registry.ts';
+import { hdrTransferOf, type ToneMapper } from '../media/hdr.ts';
 import { ladderPresets } from '../media/ladder-presets.ts';
 import { pendingMeasurement } from '../media/loudness.ts';
 import { planTranscode } from '../media/plan-transcode.ts';
@@ -17,7 +18,7 @@ import { defaultEncoderFor, type TranscodeRequest } from './request.ts';
 export interface PreparedTranscode {
   source: SourceInfo;
   plan: TranscodePlan;
-  /** Why the requested encoder was replaced, if it was. */
+  /** Why the requested encoder was replaced, or what else could not be done as asked (warnings). */
   fallback?: string;
 }
 
@@ -29,13 +30,18 @@ export async function prepareTranscode(request: TranscodeRequest): Promise<Prepa
   // The probe's error comes first when both fail: what is wrong with the input matters most.
   const [probed, checked] = await Promise.allSettled([
     probeSource(request.binaries.ffprobe, request.input, request.signal),
-    usableEncoders(request.binaries.ffmpeg, [requested, 'libx264']),
+    usableEncoders(request.binaries.ffmpeg, [requested, 'libx264', ...(request.mixedHevc ? ['libx265' as const] : [])]),
   ]);
   if (probed.status === 'rejected') throw probed.reason;
   const source = probed.value;
   if (source.video && checked.status === 'rejected') throw checked.reason;
   const usable = source.video && checked.status === 'fulfilled' ? checked.value : new Set(encoderNames);
   const choice = chooseEncoder(requested, (name) => usable.has(name));
+  const notes = choice.fallback ? [choice.fallback.reason] : [];
+  const mixedHevc = request.mixedHevc === true && choice.encoder.codec === 'h264' && usable.has('libx265');
+  if (request.mixedHevc && !mixedHevc) notes.push('the mixed ladder needs libx265 beside an H.264 encoder, which this ffmpeg lacks; making the H.264 ladder only');
+  const toneMapper = source.video && hdrTransferOf(source.video) ? await chooseToneMapper(request.binaries.ffmpeg) : undefined;
+  if (toneMapper === 'colorspace') notes.push('this ffmpeg has no zscale (libzimg): the HDR source is converted to BT.709 SDR without tone mapping, so it looks flat and its highlights clip; use an ffmpeg built with libzimg');
   const plan = planTranscode(source, {
     codec: choice.encoder.codec,
     encoder: choice.encoder.name,
@@ -47,8 +53,14 @@ export async function prepareTranscode(request: TranscodeRequest): Promise<Prepa
     gopSeconds: request.gopSeconds,
     segmentSeconds: request.segmentSeconds,
     thumbnails: request.thumbnails,
+    mixedHevc,
+    toneMapper,
   });
-  return choice.fallback ? { source, plan, fallback: choice.fallback.reason } : { source, plan };
+  return notes.length > 0 ? { source, plan, fallback: notes.join('; ') } : { source, plan };
+}
+
+async function chooseToneMapper(ffmpeg: string): Promise<ToneMapper> {
+  return (await listFilters(ffmpeg)).has('zscale') ? 'zscale' : 'colorspace';
 }
 
 /** Scratch paths a download is made from, and where it goes inside the asset. */

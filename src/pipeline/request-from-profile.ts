@@ -21,6 +21,7 @@ export function requestFromProfile(profile: TranscodeProfile, where: { outDir: s
     binaries: where.binaries,
   };
   if (profile.encoder) request.encoder = profile.encoder;
+  if (profile.mixedHevc) request.mixedHevc = true;
   if (profile.preset) request.encoderPreset = profile.preset;
   if (profile.ladder) request.rungs = profile.ladder.map((r) => ({ ...r }));
   if (where.scratchRoot) request.scratchRoot = where.scratchRoot;

@@ -23,6 +23,8 @@ export interface TranscodeRequest {
   encoderPreset?: string;
   /** The ladder; the codec's preset when absent. */
   rungs?: readonly RungSpec[];
+  /** H.264 up to 1080p plus HEVC rungs up to the source's size (src/media/mixed-ladder.ts). */
+  mixedHevc?: boolean;
   defaultLanguage: string;
   loudness: LoudnessTarget | false;
   audioBitrateKbps: number;

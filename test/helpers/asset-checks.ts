@@ -132,7 +132,17 @@ function xmlAttributes(tag: string): Record<string, string> {
   return out;
 }
 
+/** An EssentialProperty or SupplementalProperty of an AdaptationSet. */
+export interface MpdDescriptor {
+  element: 'EssentialProperty' | 'SupplementalProperty';
+  schemeIdUri: string;
+  value: string;
+}
+
 export interface MpdRepresentation {
+  /** The id of its AdaptationSet, and that set's descriptors. */
+  adaptationSet: string;
+  descriptors: MpdDescriptor[];
   contentType: string;
   lang: string | undefined;
   attributes: Record<string, string>;
@@ -163,6 +173,12 @@ export function parseMpd(text: string): Mpd {
   const representations: MpdRepresentation[] = [];
   for (const set of text.matchAll(/<AdaptationSet\b([^>]*)>([\s\S]*?)<\/AdaptationSet>/g)) {
     const setAttributes = xmlAttributes(set[1] ?? '');
+    // Descriptors of the set itself: those before its first Representation.
+    const head = (set[2] ?? '').split('<Representation')[0] ?? '';
+    const descriptors = [...head.matchAll(/<(EssentialProperty|SupplementalProperty)\b([^>]*)\/>/g)].map((m) => {
+      const a = xmlAttributes(m[2] ?? '');
+      return { element: m[1] as MpdDescriptor['element'], schemeIdUri: a.schemeIdUri ?? '', value: a.value ?? '' };
+    });
     for (const rep of (set[2] ?? '').matchAll(/<Representation\b([^>]*)>([\s\S]*?)<\/Representation>/g)) {
       const repAttributes = xmlAttributes(rep[1] ?? '');
       const body = rep[2] ?? '';
@@ -182,6 +198,8 @@ export function parseMpd(text: string): Mpd {
         next = t;
       }
       representations.push({
+        adaptationSet: setAttributes.id ?? '',
+        descriptors,
         contentType: setAttributes.contentType ?? '',
         lang: setAttributes.lang,
         attributes: repAttributes,
@@ -357,6 +375,15 @@ export function assertMpdMatchesHls(asset: LoadedAsset): void {
     });
   };
 
+  // A player switches freely inside an AdaptationSet: one codec and one dynamic range per set.
+  const sets = new Map<string, Set<string>>();
+  for (const rep of videoReps) {
+    const variant = variants.find((v) => v.uri === `video/${rep.id}/playlist.m3u8`);
+    const key = `${rep.codecs.split('.')[0]} ${variant?.attributes['VIDEO-RANGE'] ?? 'SDR'}`;
+    sets.set(rep.adaptationSet, new Set([...(sets.get(rep.adaptationSet) ?? []), key]));
+    assert.deepEqual(rep.descriptors, dashRangeDescriptors(variant?.attributes['VIDEO-RANGE']), `${rep.id}: the set's colour descriptors say its VIDEO-RANGE`);
+  }
+  for (const [id, kinds] of sets) assert.equal(kinds.size, 1, `video AdaptationSet ${id} mixes ${[...kinds].join(' and ')}`);
   for (const rep of videoReps) {
     const variant = variants.find((v) => v.uri === `video/${rep.id}/playlist.m3u8`);
     assert.ok(variant, `DASH Representation ${rep.id} has no HLS variant`);
@@ -387,6 +414,23 @@ export function assertMpdMatchesHls(asset: LoadedAsset): void {
   }
   const longest = Math.max(...[...asset.playlists.entries()].filter(([, p]) => !p.iframesOnly).map(([, p]) => p.entries.reduce((sum, e) => sum + e.duration, 0)));
   assert.ok(Math.abs(mpd.durationSeconds - longest) < 0.002, `mediaPresentationDuration ${mpd.durationSeconds} vs longest playlist ${longest}`);
+}
+
+/**
+ * DASH-IF IOP 4.3 6.2.5 with ISO/IEC 23091-2 code points, written out here as the oracle: PQ
+ * (transfer 16) essential; HLG essential as BT.2020 (14) and supplemental as HLG (18); SDR none.
+ */
+export function dashRangeDescriptors(videoRange: string | undefined): MpdDescriptor[] {
+  const cicp = 'urn:mpeg:mpegB:cicp:';
+  const bt2020: MpdDescriptor[] = [
+    { element: 'EssentialProperty', schemeIdUri: `${cicp}ColourPrimaries`, value: '9' },
+    { element: 'EssentialProperty', schemeIdUri: `${cicp}MatrixCoefficients`, value: '9' },
+  ];
+  if (videoRange === 'PQ') return [...bt2020, { element: 'EssentialProperty', schemeIdUri: `${cicp}TransferCharacteristics`, value: '16' }];
+  if (videoRange === 'HLG') {
+    return [...bt2020, { element: 'EssentialProperty', schemeIdUri: `${cicp}TransferCharacteristics`, value: '14' }, { element: 'SupplementalProperty', schemeIdUri: `${cicp}TransferCharacteristics`, value: '18' }];
+  }
+  return [];
 }
 
 // --- bitrates ----------------------------------------------------------------------------------------
@@ -513,9 +557,22 @@ export function assertCodecMatchesStream(codec: string, stream: ProbeStream, ini
   }
 }
 
-/** Each variant's CODECS, RESOLUTION and FRAME-RATE match what its files really contain. */
+/** HLS VIDEO-RANGE from the transfer the stream itself signals (its VUI, as ffprobe reads it). */
+function videoRangeOf(stream: ProbeStream): string {
+  if (stream.color_transfer === 'smpte2084') return 'PQ';
+  if (stream.color_transfer === 'arib-std-b67') return 'HLG';
+  return 'SDR';
+}
+
+/**
+ * Each variant's CODECS, VIDEO-RANGE, RESOLUTION and FRAME-RATE match what its files really
+ * contain; playback starts on the first variant, so when any variant is H.264 SDR, the first is.
+ */
 export async function assertVariantsMatchStreams(asset: LoadedAsset, scratch: string): Promise<void> {
   const audio = audioMedia(asset);
+  const video = videoVariants(asset);
+  const universal = (v: Variant): boolean => codecList(v.attributes)[0]?.startsWith('avc1.') === true && v.attributes['VIDEO-RANGE'] === 'SDR';
+  if (video.some(universal)) assert.ok(video[0] && universal(video[0]), `the first variant (${video[0]?.uri}) should be one every device plays: H.264 SDR`);
   let n = 0;
   for (const variant of asset.master.variants) {
     const track = await trackFiles(asset, variant.uri);
@@ -533,6 +590,12 @@ export async function assertVariantsMatchStreams(asset: LoadedAsset, scratch: st
       continue;
     }
     assert.equal(stream.codec_type, 'video');
+    assert.equal(variant.attributes['VIDEO-RANGE'], videoRangeOf(stream), `${variant.uri}: VIDEO-RANGE vs the stream's transfer ${stream.color_transfer}`);
+    // SUPPLEMENTAL-CODECS names a second format carried in the same stream (Dolby Vision over
+    // HDR10/HLG); a plain HEVC or H.264 encode has none, so the attribute would be a lie.
+    assert.equal(variant.attributes['SUPPLEMENTAL-CODECS'], undefined, `${variant.uri}: no SUPPLEMENTAL-CODECS for a stream without an enhancement format`);
+    const iframe = asset.master.iframeVariants.find((f) => f.URI === variant.uri.replace(/playlist\.m3u8$/, 'iframes.m3u8'));
+    if (iframe) assert.equal(iframe['VIDEO-RANGE'], variant.attributes['VIDEO-RANGE'], `${variant.uri}: the I-frame variant has the same VIDEO-RANGE`);
     assert.equal(variant.attributes.RESOLUTION, `${stream.width}x${stream.height}`, `${variant.uri}: RESOLUTION vs the coded stream`);
     const frameRate = variant.attributes['FRAME-RATE'];
     assert.match(frameRate ?? '', /^\d+\.\d{3}$/, `${variant.uri}: FRAME-RATE present with 3 decimals`);
@@ -856,6 +919,15 @@ export async function measureLoudness(file: string): Promise<{ integrated: numbe
 let lumaLogs = 0;
 
 /** Frame times and average luma (signalstats YAVG) of a file's video (optionally after a filter such as a crop). */
+/** The mean over all frames of one signalstats value (`SATAVG`: how colourful; `YAVG`: how bright). */
+export async function meanSignalStat(file: string, scratch: string, key: 'SATAVG' | 'YAVG' | 'YMAX', filterPrefix = ''): Promise<number> {
+  const log = `stat-${lumaLogs++}.txt`;
+  await ffmpeg(['-i', file, '-map', '0:v:0', '-vf', `${filterPrefix}signalstats,metadata=mode=print:key=lavfi.signalstats.${key}:file=${log}`, '-f', 'null', '-'], { cwd: scratch });
+  const values = [...(await readFile(path.join(scratch, log), 'utf8')).matchAll(new RegExp(`lavfi\\.signalstats\\.${key}=(\\S+)`, 'g'))].map((m) => Number(m[1]));
+  assert.ok(values.length > 0, `no signalstats ${key} for ${file}`);
+  return values.reduce((a, b) => a + b, 0) / values.length;
+}
+
 export async function lumaByFrame(file: string, scratch: string, options: { filterPrefix?: string; frames?: number } = {}): Promise<{ time: number; yavg: number }[]> {
   const log = `luma-${lumaLogs++}.txt`;
   // The log goes to a relative file in `scratch` so no path is spliced into the filter string.

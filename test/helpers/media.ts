@@ -40,6 +40,9 @@ export interface ProbeStream {
   width?: number;
   height?: number;
   pix_fmt?: string;
+  color_transfer?: string;
+  color_primaries?: string;
+  color_space?: string;
   field_order?: string;
   sample_aspect_ratio?: string;
   r_frame_rate?: string;
@@ -291,6 +294,29 @@ export async function makeSurround51(dir: string, seconds = 4): Promise<string> 
     ...testPattern(320, 180, 30, seconds),
     '-f', 'lavfi', '-i', `aevalsrc=exprs='${tones}':c=5.1:s=48000:d=${seconds}`,
     '-map', '0:v', '-map', '1:a', ...x264, '-c:a', 'aac', '-b:a', '256k', '-ac', '6', out,
+  ]);
+  return out;
+}
+
+/** testsrc2 as BT.709 SDR, tagged: the picture an HDR test source is made from, and compared with. */
+export const sdrPatternFilter = 'scale=out_color_matrix=bt709:out_range=tv,format=yuv420p,setparams=color_primaries=bt709:color_trc=bt709:colorspace=bt709:range=tv';
+
+/**
+ * A 10-bit HDR10 recording as a camera or grading suite writes it: HEVC Main 10, BT.2020, PQ (or
+ * HLG), tagged in the stream and the container. The picture is testsrc2 placed in PQ with SDR
+ * white at 100 nits (libzimg), so a tone-mapped SDR rendition can be compared with the SDR
+ * original, and a naive one (PQ code values shown as SDR) is visibly washed out.
+ */
+export async function makeHdr(dir: string, options: { seconds?: number; width?: number; height?: number; transfer?: 'smpte2084' | 'arib-std-b67' } = {}): Promise<string> {
+  const { seconds = 4, width = 640, height = 360, transfer = 'smpte2084' } = options;
+  const out = path.join(dir, `src-hdr-${transfer}-${width}x${height}.mp4`);
+  await ffmpeg([
+    ...testPattern(width, height, 30, seconds), ...sineAudio(seconds),
+    '-map', '0:v', '-map', '1:a', ...aacStereo,
+    '-vf', `${sdrPatternFilter},zscale=t=${transfer}:p=bt2020:m=bt2020nc:r=tv:npl=100,format=yuv420p10le`,
+    '-c:v', 'libx265', '-preset', 'ultrafast', '-profile:v', 'main10', '-pix_fmt', 'yuv420p10le', '-tag:v', 'hvc1',
+    '-color_primaries', 'bt2020', '-color_trc', transfer, '-colorspace', 'bt2020nc',
+    '-x265-params', 'log-level=error', '-t', String(seconds), out,
   ]);
   return out;
 }

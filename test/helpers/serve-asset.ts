@@ -1,14 +1,13 @@
-// A bare static server for playing an asset in a real browser: a test's page at /, hls.js's ES
-// module build at /hls.mjs and the asset directory under /asset/. The test is about the asset, not
+// A bare static server for browser tests of an asset: the test's page at /, hls.js's ES module
+// build at /hls.mjs, and the asset directory under /asset/. The tests are about the asset, not
 // the dashboard.
 import { readFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import path from 'node:path';
 import { repoRoot } from './media.ts';
 
-const types: Record<string, string> = { '.m3u8': 'application/vnd.apple.mpegurl', '.m4s': 'video/iso.segment', '.mp4': 'video/mp4', '.mjs': 'text/javascript', '.html': 'text/html' };
+const types: Record<string, string> = { '.m3u8': 'application/vnd.apple.mpegurl', '.mpd': 'application/dash+xml', '.m4s': 'video/iso.segment', '.mp4': 'video/mp4', '.mjs': 'text/javascript', '.html': 'text/html' };
 
-/** Serves the page, hls.js's ES module build and the asset directory under /asset/. */
 export function serveAsset(assetDir: string, page: string): Promise<Server> {
   const server = createServer((request, response) => {
     const url = new URL(request.url ?? '/', 'http://localhost');
@@ -29,4 +28,3 @@ export function serveAsset(assetDir: string, page: string): Promise<Server> {
   });
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
 }
-

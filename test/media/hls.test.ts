@@ -63,8 +63,8 @@ test('media playlist keeps sub-millisecond precision of AAC-aligned durations', 
   assert.equal(formatDuration(6), '6.000');
 });
 
-test('target duration is the ceiling of the longest segment and covers every rounded EXTINF', () => {
-  const cases: [number[], number][] = [[[6, 6, 1], 6], [[6.006, 5.5, 2], 7], [[6.5, 6.4], 7], [[5.999999999, 6.0000000001], 6], [[0.4], 1]];
+test('target duration is the longest EXTINF rounded to the nearest integer (RFC 8216 4.3.3.1): AAC segments of 6.016 s say 6, as the video does', () => {
+  const cases: [number[], number][] = [[[6, 6, 1], 6], [[6.016, 6.016, 0.968], 6], [[6.006, 5.5, 2], 6], [[6.5, 6.4], 7], [[6.49, 5], 6], [[5.999999999, 6.0000000001], 6], [[0.4], 1]];
   for (const [durations, expected] of cases) {
     const text = writeMediaPlaylist(makeTrack({ id: 'v', kind: 'video', durations, peak: 1, average: 1, codec: 'avc1.64001f', width: 2, height: 2 }));
     const target = Number(/#EXT-X-TARGETDURATION:(\d+)\n/.exec(text)?.[1]);
