@@ -1,13 +1,13 @@
 // Builds the executor `executor.kind` asks for: local child processes, or Kubernetes Jobs (started:
 // existing Jobs listed and reconciled, the watch running) before the scheduler claims anything.
+// The Kubernetes side (client-node, ~80 MB resident once loaded) is imported only when configured.
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Config } from '../config/schema.ts';
 import type { Executor } from '../executors/executor.ts';
-import { ClientNodeKubeApi, loadKubeConfig } from '../executors/kubernetes/client-node-kube-api.ts';
 import { retryGeneration } from '../executors/kubernetes/retry-generation.ts';
 import { wantsAttempt } from '../executors/kubernetes/wanted-attempt.ts';
-import { KubernetesExecutor, type KubernetesExecutorOptions } from '../executors/kubernetes-executor.ts';
+import type { KubernetesExecutorOptions } from '../executors/kubernetes-executor.ts';
 import { LocalExecutor } from '../executors/local-executor.ts';
 import type { Store } from '../store/store.ts';
 
@@ -34,6 +34,10 @@ export async function buildExecutor(config: Config, deps: ExecutorDeps): Promise
       cliPath: fileURLToPath(new URL('../../bin/live2vod', import.meta.url)),
     });
   }
+  const [{ ClientNodeKubeApi, loadKubeConfig }, { KubernetesExecutor }] = await Promise.all([
+    import('../executors/kubernetes/client-node-kube-api.ts'),
+    import('../executors/kubernetes-executor.ts'),
+  ]);
   const kubernetes = new KubernetesExecutor({
     api: new ClientNodeKubeApi(loadKubeConfig(executor.kubeconfig)),
     config: executor,
