@@ -28,11 +28,16 @@ export function kubernetesStoreHooks(store: Store): Pick<KubernetesExecutorOptio
 export async function buildExecutor(config: Config, deps: ExecutorDeps): Promise<Executor> {
   const executor = config.executor;
   if (executor.kind === 'local') {
-    return new LocalExecutor({
+    const local = new LocalExecutor({
       capacity: executor.concurrency,
       taskDir: path.join(deps.dataDir, 'tasks'),
+      // In the data dir, not the shared system temp: what a killed serve's workers leave is found here.
+      scratchDir: path.join(deps.dataDir, 'tmp'),
       cliPath: fileURLToPath(new URL('../../bin/live2vod', import.meta.url)),
     });
+    const swept = await local.sweepScratch();
+    if (swept.length > 0) deps.log('info', 'removed the temp directories of workers that ended with an earlier control plane', { dirs: swept });
+    return local;
   }
   const [{ ClientNodeKubeApi, loadKubeConfig }, { KubernetesExecutor }] = await Promise.all([
     import('../executors/kubernetes/client-node-kube-api.ts'),
