@@ -20,15 +20,16 @@ import { makeTestPattern } from '../helpers/media.ts';
 import { api, killLeftovers, makeTemp, processesWithEnv, startServeProcess, submitJob, waitFor, type ProcessRef, type ServeProcess } from '../helpers/serve.ts';
 import { seededRandom } from './seeded-random.ts';
 
-const jobCount = 6;
-const kills = 3;
+// LIVE2VOD_FAULT_JOBS=20 LIVE2VOD_FAULT_KILLS=5 runs the size (minutes, not for every run).
+const jobCount = Number(process.env.LIVE2VOD_FAULT_JOBS ?? 6);
+const kills = Number(process.env.LIVE2VOD_FAULT_KILLS ?? 3);
 const seed = Number(process.env.LIVE2VOD_FAULT_SEED ?? Math.floor(Math.random() * 2 ** 31));
 
 interface Attempts {
   items: { number: number; outcome: string | null; counts: boolean }[];
 }
 
-describe('kill -9 of serve during a batch of jobs, repeated', { timeout: 170_000 }, () => {
+describe('kill -9 of serve during a batch of jobs, repeated', { timeout: 110_000 + jobCount * 10_000 }, () => {
   let root: string;
   let sourceDir: string;
   let tmp: string;
@@ -105,7 +106,7 @@ describe('kill -9 of serve during a batch of jobs, repeated', { timeout: 170_000
     await waitFor('every job to succeed', async () => {
       const jobs = (await api<{ items: { state: string }[] }>(current.url, '/v1/jobs?limit=100')).body.items;
       return jobs.length === jobCount && jobs.every((j) => j.state === 'succeeded');
-    }, { timeoutMs: 120_000, intervalMs: 250 });
+    }, { timeoutMs: 60_000 + jobCount * 10_000, intervalMs: 250 });
 
     const jobs = (await api<{ items: { id: string; state: string }[] }>(current.url, '/v1/jobs?limit=100')).body.items;
     assert.deepEqual(jobs.map((j) => j.id).sort(), [...ids].sort(), 'no job beyond the submitted ones');
