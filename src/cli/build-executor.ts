@@ -1,13 +1,13 @@
 // Builds the executor `executor.kind` asks for: local child processes, or Kubernetes Jobs (started:
 // existing Jobs listed and reconciled, the watch running) before the scheduler claims anything.
+// The Kubernetes side (client-node, ~80 MB resident once loaded) is imported only when configured.
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Config } from '../config/schema.ts';
 import type { Executor } from '../executors/executor.ts';
-import { ClientNodeKubeApi, loadKubeConfig } from '../executors/kubernetes/client-node-kube-api.ts';
 import { retryGeneration } from '../executors/kubernetes/retry-generation.ts';
 import { wantsAttempt } from '../executors/kubernetes/wanted-attempt.ts';
-import { KubernetesExecutor, type KubernetesExecutorOptions } from '../executors/kubernetes-executor.ts';
+import type { KubernetesExecutorOptions } from '../executors/kubernetes-executor.ts';
 import { LocalExecutor } from '../executors/local-executor.ts';
 import type { Store } from '../store/store.ts';
 
@@ -28,12 +28,21 @@ export function kubernetesStoreHooks(store: Store): Pick<KubernetesExecutorOptio
 export async function buildExecutor(config: Config, deps: ExecutorDeps): Promise<Executor> {
   const executor = config.executor;
   if (executor.kind === 'local') {
-    return new LocalExecutor({
+    const local = new LocalExecutor({
       capacity: executor.concurrency,
       taskDir: path.join(deps.dataDir, 'tasks'),
+      // In the data dir, not the shared system temp: what a killed serve's workers leave is found here.
+      scratchDir: path.join(deps.dataDir, 'tmp'),
       cliPath: fileURLToPath(new URL('../../bin/live2vod', import.meta.url)),
     });
+    const swept = await local.sweepScratch();
+    if (swept.length > 0) deps.log('info', 'removed the temp directories of workers that ended with an earlier control plane', { dirs: swept });
+    return local;
   }
+  const [{ ClientNodeKubeApi, loadKubeConfig }, { KubernetesExecutor }] = await Promise.all([
+    import('../executors/kubernetes/client-node-kube-api.ts'),
+    import('../executors/kubernetes-executor.ts'),
+  ]);
   const kubernetes = new KubernetesExecutor({
     api: new ClientNodeKubeApi(loadKubeConfig(executor.kubeconfig)),
     config: executor,

@@ -4,7 +4,7 @@ import { ExitCode, Live2vodError, UsageError } from '../errors/index.ts';
 import { version } from '../version.ts';
 import type { DemoFlags } from './demo-command.ts';
 import type { CliIo } from './io.ts';
-import { collect, runManifestsCommand, type ManifestsFlags } from './manifests-command.ts';
+import type { ManifestsFlags } from './manifests-command.ts';
 import type { ServeFlags } from './serve-command.ts';
 
 function planOptions(command: Command): Command {
@@ -88,7 +88,7 @@ export function buildProgram(io: CliIo): Command {
     .option('--generate-callback-secret', 'also print that Secret with a new random key (not for GitOps)')
     .option('--api-tokens-secret <name>', 'Secret with API tokens (key "tokens", comma-separated)')
     .option('--example-job', 'print instead the Jobs of a one-hour 1080p30 recording at normal priority (split, Indexed chunk Job, audio, stitch)')
-    .action((flags: ManifestsFlags) => runManifestsCommand(flags, io));
+    .action(async (flags: ManifestsFlags) => (await import('./manifests-command.ts')).runManifestsCommand(flags, io));
 
   program.command('demo').description('generate a sample recording (a test pattern with a tone) and send it to the live2vod serve at --url, where it shows in the dashboard; with no service there (or --local), transcode it here into <data>/assets/sample')
     .option('--data <dir>', 'where the sample (and a local asset) are written', './data')
@@ -97,6 +97,11 @@ export function buildProgram(io: CliIo): Command {
     .option('--local', 'transcode in this process even when a service answers')
     .action(async (flags: DemoFlags) => (await import('./demo-command.ts')).runDemoCommand(flags, io));
   return program;
+}
+
+/** Commander collector for repeatable `--flag key=value`. */
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
 }
 
 /** Runs the CLI and returns the exit code; never throws. */

@@ -34,11 +34,6 @@ export interface ManifestsFlags {
   exampleJob?: boolean;
 }
 
-/** Commander collector for repeatable `--flag key=value`. */
-export function collect(value: string, previous: string[]): string[] {
-  return [...previous, value];
-}
-
 function keyValues(flag: string, pairs: readonly string[]): Record<string, string> {
   const out: Record<string, string> = {};
   for (const pair of pairs) {

@@ -30,9 +30,7 @@ import { connectJobMetrics } from '../observability/job-metrics.ts';
 import { manifestCostReader } from '../observability/manifest-cost.ts';
 import { createMetrics } from '../observability/metrics.ts';
 import { removeUnfinishedAssets } from '../pipeline/remove-unfinished-assets.ts';
-import { openObjectStore } from '../storage/open-store.ts';
 import { assetManifestReader, sharingReads } from '../storage/read-asset-manifest.ts';
-import { S3ObjectStore } from '../storage/s3-store.ts';
 import { openStore } from '../store/open-store.ts';
 import { buildExecutor } from './build-executor.ts';
 import { dataLayout, makeDataDirs } from './serve/data-layout.ts';
@@ -83,10 +81,12 @@ export async function startService(config: Config, hooks: { onListening?: (serve
   const callbackSecret = await loadOrCreateSecret(path.join(layout.dataDir, 'callback.secret'));
   const executor = await buildExecutor(config, { dataDir: layout.dataDir, store, log: (level, message, fields) => logger[level](fields ?? {}, message) });
   const output = config.storage.output?.replace(/\/+$/, '');
-  const assetStore = output ? openObjectStore(output, { presignSeconds: config.storage.presignSeconds }) : undefined;
+  // Imported only with an output configured: the S3 client is ~35 MB resident that a service
+  // publishing into its data directory never uses.
+  const assetStore = output ? (await import('../storage/open-store.ts')).openObjectStore(output, { presignSeconds: config.storage.presignSeconds }) : undefined;
   // Workers may not see this machine's disk (Kubernetes, several hosts), but they can read the asset
-  // bucket: with an S3 output, uploads wait there.
-  const uploads = assetStore instanceof S3ObjectStore ? new BucketUploadStaging(assetStore) : new DiskUploadStaging(layout.uploadDir);
+  // bucket: with an S3 output (a store that names its objects as s3:// URIs), uploads wait there.
+  const uploads = assetStore && 'objectUri' in assetStore ? new BucketUploadStaging(assetStore) : new DiskUploadStaging(layout.uploadDir);
   // A private bucket (an s3:// output without a public base URL), and local media while API tokens
   // are set (unless made public on purpose), are played through signed /media/s/ links.
   const signedMedia = assetStore ? !config.storage.publicBaseUrl : config.auth.tokens.length > 0 && !config.storage.publicLocalMedia;

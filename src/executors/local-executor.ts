@@ -1,7 +1,7 @@
 // Runs each TranscodeTask as a `live2vod worker` child process on this machine. A crash of ffmpeg
 // or the worker never takes the service down; stopping kills the worker's whole process group.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { TranscodeTask } from '../jobs/transcode-task.ts';
@@ -15,9 +15,27 @@ export interface LocalExecutorOptions {
   taskDir: string;
   /** The CLI entry to start: `bin/live2vod`. */
   cliPath: string;
+  /**
+   * Parent of the workers' own temp directories (default: the system temp directory). With one
+   * given (serve: `<data>/tmp`), sweepScratch() removes what workers of a killed control plane left.
+   */
+  scratchDir?: string | undefined;
   /** Time a worker gets between SIGTERM and SIGKILL. */
   killGraceMs?: number;
   env?: NodeJS.ProcessEnv;
+}
+
+const workerTmpPrefix = 'live2vod-worker-';
+const workerPidFile = '.worker-pid';
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: it exists, under another user.
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
 
 interface Running {
@@ -39,6 +57,28 @@ export class LocalExecutor implements Executor {
     this.#options = options;
   }
 
+  /**
+   * Removes worker temp directories whose worker is gone: those of a control plane that was killed
+   * (kill -9, OOM) while its workers ran, as the executor that made them can no longer remove them.
+   * A directory whose worker still runs (another serve on this data dir, or an orphan still
+   * stopping) is kept; one with no pid file yet is kept for a minute (a launch in progress).
+   */
+  async sweepScratch(): Promise<string[]> {
+    const parent = this.#options.scratchDir;
+    if (parent === undefined) return [];
+    const names = await readdir(parent).catch(() => [] as string[]);
+    const removed: string[] = [];
+    for (const name of names.filter((n) => n.startsWith(workerTmpPrefix))) {
+      const dir = path.join(parent, name);
+      const pid = Number(await readFile(path.join(dir, workerPidFile), 'utf8').catch(() => ''));
+      const gone = pid > 0 ? !isRunning(pid) : Date.now() - (await stat(dir).then((s) => s.mtimeMs, () => 0)) > 60_000;
+      if (!gone) continue;
+      await rm(dir, { recursive: true, force: true });
+      removed.push(dir);
+    }
+    return removed;
+  }
+
   running(): string[] {
     return [...this.#running.keys()];
   }
@@ -58,7 +98,9 @@ export class LocalExecutor implements Executor {
     // The worker's own temp directory, removed when it exits: what a worker killed before it could
     // clean up (SIGKILL after the grace, a crash) leaves goes with it. Node's compile cache stays
     // in the shared temp directory, warm for every worker.
-    const workerTmp = await mkdtemp(path.join(os.tmpdir(), 'live2vod-worker-'));
+    const scratchParent = this.#options.scratchDir ?? os.tmpdir();
+    await mkdir(scratchParent, { recursive: true });
+    const workerTmp = await mkdtemp(path.join(scratchParent, workerTmpPrefix));
     const env = { ...process.env, ...this.#options.env };
     const child = spawn(process.execPath, [this.#options.cliPath, 'worker', '--task-file', taskFile], {
       // Its own process group, so a stop reaches ffmpeg too; an IPC channel, so the worker
@@ -67,6 +109,8 @@ export class LocalExecutor implements Executor {
       stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
       env: { ...env, TMPDIR: workerTmp, NODE_COMPILE_CACHE: env.NODE_COMPILE_CACHE ?? path.join(os.tmpdir(), 'node-compile-cache') },
     });
+    // Whose directory this is, for sweepScratch() after a control plane that could not remove it.
+    if (child.pid !== undefined) void writeFile(path.join(workerTmp, workerPidFile), String(child.pid)).catch(() => undefined);
     const stderr = new StderrTail(16_384);
     child.stderr?.setEncoding('utf8').on('data', (chunk: string) => stderr.push(chunk));
     const exited = new Promise<void>((resolve) => {

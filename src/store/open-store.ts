@@ -1,15 +1,14 @@
-// Picks the store implementation from configuration (composition roots call this).
+// Picks the store implementation from configuration (composition roots call this). Each is
+// imported when chosen: a SQLite service never loads pg, a PostgreSQL one never opens node:sqlite.
 import type { Store } from './store.ts';
-import { openPostgresStore } from './postgres-store.ts';
-import { openSqliteStore } from './sqlite-store.ts';
 
 export type StoreConfig = { kind: 'sqlite'; file: string } | { kind: 'postgres'; url: string; schema?: string; poolSize?: number };
 
-export function openStore(config: StoreConfig): Promise<Store> {
+export async function openStore(config: StoreConfig): Promise<Store> {
   switch (config.kind) {
     case 'sqlite':
-      return openSqliteStore(config.file);
+      return (await import('./sqlite-store.ts')).openSqliteStore(config.file);
     case 'postgres':
-      return openPostgresStore(config.url, { schema: config.schema, poolSize: config.poolSize });
+      return (await import('./postgres-store.ts')).openPostgresStore(config.url, { schema: config.schema, poolSize: config.poolSize });
   }
 }

@@ -177,6 +177,39 @@ function clientFor(endpoint: string): S3Client {
 }
 
 
+/**
+ * Holds the upload of `<prefix>/manifest.json` at the relay when it starts, lists the prefix on
+ * the server directly meanwhile, then lets it through: what a player could see just before the
+ * manifest exists. Chains with the relay's own onRequest. checkAfter() asserts, once the run is
+ * over, that every file the final manifest lists (with its size) was already there: no asset is
+ * visible before its manifest.json is, and the manifest never names a file still uploading.
+ */
+function watchManifestOrder(relay: FaultRelay, direct: S3Client, bucket: string, prefix: string): { checkAfter(manifest: AssetManifest): Promise<void> } {
+  const previous = relay.onRequest;
+  let snapshot: Promise<Map<string, number>> | undefined;
+  relay.onRequest = (line) => {
+    previous?.(line);
+    if (snapshot !== undefined || line !== `PUT /${bucket}/${prefix}/manifest.json`) return;
+    relay.stall();
+    snapshot = (async () => {
+      try {
+        const objects = await listAll(direct, bucket, `${prefix}/`);
+        return new Map(objects.map((o) => [(o.Key ?? '').slice(prefix.length + 1), o.Size ?? -1]));
+      } finally {
+        relay.resume();
+      }
+    })();
+  };
+  return {
+    async checkAfter(manifest) {
+      assert.ok(snapshot !== undefined, 'the manifest.json upload was seen at the relay');
+      const seen = await snapshot;
+      assert.ok(!seen.has('manifest.json'), 'manifest.json was not there before its upload');
+      const missing = manifest.files.filter((f) => seen.get(f.path) !== f.bytes).map((f) => `${f.path} (${seen.get(f.path) ?? 'absent'} of ${f.bytes} bytes)`);
+      assert.deepEqual(missing, [], 'every file manifest.json lists was complete before manifest.json was written');
+    },
+  };
+}
 
 /**
  * The asset under s3://bucket/prefix/ is complete: manifest.json lists exactly the other objects
@@ -248,6 +281,7 @@ describe('S3 faults during live2vod transcode (s3rver behind a relay)', { timeou
         outage = sleep(300).then(() => relay.outage(2000));
       }
     };
+    const order = watchManifestOrder(relay, client, 'vod', 'outage');
     const started = performance.now();
     const result = await runCli(['transcode', source, '--out', 's3://vod/outage', ...flags()], { env: s3Env(relay.endpoint), timeoutMs: 120_000 });
     await outage;
@@ -257,6 +291,7 @@ describe('S3 faults during live2vod transcode (s3rver behind a relay)', { timeou
     assert.ok(relay.stats.droppedBytes > 0, 'requests in flight were cut (their bytes never reached the server)');
     assert.ok(relay.stats.refused > 0, 'requests were refused during the outage');
     const manifest = await assertCompleteS3Asset(client, 'vod', 'outage', mirror());
+    await order.checkAfter(manifest);
     assert.equal(manifest.renditions.length, 1);
     assert.ok(manifest.files.filter((f) => f.path.endsWith('.m4s')).length >= 12, 'six video and six audio segments');
     // The cut upload was sent again.
@@ -312,10 +347,11 @@ describe('S3 faults during live2vod transcode (s3rver behind a relay)', { timeou
     const { relay, client } = await setUp();
     await client.send(new PutObjectCommand({ Bucket: 'rec', Key: 'slow/source.mp4', Body: await readFile(source) }));
     relay.latencyMs = 60;
+    const order = watchManifestOrder(relay, client, 'vod', 'slow');
     const result = await runCli(['transcode', 's3://rec/slow/source.mp4', '--out', 's3://vod/slow', ...flags()], { env: s3Env(relay.endpoint), timeoutMs: 150_000 });
     assert.equal(result.code, 0, describeRun(result));
     assert.ok(relay.stats.delayedChunks > 20, `the traffic went through the slow relay (${relay.stats.delayedChunks} chunks)`);
     assert.ok(relay.requests.some((l) => l === 'GET /rec/slow/source.mp4'), 'the source was read through the relay');
-    await assertCompleteS3Asset(client, 'vod', 'slow', mirror());
+    await order.checkAfter(await assertCompleteS3Asset(client, 'vod', 'slow', mirror()));
   });
 });

@@ -75,9 +75,10 @@ export class Receiver {
     });
   }
 
-  static async start(secret: string = testSecret): Promise<Receiver> {
+  /** `port`: a given one, e.g. to come back where a receiver that went down listened. */
+  static async start(secret: string = testSecret, port = 0): Promise<Receiver> {
     const receiver = new Receiver(secret);
-    await new Promise<void>((resolve) => receiver.#server.listen(0, '127.0.0.1', resolve));
+    await new Promise<void>((resolve) => receiver.#server.listen(port, '127.0.0.1', resolve));
     return receiver;
   }
 
