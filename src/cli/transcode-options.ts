@@ -10,6 +10,7 @@ import type { EncoderName, VideoCodecFamily } from '../media/types.ts';
 import { issueText } from '../zod-issue-text.ts';
 import { parseLadderFile } from '../media/ladder-file.ts';
 import type { TranscodeProfile } from '../jobs/transcode-task.ts';
+import { defaultLadderKind } from '../media/plan.ts';
 import { defaultLoudness } from '../media/plan-transcode.ts';
 import { defaultQualitySampling } from '../media/quality-command.ts';
 import { requestFromProfile } from '../pipeline/request-from-profile.ts';
@@ -74,12 +75,16 @@ export async function toTranscodeRequest(input: string, flags: TranscodeFlags): 
     quality: flags.quality ? defaultQualitySampling : false,
     ...(flags.encoder ? { encoder: flags.encoder } : {}),
     ...(flags.preset ? { preset: flags.preset } : {}),
-    ...(flags.ladder ? { ladder: await readLadder(flags.ladder) } : {}),
+    ladderKind: flags.ladder === 'content-aware' ? 'content-aware' : flags.ladder === undefined ? defaultLadderKind : 'fixed',
+    ...(flags.ladder !== undefined && !builtInLadders.has(flags.ladder) ? { ladder: await readLadder(flags.ladder) } : {}),
   };
   const request: TranscodeRequest = { ...requestFromProfile(profile, { outDir: flags.out, binaries: resolveBinaries(), ...(flags.scratch ? { scratchRoot: flags.scratch } : {}) }), input };
   request.chunking = { parallelism: flags.parallel, ...(flags.chunkSeconds === undefined ? {} : { seconds: flags.chunkSeconds }) };
   return request;
 }
+
+/** `--ladder apple`: the fixed preset; `--ladder content-aware`: analysed; anything else names a ladder file (`./apple` for a file called so). */
+const builtInLadders = new Set(['apple', 'content-aware']);
 
 /** An encoder makes one codec: `--encoder libsvtav1` alone means av1; with another --codec it is a mistake. */
 function codecOf(codec: VideoCodecFamily | undefined, encoder: EncoderName | undefined): VideoCodecFamily {

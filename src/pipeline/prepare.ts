@@ -3,13 +3,17 @@ import path from 'node:path';
 import { usableEncoders } from '../ffmpeg/capabilities.ts';
 import { buildAudioEncodeCommand, buildLoudnessMeasureCommand } from '../media/audio-command.ts';
 import { buildDownloadCommand } from '../media/download-command.ts';
+import type { EncoderStrategy } from '../media/encoders/encoder.ts';
 import { chooseEncoder, encoderNames } from '../media/encoders/registry.ts';
+import { needsNativeMeasurement } from '../media/content-ladder.ts';
 import { ladderPresets } from '../media/ladder-presets.ts';
+import { planLadder } from '../media/ladder.ts';
 import { pendingMeasurement } from '../media/loudness.ts';
-import { planTranscode } from '../media/plan-transcode.ts';
+import { planTranscode, type PlanOptions } from '../media/plan-transcode.ts';
 import { audioRenditions, audioScratchName, scratchNames, type TranscodePlan } from '../media/plan.ts';
 import type { SourceInfo } from '../media/types.ts';
 import { buildVideoCommand } from '../media/video-command.ts';
+import { analyseComplexity } from './analyse-complexity.ts';
 import { chooseChunks } from './chunked/choose-chunks.ts';
 import { probeSource } from './probe-source.ts';
 import { defaultEncoderFor, type TranscodeRequest } from './request.ts';
@@ -19,6 +23,8 @@ export interface PreparedTranscode {
   plan: TranscodePlan;
   /** Why the requested encoder was replaced, if it was. */
   fallback?: string;
+  /** CPU seconds of the complexity analysis, when a content-aware ladder was analysed (not in the plan: it differs run to run). */
+  analysisCpuSeconds?: number;
 }
 
 export async function prepareTranscode(request: TranscodeRequest): Promise<PreparedTranscode> {
@@ -36,11 +42,13 @@ export async function prepareTranscode(request: TranscodeRequest): Promise<Prepa
   if (source.video && checked.status === 'rejected') throw checked.reason;
   const usable = source.video && checked.status === 'fulfilled' ? checked.value : new Set(encoderNames);
   const choice = chooseEncoder(requested, (name) => usable.has(name));
+  const ladder = request.ladderKind === 'content-aware' && source.video ? await contentLadder(request, source, choice.encoder) : undefined;
   const plan = planTranscode(source, {
     codec: choice.encoder.codec,
     encoder: choice.encoder.name,
     ...(request.encoderPreset !== undefined && !choice.fallback ? { encoderPreset: request.encoderPreset } : {}),
     rungs: request.rungs ?? ladderPresets[choice.encoder.codec],
+    ladder: ladder?.choice,
     defaultLanguage: request.defaultLanguage,
     loudness: request.loudness,
     audioBitrateKbps: request.audioBitrateKbps,
@@ -48,7 +56,32 @@ export async function prepareTranscode(request: TranscodeRequest): Promise<Prepa
     segmentSeconds: request.segmentSeconds,
     thumbnails: request.thumbnails,
   });
-  return choice.fallback ? { source, plan, fallback: choice.fallback.reason } : { source, plan };
+  return {
+    source, plan,
+    ...(choice.fallback ? { fallback: choice.fallback.reason } : {}),
+    ...(ladder?.cpuSeconds === undefined ? {} : { analysisCpuSeconds: ladder.cpuSeconds }),
+  };
+}
+
+/**
+ * The analysis a content-aware ladder is chosen from, or why the fixed ladder is made instead. The
+ * analysis encodes with x264, so it prices H.264 rungs; other codecs keep their fixed ladder.
+ */
+async function contentLadder(request: TranscodeRequest, source: SourceInfo, encoder: EncoderStrategy): Promise<{ choice: PlanOptions['ladder']; cpuSeconds?: number }> {
+  if (encoder.codec !== 'h264') return { choice: { kind: 'fixed', note: `the complexity analysis prices H.264 rungs; the ${encoder.codec} ladder stays fixed` } };
+  const video = source.video;
+  const rungs = request.rungs ?? ladderPresets[encoder.codec];
+  const planned = video ? planLadder(video, { codec: encoder.codec, rungs }) : [];
+  const analysed = await analyseComplexity({
+    ffmpeg: request.binaries.ffmpeg, input: request.input, source,
+    needsNative: (downscaled) => video !== undefined && needsNativeMeasurement(planned, downscaled, video),
+    ...(planned.length > 0 ? { crf: Math.min(...planned.map((r) => r.crf)) } : {}),
+    // The encode's own preset where it is x264's; a GPU encoder's presets mean nothing to x264.
+    preset: encoder.name === 'libx264' && request.encoderPreset !== undefined ? request.encoderPreset : 'veryfast',
+    scratchRoot: request.scratchRoot, signal: request.signal,
+  });
+  if (!analysed) return { choice: { kind: 'fixed', note: 'the recording is too short to analyse' } };
+  return { choice: { kind: 'content-aware', analysis: analysed.analysis }, ...(analysed.cpuSeconds === undefined ? {} : { cpuSeconds: analysed.cpuSeconds }) };
 }
 
 /** Scratch paths a download is made from, and where it goes inside the asset. */

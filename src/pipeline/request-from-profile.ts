@@ -18,6 +18,7 @@ export function requestFromProfile(profile: TranscodeProfile, where: { outDir: s
     download: profile.download,
     instantRemux: profile.instantRemux,
     quality: profile.quality,
+    ladderKind: profile.ladderKind,
     binaries: where.binaries,
   };
   if (profile.encoder) request.encoder = profile.encoder;

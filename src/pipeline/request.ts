@@ -1,6 +1,6 @@
 // What one transcode is asked to do. Built by the CLI (and later the worker) from validated input.
 import type { FfmpegBinaries } from '../ffmpeg/binaries.ts';
-import type { LoudnessTarget } from '../media/plan.ts';
+import type { LadderKind, LoudnessTarget } from '../media/plan.ts';
 import type { QualitySampling } from '../media/quality-command.ts';
 import type { EncoderName, RungSpec, Segment, VideoCodecFamily } from '../media/types.ts';
 import type { EventSink } from './events.ts';
@@ -23,6 +23,8 @@ export interface TranscodeRequest {
   encoderPreset?: string;
   /** The ladder; the codec's preset when absent. */
   rungs?: readonly RungSpec[];
+  /** `content-aware`: analyse the source and thin and fit the rungs to it; absent or `fixed`: the rungs as they are. */
+  ladderKind?: LadderKind;
   defaultLanguage: string;
   loudness: LoudnessTarget | false;
   audioBitrateKbps: number;
