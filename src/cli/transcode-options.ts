@@ -10,7 +10,6 @@ import type { EncoderName, VideoCodecFamily } from '../media/types.ts';
 import { issueText } from '../zod-issue-text.ts';
 import { parseLadderFile } from '../media/ladder-file.ts';
 import type { TranscodeProfile } from '../jobs/transcode-task.ts';
-import { defaultLadderKind } from '../media/plan.ts';
 import { defaultLoudness } from '../media/plan-transcode.ts';
 import { defaultQualitySampling } from '../media/quality-command.ts';
 import { requestFromProfile } from '../pipeline/request-from-profile.ts';
@@ -75,7 +74,8 @@ export async function toTranscodeRequest(input: string, flags: TranscodeFlags): 
     quality: flags.quality ? defaultQualitySampling : false,
     ...(flags.encoder ? { encoder: flags.encoder } : {}),
     ...(flags.preset ? { preset: flags.preset } : {}),
-    ladderKind: flags.ladder === 'content-aware' ? 'content-aware' : flags.ladder === undefined ? defaultLadderKind : 'fixed',
+    // apple and content-aware by name; a file is used as written, no flag takes the default kind (requestFromProfile).
+    ...(flags.ladder === 'content-aware' || flags.ladder === 'apple' ? { ladderKind: flags.ladder === 'apple' ? 'fixed' : 'content-aware' } : {}),
     ...(flags.ladder !== undefined && !builtInLadders.has(flags.ladder) ? { ladder: await readLadder(flags.ladder) } : {}),
   };
   const request: TranscodeRequest = { ...requestFromProfile(profile, { outDir: flags.out, binaries: resolveBinaries(), ...(flags.scratch ? { scratchRoot: flags.scratch } : {}) }), input };

@@ -3,7 +3,6 @@
 import { z } from 'zod';
 import { isWholeMultiple } from '../media/chunk-plan.ts';
 import { encoderNames } from '../media/encoders/registry.ts';
-import { defaultLadderKind } from '../media/plan.ts';
 import { defaultQualitySampling } from '../media/quality-command.ts';
 
 const rungSchema = z.strictObject({
@@ -22,9 +21,10 @@ export const transcodeProfileSchema = z.strictObject({
   /**
    * `fixed`: the rungs (`ladder`, else the codec's preset) as they are; `content-aware`: a short
    * analysis encode of the recording prices each rung, and rungs that add nothing are dropped and
-   * caps fitted (H.264 only; docs/architecture.md "Ladder").
+   * caps fitted (H.264 only; docs/architecture.md "The ladder"). Absent: a `ladder` given here is
+   * used as written, the preset as the default kind says (defaultLadderKind).
    */
-  ladderKind: z.enum(['fixed', 'content-aware']).default(defaultLadderKind),
+  ladderKind: z.enum(['fixed', 'content-aware']).optional(),
   language: z.string().regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/).default('en'),
   loudness: z.union([z.literal(false), z.strictObject({ integrated: z.number().min(-70).max(-5), truePeak: z.number().min(-9).max(0) })]).default({ integrated: -16, truePeak: -1.5 }),
   audioBitrateKbps: z.number().int().min(32).max(160).default(128),
