@@ -126,8 +126,12 @@ export interface ComplexityAnalysis {
   crf: number;
   preset: string;
   frameRate: number;
-  /** The source's displayed size (a rung at it is measured apart: `sizes` has it with `native`, or it was not needed). */
-  source: { width: number; height: number };
+  /**
+   * The size a rung is encoded at without scaling (the source's, when its pixels are square and
+   * unrotated); null when every rung is scaled. Such a rung is measured apart (`sizes` has it, as
+   * `native`) or, where that was not needed, taken as capped.
+   */
+  unscaled: { width: number; height: number } | null;
   sizes: AnalysisSize[];
   windows: (AnalysisWindow & { kbps: number[] })[];
   /**
@@ -147,7 +151,7 @@ const crfStepsPerHalving = 6;
 const frameRateExponent = 0.6;
 
 /** From each window's bytes per size (`bytes[w][s]`): bitrates, the complexity figure, the size exponent. */
-export function summariseAnalysis(bytes: readonly (readonly number[])[], options: { windows: readonly AnalysisWindow[]; sizes: readonly AnalysisSize[]; crf: number; preset: string; frameRate: number; source: { width: number; height: number } }): ComplexityAnalysis {
+export function summariseAnalysis(bytes: readonly (readonly number[])[], options: { windows: readonly AnalysisWindow[]; sizes: readonly AnalysisSize[]; crf: number; preset: string; frameRate: number; unscaled: { width: number; height: number } | null }): ComplexityAnalysis {
   const windows = options.windows.map((w, i) => ({ ...w, kbps: (bytes[i] ?? []).map((b) => round3((b * 8) / 1000 / w.seconds)) }));
   const seconds = options.windows.reduce((sum, w) => sum + w.seconds, 0);
   const totalKbps = (s: number) => bytes.reduce((sum, perSize) => sum + (perSize[s] ?? 0), 0) * 8 / 1000 / Math.max(seconds, 1e-9);
@@ -160,7 +164,7 @@ export function summariseAnalysis(bytes: readonly (readonly number[])[], options
     // Clamped: a flat slide can measure ~0.3 (the text hardly grows), noise a little over 1.
     sizeExponent = Math.min(1.1, Math.max(0.4, Math.log(totalKbps(largest) / totalKbps(first)) / Math.log(pixels(largest) / pixels(first))));
   }
-  return { crf: options.crf, preset: options.preset, frameRate: round3(options.frameRate), source: { ...options.source }, sizes: [...options.sizes], windows, bitsPerPixel: round6(bitsPerPixel), sizeExponent: round3(sizeExponent) };
+  return { crf: options.crf, preset: options.preset, frameRate: round3(options.frameRate), unscaled: options.unscaled ? { ...options.unscaled } : null, sizes: [...options.sizes], windows, bitsPerPixel: round6(bitsPerPixel), sizeExponent: round3(sizeExponent) };
 }
 
 /** Indexes of the downscaled sizes, smallest first. */

@@ -52,7 +52,7 @@ interface Candidate {
 export function chooseContentLadder(fixed: readonly VideoRendition[], analysis: ComplexityAnalysis): ContentLadder {
   const candidates: Candidate[] = fixed.map((r) => ({ fixed: r, crf: r.crf, cap: r.maxrateKbps, ...predict(analysis, r, r.crf), notes: [] }));
   // A rung at the source's own size that was not measured: its lower bound came within the margin of its cap.
-  const unmeasured = analysis.sizes.some((z) => z.native) ? undefined : analysis.source;
+  const unmeasured = analysis.sizes.some((z) => z.native) ? undefined : (analysis.unscaled ?? undefined);
   for (const c of candidates) {
     if (!unmeasured || !isNative(c.fixed, unmeasured)) continue;
     c.meanKbps = Math.max(c.meanKbps, c.cap + 1);

@@ -44,7 +44,9 @@ export async function analyseComplexity(options: AnalyseOptions): Promise<Analys
   if (windows.length === 0) return undefined;
   const sizes = analysisSizes(video);
   const rate = toNumber(analysisFrameRate(video));
-  const summary = { windows, crf: sampling.crf, preset: options.preset, frameRate: rate, source: { width: nativeAnalysisSize(video).width, height: nativeAnalysisSize(video).height } };
+  const native = nativeAnalysisSize(video);
+  const unscaled = video.width === video.displayWidth && video.height === video.displayHeight ? { width: native.width, height: native.height } : null;
+  const summary = { windows, crf: sampling.crf, preset: options.preset, frameRate: rate, unscaled };
   const scratch = await makeScratch(options.scratchRoot, 'live2vod-analysis-');
   try {
     const pass = async (passSizes: AnalysisSize[]): Promise<{ bytes: number[][]; cpuSeconds: number | undefined }> => {
@@ -58,7 +60,6 @@ export async function analyseComplexity(options: AnalyseOptions): Promise<Analys
     let cpuSeconds = first.cpuSeconds;
     // A second pass, only where it can change the ladder: the source's own size costs as much as the rest together.
     if (!sizes.some((s) => s.native) && options.needsNative?.(analysis)) {
-      const native = nativeAnalysisSize(video);
       const second = await pass([native]);
       analysis = summariseAnalysis(first.bytes.map((perSize, w) => [...perSize, ...(second.bytes[w] ?? [])]), { ...summary, sizes: [...sizes, native] });
       cpuSeconds = cpuSeconds === undefined || second.cpuSeconds === undefined ? undefined : cpuSeconds + second.cpuSeconds;

@@ -28,7 +28,7 @@ function analysis(perWindow: number[][], native = perWindow[0]?.length === 3): C
   const sizes: AnalysisSize[] = [{ width: 640, height: 360 }, { width: 960, height: 540 }, ...(native ? [nativeAnalysisSize(video1080)] : [])];
   const windows = perWindow.map((_, i) => ({ startSeconds: i * 10, seconds: 2 }));
   const bytes = perWindow.map((kbps) => kbps.map((k) => (k * 1000 * 2) / 8));
-  return summariseAnalysis(bytes, { windows, sizes, crf: 21, preset: 'veryfast', frameRate: 30, source: { width: 1920, height: 1080 } });
+  return summariseAnalysis(bytes, { windows, sizes, crf: 21, preset: 'veryfast', frameRate: 30, unscaled: { width: 1920, height: 1080 } });
 }
 
 // Figures of the generated sources (docs/benchmarks.md): a talk takes tens of kb/s at 360p, a noisy sport megabits.
@@ -64,11 +64,14 @@ describe('chooseContentLadder', () => {
     assert.deepEqual(chosen.video.map((r) => [r.id, r.crf, r.maxrateKbps]), fixed.map((r) => [r.id, r.crf, r.maxrateKbps]));
     // 1080p was not measured at the source's size: its lower bound reached the cap, so it is taken as capped.
     assert.match(chosen.rungs.find((r) => r.rung === '1080p-7800k')?.reason ?? '', /taken as capped/);
+    // A source whose every rung is scaled (anamorphic): the downscaled sizes predict it, nothing is assumed.
+    const scaledOnly = chooseContentLadder(fixed, { ...sport, unscaled: null });
+    assert.ok(scaledOnly.rungs.every((r) => !/taken as capped/.test(r.reason)));
   });
 
   test('neighbours within 20 %: the smaller goes when the larger is not capped; the larger goes when its cap holds it to the same bits', () => {
     // Bits that hardly grow with the picture (1000 and 1050 kb/s; the exponent clamps at 0.4): 360p ~761 kb/s, 432p ~878.
-    const flat = summariseAnalysis([[250_000, 262_500]], { windows: [{ startSeconds: 0, seconds: 2 }], sizes: [{ width: 640, height: 360 }, { width: 960, height: 540 }], crf: 23, preset: 'veryfast', frameRate: 30, source: { width: 960, height: 540 } });
+    const flat = summariseAnalysis([[250_000, 262_500]], { windows: [{ startSeconds: 0, seconds: 2 }], sizes: [{ width: 640, height: 360 }, { width: 960, height: 540 }], crf: 23, preset: 'veryfast', frameRate: 30, unscaled: { width: 960, height: 540 } });
     const rungs = [
       { width: 640, height: 360, bitrateKbps: 3000, maxFrameRate: 30, crf: 23 },
       { width: 768, height: 432, bitrateKbps: 3400, maxFrameRate: 30, crf: 23 },
