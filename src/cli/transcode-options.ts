@@ -77,12 +77,17 @@ export async function toTranscodeRequest(input: string, flags: TranscodeFlags): 
     quality: flags.quality ? defaultQualitySampling : false,
     ...(flags.encoder ? { encoder: flags.encoder } : {}),
     ...(flags.preset ? { preset: flags.preset } : {}),
-    ...(flags.ladder ? { ladder: await readLadder(flags.ladder) } : {}),
+    // apple and content-aware by name; a file is used as written, no flag takes the default kind (requestFromProfile).
+    ...(flags.ladder === 'content-aware' || flags.ladder === 'apple' ? { ladderKind: flags.ladder === 'apple' ? 'fixed' : 'content-aware' } : {}),
+    ...(flags.ladder !== undefined && !builtInLadders.has(flags.ladder) ? { ladder: await readLadder(flags.ladder) } : {}),
   };
   const request: TranscodeRequest = { ...requestFromProfile(profile, { outDir: flags.out, binaries: resolveBinaries(), ...(flags.scratch ? { scratchRoot: flags.scratch } : {}) }), input };
   request.chunking = { parallelism: flags.parallel, ...(flags.chunkSeconds === undefined ? {} : { seconds: flags.chunkSeconds }) };
   return request;
 }
+
+/** `--ladder apple`: the fixed preset; `--ladder content-aware`: analysed; anything else names a ladder file (`./apple` for a file called so). */
+const builtInLadders = new Set(['apple', 'content-aware']);
 
 /** An encoder makes one codec: `--encoder libsvtav1` alone means av1; with another --codec it is a mistake. */
 function codecOf(codec: VideoCodecFamily | undefined, encoder: EncoderName | undefined): VideoCodecFamily {

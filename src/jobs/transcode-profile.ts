@@ -24,6 +24,13 @@ export const transcodeProfileSchema = z.strictObject({
    * An HDR source keeps HDR in the HEVC rungs; the H.264 ones are tone-mapped to SDR.
    */
   mixedHevc: z.boolean().default(false),
+  /**
+   * `fixed`: the rungs (`ladder`, else the codec's preset) as they are; `content-aware`: a short
+   * analysis encode of the recording prices each rung, and rungs that add nothing are dropped and
+   * caps fitted (H.264 only; docs/architecture.md "The ladder"). Absent: a `ladder` given here is
+   * used as written, the preset as the default kind says (defaultLadderKind).
+   */
+  ladderKind: z.enum(['fixed', 'content-aware']).optional(),
   language: z.string().regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/).default('en'),
   loudness: z.union([z.literal(false), z.strictObject({ integrated: z.number().min(-70).max(-5), truePeak: z.number().min(-9).max(0) })]).default({ integrated: -16, truePeak: -1.5 }),
   audioBitrateKbps: z.number().int().min(32).max(160).default(128),

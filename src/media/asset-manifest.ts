@@ -65,6 +65,8 @@ export function buildAssetManifest(input: AssetManifestInput) {
     dash: 'manifest.mpd',
     source: plan.source,
     encoder: { name: plan.encoder, preset: plan.encoderPreset ?? null, fallback: input.fallback ?? null },
+    // How the video ladder was chosen: its kind, and for a content-aware one the complexity figure.
+    ladder: ladderSummary(plan),
     packaging: { container: 'cmaf', segmentSeconds: plan.segmentSeconds, gopSeconds: plan.gopSeconds },
     renditions: input.video.map((t) => ({
       id: t.id,
@@ -122,6 +124,17 @@ function audioEntry(plan: TranscodePlan, track: PackagedTrack, measured: Loudnes
     duration: round3(track.duration),
     playlist: `${track.dir}/${track.playlistFile}`,
     loudness: plan.loudness ? { target: plan.loudness, measured: measured ?? null } : null,
+  };
+}
+
+function ladderSummary(plan: TranscodePlan) {
+  const ladder = plan.ladder;
+  const analysis = ladder?.analysis;
+  return {
+    kind: ladder?.kind ?? 'fixed',
+    note: ladder?.note ?? null,
+    complexity: analysis ? { bitsPerPixel: analysis.bitsPerPixel, sizeExponent: analysis.sizeExponent, crf: analysis.crf, windows: analysis.windows.length, windowSeconds: analysis.windows[0]?.seconds ?? 0 } : null,
+    dropped: ladder?.rungs?.filter((r) => !r.kept).map((r) => r.rung) ?? [],
   };
 }
 

@@ -21,7 +21,7 @@ export function planLadder(video: SourceVideo, options: LadderOptions): VideoRen
     const bitrateKbps = scaledBitrate(rung.bitrateKbps, (width * height) / (box.w * box.h));
     planned.push(rendition(options.codec, width, height, bitrateKbps, rung, video));
   }
-  if (planned.length > 0) return dedupe(planned);
+  if (planned.length > 0) return dedupeRenditions(planned);
 
   // Smaller than the smallest rung: one rendition at the source's own (even) size.
   const smallest = [...options.rungs].sort((a, b) => a.width * a.height - b.width * b.height)[0];
@@ -32,9 +32,14 @@ export function planLadder(video: SourceVideo, options: LadderOptions): VideoRen
   return [rendition(options.codec, width, height, bitrateKbps, smallest, video)];
 }
 
+/** `1080p-7800k`: the shorter side and the cap; names the rendition's directory. */
+export function renditionId(width: number, height: number, bitrateKbps: number): string {
+  return `${Math.min(width, height)}p-${bitrateKbps}k`;
+}
+
 function rendition(codec: VideoCodecFamily, width: number, height: number, bitrateKbps: number, rung: RungSpec, video: SourceVideo): VideoRendition {
   return {
-    id: `${Math.min(width, height)}p-${bitrateKbps}k`,
+    id: renditionId(width, height, bitrateKbps),
     codec,
     width,
     height,
@@ -61,7 +66,7 @@ function even(value: number, limit: number): number {
  * Two rungs that end up identical (size, rate and bitrate) are one rendition; two that differ only
  * in frame rate keep distinct ids, since the id names the rendition's directory.
  */
-function dedupe(renditions: VideoRendition[]): VideoRendition[] {
+export function dedupeRenditions(renditions: VideoRendition[]): VideoRendition[] {
   const seen = new Set<string>();
   const ids = new Set<string>();
   const out: VideoRendition[] = [];

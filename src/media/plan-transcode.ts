@@ -1,10 +1,12 @@
 // Decides the whole plan from the probed source and the user's options.
+import type { ComplexityAnalysis } from './complexity.ts';
+import { chooseContentLadder } from './content-ladder.ts';
 import { hdrTransferOf, type ToneMapper } from './hdr.ts';
 import { planLadder } from './ladder.ts';
 import { mixLadder } from './mixed-ladder.ts';
 import { planAudio } from './plan-audio.ts';
 import { planThumbnails } from './thumbnails.ts';
-import type { LoudnessTarget, TranscodePlan } from './plan.ts';
+import type { LadderChoice, LoudnessTarget, TranscodePlan } from './plan.ts';
 import type { EncoderName, RungSpec, SourceInfo, VideoCodecFamily } from './types.ts';
 
 export interface PlanOptions {
@@ -12,6 +14,11 @@ export interface PlanOptions {
   encoder: EncoderName;
   encoderPreset?: string;
   rungs: readonly RungSpec[];
+  /**
+   * Content-aware: the analysis the rungs are priced and thinned by; fixed with a note: a
+   * content-aware ladder was asked for and could not be made. Absent: the fixed ladder, as asked.
+   */
+  ladder?: { kind: 'content-aware'; analysis: ComplexityAnalysis } | { kind: 'fixed'; note: string } | undefined;
   /** BCP 47 language of the audio when the source does not say. */
   defaultLanguage: string;
   /** False turns normalisation off. */
@@ -32,11 +39,21 @@ export function planTranscode(source: SourceInfo, options: PlanOptions): Transco
   if (options.segmentSeconds % options.gopSeconds !== 0) {
     throw new Error(`segment duration ${options.segmentSeconds} s must be a multiple of the GOP ${options.gopSeconds} s`);
   }
-  const planned = source.video ? planLadder(source.video, { codec: options.codec, rungs: options.rungs }) : [];
+  let planned = source.video ? planLadder(source.video, { codec: options.codec, rungs: options.rungs }) : [];
+  let ladder: LadderChoice | undefined;
+  if (options.ladder?.kind === 'content-aware' && planned.length > 0) {
+    const chosen = chooseContentLadder(planned, options.ladder.analysis);
+    planned = chosen.video;
+    ladder = { kind: 'content-aware', analysis: options.ladder.analysis, rungs: chosen.rungs };
+  } else if (options.ladder?.kind === 'fixed') {
+    ladder = { kind: 'fixed', note: options.ladder.note };
+  }
+  // HEVC rungs go beside the H.264 ladder as chosen (the analysis prices H.264 only).
   const video = source.video && options.mixedHevc ? mixLadder(planned, source.video, options.rungs) : planned;
   const plan: TranscodePlan = {
     source,
     video,
+    ...(ladder ? { ladder } : {}),
     encoder: options.encoder,
     gopSeconds: options.gopSeconds,
     segmentSeconds: options.segmentSeconds,

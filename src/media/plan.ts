@@ -1,6 +1,8 @@
 // The plan of one transcode: everything the argument builders need, decided up front from the
 // probe and the options, so a dry run and a real run make the same commands.
 import type { ToneMapper } from './hdr.ts';
+import type { ComplexityAnalysis } from './complexity.ts';
+import type { RungDecision } from './content-ladder.ts';
 import type { EncoderName, SourceInfo, VideoRendition, AudioRendition } from './types.ts';
 
 export interface ThumbnailPlan {
@@ -25,9 +27,27 @@ export interface LoudnessTarget {
   range: number;
 }
 
+/** `fixed`: the preset (or a ladder file) as it is; `content-aware`: chosen from a complexity analysis of the source. */
+export type LadderKind = 'fixed' | 'content-aware';
+
+/** The one place the default ladder kind is decided (profile, CLI); docs/benchmarks.md says why. */
+export const defaultLadderKind: LadderKind = 'fixed';
+
+/** How the video ladder was chosen; in the plan when a content-aware ladder was asked for. */
+export interface LadderChoice {
+  kind: LadderKind;
+  /** Why a content-aware ladder was asked for and the fixed one made. */
+  note?: string;
+  analysis?: ComplexityAnalysis;
+  /** Every rung of the fixed ladder for this source: kept (as which rendition) or dropped, and why. */
+  rungs?: RungDecision[];
+}
+
 export interface TranscodePlan {
   source: SourceInfo;
   video: VideoRendition[];
+  /** How `video` was chosen; absent: the fixed ladder, as asked. */
+  ladder?: LadderChoice;
   /** The default audio rendition: DEFAULT in HLS, first in the MPD, in the download first. */
   audio?: AudioRendition;
   /** Every other audio track of the source, in source order; absent when there is one. */

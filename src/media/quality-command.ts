@@ -54,6 +54,11 @@ export function chooseQualityWindows(segments: readonly Segment[], sampling: Qua
 export interface WindowInput {
   rendition: VideoRendition;
   file: string;
+  /**
+   * Compare at this size instead of the rendition's: both sides scaled to it (bicubic). What a
+   * player shows when a size is missing from a ladder and the next one is scaled into its place.
+   */
+  compareAt?: { width: number; height: number };
 }
 
 export const qualityStatsNames = {
@@ -83,13 +88,15 @@ export function buildQualityCommand(ffmpeg: string, sourcePath: string, plan: Tr
     `split=${inputs.length}${inputs.map((_, i) => `[src${i}]`).join('')}`,
   ];
   const chains = [`[0:${video.index}]${head.join(',')}`];
-  inputs.forEach(({ rendition: r }, i) => {
+  inputs.forEach(({ rendition: r, compareAt }, i) => {
     const rateCap = toNumber(r.frameRate) < toNumber(video.frameRate) - 1e-6 ? `fps=${formatRational(r.frameRate)},` : '';
     const metrics = vmaf ? 3 : 2;
+    const size = compareAt ?? r;
     // Frames are dropped after the rendition's own rate cap, so both sides step over the same frames.
     // The encode's own picture (tone-mapped SDR, 10-bit HDR or plain 8-bit), so only encoding is measured.
-    chains.push(`[src${i}]${rateCap}${keep}scale=${r.width}:${r.height}:flags=bicubic,setsar=1,${pictureFormat(r, video, plan.toneMapper)},split=${metrics}[ref${i}a][ref${i}b]${vmaf ? `[ref${i}c]` : ''}`);
-    chains.push(`[${i + 1}:v]setpts=PTS-STARTPTS,${keep}format=${r.hdr ? 'yuv420p10le' : 'yuv420p'}[dis${i}]`);
+    chains.push(`[src${i}]${rateCap}${keep}scale=${size.width}:${size.height}:flags=bicubic,setsar=1,${pictureFormat(r, video, plan.toneMapper)},split=${metrics}[ref${i}a][ref${i}b]${vmaf ? `[ref${i}c]` : ''}`);
+    const rescale = compareAt ? `scale=${compareAt.width}:${compareAt.height}:flags=bicubic,setsar=1,` : '';
+    chains.push(`[${i + 1}:v]setpts=PTS-STARTPTS,${keep}${rescale}format=${r.hdr ? 'yuv420p10le' : 'yuv420p'}[dis${i}]`);
     // ssim and psnr pass their first input on, so one decoded picture feeds them in a row.
     const last = vmaf ? `[p${i}];[p${i}][ref${i}c]libvmaf=log_fmt=json:log_path=${qualityStatsNames.vmaf(i)}` : '';
     chains.push(`[dis${i}][ref${i}a]ssim=stats_file=${qualityStatsNames.ssim(i)}[s${i}];[s${i}][ref${i}b]psnr=stats_file=${qualityStatsNames.psnr(i)}${last}[out${i}]`);

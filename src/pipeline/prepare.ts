@@ -3,14 +3,18 @@ import path from 'node:path';
 import { listFilters, usableEncoders } from '../ffmpeg/capabilities.ts';
 import { buildAudioEncodeCommand, buildLoudnessMeasureCommand } from '../media/audio-command.ts';
 import { buildDownloadCommand } from '../media/download-command.ts';
+import type { EncoderStrategy } from '../media/encoders/encoder.ts';
 import { chooseEncoder, encoderNames } from '../media/encoders/registry.ts';
+import { needsNativeMeasurement } from '../media/content-ladder.ts';
 import { hdrTransferOf, type ToneMapper } from '../media/hdr.ts';
 import { ladderPresets } from '../media/ladder-presets.ts';
+import { planLadder } from '../media/ladder.ts';
 import { pendingMeasurement } from '../media/loudness.ts';
-import { planTranscode } from '../media/plan-transcode.ts';
+import { planTranscode, type PlanOptions } from '../media/plan-transcode.ts';
 import { audioRenditions, audioScratchName, scratchNames, type TranscodePlan } from '../media/plan.ts';
 import type { SourceInfo } from '../media/types.ts';
 import { buildVideoCommand } from '../media/video-command.ts';
+import { analyseComplexity } from './analyse-complexity.ts';
 import { chooseChunks } from './chunked/choose-chunks.ts';
 import { probeSource } from './probe-source.ts';
 import { defaultEncoderFor, type TranscodeRequest } from './request.ts';
@@ -20,6 +24,8 @@ export interface PreparedTranscode {
   plan: TranscodePlan;
   /** Why the requested encoder was replaced, or what else could not be done as asked (warnings). */
   fallback?: string;
+  /** CPU seconds of the complexity analysis, when a content-aware ladder was analysed (not in the plan: it differs run to run). */
+  analysisCpuSeconds?: number;
 }
 
 export async function prepareTranscode(request: TranscodeRequest): Promise<PreparedTranscode> {
@@ -42,11 +48,13 @@ export async function prepareTranscode(request: TranscodeRequest): Promise<Prepa
   if (request.mixedHevc && !mixedHevc) notes.push('the mixed ladder needs libx265 beside an H.264 encoder, which this ffmpeg lacks; making the H.264 ladder only');
   const toneMapper = source.video && hdrTransferOf(source.video) ? await chooseToneMapper(request.binaries.ffmpeg) : undefined;
   if (toneMapper === 'colorspace') notes.push('this ffmpeg has no zscale (libzimg): the HDR source is converted to BT.709 SDR without tone mapping, so it looks flat and its highlights clip; use an ffmpeg built with libzimg');
+  const ladder = request.ladderKind === 'content-aware' && source.video ? await contentLadder(request, source, choice.encoder) : undefined;
   const plan = planTranscode(source, {
     codec: choice.encoder.codec,
     encoder: choice.encoder.name,
     ...(request.encoderPreset !== undefined && !choice.fallback ? { encoderPreset: request.encoderPreset } : {}),
     rungs: request.rungs ?? ladderPresets[choice.encoder.codec],
+    ladder: ladder?.choice,
     defaultLanguage: request.defaultLanguage,
     loudness: request.loudness,
     audioBitrateKbps: request.audioBitrateKbps,
@@ -56,11 +64,36 @@ export async function prepareTranscode(request: TranscodeRequest): Promise<Prepa
     mixedHevc,
     toneMapper,
   });
-  return notes.length > 0 ? { source, plan, fallback: notes.join('; ') } : { source, plan };
+  return {
+    source, plan,
+    ...(notes.length > 0 ? { fallback: notes.join('; ') } : {}),
+    ...(ladder?.cpuSeconds === undefined ? {} : { analysisCpuSeconds: ladder.cpuSeconds }),
+  };
 }
 
 async function chooseToneMapper(ffmpeg: string): Promise<ToneMapper> {
   return (await listFilters(ffmpeg)).has('zscale') ? 'zscale' : 'colorspace';
+}
+
+/**
+ * The analysis a content-aware ladder is chosen from, or why the fixed ladder is made instead. The
+ * analysis encodes with x264, so it prices H.264 rungs; other codecs keep their fixed ladder.
+ */
+async function contentLadder(request: TranscodeRequest, source: SourceInfo, encoder: EncoderStrategy): Promise<{ choice: PlanOptions['ladder']; cpuSeconds?: number }> {
+  if (encoder.codec !== 'h264') return { choice: { kind: 'fixed', note: `the complexity analysis prices H.264 rungs; the ${encoder.codec} ladder stays fixed` } };
+  const video = source.video;
+  const rungs = request.rungs ?? ladderPresets[encoder.codec];
+  const planned = video ? planLadder(video, { codec: encoder.codec, rungs }) : [];
+  const analysed = await analyseComplexity({
+    ffmpeg: request.binaries.ffmpeg, input: request.input, source,
+    needsNative: (downscaled) => video !== undefined && needsNativeMeasurement(planned, downscaled, video),
+    ...(planned.length > 0 ? { crf: Math.min(...planned.map((r) => r.crf)) } : {}),
+    // The encode's own preset where it is x264's; a GPU encoder's presets mean nothing to x264.
+    preset: encoder.name === 'libx264' && request.encoderPreset !== undefined ? request.encoderPreset : 'veryfast',
+    scratchRoot: request.scratchRoot, signal: request.signal,
+  });
+  if (!analysed) return { choice: { kind: 'fixed', note: 'the recording is too short to analyse' } };
+  return { choice: { kind: 'content-aware', analysis: analysed.analysis }, ...(analysed.cpuSeconds === undefined ? {} : { cpuSeconds: analysed.cpuSeconds }) };
 }
 
 /** Scratch paths a download is made from, and where it goes inside the asset. */

@@ -2,6 +2,7 @@
 // without its input: the CLI adds a local path, a worker's stage a source location.
 import type { FfmpegBinaries } from '../ffmpeg/binaries.ts';
 import type { TranscodeProfile } from '../jobs/transcode-profile.ts';
+import { defaultLadderKind } from '../media/plan.ts';
 import { defaultLoudness } from '../media/plan-transcode.ts';
 import type { TranscodeRequest } from './request.ts';
 
@@ -18,6 +19,8 @@ export function requestFromProfile(profile: TranscodeProfile, where: { outDir: s
     download: profile.download,
     instantRemux: profile.instantRemux,
     quality: profile.quality,
+    // A ladder written into the profile is used as written unless content-aware is asked for by name.
+    ladderKind: profile.ladderKind ?? (profile.ladder ? 'fixed' : defaultLadderKind),
     binaries: where.binaries,
   };
   if (profile.encoder) request.encoder = profile.encoder;

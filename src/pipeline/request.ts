@@ -1,6 +1,6 @@
 // What one transcode is asked to do. Built by the CLI (and later the worker) from validated input.
 import type { FfmpegBinaries } from '../ffmpeg/binaries.ts';
-import type { LoudnessTarget } from '../media/plan.ts';
+import type { LadderKind, LoudnessTarget } from '../media/plan.ts';
 import type { QualitySampling } from '../media/quality-command.ts';
 import type { EncoderName, RungSpec, Segment, VideoCodecFamily } from '../media/types.ts';
 import type { EventSink } from './events.ts';
@@ -25,6 +25,8 @@ export interface TranscodeRequest {
   rungs?: readonly RungSpec[];
   /** H.264 up to 1080p plus HEVC rungs up to the source's size (src/media/mixed-ladder.ts). */
   mixedHevc?: boolean;
+  /** `content-aware`: analyse the source and thin and fit the rungs to it; absent or `fixed`: the rungs as they are. */
+  ladderKind?: LadderKind;
   defaultLanguage: string;
   loudness: LoudnessTarget | false;
   audioBitrateKbps: number;

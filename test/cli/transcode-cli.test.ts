@@ -128,7 +128,7 @@ describe('live2vod CLI', () => {
   });
 
   test('probe --json: the source analysis and the plan', async () => {
-    const { stdout } = await runCliOk(['probe', source, '--json']);
+    const { stdout } = await runCliOk(['probe', source, '--json', '--ladder', 'apple']);
     const out = JSON.parse(stdout) as { source: Record<string, unknown> & { video: Record<string, unknown>; audio: Record<string, unknown> }; plan: Record<string, unknown> };
     assert.deepEqual(Object.keys(out).sort(), ['plan', 'source']);
     assert.match(String(out.source.formatName), /mp4/);
@@ -139,7 +139,8 @@ describe('live2vod CLI', () => {
       { codec: 'h264', width: 1280, height: 720, displayWidth: 1280, displayHeight: 720, frameRate: { num: 30, den: 1 }, rotation: 0, interlaced: false, variableFrameRate: false },
     );
     assert.deepEqual({ codec: out.source.audio.codec, channels: out.source.audio.channels, sampleRate: out.source.audio.sampleRate }, { codec: 'aac', channels: 2, sampleRate: 48000 });
-    assert.deepEqual(Object.keys(out.plan).sort(), ['alternateAudio', 'audio', 'deinterlace', 'download', 'encoder', 'fallback', 'gopSeconds', 'poster', 'segmentSeconds', 'thumbnails', 'video']);
+    assert.deepEqual(Object.keys(out.plan).sort(), ['alternateAudio', 'audio', 'deinterlace', 'download', 'encoder', 'fallback', 'gopSeconds', 'ladder', 'poster', 'segmentSeconds', 'thumbnails', 'video']);
+    assert.deepEqual(out.plan.ladder, { kind: 'fixed', analysisCpuSeconds: null });
     assert.equal(out.plan.encoder, 'libx264');
     assert.equal(out.plan.fallback, null);
     const video = out.plan.video as { id: string; width: number; height: number }[];

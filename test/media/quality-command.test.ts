@@ -62,6 +62,13 @@ describe('quality command', () => {
 });
 
 describe('parsing the filters\' logs', () => {
+  test('compareAt: a larger rendition scaled into a smaller size, both sides at that size (a dropped rung\'s stand-in)', () => {
+    const command = buildQualityCommand('ffmpeg', '/in/src.mp4', plan(), { segment: 1, startSeconds: 0, seconds: 2 }, [{ rendition: rendition(1080), file: 'a.mp4', compareAt: { width: 640, height: 360 } }], { vmaf: false, frameStep: 4 });
+    const graph = command[command.indexOf('-filter_complex') + 1] ?? '';
+    assert.match(graph, /\[src0\]fps=30,framestep=4,scale=640:360:flags=bicubic,setsar=1,format=yuv420p,split=2/);
+    assert.match(graph, /\[1:v\]setpts=PTS-STARTPTS,framestep=4,scale=640:360:flags=bicubic,setsar=1,format=yuv420p\[dis0\]/);
+  });
+
   test('ssim, psnr and vmaf per frame; PSNR from the mean squared error', () => {
     assert.deepEqual(parseSsimStats('n:1 Y:0.99 U:0.98 V:0.97 All:0.985 (18.2)\nn:2 Y:0.9 U:0.9 V:0.9 All:0.9 (10.0)\n'), [0.985, 0.9]);
     assert.deepEqual(parsePsnrStats('n:1 mse_avg:6.50 mse_y:7.00 psnr_avg:39.99 psnr_y:39.68\nn:2 mse_avg:0.00 psnr_avg:inf\n'), [6.5, 0]);

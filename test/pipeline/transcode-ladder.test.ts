@@ -22,8 +22,9 @@ interface ProbeOutput {
   };
 }
 
+/** The fixed preset by name, whatever the default ladder kind: these are its rungs. */
 async function probe(file: string, ...flags: string[]): Promise<ProbeOutput> {
-  const { stdout } = await runCliOk(['probe', file, '--json', ...flags]);
+  const { stdout } = await runCliOk(['probe', file, '--json', '--ladder', 'apple', ...flags]);
   return JSON.parse(stdout) as ProbeOutput;
 }
 

@@ -1,0 +1,124 @@
+// The content-aware ladder on generated recordings, real ffmpeg: the analysed ladder of a talk and
+// of a sport is the same on every run; probe shows it and why; a chunked job analyses once, in
+// the split, and every chunk and the stitch use that ladder (manifest.json says which).
+import assert from 'node:assert/strict';
+import { readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { resolveBinaries } from '../../src/ffmpeg/binaries.ts';
+import { transcodeProfileSchema } from '../../src/jobs/transcode-profile.ts';
+import type { LadderChoice, TranscodePlan } from '../../src/media/plan.ts';
+import type { WorkPlan } from '../../src/pipeline/chunked/work-area.ts';
+import { prepareTranscode } from '../../src/pipeline/prepare.ts';
+import { requestFromProfile } from '../../src/pipeline/request-from-profile.ts';
+import { assertCompleteAsset, loadAsset } from '../helpers/asset-checks.ts';
+import { makeSportSource, makeTalkSource } from '../helpers/content-sources.ts';
+import { makeTempDir, runCli, runCliOk, writeLoggingFfmpeg, type TempDir } from '../helpers/media.ts';
+
+describe('content-aware ladder on generated recordings', () => {
+  let tmp: TempDir;
+  let talk: string;
+  let sport: string;
+
+  before(async () => {
+    tmp = await makeTempDir('live2vod-content-ladder-');
+    talk = path.join(tmp.dir, 'talk.mp4');
+    sport = path.join(tmp.dir, 'sport.mp4');
+    // 720p, slides every 6 s: one rung per size is enough for it. The sport: noise over every pixel.
+    await makeTalkSource(talk, { seconds: 12, width: 1280, height: 720, slideSeconds: 6 });
+    await makeSportSource(sport, { seconds: 6, width: 1280, height: 720 });
+  });
+  after(() => tmp?.cleanup());
+
+  const plan = async (input: string, ladderKind: 'fixed' | 'content-aware', preset?: string): Promise<TranscodePlan> => {
+    const profile = transcodeProfileSchema.parse({ ladderKind, ...(preset ? { preset } : {}) });
+    return (await prepareTranscode({ ...requestFromProfile(profile, { outDir: tmp.dir, binaries: resolveBinaries() }), input })).plan;
+  };
+
+  test('talk: the same recording gives the same ladder every time, thinner than the fixed one', async () => {
+    const [first, second, fixed] = [await plan(talk, 'content-aware'), await plan(talk, 'content-aware'), await plan(talk, 'fixed')];
+    assert.deepEqual(second.video, first.video);
+    assert.deepEqual(second.ladder, first.ladder);
+    assert.equal(fixed.ladder, undefined);
+    assert.equal(first.ladder?.kind, 'content-aware');
+    assert.ok(first.video.length < fixed.video.length, `${first.video.map((r) => r.id).join(', ')} vs ${fixed.video.map((r) => r.id).join(', ')}`);
+    const dropped = first.ladder?.rungs?.find((r) => r.rung === '720p-3000k');
+    assert.equal(dropped?.kept, false);
+    assert.match(dropped?.reason ?? '', /same size as 720p-4500k/);
+    assert.equal(first.video.filter((r) => r.height === 720).length, 1);
+    assert.equal(first.video.find((r) => r.height === 720)?.crf, 21);
+    // A still talk: a few hundredths of a bit per pixel at most.
+    assert.ok((first.ladder?.analysis?.bitsPerPixel ?? 1) < 0.05, `bits/pixel ${first.ladder?.analysis?.bitsPerPixel}`);
+  });
+
+  test('sport: the same recording gives the same ladder every time, and it is the fixed one', async () => {
+    const [first, second, fixed] = [await plan(sport, 'content-aware'), await plan(sport, 'content-aware'), await plan(sport, 'fixed')];
+    assert.deepEqual(second.video, first.video);
+    assert.deepEqual(second.ladder, first.ladder);
+    assert.deepEqual(first.video, fixed.video);
+    assert.ok((first.ladder?.analysis?.bitsPerPixel ?? 0) > (await plan(talk, 'content-aware')).ladder!.analysis!.bitsPerPixel * 5);
+  });
+
+  test('probe --ladder content-aware: the analysis and every rung with its reason (JSON), briefly for people', async () => {
+    const { stdout } = await runCliOk(['probe', talk, '--ladder', 'content-aware', '--json']);
+    const out = JSON.parse(stdout) as { plan: { video: { id: string }[]; ladder: LadderChoice & { analysisCpuSeconds: number | null } } };
+    assert.equal(out.plan.ladder.kind, 'content-aware');
+    assert.ok(out.plan.ladder.analysis && out.plan.ladder.analysis.windows.length >= 1 && out.plan.ladder.analysis.bitsPerPixel > 0);
+    assert.ok(out.plan.ladder.rungs?.every((r) => r.reason.length > 0));
+    assert.deepEqual(out.plan.ladder.rungs?.filter((r) => r.kept).map((r) => r.as).sort(), out.plan.video.map((r) => r.id).sort());
+    assert.ok(out.plan.ladder.analysisCpuSeconds === null || out.plan.ladder.analysisCpuSeconds > 0);
+
+    const human = (await runCliOk(['probe', talk, '--ladder', 'content-aware'])).stdout;
+    assert.match(human, /ladder \(libx264; content-aware, [\d.]+ bits\/pixel \(crf 21, 960x540, 1 × 2 s/);
+    assert.match(human, /dropped 720p-3000k: same size as 720p-4500k/);
+    // The fixed ladder by name; a file called so is still reachable as ./apple.
+    const fixed = JSON.parse((await runCliOk(['probe', talk, '--ladder', 'apple', '--json'])).stdout) as { plan: { video: { id: string }[]; ladder: { kind: string } } };
+    assert.equal(fixed.plan.ladder.kind, 'fixed');
+    assert.deepEqual(fixed.plan.video.map((r) => r.id), ['360p-365k', '432p-730k', '540p-2000k', '720p-3000k', '720p-4500k']);
+    const missing = await runCli(['probe', talk, '--ladder', './apple']);
+    assert.equal(missing.code, 2);
+    assert.match(missing.stderr, /--ladder \.\/apple cannot be read/);
+  });
+
+  test('chunked: the split analyses once, every chunk and the stitch use its ladder, manifest.json says so', async () => {
+    const out = path.join(tmp.dir, 'asset');
+    const logged = await writeLoggingFfmpeg(tmp.dir);
+    const env = { ...process.env, LIVE2VOD_FFMPEG: logged.path };
+    let tasks = 0;
+    const worker = async (stage: Record<string, unknown>) => {
+      const file = path.join(tmp.dir, `task-${tasks++}.json`);
+      await writeFile(file, JSON.stringify({
+        version: 2, jobId: 'job-content', attempt: 1, source: { kind: 'local', path: talk }, output: out,
+        profile: { ladderKind: 'content-aware', preset: 'ultrafast', loudness: false, chunkSeconds: 6, thumbnails: false, download: false, instantRemux: false },
+        sourceFetch: { maxBytes: 1e9, timeoutMs: 60_000, allow: [] },
+        ...stage,
+      }));
+      const result = await runCli(['worker', '--task-file', file], { env });
+      assert.equal(result.code, 0, result.stderr);
+    };
+    await worker({ stage: 'split', parallelism: 2 });
+    const stored = JSON.parse(await readFile(path.join(out, '.live2vod-chunks', 'plan.json'), 'utf8')) as WorkPlan;
+    assert.equal(stored.plan.ladder?.kind, 'content-aware');
+    assert.deepEqual(stored.plan.video.map((r) => r.id), (await plan(talk, 'content-aware', 'ultrafast')).video.map((r) => r.id), 'the split made the ladder a plan made here makes');
+    // The analysis (its windows' -ss have 3 decimals; a chunk's 6, or none) ran in the split only.
+    const analysis = (lines: string[]) => lines.filter((l) => /^\d+\.\d{3}$/.test(l));
+    const afterSplit = await logged.encodes();
+    assert.ok(analysis(afterSplit).length >= 1, `the split analysed: ${afterSplit.join(' ')}`);
+
+    for (const [index, chunk] of stored.chunks.chunks.entries()) {
+      await worker({ stage: 'chunk', plan: stored.fingerprint, chunk: { index, count: stored.chunks.chunks.length, startSeconds: chunk.startSeconds, endSeconds: chunk.endSeconds } });
+    }
+    await worker({ stage: 'stitch', plan: stored.fingerprint });
+    const later = (await logged.encodes()).slice(afterSplit.length);
+    assert.deepEqual(analysis(later), [], 'no chunk analysed again');
+    assert.equal(later.length, stored.chunks.chunks.length);
+
+    const asset = await loadAsset(out);
+    await assertCompleteAsset(asset);
+    assert.deepEqual(asset.manifest.renditions.map((r) => r.id), stored.plan.video.map((r) => r.id));
+    const manifest = JSON.parse(await readFile(path.join(out, 'manifest.json'), 'utf8')) as { ladder: { kind: string; complexity: { bitsPerPixel: number } | null; dropped: string[] } };
+    assert.equal(manifest.ladder.kind, 'content-aware');
+    assert.equal(manifest.ladder.complexity?.bitsPerPixel, stored.plan.ladder?.analysis?.bitsPerPixel);
+    assert.ok(manifest.ladder.dropped.includes('720p-3000k'));
+  });
+});
