@@ -27,6 +27,13 @@ export interface LocalExecutorOptions {
 
 const workerTmpPrefix = 'live2vod-worker-';
 const workerPidFile = '.worker-pid';
+/** The control plane that made the directory: written before the worker starts, so a directory is never without an owner. */
+const ownerPidFile = '.owner-pid';
+
+async function readPid(file: string): Promise<number> {
+  const pid = Number((await readFile(file, 'utf8').catch(() => '')).trim());
+  return Number.isInteger(pid) ? pid : 0;
+}
 
 function isRunning(pid: number): boolean {
   try {
@@ -70,8 +77,13 @@ export class LocalExecutor implements Executor {
     const removed: string[] = [];
     for (const name of names.filter((n) => n.startsWith(workerTmpPrefix))) {
       const dir = path.join(parent, name);
-      const pid = Number(await readFile(path.join(dir, workerPidFile), 'utf8').catch(() => ''));
-      const gone = pid > 0 ? !isRunning(pid) : Date.now() - (await stat(dir).then((s) => s.mtimeMs, () => 0)) > 60_000;
+      const pid = await readPid(path.join(dir, workerPidFile));
+      const owner = await readPid(path.join(dir, ownerPidFile));
+      // The worker's own pid when it was written; else (its control plane died between the spawn
+      // and that write) the control plane's: a worker outliving it stops on its own.
+      const gone = pid > 0 ? !isRunning(pid)
+        : owner > 0 ? owner !== process.pid && !isRunning(owner)
+        : Date.now() - (await stat(dir).then((s) => s.mtimeMs, () => 0)) > 60_000;
       if (!gone) continue;
       await rm(dir, { recursive: true, force: true });
       removed.push(dir);
@@ -101,6 +113,7 @@ export class LocalExecutor implements Executor {
     const scratchParent = this.#options.scratchDir ?? os.tmpdir();
     await mkdir(scratchParent, { recursive: true });
     const workerTmp = await mkdtemp(path.join(scratchParent, workerTmpPrefix));
+    await writeFile(path.join(workerTmp, ownerPidFile), String(process.pid));
     const env = { ...process.env, ...this.#options.env };
     const child = spawn(process.execPath, [this.#options.cliPath, 'worker', '--task-file', taskFile], {
       // Its own process group, so a stop reaches ffmpeg too; an IPC channel, so the worker

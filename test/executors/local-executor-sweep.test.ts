@@ -1,6 +1,6 @@
 // LocalExecutor.sweepScratch: a worker temp directory is removed once its worker is gone (a killed
-// control plane could not remove it), never while the worker runs, and one without a pid file yet
-// (a launch in progress) is left alone.
+// control plane could not remove it), or, without the worker's pid (its control plane died between
+// the spawn and writing it), once that control plane is gone; never while either runs.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
@@ -22,18 +22,22 @@ describe('LocalExecutor.sweepScratch', () => {
     // A pid that surely ended: a child that has exited and been reaped.
     const ended = spawnSync('true').pid;
     assert.ok(ended !== undefined);
-    const make = async (name: string, pid?: number) => {
+    const make = async (name: string, pids: { worker?: number; owner?: number } = {}) => {
       await mkdir(path.join(scratchDir, name, 'live2vod-scratch'), { recursive: true });
-      if (pid !== undefined) await writeFile(path.join(scratchDir, name, '.worker-pid'), String(pid));
+      if (pids.worker !== undefined) await writeFile(path.join(scratchDir, name, '.worker-pid'), String(pids.worker));
+      if (pids.owner !== undefined) await writeFile(path.join(scratchDir, name, '.owner-pid'), String(pids.owner));
     };
-    await make('live2vod-worker-gone', ended);
-    await make('live2vod-worker-alive', process.pid);
-    await make('live2vod-worker-starting');
-    await make('something-else', ended);
+    await make('live2vod-worker-gone', { worker: ended, owner: process.pid });
+    await make('live2vod-worker-alive', { worker: process.pid, owner: ended });
+    // Its control plane was killed between the spawn and the worker's pid file: the owner decides.
+    await make('live2vod-worker-orphaned', { owner: ended });
+    await make('live2vod-worker-starting', { owner: process.pid });
+    await make('live2vod-worker-unowned');
+    await make('something-else', { worker: ended });
     const executor = new LocalExecutor({ capacity: 1, taskDir: path.join(root, 'tasks'), cliPath: '/nonexistent', scratchDir });
     const removed = await executor.sweepScratch();
-    assert.deepEqual(removed, [path.join(scratchDir, 'live2vod-worker-gone')]);
-    assert.deepEqual((await readdir(scratchDir)).sort(), ['live2vod-worker-alive', 'live2vod-worker-starting', 'something-else']);
+    assert.deepEqual(removed.sort(), [path.join(scratchDir, 'live2vod-worker-gone'), path.join(scratchDir, 'live2vod-worker-orphaned')]);
+    assert.deepEqual((await readdir(scratchDir)).sort(), ['live2vod-worker-alive', 'live2vod-worker-starting', 'live2vod-worker-unowned', 'something-else']);
   });
 
   it('does nothing without a scratch directory of its own (the shared system temp is not swept)', async () => {

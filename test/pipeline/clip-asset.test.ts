@@ -3,9 +3,9 @@
 // too), every timeline from 0, the GOPs inside the range copied byte for byte, HLS and DASH that
 // pass the asset checks, thumbnails and download, and playback in hls.js in chromium.
 //
-// The parent lasts 40 s, not the issue's 2 minutes: the cut engine reads only the segments around
-// the range, so the parent's length enters nowhere but the segment numbers, and 40 s already puts
-// cuts inside a segment, on a GOP boundary and at the very end, on a shared 2-core machine.
+// The parent lasts 2 minutes, as the issue asks (small pictures keep it cheap): the cut engine reads
+// only the segments around the range, so the parent's length enters nowhere but the segment
+// numbers; the clips put cuts inside a segment, on a GOP boundary and at the very end.
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import type { Server } from 'node:http';
@@ -30,7 +30,7 @@ let parentDir: string;
 before(async () => {
   tmp = await makeTempDir('live2vod-clip-');
   const ladder = await writeLadder(tmp.dir, 'two', rungs);
-  const source = await makeTestPattern(tmp.dir, { seconds: 40, width: 320, height: 180, rate, audio: 'sine' });
+  const source = await makeTestPattern(tmp.dir, { seconds: 120, width: 320, height: 180, rate, audio: 'sine' });
   parentDir = path.join(tmp.dir, 'parent');
   await runCliOk(['transcode', source, '--out', parentDir, '--ladder', ladder, '--preset', 'ultrafast', '--chunk-seconds', '0', '--no-quality', '--json'], { timeoutMs: 300_000 });
 });
@@ -176,7 +176,7 @@ window.hls = hls;
 describe('a clip on GOP boundaries up to the end of the parent', { timeout: 300_000 }, () => {
   it('copies every GOP and re-encodes nothing, to the end of the asset (whose duration counts the audio\'s last frame)', async () => {
     const { duration } = JSON.parse(await readFile(path.join(parentDir, 'manifest.json'), 'utf8')) as { duration: number };
-    assert.ok(duration >= 40, `the parent lasts ${duration} s`);
+    assert.ok(duration >= 120, `the parent lasts ${duration} s`);
     const made = await clip('aligned', 12, duration);
     await assertCompleteAsset(made.asset);
     assertMpdMatchesHls(made.asset);
@@ -192,10 +192,10 @@ describe('a clip on GOP boundaries up to the end of the parent', { timeout: 300_
       return parts.join('');
     };
     assert.equal(payload(child, 0), payload(parent, 6));
-    assert.equal(await frameCount(path.join(tmp.dir, 'aligned-108.mp4')), 28 * rate);
+    assert.equal(await frameCount(path.join(tmp.dir, 'aligned-108.mp4')), 108 * rate);
   });
 
   it('refuses a range outside the parent as bad input (exit 3: the job fails at once, without retries)', async () => {
-    await assert.rejects(clip('outside', 30, 41), (error: unknown) => error instanceof InputError && error.exitCode === 3 && /must lie within the parent's 0–40/.test(error.message));
+    await assert.rejects(clip('outside', 110, 121), (error: unknown) => error instanceof InputError && error.exitCode === 3 && /must lie within the parent's 0–120/.test(error.message));
   });
 });
