@@ -1,6 +1,7 @@
 // Runs each TranscodeTask as a `live2vod worker` child process on this machine. A crash of ffmpeg
 // or the worker never takes the service down; stopping kills the worker's whole process group.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -38,10 +39,17 @@ async function readPid(file: string): Promise<number> {
 function isRunning(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch (error) {
     // EPERM: it exists, under another user.
     return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+  // A zombie answers signal 0 too: a worker whose control plane was killed is reparented, and a
+  // container's pid 1 may reap it late or never. Linux says so in /proc; elsewhere trust the signal.
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+  } catch {
+    return true;
   }
 }
 

@@ -2,12 +2,13 @@
 // control plane could not remove it), or, without the worker's pid (its control plane died between
 // the spawn and writing it), once that control plane is gone; never while either runs.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
+import { spawn, spawnSync } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
 import { LocalExecutor } from '../../src/executors/local-executor.ts';
-import { makeTemp } from '../helpers/serve.ts';
+import { makeTemp, waitFor } from '../helpers/serve.ts';
 
 describe('LocalExecutor.sweepScratch', () => {
   const dirs: string[] = [];
@@ -38,6 +39,24 @@ describe('LocalExecutor.sweepScratch', () => {
     const removed = await executor.sweepScratch();
     assert.deepEqual(removed.sort(), [path.join(scratchDir, 'live2vod-worker-gone'), path.join(scratchDir, 'live2vod-worker-orphaned')]);
     assert.deepEqual((await readdir(scratchDir)).sort(), ['live2vod-worker-alive', 'live2vod-worker-starting', 'live2vod-worker-unowned', 'something-else']);
+  });
+
+  it('takes a zombie for gone: a reparented worker that its new parent has not reaped yet', async () => {
+    const root = await makeTemp('live2vod-sweep-zombie-');
+    dirs.push(root);
+    const scratchDir = path.join(root, 'tmp');
+    // `sleep 0` ends at once, but its parent became `sleep 3` (exec), which never reaps it.
+    const parent = spawn('sh', ['-c', 'sleep 0 & echo $!; exec sleep 3'], { stdio: ['ignore', 'pipe', 'ignore'] });
+    const zombie = Number((await once(parent.stdout, 'data'))[0]);
+    try {
+      await waitFor('the child to be a zombie', async () => (await readFile(`/proc/${zombie}/stat`, 'utf8').catch(() => '')).includes(') Z '), { timeoutMs: 3000, intervalMs: 20 });
+      await mkdir(path.join(scratchDir, 'live2vod-worker-zombie'), { recursive: true });
+      await writeFile(path.join(scratchDir, 'live2vod-worker-zombie', '.worker-pid'), String(zombie));
+      const executor = new LocalExecutor({ capacity: 1, taskDir: path.join(root, 'tasks'), cliPath: '/nonexistent', scratchDir });
+      assert.deepEqual(await executor.sweepScratch(), [path.join(scratchDir, 'live2vod-worker-zombie')]);
+    } finally {
+      parent.kill('SIGKILL');
+    }
   });
 
   it('does nothing without a scratch directory of its own (the shared system temp is not swept)', async () => {
