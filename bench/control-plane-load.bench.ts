@@ -24,6 +24,7 @@ import { parseArgs } from 'node:util';
 import { makeTestPattern } from '../test/helpers/media.ts';
 import { api, makeTemp, startServeProcess } from '../test/helpers/serve.ts';
 import type { ClientReport, ClientSpec, PlannedWebhook } from './control-plane-load-client.ts';
+import { seededRandom } from '../test/helpers/seeded-random.ts';
 
 const { values } = parseArgs({
   options: {
@@ -40,17 +41,6 @@ const recordings = Number(values.recordings);
 const webhookCount = Number(values.webhooks);
 const seed = Number(values.seed);
 
-/** mulberry32: a seeded shuffle, so a run's order can be repeated. */
-function random(seedValue: number): () => number {
-  let a = seedValue >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Each recording's first delivery, then duplicates and retries alternating up to `total`, shuffled. */
 function planWebhooks(sources: string[], total: number, rand: () => number): { hooks: PlannedWebhook[]; duplicates: number; retries: number } {
@@ -100,7 +90,7 @@ const sources = await Promise.all(Array.from({ length: recordings }, async (_, i
   await link(pattern, file);
   return file;
 }));
-const plan = planWebhooks(sources, webhookCount, random(seed));
+const plan = planWebhooks(sources, webhookCount, seededRandom(seed));
 
 const service = await startServeProcess({
   dataDir: path.join(dir, 'data'),

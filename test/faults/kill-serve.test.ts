@@ -18,7 +18,7 @@ import { after, before, describe, it } from 'node:test';
 import { assertCompleteAsset, loadAsset } from '../helpers/asset-checks.ts';
 import { makeTestPattern } from '../helpers/media.ts';
 import { api, killLeftovers, makeTemp, processesWithEnv, startServeProcess, submitJob, waitFor, type ProcessRef, type ServeProcess } from '../helpers/serve.ts';
-import { seededRandom } from './seeded-random.ts';
+import { seededRandom } from '../helpers/seeded-random.ts';
 
 // LIVE2VOD_FAULT_JOBS=20 LIVE2VOD_FAULT_KILLS=5 runs the size (minutes, not for every run).
 const jobCount = Number(process.env.LIVE2VOD_FAULT_JOBS ?? 6);
