@@ -8,7 +8,9 @@ export const trimRangeSchema = z.strictObject({
   end: z.number().positive('trim.end must be > 0 (seconds on the recording)').describe('Seconds on the recording where the trimmed asset ends (clamped to the asset\'s duration)'),
 }).refine((r) => r.end > r.start, { message: 'trim.end must be after trim.start' });
 
-export const trimRequestSchema = z.union([z.enum(['auto', 'none']), trimRangeSchema]).describe(
+export const trimRequestSchema = z.union([z.enum(['auto', 'none']), trimRangeSchema], {
+  error: 'trim must be "auto", "none" or {start, end} (seconds on the recording, 0 ≤ start < end)',
+}).describe(
   'none (default): only suggest a trim; auto: when the job succeeds, make a trimmed asset (a clip job of it) of the suggested trim; {start, end}: make one of that range',
 );
 
