@@ -16,9 +16,10 @@ import type { Browser } from 'playwright-core';
 import { InputError } from '../../src/errors/index.ts';
 import { transcodeProfileSchema } from '../../src/jobs/transcode-profile.ts';
 import { makeClip } from '../../src/pipeline/clip/make-clip.ts';
-import { assertCompleteAsset, assertMpdMatchesHls, assertThumbnailsVtt, loadAsset, readFragments, readInit, trackFiles, videoVariants, type LoadedAsset } from '../helpers/asset-checks.ts';
+import { assertCompleteAsset, assertMpdMatchesHls, assertThumbnailsVtt, loadAsset, readFragments, readInit, trackFiles, type LoadedAsset } from '../helpers/asset-checks.ts';
 import { browserSkip, launchBrowser, openPage, waitInPage } from '../helpers/browser.ts';
-import { concatFiles, ffmpeg, ffprobeJson, makeTempDir, makeTestPattern, runCliOk, writeLadder, type TempDir } from '../helpers/media.ts';
+import { frameAt, joinedRendition, psnr } from '../helpers/frame-compare.ts';
+import { ffprobeJson, makeTempDir, makeTestPattern, runCliOk, writeLadder, type TempDir } from '../helpers/media.ts';
 import { serveAsset } from '../helpers/serve-asset.ts';
 
 const rungs = [{ width: 320, height: 180, bitrateKbps: 400, maxFrameRate: 30 }, { width: 192, height: 108, bitrateKbps: 150, maxFrameRate: 30 }];
@@ -47,25 +48,12 @@ async function clip(name: string, startSeconds: number, endSeconds: number): Pro
 
 /** One rendition joined into a single file (init + every segment). */
 async function joined(dir: string, id: string, name: string): Promise<string> {
-  const asset = await loadAsset(dir);
-  const variant = videoVariants(asset).find((v) => v.uri.includes(id));
-  assert.ok(variant, `no variant ${id}`);
-  const track = await trackFiles(asset, variant.uri);
-  return concatFiles(path.join(tmp.dir, name), [track.init, ...track.segments.map((s) => s.path)]);
+  return joinedRendition(dir, id, tmp.dir, name);
 }
 
 /** Frame `n` (decode order counted from the first) as a PNG. */
 async function frame(file: string, n: number, name: string): Promise<string> {
-  const out = path.join(tmp.dir, `${name}.png`);
-  await ffmpeg(['-i', file, '-vf', `select=eq(n\\,${n})`, '-frames:v', '1', '-y', out]);
-  return out;
-}
-
-async function psnr(a: string, b: string): Promise<number> {
-  const log = await ffmpeg(['-i', a, '-i', b, '-lavfi', 'psnr', '-f', 'null', '-'], { loglevel: 'info' });
-  const match = /average:(inf|[\d.]+)/.exec(log);
-  assert.ok(match?.[1], `no PSNR in ${log.slice(-300)}`);
-  return match[1] === 'inf' ? 100 : Number(match[1]);
+  return frameAt(file, n, tmp.dir, name);
 }
 
 async function frameCount(file: string): Promise<number> {
