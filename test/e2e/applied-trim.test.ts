@@ -9,7 +9,9 @@ import { after, before, describe, it } from 'node:test';
 import type { ApiJob } from '../../src/http/api-schemas.ts';
 import { assertCompleteAsset, assertMpdMatchesHls, loadAsset } from '../helpers/asset-checks.ts';
 import { eventSlides, makeEventSlides } from '../helpers/event-media.ts';
+import { browserSkip } from '../helpers/browser.ts';
 import { frameAt, joinedRendition, psnr } from '../helpers/frame-compare.ts';
+import { assertPlaysFromZero } from '../helpers/hls-plays-from-zero.ts';
 import { ffprobeJson } from '../helpers/media.ts';
 import { api, makeTemp, startServeProcess, waitForJob, type ServeProcess } from '../helpers/serve.ts';
 
@@ -76,6 +78,7 @@ describe('an applied trim through the service', { timeout: 420_000 }, () => {
     const parentTime = await firstPictureTime(await joinedRendition(path.join(dir, 'data', 'media', parent.outputPrefix), '180p', dir, 'parent-180p.mp4'));
     assert.ok(parentTime < 3 / rate, `the parent's first picture is at ${parentTime} s`);
     assert.ok(Math.abs(firstTime - parentTime) < 1e-3, `the trimmed asset's first picture is at ${firstTime} s, the parent's at ${parentTime} s`);
+    if (!browserSkip) await assertPlaysFromZero(assetDir, { levels: 1, durationSeconds: asset.manifest.duration });
   });
 });
 
