@@ -12,6 +12,7 @@ import type { Config } from '../config/schema.ts';
 import { buildAdapters } from '../ingest/adapters.ts';
 import { WatchFolder } from '../ingest/watch-folder.ts';
 import { IntakeService } from '../jobs/intake-service.ts';
+import { applyRequestedTrims } from '../jobs/apply-requested-trim.ts';
 import { JobCommands } from '../jobs/job-commands.ts';
 import { JobEvents } from '../jobs/job-events.ts';
 import { mediaTokenKey } from '../jobs/media-token.ts';
@@ -111,6 +112,7 @@ export async function startService(config: Config, hooks: { onListening?: (serve
     defaultPriority: (kind) => sourcePriorities[kind],
     onCreated: (job) => scheduler.jobQueued(job),
     readAssetManifest: readManifest,
+    defaultTrim: config.jobs.trim,
   });
   const metrics = createMetrics(store, () => executor.running().length);
   const deliveries = new DeliveryWorker({ store, endpoints: config.notifications.endpoints, onError: (err) => logger.warn({ err }, 'notification delivery problem') });
@@ -132,6 +134,11 @@ export async function startService(config: Config, hooks: { onListening?: (serve
     events, store, mediaRoot: layout.mediaRoot, assetStore,
     onError: (jobId, error) => logger.warn({ jobId, error: String(error) }, 'could not remove the unfinished asset'),
   });
+  const stopRequestedTrims = applyRequestedTrims({
+    events, intake,
+    onRefused: (jobId, error) => logger.warn({ jobId, error: String(error) }, 'the requested trim was not made'),
+    onCreated: (parent, trimmed) => logger.info({ jobId: parent.id, trimmedJobId: trimmed.id }, 'trimmed asset queued'),
+  });
   const stopNotifications = connectNotifications(events, notifier, address.dirUrl, (err) => logger.warn({ err }, 'could not enqueue a notification'), readManifest);
   deliveries.start();
   await scheduler.start({ recoverAll: config.store.kind === 'sqlite' });
@@ -150,6 +157,7 @@ export async function startService(config: Config, hooks: { onListening?: (serve
       stopNotifications();
       stopJobMetrics();
       stopAssetCleanup();
+      stopRequestedTrims();
       await deliveries.stop();
       await assetStore?.close();
       await store.close();

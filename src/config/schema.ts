@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { priorities } from '../jobs/job.ts';
 import { sourceFetchSchema } from '../jobs/source-fetch.ts';
 import { transcodeProfileSchema } from '../jobs/transcode-profile.ts';
+import { defaultTrimSchema } from '../jobs/trim-request.ts';
 import { s3PrefixSchema } from '../storage/s3-prefix-schema.ts';
 import { endpointsSchema } from '../notify/endpoints.ts';
 import { kubernetesExecutorSchema } from '../k8s/executor-config.ts';
@@ -121,6 +122,8 @@ export const configSchema = z.strictObject({
     retryBaseMs: z.number().int().min(10).default(5000),
     retryMaxMs: z.number().int().min(10).default(10 * 60_000),
     leaseMs: z.number().int().min(1000).default(30_000),
+    /** The trim every intake applies when its request does not ask: none (suggest only) or auto. */
+    trim: defaultTrimSchema.default('none'),
   }).prefault({}),
   notifications: z.strictObject({
     /** Media-library endpoints that receive signed (Standard Webhooks) job and asset events. */

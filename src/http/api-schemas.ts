@@ -2,6 +2,7 @@
 // (the routes declare them; openapi.ts generates the document from the routes).
 import { z } from 'zod';
 import { suggestedTrimSchema } from '../jobs/event-summary.ts';
+import { trimRequestSchema } from '../jobs/trim-request.ts';
 import { jobKinds, jobStates, priorities, sourceKinds } from '../jobs/job.ts';
 import { metadataSchema } from '../jobs/metadata-limits.ts';
 import { sourceFactsSchema } from '../jobs/source-facts.ts';
@@ -11,6 +12,7 @@ export const createJobBody = z.strictObject({
   priority: z.enum(priorities).optional(),
   metadata: metadataSchema.optional().describe('Strings, at most 64 entries, keys 128 and values 2048 characters, 16 KiB in all'),
   facts: sourceFactsSchema.optional().describe('What the caller knows about the recording (durationSeconds, bytes, codecs); Kubernetes Jobs are sized by it'),
+  trim: trimRequestSchema.optional().describe('none (suggest only), auto (when the job succeeds, a clip job of it makes the asset of the suggested trim) or {start, end} (that range, clamped to the asset\'s duration); absent: the service\'s jobs.trim (none unless configured)'),
 });
 
 const csv = <T extends readonly [string, ...string[]]>(values: T) =>
@@ -21,6 +23,7 @@ export const listJobsQuery = z.strictObject({
   priority: csv(priorities).optional(),
   source: csv(sourceKinds).optional(),
   upload: z.enum(['true', 'false']).transform((v) => v === 'true').optional().describe('true: only uploads (POST /v1/uploads); false: everything else'),
+  parent: z.string().min(1).max(100).optional().describe('Only the clip jobs of this job: its clips and its trimmed asset (metadata trimOf)'),
   limit: z.coerce.number().int().min(1).max(500).default(50),
   cursor: z.coerce.number().int().min(1).optional(),
 });
@@ -82,6 +85,7 @@ export const apiJob = z.object({
   outputPrefix: z.string().describe('Where the asset\'s files are: this prefix (assets/<job id>) under the storage output (storage.output, or the media directory)'),
   asset: z.object({ master: z.string(), dash: z.string(), manifest: z.string() }).nullable(),
   suggestedTrim: suggestedTrimSchema.nullable().describe('Where the event inside the recording starts and ends (the pre-show and post-show left out), as the encode found it; null until the job succeeded, or when it was not looked for'),
+  trim: z.union([z.literal('auto'), z.object({ start: z.number(), end: z.number() })]).nullable().describe('The trim the request asked for (auto or a range); null: none, suggest only. The trimmed asset is a clip job of this one: GET /v1/jobs?parent=<id>'),
   chapterCount: z.number().int().nullable().describe('How many chapters the asset has (the list is in its manifest.json and chapters.json); null when it has none'),
   error: z.object({
     message: z.string(), code: z.string(), retryable: z.boolean(),

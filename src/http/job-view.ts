@@ -29,6 +29,7 @@ export function toApiJob(job: Job, assetDirUrl: AssetDirUrl, paths?: ServerPaths
     outputPrefix: job.outputPrefix,
     asset: assetLinks(job, assetDirUrl),
     suggestedTrim: job.eventSummary?.suggestedTrim ?? null,
+    trim: job.trim ?? null,
     chapterCount: job.eventSummary?.chapterCount ?? null,
     error: job.error ? shownError(job.error, paths) : null,
   };

@@ -8,6 +8,7 @@ import { InputError } from '../errors/index.ts';
 import { priorities } from '../jobs/job.ts';
 import { metadataSchemaLeaving } from '../jobs/metadata-limits.ts';
 import { sourceFactsSchema } from '../jobs/source-facts.ts';
+import { trimRequestSchema } from '../jobs/trim-request.ts';
 import { parseSourceLocation, type SourceLocation } from '../jobs/source-location.ts';
 import type { IngestAdapter, InboundRequest, IntakeOutcome } from './intake.ts';
 import { parseJsonBody, parseWith, requestedPriority } from './request.ts';
@@ -38,6 +39,8 @@ export const genericBodySchema = z.strictObject({
   idempotencyKey: z.string().min(1).max(512).optional(),
   /** What the sender knows about the recording; executors size workers by it. */
   facts: sourceFactsSchema.optional(),
+  /** Absent: the service's default (jobs.trim). */
+  trim: trimRequestSchema.optional(),
 });
 export type GenericBody = z.output<typeof genericBodySchema>;
 
@@ -59,6 +62,7 @@ export function createGenericAdapter(config: GenericConfig): IngestAdapter {
           {
             source: body.source,
             ...(body.facts ? { facts: body.facts } : {}),
+            ...(body.trim !== undefined ? { trim: body.trim } : {}),
             idempotencyKey: body.idempotencyKey ?? `generic:${id}`,
             ...(priority !== undefined ? { priority } : {}),
             metadata: { webhookId: id, ...body.metadata },

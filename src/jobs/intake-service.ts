@@ -12,6 +12,7 @@ import type { LocalFile } from './local-source.ts';
 import { metadataProblem } from './metadata-limits.ts';
 import { formatSourceLocation, parseSourceLocation, type SourceLocation } from './source-location.ts';
 import type { SourcePolicy } from './source-policy.ts';
+import { appliedTrim, type TrimRequest } from './trim-request.ts';
 
 export interface IntakeServiceOptions {
   store: Store;
@@ -19,10 +20,21 @@ export interface IntakeServiceOptions {
   sources: SourcePolicy;
   defaultPriority: (kind: SourceKind) => Priority;
   maxAttempts: number;
+  /** The trim of a request that does not ask for one (config `jobs.trim`); absent: none. */
+  defaultTrim?: TrimRequest | undefined;
   onCreated?: (job: Job) => void;
   now?: () => Date;
   /** A finished job's manifest.json (a clip's range is checked against its duration); without it, clips are refused. */
   readAssetManifest?: (job: Job) => Promise<unknown>;
+}
+
+export interface ClipOptions {
+  /** The same key is the same clip (an applied trim's: one per parent). */
+  idempotencyKey?: string | undefined;
+  /** Entries beside `title` and `clipOf` (a trim's `trimOf`). */
+  metadata?: Record<string, string> | undefined;
+  /** An end past the asset's duration is moved to it instead of refused. */
+  clampToAsset?: boolean | undefined;
 }
 
 export class SourceRefusedError extends Error {
@@ -82,6 +94,7 @@ export class IntakeService {
         priority: request.priority ?? this.#o.defaultPriority(kind),
         metadata: request.metadata,
         sourceFacts: request.facts ?? {},
+        trim: appliedTrim(request.trim ?? this.#o.defaultTrim),
         maxAttempts: this.#o.maxAttempts,
       }, now);
       let result = await create(request.idempotencyKey);
@@ -102,27 +115,32 @@ export class IntakeService {
   /**
    * A clip of a finished job: a new job of kind `clip` whose worker cuts [start, end) of the
    * parent's asset. ClipRefusedError when the parent is missing or unfinished or the range is not
-   * inside its asset. Each request makes a new clip.
+   * inside its asset. Each request makes a new clip, unless `options.idempotencyKey` names one
+   * already made (then that one is answered, and nothing is announced). With `clampToAsset` an end
+   * past the asset's duration becomes the duration (an applied trim's range asked before the
+   * asset existed).
    */
-  async acceptClip(parentId: string, request: ClipRange & { priority?: Priority | undefined }): Promise<Job> {
+  async acceptClip(parentId: string, request: ClipRange & { priority?: Priority | undefined }, options: ClipOptions = {}): Promise<Job> {
     const parent = checkClipParent(await this.#o.store.getJob(parentId), parentId);
     const manifest = this.#o.readAssetManifest ? await this.#o.readAssetManifest(parent).catch(() => undefined) : undefined;
     const duration = manifestDuration(manifest);
     if (duration === undefined) throw new ClipRefusedError('not_finished', `job ${parentId} has no readable asset (manifest.json) to cut a clip from`);
-    checkClipRange(request, duration);
+    const end = options.clampToAsset ? Math.min(request.end, duration) : request.end;
+    checkClipRange({ ...request, end }, duration);
     const now = this.#o.now?.() ?? new Date();
-    const clip: ClipRange = { start: request.start, end: request.end, ...(request.title === undefined ? {} : { title: request.title }) };
-    const { job } = await this.#o.store.createJob({
+    const clip: ClipRange = { start: request.start, end, ...(request.title === undefined ? {} : { title: request.title }) };
+    const { job, created } = await this.#o.store.createJob({
       kind: 'clip', parentJobId: parent.id, clip,
-      idempotencyKey: `clip:${parent.id}:${randomUUID()}`,
+      idempotencyKey: options.idempotencyKey ?? `clip:${parent.id}:${randomUUID()}`,
       source: parent.source,
       sourceKind: 'api',
       priority: request.priority ?? this.#o.defaultPriority('api'),
       // Notifications carry the metadata (as `ingest`): a media library learns what the clip is of.
-      metadata: { ...(request.title === undefined ? {} : { title: request.title }), clipOf: parent.id },
-      sourceFacts: { durationSeconds: request.end - request.start },
+      metadata: { ...(request.title === undefined ? {} : { title: request.title }), clipOf: parent.id, ...options.metadata },
+      sourceFacts: { durationSeconds: end - request.start },
       maxAttempts: this.#o.maxAttempts,
     }, now);
+    if (!created) return job;
     this.#o.events.emit({ type: 'job.queued', job, at: now.toISOString() });
     this.#o.onCreated?.(job);
     return job;

@@ -3,6 +3,7 @@
 import type { Priority } from './job.ts';
 import type { SourceFacts } from './source-facts.ts';
 import type { SourceLocation } from './source-location.ts';
+import type { TrimRequest } from './trim-request.ts';
 
 export interface JobRequest {
   /** Parsed by the adapter, which knows what it was given (a recorded file, an S3 object, a URI). */
@@ -18,4 +19,6 @@ export interface JobRequest {
   /** Absent: the source kind's configured default. */
   priority?: Priority;
   metadata: Record<string, string>;
+  /** Absent: the service's default (config `jobs.trim`). */
+  trim?: TrimRequest | undefined;
 }

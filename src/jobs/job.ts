@@ -2,6 +2,7 @@
 // scheduler, the API and the notifications.
 import type { JobEventSummary } from './event-summary.ts';
 import type { SourceFacts } from './source-facts.ts';
+import type { TrimRequest } from './trim-request.ts';
 
 export const jobStates = ['queued', 'running', 'succeeded', 'failed', 'cancelled'] as const;
 export type JobState = (typeof jobStates)[number];
@@ -53,6 +54,8 @@ export interface Job {
   parentJobId?: string;
   /** A clip's range and title. */
   clip?: ClipRange;
+  /** The trim asked for (auto or a range); absent: none, suggest only. */
+  trim?: Exclude<TrimRequest, 'none'>;
   idempotencyKey: string;
   source: string;
   sourceKind: SourceKind;
@@ -112,6 +115,8 @@ export interface NewJob {
   kind?: JobKind;
   parentJobId?: string;
   clip?: ClipRange;
+  /** The trim to apply when it succeeds; absent or none: suggest only. */
+  trim?: TrimRequest | undefined;
   idempotencyKey: string;
   source: string;
   sourceKind: SourceKind;

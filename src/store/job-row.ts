@@ -5,6 +5,7 @@ import { jobKinds, jobStates, priorityFromWeight, sourceKinds } from '../jobs/jo
 import type { Attempt, AttemptOutcome, ClipRange, Job, JobError, JobEvent, JobKind, JobState, SourceKind } from '../jobs/job.ts';
 import { isRecord } from '../is-record.ts';
 import { eventSummarySchema } from '../jobs/event-summary.ts';
+import { trimRequestSchema } from '../jobs/trim-request.ts';
 import { sourceFactsFromStored } from '../jobs/source-facts.ts';
 import { bool, iso, json, num, optIso, optText, text } from './row-values.ts';
 import type { Row } from './row-values.ts';
@@ -62,6 +63,10 @@ export function jobFromRow(row: Row): Job {
   if (parentJobId !== undefined) job.parentJobId = parentJobId;
   const clip = clipRange(json(row, 'clip'));
   if (clip) job.clip = clip;
+  // A stored trim this version cannot read is left out (none), not fatal.
+  const storedTrim = json(row, 'trim');
+  const trim = trimRequestSchema.safeParse(isRecord(storedTrim) ? storedTrim.request : undefined);
+  if (trim.success && trim.data !== 'none') job.trim = trim.data;
   const error = jobError(json(row, 'error'));
   if (error) job.error = error;
   // A stored summary this version cannot read (written by a newer one) is left out, not fatal.

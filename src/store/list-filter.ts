@@ -8,6 +8,7 @@ export interface ListParams {
   priorities: number[] | null;
   sourceKinds: string[] | null;
   uploads: boolean | null;
+  parentJobId: string | null;
   before: number | null;
   /** One more than asked for: its presence says there is a next page. */
   fetch: number;
@@ -25,6 +26,7 @@ export function listParams(filter: JobFilter): ListParams {
     priorities: listOrNull(filter.priorities?.map((p) => priorityWeight[p])),
     sourceKinds: listOrNull(filter.sourceKinds),
     uploads: filter.uploads ?? null,
+    parentJobId: filter.parentJobId ?? null,
     before: filter.before ?? null,
     fetch: limit + 1,
     limit,

@@ -2,6 +2,7 @@
 import { outputPrefixOf, priorityWeight } from '../jobs/job.ts';
 import type { NewJob } from '../jobs/job.ts';
 import { newJobId } from '../jobs/job-id.ts';
+import { appliedTrim } from '../jobs/trim-request.ts';
 
 export interface NewJobValues {
   id: string;
@@ -20,6 +21,8 @@ export interface NewJobValues {
   parentJobId: string | null;
   /** JSON text of the ClipRange, or null. */
   clip: string | null;
+  /** JSON text of `{request: the applied trim}` ("auto" or {start, end}; wrapped: a bare JSON string reads back unparsed from jsonb), or null for none. */
+  trim: string | null;
 }
 
 export function newJobValues(input: NewJob, now: Date): NewJobValues {
@@ -38,5 +41,6 @@ export function newJobValues(input: NewJob, now: Date): NewJobValues {
     kind: input.kind ?? 'transcode',
     parentJobId: input.parentJobId ?? null,
     clip: input.clip ? JSON.stringify(input.clip) : null,
+    trim: (() => { const trim = appliedTrim(input.trim); return trim === undefined ? null : JSON.stringify({ request: trim }); })(),
   };
 }

@@ -10,6 +10,8 @@ export interface JobFilter {
   sourceKinds?: readonly SourceKind[];
   /** true: only uploads (jobs whose metadata names an `upload`); false: none of them. */
   uploads?: boolean;
+  /** Only the clip jobs of this parent (its clips and its trimmed asset). */
+  parentJobId?: string | undefined;
   /** Newest first; `before` is the `seq` cursor of the previous page's last item. */
   before?: number | undefined;
   limit: number;

@@ -68,6 +68,7 @@ describe('loadConfig', () => {
     assert.deepEqual(config.auth.tokens, []);
     assert.equal(config.ingest.watch.priority, 'low');
     assert.equal(config.jobs.maxAttempts, 3);
+    assert.equal(config.jobs.trim, 'none', 'suggest only unless asked');
     assert.ok(config.executor.concurrency >= 1);
   });
 
@@ -184,7 +185,10 @@ describe('loadConfig', () => {
     const badUrl = await refusal(loadConfig({ env: { LIVE2VOD_DATABASE_URL: 'mysql://db/x' } }));
     assert.match(badUrl, /store\.url: must be a postgres:\/\/ URL \(from LIVE2VOD_\* environment\)/);
     const priority = await refusal(loadConfig({ env: {}, overrides: { ingest: { srs: { priority: 'asap' } } } }));
-    assert.match(priority, /ingest\.srs\.priority: .* \(from command-line flags\)/);
+    assert.match(priority, /ingest\.srs\.priority: .* \(from command-line flags\)/);    // jobs.trim is a service-wide default: auto or none, never a range (ranges are per recording).
+    assert.equal((await loadConfig({ env: {}, overrides: { jobs: { trim: 'auto' } } })).jobs.trim, 'auto');
+    const trim = await refusal(loadConfig({ env: {}, overrides: { jobs: { trim: { start: 1, end: 5 } } } }));
+    assert.match(trim, /jobs\.trim: .* \(from command-line flags\)/);
   });
 
   it('refuses an unreadable or malformed file with its name', async () => {

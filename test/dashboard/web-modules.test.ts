@@ -92,7 +92,7 @@ describe('job timing and recording facts', () => {
     id: 'j1', kind: 'transcode', parentJobId: null, clip: null, state: 'succeeded', priority: 'normal', progress: 1, attempts: 1, maxAttempts: 3,
     source: '/rec/talk.mp4', sourceKind: 'watch', metadata: {}, createdAt: '2026-01-01T12:00:00.000Z', updatedAt: '2026-01-01T12:01:00.000Z',
     startedAt: '2026-01-01T12:00:02.000Z', finishedAt: '2026-01-01T12:01:00.000Z', playableUrl: null, playableAt: '2026-01-01T12:00:03.500Z',
-    facts: { durationSeconds: 100, bytes: 5_000_000 }, outputPrefix: 'assets/j1', asset: null, suggestedTrim: null, chapterCount: null, error: null,
+    facts: { durationSeconds: 100, bytes: 5_000_000 }, outputPrefix: 'assets/j1', asset: null, suggestedTrim: null, trim: null, chapterCount: null, error: null,
   };
   const manifest = {
     duration: 119.9, renditions: [], thumbnails: null, download: null, timingsMs: { encode: 30_000 },

@@ -362,6 +362,37 @@ describe('/v1/jobs', () => {
     }
   });
 
+  it('trim: 400 for a bad one, saying what is wrong; kept and shown as asked; a job\'s clips listed by ?parent=', async () => {
+    const source = await writeRecording(sourceDir, 'trim.mp4');
+    const refused: [unknown, RegExp][] = [
+      ['always', /trim must be "auto", "none" or \{start, end\}/],
+      [{ start: -1, end: 5 }, /trim\.start must be ≥ 0/],
+      [{ start: 10, end: 10 }, /trim\.end must be after trim\.start/],
+      [{ start: 10, end: 4 }, /trim\.end must be after trim\.start/],
+      [{ start: 1 }, /trim must be "auto", "none" or \{start, end\}/],
+      [{ start: 1, end: 5, title: 'x' }, /trim must be|title/],
+      [7, /trim must be "auto", "none" or \{start, end\}/],
+    ];
+    for (const [trim, message] of refused) {
+      const answer = await h.app.inject({ method: 'POST', url: '/v1/jobs', payload: { source, trim } });
+      assert.equal(answer.statusCode, 400, JSON.stringify(trim));
+      assert.equal(json<{ error: string }>(answer).error, 'invalid_request');
+      assert.match(json<{ message: string }>(answer).message, message, JSON.stringify(trim));
+    }
+    const asked = async (key: string, trim?: unknown) => json<ApiJob>(await h.app.inject({ method: 'POST', url: '/v1/jobs', headers: { 'idempotency-key': key }, payload: { source, ...(trim === undefined ? {} : { trim }) } }));
+    const auto = await asked('trim-auto', 'auto');
+    assert.equal(auto.trim, 'auto');
+    assert.deepEqual((await asked('trim-range', { start: 14.5, end: 50 })).trim, { start: 14.5, end: 50 });
+    assert.equal((await asked('trim-none', 'none')).trim, null);
+    assert.equal((await asked('trim-absent')).trim, null);
+    assert.deepEqual(json<ApiJob>(await h.app.inject({ method: 'GET', url: `/v1/jobs/${auto.id}` })).trim, 'auto');
+    // The trimmed asset is a clip job of its parent: found by ?parent=.
+    const { job: child } = await h.store.createJob({ kind: 'clip', parentJobId: auto.id, clip: { start: 1, end: 5 }, idempotencyKey: `clip:${auto.id}:trim`, source: auto.source, sourceKind: 'api', priority: 'normal', metadata: { clipOf: auto.id, trimOf: auto.id }, maxAttempts: 3 }, new Date());
+    const listed = json<{ items: ApiJob[] }>(await h.app.inject({ method: 'GET', url: `/v1/jobs?parent=${auto.id}` }));
+    assert.deepEqual(listed.items.map((j) => j.id), [child.id]);
+    assert.equal(listed.items[0]?.metadata['trimOf'], auto.id);
+  });
+
   it('changes the priority while queued (409 otherwise); cancels a queued job; retries a cancelled one', async () => {
     const created = json<ApiJob>(await h.app.inject({ method: 'POST', url: '/v1/jobs', payload: { source: 's3://life/cycle.mp4', priority: 'low' } }));
     const patched = await h.app.inject({ method: 'PATCH', url: `/v1/jobs/${created.id}`, payload: { priority: 'urgent' } });
@@ -582,8 +613,7 @@ describe('webhooks: /hooks/<source>', () => {
     // A signed request naming a file outside the roots is refused.
     const outsideBody = JSON.stringify({ source: path.join(outsideDir, 'x.mp4') });
     const outside = await hook('generic', outsideBody, standardWebhookHeaders(genericSecret, 'msg_3', now, outsideBody));
-    assert.equal(outside.statusCode, 403);
-  });
+    assert.equal(outside.statusCode, 403);  });
 
   it('413 for a body over server.bodyLimitBytes', async () => {
     const big = JSON.stringify({ path: 'cam1', segmentPath: `${recordDir}/${'x'.repeat(4096)}` });
@@ -610,6 +640,19 @@ describe('webhooks: /hooks/<source>', () => {
     assert.ok(value(/^live2vod_webhooks_rejected_total\{source="generic",status="401"\} (\d+)$/m) >= 4);
     assert.equal(value(/^live2vod_jobs_created_total\{source="generic"\} (\d+)$/m), 1, 'the redelivery did not count');
     assert.match(text, /^live2vod_jobs_running 0$/m);
+  });
+
+  it('generic: the request may ask for a trim; a bad one is refused naming it', async () => {
+    const now = Math.floor(Date.now() / 1000);
+    // The request may ask for a trim; a bad one is refused naming it.
+    const trimBody = JSON.stringify({ source: 's3://cms/uploads/trim.mp4', trim: { start: 3, end: 40 } });
+    const trimmed = await hook('generic', trimBody, standardWebhookHeaders(genericSecret, 'msg_4', now, trimBody));
+    assert.equal(trimmed.statusCode, 200, trimmed.body);
+    assert.deepEqual((await h.store.getJob(json<{ jobIds: string[] }>(trimmed).jobIds[0] ?? ''))?.trim, { start: 3, end: 40 });
+    const badTrimBody = JSON.stringify({ source: 's3://cms/uploads/trim.mp4', trim: { start: 40, end: 3 } });
+    const badTrim = await hook('generic', badTrimBody, standardWebhookHeaders(genericSecret, 'msg_5', now, badTrimBody));
+    assert.equal(badTrim.statusCode, 400);
+    assert.match(json<{ message: string }>(badTrim).message, /trim\.end must be after trim\.start/);
   });
 });
 
@@ -667,6 +710,11 @@ describe('health, OpenAPI and auth', () => {
     const create = doc.paths['/v1/jobs']?.['post'];
     assert.ok(create?.requestBody, 'POST /v1/jobs documents its body');
     assert.ok(JSON.stringify(create.requestBody).includes('"source"'));
+    // The applied trim: asked in the body, shown in the job's view, and ?parent= to find the trimmed asset.
+    const createBody = JSON.stringify(create.requestBody);
+    assert.ok(createBody.includes('"trim"') && createBody.includes('"auto"') && createBody.includes('"none"'), 'POST /v1/jobs documents trim');
+    assert.ok(JSON.stringify(doc.paths['/v1/jobs/{id}']?.['get']?.responses).includes('"trim"'), 'the job view documents trim');
+    assert.ok(JSON.stringify(doc.paths['/v1/jobs']?.['get']).includes('"parent"'), 'GET /v1/jobs documents ?parent=');
     assert.ok(!JSON.stringify(doc.paths['/healthz']).includes('bearer'), 'health needs no token');
   });
 

@@ -8,18 +8,16 @@
 // numbers; the clips put cuts inside a segment, on a GOP boundary and at the very end.
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { Browser } from 'playwright-core';
 import { InputError } from '../../src/errors/index.ts';
 import { transcodeProfileSchema } from '../../src/jobs/transcode-profile.ts';
 import { makeClip } from '../../src/pipeline/clip/make-clip.ts';
-import { assertCompleteAsset, assertMpdMatchesHls, assertThumbnailsVtt, loadAsset, readFragments, readInit, trackFiles, videoVariants, type LoadedAsset } from '../helpers/asset-checks.ts';
-import { browserSkip, launchBrowser, openPage, waitInPage } from '../helpers/browser.ts';
-import { concatFiles, ffmpeg, ffprobeJson, makeTempDir, makeTestPattern, runCliOk, writeLadder, type TempDir } from '../helpers/media.ts';
-import { serveAsset } from '../helpers/serve-asset.ts';
+import { assertCompleteAsset, assertMpdMatchesHls, assertThumbnailsVtt, loadAsset, readFragments, readInit, trackFiles, type LoadedAsset } from '../helpers/asset-checks.ts';
+import { browserSkip } from '../helpers/browser.ts';
+import { frameAt, joinedRendition, psnr } from '../helpers/frame-compare.ts';
+import { ffprobeJson, makeTempDir, makeTestPattern, runCliOk, writeLadder, type TempDir } from '../helpers/media.ts';
+import { assertPlaysFromZero } from '../helpers/hls-plays-from-zero.ts';
 
 const rungs = [{ width: 320, height: 180, bitrateKbps: 400, maxFrameRate: 30 }, { width: 192, height: 108, bitrateKbps: 150, maxFrameRate: 30 }];
 const rate = 30;
@@ -47,25 +45,12 @@ async function clip(name: string, startSeconds: number, endSeconds: number): Pro
 
 /** One rendition joined into a single file (init + every segment). */
 async function joined(dir: string, id: string, name: string): Promise<string> {
-  const asset = await loadAsset(dir);
-  const variant = videoVariants(asset).find((v) => v.uri.includes(id));
-  assert.ok(variant, `no variant ${id}`);
-  const track = await trackFiles(asset, variant.uri);
-  return concatFiles(path.join(tmp.dir, name), [track.init, ...track.segments.map((s) => s.path)]);
+  return joinedRendition(dir, id, tmp.dir, name);
 }
 
 /** Frame `n` (decode order counted from the first) as a PNG. */
 async function frame(file: string, n: number, name: string): Promise<string> {
-  const out = path.join(tmp.dir, `${name}.png`);
-  await ffmpeg(['-i', file, '-vf', `select=eq(n\\,${n})`, '-frames:v', '1', '-y', out]);
-  return out;
-}
-
-async function psnr(a: string, b: string): Promise<number> {
-  const log = await ffmpeg(['-i', a, '-i', b, '-lavfi', 'psnr', '-f', 'null', '-'], { loglevel: 'info' });
-  const match = /average:(inf|[\d.]+)/.exec(log);
-  assert.ok(match?.[1], `no PSNR in ${log.slice(-300)}`);
-  return match[1] === 'inf' ? 100 : Number(match[1]);
+  return frameAt(file, n, tmp.dir, name);
 }
 
 async function frameCount(file: string): Promise<number> {
@@ -141,35 +126,7 @@ describe('a clip cut inside GOPs at both ends', { timeout: 600_000 }, () => {
   });
 
   it('plays in hls.js in chromium from 0', { skip: browserSkip }, async () => {
-    const page = `<!doctype html><video muted playsinline></video><script type="module">
-import Hls from '/hls.mjs';
-const hls = new Hls();
-hls.on(Hls.Events.ERROR, (_, data) => { if (data.fatal) window.fatal = data.details; });
-hls.loadSource('/asset/master.m3u8');
-hls.attachMedia(document.querySelector('video'));
-window.hls = hls;
-</script>`;
-    const server: Server = await serveAsset(made.dir, page);
-    let browser: Browser | undefined;
-    try {
-      browser = await launchBrowser();
-      const watched = await openPage(browser);
-      const { port } = server.address() as AddressInfo;
-      await watched.page.goto(`http://127.0.0.1:${port}/`);
-      await waitInPage(watched.page, 'window.hls && window.hls.levels.length === 2');
-      const startedAt = Number(await watched.page.evaluate('document.querySelector("video").currentTime'));
-      assert.ok(startedAt < 0.1, `starts at 0, not ${startedAt}`);
-      await watched.page.evaluate('document.querySelector("video").play()');
-      await waitInPage(watched.page, 'document.querySelector("video").currentTime > 2', 30_000);
-      const duration = Number(await watched.page.evaluate('document.querySelector("video").duration'));
-      assert.ok(Math.abs(duration - (endFrame - firstFrame) / rate) < 0.2, `the player's duration ${duration}`);
-      assert.equal(await watched.page.evaluate('window.fatal ?? null'), null);
-      assert.deepEqual(watched.pageErrors, []);
-      await watched.close();
-    } finally {
-      await browser?.close();
-      await new Promise((resolve) => server.close(resolve));
-    }
+    await assertPlaysFromZero(made.dir, { levels: 2, durationSeconds: (endFrame - firstFrame) / rate });
   });
 });
 

@@ -36,6 +36,7 @@ export const jobRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
       const [result] = await deps.intake.accept('api', [{
         source, facts: { ...body.facts, ...found.facts }, idempotencyKey: found.key, metadata,
         ...(body.priority ? { priority: body.priority } : {}),
+        ...(body.trim !== undefined ? { trim: body.trim } : {}),
         ...(found.newAfterEnd ? { newAfterEnd: true } : {}),
       }]);
       if (!result) throw new Error('no job was created');
@@ -68,6 +69,7 @@ export const jobRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
       ...(query.priority ? { priorities: query.priority } : {}),
       ...(query.source ? { sourceKinds: query.source } : {}),
       ...(query.upload !== undefined ? { uploads: query.upload } : {}),
+      ...(query.parent ? { parentJobId: query.parent } : {}),
       ...(query.cursor ? { before: query.cursor } : {}),
     });
     // Bounded in bytes too: a page of jobs with large metadata stops early, and the cursor continues it.

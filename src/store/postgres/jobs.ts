@@ -24,11 +24,11 @@ const insertJobs: Statement = {
   name: 'live2vod_insert_jobs',
   text: `
     WITH input AS (
-      SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::smallint[], $6::int[], $7::text[], $8::jsonb[], $9::timestamptz[], $10::jsonb[], $11::jsonb[], $12::text[], $13::text[], $14::jsonb[])
-        WITH ORDINALITY AS t (id, idempotency_key, source, source_kind, priority, max_attempts, output_prefix, metadata, created_at, event_data, source_facts, kind, parent_job_id, clip, ord)
+      SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::smallint[], $6::int[], $7::text[], $8::jsonb[], $9::timestamptz[], $10::jsonb[], $11::jsonb[], $12::text[], $13::text[], $14::jsonb[], $15::jsonb[])
+        WITH ORDINALITY AS t (id, idempotency_key, source, source_kind, priority, max_attempts, output_prefix, metadata, created_at, event_data, source_facts, kind, parent_job_id, clip, trim, ord)
     ), inserted AS (
-      INSERT INTO jobs (id, idempotency_key, source, source_kind, priority, state, max_attempts, output_prefix, metadata, source_facts, kind, parent_job_id, clip, created_at, updated_at)
-      SELECT id, idempotency_key, source, source_kind, priority, 'queued', max_attempts, output_prefix, metadata, source_facts, kind, parent_job_id, clip, created_at, created_at
+      INSERT INTO jobs (id, idempotency_key, source, source_kind, priority, state, max_attempts, output_prefix, metadata, source_facts, kind, parent_job_id, clip, trim, created_at, updated_at)
+      SELECT id, idempotency_key, source, source_kind, priority, 'queued', max_attempts, output_prefix, metadata, source_facts, kind, parent_job_id, clip, trim, created_at, created_at
       FROM input
       ORDER BY ord
       ON CONFLICT (idempotency_key) DO NOTHING
@@ -50,6 +50,7 @@ const listJobs: Statement = {
       AND ($3::text[] IS NULL OR source_kind = ANY ($3))
       AND ($4::bigint IS NULL OR seq < $4)
       AND ($6::boolean IS NULL OR (metadata ? 'upload') = $6)
+      AND ($7::text IS NULL OR parent_job_id = $7)
     ORDER BY seq DESC
     LIMIT $5`,
 };
@@ -83,6 +84,7 @@ async function createJobs(pool: Pool, batch: CreateRequest[]): Promise<{ job: Jo
     column((r) => r.v.kind),
     column((r) => r.v.parentJobId),
     column((r) => r.v.clip),
+    column((r) => r.v.trim),
   ]);
   const created = new Map(inserted.map((row) => [text(row, 'id'), jobFromRow(row)]));
   const missingKeys = rows.filter((r) => !created.has(r.v.id)).map((r) => r.v.idempotencyKey);
@@ -113,7 +115,7 @@ export function postgresJobs(ctx: PgContext, maxInFlight: number): JobOperations
 
     async listJobs(filter) {
       const p = listParams(filter);
-      const { rows } = await query(pool, listJobs, [p.states, p.priorities, p.sourceKinds, p.before, p.fetch, p.uploads]);
+      const { rows } = await query(pool, listJobs, [p.states, p.priorities, p.sourceKinds, p.before, p.fetch, p.uploads, p.parentJobId]);
       return pageOf(rows.map(jobFromRow), p.limit);
     },
 

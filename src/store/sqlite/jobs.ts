@@ -18,8 +18,8 @@ type JobOperations = Pick<Store, 'createJob' | 'getJob' | 'listJobs' | 'countByS
 export function sqliteJobs(ctx: SqliteContext): JobOperations {
   const { db } = ctx;
   const insertJob = db.prepare(`
-    INSERT INTO jobs (id, idempotency_key, source, source_kind, priority, state, max_attempts, output_prefix, metadata, source_facts, kind, parent_job_id, clip, created_at, updated_at)
-    VALUES ($id, $idempotencyKey, $source, $sourceKind, $priority, 'queued', $maxAttempts, $outputPrefix, $metadata, $sourceFacts, $kind, $parentJobId, $clip, $createdAt, $createdAt)
+    INSERT INTO jobs (id, idempotency_key, source, source_kind, priority, state, max_attempts, output_prefix, metadata, source_facts, kind, parent_job_id, clip, trim, created_at, updated_at)
+    VALUES ($id, $idempotencyKey, $source, $sourceKind, $priority, 'queued', $maxAttempts, $outputPrefix, $metadata, $sourceFacts, $kind, $parentJobId, $clip, $trim, $createdAt, $createdAt)
     ON CONFLICT (idempotency_key) DO NOTHING
     RETURNING *`);
   const jobByKey = db.prepare('SELECT * FROM jobs WHERE idempotency_key = ?');
@@ -29,6 +29,7 @@ export function sqliteJobs(ctx: SqliteContext): JobOperations {
       AND ($priorities IS NULL OR priority IN (SELECT value FROM json_each($priorities)))
       AND ($sourceKinds IS NULL OR source_kind IN (SELECT value FROM json_each($sourceKinds)))
       AND ($uploads IS NULL OR (json_extract(metadata, '$.upload') IS NOT NULL) = $uploads)
+      AND ($parentJobId IS NULL OR parent_job_id = $parentJobId)
       AND ($before IS NULL OR seq < $before)
     ORDER BY seq DESC
     LIMIT $fetch`);
@@ -77,6 +78,7 @@ export function sqliteJobs(ctx: SqliteContext): JobOperations {
         sourceKinds: json(params.sourceKinds),
         // SQLite has no booleans: 1/0 compare with the IS NOT NULL above.
         uploads: params.uploads === null ? null : Number(params.uploads),
+        parentJobId: params.parentJobId,
         before: params.before,
         fetch: params.fetch,
       });

@@ -67,6 +67,32 @@ export function jobTests(suite: Suite): void {
       assert.equal('parentJobId' in parent || 'clip' in parent, false);
     });
 
+    it('keeps the trim asked for ("auto" or a range); none is no trim', async () => {
+      const store = suite.store();
+      const auto = (await store.createJob(newJob({ idempotencyKey: 'trim-auto', trim: 'auto' }), t0)).job;
+      const range = (await store.createJob(newJob({ idempotencyKey: 'trim-range', trim: { start: 14.5, end: 50.25 } }), t0)).job;
+      const none = (await store.createJob(newJob({ idempotencyKey: 'trim-none', trim: 'none' }), t0)).job;
+      assert.equal(auto.trim, 'auto');
+      assert.deepEqual(range.trim, { start: 14.5, end: 50.25 });
+      assert.equal('trim' in none, false);
+      assert.deepEqual(await store.getJob(auto.id), auto);
+      assert.deepEqual(await store.getJob(range.id), range);
+      const listed = (await store.listJobs({ limit: 10 })).items;
+      assert.deepEqual(listed.find((j) => j.id === range.id), range);
+      assert.deepEqual(listed.find((j) => j.id === none.id), none);
+    });
+
+    it('lists the clips of one parent', async () => {
+      const store = suite.store();
+      const parent = await createQueued(store);
+      const other = (await store.createJob(newJob({ idempotencyKey: 'other-parent' }), t0)).job;
+      const clip = (await store.createJob(newJob({ idempotencyKey: 'clip-1', kind: 'clip', parentJobId: parent.id, clip: { start: 0, end: 5 } }), t0)).job;
+      await store.createJob(newJob({ idempotencyKey: 'clip-2', kind: 'clip', parentJobId: other.id, clip: { start: 0, end: 5 } }), t0);
+      assert.deepEqual((await store.listJobs({ limit: 10, parentJobId: parent.id })).items.map((j) => j.id), [clip.id]);
+      assert.equal((await store.listJobs({ limit: 10, parentJobId: 'no-such-job' })).items.length, 0);
+      assert.equal((await store.listJobs({ limit: 10 })).items.length, 4);
+    });
+
     it('returns the existing job for a duplicate idempotency key, without a second event', async () => {
       const store = suite.store();
       const input = newJob();
