@@ -12,7 +12,7 @@ function planOptions(command: Command): Command {
     .option('--codec <codec>', 'video codec: h264, hevc or av1 (default: h264, or the one --encoder makes)')
     .addOption(new Option('--encoder <name>', 'encoder to try first (falls back to libx264); sets the codec: libsvtav1 means --codec av1, libx265 --codec hevc').choices(['libx264', 'libx265', 'libsvtav1', 'h264_nvenc']))
     .option('--preset <name>', 'encoder speed preset (libx264: veryfast)')
-    .option('--ladder <kind|file>', 'apple: the fixed preset; content-aware: analyse the recording and fit the preset to it; or a ladder file (JSON) used as it is (default: content-aware, or the profile\'s ladder kind)')
+    .option('--ladder <kind|file>', 'apple: the fixed preset; content-aware: analyse the recording and fit the preset to it; or a ladder file (JSON) used as it is (default: the profile\'s ladder kind, fixed)')
     .option('--mixed-hevc', 'H.264 rungs up to 1080p plus HEVC (hvc1) rungs up to the source size, in one master and one MPD; an HDR source keeps HDR in the HEVC rungs')
     .option('--language <tag>', 'audio language when the source has none (BCP 47)', 'en')
     .option('--no-loudnorm', 'keep the source loudness')

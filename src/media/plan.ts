@@ -31,7 +31,7 @@ export interface LoudnessTarget {
 export type LadderKind = 'fixed' | 'content-aware';
 
 /** The one place the default ladder kind is decided (profile, CLI); docs/benchmarks.md says why. */
-export const defaultLadderKind: LadderKind = 'content-aware';
+export const defaultLadderKind: LadderKind = 'fixed';
 
 /** How the video ladder was chosen; in the plan when a content-aware ladder was asked for. */
 export interface LadderChoice {

@@ -2,6 +2,7 @@
 // (refused while the parent runs) makes a clip job that a worker of its own turns into an asset
 // cut from the parent's, and the job, its log and its manifest say it is a clip of that parent.
 import assert from 'node:assert/strict';
+import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { ApiJob } from '../../src/http/api-schemas.ts';
@@ -12,15 +13,17 @@ import { api, makeTemp, startTestService, submitJob, waitForJob, type TestServic
 describe('a clip job through the service', { timeout: 240_000 }, () => {
   let service: TestService;
   let source: string;
+  let sourceDir: string;
 
   before(async () => {
-    const sourceDir = await makeTemp('live2vod-clip-src-');
+    sourceDir = await makeTemp('live2vod-clip-src-');
     source = await makeTestPattern(sourceDir, { seconds: 14, width: 320, height: 180, rate: 30, audio: 'sine' });
     service = await startTestService({ overrides: { sourceRoots: [sourceDir] } });
   });
 
   after(async () => {
     await service?.dispose();
+    await rm(sourceDir, { recursive: true, force: true });
   });
 
   it('refuses a clip of a running job (409), then makes one of the finished asset: kind clip, its parent, its range', async () => {

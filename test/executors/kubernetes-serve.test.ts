@@ -29,7 +29,9 @@ describe('serve with the Kubernetes executor', () => {
   it('runs a job as a Job, takes the pod\'s reports, and settles it from the Job status', async () => {
     const kubeconfig = path.join(dir, 'kubeconfig.json');
     await writeFile(kubeconfig, fake.kubeConfig().exportConfig());
+    // In this file's directory: this service is closed, not disposed, and the next test replaces it.
     service = await startTestService({
+      dataDir: path.join(dir, 'data-whole'),
       overrides: {
         executor: { kind: 'kubernetes', image: 'live2vod:test', namespace, kubeconfig, concurrency: 2 },
         storage: { output: 's3://assets/vod', publicBaseUrl: 'https://cdn.example.com/vod' },
