@@ -43,13 +43,16 @@ export function buildEdgeCommand(ffmpeg: string, plan: Pick<TranscodePlan, 'enco
 }
 
 /**
- * Sprite pictures and poster candidates of a finished clip, from one rendition's whole file (the
- * transcode's own picture branches, over a source that is that rendition).
+ * Sprite pictures and poster candidates of a clip, from one rendition's file that holds it from
+ * `offsetSeconds` on (the transcode's own picture branches, over a source that is that rendition;
+ * the seek decodes from the file's start and drops what lies before, so the clip's time 0 is exact).
  */
-export function buildClipPicturesCommand(ffmpeg: string, plan: TranscodePlan, input: string, rate: Rational, durationSeconds: number): string[] {
+export function buildClipPicturesCommand(ffmpeg: string, plan: TranscodePlan, input: string, rate: Rational, range: { offsetSeconds: number; durationSeconds: number }): string[] {
+  const { durationSeconds } = range;
   const video = plan.source.video;
   if (!video || (!plan.thumbnails && !plan.poster)) throw new Error('buildClipPicturesCommand needs a plan with pictures');
   const { deinterlace: _d, detectEvent: _e, ...rest } = plan;
   const picturesOnly: TranscodePlan = { ...rest, deinterlace: false, video: [], source: { ...plan.source, duration: durationSeconds, video: { ...video, index: 0, frameRate: rate } } };
-  return [ffmpeg, ...commonArgs, ...guardedInput(input), '-filter_complex', buildVideoFilterGraph(picturesOnly), ...pictureOutputs(picturesOnly)];
+  const window = ['-ss', range.offsetSeconds.toFixed(6), '-t', durationSeconds.toFixed(6)];
+  return [ffmpeg, ...commonArgs, ...window, ...guardedInput(input), '-filter_complex', buildVideoFilterGraph(picturesOnly), ...pictureOutputs(picturesOnly)];
 }

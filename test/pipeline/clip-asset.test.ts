@@ -13,7 +13,7 @@ import { after, before, describe, it } from 'node:test';
 import { InputError } from '../../src/errors/index.ts';
 import { transcodeProfileSchema } from '../../src/jobs/transcode-profile.ts';
 import { makeClip } from '../../src/pipeline/clip/make-clip.ts';
-import { assertCompleteAsset, assertMpdMatchesHls, assertThumbnailsVtt, loadAsset, readFragments, readInit, trackFiles, type LoadedAsset } from '../helpers/asset-checks.ts';
+import { assertCompleteAsset, assertMpdMatchesHls, assertThumbnailsVtt, audioMedia, concatTrack, loadAsset, readFragments, readInit, trackFiles, type LoadedAsset } from '../helpers/asset-checks.ts';
 import { browserSkip } from '../helpers/browser.ts';
 import { frameAt, joinedRendition, psnr } from '../helpers/frame-compare.ts';
 import { ffprobeJson, makeTempDir, makeTestPattern, runCliOk, writeLadder, type TempDir } from '../helpers/media.ts';
@@ -123,6 +123,30 @@ describe('a clip cut inside GOPs at both ends', { timeout: 600_000 }, () => {
     assert.equal(childGops.length, 10, 'a head piece, 8 copied GOPs, a tail piece');
     for (let i = 1; i <= 8; i++) assert.ok(childGops[i]?.equals(parentGops[i + 3] ?? Buffer.alloc(0)), `clip GOP ${i} is parent GOP ${i + 3}`);
     assert.ok(!childGops[0]?.equals(parentGops[3] ?? Buffer.alloc(0)), 'the head is re-encoded');
+  });
+
+  it('copies the parent\'s audio frames from the one nearest the first picture, as long as the video within a frame', async () => {
+    const packets = async (dir: string, name: string): Promise<{ time: number; duration: number; hash: string }[]> => {
+      const asset = await loadAsset(dir);
+      const uri = audioMedia(asset)?.URI;
+      assert.ok(uri, `${name}: an audio rendition`);
+      const file = await concatTrack(await trackFiles(asset, uri), tmp.dir, `${name}.mp4`);
+      const probe = await ffprobeJson(file, ['-show_packets', '-show_data_hash', 'MD5', '-select_streams', 'a:0']) as { packets?: { pts_time: string; duration_time?: string; data_hash: string }[] };
+      // ffprobe leaves the first packet's duration out (N/A): every AAC frame lasts as long as the next starts later.
+      const list = probe.packets ?? [];
+      return list.map((p, i) => ({ time: Number(p.pts_time), duration: Number(list[i + 1]?.pts_time ?? Number(p.pts_time) + Number(p.duration_time)) - Number(p.pts_time), hash: p.data_hash }));
+    };
+    const parent = await packets(parentDir, 'parent-audio');
+    const child = await packets(made.dir, 'inside-audio');
+    const frame = child[0]?.duration ?? 0;
+    assert.ok(frame > 0.02 && frame < 0.022, `AAC frames of 1024 samples at 48 kHz: ${frame} s`);
+    const at = parent.findIndex((p) => p.hash === child[0]?.hash);
+    assert.ok(at >= 0, 'the first audio frame is one of the parent\'s');
+    assert.ok(Math.abs((parent[at]?.time ?? 0) - firstFrame / rate) <= frame / 2 + 1e-3, `it starts ${parent[at]?.time} s, the first picture at ${firstFrame / rate} s`);
+    assert.deepEqual(child.map((p) => p.hash), parent.slice(at, at + child.length).map((p) => p.hash), 'every frame after it is the parent\'s next');
+    assert.ok(Math.abs((child[0]?.time ?? 1)) < 1e-3, 'the audio starts at 0');
+    const audioSeconds = child.reduce((sum, p) => sum + p.duration, 0);
+    assert.ok(Math.abs(audioSeconds - (endFrame - firstFrame) / rate) <= frame / 2 + 1e-3, `audio ${audioSeconds} s, video ${(endFrame - firstFrame) / rate} s`);
   });
 
   it('plays in hls.js in chromium from 0', { skip: browserSkip }, async () => {

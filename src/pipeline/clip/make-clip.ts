@@ -2,8 +2,9 @@
 // frame-accurate at both ends. Per video rendition only the GOP that straddles each cut is
 // re-encoded (from the parent's own rendition, with its settings, so its stream headers are the
 // parent's); every GOP inside the range is copied, moved to the clip's timeline, which starts at
-// 0. Audio is re-encoded over the range (AAC is cheap, and a cut on AAC frames would be up to 21 ms
-// off and carry the parent's priming into the middle). Then packaging, playlists, thumbnails,
+// 0. Audio frames are copied, cut on the frames nearest the pictures' ends (at most half a frame
+// off; a decoder starts the first one without its predecessor's overlap, a few ms of fade-in).
+// Then packaging, playlists, thumbnails,
 // download and manifest.json last, as any asset. Only the parent files the range needs are read.
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -14,17 +15,17 @@ import { minClipSeconds } from '../../jobs/clip-request.ts';
 import type { TranscodeProfile } from '../../jobs/transcode-profile.ts';
 import { assetCost } from '../../media/asset-cost.ts';
 import { buildAssetManifest, type AssetManifest } from '../../media/asset-manifest.ts';
-import { buildAudioEncodeCommand } from '../../media/audio-command.ts';
 import { buildClipPicturesCommand, buildEdgeCommand, type EdgeEncode } from '../../media/clip-command.ts';
 import { ClipRangeError, cutRendition, segmentsAround, type RenditionCut } from '../../media/clip-plan.ts';
 import { encoders } from '../../media/encoders/registry.ts';
 import { ladderPresets } from '../../media/ladder-presets.ts';
 import { parseFragments } from '../../media/mp4/fragments.ts';
+import { readFragmentSamples, writeFragment, type FragmentSamples, type Sample } from '../../media/mp4/fragment-samples.ts';
 import { parseInitSegment, sampleDescription } from '../../media/mp4/init-segment.ts';
 import { placeFragment } from '../../media/mp4/shift-fragment.ts';
 import { planTranscode } from '../../media/plan-transcode.ts';
 import { audioRenditions, audioScratchName, scratchNames, type TranscodePlan } from '../../media/plan.ts';
-import type { AudioRendition, Fragment, PackagedTrack, VideoRendition } from '../../media/types.ts';
+import type { Fragment, PackagedTrack, VideoRendition } from '../../media/types.ts';
 import { version } from '../../version.ts';
 import { AssetPublisher } from '../asset-publisher.ts';
 import type { EventSink } from '../events.ts';
@@ -93,12 +94,10 @@ async function makeClipMeasured(given: ClipRequest): Promise<AssetManifest> {
     const duration = lead.cut.frames * lead.cut.frameTicks / lead.timescale;
     const clipPlan: TranscodePlan = { ...plan, source: { ...plan.source, duration } };
     const videoDone = stopwatch.step('encode', () => clipVideo(request, loaded, plan, scratch, out));
-    const audioDone = stopwatch.step('audio', () => clipAudio(request, opened, plan, lead.cut.firstFrameSeconds, duration, scratch, out));
-    // The pictures come from a finished rendition: decoded as soon as the video is done.
-    const pick = picturesRendition(clipPlan);
-    const pictures = videoDone.then(async () => {
-      if (clipPlan.thumbnails && clipPlan.poster) await runProcess({ command: buildClipPicturesCommand(request.ffmpeg, clipPlan, path.join(scratch, scratchNames.video(pick.id)), pick.frameRate, duration), stage: 'encode', cwd: scratch, signal: request.signal });
-    });
+    const audioDone = stopwatch.step('audio', () => clipAudio(opened, plan, lead.cut.firstFrameSeconds, duration, scratch, out));
+    // The pictures come from the parent's own GOPs over the range, beside the edge encodes: the
+    // re-encoded ends are copies of those frames, so waiting for them would change nothing seen.
+    const pictures = clipPlan.thumbnails && clipPlan.poster ? clipPictures(request, clipPlan, loaded, scratch, duration) : Promise.resolve();
     pending.push(videoDone, audioDone, pictures);
     for (const p of pending) p.catch(() => own.abort());
     const video = await videoDone;
@@ -271,8 +270,13 @@ function trackTimescale(init: Buffer): number {
   return parseInitSegment(init).track.timescale;
 }
 
-/** Each audio track of the range, re-encoded from the parent's segments around it. */
-async function clipAudio(request: ClipRequest, parent: ParentAsset, plan: TranscodePlan, startSeconds: number, seconds: number, scratch: string, out: OutputDir): Promise<PackagedTrack[]> {
+/**
+ * Each audio track of the range, the parent's frames copied: the first is the frame that starts
+ * nearest the clip's first picture and the last ends nearest its last, so the sound is at most half
+ * a frame off (about 10 ms of AAC at 48 kHz, well under what lip sync shows) and nothing is
+ * decoded. Re-encoding would be exact to the sample but cost more than the whole rest of a long clip.
+ */
+async function clipAudio(parent: ParentAsset, plan: TranscodePlan, startSeconds: number, seconds: number, scratch: string, out: OutputDir): Promise<PackagedTrack[]> {
   const range = { startSeconds, endSeconds: startSeconds + seconds };
   return Promise.all(audioRenditions(plan).map(async (rendition): Promise<PackagedTrack> => {
     const entry = parent.manifest.audioTracks.find((t) => t.id === rendition.id);
@@ -281,18 +285,79 @@ async function clipAudio(request: ClipRequest, parent: ParentAsset, plan: Transc
     const files = trackSegments(parent.manifest, dir);
     const numbers = segmentsAround(range, plan.segmentSeconds, files.length);
     const [init, ...segments] = await Promise.all([parent.read(`${dir}/init.mp4`), ...numbers.map((n) => parent.read(files[n - 1] ?? `${dir}/missing`))]);
-    const first = segments[0] ? parseFragments(segments[0], 0)[0] : undefined;
-    if (!init || !first) throw new InputError(`the parent's audio track ${rendition.id} has no segments around ${startSeconds} s`);
-    const input = path.join(scratch, `parent-${rendition.id}.mp4`);
-    await writeFile(input, Buffer.concat([init, ...segments]));
-    const from = startSeconds - first.decodeTime / trackTimescale(init);
-    const own: AudioRendition = { ...rendition, sourceIndex: 0 };
-    const trim = `asetpts=PTS-STARTPTS,atrim=start=${from.toFixed(6)}:duration=${seconds.toFixed(6)},asetpts=PTS-STARTPTS`;
-    await runProcess({ command: buildAudioEncodeCommand(request.ffmpeg, input, plan, undefined, false, own, trim), stage: 'encode', cwd: scratch, signal: request.signal });
+    if (!init) throw new Error('unreachable: no init read');
+    const timescale = trackTimescale(init);
+    const fragments = segments.flatMap((bytes) => parseFragments(bytes, 0).map((f) => readFragmentSamples(bytes.subarray(f.offset, f.offset + f.size))));
+    const picked = audioFramesOf(fragments, Math.round(startSeconds * timescale), Math.round(seconds * timescale));
+    if (!picked) throw new InputError(`the parent's audio track ${rendition.id} has no frames around ${startSeconds} s`);
+    const file = path.join(scratch, audioScratchName(plan, rendition));
+    const oneFragment = 2 * timescale;
+    const parts = [init];
+    for (let at = 0, time = 0, sequence = 1; at < picked.samples.length; sequence++) {
+      const run: Sample[] = [];
+      let ticks = 0;
+      for (; at < picked.samples.length && ticks < oneFragment; at++) {
+        const sample = picked.samples[at];
+        if (!sample) break;
+        run.push(sample);
+        ticks += sample.duration;
+      }
+      parts.push(writeFragment({ trackId: picked.trackId, decodeTime: time, samples: run }, sequence));
+      time += ticks;
+    }
+    await writeFile(file, Buffer.concat(parts));
     const relDir = `audio/${rendition.id}`;
     await mkdir(out.path(relDir), { recursive: true });
-    return packageTrack({ fmp4Path: path.join(scratch, audioScratchName(plan, rendition)), outDir: out.path(relDir), relDir, id: rendition.id, kind: 'audio', segmentSeconds: plan.segmentSeconds, audio: rendition });
+    return packageTrack({ fmp4Path: file, outDir: out.path(relDir), relDir, id: rendition.id, kind: 'audio', segmentSeconds: plan.segmentSeconds, audio: rendition });
   }));
+}
+
+/** The frames of `fragments` (joined, in order) from the one starting nearest `fromTick` for about `ticks`: each kept while it ends no more than half a frame past. */
+export function audioFramesOf(fragments: readonly FragmentSamples[], fromTick: number, ticks: number): { trackId: number; samples: Sample[] } | undefined {
+  const timed = fragments.flatMap((f) => {
+    let time = f.decodeTime;
+    return f.samples.map((sample) => {
+      const at = time;
+      time += sample.duration;
+      return { at, sample };
+    });
+  });
+  let first = -1;
+  timed.forEach((t, i) => {
+    const best = timed[first];
+    if (!best || Math.abs(t.at - fromTick) < Math.abs(best.at - fromTick)) first = i;
+  });
+  const head = fragments[0];
+  if (first < 0 || !head) return undefined;
+  const samples: Sample[] = [];
+  let length = 0;
+  for (const { sample } of timed.slice(first)) {
+    if (length + sample.duration / 2 > ticks) break;
+    samples.push(sample);
+    length += sample.duration;
+  }
+  return samples.length > 0 ? { trackId: head.trackId, samples } : undefined;
+}
+
+/** Sprite pictures and poster candidates of the clip, decoded from the parent's GOPs that hold it (joined from time 0, the clip's first frame found by an exact seek). */
+async function clipPictures(request: ClipRequest, plan: TranscodePlan, loaded: readonly LoadedRendition[], scratch: string, duration: number): Promise<void> {
+  const pick = picturesRendition(plan);
+  const source = loaded.find((r) => r.rendition.id === pick.id);
+  const first = source?.cut.pieces[0]?.fragment;
+  const last = source?.cut.pieces.at(-1)?.fragment;
+  if (!source || first === undefined || last === undefined) throw new Error(`the pictures' rendition ${pick.id} was not read`);
+  const parts: Buffer[] = [source.init];
+  let at = 0;
+  for (const [i, { fragment, bytes }] of source.fragments.slice(first, last + 1).entries()) {
+    const own = Buffer.from(bytes);
+    placeFragment(own, { decodeTicks: at, sequence: i + 1 });
+    parts.push(own);
+    at += fragment.duration;
+  }
+  const file = path.join(scratch, 'pictures-source.mp4');
+  await writeFile(file, Buffer.concat(parts));
+  const offset = source.cut.firstFrameSeconds - (source.fragments[first]?.fragment.decodeTime ?? 0) / source.timescale;
+  await runProcess({ command: buildClipPicturesCommand(request.ffmpeg, plan, file, pick.frameRate, { offsetSeconds: offset, durationSeconds: duration }), stage: 'encode', cwd: scratch, signal: request.signal });
 }
 
 /** The smallest rendition at least as large as a sprite thumbnail: the cheapest decode that loses nothing. */

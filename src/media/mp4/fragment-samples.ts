@@ -1,0 +1,119 @@
+// The samples of one fragment (moof + mdat) with their bytes, and a fragment written from samples:
+// what a clip needs to copy a run of audio frames out of the parent's fragments without decoding.
+// Reads any trun layout; writes one trun with explicit durations, sizes and flags, default-base-is-moof.
+import { children, readFullBoxHeader, requireChild, readBoxHeader, BoxCursor } from './boxes.ts';
+
+export interface Sample {
+  /** Ticks of the track's timescale. */
+  duration: number;
+  flags: number;
+  compositionOffset: number;
+  data: Buffer;
+}
+
+export interface FragmentSamples {
+  trackId: number;
+  decodeTime: number;
+  samples: Sample[];
+}
+
+const TFHD_BASE_DATA_OFFSET = 0x1;
+const TFHD_SAMPLE_DESCRIPTION_INDEX = 0x2;
+const TFHD_DEFAULT_DURATION = 0x8;
+const TFHD_DEFAULT_SIZE = 0x10;
+const TFHD_DEFAULT_FLAGS = 0x20;
+const TFHD_DEFAULT_BASE_IS_MOOF = 0x20000;
+const TRUN_DATA_OFFSET = 0x1;
+const TRUN_FIRST_SAMPLE_FLAGS = 0x4;
+const TRUN_DURATION = 0x100;
+const TRUN_SIZE = 0x200;
+const TRUN_FLAGS = 0x400;
+const TRUN_CTS_OFFSET = 0x800;
+
+/** Every sample of the fragment that starts `bytes` (one track, default-base-is-moof as ffmpeg writes). */
+export function readFragmentSamples(bytes: Buffer): FragmentSamples {
+  const moof = readBoxHeader(bytes, 0);
+  if (moof.type !== 'moof') throw new Error(`MP4: a fragment must start with moof, found '${moof.type}'`);
+  const traf = requireChild(bytes, moof, 'traf');
+  const tfhd = requireChild(bytes, traf, 'tfhd');
+  const head = readFullBoxHeader(bytes, tfhd);
+  if (head.flags & TFHD_BASE_DATA_OFFSET) throw new Error(`MP4: tfhd at offset ${tfhd.start} has an explicit base_data_offset; fragments must use default-base-is-moof`);
+  const h = new BoxCursor(bytes, tfhd, head.contentStart);
+  const trackId = h.u32('track_ID');
+  if (head.flags & TFHD_SAMPLE_DESCRIPTION_INDEX) h.u32('sample_description_index');
+  const defaultDuration = head.flags & TFHD_DEFAULT_DURATION ? h.u32('default_sample_duration') : undefined;
+  const defaultSize = head.flags & TFHD_DEFAULT_SIZE ? h.u32('default_sample_size') : undefined;
+  const defaultFlags = head.flags & TFHD_DEFAULT_FLAGS ? h.u32('default_sample_flags') : 0;
+  const tfdt = readFullBoxHeader(bytes, requireChild(bytes, traf, 'tfdt'));
+  const decodeTime = tfdt.version === 1 ? Number(bytes.readBigUInt64BE(tfdt.contentStart)) : bytes.readUInt32BE(tfdt.contentStart);
+  const samples: Sample[] = [];
+  for (const trun of children(bytes, traf).filter((b) => b.type === 'trun')) {
+    const { flags, contentStart } = readFullBoxHeader(bytes, trun);
+    const c = new BoxCursor(bytes, trun, contentStart);
+    const count = c.u32('sample_count');
+    // Without a data_offset a run follows the previous one (or starts at the mdat payload).
+    let at = flags & TRUN_DATA_OFFSET ? moof.start + c.i32('data_offset') : (samples.length === 0 ? moof.end + 8 : undefined);
+    if (at === undefined) throw new Error(`MP4: trun at offset ${trun.start} has no data_offset after another run`);
+    const firstFlags = flags & TRUN_FIRST_SAMPLE_FLAGS ? c.u32('first_sample_flags') : undefined;
+    for (let i = 0; i < count; i++) {
+      const duration = flags & TRUN_DURATION ? c.u32('sample_duration') : defaultDuration;
+      const size = flags & TRUN_SIZE ? c.u32('sample_size') : defaultSize;
+      const sampleFlags = flags & TRUN_FLAGS ? c.u32('sample_flags') : (i === 0 && firstFlags !== undefined ? firstFlags : defaultFlags);
+      const compositionOffset = flags & TRUN_CTS_OFFSET ? c.i32('sample_composition_time_offset') : 0;
+      if (duration === undefined || size === undefined) throw new Error(`MP4: trun at offset ${trun.start}: sample ${i} has no ${duration === undefined ? 'duration' : 'size'}`);
+      if (at + size > bytes.length) throw new Error(`MP4: trun at offset ${trun.start}: sample ${i} runs past the fragment's end`);
+      samples.push({ duration, flags: sampleFlags, compositionOffset, data: bytes.subarray(at, at + size) });
+      at += size;
+    }
+  }
+  return { trackId, decodeTime, samples };
+}
+
+function box(type: string, ...parts: Buffer[]): Buffer {
+  const header = Buffer.alloc(8);
+  const size = 8 + parts.reduce((sum, p) => sum + p.length, 0);
+  header.writeUInt32BE(size, 0);
+  header.write(type, 4, 'latin1');
+  return Buffer.concat([header, ...parts], size);
+}
+
+function fullBox(type: string, version: number, flags: number, body: Buffer): Buffer {
+  const head = Buffer.alloc(4);
+  head.writeUInt32BE(((version & 0xff) << 24) | (flags & 0xffffff), 0);
+  return box(type, head, body);
+}
+
+/** One fragment (moof + mdat) of `samples` at `decodeTime`, numbered `sequence`. */
+export function writeFragment(fragment: FragmentSamples, sequence: number): Buffer {
+  const { samples } = fragment;
+  const mfhd = fullBox('mfhd', 0, 0, u32s(sequence));
+  const tfhd = fullBox('tfhd', 0, TFHD_DEFAULT_BASE_IS_MOOF, u32s(fragment.trackId));
+  const tfdtBody = Buffer.alloc(8);
+  tfdtBody.writeBigUInt64BE(BigInt(fragment.decodeTime));
+  const tfdt = fullBox('tfdt', 1, 0, tfdtBody);
+  const cts = samples.some((s) => s.compositionOffset !== 0);
+  const perSample = cts ? 16 : 12;
+  const trunBody = Buffer.alloc(8 + samples.length * perSample);
+  trunBody.writeUInt32BE(samples.length, 0);
+  samples.forEach((s, i) => {
+    const at = 8 + i * perSample;
+    trunBody.writeUInt32BE(s.duration, at);
+    trunBody.writeUInt32BE(s.data.length, at + 4);
+    trunBody.writeUInt32BE(s.flags >>> 0, at + 8);
+    if (cts) trunBody.writeInt32BE(s.compositionOffset, at + 12);
+  });
+  // Version 1: signed composition offsets.
+  const trunFlags = TRUN_DATA_OFFSET | TRUN_DURATION | TRUN_SIZE | TRUN_FLAGS | (cts ? TRUN_CTS_OFFSET : 0);
+  const trun = fullBox('trun', 1, trunFlags, trunBody);
+  const moof = box('moof', mfhd, box('traf', tfhd, tfdt, trun));
+  // The data offset counts from the moof's first byte to the first sample, past the mdat header.
+  const dataOffsetAt = moof.length - trun.length + 16;
+  moof.writeInt32BE(moof.length + 8, dataOffsetAt);
+  return Buffer.concat([moof, box('mdat', ...samples.map((s) => s.data))]);
+}
+
+function u32s(value: number): Buffer {
+  const b = Buffer.alloc(4);
+  b.writeUInt32BE(value, 0);
+  return b;
+}
