@@ -6,9 +6,10 @@
 //       renditions with live2vod's own encoder arguments, plus the AAC (no packaging, no pictures)
 // The parent is made first (not measured) with a fast preset: testsrc2 + sine at the given size,
 // transcoded by `live2vod transcode` with a ladder file (default: 1080p, 720p, 360p rungs).
-// Usage: node bench/clip.bench.ts [--minutes 10] [--size 1920x1080] [--clips 10,30,300] [--ladder file] [--keep]
+// Usage: node bench/clip.bench.ts [--minutes 10] [--size 1920x1080] [--clips 10,30,300] [--ladder file] [--keep] [--dir DIR]
+//   --dir keeps the recording and the parent in DIR and reuses them when a later run names it with the same size
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { access, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs, promisify } from 'node:util';
@@ -28,11 +29,13 @@ const { values } = parseArgs({ options: {
   clips: { type: 'string', default: '10,30,300' },
   ladder: { type: 'string' },
   keep: { type: 'boolean', default: false },
+  dir: { type: 'string' },
 } });
 const seconds = Number(values.minutes) * 60;
 const [width, height] = (values.size ?? '1920x1080').split('x').map(Number);
 if (!width || !height) throw new Error(`--size ${values.size}: write WIDTHxHEIGHT`);
-const root = await mkdtemp(path.join(os.tmpdir(), 'live2vod-bench-clip-'));
+const root = values.dir ? path.resolve(values.dir) : await mkdtemp(path.join(os.tmpdir(), 'live2vod-bench-clip-'));
+if (values.dir) await mkdir(root, { recursive: true });
 const bin = path.resolve(import.meta.dirname, '..', 'bin', 'live2vod');
 
 const rungs = values.ladder
@@ -50,10 +53,14 @@ console.log(`parent: ${seconds} s ${width}x${height} 30 fps (testsrc2 + sine), l
 const source = path.join(root, 'source.mp4');
 const parent = path.join(root, 'parent');
 let made = performance.now();
-await ffmpeg(['-f', 'lavfi', '-i', `testsrc2=size=${width}x${height}:rate=30:duration=${seconds}`, '-f', 'lavfi', '-i', `sine=frequency=440:sample_rate=48000:duration=${seconds}`,
-  '-c:v', 'libx264', '-preset', 'ultrafast', '-g', '60', '-c:a', 'aac', '-b:a', '128k', source]);
-await run(process.execPath, [bin, 'transcode', source, '--out', parent, '--ladder', ladderFile, '--preset', 'ultrafast', '--no-quality', '--json'], { maxBuffer: 64 * 1024 * 1024 });
-console.log(`(parent made in ${((performance.now() - made) / 1000).toFixed(0)} s, not measured)\n`);
+const reused = values.dir !== undefined && await access(path.join(parent, 'manifest.json')).then(() => true, () => false);
+if (reused) console.log(`(reusing the recording and the parent in ${root})\n`);
+else {
+  await ffmpeg(['-f', 'lavfi', '-i', `testsrc2=size=${width}x${height}:rate=30:duration=${seconds}`, '-f', 'lavfi', '-i', `sine=frequency=440:sample_rate=48000:duration=${seconds}`,
+    '-c:v', 'libx264', '-preset', 'ultrafast', '-g', '60', '-c:a', 'aac', '-b:a', '128k', source]);
+  await run(process.execPath, [bin, 'transcode', source, '--out', parent, '--ladder', ladderFile, '--preset', 'ultrafast', '--no-quality', '--json'], { maxBuffer: 64 * 1024 * 1024 });
+  console.log(`(parent made in ${((performance.now() - made) / 1000).toFixed(0)} s, not measured)\n`);
+}
 
 const profile = transcodeProfileSchema.parse({ ladder: rungs });
 const manifest = parentManifestSchema.parse(JSON.parse(await readFile(path.join(parent, 'manifest.json'), 'utf8')));
@@ -81,4 +88,4 @@ for (const length of (values.clips ?? '').split(',').map(Number).filter((n) => n
   const timings = (JSON.parse(await readFile(path.join(out, 'manifest.json'), 'utf8')) as { timingsMs: Record<string, number> }).timingsMs;
   console.log(`         steps: ${Object.entries(timings).map(([k, v]) => `${k} ${v}`).join(', ')} ms`);
 }
-if (!values.keep) await rm(root, { recursive: true, force: true });
+if (!values.keep && !values.dir) await rm(root, { recursive: true, force: true });

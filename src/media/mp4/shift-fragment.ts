@@ -37,3 +37,14 @@ export function placeFragment(bytes: Buffer, at: { decodeTicks: number; sequence
   const decodeTime = version === 1 ? Number(bytes.readBigUInt64BE(contentStart)) : bytes.readUInt32BE(contentStart);
   shiftFragment(bytes, { decodeTicks: at.decodeTicks - decodeTime, sequence: at.sequence - sequence });
 }
+
+/**
+ * A fragment put at `at` without touching `bytes`: a placed copy of its moof (the only box that
+ * changes) and the rest as a view of the original, to be written one after the other.
+ */
+export function placedCopy(bytes: Buffer, at: { decodeTicks: number; sequence: number }): [Buffer, Buffer] {
+  const moof = readBoxHeader(bytes, 0);
+  const head = Buffer.from(bytes.subarray(0, moof.end));
+  placeFragment(head, at);
+  return [head, bytes.subarray(moof.end)];
+}

@@ -6,7 +6,7 @@
 // off; a decoder starts the first one without its predecessor's overlap, a few ms of fade-in).
 // Then packaging, playlists, thumbnails,
 // download and manifest.json last, as any asset. Only the parent files the range needs are read.
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, open, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { ExitCode, InputError, Live2vodError } from '../../errors/index.ts';
 import { cpuSoFar, measureCpu } from '../../ffmpeg/process-cpu.ts';
@@ -22,7 +22,7 @@ import { ladderPresets } from '../../media/ladder-presets.ts';
 import { parseFragments } from '../../media/mp4/fragments.ts';
 import { readFragmentSamples, writeFragment, type FragmentSamples, type Sample } from '../../media/mp4/fragment-samples.ts';
 import { parseInitSegment, sampleDescription } from '../../media/mp4/init-segment.ts';
-import { placeFragment } from '../../media/mp4/shift-fragment.ts';
+import { placedCopy } from '../../media/mp4/shift-fragment.ts';
 import { planTranscode } from '../../media/plan-transcode.ts';
 import { audioRenditions, audioScratchName, scratchNames, type TranscodePlan } from '../../media/plan.ts';
 import type { Fragment, PackagedTrack, VideoRendition } from '../../media/types.ts';
@@ -241,9 +241,7 @@ async function assemble(r: LoadedRendition, scratch: string, file: string): Prom
   let at = 0;
   let sequence = 1;
   const place = (bytes: Buffer, duration: number): void => {
-    const own = Buffer.from(bytes);
-    placeFragment(own, { decodeTicks: at, sequence: sequence++ });
-    parts.push(own);
+    parts.push(...placedCopy(bytes, { decodeTicks: at, sequence: sequence++ }));
     at += duration;
   };
   for (const piece of r.cut.pieces) {
@@ -263,7 +261,17 @@ async function assemble(r: LoadedRendition, scratch: string, file: string): Prom
     if (ticks !== wanted) throw new Live2vodError(`the re-encoded end of rendition ${r.rendition.id} lasts ${ticks} ticks, not the ${wanted} of its ${piece.toFrame - piece.fromFrame} frames`, { exitCode: ExitCode.internal, retryable: false });
     for (const f of fragments) place(encoded.subarray(f.offset, f.offset + f.size), f.duration);
   }
-  await writeFile(file, Buffer.concat(parts));
+  await writeParts(file, parts);
+}
+
+/** Buffers written one after the other into a new file: joining them first would copy a clip's media once more. */
+async function writeParts(file: string, parts: readonly Buffer[]): Promise<void> {
+  const handle = await open(file, 'w');
+  try {
+    for (const part of parts) await handle.write(part);
+  } finally {
+    await handle.close();
+  }
 }
 
 function trackTimescale(init: Buffer): number {
@@ -292,7 +300,7 @@ async function clipAudio(parent: ParentAsset, plan: TranscodePlan, startSeconds:
     if (!picked) throw new InputError(`the parent's audio track ${rendition.id} has no frames around ${startSeconds} s`);
     const file = path.join(scratch, audioScratchName(plan, rendition));
     const oneFragment = 2 * timescale;
-    const parts = [init];
+    const parts: Buffer[] = [init];
     for (let at = 0, time = 0, sequence = 1; at < picked.samples.length; sequence++) {
       const run: Sample[] = [];
       let ticks = 0;
@@ -305,7 +313,7 @@ async function clipAudio(parent: ParentAsset, plan: TranscodePlan, startSeconds:
       parts.push(writeFragment({ trackId: picked.trackId, decodeTime: time, samples: run }, sequence));
       time += ticks;
     }
-    await writeFile(file, Buffer.concat(parts));
+    await writeParts(file, parts);
     const relDir = `audio/${rendition.id}`;
     await mkdir(out.path(relDir), { recursive: true });
     return packageTrack({ fmp4Path: file, outDir: out.path(relDir), relDir, id: rendition.id, kind: 'audio', segmentSeconds: plan.segmentSeconds, audio: rendition });
@@ -349,13 +357,11 @@ async function clipPictures(request: ClipRequest, plan: TranscodePlan, loaded: r
   const parts: Buffer[] = [source.init];
   let at = 0;
   for (const [i, { fragment, bytes }] of source.fragments.slice(first, last + 1).entries()) {
-    const own = Buffer.from(bytes);
-    placeFragment(own, { decodeTicks: at, sequence: i + 1 });
-    parts.push(own);
+    parts.push(...placedCopy(bytes, { decodeTicks: at, sequence: i + 1 }));
     at += fragment.duration;
   }
   const file = path.join(scratch, 'pictures-source.mp4');
-  await writeFile(file, Buffer.concat(parts));
+  await writeParts(file, parts);
   const offset = source.cut.firstFrameSeconds - (source.fragments[first]?.fragment.decodeTime ?? 0) / source.timescale;
   await runProcess({ command: buildClipPicturesCommand(request.ffmpeg, plan, file, pick.frameRate, { offsetSeconds: offset, durationSeconds: duration }), stage: 'encode', cwd: scratch, signal: request.signal });
 }

@@ -1,10 +1,11 @@
 // The finished asset a clip is cut from, read where it lies (a directory or an s3:// prefix): its
 // manifest.json, and only the files a clip needs (init segments, the segments around the range).
-import { buffer, text } from 'node:stream/consumers';
+import { text } from 'node:stream/consumers';
 import { z } from 'zod';
 import { InputError } from '../../errors/index.ts';
 import type { ObjectStore } from '../../storage/object-store.ts';
 import { openObjectStore } from '../../storage/open-store.ts';
+import { readObjectBytes } from '../../storage/read-object-bytes.ts';
 import type { SourceInfo } from '../../media/types.ts';
 
 /** What a clip reads of the parent's manifest.json (the rest is passed over). */
@@ -34,7 +35,7 @@ export async function openParentAsset(location: string): Promise<ParentAsset> {
     });
     const parsed = parentManifestSchema.safeParse(JSON.parse(raw));
     if (!parsed.success) throw new InputError(`the parent asset's manifest.json at ${location} is not one a clip can be cut from: ${parsed.error.issues[0]?.path.join('.')}: ${parsed.error.issues[0]?.message}`);
-    return { manifest: parsed.data, read: async (rel) => buffer(await store.get(rel)), close: () => store.close() };
+    return { manifest: parsed.data, read: (rel) => readObjectBytes(store, rel), close: () => store.close() };
   } catch (error) {
     await store.close();
     throw error;
