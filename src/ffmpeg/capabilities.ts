@@ -1,15 +1,21 @@
-// What this machine's ffmpeg can do: asked once per process and cached.
+// What this machine's ffmpeg can do: asked once per process and cached (the listings on disk too).
 import type { EncoderName } from '../media/types.ts';
 import { encoders } from '../media/encoders/registry.ts';
+import { cachedListing } from './listing-cache.ts';
 import { runProcess } from './run-process.ts';
 
 const listed = new Map<string, Promise<Set<string>>>();
+
+function listing(ffmpeg: string, what: '-encoders' | '-filters'): Promise<string> {
+  const command = [ffmpeg, '-hide_banner', what];
+  return cachedListing(ffmpeg, command.slice(1), async () => (await runProcess({ command, stage: 'probe', timeoutMs: 15_000 })).stdout);
+}
 const opened = new Map<string, Promise<boolean>>();
 
 export async function listEncoders(ffmpeg: string): Promise<Set<string>> {
   let pending = listed.get(ffmpeg);
   if (!pending) {
-    pending = runProcess({ command: [ffmpeg, '-hide_banner', '-encoders'], stage: 'probe', timeoutMs: 15_000 }).then(({ stdout }) => {
+    pending = listing(ffmpeg, '-encoders').then((stdout) => {
       const names = new Set<string>();
       for (const line of stdout.split('\n')) {
         const match = /^\s[VAS][\w.]{5}\s+(\S+)/.exec(line);
@@ -55,7 +61,7 @@ const filters = new Map<string, Promise<Set<string>>>();
 export async function listFilters(ffmpeg: string): Promise<Set<string>> {
   let pending = filters.get(ffmpeg);
   if (!pending) {
-    pending = runProcess({ command: [ffmpeg, '-hide_banner', '-filters'], stage: 'probe', timeoutMs: 15_000 }).then(({ stdout }) => {
+    pending = listing(ffmpeg, '-filters').then((stdout) => {
       const names = new Set<string>();
       for (const line of stdout.split('\n')) {
         // " TSC ssim              VV->V      Calculate the SSIM …": flags, then the name.

@@ -36,7 +36,6 @@ import { writePlaylists } from '../package-asset.ts';
 import { packageTrack } from '../package-track.ts';
 import { makeScratch } from '../scratch.ts';
 import { Stopwatch } from '../stopwatch.ts';
-import { openObjectStore } from '../../storage/open-store.ts';
 import { openParentAsset, trackSegments, type ParentAsset, type ParentManifest } from './parent-asset.ts';
 
 export interface ClipRequest {
@@ -72,7 +71,8 @@ async function makeClipMeasured(given: ClipRequest): Promise<AssetManifest> {
   const remote = request.output.startsWith('s3://');
   const scratch = await makeScratch(request.scratchRoot, 'live2vod-clip-');
   const out = new OutputDir(remote ? path.join(scratch, 'asset') : request.output);
-  const destination = remote ? openObjectStore(request.output) : undefined;
+  // The S3 SDK is loaded only for a clip that goes to S3: a worker's start-up is every job's.
+  const destination = remote ? (await import('../../storage/open-store.ts')).openObjectStore(request.output) : undefined;
   const publisher = destination ? new AssetPublisher(destination, out.root) : undefined;
   let parent: ParentAsset | undefined;
   try {
