@@ -7,6 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { TranscodeTask } from '../jobs/transcode-task.ts';
 import { unitKey } from '../jobs/work-unit.ts';
+import { listingDir, listingDirVariable } from '../ffmpeg/listing-cache.ts';
 import { StderrTail } from '../ffmpeg/stderr-tail.ts';
 import type { Executor, StopReason, WorkerExit } from './executor.ts';
 
@@ -116,8 +117,8 @@ export class LocalExecutor implements Executor {
     // The task carries the callback token: readable by this user only.
     await writeFile(taskFile, JSON.stringify(task), { mode: 0o600 });
     // The worker's own temp directory, removed when it exits: what a worker killed before it could
-    // clean up (SIGKILL after the grace, a crash) leaves goes with it. Node's compile cache stays
-    // in the shared temp directory, warm for every worker.
+    // clean up (SIGKILL after the grace, a crash) leaves goes with it. Node's compile cache and
+    // ffmpeg's listings stay in the shared temp directory, warm for every worker.
     const scratchParent = this.#options.scratchDir ?? os.tmpdir();
     await mkdir(scratchParent, { recursive: true });
     const workerTmp = await mkdtemp(path.join(scratchParent, workerTmpPrefix));
@@ -128,7 +129,7 @@ export class LocalExecutor implements Executor {
       // notices when this process dies and stops instead of running on unsupervised.
       detached: true,
       stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
-      env: { ...env, TMPDIR: workerTmp, NODE_COMPILE_CACHE: env.NODE_COMPILE_CACHE ?? path.join(os.tmpdir(), 'node-compile-cache') },
+      env: { ...env, TMPDIR: workerTmp, NODE_COMPILE_CACHE: env.NODE_COMPILE_CACHE ?? path.join(os.tmpdir(), 'node-compile-cache'), [listingDirVariable]: listingDir(env) },
     });
     // Whose directory this is, for sweepScratch() after a control plane that could not remove it.
     if (child.pid !== undefined) void writeFile(path.join(workerTmp, workerPidFile), String(child.pid)).catch(() => undefined);

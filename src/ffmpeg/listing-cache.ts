@@ -9,8 +9,16 @@ import { access, mkdir, readFile, realpath, rename, stat, writeFile } from 'node
 import os from 'node:os';
 import path from 'node:path';
 
+/** Names the cache directory for child processes whose own temp directory is private (workers). */
+export const listingDirVariable = 'LIVE2VOD_FFMPEG_LISTINGS';
+
+/** $LIVE2VOD_FFMPEG_LISTINGS, else `ffmpeg-listings-<uid>` in the temp directory. */
+export function listingDir(env: Readonly<Record<string, string | undefined>> = process.env): string {
+  return env[listingDirVariable] ?? path.join(os.tmpdir(), `ffmpeg-listings-${os.userInfo().uid}`);
+}
+
 export interface ListingCacheOptions {
-  /** Default: `live2vod-<uid>-ffmpeg` in the temp directory. */
+  /** Default: listingDir(). */
   dir?: string;
   env?: Readonly<Record<string, string | undefined>>;
 }
@@ -34,7 +42,7 @@ async function entryFor(ffmpeg: string, args: readonly string[], options: Listin
   const executable = await resolveExecutable(ffmpeg, options.env ?? process.env);
   const info = await stat(executable);
   const key = JSON.stringify([executable, info.size, info.mtimeMs, args]);
-  const dir = options.dir ?? path.join(os.tmpdir(), `live2vod-${os.userInfo().uid}-ffmpeg`);
+  const dir = options.dir ?? listingDir(options.env);
   await mkdir(dir, { recursive: true, mode: 0o700 });
   const own = await stat(dir);
   const uid = process.getuid?.();
