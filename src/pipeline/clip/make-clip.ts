@@ -93,12 +93,15 @@ async function makeClipMeasured(given: ClipRequest): Promise<AssetManifest> {
     if (!lead) throw new Error('a clip needs a video rendition');
     const duration = lead.cut.frames * lead.cut.frameTicks / lead.timescale;
     const clipPlan: TranscodePlan = { ...plan, source: { ...plan.source, duration } };
-    const videoDone = stopwatch.step('encode', () => clipVideo(request, loaded, plan, scratch, out));
+    const assembled = stopwatch.step('encode', () => clipVideo(request, loaded, plan, scratch));
+    const videoDone = assembled.then(() => packageVideo(loaded, plan, scratch, out));
     const audioDone = stopwatch.step('audio', () => clipAudio(opened, plan, lead.cut.firstFrameSeconds, duration, scratch, out));
     // The pictures come from the parent's own GOPs over the range, beside the edge encodes: the
     // re-encoded ends are copies of those frames, so waiting for them would change nothing seen.
     const pictures = clipPlan.thumbnails && clipPlan.poster ? clipPictures(request, clipPlan, loaded, scratch, duration) : Promise.resolve();
-    pending.push(videoDone, audioDone, pictures);
+    // The download is remuxed from the assembled files, beside the packaging.
+    const downloadDone = request.profile.download ? Promise.all([assembled, audioDone]).then(() => stopwatch.step('download', () => makeDownload(request.ffmpeg, clipPlan, out, (name) => path.join(scratch, name), request.signal))) : Promise.resolve(undefined);
+    pending.push(videoDone, audioDone, pictures, downloadDone);
     for (const p of pending) p.catch(() => own.abort());
     const video = await videoDone;
     const [defaultAudio, ...alternates] = await audioDone;
@@ -109,7 +112,7 @@ async function makeClipMeasured(given: ClipRequest): Promise<AssetManifest> {
         await pictures;
         return finishThumbnails(request.ffmpeg, clipPlan, scratch, out, packaged.duration, request.signal);
       }) : undefined,
-      request.profile.download ? stopwatch.step('download', () => makeDownload(request.ffmpeg, clipPlan, out, (name) => path.join(scratch, name), request.signal)) : undefined,
+      downloadDone,
     ]);
     const built = await stopwatch.step('manifest', async () => {
       const result = buildAssetManifest({
@@ -196,7 +199,8 @@ interface LoadedRendition {
   cut: RenditionCut;
 }
 
-async function clipVideo(request: ClipRequest, loaded: readonly LoadedRendition[], plan: TranscodePlan, scratch: string, out: OutputDir): Promise<ClippedVideo[]> {
+/** Every rendition of the clip as one fragmented MP4 in scratch: the edges re-encoded, the GOPs between copied. */
+async function clipVideo(request: ClipRequest, loaded: readonly LoadedRendition[], plan: TranscodePlan, scratch: string): Promise<void> {
   // One ffmpeg per cut, every rendition's straddling GOP in it; the two cuts side by side.
   const edges = (which: 'head' | 'tail'): EdgeEncode[] => loaded.flatMap((r) => {
     const piece = which === 'head' ? r.cut.pieces[0] : r.cut.pieces.at(-1);
@@ -211,11 +215,14 @@ async function clipVideo(request: ClipRequest, loaded: readonly LoadedRendition[
     }
   }
   await Promise.all(cuts.map((edgesOfCut) => runProcess({ command: buildEdgeCommand(request.ffmpeg, plan, edgesOfCut), stage: 'encode', cwd: scratch, signal: request.signal })));
+  await Promise.all(loaded.map((r) => assemble(r, scratch, path.join(scratch, scratchNames.video(r.rendition.id)))));
+}
+
+/** The assembled renditions cut into the clip's segments. */
+function packageVideo(loaded: readonly LoadedRendition[], plan: TranscodePlan, scratch: string, out: OutputDir): Promise<ClippedVideo[]> {
   return Promise.all(loaded.map(async (r): Promise<ClippedVideo> => {
-    const file = path.join(scratch, scratchNames.video(r.rendition.id));
-    await assemble(r, scratch, file);
     const relDir = `video/${r.rendition.id}`;
-    const track = await packageTrack({ fmp4Path: file, outDir: out.path(relDir), relDir, id: r.rendition.id, kind: 'video', segmentSeconds: plan.segmentSeconds, rendition: r.rendition });
+    const track = await packageTrack({ fmp4Path: path.join(scratch, scratchNames.video(r.rendition.id)), outDir: out.path(relDir), relDir, id: r.rendition.id, kind: 'video', segmentSeconds: plan.segmentSeconds, rendition: r.rendition });
     return { rendition: r.rendition, cut: r.cut, track };
   }));
 }
