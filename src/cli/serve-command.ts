@@ -12,7 +12,8 @@ import type { Config } from '../config/schema.ts';
 import { buildAdapters } from '../ingest/adapters.ts';
 import { WatchFolder } from '../ingest/watch-folder.ts';
 import { IntakeService } from '../jobs/intake-service.ts';
-import { applyRequestedTrims } from '../jobs/apply-requested-trim.ts';
+import { applyRequestedTrims, catchUpRequestedTrims } from '../jobs/apply-requested-trim.ts';
+import type { Job } from '../jobs/job.ts';
 import { JobCommands } from '../jobs/job-commands.ts';
 import { JobEvents } from '../jobs/job-events.ts';
 import { mediaTokenKey } from '../jobs/media-token.ts';
@@ -134,11 +135,14 @@ export async function startService(config: Config, hooks: { onListening?: (serve
     events, store, mediaRoot: layout.mediaRoot, assetStore,
     onError: (jobId, error) => logger.warn({ jobId, error: String(error) }, 'could not remove the unfinished asset'),
   });
-  const stopRequestedTrims = applyRequestedTrims({
+  const trims = {
     events, intake,
-    onRefused: (jobId, error) => logger.warn({ jobId, error: String(error) }, 'the requested trim was not made'),
-    onCreated: (parent, trimmed) => logger.info({ jobId: parent.id, trimmedJobId: trimmed.id }, 'trimmed asset queued'),
-  });
+    onRefused: (jobId: string, error: unknown) => logger.warn({ jobId, error: String(error) }, 'the requested trim was not made'),
+    onCreated: (parent: Job, trimmed: Job) => logger.info({ jobId: parent.id, trimmedJobId: trimmed.id }, 'trimmed asset queued'),
+  };
+  const stopRequestedTrims = applyRequestedTrims(trims);
+  // A trim whose job succeeded while the last control plane was stopping is made now.
+  void catchUpRequestedTrims({ ...trims, store }).catch((err: unknown) => logger.warn({ err }, 'could not look for trims left unmade'));
   const stopNotifications = connectNotifications(events, notifier, address.dirUrl, (err) => logger.warn({ err }, 'could not enqueue a notification'), readManifest);
   deliveries.start();
   await scheduler.start({ recoverAll: config.store.kind === 'sqlite' });

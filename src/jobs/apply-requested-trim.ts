@@ -7,6 +7,7 @@ import path from 'node:path';
 import type { ClipOptions } from './intake-service.ts';
 import type { JobEvents } from './job-events.ts';
 import type { ClipRange, Job, Priority } from './job.ts';
+import type { Store } from '../store/store.ts';
 
 export interface RequestedTrimOptions {
   events: JobEvents;
@@ -33,17 +34,53 @@ export function trimRangeOf(job: Job): { start: number; end: number } | undefine
 
 /** Subscribes; returns the unsubscribe. */
 export function applyRequestedTrims(options: RequestedTrimOptions): () => void {
-  const { events, intake, onRefused, onCreated } = options;
-  return events.subscribe((change) => {
+  return options.events.subscribe((change) => {
     if (change.type !== 'asset.ready') return;
-    const parent = change.job;
-    const range = trimRangeOf(parent);
-    if (!range) return;
-    const title = `${parent.metadata.title ?? path.posix.basename(parent.source)} (trimmed)`;
-    intake.acceptClip(parent.id, { ...range, title, priority: parent.priority }, {
+    void makeTrimmed(change.job, options);
+  });
+}
+
+/** How far back a restart looks for a succeeded job whose trim was never made. */
+export const trimCatchUpMs = 7 * 24 * 3600_000;
+
+/**
+ * After a start: the trims of jobs that succeeded while no subscriber heard it (the control plane
+ * stopped between the success and the clip's creation). Jobs created within `windowMs` are looked
+ * at, newest first; one whose trimmed asset exists (a clip of it with `trimOf`) is passed over, so a
+ * restart never makes a second even when the idempotency key has expired. Resolves when done.
+ */
+export async function catchUpRequestedTrims(options: RequestedTrimOptions & { store: Pick<Store, 'listJobs'>; now?: Date; windowMs?: number }): Promise<number> {
+  const since = (options.now ?? new Date()).getTime() - (options.windowMs ?? trimCatchUpMs);
+  let made = 0;
+  for (let before: number | undefined; ;) {
+    const page = await options.store.listJobs({ states: ['succeeded'], limit: 100, before });
+    for (const job of page.items) {
+      if (Date.parse(job.createdAt) < since) return made;
+      if (!trimRangeOf(job)) continue;
+      const clips = await options.store.listJobs({ parentJobId: job.id, limit: 100 });
+      if (clips.items.some((clip) => clip.metadata.trimOf === job.id)) continue;
+      if (await makeTrimmed(job, options)) made++;
+    }
+    before = page.items.at(-1)?.seq;
+    if (page.items.length < 100 || before === undefined) return made;
+  }
+}
+
+/** The trimmed asset of a succeeded job as a clip job; false when nothing is to be cut or it was refused. */
+async function makeTrimmed(parent: Job, options: RequestedTrimOptions): Promise<boolean> {
+  const range = trimRangeOf(parent);
+  if (!range) return false;
+  const title = `${parent.metadata.title ?? path.posix.basename(parent.source)} (trimmed)`;
+  try {
+    const trimmed = await options.intake.acceptClip(parent.id, { ...range, title, priority: parent.priority }, {
       idempotencyKey: trimClipKey(parent.id),
       metadata: { trimOf: parent.id },
       clampToAsset: true,
-    }).then((trimmed) => onCreated?.(parent, trimmed), (error: unknown) => onRefused(parent.id, error));
-  });
+    });
+    options.onCreated?.(parent, trimmed);
+    return true;
+  } catch (error) {
+    options.onRefused(parent.id, error);
+    return false;
+  }
 }

@@ -6,7 +6,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, it } from 'node:test';
-import { applyRequestedTrims, trimClipKey } from '../../src/jobs/apply-requested-trim.ts';
+import { applyRequestedTrims, catchUpRequestedTrims, trimClipKey } from '../../src/jobs/apply-requested-trim.ts';
 import type { JobEventSummary } from '../../src/jobs/event-summary.ts';
 import { IntakeService } from '../../src/jobs/intake-service.ts';
 import { JobEvents } from '../../src/jobs/job-events.ts';
@@ -62,7 +62,7 @@ describe('applyRequestedTrims', () => {
   });
 
   /** A job through the intake, run and succeeded with `event`, and its asset.ready published. */
-  async function succeed(trim: TrimRequest | undefined, event: JobEventSummary | undefined, intake = intakeWith()): Promise<Job> {
+  async function succeed(trim: TrimRequest | undefined, event: JobEventSummary | undefined, intake = intakeWith(), announce = true): Promise<Job> {
     const [accepted] = await intake.accept('api', [{ source: parseSourceLocation(recording), idempotencyKey: `k-${Math.random()}`, metadata: { title: 'All hands' }, ...(trim ? { trim } : {}) }]);
     assert.ok(accepted);
     // Clip jobs queued by earlier cases come first (FIFO): claimed and left running.
@@ -72,7 +72,7 @@ describe('applyRequestedTrims', () => {
     assert.equal(running?.id, accepted.job.id);
     const finished = await store.finishAttempt(accepted.job.id, 'cp', { state: 'succeeded', ...(event ? { event } : {}) }, new Date());
     assert.equal(finished?.state, 'succeeded');
-    publish(finished);
+    if (announce) publish(finished);
     return finished;
   }
 
@@ -148,6 +148,26 @@ describe('applyRequestedTrims', () => {
     await wait;
     assert.deepEqual(await clipsOf(parent), []);
     assert.match(String(outcomes.refused[0]), /start 70 s|end .* must be after start/);
+  });
+
+  it('a restart makes the trims of jobs that succeeded unheard (the control plane stopped first), once', async () => {
+    const intake = intakeWith();
+    // asset.ready never published: the control plane stopped between the success and the clip.
+    const unheard = await succeed('auto', suggested, intake, false);
+    const ranged = await succeed({ start: 2, end: 9 }, undefined, intake, false);
+    const none = await succeed('none', suggested, intake, false);
+    const done = await succeed({ start: 1, end: 5 }, undefined, intake, false);
+    await intake.acceptClip(done.id, { start: 1, end: 5, title: 'made before the stop' }, { idempotencyKey: 'another key', metadata: { trimOf: done.id } });
+    for (const parent of [unheard, ranged, none]) assert.deepEqual(await clipsOf(parent), [], parent.id);
+    const options = { events, intake, store, onRefused: (_id: string, error: unknown) => outcomes.refused.push(error) };
+    assert.equal(await catchUpRequestedTrims(options), 2);
+    assert.deepEqual((await clipsOf(unheard)).map((c) => c.clip), [{ start: 15.04, end: 50.02, title: 'All hands (trimmed)' }]);
+    assert.deepEqual((await clipsOf(ranged)).map((c) => c.clip), [{ start: 2, end: 9, title: 'All hands (trimmed)' }]);
+    assert.deepEqual(await clipsOf(none), []);
+    assert.equal((await clipsOf(done)).length, 1, 'a trim made before the stop is not made again');
+    assert.equal(await catchUpRequestedTrims(options), 0, 'a second restart makes nothing');
+    assert.equal(await catchUpRequestedTrims({ ...options, now: new Date(Date.now() + 8 * 24 * 3600_000) }), 0, 'jobs older than the window are not looked at');
+    assert.deepEqual(outcomes.refused, []);
   });
 
   it('the service default (jobs.trim auto) applies to a request that does not ask, not to one that asks none', async () => {
