@@ -8,6 +8,8 @@ import type { AssetManifest } from '../../src/media/asset-manifest.ts';
 import { ChapterEditError } from '../../src/media/event/chapter-edit.ts';
 import { OutputDir } from '../../src/pipeline/output-dir.ts';
 import { rewriteChapters } from '../../src/pipeline/event/rewrite-chapters.ts';
+import { makeClip } from '../../src/pipeline/clip/make-clip.ts';
+import { transcodeProfileSchema } from '../../src/jobs/transcode-profile.ts';
 import { ffmpeg, makeTempDir, runCliOk, writeLadder, type TempDir } from '../helpers/media.ts';
 
 const size = '320x180';
@@ -106,5 +108,18 @@ describe('event detection in the encode', () => {
     assert.equal(stored.files.find((f) => f.path === 'chapters.vtt')?.bytes, Buffer.byteLength(vttAfter));
     assert.equal(await readFile(path.join(dir, 'master.m3u8'), 'utf8'), masterBefore);
     await assert.rejects(rewriteChapters(new OutputDir(dir), { chapters: [{ start: 0, title: 'A' }, { start: 500, title: 'B' }] }), ChapterEditError);
+
+    // A clip of 30–100 s carries the chapters of its range: the one in force at its start at 0, the
+    // later one moved, their titles kept, thumbnails and documents of its own.
+    await rewriteChapters(new OutputDir(dir), { chapters: [{ start: 0, title: 'Welcome' }, { start: 40, title: 'Q3 results' }, { start: 96, title: 'Questions' }] });
+    const clipDir = path.join(tmp.dir, 'slides-clip');
+    await makeClip({ ffmpeg: 'ffmpeg', parent: dir, output: clipDir, startSeconds: 30, endSeconds: 100, profile: transcodeProfileSchema.parse({ ladder: [{ width: 320, height: 180, bitrateKbps: 250, maxFrameRate: 30 }] }), signal: new AbortController().signal });
+    const clipped = JSON.parse(await readFile(path.join(clipDir, 'manifest.json'), 'utf8')) as AssetManifest;
+    assert.deepEqual(clipped.chapters?.list.map((c) => [c.start, c.title]), [[0, 'Welcome'], [10, 'Q3 results'], [66, 'Questions']]);
+    assert.ok(clipped.chapters?.list.every((c) => /^thumbnails\/sprite-\d{3}\.jpg#xywh=/.test(c.thumbnail ?? '')), JSON.stringify(clipped.chapters));
+    assert.equal(clipped.suggestedTrim, null, 'a clip is not looked at for a trim');
+    assert.match(await readFile(path.join(clipDir, 'chapters.vtt'), 'utf8'), /00:00:10\.000 --> 00:01:06\.000\nQ3 results/);
+    assert.ok((await readFile(path.join(clipDir, 'master.m3u8'), 'utf8')).includes('DATA-ID="com.apple.hls.chapters",URI="chapters.json"'));
+    assert.ok(clipped.files.some((f) => f.path === 'chapters.json'), 'the chapter documents are files of the clip');
   });
 });

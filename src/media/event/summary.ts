@@ -3,7 +3,8 @@ import type { Chapter } from './chapters.ts';
 import type { SuggestedTrim } from './suggest-trim.ts';
 
 export interface EventSummary {
-  suggestedTrim: SuggestedTrim;
+  /** Absent where the recording was not looked at: a clip carries its parent's chapters only. */
+  suggestedTrim?: SuggestedTrim;
   /** The chapters, and where their WebVTT track and Apple's HLS chapter JSON are (relative to the asset). */
   chapters: { vtt: string; hls: string; list: Chapter[] };
 }

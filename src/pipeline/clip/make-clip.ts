@@ -18,6 +18,9 @@ import { buildAssetManifest, type AssetManifest } from '../../media/asset-manife
 import { buildClipPicturesCommand, buildEdgeCommand, type EdgeEncode } from '../../media/clip-command.ts';
 import { ClipRangeError, cutRendition, segmentsAround, type RenditionCut } from '../../media/clip-plan.ts';
 import { encoders } from '../../media/encoders/registry.ts';
+import { chapterFiles } from '../../media/event/chapters.ts';
+import { clipChapters } from '../../media/event/clip-chapters.ts';
+import type { EventSummary } from '../../media/event/summary.ts';
 import { ladderPresets } from '../../media/ladder-presets.ts';
 import { parseFragments } from '../../media/mp4/fragments.ts';
 import { readFragmentSamples, writeFragment, type FragmentSamples, type Sample } from '../../media/mp4/fragment-samples.ts';
@@ -30,6 +33,7 @@ import { version } from '../../version.ts';
 import { AssetPublisher } from '../asset-publisher.ts';
 import type { EventSink } from '../events.ts';
 import { listAssetFiles, makeDownload, writeAssetManifest } from '../finish-asset.ts';
+import { withThumbnails, writeChapters } from '../event/finish-event.ts';
 import { finishThumbnails } from '../finish-thumbnails.ts';
 import { OutputDir } from '../output-dir.ts';
 import { writePlaylists } from '../package-asset.ts';
@@ -114,6 +118,7 @@ async function makeClipMeasured(given: ClipRequest): Promise<AssetManifest> {
       }) : undefined,
       downloadDone,
     ]);
+    const chapters = await carryChapters(manifest, clipPlan, out, lead.cut.firstFrameSeconds, packaged.duration);
     const built = await stopwatch.step('manifest', async () => {
       const result = buildAssetManifest({
         version, plan: clipPlan, video: packaged.video, createdAt: new Date(),
@@ -125,6 +130,7 @@ async function makeClipMeasured(given: ClipRequest): Promise<AssetManifest> {
         ...(packaged.alternateAudio ? { alternateAudio: packaged.alternateAudio } : {}),
         ...(thumbnails ? { thumbnails } : {}),
         ...(download ? { download } : {}),
+        ...(chapters ? { event: { chapters } } : {}),
       });
       await writeAssetManifest(out, result);
       return result;
@@ -352,6 +358,15 @@ export function audioFramesOf(fragments: readonly FragmentSamples[], fromTick: n
     length += sample.duration;
   }
   return samples.length > 0 ? { trackId: head.trackId, samples } : undefined;
+}
+
+/** The parent's chapters over the clip's range, written as the clip's own documents (each with a thumbnail of the clip's); undefined when the parent has none there. */
+async function carryChapters(parent: ParentManifest, plan: TranscodePlan, out: OutputDir, start: number, duration: number): Promise<EventSummary['chapters'] | undefined> {
+  const carried = clipChapters(parent.chapters?.list ?? [], start, duration);
+  if (carried.length === 0) return undefined;
+  const list = await withThumbnails(plan, out, carried);
+  await writeChapters(plan, out, list, duration);
+  return { vtt: chapterFiles.vtt, hls: chapterFiles.hls, list };
 }
 
 /** Sprite pictures and poster candidates of the clip, decoded from the parent's GOPs that hold it (joined from time 0, the clip's first frame found by an exact seek). */

@@ -16,6 +16,8 @@ export const parentManifestSchema = z.object({
   renditions: z.array(z.object({ id: z.string(), init: z.string(), segments: z.number().int().positive() })).min(1),
   audioTracks: z.array(z.object({ id: z.string(), playlist: z.string() })),
   files: z.array(z.object({ path: z.string(), bytes: z.number() })),
+  /** Null or absent when the parent was made without looking for the event. */
+  chapters: z.object({ list: z.array(z.object({ start: z.number().min(0), title: z.string() })) }).nullish(),
 });
 
 export type ParentManifest = z.infer<typeof parentManifestSchema>;

@@ -17,13 +17,18 @@ export async function finishEvent(plan: TranscodePlan, out: OutputDir, video: Vi
   if (!video) return undefined;
   const suggestedTrim = suggestTrim(video, silences, duration);
   const starts = chooseChapters(video.cuts.map((c) => c.time), suggestedTrim);
+  const list = await withThumbnails(plan, out, titled(starts));
+  await writeChapters(plan, out, list, duration);
+  return { suggestedTrim, chapters: { vtt: chapterFiles.vtt, hls: chapterFiles.hls, list } };
+}
+
+/** Each chapter with the sprite tile of its first seconds from the asset's thumbnails (none without them). */
+export async function withThumbnails(plan: Pick<TranscodePlan, 'thumbnails'>, out: OutputDir, chapters: readonly Chapter[]): Promise<Chapter[]> {
   const cues = plan.thumbnails ? parseThumbnailCues(await readFile(out.path('thumbnails', 'thumbnails.vtt'), 'utf8')) : [];
-  const list = titled(starts).map((chapter) => {
+  return chapters.map((chapter) => {
     const thumbnail = chapterThumbnail(cues, chapter.start, 'thumbnails');
     return thumbnail ? { ...chapter, thumbnail } : chapter;
   });
-  await writeChapters(plan, out, list, duration);
-  return { suggestedTrim, chapters: { vtt: chapterFiles.vtt, hls: chapterFiles.hls, list } };
 }
 
 /** Both chapter documents, and master.m3u8 pointing at Apple's. */
