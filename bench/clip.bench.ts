@@ -1,7 +1,7 @@
 // Benchmark of clips: how long a clip of a finished asset takes against its length and its
 // parent's length, and against plain ffmpeg re-encoding the same range into the same renditions.
 //   (c) makeClip — what a clip job's worker runs: the GOPs at the two cuts re-encoded, the rest
-//       copied, audio re-encoded, playlists, thumbnails, download, manifest.json
+//       copied, audio frames copied, playlists, thumbnails, download, manifest.json
 //   (b) plain ffmpeg: `-ss S -to E -i <recording>` decoded once and re-encoded into the same
 //       renditions with live2vod's own encoder arguments, plus the AAC (no packaging, no pictures)
 // The parent is made first (not measured) with a fast preset: testsrc2 + sine at the given size,

@@ -142,7 +142,7 @@ export async function startService(config: Config, hooks: { onListening?: (serve
   };
   const stopRequestedTrims = applyRequestedTrims(trims);
   // A trim whose job succeeded while the last control plane was stopping is made now.
-  void catchUpRequestedTrims({ ...trims, store }).catch((err: unknown) => logger.warn({ err }, 'could not look for trims left unmade'));
+  const trimCatchUp = catchUpRequestedTrims({ ...trims, store }).catch((err: unknown) => logger.warn({ err }, 'could not look for trims left unmade'));
   const stopNotifications = connectNotifications(events, notifier, address.dirUrl, (err) => logger.warn({ err }, 'could not enqueue a notification'), readManifest);
   deliveries.start();
   await scheduler.start({ recoverAll: config.store.kind === 'sqlite' });
@@ -162,6 +162,7 @@ export async function startService(config: Config, hooks: { onListening?: (serve
       stopJobMetrics();
       stopAssetCleanup();
       stopRequestedTrims();
+      await trimCatchUp;
       await deliveries.stop();
       await assetStore?.close();
       await store.close();

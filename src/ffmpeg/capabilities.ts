@@ -5,12 +5,13 @@ import { cachedListing } from './listing-cache.ts';
 import { runProcess } from './run-process.ts';
 
 const listed = new Map<string, Promise<Set<string>>>();
+const opened = new Map<string, Promise<boolean>>();
 
+/** `ffmpeg -hide_banner <what>`'s output, from the on-disk cache when this ffmpeg was asked before. */
 function listing(ffmpeg: string, what: '-encoders' | '-filters'): Promise<string> {
   const command = [ffmpeg, '-hide_banner', what];
   return cachedListing(ffmpeg, command.slice(1), async () => (await runProcess({ command, stage: 'probe', timeoutMs: 15_000 })).stdout);
 }
-const opened = new Map<string, Promise<boolean>>();
 
 export async function listEncoders(ffmpeg: string): Promise<Set<string>> {
   let pending = listed.get(ffmpeg);

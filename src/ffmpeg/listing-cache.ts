@@ -1,11 +1,12 @@
 // ffmpeg's `-encoders` and `-filters` listings, kept on disk between processes: every job's worker
 // asked for both, two ffmpeg start-ups (~0.25 s of CPU with Debian's 200 shared libraries) before
 // its first real step. An entry belongs to one executable, named by its real path, size and
-// modification time, so an upgraded or swapped ffmpeg is asked again. The directory is this user's
+// modification time, so an upgraded or swapped ffmpeg is asked again (not when only its shared
+// libav libraries are swapped under it, e.g. for libavcodec-extra: remove the directory then). The directory is this user's
 // own (0700, checked), so another account cannot plant a listing; anything unexpected means asking.
 import { createHash } from 'node:crypto';
 import { constants } from 'node:fs';
-import { access, mkdir, readFile, realpath, rename, stat, writeFile } from 'node:fs/promises';
+import { access, lstat, mkdir, readFile, realpath, rename, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -44,7 +45,8 @@ async function entryFor(ffmpeg: string, args: readonly string[], options: Listin
   const key = JSON.stringify([executable, info.size, info.mtimeMs, args]);
   const dir = options.dir ?? listingDir(options.env);
   await mkdir(dir, { recursive: true, mode: 0o700 });
-  const own = await stat(dir);
+  // lstat: a link planted in the shared temp directory is not this user's directory, wherever it points.
+  const own = await lstat(dir);
   const uid = process.getuid?.();
   if (!own.isDirectory() || (uid !== undefined && own.uid !== uid) || (own.mode & 0o077) !== 0) throw new Error(`${dir} is not this user's own`);
   return { file: path.join(dir, `${createHash('sha256').update(key).digest('hex').slice(0, 32)}.json`), key };

@@ -7,7 +7,7 @@ import path from 'node:path';
 import type { ClipOptions } from './intake-service.ts';
 import type { JobEvents } from './job-events.ts';
 import type { ClipRange, Job, Priority } from './job.ts';
-import type { Store } from '../store/store.ts';
+import type { JobFilter, Store } from '../store/store.ts';
 
 export interface RequestedTrimOptions {
   events: JobEvents;
@@ -46,23 +46,33 @@ export const trimCatchUpMs = 7 * 24 * 3600_000;
 /**
  * After a start: the trims of jobs that succeeded while no subscriber heard it (the control plane
  * stopped between the success and the clip's creation). Jobs created within `windowMs` are looked
- * at, newest first; one whose trimmed asset exists (a clip of it with `trimOf`) is passed over, so a
- * restart never makes a second even when the idempotency key has expired. Resolves when done.
+ * at, newest first (a job created earlier that succeeded only later is not); one whose trimmed
+ * asset exists (any clip of it marked `trimOf`) is passed over, so a restart never makes a second,
+ * even once the idempotency key has expired. A trim refused before is tried, and logged, again.
  */
 export async function catchUpRequestedTrims(options: RequestedTrimOptions & { store: Pick<Store, 'listJobs'>; now?: Date; windowMs?: number }): Promise<number> {
   const since = (options.now ?? new Date()).getTime() - (options.windowMs ?? trimCatchUpMs);
   let made = 0;
+  for await (const parent of everyJob(options.store, { states: ['succeeded'] })) {
+    if (Date.parse(parent.createdAt) < since) break;
+    if (!trimRangeOf(parent) || (await hasTrimmedAsset(options.store, parent.id))) continue;
+    if (await makeTrimmed(parent, options)) made++;
+  }
+  return made;
+}
+
+async function hasTrimmedAsset(store: Pick<Store, 'listJobs'>, parentId: string): Promise<boolean> {
+  for await (const clip of everyJob(store, { parentJobId: parentId })) if (clip.metadata.trimOf === parentId) return true;
+  return false;
+}
+
+/** The jobs a filter finds, newest first, page by page. */
+async function* everyJob(store: Pick<Store, 'listJobs'>, filter: Omit<JobFilter, 'limit' | 'before'>): AsyncGenerator<Job> {
   for (let before: number | undefined; ;) {
-    const page = await options.store.listJobs({ states: ['succeeded'], limit: 100, before });
-    for (const job of page.items) {
-      if (Date.parse(job.createdAt) < since) return made;
-      if (!trimRangeOf(job)) continue;
-      const clips = await options.store.listJobs({ parentJobId: job.id, limit: 100 });
-      if (clips.items.some((clip) => clip.metadata.trimOf === job.id)) continue;
-      if (await makeTrimmed(job, options)) made++;
-    }
-    before = page.items.at(-1)?.seq;
-    if (page.items.length < 100 || before === undefined) return made;
+    const page = await store.listJobs({ ...filter, limit: 100, before });
+    yield* page.items;
+    if (page.nextCursor === undefined) return;
+    before = page.nextCursor;
   }
 }
 

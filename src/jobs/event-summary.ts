@@ -10,14 +10,15 @@ export const suggestedTrimSchema = z.object({
 });
 
 export const eventSummarySchema = z.object({
-  suggestedTrim: suggestedTrimSchema,
+  /** Absent for an asset whose recording was not looked at (a clip: it carries its parent's chapters only). */
+  suggestedTrim: suggestedTrimSchema.optional(),
   chapterCount: z.number().int().min(0).max(100_000),
 });
 
 export type JobEventSummary = z.infer<typeof eventSummarySchema>;
 
-/** The summary of an asset's manifest.json; undefined when the encode did not look for the event. */
+/** The summary of an asset's manifest.json; undefined when it has neither a suggested trim nor chapters (the event was not looked for). */
 export function eventSummaryOf(manifest: { suggestedTrim: JobEventSummary['suggestedTrim'] | null; chapters: { list: readonly unknown[] } | null }): JobEventSummary | undefined {
-  if (!manifest.suggestedTrim) return undefined;
-  return { suggestedTrim: manifest.suggestedTrim, chapterCount: manifest.chapters?.list.length ?? 0 };
+  if (!manifest.suggestedTrim && !manifest.chapters) return undefined;
+  return { ...(manifest.suggestedTrim ? { suggestedTrim: manifest.suggestedTrim } : {}), chapterCount: manifest.chapters?.list.length ?? 0 };
 }

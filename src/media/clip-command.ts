@@ -1,7 +1,6 @@
 // The ffmpeg commands of a clip: the GOPs that straddle a cut re-encoded from the parent's own
 // rendition with that rendition's settings, and the sprite thumbnails and poster candidates taken
-// from one rendition of the finished clip. The audio is re-encoded with the transcode's own
-// command (buildAudioEncodeCommand with a trim ahead).
+// from one rendition of the parent over the clip's range. (The audio is copied: no command.)
 import { encoders } from './encoders/registry.ts';
 import { commonArgs, videoFmp4Args } from './fmp4-output.ts';
 import { guardedInput } from './input-args.ts';
@@ -45,7 +44,8 @@ export function buildEdgeCommand(ffmpeg: string, plan: Pick<TranscodePlan, 'enco
 /**
  * Sprite pictures and poster candidates of a clip, from one rendition's file that holds it from
  * `offsetSeconds` on (the transcode's own picture branches, over a source that is that rendition;
- * the seek decodes from the file's start and drops what lies before, so the clip's time 0 is exact).
+ * the input seek decodes from the keyframe before and drops what lies before, so the clip's time 0
+ * is exact).
  */
 export function buildClipPicturesCommand(ffmpeg: string, plan: TranscodePlan, input: string, rate: Rational, range: { offsetSeconds: number; durationSeconds: number }): string[] {
   const { durationSeconds } = range;

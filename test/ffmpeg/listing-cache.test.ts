@@ -1,7 +1,7 @@
 // The on-disk cache of ffmpeg's listings: asked once per executable, asked again when the
 // executable changes, and never trusted from a directory other accounts could write.
 import assert from 'node:assert/strict';
-import { chmod, mkdtemp, readdir, rm, utimes, writeFile } from 'node:fs/promises';
+import { chmod, mkdtemp, readdir, rm, symlink, utimes, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -63,6 +63,16 @@ describe('ffmpeg listing cache', () => {
     assert.equal(await cachedListing(ffmpeg, ['-encoders'], planted.ask, { dir }), 'asked');
     assert.equal(await cachedListing(ffmpeg, ['-encoders'], planted.ask, { dir }), 'asked');
     assert.equal(planted.asked(), 2);
+  });
+
+  it('does not follow a link planted where the directory should be, even to a directory of this user', async () => {
+    const real = path.join(root, 'real');
+    await cachedListing(ffmpeg, ['-encoders'], async () => 'real', { dir: real });
+    const link = path.join(root, 'link');
+    await symlink(real, link);
+    const through = counting('asked');
+    assert.equal(await cachedListing(ffmpeg, ['-encoders'], through.ask, { dir: link }), 'asked');
+    assert.equal(through.asked(), 1);
   });
 
   it('asks when the executable cannot be found, and keeps nothing', async () => {

@@ -170,6 +170,14 @@ describe('applyRequestedTrims', () => {
     assert.deepEqual(outcomes.refused, []);
   });
 
+  it('the catch-up pages past the first hundred jobs', async () => {
+    const intake = intakeWith();
+    const oldest = await succeed({ start: 3, end: 8 }, undefined, intake, false);
+    for (let i = 0; i < 100; i++) await succeed(undefined, undefined, intake, false);
+    assert.equal(await catchUpRequestedTrims({ events, intake, store, onRefused: (_id, error) => outcomes.refused.push(error) }), 1);
+    assert.deepEqual((await clipsOf(oldest)).map((c) => c.clip), [{ start: 3, end: 8, title: 'All hands (trimmed)' }]);
+  });
+
   it('the service default (jobs.trim auto) applies to a request that does not ask, not to one that asks none', async () => {
     const service = intakeWith('auto');
     let wait = settled();

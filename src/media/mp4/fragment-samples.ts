@@ -2,6 +2,7 @@
 // what a clip needs to copy a run of audio frames out of the parent's fragments without decoding.
 // Reads any trun layout; writes one trun with explicit durations, sizes and flags, default-base-is-moof.
 import { children, readFullBoxHeader, requireChild, readBoxHeader, BoxCursor } from './boxes.ts';
+import { TFHD_BASE_DATA_OFFSET, TFHD_DEFAULT_BASE_IS_MOOF, TFHD_DEFAULT_DURATION, TFHD_DEFAULT_FLAGS, TFHD_DEFAULT_SIZE, TFHD_SAMPLE_DESCRIPTION_INDEX, TRUN_CTS_OFFSET, TRUN_DATA_OFFSET, TRUN_DURATION, TRUN_FIRST_SAMPLE_FLAGS, TRUN_FLAGS, TRUN_SIZE } from './fragment-flags.ts';
 
 export interface Sample {
   /** Ticks of the track's timescale. */
@@ -16,19 +17,6 @@ export interface FragmentSamples {
   decodeTime: number;
   samples: Sample[];
 }
-
-const TFHD_BASE_DATA_OFFSET = 0x1;
-const TFHD_SAMPLE_DESCRIPTION_INDEX = 0x2;
-const TFHD_DEFAULT_DURATION = 0x8;
-const TFHD_DEFAULT_SIZE = 0x10;
-const TFHD_DEFAULT_FLAGS = 0x20;
-const TFHD_DEFAULT_BASE_IS_MOOF = 0x20000;
-const TRUN_DATA_OFFSET = 0x1;
-const TRUN_FIRST_SAMPLE_FLAGS = 0x4;
-const TRUN_DURATION = 0x100;
-const TRUN_SIZE = 0x200;
-const TRUN_FLAGS = 0x400;
-const TRUN_CTS_OFFSET = 0x800;
 
 /** Every sample of the fragment that starts `bytes` (one track, default-base-is-moof as ffmpeg writes). */
 export function readFragmentSamples(bytes: Buffer): FragmentSamples {
@@ -51,9 +39,9 @@ export function readFragmentSamples(bytes: Buffer): FragmentSamples {
     const { flags, contentStart } = readFullBoxHeader(bytes, trun);
     const c = new BoxCursor(bytes, trun, contentStart);
     const count = c.u32('sample_count');
-    // Without a data_offset a run follows the previous one (or starts at the mdat payload).
-    let at = flags & TRUN_DATA_OFFSET ? moof.start + c.i32('data_offset') : (samples.length === 0 ? moof.end + 8 : undefined);
-    if (at === undefined) throw new Error(`MP4: trun at offset ${trun.start} has no data_offset after another run`);
+    // ffmpeg writes every run's data_offset; a run without one is not guessed at.
+    if (!(flags & TRUN_DATA_OFFSET)) throw new Error(`MP4: trun at offset ${trun.start} has no data_offset`);
+    let at = moof.start + c.i32('data_offset');
     const firstFlags = flags & TRUN_FIRST_SAMPLE_FLAGS ? c.u32('first_sample_flags') : undefined;
     for (let i = 0; i < count; i++) {
       const duration = flags & TRUN_DURATION ? c.u32('sample_duration') : defaultDuration;

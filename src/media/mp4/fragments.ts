@@ -4,22 +4,7 @@
 import type { Fragment } from '../types.ts';
 import { BoxCursor, children, iterateBoxes, readFullBoxHeader, requireChild, type Box } from './boxes.ts';
 import { readBoxHeaderAt, readBytesAt, type ByteSource } from './file-boxes.ts';
-
-// tfhd flags (ISO/IEC 14496-12 8.8.7).
-const TFHD_BASE_DATA_OFFSET = 0x1;
-const TFHD_SAMPLE_DESCRIPTION_INDEX = 0x2;
-const TFHD_DEFAULT_DURATION = 0x8;
-const TFHD_DEFAULT_SIZE = 0x10;
-const TFHD_DEFAULT_FLAGS = 0x20;
-// trun flags (8.8.8).
-const TRUN_DATA_OFFSET = 0x1;
-const TRUN_FIRST_SAMPLE_FLAGS = 0x4;
-const TRUN_DURATION = 0x100;
-const TRUN_SIZE = 0x200;
-const TRUN_FLAGS = 0x400;
-const TRUN_CTS_OFFSET = 0x800;
-/** sample_is_non_sync_sample in the sample flags word. */
-const NON_SYNC = 0x10000;
+import { NON_SYNC, TFHD_BASE_DATA_OFFSET, TFHD_DEFAULT_DURATION, TFHD_DEFAULT_FLAGS, TFHD_DEFAULT_SIZE, TFHD_SAMPLE_DESCRIPTION_INDEX, TRUN_CTS_OFFSET, TRUN_DATA_OFFSET, TRUN_DURATION, TRUN_FIRST_SAMPLE_FLAGS, TRUN_FLAGS, TRUN_SIZE } from './fragment-flags.ts';
 
 interface TfhdDefaults {
   duration?: number;

@@ -70,6 +70,7 @@ async function makeClipMeasured(given: ClipRequest): Promise<AssetManifest> {
   const own = new AbortController();
   const request: ClipRequest = { ...given, signal: AbortSignal.any([given.signal, own.signal]) };
   const pending: Promise<unknown>[] = [];
+  let firstFailure: unknown;
   const emit = request.onEvent ?? (() => undefined);
   const stopwatch = new Stopwatch(emit);
   const remote = request.output.startsWith('s3://');
@@ -105,19 +106,24 @@ async function makeClipMeasured(given: ClipRequest): Promise<AssetManifest> {
     const pictures = clipPlan.thumbnails && clipPlan.poster ? clipPictures(request, clipPlan, loaded, scratch, duration) : Promise.resolve();
     // The download is remuxed from the assembled files, beside the packaging.
     const downloadDone = request.profile.download ? Promise.all([assembled, audioDone]).then(() => stopwatch.step('download', () => makeDownload(request.ffmpeg, clipPlan, out, (name) => path.join(scratch, name), request.signal))) : Promise.resolve(undefined);
-    pending.push(videoDone, audioDone, pictures, downloadDone);
-    for (const p of pending) p.catch(() => own.abort());
+    const watch = (work: Promise<unknown>): void => {
+      pending.push(work);
+      work.catch((error: unknown) => {
+        firstFailure ??= error;
+        own.abort();
+      });
+    };
+    for (const work of [videoDone, audioDone, pictures, downloadDone]) watch(work);
     const video = await videoDone;
     const [defaultAudio, ...alternates] = await audioDone;
     const packaged = await stopwatch.step('package', () => writePlaylists(out, video.map((v) => v.track), defaultAudio, alternates));
-    const [thumbnails, download] = await Promise.all([
-      // The WebVTT track covers the whole asset, the audio's last frame included.
-      clipPlan.thumbnails && clipPlan.poster ? stopwatch.step('thumbnails', async () => {
-        await pictures;
-        return finishThumbnails(request.ffmpeg, clipPlan, scratch, out, packaged.duration, request.signal);
-      }) : undefined,
-      downloadDone,
-    ]);
+    // The WebVTT track covers the whole asset, the audio's last frame included.
+    const thumbnailsDone = clipPlan.thumbnails && clipPlan.poster ? stopwatch.step('thumbnails', async () => {
+      await pictures;
+      return finishThumbnails(request.ffmpeg, clipPlan, scratch, out, packaged.duration, request.signal);
+    }) : Promise.resolve(undefined);
+    watch(thumbnailsDone);
+    const [thumbnails, download] = await Promise.all([thumbnailsDone, downloadDone]);
     const chapters = await carryChapters(manifest, clipPlan, out, lead.cut.firstFrameSeconds, packaged.duration);
     const built = await stopwatch.step('manifest', async () => {
       const result = buildAssetManifest({
@@ -144,7 +150,8 @@ async function makeClipMeasured(given: ClipRequest): Promise<AssetManifest> {
     await Promise.allSettled(pending);
     await publisher?.abort();
     await out.discard();
-    throw error;
+    // The part that failed first says why, not a part it stopped (which rejects as cancelled).
+    throw given.signal.aborted ? error : (firstFailure ?? error);
   } finally {
     await parent?.close();
     await destination?.close();
@@ -314,18 +321,22 @@ async function clipAudio(parent: ParentAsset, plan: TranscodePlan, startSeconds:
     const file = path.join(scratch, audioScratchName(plan, rendition));
     const oneFragment = 2 * timescale;
     const parts: Buffer[] = [init];
-    for (let at = 0, time = 0, sequence = 1; at < picked.samples.length; sequence++) {
-      const run: Sample[] = [];
-      let ticks = 0;
-      for (; at < picked.samples.length && ticks < oneFragment; at++) {
-        const sample = picked.samples[at];
-        if (!sample) break;
-        run.push(sample);
-        ticks += sample.duration;
-      }
-      parts.push(writeFragment({ trackId: picked.trackId, decodeTime: time, samples: run }, sequence));
+    // Fragments of about 2 s, as the transcode's audio has.
+    let run: Sample[] = [];
+    let ticks = 0;
+    let time = 0;
+    const flush = (): void => {
+      parts.push(writeFragment({ trackId: picked.trackId, decodeTime: time, samples: run }, parts.length));
       time += ticks;
+      run = [];
+      ticks = 0;
+    };
+    for (const sample of picked.samples) {
+      run.push(sample);
+      ticks += sample.duration;
+      if (ticks >= oneFragment) flush();
     }
+    if (run.length > 0) flush();
     await writeParts(file, parts);
     const relDir = `audio/${rendition.id}`;
     await mkdir(out.path(relDir), { recursive: true });
