@@ -15,7 +15,8 @@ export const listingDirVariable = 'LIVE2VOD_FFMPEG_LISTINGS';
 
 /** $LIVE2VOD_FFMPEG_LISTINGS, else `ffmpeg-listings-<uid>` in the temp directory. */
 export function listingDir(env: Readonly<Record<string, string | undefined>> = process.env): string {
-  return env[listingDirVariable] ?? path.join(os.tmpdir(), `ffmpeg-listings-${os.userInfo().uid}`);
+  // process.getuid, not os.userInfo: a container may run as a uid without a passwd entry, where userInfo throws.
+  return env[listingDirVariable] ?? path.join(os.tmpdir(), `ffmpeg-listings-${process.getuid?.() ?? 'user'}`);
 }
 
 export interface ListingCacheOptions {
