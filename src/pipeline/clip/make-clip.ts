@@ -4,8 +4,8 @@
 // parent's); every GOP inside the range is copied, moved to the clip's timeline, which starts at
 // 0. Audio frames are copied, cut on the frames nearest the pictures' ends (at most half a frame
 // off; a decoder starts the first one without its predecessor's overlap, a few ms of fade-in).
-// Then packaging, playlists, thumbnails,
-// download and manifest.json last, as any asset. Only the parent files the range needs are read.
+// Then packaging, playlists, thumbnails, download and manifest.json last, as any asset. Only the
+// parent files the range needs are read.
 import { mkdir, open, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { ExitCode, InputError, Live2vodError } from '../../errors/index.ts';
@@ -146,12 +146,14 @@ async function makeClipMeasured(given: ClipRequest): Promise<AssetManifest> {
     } else await out.markComplete();
     return built;
   } catch (error) {
+    // The part that failed first says why, not a part it stopped (which rejects as cancelled):
+    // taken before the abort below makes the others fail too.
+    const cause = given.signal.aborted ? error : (firstFailure ?? error);
     own.abort();
     await Promise.allSettled(pending);
     await publisher?.abort();
     await out.discard();
-    // The part that failed first says why, not a part it stopped (which rejects as cancelled).
-    throw given.signal.aborted ? error : (firstFailure ?? error);
+    throw cause;
   } finally {
     await parent?.close();
     await destination?.close();
