@@ -1,8 +1,9 @@
 // The samples of one fragment (moof + mdat) with their bytes, and a fragment written from samples:
 // what a clip needs to copy a run of audio frames out of the parent's fragments without decoding.
 // Reads any trun layout; writes one trun with explicit durations, sizes and flags, default-base-is-moof.
-import { children, readFullBoxHeader, requireChild, readBoxHeader, BoxCursor } from './boxes.ts';
-import { TFHD_BASE_DATA_OFFSET, TFHD_DEFAULT_BASE_IS_MOOF, TFHD_DEFAULT_DURATION, TFHD_DEFAULT_FLAGS, TFHD_DEFAULT_SIZE, TFHD_SAMPLE_DESCRIPTION_INDEX, TRUN_CTS_OFFSET, TRUN_DATA_OFFSET, TRUN_DURATION, TRUN_FIRST_SAMPLE_FLAGS, TRUN_FLAGS, TRUN_SIZE } from './fragment-flags.ts';
+import { BoxCursor, children, readBoxHeader, readFullBoxHeader, requireChild } from './boxes.ts';
+import { readTfdt, readTfhd } from './fragments.ts';
+import { TFHD_DEFAULT_BASE_IS_MOOF, TRUN_CTS_OFFSET, TRUN_DATA_OFFSET, TRUN_DURATION, TRUN_FIRST_SAMPLE_FLAGS, TRUN_FLAGS, TRUN_SIZE } from './fragment-flags.ts';
 
 export interface Sample {
   /** Ticks of the track's timescale. */
@@ -23,17 +24,8 @@ export function readFragmentSamples(bytes: Buffer): FragmentSamples {
   const moof = readBoxHeader(bytes, 0);
   if (moof.type !== 'moof') throw new Error(`MP4: a fragment must start with moof, found '${moof.type}'`);
   const traf = requireChild(bytes, moof, 'traf');
-  const tfhd = requireChild(bytes, traf, 'tfhd');
-  const head = readFullBoxHeader(bytes, tfhd);
-  if (head.flags & TFHD_BASE_DATA_OFFSET) throw new Error(`MP4: tfhd at offset ${tfhd.start} has an explicit base_data_offset; fragments must use default-base-is-moof`);
-  const h = new BoxCursor(bytes, tfhd, head.contentStart);
-  const trackId = h.u32('track_ID');
-  if (head.flags & TFHD_SAMPLE_DESCRIPTION_INDEX) h.u32('sample_description_index');
-  const defaultDuration = head.flags & TFHD_DEFAULT_DURATION ? h.u32('default_sample_duration') : undefined;
-  const defaultSize = head.flags & TFHD_DEFAULT_SIZE ? h.u32('default_sample_size') : undefined;
-  const defaultFlags = head.flags & TFHD_DEFAULT_FLAGS ? h.u32('default_sample_flags') : 0;
-  const tfdt = readFullBoxHeader(bytes, requireChild(bytes, traf, 'tfdt'));
-  const decodeTime = tfdt.version === 1 ? Number(bytes.readBigUInt64BE(tfdt.contentStart)) : bytes.readUInt32BE(tfdt.contentStart);
+  const defaults = readTfhd(bytes, requireChild(bytes, traf, 'tfhd'));
+  const decodeTime = readTfdt(bytes, requireChild(bytes, traf, 'tfdt'));
   const samples: Sample[] = [];
   for (const trun of children(bytes, traf).filter((b) => b.type === 'trun')) {
     const { flags, contentStart } = readFullBoxHeader(bytes, trun);
@@ -44,9 +36,9 @@ export function readFragmentSamples(bytes: Buffer): FragmentSamples {
     let at = moof.start + c.i32('data_offset');
     const firstFlags = flags & TRUN_FIRST_SAMPLE_FLAGS ? c.u32('first_sample_flags') : undefined;
     for (let i = 0; i < count; i++) {
-      const duration = flags & TRUN_DURATION ? c.u32('sample_duration') : defaultDuration;
-      const size = flags & TRUN_SIZE ? c.u32('sample_size') : defaultSize;
-      const sampleFlags = flags & TRUN_FLAGS ? c.u32('sample_flags') : (i === 0 && firstFlags !== undefined ? firstFlags : defaultFlags);
+      const duration = flags & TRUN_DURATION ? c.u32('sample_duration') : defaults.duration;
+      const size = flags & TRUN_SIZE ? c.u32('sample_size') : defaults.size;
+      const sampleFlags = flags & TRUN_FLAGS ? c.u32('sample_flags') : (i === 0 && firstFlags !== undefined ? firstFlags : (defaults.flags ?? 0));
       const compositionOffset = flags & TRUN_CTS_OFFSET ? c.i32('sample_composition_time_offset') : 0;
       if (duration === undefined || size === undefined) throw new Error(`MP4: trun at offset ${trun.start}: sample ${i} has no ${duration === undefined ? 'duration' : 'size'}`);
       if (at + size > bytes.length) throw new Error(`MP4: trun at offset ${trun.start}: sample ${i} runs past the fragment's end`);
@@ -54,7 +46,7 @@ export function readFragmentSamples(bytes: Buffer): FragmentSamples {
       at += size;
     }
   }
-  return { trackId, decodeTime, samples };
+  return { trackId: defaults.trackId, decodeTime, samples };
 }
 
 function box(type: string, ...parts: Buffer[]): Buffer {

@@ -6,13 +6,15 @@ import { BoxCursor, children, iterateBoxes, readFullBoxHeader, requireChild, typ
 import { readBoxHeaderAt, readBytesAt, type ByteSource } from './file-boxes.ts';
 import { NON_SYNC, TFHD_BASE_DATA_OFFSET, TFHD_DEFAULT_DURATION, TFHD_DEFAULT_FLAGS, TFHD_DEFAULT_SIZE, TFHD_SAMPLE_DESCRIPTION_INDEX, TRUN_CTS_OFFSET, TRUN_DATA_OFFSET, TRUN_DURATION, TRUN_FIRST_SAMPLE_FLAGS, TRUN_FLAGS, TRUN_SIZE } from './fragment-flags.ts';
 
-interface TfhdDefaults {
+/** A track fragment header: its track and the sample defaults its runs may lean on. */
+export interface TfhdDefaults {
+  trackId: number;
   duration?: number;
   size?: number;
   flags?: number;
 }
 
-function readTfhd(buf: Buffer, tfhd: Box): TfhdDefaults {
+export function readTfhd(buf: Buffer, tfhd: Box): TfhdDefaults {
   const { flags, contentStart } = readFullBoxHeader(buf, tfhd);
   // An explicit base offset points into the original file, so the fragment could not be copied
   // into a segment file on its own; ffmpeg's default_base_moof never writes one.
@@ -20,16 +22,15 @@ function readTfhd(buf: Buffer, tfhd: Box): TfhdDefaults {
     throw new Error(`MP4: tfhd at offset ${tfhd.start} has an explicit base_data_offset; fragments must use default-base-is-moof`);
   }
   const c = new BoxCursor(buf, tfhd, contentStart);
-  c.u32('track_ID');
+  const d: TfhdDefaults = { trackId: c.u32('track_ID') };
   if (flags & TFHD_SAMPLE_DESCRIPTION_INDEX) c.u32('sample_description_index');
-  const d: TfhdDefaults = {};
   if (flags & TFHD_DEFAULT_DURATION) d.duration = c.u32('default_sample_duration');
   if (flags & TFHD_DEFAULT_SIZE) d.size = c.u32('default_sample_size');
   if (flags & TFHD_DEFAULT_FLAGS) d.flags = c.u32('default_sample_flags');
   return d;
 }
 
-function readTfdt(buf: Buffer, tfdt: Box): number {
+export function readTfdt(buf: Buffer, tfdt: Box): number {
   const { version, contentStart } = readFullBoxHeader(buf, tfdt);
   const c = new BoxCursor(buf, tfdt, contentStart);
   return version === 1 ? c.u64('baseMediaDecodeTime') : c.u32('baseMediaDecodeTime');
