@@ -1,4 +1,4 @@
-// The report that ends a stage which wrote the asset (full, stitch): where its manifest is, and
+// The report that ends a stage which wrote the asset (full, stitch, clip): where its manifest is, and
 // what it found of the event inside the recording, for the job's view.
 import type { AssetManifest } from '../media/asset-manifest.ts';
 import { eventSummaryOf } from '../jobs/event-summary.ts';

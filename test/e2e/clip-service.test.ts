@@ -45,7 +45,11 @@ describe('a clip job through the service', { timeout: 240_000 }, () => {
     const asset = await loadAsset(path.join(service.dataDir, 'media', done.outputPrefix));
     await assertCompleteAsset(asset);
     assertMpdMatchesHls(asset);
-    const manifest = asset.manifest as unknown as { duration: number; clip: { parentJobId: string; start: number; title: string } };
+    const manifest = asset.manifest as unknown as { duration: number; clip: { parentJobId: string; start: number; title: string }; chapters: { list: unknown[] } | null };
+    // The parent's chapter in force at 3.5 s comes along; the job's view counts it, and has no trim.
+    assert.equal(manifest.chapters?.list.length, 1);
+    assert.equal(done.chapterCount, 1);
+    assert.equal(done.suggestedTrim, null);
     assert.equal(manifest.clip.parentJobId, parent.id);
     assert.equal(manifest.clip.title, 'Highlights');
     // The first frame at or after 3.5 s at 30 fps is 3.5 s itself; 5.75 s of frames.

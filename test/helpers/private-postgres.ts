@@ -67,7 +67,8 @@ export async function startPrivatePostgres(): Promise<PrivatePostgres> {
     },
     async dispose() {
       await server.stop('immediate');
-      await rm(root, { recursive: true, force: true });
+      // The postmaster may still be unlinking its socket files as pg_ctl returns: retried, not left in /tmp.
+      await rm(root, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 });
     },
   };
   await server.start();

@@ -1,12 +1,13 @@
 // The `clip` stage: a new asset cut from a finished one (make-clip.ts), from wherever the parent
 // lies to wherever the clip goes.
 import type { ClipTask } from '../../jobs/transcode-task.ts';
+import { assetDone } from '../asset-done.ts';
 import type { StageContext, StageDone } from '../stage-handlers.ts';
 import { makeClip } from './make-clip.ts';
 
 export async function runClipStage(task: ClipTask, context: StageContext): Promise<StageDone> {
   const { clip } = task;
-  await makeClip({
+  const manifest = await makeClip({
     ffmpeg: context.binaries.ffmpeg,
     parent: clip.parent,
     output: task.output,
@@ -18,5 +19,6 @@ export async function runClipStage(task: ClipTask, context: StageContext): Promi
     signal: context.signal,
     onEvent: context.onEvent,
   });
-  return { type: 'done', manifest: 'manifest.json' };
+  // As any stage that wrote an asset: the job's view gets the clip's chapter count.
+  return assetDone(manifest);
 }
