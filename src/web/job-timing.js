@@ -34,7 +34,8 @@ export function recordingFacts(job, manifest) {
  * @property {number | undefined} totalMs created → finished, or → now while not finished
  * @property {boolean} finished whether totalMs is final
  * @property {number | undefined} queuedMs created → the first start
- * @property {number | undefined} toPlayableMs created → first playable
+ * @property {number | undefined} toPlayableMs created → first playable: the instant remux, or the
+ *   asset itself for a job without one (a clip, instant remux off)
  * @property {number | undefined} encodeSpeed seconds of recording encoded per second of encode step
  */
 
@@ -54,7 +55,7 @@ export function jobTimings(job, manifest, now = Date.now()) {
     totalMs: finished ? since(job.finishedAt) : job.startedAt ? nonNegative(now - created) : undefined,
     finished,
     queuedMs: since(job.startedAt),
-    toPlayableMs: since(job.playableAt),
+    toPlayableMs: since(job.playableAt) ?? (job.state === 'succeeded' ? since(job.finishedAt) : undefined),
     encodeSpeed: seconds !== undefined && encodeMs !== undefined && encodeMs > 0 ? seconds / (encodeMs / 1000) : undefined,
   };
 }

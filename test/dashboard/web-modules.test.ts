@@ -115,6 +115,9 @@ describe('job timing and recording facts', () => {
     const running = jobTimings({ ...base, state: 'running', finishedAt: null, playableAt: null }, undefined, Date.parse('2026-01-01T12:00:10Z'));
     assert.deepEqual(running, { totalMs: 10_000, finished: false, queuedMs: 2000, toPlayableMs: undefined, encodeSpeed: undefined });
     assert.equal(jobTimings({ ...base, state: 'queued', startedAt: null, finishedAt: null }, undefined).totalMs, undefined, 'not started: no total');
+    // A clip (no instant remux) is playable when its asset is ready; a failed job never is.
+    assert.equal(jobTimings({ ...base, playableAt: null }, manifest).toPlayableMs, 60_000);
+    assert.equal(jobTimings({ ...base, state: 'failed', playableAt: null }, manifest).toPlayableMs, undefined);
   });
 
   it('puts Playable on the timeline in its place', () => {
