@@ -5,7 +5,8 @@
 // Sources are small and short on purpose (CI has 2 cores); encoded with x264 ultrafast.
 
 import { execFile, spawn } from 'node:child_process';
-import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { chmod, copyFile, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -28,6 +29,38 @@ export async function ffmpeg(args: readonly string[], options: { cwd?: string; l
     ...(options.cwd ? { cwd: options.cwd } : {}),
   });
   return stderr;
+}
+
+/** Set by scripts/test.ts for one `npm test` run: where `generate` keeps what it made. */
+export const mediaCacheVariable = 'LIVE2VOD_TEST_MEDIA_CACHE';
+
+/**
+ * Makes `out` with an ffmpeg command whose inputs are all lavfi sources. Within one `npm test` run
+ * the same command made by another test file is copied instead of encoded again (a fifth of the
+ * suite's fixtures are repeats); a copy, so a test that damages its file damages only its own.
+ */
+export async function generate(args: readonly string[], out: string): Promise<string> {
+  const inputs = args.flatMap((arg, i) => (arg === '-i' ? [args[i - 1] === 'lavfi' && args[i - 2] === '-f'] : []));
+  if (inputs.length === 0 || inputs.includes(false)) throw new Error(`generate() takes lavfi inputs only: ${args.join(' ')}`);
+  const cacheDir = process.env[mediaCacheVariable];
+  if (!cacheDir) {
+    await ffmpeg([...args, out]);
+    return out;
+  }
+  const key = createHash('sha256').update(JSON.stringify([FFMPEG, args])).digest('hex').slice(0, 32);
+  const cached = path.join(cacheDir, `${key}${path.extname(out)}`);
+  try {
+    await copyFile(cached, out);
+    return out;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  }
+  await ffmpeg([...args, out]);
+  // Two files making the same media at once both encode it; the rename keeps the cache whole.
+  const partial = `${cached}.${process.pid}.partial`;
+  await copyFile(out, partial);
+  await rename(partial, cached);
+  return out;
 }
 
 export interface ProbeStream {
@@ -197,11 +230,11 @@ export async function makeTestPattern(dir: string, options: LandscapeOptions = {
   const { seconds = 8, width = 1920, height = 1080, rate = 30, audio = 'programme' } = options;
   const out = path.join(dir, options.name ?? `pattern-${width}x${height}p${rate}.mp4`);
   const audioInput = audio === 'programme' ? programmeAudio(seconds) : audio === 'sine' ? sineAudio(seconds) : [];
-  await ffmpeg([
+  await generate([
     ...testPattern(width, height, rate, seconds), ...audioInput,
     '-map', '0:v', ...(audio === 'none' ? [] : ['-map', '1:a', ...aacStereo]),
-    ...x264, '-g', String(rate * 2), '-t', String(seconds), out,
-  ]);
+    ...x264, '-g', String(rate * 2), '-t', String(seconds),
+  ], out);
   return out;
 }
 
@@ -212,12 +245,12 @@ export async function makeTestPattern(dir: string, options: LandscapeOptions = {
  */
 export async function makeTwoLanguages(dir: string, seconds = 12): Promise<string> {
   const out = path.join(dir, `two-languages-${seconds}s.mkv`);
-  await ffmpeg([
+  await generate([
     ...testPattern(320, 180, 30, seconds), ...sineAudio(seconds, 440), ...sineAudio(seconds, 660),
     '-map', '0:v', '-map', '1:a', '-map', '2:a', ...aacStereo,
     '-metadata:s:a:0', 'language=eng', '-metadata:s:a:1', 'language=deu', '-metadata:s:a:1', 'title=Dolmetscher',
-    ...x264, '-g', '60', '-t', String(seconds), out,
-  ]);
+    ...x264, '-g', '60', '-t', String(seconds),
+  ], out);
   return out;
 }
 
@@ -247,20 +280,20 @@ export function makeNoAudio(dir: string, seconds = 4, width = 640, height = 360)
  */
 export async function makeInterlacedSd(dir: string, seconds = 4): Promise<string> {
   const out = path.join(dir, 'src-sd-interlaced.mp4');
-  await ffmpeg([
+  await generate([
     '-f', 'lavfi', '-i', `testsrc2=size=720x576:rate=25:duration=${seconds},setsar=16/15`, ...sineAudio(seconds),
-    '-map', '0:v', '-map', '1:a', ...x264, '-flags', '+ilme+ildct', '-top', '1', ...aacStereo, out,
-  ]);
+    '-map', '0:v', '-map', '1:a', ...x264, '-flags', '+ilme+ildct', '-top', '1', ...aacStereo,
+  ], out);
   return out;
 }
 
 /** 853x479: odd in both directions (libx264 4:4:4 can code odd sizes; testsrc2 itself rounds, hence the crop). */
 export async function makeOddSize(dir: string, seconds = 4): Promise<string> {
   const out = path.join(dir, 'src-odd-853x479.mp4');
-  await ffmpeg([
+  await generate([
     '-f', 'lavfi', '-i', `testsrc2=size=854x480:rate=30:duration=${seconds},format=yuv444p,crop=853:479:0:0`, ...sineAudio(seconds),
-    '-map', '0:v', '-map', '1:a', '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv444p', ...aacStereo, out,
-  ]);
+    '-map', '0:v', '-map', '1:a', '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv444p', ...aacStereo,
+  ], out);
   return out;
 }
 
@@ -272,17 +305,17 @@ export async function makeOddSize(dir: string, seconds = 4): Promise<string> {
 export async function makeVfr(dir: string, seconds = 4): Promise<string> {
   const out = path.join(dir, 'src-vfr.mp4');
   const half = seconds / 2;
-  await ffmpeg([
+  await generate([
     '-f', 'lavfi', '-i', `testsrc2=size=640x360:rate=30:duration=${seconds},select='if(lt(t,${half}),1,not(mod(n,2)))'`, ...sineAudio(seconds),
-    '-map', '0:v', '-map', '1:a', '-fps_mode:v', 'vfr', ...x264, ...aacStereo, out,
-  ]);
+    '-map', '0:v', '-map', '1:a', '-fps_mode:v', 'vfr', ...x264, ...aacStereo,
+  ], out);
   return out;
 }
 
 /** Audio only, as an M4A (AAC). */
 export async function makeAudioOnly(dir: string, seconds = 4): Promise<string> {
   const out = path.join(dir, 'src-audio-only.m4a');
-  await ffmpeg([...programmeAudio(seconds), ...aacStereo, out]);
+  await generate([...programmeAudio(seconds), ...aacStereo], out);
   return out;
 }
 
@@ -290,11 +323,11 @@ export async function makeAudioOnly(dir: string, seconds = 4): Promise<string> {
 export async function makeSurround51(dir: string, seconds = 4): Promise<string> {
   const out = path.join(dir, 'src-5.1.mp4');
   const tones = [220, 330, 440, 60, 550, 660].map((f) => `0.1*sin(2*PI*${f}*t)`).join('|');
-  await ffmpeg([
+  await generate([
     ...testPattern(320, 180, 30, seconds),
     '-f', 'lavfi', '-i', `aevalsrc=exprs='${tones}':c=5.1:s=48000:d=${seconds}`,
-    '-map', '0:v', '-map', '1:a', ...x264, '-c:a', 'aac', '-b:a', '256k', '-ac', '6', out,
-  ]);
+    '-map', '0:v', '-map', '1:a', ...x264, '-c:a', 'aac', '-b:a', '256k', '-ac', '6',
+  ], out);
   return out;
 }
 
@@ -310,56 +343,56 @@ export const sdrPatternFilter = 'scale=out_color_matrix=bt709:out_range=tv,forma
 export async function makeHdr(dir: string, options: { seconds?: number; width?: number; height?: number; transfer?: 'smpte2084' | 'arib-std-b67' } = {}): Promise<string> {
   const { seconds = 4, width = 640, height = 360, transfer = 'smpte2084' } = options;
   const out = path.join(dir, `src-hdr-${transfer}-${width}x${height}.mp4`);
-  await ffmpeg([
+  await generate([
     ...testPattern(width, height, 30, seconds), ...sineAudio(seconds),
     '-map', '0:v', '-map', '1:a', ...aacStereo,
     '-vf', `${sdrPatternFilter},zscale=t=${transfer}:p=bt2020:m=bt2020nc:r=tv:npl=100,format=yuv420p10le`,
     '-c:v', 'libx265', '-preset', 'ultrafast', '-profile:v', 'main10', '-pix_fmt', 'yuv420p10le', '-tag:v', 'hvc1',
     '-color_primaries', 'bt2020', '-color_trc', transfer, '-colorspace', 'bt2020nc',
-    '-x265-params', 'log-level=error', '-t', String(seconds), out,
-  ]);
+    '-x265-params', 'log-level=error', '-t', String(seconds),
+  ], out);
   return out;
 }
 
 /** HEVC (libx265, hvc1) + AAC in MP4. */
 export async function makeHevc(dir: string, seconds = 4): Promise<string> {
   const out = path.join(dir, 'src-hevc.mp4');
-  await ffmpeg([
+  await generate([
     ...testPattern(640, 360, 30, seconds), ...sineAudio(seconds),
-    '-map', '0:v', '-map', '1:a', '-c:v', 'libx265', '-preset', 'ultrafast', '-x265-params', 'log-level=error', '-tag:v', 'hvc1', '-pix_fmt', 'yuv420p', ...aacStereo, out,
-  ]);
+    '-map', '0:v', '-map', '1:a', '-c:v', 'libx265', '-preset', 'ultrafast', '-x265-params', 'log-level=error', '-tag:v', 'hvc1', '-pix_fmt', 'yuv420p', ...aacStereo,
+  ], out);
   return out;
 }
 
 /** WebM: VP9 + Opus, the audio tagged German (ISO 639-2 `ger`). */
 export async function makeWebm(dir: string, seconds = 4): Promise<string> {
   const out = path.join(dir, 'src-vp9-opus.webm');
-  await ffmpeg([
+  await generate([
     ...testPattern(640, 360, 30, seconds), ...sineAudio(seconds),
     '-map', '0:v', '-map', '1:a',
     '-c:v', 'libvpx-vp9', '-deadline', 'realtime', '-cpu-used', '8', '-b:v', '500k', '-pix_fmt', 'yuv420p',
-    '-c:a', 'libopus', '-b:a', '96k', '-metadata:s:a:0', 'language=ger', out,
-  ]);
+    '-c:a', 'libopus', '-b:a', '96k', '-metadata:s:a:0', 'language=ger',
+  ], out);
   return out;
 }
 
 /** FLV with H.264 + AAC, as nginx-rtmp records a stream. */
 export async function makeFlv(dir: string, seconds = 4): Promise<string> {
   const out = path.join(dir, 'src-rtmp.flv');
-  await ffmpeg([
+  await generate([
     ...testPattern(640, 360, 30, seconds), ...sineAudio(seconds),
-    '-map', '0:v', '-map', '1:a', ...x264, '-g', '60', ...aacStereo, '-f', 'flv', out,
-  ]);
+    '-map', '0:v', '-map', '1:a', ...x264, '-g', '60', ...aacStereo, '-f', 'flv',
+  ], out);
   return out;
 }
 
 /** MPEG-TS with H.264 + AAC; the muxer starts timestamps at 1.4 s, as broadcast captures do. */
 export async function makeMpegTs(dir: string, seconds = 4): Promise<string> {
   const out = path.join(dir, 'src-capture.ts');
-  await ffmpeg([
+  await generate([
     ...testPattern(640, 360, 30, seconds), ...sineAudio(seconds),
-    '-map', '0:v', '-map', '1:a', ...x264, '-g', '60', ...aacStereo, '-f', 'mpegts', out,
-  ]);
+    '-map', '0:v', '-map', '1:a', ...x264, '-g', '60', ...aacStereo, '-f', 'mpegts',
+  ], out);
   return out;
 }
 
@@ -371,11 +404,11 @@ export async function makeMpegTs(dir: string, seconds = 4): Promise<string> {
 export async function makeRotated(dir: string, seconds = 4, rotate = 90): Promise<string> {
   const coded = path.join(dir, 'src-phone-coded.mp4');
   const out = path.join(dir, `src-phone-rotate${rotate}.mp4`);
-  await ffmpeg([
+  await generate([
     '-f', 'lavfi', '-i', `testsrc2=size=1280x720:rate=30:duration=${seconds},drawbox=x=0:y=0:w=640:h=720:color=white:t=fill,drawbox=x=640:y=0:w=640:h=720:color=black:t=fill`,
     ...sineAudio(seconds),
-    '-map', '0:v', '-map', '1:a', ...x264, ...aacStereo, coded,
-  ]);
+    '-map', '0:v', '-map', '1:a', ...x264, ...aacStereo,
+  ], coded);
   await ffmpeg(['-i', coded, '-map', '0', '-c', 'copy', '-metadata:s:v:0', `rotate=${rotate}`, out]);
   await rm(coded, { force: true });
   return out;
@@ -387,22 +420,22 @@ export async function makeRotated(dir: string, seconds = 4, rotate = 90): Promis
  */
 export async function makeStillDetail(dir: string, seconds: number): Promise<string> {
   const out = path.join(dir, `src-still-${seconds}s.mp4`);
-  await ffmpeg([
+  await generate([
     '-f', 'lavfi', '-i', `testsrc2=size=640x360:rate=30:duration=${seconds},select='eq(n,0)',loop=loop=-1:size=1,noise=alls=30,fps=30,trim=duration=${seconds}`,
     ...sineAudio(seconds),
-    '-map', '0:v', '-map', '1:a', ...x264, ...aacStereo, '-t', String(seconds), out,
-  ]);
+    '-map', '0:v', '-map', '1:a', ...x264, ...aacStereo, '-t', String(seconds),
+  ], out);
   return out;
 }
 
 /** `blackSeconds` of black, then the test pattern: the poster must not be the black opening. */
 export async function makeBlackStart(dir: string, seconds = 6, blackSeconds = 2): Promise<string> {
   const out = path.join(dir, 'src-black-start.mp4');
-  await ffmpeg([
+  await generate([
     '-f', 'lavfi', '-i', `testsrc2=size=640x360:rate=30:duration=${seconds},drawbox=x=0:y=0:w=iw:h=ih:color=black:t=fill:enable='lt(t,${blackSeconds})'`,
     ...sineAudio(seconds),
-    '-map', '0:v', '-map', '1:a', ...x264, ...aacStereo, out,
-  ]);
+    '-map', '0:v', '-map', '1:a', ...x264, ...aacStereo,
+  ], out);
   return out;
 }
 
@@ -413,12 +446,12 @@ export async function makeBlackStart(dir: string, seconds = 6, blackSeconds = 2)
 export async function makeAvSync(dir: string, seconds = 6, flashAt = 3): Promise<string> {
   const out = path.join(dir, 'src-avsync.mp4');
   const end = flashAt + 0.1;
-  await ffmpeg([
+  await generate([
     // lt() on the frame's start time: frames 90, 91, 92 at 30 fps.
     '-f', 'lavfi', '-i', `color=c=black:size=640x360:rate=30:duration=${seconds},drawbox=x=0:y=0:w=iw:h=ih:color=white:t=fill:enable='gte(t,${flashAt})*lt(t,${end - 0.001})'`,
     '-f', 'lavfi', '-i', `aevalsrc=exprs='if(gte(t,${flashAt})*lt(t,${end}),0.5*sin(2*PI*1000*t),0)':c=stereo:s=48000:d=${seconds}`,
-    '-map', '0:v', '-map', '1:a', ...x264, ...aacStereo, out,
-  ]);
+    '-map', '0:v', '-map', '1:a', ...x264, ...aacStereo,
+  ], out);
   return out;
 }
 

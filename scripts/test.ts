@@ -1,0 +1,85 @@
+// `npm test`: the type check and the test files side by side, since the suite is CPU-bound and the
+// type check (one core, ~12 s) fits in the gaps the tests leave while they wait on real time.
+// Usage: node scripts/test.ts [file, directory or glob …]   (default: every test/**/*.test.ts)
+// LIVE2VOD_TEST_CONCURRENCY sets how many test files run at once (default: cores + 1, at most 6:
+// files spend part of their time waiting on servers, browsers and real-time ffmpeg).
+import { spawn, type ChildProcess } from 'node:child_process';
+import { statSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { mediaCacheVariable } from '../test/helpers/media.ts';
+
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+// A directory stands for the test files under it.
+const patterns = process.argv.slice(2).map((arg) => (statSync(arg, { throwIfNoEntry: false })?.isDirectory() ? `${arg.replace(/\/$/, '')}/**/*.test.ts` : arg));
+
+interface Finished {
+  code: number;
+  output: string;
+  seconds: number;
+}
+
+const running = new Set<ChildProcess>();
+// Ctrl-C reaches the children too; a signal to this process alone is passed on. Either way the
+// children end, and the media cache is removed before this process exits.
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => { for (const child of running) child.kill(signal); });
+}
+
+function run(command: string, args: readonly string[], env: NodeJS.ProcessEnv, capture: boolean): Promise<Finished> {
+  const started = performance.now();
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { cwd: repoRoot, env, stdio: capture ? ['ignore', 'pipe', 'pipe'] : 'inherit' });
+    running.add(child);
+    child.on('exit', () => running.delete(child));
+    let output = '';
+    child.stdout?.setEncoding('utf8').on('data', (chunk: string) => { output += chunk; });
+    child.stderr?.setEncoding('utf8').on('data', (chunk: string) => { output += chunk; });
+    child.on('error', reject);
+    child.on('close', (code, signal) => resolve({ code: code ?? (signal ? 1 : 0), output, seconds: (performance.now() - started) / 1000 }));
+  });
+}
+
+function concurrency(): number {
+  const asked = process.env.LIVE2VOD_TEST_CONCURRENCY;
+  if (asked === undefined || asked === '') return Math.min(os.availableParallelism() + 1, 6);
+  const n = Number(asked);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`LIVE2VOD_TEST_CONCURRENCY must be a whole number of 1 or more (got '${asked}')`);
+  return n;
+}
+
+// Every test process, and every live2vod process a test starts, reuses the compiled (type-stripped)
+// modules: ~0.15 s less per test file and per CLI, serve or worker process the tests start.
+// Test media made from the same lavfi command by several files is made once per run (generate()
+// in test/helpers/media.ts); the directory goes when the run ends.
+const mediaCache = await mkdtemp(path.join(os.tmpdir(), 'live2vod-test-media-'));
+const env = {
+  ...process.env,
+  NODE_COMPILE_CACHE: process.env.NODE_COMPILE_CACHE || path.join(os.tmpdir(), 'node-compile-cache'),
+  [mediaCacheVariable]: mediaCache,
+};
+
+// npm_execpath is npm's own CLI when npm runs this script; by hand, the npm on PATH.
+const npm = process.env.npm_execpath ? [process.execPath, process.env.npm_execpath] : ['npm'];
+const [npmCommand = 'npm', ...npmArgs] = npm;
+const typecheck = run(npmCommand, [...npmArgs, 'run', '--silent', 'typecheck'], env, true).then((done) => {
+  if (done.code !== 0) process.stdout.write('\ntypecheck FAILED (its errors follow the tests)\n');
+  return done;
+});
+
+const tests = await run(process.execPath, [
+  '--test', `--test-concurrency=${concurrency()}`,
+  '--test-reporter=spec', '--test-reporter-destination=stdout',
+  '--test-reporter=./test/reporters/file-timings.ts', '--test-reporter-destination=stdout',
+  ...(patterns.length > 0 ? patterns : ['test/**/*.test.ts']),
+], env, false).finally(() => rm(mediaCache, { recursive: true, force: true }));
+
+const checked = await typecheck;
+if (checked.code === 0) {
+  process.stdout.write(`typecheck (tsc, beside the tests): passed in ${checked.seconds.toFixed(1)} s\n`);
+} else {
+  process.stdout.write(`\ntypecheck (tsc, beside the tests) FAILED:\n${checked.output}\n`);
+}
+process.exitCode = tests.code !== 0 ? tests.code : checked.code;
