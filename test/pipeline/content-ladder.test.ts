@@ -26,7 +26,7 @@ describe('content-aware ladder on generated recordings', () => {
     sport = path.join(tmp.dir, 'sport.mp4');
     // 720p, slides every 6 s: one rung per size is enough for it. The sport: noise over every pixel.
     await makeTalkSource(talk, { seconds: 12, width: 1280, height: 720, slideSeconds: 6 });
-    await makeSportSource(sport, { seconds: 6, width: 1280, height: 720 });
+    await makeSportSource(sport, { seconds: 6, width: 1280, height: 720, preset: 'ultrafast' });
   });
   after(() => tmp?.cleanup());
 
