@@ -53,7 +53,9 @@ export async function startPrivatePostgres(): Promise<PrivatePostgres> {
     const gid = Number((await run('id', ['-g', 'postgres'])).stdout.trim());
     await Promise.all([chown(root, uid, gid), chown(socketDir, uid, gid)]);
   }
-  const pgRun = (tool: string, args: string[]) => (asRoot ? run('runuser', ['-u', 'postgres', '--', path.join(bin, tool), ...args]) : run(path.join(bin, tool), args));
+  // runuser lives in sbin, which a PATH set for CI (or a non-login shell) may leave out.
+  const runuser = ['/usr/sbin/runuser', '/sbin/runuser'].find((f) => existsSync(f)) ?? 'runuser';
+  const pgRun = (tool: string, args: string[]) => (asRoot ? run(runuser, ['-u', 'postgres', '--', path.join(bin, tool), ...args]) : run(path.join(bin, tool), args));
   const port = await freePort();
   await pgRun('initdb', ['-D', data, '-A', 'trust', '-U', 'postgres', '--no-sync', '-E', 'UTF8']);
   const server: PrivatePostgres = {
