@@ -22,11 +22,15 @@ interface Finished {
 }
 
 const running = new Set<ChildProcess>();
-// Ctrl-C reaches the children too; a signal to this process alone is passed on. Either way the
-// children end, and the media cache is removed before this process exits.
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.on(signal, () => { for (const child of running) child.kill(signal); });
-}
+// Ctrl-C reaches the children from the terminal (sending it again would cut their clean-up short);
+// SIGTERM to this process alone is passed on. Either way the children end and this process stays
+// to remove the media cache.
+let interrupted = false;
+process.on('SIGINT', () => { interrupted = true; });
+process.on('SIGTERM', () => {
+  interrupted = true;
+  for (const child of running) child.kill('SIGTERM');
+});
 
 function run(command: string, args: readonly string[], env: NodeJS.ProcessEnv, capture: boolean): Promise<Finished> {
   const started = performance.now();
@@ -46,9 +50,12 @@ function concurrency(): number {
   const asked = process.env.LIVE2VOD_TEST_CONCURRENCY;
   if (asked === undefined || asked === '') return Math.min(os.availableParallelism() + 1, 6);
   const n = Number(asked);
-  if (!Number.isInteger(n) || n < 1) throw new Error(`LIVE2VOD_TEST_CONCURRENCY must be a whole number of 1 or more (got '${asked}')`);
-  return n;
+  if (Number.isInteger(n) && n >= 1) return n;
+  process.stderr.write(`LIVE2VOD_TEST_CONCURRENCY must be a whole number of 1 or more (got '${asked}'); unset it for cores + 1\n`);
+  process.exit(2);
 }
+
+const filesAtOnce = concurrency();
 
 // Every test process, and every live2vod process a test starts, reuses the compiled (type-stripped)
 // modules: ~0.15 s less per test file and per CLI, serve or worker process the tests start.
@@ -65,21 +72,23 @@ const env = {
 const npm = process.env.npm_execpath ? [process.execPath, process.env.npm_execpath] : ['npm'];
 const [npmCommand = 'npm', ...npmArgs] = npm;
 const typecheck = run(npmCommand, [...npmArgs, 'run', '--silent', 'typecheck'], env, true).then((done) => {
-  if (done.code !== 0) process.stdout.write('\ntypecheck FAILED (its errors follow the tests)\n');
+  if (done.code !== 0 && !interrupted) process.stdout.write('\ntypecheck FAILED (its errors follow the tests)\n');
   return done;
 });
 
 const tests = await run(process.execPath, [
-  '--test', `--test-concurrency=${concurrency()}`,
+  '--test', `--test-concurrency=${filesAtOnce}`,
   '--test-reporter=spec', '--test-reporter-destination=stdout',
   '--test-reporter=./test/reporters/file-timings.ts', '--test-reporter-destination=stdout',
   ...(patterns.length > 0 ? patterns : ['test/**/*.test.ts']),
 ], env, false).finally(() => rm(mediaCache, { recursive: true, force: true }));
 
 const checked = await typecheck;
-if (checked.code === 0) {
+if (interrupted) {
+  process.stdout.write('interrupted: the tests and the type check were stopped\n');
+} else if (checked.code === 0) {
   process.stdout.write(`typecheck (tsc, beside the tests): passed in ${checked.seconds.toFixed(1)} s\n`);
 } else {
   process.stdout.write(`\ntypecheck (tsc, beside the tests) FAILED:\n${checked.output}\n`);
 }
-process.exitCode = tests.code !== 0 ? tests.code : checked.code;
+process.exitCode = tests.code !== 0 ? tests.code : checked.code || (interrupted ? 130 : 0);
