@@ -57,7 +57,10 @@ export async function startPrivatePostgres(): Promise<PrivatePostgres> {
   const runuser = ['/usr/sbin/runuser', '/sbin/runuser'].find((f) => existsSync(f)) ?? 'runuser';
   const pgRun = (tool: string, args: string[]) => (asRoot ? run(runuser, ['-u', 'postgres', '--', path.join(bin, tool), ...args]) : run(path.join(bin, tool), args));
   const port = await freePort();
-  await pgRun('initdb', ['-D', data, '-A', 'trust', '-U', 'postgres', '--no-sync', '-E', 'UTF8']);
+  await pgRun('initdb', ['-D', data, '-A', 'trust', '-U', 'postgres', '--no-sync', '-E', 'UTF8']).catch(async (error: unknown) => {
+    await rm(root, { recursive: true, force: true });
+    throw error;
+  });
   const server: PrivatePostgres = {
     url: (database) => `postgres://postgres@127.0.0.1:${port}/${database}`,
     async start() {
