@@ -13,7 +13,7 @@ import { mediaCacheVariable } from '../test/helpers/media.ts';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 // A directory stands for the test files under it.
-const patterns = process.argv.slice(2).map((arg) => (statSync(arg, { throwIfNoEntry: false })?.isDirectory() ? `${arg.replace(/\/$/, '')}/**/*.test.ts` : arg));
+const patterns = process.argv.slice(2).map((arg) => (statSync(path.resolve(repoRoot, arg), { throwIfNoEntry: false })?.isDirectory() ? `${arg.replace(/\/$/, '')}/**/*.test.ts` : arg));
 
 interface Finished {
   code: number;
@@ -21,28 +21,42 @@ interface Finished {
   seconds: number;
 }
 
-const running = new Set<ChildProcess>();
-// Ctrl-C reaches the children from the terminal (sending it again would cut their clean-up short);
-// SIGTERM to this process alone is passed on. Either way the children end and this process stays
-// to remove the media cache.
+// The test runner shares the terminal's process group, so Ctrl-C reaches it (sending it again
+// would cut its clean-up short) and only SIGTERM is passed on. The type check runs in a group of
+// its own (npm, sh, tsc), stopped whole on either. This process stays to remove the media cache.
+const testRuns = new Set<ChildProcess>();
+const groups = new Set<ChildProcess>();
 let interrupted = false;
-process.on('SIGINT', () => { interrupted = true; });
-process.on('SIGTERM', () => {
+function stop(signal: 'SIGINT' | 'SIGTERM'): void {
   interrupted = true;
-  for (const child of running) child.kill('SIGTERM');
-});
+  if (signal === 'SIGTERM') for (const child of testRuns) child.kill(signal);
+  for (const child of groups) {
+    try {
+      if (child.pid !== undefined) process.kill(-child.pid, 'SIGTERM');
+    } catch {
+      // The group has just ended by itself.
+    }
+  }
+}
+process.on('SIGINT', () => stop('SIGINT'));
+process.on('SIGTERM', () => stop('SIGTERM'));
 
-function run(command: string, args: readonly string[], env: NodeJS.ProcessEnv, capture: boolean): Promise<Finished> {
+/** Runs a command to its end; a start that fails is an exit of 127 with the error as its output. */
+function run(command: string, args: readonly string[], options: { env: NodeJS.ProcessEnv; capture: boolean }): Promise<Finished> {
   const started = performance.now();
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd: repoRoot, env, stdio: capture ? ['ignore', 'pipe', 'pipe'] : 'inherit' });
-    running.add(child);
-    child.on('exit', () => running.delete(child));
+  return new Promise((resolve) => {
+    const child = spawn(command, args, { cwd: repoRoot, env: options.env, stdio: options.capture ? ['ignore', 'pipe', 'pipe'] : 'inherit', detached: options.capture });
+    const owner = options.capture ? groups : testRuns;
+    owner.add(child);
     let output = '';
     child.stdout?.setEncoding('utf8').on('data', (chunk: string) => { output += chunk; });
     child.stderr?.setEncoding('utf8').on('data', (chunk: string) => { output += chunk; });
-    child.on('error', reject);
-    child.on('close', (code, signal) => resolve({ code: code ?? (signal ? 1 : 0), output, seconds: (performance.now() - started) / 1000 }));
+    const finish = (code: number) => {
+      owner.delete(child);
+      resolve({ code, output, seconds: (performance.now() - started) / 1000 });
+    };
+    child.on('error', (error) => { output += `${command}: ${error.message}\n`; finish(127); });
+    child.on('close', (code, signal) => finish(code ?? 128 + (signal ? os.constants.signals[signal] : 0)));
   });
 }
 
@@ -58,20 +72,21 @@ function concurrency(): number {
 const filesAtOnce = concurrency();
 
 // Every test process, and every live2vod process a test starts, reuses the compiled (type-stripped)
-// modules: ~0.15 s less per test file and per CLI, serve or worker process the tests start.
+// modules: ~0.15 s less per test file and per CLI, serve or worker process the tests start. Kept in
+// the checkout (not a shared /tmp directory another user could write code into).
 // Test media made from the same lavfi command by several files is made once per run (generate()
 // in test/helpers/media.ts); the directory goes when the run ends.
 const mediaCache = await mkdtemp(path.join(os.tmpdir(), 'live2vod-test-media-'));
 const env = {
   ...process.env,
-  NODE_COMPILE_CACHE: process.env.NODE_COMPILE_CACHE || path.join(os.tmpdir(), 'node-compile-cache'),
+  NODE_COMPILE_CACHE: process.env.NODE_COMPILE_CACHE || path.join(repoRoot, 'node_modules', '.cache', 'node-compile-cache'),
   [mediaCacheVariable]: mediaCache,
 };
 
 // npm_execpath is npm's own CLI when npm runs this script; by hand, the npm on PATH.
 const npm = process.env.npm_execpath ? [process.execPath, process.env.npm_execpath] : ['npm'];
 const [npmCommand = 'npm', ...npmArgs] = npm;
-const typecheck = run(npmCommand, [...npmArgs, 'run', '--silent', 'typecheck'], env, true).then((done) => {
+const typecheck = run(npmCommand, [...npmArgs, 'run', '--silent', 'typecheck'], { env, capture: true }).then((done) => {
   if (done.code !== 0 && !interrupted) process.stdout.write('\ntypecheck FAILED (its errors follow the tests)\n');
   return done;
 });
@@ -81,7 +96,7 @@ const tests = await run(process.execPath, [
   '--test-reporter=spec', '--test-reporter-destination=stdout',
   '--test-reporter=./test/reporters/file-timings.ts', '--test-reporter-destination=stdout',
   ...(patterns.length > 0 ? patterns : ['test/**/*.test.ts']),
-], env, false).finally(() => rm(mediaCache, { recursive: true, force: true }));
+], { env, capture: false }).finally(() => rm(mediaCache, { recursive: true, force: true }));
 
 const checked = await typecheck;
 if (interrupted) {
@@ -91,4 +106,4 @@ if (interrupted) {
 } else {
   process.stdout.write(`\ntypecheck (tsc, beside the tests) FAILED:\n${checked.output}\n`);
 }
-process.exitCode = tests.code !== 0 ? tests.code : checked.code || (interrupted ? 130 : 0);
+process.exitCode = interrupted ? 130 : tests.code || checked.code;

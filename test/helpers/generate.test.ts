@@ -39,12 +39,18 @@ describe('generate', () => {
   });
 
   test('another command or another container is made anew', async () => {
+    const before = (await readdir(cache)).length;
     await generate(tone(2), path.join(tmp.dir, 'c.m4a'));
     await generate(tone(1), path.join(tmp.dir, 'd.mp4'));
-    assert.equal((await readdir(cache)).length, 3);
+    assert.equal((await readdir(cache)).length, before + 2);
   });
 
   test('an input that is not a lavfi source is refused: its content could change under the cache', async () => {
     await assert.rejects(generate(['-i', path.join(tmp.dir, 'a.m4a'), '-c', 'copy'], path.join(tmp.dir, 'e.m4a')), /lavfi inputs only/);
+  });
+
+  test('an output of several files (segments, numbered pictures) is refused: one cached file cannot stand for it', async () => {
+    await assert.rejects(generate([...tone(1), '-f', 'hls'], path.join(tmp.dir, 'index.m3u8')), /makes one file/);
+    await assert.rejects(generate(['-f', 'lavfi', '-i', 'testsrc2=d=1'], path.join(tmp.dir, 'frame-%03d.png')), /makes one file/);
   });
 });

@@ -5,7 +5,7 @@
 // Sources are small and short on purpose (CI has 2 cores); encoded with x264 ultrafast.
 
 import { execFile, spawn } from 'node:child_process';
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { chmod, copyFile, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -34,6 +34,8 @@ export async function ffmpeg(args: readonly string[], options: { cwd?: string; l
 /** Set by scripts/test.ts for one `npm test` run: where `generate` keeps what it made. */
 export const mediaCacheVariable = 'LIVE2VOD_TEST_MEDIA_CACHE';
 
+const multiFileFormats = new Set(['hls', 'dash', 'segment', 'stream_segment', 'image2', 'tee']);
+
 /**
  * Makes `out` with an ffmpeg command whose inputs are all lavfi sources. Within one `npm test` run
  * the same command made by another test file is copied instead of encoded again (a fifth of the
@@ -42,6 +44,9 @@ export const mediaCacheVariable = 'LIVE2VOD_TEST_MEDIA_CACHE';
 export async function generate(args: readonly string[], out: string): Promise<string> {
   const inputs = args.flatMap((arg, i) => (arg === '-i' ? [args[i - 1] === 'lavfi' && args[i - 2] === '-f'] : []));
   if (inputs.length === 0 || inputs.includes(false)) throw new Error(`generate() takes lavfi inputs only: ${args.join(' ')}`);
+  // One cached file stands for the output: a muxer that writes several files cannot be cached.
+  const formats = args.filter((_, i) => args[i - 1] === '-f');
+  if (out.includes('%') || formats.some((f) => multiFileFormats.has(f))) throw new Error(`generate() makes one file: ${out}`);
   const cacheDir = process.env[mediaCacheVariable];
   if (!cacheDir) {
     await ffmpeg([...args, out]);
@@ -57,7 +62,7 @@ export async function generate(args: readonly string[], out: string): Promise<st
   }
   await ffmpeg([...args, out]);
   // Two files making the same media at once both encode it; the rename keeps the cache whole.
-  const partial = `${cached}.${process.pid}.partial`;
+  const partial = `${cached}.${randomUUID()}.partial`;
   await copyFile(out, partial);
   await rename(partial, cached);
   return out;
