@@ -45,11 +45,12 @@ describe('LocalExecutor.sweepScratch', () => {
     const root = await makeTemp('live2vod-sweep-zombie-');
     dirs.push(root);
     const scratchDir = path.join(root, 'tmp');
-    // `sleep 0` ends at once, but its parent became `sleep 3` (exec), which never reaps it.
-    const parent = spawn('sh', ['-c', 'sleep 0 & echo $!; exec sleep 3'], { stdio: ['ignore', 'pipe', 'ignore'] });
+    // `sleep 0` ends at once, but its parent became `sleep 60` (exec), which never reaps it. The
+    // parent outlives any wait here (it is killed at the end): once it ends, init reaps the zombie.
+    const parent = spawn('sh', ['-c', 'sleep 0 & echo $!; exec sleep 60'], { stdio: ['ignore', 'pipe', 'ignore'] });
     const zombie = Number((await once(parent.stdout, 'data'))[0]);
     try {
-      await waitFor('the child to be a zombie', async () => (await readFile(`/proc/${zombie}/stat`, 'utf8').catch(() => '')).includes(') Z '), { timeoutMs: 3000, intervalMs: 20 });
+      await waitFor('the child to be a zombie', async () => (await readFile(`/proc/${zombie}/stat`, 'utf8').catch(() => '')).includes(') Z '), { timeoutMs: 15_000, intervalMs: 20 });
       await mkdir(path.join(scratchDir, 'live2vod-worker-zombie'), { recursive: true });
       await writeFile(path.join(scratchDir, 'live2vod-worker-zombie', '.worker-pid'), String(zombie));
       const executor = new LocalExecutor({ capacity: 1, taskDir: path.join(root, 'tasks'), cliPath: '/nonexistent', scratchDir });
