@@ -2,7 +2,7 @@
 // type check (one core, ~12 s) fits in the gaps the tests leave while they wait on real time.
 // Usage: node scripts/test.ts [file, directory or glob …]   (default: every test/**/*.test.ts)
 // LIVE2VOD_TEST_CONCURRENCY sets how many test files run at once (default: the cores, at most 6).
-// One more than the cores was ~5 % faster here, but the extra load made timing-bound tests fail
+// One more than the cores was 10–25 % faster here, but the extra load made timing-bound tests fail
 // now and then (three such races found and mended); the default keeps CI steady.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { statSync } from 'node:fs';
