@@ -1,7 +1,8 @@
 // Forwards a worker's events to the control plane over HTTP, authenticated by the job's token.
-// Sent one at a time, in order. Progress is throttled, and only the latest unsent progress report
-// is kept: when the control plane is slow or unreachable (each failed report takes its retries),
-// a report a second must not pile up behind it. Every other event is kept. flush() waits for the
+// Sent one at a time, in order. Progress goes out at most once an interval; one that comes too soon
+// is held and sent when the interval is up, so a watcher hears of progress every interval, not up
+// to an interval plus ffmpeg's own period apart. Only the latest unsent progress report is kept:
+// when the control plane is slow or unreachable (each failed report takes its retries), a report a second must not pile up behind it. Every other event is kept. flush() waits for the
 // rest only so long, then gives up on it: a dead callback URL must not keep a finished worker from
 // exiting with its code. A lost report never fails the encode.
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -27,6 +28,8 @@ export class CallbackReporter {
   readonly #flushTimeoutMs: number;
   readonly #requestTimeoutMs: number;
   #lastProgressAt = 0;
+  /** A progress report that came within the interval, and the timer that sends it when the interval is up. */
+  #held: { event: WorkerReport; timer: NodeJS.Timeout } | undefined;
   readonly #pending: WorkerReport[] = [];
   #sending: Promise<void> | undefined;
   /** Aborted when flush() gives up: cancels the request and the retry wait in progress. */
@@ -43,11 +46,36 @@ export class CallbackReporter {
   report(event: WorkerReport): void {
     if (this.#giveUp.signal.aborted) return;
     if (event.type === 'progress') {
-      if (event.percent < 100) {
-        const now = Date.now();
-        if (now - this.#lastProgressAt < this.#progressIntervalMs) return;
-        this.#lastProgressAt = now;
+      const wait = this.#lastProgressAt + this.#progressIntervalMs - Date.now();
+      if (event.percent < 100 && wait > 0) {
+        if (this.#held) this.#held.event = event;
+        else this.#held = { event, timer: setTimeout(() => this.#sendHeld(), wait).unref() };
+        return;
       }
+      this.#takeHeld();
+    } else {
+      // What is held happened before this event: it goes first.
+      this.#sendHeld();
+    }
+    this.#enqueue(event);
+  }
+
+  #takeHeld(): WorkerReport | undefined {
+    if (!this.#held) return undefined;
+    clearTimeout(this.#held.timer);
+    const { event } = this.#held;
+    this.#held = undefined;
+    return event;
+  }
+
+  #sendHeld(): void {
+    const event = this.#takeHeld();
+    if (event) this.#enqueue(event);
+  }
+
+  #enqueue(event: WorkerReport): void {
+    if (event.type === 'progress') {
+      this.#lastProgressAt = Date.now();
       // A newer progress report makes an unsent older one pointless.
       const older = this.#pending.findIndex((pending) => pending.type === 'progress');
       if (older >= 0) this.#pending.splice(older, 1);
@@ -62,6 +90,7 @@ export class CallbackReporter {
    * whether everything went out.
    */
   async flush(): Promise<boolean> {
+    this.#sendHeld();
     const waited = new AbortController();
     const sent = (async () => {
       while (this.#sending) await this.#sending;

@@ -1,6 +1,8 @@
 // The worker's callback reporter against a local HTTP server that answers late or never: progress
 // reports coalesce to the latest while one is in flight (every other event is kept, in order),
-// and flush() gives up after its deadline instead of holding the worker for retry after retry.
+// a report that comes within the progress interval is sent when the interval is up (not dropped
+// until ffmpeg's next one), and flush() gives up after its deadline instead of holding the worker
+// for retry after retry.
 import assert from 'node:assert/strict';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -79,5 +81,25 @@ describe('CallbackReporter', () => {
     reporter.report({ type: 'done', manifest: 'manifest.json' });
     await new Promise((resolve) => setTimeout(resolve, 50));
     assert.equal(server.bodies.length, 1, 'nothing is sent after giving up');
+  });
+
+  it('sends a progress report that came too soon when the interval is up, and before any later event', async (t) => {
+    const server = await heldServer(t);
+    server.answer();
+    const reporter = new CallbackReporter({ url: server.url, token }, { progressIntervalMs: 300 });
+    const seen = () => server.bodies.map((b) => (b.type === 'progress' ? `progress ${b.percent}` : b.type));
+    const started = Date.now();
+    reporter.report({ type: 'progress', percent: 1, outTime: 1 });
+    reporter.report({ type: 'progress', percent: 2, outTime: 2 });
+    reporter.report({ type: 'progress', percent: 3, outTime: 3 });
+    for (let i = 0; i < 200 && seen().length < 2; i++) await new Promise((resolve) => setTimeout(resolve, 10));
+    const waited = Date.now() - started;
+    assert.deepEqual(seen(), ['progress 1', 'progress 3'], 'the latest held report follows when the interval is up');
+    assert.ok(waited >= 250 && waited < 1500, `the held report went ${waited} ms after the first (interval 300 ms)`);
+
+    reporter.report({ type: 'progress', percent: 4, outTime: 4 });
+    reporter.report({ type: 'step', step: 'encode', state: 'end', ms: 1 });
+    assert.equal(await reporter.flush(), true);
+    assert.deepEqual(seen(), ['progress 1', 'progress 3', 'progress 4', 'step'], 'held progress goes before the event that follows it, not after');
   });
 });
