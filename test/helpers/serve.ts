@@ -13,8 +13,7 @@ import { mkdir, mkdtemp, realpath, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { startService, type RunningService } from '../../src/cli/serve-command.ts';
-import { loadConfig } from '../../src/config/load.ts';
+import type { RunningService } from '../../src/cli/serve-command.ts';
 import type { Config } from '../../src/config/schema.ts';
 import type { ApiJob } from '../../src/http/api-schemas.ts';
 import { cliPath, repoRoot } from './media.ts';
@@ -57,6 +56,9 @@ export interface TestService extends RunningService {
 export async function startTestService(options: { overrides?: Tree; dataDir?: string } = {}): Promise<TestService> {
   const ownDir = options.dataDir === undefined;
   const dataDir = options.dataDir ?? await makeTemp('live2vod-serve-');
+  // Loaded here, not at the top: two thirds of the files using this helper only start `live2vod
+  // serve` processes, and the service's modules cost each of them ~0.4 CPU-s to load.
+  const [{ loadConfig }, { startService }] = await Promise.all([import('../../src/config/load.ts'), import('../../src/cli/serve-command.ts')]);
   const config = await loadConfig({ env: {}, overrides: testOverrides(dataDir, options.overrides) });
   let service: RunningService;
   try {
