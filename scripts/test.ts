@@ -6,11 +6,12 @@
 // now and then (three such races found and mended); the default keeps CI steady.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { statSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { mediaCacheVariable } from '../test/helpers/media.ts';
+import { cpuLogVariable } from '../test/reporters/cpu-at-exit.ts';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 // A directory stands for the test files under it.
@@ -76,12 +77,16 @@ const filesAtOnce = concurrency();
 // modules: ~0.15 s less per test file and per CLI, serve or worker process the tests start. Kept in
 // the checkout (not a shared /tmp directory another user could write code into).
 // Test media made from the same lavfi command by several files is made once per run (generate()
-// in test/helpers/media.ts); the directory goes when the run ends.
-const mediaCache = await mkdtemp(path.join(os.tmpdir(), 'live2vod-test-media-'));
+// in test/helpers/media.ts), and each file's CPU is logged for the summary (cpu-at-exit.ts); the
+// directory holding both goes when the run ends.
+const runDir = await mkdtemp(path.join(os.tmpdir(), 'live2vod-test-run-'));
+const mediaCache = path.join(runDir, 'media');
+await mkdir(mediaCache);
 const env = {
   ...process.env,
   NODE_COMPILE_CACHE: process.env.NODE_COMPILE_CACHE || path.join(repoRoot, 'node_modules', '.cache', 'node-compile-cache'),
   [mediaCacheVariable]: mediaCache,
+  [cpuLogVariable]: path.join(runDir, 'cpu.jsonl'),
 };
 
 // npm_execpath is npm's own CLI when npm runs this script; by hand, the npm on PATH.
@@ -93,11 +98,12 @@ const typecheck = run(npmCommand, [...npmArgs, 'run', '--silent', 'typecheck'], 
 });
 
 const tests = await run(process.execPath, [
+  '--import', './test/reporters/cpu-at-exit.ts',
   '--test', `--test-concurrency=${filesAtOnce}`,
   '--test-reporter=spec', '--test-reporter-destination=stdout',
   '--test-reporter=./test/reporters/file-timings.ts', '--test-reporter-destination=stdout',
   ...(patterns.length > 0 ? patterns : ['test/**/*.test.ts']),
-], { env, capture: false }).finally(() => rm(mediaCache, { recursive: true, force: true }));
+], { env, capture: false }).finally(() => rm(runDir, { recursive: true, force: true }));
 
 const checked = await typecheck;
 if (interrupted) {

@@ -1,14 +1,39 @@
 // A node:test reporter used beside `spec` by `npm test`: at the end, how long each test file took,
 // slowest first, so a file that makes the suite slow is seen before the suite outgrows its budget.
 // A file's time is its whole run as the runner saw it, process start-up included; files run side by
-// side (--test-concurrency), so the times add up to more than the wall time.
+// side (--test-concurrency), so the times add up to more than the wall time. Beside it, the CPU
+// the file used with the processes it started (from cpu-at-exit.ts, when npm test preloads it): the
+// suite cannot take less than its CPU over the cores, so that is the column that tells what to trim.
+import { readFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import type { TestEvent } from 'node:test/reporters';
+import { cpuLogVariable, type CpuRecord } from './cpu-at-exit.ts';
 
 interface FileTiming {
   file: string;
   ms: number;
   passed: boolean;
+  /** Absent when the file's process did not record it (killed, or run without the preload). */
+  cpuSeconds?: number;
+}
+
+/** Each file's CPU from the log cpu-at-exit.ts writes; an empty map without one. */
+function readCpuLog(): Map<string, number> {
+  const log = process.env[cpuLogVariable];
+  const cpu = new Map<string, number>();
+  if (!log) return cpu;
+  let text = '';
+  try {
+    text = readFileSync(log, 'utf8');
+  } catch {
+    return cpu;
+  }
+  for (const line of text.split('\n').filter(Boolean)) {
+    const record = JSON.parse(line) as CpuRecord;
+    cpu.set(record.file, record.cpuSeconds);
+  }
+  return cpu;
 }
 
 export default async function* fileTimings(source: AsyncIterable<TestEvent>): AsyncGenerator<string> {
@@ -22,17 +47,28 @@ export default async function* fileTimings(source: AsyncIterable<TestEvent>): As
     files.push({ file: event.data.name, ms: event.data.details.duration_ms, passed: event.data.details.passed });
   }
   if (files.length === 0) return;
-  yield formatTimings(files, performance.now() - started);
+  const cpu = readCpuLog();
+  const withCpu = files.map((f) => {
+    const cpuSeconds = cpu.get(path.resolve(f.file));
+    return cpuSeconds === undefined ? f : { ...f, cpuSeconds };
+  });
+  yield formatTimings(withCpu, performance.now() - started, os.availableParallelism());
 }
 
-export function formatTimings(files: readonly FileTiming[], wallMs: number): string {
+export function formatTimings(files: readonly FileTiming[], wallMs: number, cores: number): string {
   const sorted = [...files].sort((a, b) => b.ms - a.ms);
-  const seconds = (ms: number): string => (ms / 1000).toFixed(1).padStart(7);
-  const lines = sorted.map((f) => `${seconds(f.ms)} s  ${f.passed ? ' ' : '✖'} ${f.file}`);
+  const seconds = (s: number | undefined): string => (s === undefined ? '?' : s.toFixed(1)).padStart(7);
+  const measured = files.some((f) => f.cpuSeconds !== undefined);
+  const lines = sorted.map((f) => `${seconds(f.ms / 1000)} s ${measured ? `${seconds(f.cpuSeconds)} s ` : ''} ${f.passed ? ' ' : '✖'} ${f.file}`);
   const total = files.reduce((sum, f) => sum + f.ms, 0);
+  const cpu = files.reduce((sum, f) => sum + (f.cpuSeconds ?? 0), 0);
   return [
     '',
     `time per test file, slowest first (${files.length} files, ${(total / 1000).toFixed(1)} s in all, ${(wallMs / 1000).toFixed(1)} s wall):`,
+    ...(measured ? [
+      `CPU (the file and the processes it started): ${cpu.toFixed(0)} s in all, so on ${cores} cores the files cannot take less than ${(cpu / cores).toFixed(0)} s`,
+      `   wall      CPU`,
+    ] : []),
     ...lines,
     '',
   ].join('\n');
