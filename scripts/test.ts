@@ -1,9 +1,10 @@
 // `npm test`: the type check and the test files side by side, since the suite is CPU-bound and the
-// type check (one core, ~12 s) fits in the gaps the tests leave while they wait on real time.
+// type check (one core, ~24 CPU-s, ~8 when incremental) fits in the gaps the tests leave while they wait on real time.
 // Usage: node scripts/test.ts [file, directory or glob …]   (default: every test/**/*.test.ts)
 // LIVE2VOD_TEST_CONCURRENCY sets how many test files run at once (default: the cores, at most 6).
-// One more than the cores was 10–25 % faster here, but the extra load made timing-bound tests fail
-// now and then (three such races found and mended); the default keeps CI steady.
+// One more than the cores was 10–25 % faster on one 2-vCPU machine and 5–10 % on another (the
+// suite keeps both cores ~90 % busy either way), and the extra load made timing-bound tests fail
+// now and then (four such races found and mended); the default keeps CI steady.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { statSync } from 'node:fs';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
@@ -11,7 +12,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { mediaCacheVariable } from '../test/helpers/media.ts';
-import { cpuLogVariable } from '../test/reporters/cpu-at-exit.ts';
+import { cpuLogVariable } from '../test/reporters/cpu-log.ts';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 // A directory stands for the test files under it.

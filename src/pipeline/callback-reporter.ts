@@ -2,9 +2,10 @@
 // Sent one at a time, in order. Progress goes out at most once an interval; one that comes too soon
 // is held and sent when the interval is up, so a watcher hears of progress every interval, not up
 // to an interval plus ffmpeg's own period apart. Only the latest unsent progress report is kept:
-// when the control plane is slow or unreachable (each failed report takes its retries), a report a second must not pile up behind it. Every other event is kept. flush() waits for the
-// rest only so long, then gives up on it: a dead callback URL must not keep a finished worker from
-// exiting with its code. A lost report never fails the encode.
+// when the control plane is slow or unreachable (each failed report takes its retries), a report a
+// second must not pile up behind it. Every other event is kept. flush() waits for the rest only so
+// long, then gives up on it: a dead callback URL must not keep a finished worker from exiting with
+// its code. A lost report never fails the encode.
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { WorkerReport } from '../jobs/worker-report.ts';
 import { retry } from '../retry/retry.ts';

@@ -54,11 +54,11 @@ export interface TestService extends RunningService {
  * is not read (an empty env), so LIVE2VOD_* variables of the machine do not leak in.
  */
 export async function startTestService(options: { overrides?: Tree; dataDir?: string } = {}): Promise<TestService> {
-  const ownDir = options.dataDir === undefined;
-  const dataDir = options.dataDir ?? await makeTemp('live2vod-serve-');
   // Loaded here, not at the top: two thirds of the files using this helper only start `live2vod
   // serve` processes, and the service's modules cost each of them ~0.4 CPU-s to load.
   const [{ loadConfig }, { startService }] = await Promise.all([import('../../src/config/load.ts'), import('../../src/cli/serve-command.ts')]);
+  const ownDir = options.dataDir === undefined;
+  const dataDir = options.dataDir ?? await makeTemp('live2vod-serve-');
   const config = await loadConfig({ env: {}, overrides: testOverrides(dataDir, options.overrides) });
   let service: RunningService;
   try {

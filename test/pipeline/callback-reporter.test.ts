@@ -102,4 +102,28 @@ describe('CallbackReporter', () => {
     assert.equal(await reporter.flush(), true);
     assert.deepEqual(seen(), ['progress 1', 'progress 3', 'progress 4', 'step'], 'held progress goes before the event that follows it, not after');
   });
+
+  it('drops a held progress report that a final one (100 %) supersedes, and flush() sends a held one at once', async (t) => {
+    const server = await heldServer(t);
+    server.answer();
+    const seen = () => server.bodies.map((b) => `${b.type} ${b.percent}`);
+    const superseded = new CallbackReporter({ url: server.url, token }, { progressIntervalMs: 200 });
+    superseded.report({ type: 'progress', percent: 1, outTime: 1 });
+    for (let i = 0; i < 200 && server.bodies.length === 0; i++) await new Promise((resolve) => setTimeout(resolve, 10));
+    superseded.report({ type: 'progress', percent: 2, outTime: 2 });
+    superseded.report({ type: 'progress', percent: 100, outTime: 3 });
+    assert.equal(await superseded.flush(), true);
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    assert.deepEqual(seen(), ['progress 1', 'progress 100'], 'the held 2 % never follows the 100 %');
+
+    server.bodies.length = 0;
+    const flushed = new CallbackReporter({ url: server.url, token }, { progressIntervalMs: 60_000 });
+    flushed.report({ type: 'progress', percent: 1, outTime: 1 });
+    for (let i = 0; i < 200 && server.bodies.length === 0; i++) await new Promise((resolve) => setTimeout(resolve, 10));
+    flushed.report({ type: 'progress', percent: 2, outTime: 2 });
+    const started = Date.now();
+    assert.equal(await flushed.flush(), true);
+    assert.deepEqual(seen(), ['progress 1', 'progress 2']);
+    assert.ok(Date.now() - started < 10_000, 'flush did not wait for the interval');
+  });
 });

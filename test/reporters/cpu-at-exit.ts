@@ -1,15 +1,10 @@
 // Preloaded (--import) into each test file's process by `npm test`: at exit it appends the CPU the
-// file used to $LIVE2VOD_TEST_CPU_LOG — its own and that of every process it started that ended
-// and was reaped (serve, the CLI, their workers and ffmpeg) — for the file-timings summary. On a
-// CPU-bound machine the files' CPU, not their wall time, is what the suite's length is made of.
+// file used to $LIVE2VOD_TEST_CPU_LOG — its own and that of the processes it started that ended
+// and were reaped (serve, the CLI, and their workers and ffmpeg when those were reaped by them) —
+// for the file-timings summary. A lower bound: what a SIGKILLed serve leaves to init is not in it.
+// On a CPU-bound machine the files' CPU, not their wall time, is what the suite's length is made of.
 import { appendFileSync, readFileSync } from 'node:fs';
-
-export const cpuLogVariable = 'LIVE2VOD_TEST_CPU_LOG';
-
-export interface CpuRecord {
-  file: string;
-  cpuSeconds: number;
-}
+import { cpuLogVariable, type CpuRecord } from './cpu-log.ts';
 
 /** user + system seconds of the descendants this process has reaped (0 without /proc). */
 function reapedDescendantsSeconds(): number {

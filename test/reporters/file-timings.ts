@@ -3,12 +3,12 @@
 // A file's time is its whole run as the runner saw it, process start-up included; files run side by
 // side (--test-concurrency), so the times add up to more than the wall time. Beside it, the CPU
 // the file used with the processes it started (from cpu-at-exit.ts, when npm test preloads it): the
-// suite cannot take less than its CPU over the cores, so that is the column that tells what to trim.
+// suite cannot take less than its CPU over the cores, so that column tells what to trim.
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { TestEvent } from 'node:test/reporters';
-import { cpuLogVariable, type CpuRecord } from './cpu-at-exit.ts';
+import { cpuLogVariable, type CpuRecord } from './cpu-log.ts';
 
 interface FileTiming {
   file: string;
@@ -30,8 +30,12 @@ function readCpuLog(): Map<string, number> {
     return cpu;
   }
   for (const line of text.split('\n').filter(Boolean)) {
-    const record = JSON.parse(line) as CpuRecord;
-    cpu.set(record.file, record.cpuSeconds);
+    try {
+      const record = JSON.parse(line) as CpuRecord;
+      cpu.set(record.file, record.cpuSeconds);
+    } catch {
+      // A line cut short (a process killed while writing it): that file shows '?'.
+    }
   }
   return cpu;
 }
@@ -66,8 +70,8 @@ export function formatTimings(files: readonly FileTiming[], wallMs: number, core
     '',
     `time per test file, slowest first (${files.length} files, ${(total / 1000).toFixed(1)} s in all, ${(wallMs / 1000).toFixed(1)} s wall):`,
     ...(measured ? [
-      `CPU (the file and the processes it started): ${cpu.toFixed(0)} s in all, so on ${cores} cores the files cannot take less than ${(cpu / cores).toFixed(0)} s`,
-      `   wall      CPU`,
+      `CPU (the file and the processes it started and reaped; '?': not logged): at least ${cpu.toFixed(0)} s in all, so on ${cores} cores the files cannot take less than ${(cpu / cores).toFixed(0)} s`,
+      `   wall       CPU`,
     ] : []),
     ...lines,
     '',
