@@ -27,7 +27,7 @@ interface Finished {
 
 // The test runner shares the terminal's process group, so Ctrl-C reaches it (sending it again
 // would cut its clean-up short) and only SIGTERM is passed on. The type check runs in a group of
-// its own (npm, sh, tsc), stopped whole on either. This process stays to remove the media cache.
+// its own (npm, sh, tsc), stopped whole on either. This process stays to remove the run's directory.
 const testRuns = new Set<ChildProcess>();
 const groups = new Set<ChildProcess>();
 let interrupted = false;

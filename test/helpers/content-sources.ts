@@ -6,7 +6,7 @@ import { execFile } from 'node:child_process';
 import { access, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { ffmpeg } from './media.ts';
+import { ffmpeg, generate } from './media.ts';
 
 const run = promisify(execFile);
 
@@ -78,14 +78,14 @@ export async function makeTalkSource(file: string, options: ContentSourceOptions
 /** Full-frame motion (a panning test pattern) with temporal noise over every pixel: hard to encode. */
 export async function makeSportSource(file: string, options: ContentSourceOptions): Promise<void> {
   const { seconds, width = 1920, height = 1080, rate = 30, preset = 'veryfast' } = options;
-  await ffmpeg([
+  await generate([
     '-f', 'lavfi', '-i', `testsrc2=size=${width}x${height}:rate=${rate}:duration=${seconds}`,
     '-f', 'lavfi', '-i', `anoisesrc=color=pink:amplitude=0.2:sample_rate=48000:duration=${seconds}`,
     '-filter_complex', `[0:v]scroll=h=0.003:v=0.0015,hue=H=t*0.4,noise=alls=8:allf=t,format=yuv420p[v]`,
     '-map', '[v]', '-map', '1:a',
     '-c:v', 'libx264', '-preset', preset, '-crf', '20', '-g', String(rate * 2),
-    '-c:a', 'aac', '-b:a', '128k', '-ar', '48000', '-ac', '2', '-t', String(seconds), file,
-  ]);
+    '-c:a', 'aac', '-b:a', '128k', '-ar', '48000', '-ac', '2', '-t', String(seconds),
+  ], file);
 }
 
 async function fontArgs(): Promise<{ bold: string; regular: string }> {
