@@ -49,7 +49,15 @@ function bcp47(tag: string | undefined): string | undefined {
   return iso639[tag.toLowerCase()] ?? (/^[a-z]{3}$/.test(tag) ? tag : undefined);
 }
 
+// Names of the tags the table above makes, so most jobs skip Intl.DisplayNames: its first use
+// costs ~25 ms of CPU, which every worker would pay. A test keeps them equal to what it says.
+export const commonLanguageNames: Readonly<Record<string, string>> = {
+  en: 'English', de: 'German', fr: 'French', es: 'Spanish', it: 'Italian', pt: 'Portuguese', nl: 'Dutch', ja: 'Japanese', zh: 'Chinese',
+};
+
 function languageName(language: string): string {
+  const common = commonLanguageNames[language];
+  if (common) return common;
   try {
     return new Intl.DisplayNames(['en'], { type: 'language' }).of(language) ?? language;
   } catch {

@@ -9,6 +9,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { WorkerReport } from '../jobs/worker-report.ts';
 import { retry } from '../retry/retry.ts';
+import { postJson } from './post-json.ts';
 
 export interface CallbackReporterOptions {
   /** Progress is sent at most this often. */
@@ -121,19 +122,15 @@ export class CallbackReporter {
     const signal = this.#giveUp.signal;
     try {
       await retry(async () => {
-        const response = await fetch(this.#url, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json', authorization: `Bearer ${this.#token}` },
-          body: JSON.stringify(event),
-          signal: AbortSignal.any([signal, AbortSignal.timeout(this.#requestTimeoutMs)]),
-        });
-        if (response.ok) return;
-        if (response.status >= 400 && response.status < 500) {
+        const answer = await postJson(this.#url, JSON.stringify(event), { authorization: `Bearer ${this.#token}` },
+          AbortSignal.any([signal, AbortSignal.timeout(this.#requestTimeoutMs)]));
+        if (answer.status >= 200 && answer.status < 300) return;
+        if (answer.status >= 400 && answer.status < 500) {
           // Refused (a report this control plane does not understand, a stale token): retrying cannot help, but the pod log should say so.
-          process.stderr.write(`live2vod worker: the control plane refused the ${event.type} report (${response.status}): ${(await response.text().catch(() => '')).slice(0, 500)}\n`);
+          process.stderr.write(`live2vod worker: the control plane refused the ${event.type} report (${answer.status}): ${answer.text.slice(0, 500)}\n`);
           return;
         }
-        throw new Error(`the control plane answered ${response.status}`);
+        throw new Error(`the control plane answered ${answer.status}`);
       }, { ...reportRetry, signal });
     } catch {
       if (!signal.aborted) process.stderr.write(`live2vod worker: could not report ${event.type} to the control plane\n`);

@@ -10,8 +10,8 @@
 
 import { createWriteStream } from 'node:fs';
 import { rm } from 'node:fs/promises';
-import http, { type IncomingMessage } from 'node:http';
-import https from 'node:https';
+import type { IncomingMessage } from 'node:http';
+import type { RequestOptions } from 'node:https';
 import type { LookupAddress, LookupOptions } from 'node:dns';
 import { isIP, type Socket } from 'node:net';
 import { Transform, type TransformCallback } from 'node:stream';
@@ -21,6 +21,10 @@ import { version } from '../version.ts';
 import { AddressPolicy, canonicalIp, type ResolvedAddress, type VetResult } from './address-policy.ts';
 import { asOutputError } from './fs-errors.ts';
 import { describeStall, StallWatch, type StallLimits } from './stall-watch.ts';
+
+// From process.getBuiltinModule, not an ESM import, and https (with tls) only when a URL needs
+// it: see src/pipeline/post-json.ts.
+const clientFor = (url: URL) => process.getBuiltinModule(url.protocol === 'https:' ? 'node:https' : 'node:http');
 
 export interface FetchHttpSourceOptions {
   policy: AddressPolicy;
@@ -147,7 +151,7 @@ export function sendRequest(url: URL, addresses: readonly ResolvedAddress[], abo
   return new Promise<IncomingMessage>((resolve, reject) => {
     const host = hostOf(url);
     const vetted = new Set(addresses.map((entry) => canonicalIp(entry.address)));
-    const options: https.RequestOptions = {
+    const options: RequestOptions = {
       method: 'GET',
       protocol: url.protocol,
       host,
@@ -161,7 +165,7 @@ export function sendRequest(url: URL, addresses: readonly ResolvedAddress[], abo
     };
     if (url.username !== '' || url.password !== '') options.auth = `${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`;
     if (url.protocol === 'https:' && isIP(host) === 0) options.servername = host;
-    const request = (url.protocol === 'https:' ? https : http).request(options, resolve);
+    const request = clientFor(url).request(options, resolve);
     request.on('error', reject);
     // Belt and braces: the socket must have reached a vetted address.
     request.on('socket', (socket: Socket) => {

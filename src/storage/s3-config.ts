@@ -17,12 +17,14 @@
 //   link); 60 s of socket inactivity (covers a stalled response body). Keep-alive agents with
 //   64 sockets: multipart uploads (4 parts at a time per object) of several renditions at once
 //   plus parallel ranged downloads.
-import { Agent as HttpAgent } from 'node:http';
-import { Agent as HttpsAgent } from 'node:https';
 import { S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
 import { UsageError } from '../errors/index.ts';
+
+// From process.getBuiltinModule, not an ESM import: see src/pipeline/post-json.ts.
+const { Agent: HttpAgent } = process.getBuiltinModule('node:http');
+const { Agent: HttpsAgent } = process.getBuiltinModule('node:https');
 
 export interface S3Options {
   /** `http(s)://host:port` of an S3-compatible service. */

@@ -11,9 +11,12 @@
 // encode reads on for megabytes).
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { RangeSource } from './range-source.ts';
+
+// From process.getBuiltinModule, not an ESM import: see src/pipeline/post-json.ts.
+const { createServer } = process.getBuiltinModule('node:http');
 
 export interface LoopbackReaderOptions {
   /** Bytes of the largest upstream read (default 1 MiB); the first of a response is 64 KiB at most. */
