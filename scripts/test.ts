@@ -1,5 +1,5 @@
 // `npm test`: the type check and the test files side by side, since the suite is CPU-bound and the
-// type check (one core, ~24 CPU-s, ~8 when incremental) fits in the gaps the tests leave while
+// type check (TypeScript 7: ~12 CPU-s, ~3 when incremental) fits in the gaps the tests leave while
 // they wait on real time.
 // Usage: node scripts/test.ts [file, directory or glob …]   (default: every test/**/*.test.ts)
 // LIVE2VOD_TEST_CONCURRENCY sets how many test files run at once (default: the cores, at most 6).
