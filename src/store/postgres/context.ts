@@ -34,16 +34,24 @@ export function pgContext(pool: Pool, schema: string): PgContext {
     schema,
     async transaction(fn) {
       const client = await pool.connect();
+      // The pool listens for errors only on idle connections. One that dies while checked out
+      // (the server restarts between two statements) emits 'error', which without a listener
+      // takes the whole process down; its next query fails instead, and the caller hears of that.
+      let broken = false;
+      const onError = () => { broken = true; };
+      client.on('error', onError);
       try {
         await client.query('BEGIN');
         const result = await fn(client);
         await client.query('COMMIT');
         return result;
       } catch (error) {
-        await client.query('ROLLBACK').catch(() => {});
+        await client.query('ROLLBACK').catch(() => { broken = true; });
         throw error;
       } finally {
-        client.release();
+        client.off('error', onError);
+        // A broken connection is closed, not handed to the next caller.
+        client.release(broken);
       }
     },
   };
