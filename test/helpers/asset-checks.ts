@@ -564,6 +564,102 @@ function videoRangeOf(stream: ProbeStream): string {
   return 'SDR';
 }
 
+let streamFiles = 0;
+
+/**
+ * The streams ffprobe finds in init + first segment of each rendition (one list per URI), from a
+ * single ffprobe over one file holding all of them: the inits' tracks side by side in one moov
+ * (each renumbered k + 1, its tkhd and trex too) and each first segment after it with its tfhd
+ * saying that track. ffmpeg takes codec, profile, level, size, colour and channels from each
+ * track's own sample entry and samples, and, as the file is seekable, reads every moof before the
+ * first packet, so each track's FRAME-RATE is, as alone, its first segment's samples over their
+ * duration. Files not of the plain shape this needs (one trak per init, one movie timescale, only
+ * moof/mdat/styp in the segment, moof-relative data offsets) are probed one by one instead.
+ */
+async function firstSegmentStreams(asset: LoadedAsset, uris: readonly string[], scratch: string): Promise<ProbeStream[][]> {
+  const tracks = [];
+  for (const uri of uris) {
+    const track = await trackFiles(asset, uri);
+    const first = track.segments[0];
+    assert.ok(first, `${uri}: no segments`);
+    tracks.push({ track, init: await readFile(track.init), segment: await readFile(first.path) });
+  }
+  let merged: Buffer | undefined;
+  try {
+    merged = mergeFirstSegments(tracks);
+  } catch {
+    // A box that does not parse: leave it to ffprobe, file by file.
+  }
+  if (merged) {
+    const file = path.join(scratch, `streams-${streamFiles++}.mp4`);
+    await writeFile(file, merged);
+    const streams = (await ffprobeJson(file, ['-show_streams'])).streams ?? [];
+    if (streams.length === uris.length) return streams.map((s) => [s]);
+  }
+  const probed = [];
+  for (const { track } of tracks) {
+    const file = await concatTrack(track, scratch, `streams-${streamFiles++}.mp4`, [0]);
+    probed.push((await ffprobeJson(file, ['-show_streams'])).streams ?? []);
+  }
+  return probed;
+}
+
+function box(type: string, parts: readonly Buffer[]): Buffer {
+  const header = Buffer.alloc(8);
+  header.writeUInt32BE(8 + parts.reduce((sum, p) => sum + p.length, 0));
+  header.write(type, 4, 'latin1');
+  return Buffer.concat([header, ...parts]);
+}
+
+/** See firstSegmentStreams; undefined when a file is not of that shape. */
+function mergeFirstSegments(tracks: readonly { init: Buffer; segment: Buffer }[]): Buffer | undefined {
+  let ftyp: Buffer | undefined;
+  let mvhd: Buffer | undefined;
+  const traks: Buffer[] = [];
+  const trexes: Buffer[] = [];
+  const segments: Buffer[] = [];
+  for (const [k, { init, segment }] of tracks.entries()) {
+    const id = k + 1;
+    const top = childBoxes(init, 0, init.length);
+    const moov = top.find((b) => b.type === 'moov');
+    const ftypBox = top.find((b) => b.type === 'ftyp');
+    if (!moov || !ftypBox) return undefined;
+    const inMoov = childBoxes(init, moov.body, moov.end);
+    const trakBoxes = inMoov.filter((b) => b.type === 'trak');
+    const mvhdBox = inMoov.find((b) => b.type === 'mvhd');
+    const trexBoxes = inMoov.filter((b) => b.type === 'mvex').flatMap((mvex) => childBoxes(init, mvex.body, mvex.end)).filter((b) => b.type === 'trex');
+    const trakBox = trakBoxes[0];
+    const trexBox = trexBoxes[0];
+    if (trakBoxes.length !== 1 || trexBoxes.length !== 1 || !trakBox || !trexBox || !mvhdBox) return undefined;
+    const timescale = (b: Buffer): number => b.readUInt32BE(b[8] === 1 ? 28 : 20);
+    const thisMvhd = init.subarray(mvhdBox.start, mvhdBox.end);
+    if (mvhd && timescale(mvhd) !== timescale(thisMvhd)) return undefined;
+    ftyp ??= init.subarray(ftypBox.start, ftypBox.end);
+    mvhd ??= thisMvhd;
+    const trak = Buffer.from(init.subarray(trakBox.start, trakBox.end));
+    const tkhd = childBoxes(trak, 8, trak.length).find((b) => b.type === 'tkhd');
+    if (!tkhd) return undefined;
+    trak.writeUInt32BE(id, tkhd.body + (trak[tkhd.body] === 1 ? 20 : 12));
+    traks.push(trak);
+    const trex = Buffer.from(init.subarray(trexBox.start, trexBox.end));
+    trex.writeUInt32BE(id, 12);
+    trexes.push(trex);
+    const data = Buffer.from(segment);
+    for (const b of childBoxes(data, 0, data.length)) {
+      if (b.type === 'mdat' || b.type === 'styp') continue;
+      if (b.type !== 'moof') return undefined;
+      for (const traf of childBoxes(data, b.body, b.end).filter((t) => t.type === 'traf')) {
+        const tfhd = child(data, traf, 'tfhd');
+        if (!tfhd || data.readUInt32BE(tfhd.body) & 0x01) return undefined;
+        data.writeUInt32BE(id, tfhd.body + 4);
+      }
+    }
+    segments.push(data);
+  }
+  if (!ftyp || !mvhd) return undefined;
+  return Buffer.concat([ftyp, box('moov', [mvhd, ...traks, box('mvex', trexes)]), ...segments]);
+}
+
 /**
  * Each variant's CODECS, VIDEO-RANGE, RESOLUTION and FRAME-RATE match what its files really
  * contain; playback starts on the first variant, so when any variant is H.264 SDR, the first is.
@@ -573,13 +669,13 @@ export async function assertVariantsMatchStreams(asset: LoadedAsset, scratch: st
   const video = videoVariants(asset);
   const universal = (v: Variant): boolean => codecList(v.attributes)[0]?.startsWith('avc1.') === true && v.attributes['VIDEO-RANGE'] === 'SDR';
   if (video.some(universal)) assert.ok(video[0] && universal(video[0]), `the first variant (${video[0]?.uri}) should be one every device plays: H.264 SDR`);
-  let n = 0;
-  for (const variant of asset.master.variants) {
+  const uris = [...asset.master.variants.map((v) => v.uri), ...(audio?.URI ? [audio.URI] : [])];
+  const probed = await firstSegmentStreams(asset, uris, scratch);
+  for (const [n, variant] of asset.master.variants.entries()) {
     const track = await trackFiles(asset, variant.uri);
-    const file = await concatTrack(track, scratch, `streams-${n++}.mp4`, [0]);
-    const probe = await ffprobeJson(file, ['-show_streams']);
-    const stream = probe.streams?.[0];
-    assert.ok(stream && probe.streams?.length === 1, `${variant.uri}: one stream per rendition`);
+    const streams = probed[n] ?? [];
+    const stream = streams[0];
+    assert.ok(stream && streams.length === 1, `${variant.uri}: one stream per rendition`);
     const init = await readFile(track.init);
     const codecs = codecList(variant.attributes);
     assert.ok(codecs[0]);
@@ -610,9 +706,7 @@ export async function assertVariantsMatchStreams(asset: LoadedAsset, scratch: st
     }
   }
   if (audio?.URI) {
-    const track = await trackFiles(asset, audio.URI);
-    const probe = await ffprobeJson(await concatTrack(track, scratch, 'streams-audio.mp4', [0]), ['-show_streams']);
-    const stream = probe.streams?.[0];
+    const stream = probed[asset.master.variants.length]?.[0];
     assert.ok(stream);
     assert.equal(stream.codec_type, 'audio');
     assert.equal(audio.CHANNELS, String(stream.channels), 'EXT-X-MEDIA CHANNELS vs the stream');
@@ -661,6 +755,7 @@ export interface InitInfo {
   timescale: number;
   trexDefaultSampleFlags: number;
   trexDefaultSampleDuration: number;
+  trexDefaultSampleSize: number;
 }
 
 /** mdhd timescale and trex defaults of a one-track init segment. */
@@ -675,6 +770,7 @@ export function readInit(init: Buffer): InitInfo {
   return {
     timescale,
     trexDefaultSampleDuration: trex ? init.readUInt32BE(trex.body + 12) : 0,
+    trexDefaultSampleSize: trex ? init.readUInt32BE(trex.body + 16) : 0,
     trexDefaultSampleFlags: trex ? init.readUInt32BE(trex.body + 20) : 0,
   };
 }
@@ -689,6 +785,11 @@ export interface FragmentInfo {
   sampleCount: number;
   /** Seconds. */
   duration: number;
+  /**
+   * Where the first sample's bytes end, counted from the start of the moof (trun data_offset +
+   * its size); undefined when tfhd gives an absolute base-data-offset.
+   */
+  firstSampleEnd: number | undefined;
 }
 
 /** The moof boxes of a media segment (or a byte range of one), with their timing and first-sample flags. */
@@ -706,7 +807,8 @@ export function readFragments(init: InitInfo, data: Buffer): FragmentInfo[] {
     if (tfhdFlags & 0x02) p += 4;
     let defaultDuration = init.trexDefaultSampleDuration;
     if (tfhdFlags & 0x08) { defaultDuration = data.readUInt32BE(p); p += 4; }
-    if (tfhdFlags & 0x10) p += 4;
+    let defaultSize = init.trexDefaultSampleSize;
+    if (tfhdFlags & 0x10) { defaultSize = data.readUInt32BE(p); p += 4; }
     let defaultFlags = init.trexDefaultSampleFlags;
     if (tfhdFlags & 0x20) defaultFlags = data.readUInt32BE(p);
     const tfdtVersion = data[tfdt.body] ?? 0;
@@ -715,16 +817,18 @@ export function readFragments(init: InitInfo, data: Buffer): FragmentInfo[] {
     const trunFlags = data.readUInt32BE(trun.body) & 0xffffff;
     const count = data.readUInt32BE(trun.body + 4);
     let q = trun.body + 8;
-    if (trunFlags & 0x01) q += 4;
+    let dataOffset = 0;
+    if (trunFlags & 0x01) { dataOffset = data.readInt32BE(q); q += 4; }
     let firstFlags: number | undefined;
     if (trunFlags & 0x04) { firstFlags = data.readUInt32BE(q); q += 4; }
     let firstCts = 0;
     let firstSampleFlags = firstFlags ?? defaultFlags;
+    let firstSize = defaultSize;
     let ticks = 0;
     for (let i = 0; i < count; i++) {
       let duration = defaultDuration;
       if (trunFlags & 0x100) { duration = data.readUInt32BE(q); q += 4; }
-      if (trunFlags & 0x200) q += 4;
+      if (trunFlags & 0x200) { if (i === 0) firstSize = data.readUInt32BE(q); q += 4; }
       if (trunFlags & 0x400) { if (i === 0 && firstFlags === undefined) firstSampleFlags = data.readUInt32BE(q); q += 4; }
       if (trunFlags & 0x800) { if (i === 0) firstCts = trunVersion === 1 ? data.readInt32BE(q) : data.readUInt32BE(q); q += 4; }
       ticks += duration;
@@ -736,6 +840,8 @@ export function readFragments(init: InitInfo, data: Buffer): FragmentInfo[] {
       firstIsSync: (firstSampleFlags & 0x10000) === 0,
       sampleCount: count,
       duration: ticks / init.timescale,
+      // Without base-data-offset the data offset counts from the moof (ISO/IEC 14496-12 8.8.7.1).
+      firstSampleEnd: tfhdFlags & 0x01 || count === 0 ? undefined : dataOffset + firstSize,
     });
   }
   return fragments;
@@ -751,26 +857,45 @@ export interface SegmentStart {
   keyframe: boolean;
 }
 
+let probeFiles = 0;
+
 /**
  * How each segment of a rendition starts. Times come from the boxes, not from ffprobe: ffmpeg's
  * MP4 demuxer shifts streams with negative composition offsets (B-frames) later by the largest
  * negative offset, which a player does not do.
+ *
+ * ffmpeg's view of the first sample comes from one ffprobe over init + every segment (a valid
+ * fragmented file), not one per segment: each packet's byte position says which segment's bytes it
+ * came from, and the packet at the lowest position in a segment is that segment's first sample. Its
+ * K flag (the demuxer's reading of that sample's trun/tfhd/trex flags, or the parser finding an IDR
+ * in its bytes) depends on that sample alone, so is the same with the other segments around it as
+ * with the init alone; a segment that yields no packet counts as no keyframe.
  */
 export async function segmentStarts(track: TrackFiles, scratch: string): Promise<SegmentStart[]> {
   const initBuf = await readFile(track.init);
   const init = readInit(initBuf);
-  const starts: SegmentStart[] = [];
-  for (const [i, segment] of track.segments.entries()) {
+  const parts: Buffer[] = [initBuf];
+  const segments: { start: number; end: number; time: number; sync: boolean }[] = [];
+  let at = initBuf.length;
+  for (const segment of track.segments) {
     const data = await readFile(segment.path);
     const [first] = readFragments(init, data);
     assert.ok(first && first.offset === 0, `${segment.path} does not start with a moof`);
-    const file = path.join(scratch, `start-${path.basename(path.dirname(track.init))}-${i}.mp4`);
-    await writeFile(file, Buffer.concat([initBuf, data]));
-    const probe = await ffprobeJson(file, ['-select_streams', 'v:0', '-show_packets', '-show_entries', 'packet=flags', '-read_intervals', '%+#1']);
-    const decodedAsKey = (probe.packets?.[0]?.flags ?? '').includes('K');
-    starts.push({ uri: segment.uri, time: first.firstPresentation, keyframe: first.firstIsSync && decodedAsKey });
+    segments.push({ start: at, end: at + data.length, time: first.firstPresentation, sync: first.firstIsSync });
+    parts.push(data);
+    at += data.length;
   }
-  return starts;
+  const file = path.join(scratch, `starts-${path.basename(path.dirname(track.init))}-${probeFiles++}.mp4`);
+  await writeFile(file, Buffer.concat(parts));
+  const probe = await ffprobeJson(file, ['-select_streams', 'v:0', '-show_packets', '-show_entries', 'packet=pos,flags']);
+  const firstPacket: ({ pos: number; key: boolean } | undefined)[] = segments.map(() => undefined);
+  for (const packet of probe.packets ?? []) {
+    const pos = Number(packet.pos);
+    const i = segments.findIndex((s) => pos >= s.start && pos < s.end);
+    const seen = firstPacket[i];
+    if (i >= 0 && (!seen || pos < seen.pos)) firstPacket[i] = { pos, key: (packet.flags ?? '').includes('K') };
+  }
+  return segments.map((s, i) => ({ uri: track.segments[i]?.uri ?? '', time: s.time, keyframe: s.sync && firstPacket[i]?.key === true }));
 }
 
 /**
@@ -799,13 +924,58 @@ export async function assertAlignedKeyframeSegments(asset: LoadedAsset, scratch:
   }
 }
 
+interface DecodedFrame {
+  keyFrame: number | undefined;
+  pictType: string | undefined;
+}
+
+/** The frames ffprobe decodes from a file's first video stream (the one-process-per-file way). */
+async function probeFrames(file: string): Promise<DecodedFrame[]> {
+  const probe = await ffprobeJson(file, ['-select_streams', 'v:0', '-show_frames', '-show_entries', 'frame=key_frame,pict_type']);
+  return (probe.frames ?? []).map((f) => ({ keyFrame: f.key_frame, pictType: f.pict_type }));
+}
+
+/**
+ * The frames decoded from each file's first video stream, as if each were decoded on its own: one
+ * ffmpeg with every file as its own input, so each has its own demuxer and its own fresh decoder
+ * (nothing carries over from one file to the next), and a showinfo per input whose instance name
+ * (Parsed_showinfo_<n>, n = the input's place in the graph) says which file a frame came from.
+ * Should ffmpeg fail (say a file ffmpeg cannot open), each file of that batch is probed alone.
+ */
+async function decodeEachAlone(files: readonly string[]): Promise<DecodedFrame[][]> {
+  const decoded: DecodedFrame[][] = [];
+  const batchSize = 32;
+  for (let from = 0; from < files.length; from += batchSize) {
+    const batch = files.slice(from, from + batchSize);
+    let stderr: string;
+    try {
+      stderr = await ffmpeg([
+        ...batch.flatMap((file) => ['-threads', '1', '-i', file]),
+        '-filter_complex', batch.map((_, i) => `[${i}:v:0]showinfo[f${i}]`).join(';'),
+        ...batch.flatMap((_, i) => ['-map', `[f${i}]`]),
+        '-f', 'null', '-',
+      ], { loglevel: 'info' });
+    } catch {
+      for (const file of batch) decoded.push(await probeFrames(file));
+      continue;
+    }
+    const frames: DecodedFrame[][] = batch.map(() => []);
+    for (const m of stderr.matchAll(/^\[Parsed_showinfo_(\d+) @ [^\]]+\] n: *\d+ .*?\biskey:(\d+) type:(\S)/gm)) {
+      frames[Number(m[1])]?.push({ keyFrame: Number(m[2]), pictType: m[3] });
+    }
+    decoded.push(...frames);
+  }
+  return decoded;
+}
+
 /**
  * Each I-frame playlist entry's byte range is a moof + the first sample: with the init segment in
  * front it decodes to exactly one I-frame, at the time the playlist implies; entries are one GOP apart.
+ * The init + range files are decoded by decodeEachAlone, all in one ffmpeg: each still alone.
  */
 export async function assertIframePlaylists(asset: LoadedAsset, scratch: string, gopSeconds: number): Promise<void> {
   assert.equal(asset.master.iframeVariants.length, videoVariants(asset).length, 'one I-frame playlist per video variant');
-  let n = 0;
+  const ranges: { label: string; file: string }[] = [];
   for (const attributes of asset.master.iframeVariants) {
     const uri = attributes.URI;
     assert.ok(uri, 'EXT-X-I-FRAME-STREAM-INF without URI');
@@ -831,18 +1001,24 @@ export async function assertIframePlaylists(asset: LoadedAsset, scratch: string,
       const [fragment] = readFragments(init, range.subarray(0, moofEnd));
       assert.ok(fragment?.firstIsSync, `${uri}: ${length}@${offset} is not a sync sample`);
       assert.ok(Math.abs(fragment.firstPresentation - expected) < 0.001, `${uri}: I-frame at ${fragment.firstPresentation} s, expected ${expected}`);
-      const file = path.join(scratch, `iframe-${n++}.mp4`);
+      // The range ends where the first sample ends: not a byte of the second sample (the decode
+      // below drops a partial second sample, so would not notice one), none of the first missing.
+      assert.equal(length, fragment.firstSampleEnd, `${uri}: range ${length}@${offset} is not its moof and first sample`);
+      const file = path.join(scratch, `iframe-${probeFiles++}.mp4`);
       await writeFile(file, Buffer.concat([initBuf, range]));
-      const probe = await ffprobeJson(file, ['-select_streams', 'v:0', '-show_frames', '-show_entries', 'frame=key_frame,pict_type']);
-      const frames = probe.frames ?? [];
-      assert.equal(frames.length, 1, `${uri} ${length}@${offset}: decodes to ${frames.length} frames`);
-      assert.equal(frames[0]?.key_frame, 1, `${uri} ${length}@${offset}: not a keyframe`);
-      assert.equal(frames[0]?.pict_type, 'I');
+      ranges.push({ label: `${uri} ${length}@${offset}`, file });
       expected += entry.duration;
     }
     const total = playlist.entries.reduce((sum, e) => sum + e.duration, 0);
     assert.equal(playlist.entries.length, Math.ceil(total / gopSeconds - 1e-6), `${uri}: one I-frame per ${gopSeconds} s GOP`);
   }
+  const decoded = await decodeEachAlone(ranges.map((r) => r.file));
+  ranges.forEach(({ label }, i) => {
+    const frames = decoded[i] ?? [];
+    assert.equal(frames.length, 1, `${label}: decodes to ${frames.length} frames`);
+    assert.equal(frames[0]?.keyFrame, 1, `${label}: not a keyframe`);
+    assert.equal(frames[0]?.pictType, 'I', `${label}: not an I-frame`);
+  });
 }
 
 // --- thumbnails --------------------------------------------------------------------------------------
@@ -851,6 +1027,35 @@ function vttTime(text: string): number {
   const m = /^(\d+):(\d{2}):(\d{2})\.(\d{3})$/.exec(text);
   assert.ok(m, `bad WebVTT timestamp ${text}`);
   return Number(m[1]) * 3600 + Number(m[2]) * 60 + Number(m[3]) + Number(m[4]) / 1000;
+}
+
+/**
+ * Width and height of a whole JPEG or PNG, from its header (the start-of-frame segment, or IHDR):
+ * what ffprobe reports for an image, read without starting a process. The file must also end as
+ * a whole image does (EOI, IEND), so a truncated sprite fails as one ffprobe cannot read would.
+ */
+export function imageSize(image: Buffer, name = 'image'): { width: number; height: number } {
+  if (image.length >= 33 && image.toString('latin1', 1, 4) === 'PNG' && image.toString('latin1', 12, 16) === 'IHDR') {
+    assert.equal(image.toString('latin1', image.length - 8, image.length - 4), 'IEND', `${name}: a PNG that does not end with IEND`);
+    return { width: image.readUInt32BE(16), height: image.readUInt32BE(20) };
+  }
+  assert.ok(image.length > 4 && image.readUInt16BE(0) === 0xffd8, `${name} is neither a JPEG nor a PNG`);
+  assert.equal(image.readUInt16BE(image.length - 2), 0xffd9, `${name}: a JPEG that does not end with EOI`);
+  let pos = 2;
+  while (pos + 4 <= image.length) {
+    assert.equal(image[pos], 0xff, `${name}: no JPEG marker at ${pos}`);
+    const marker = image[pos + 1] ?? 0;
+    if (marker === 0xff) { pos++; continue; }
+    const length = image.readUInt16BE(pos + 2);
+    // SOF0–SOF15 but DHT (C4), JPG (C8) and DAC (CC): precision, height, width.
+    if (marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc) {
+      assert.ok(pos + 9 <= image.length, `${name}: short start-of-frame segment`);
+      return { width: image.readUInt16BE(pos + 7), height: image.readUInt16BE(pos + 5) };
+    }
+    assert.ok(marker !== 0xda && marker !== 0xd9, `${name}: image data before a start-of-frame segment`);
+    pos += 2 + length;
+  }
+  assert.fail(`${name}: no start-of-frame segment`);
 }
 
 /** The thumbnails WebVTT covers [0, duration] without gaps, and every cue is a tile inside an existing sprite. */
@@ -874,8 +1079,7 @@ export async function assertThumbnailsVtt(asset: LoadedAsset, duration: number):
     let size = sizes.get(sprite);
     if (!size) {
       assert.ok(await exists(sprite), `cue ${i}: sprite ${m[1]} does not exist`);
-      const stream = (await ffprobeJson(sprite, ['-show_streams'])).streams?.[0];
-      size = { width: stream?.width ?? 0, height: stream?.height ?? 0 };
+      size = imageSize(await readFile(sprite), `sprite ${m[1]}`);
       sizes.set(sprite, size);
     }
     const [x, y, w, h] = [m[2], m[3], m[4], m[5]].map(Number) as [number, number, number, number];
