@@ -55,7 +55,8 @@ describe('live2vod serve on PostgreSQL', { skip, timeout: 120_000 }, () => {
   async function start(schema: string, name: string): Promise<TestService> {
     const service = await startTestService({
       dataDir: path.join(root, name),
-      overrides: { store: { kind: 'postgres', url: databaseUrl, schema }, sourceRoots: [sourceDir], executor: { concurrency: 1 } },
+      // No quality sampling: one ffmpeg less per job, and nothing here looks at it.
+      overrides: { store: { kind: 'postgres', url: databaseUrl, schema }, sourceRoots: [sourceDir], executor: { concurrency: 1 }, transcode: { quality: false } },
     });
     services.push(service);
     return service;

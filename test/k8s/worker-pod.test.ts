@@ -17,7 +17,7 @@ import { WorkArea, type WorkPlan } from '../../src/pipeline/chunked/work-area.ts
 import { failJobExitCodes, ignoredExitCodes, workerPodFailurePolicy } from '../../src/k8s/failure-policy.ts';
 import { buildChunkGroupJob } from '../../src/k8s/chunk-group-job.ts';
 import { buildWorkerJob } from '../../src/k8s/worker-job.ts';
-import { makeTempDir, makeTestPattern, type TempDir } from '../helpers/media.ts';
+import { makeTempDir, makeTestPattern, writeRealTimeFfmpeg, type TempDir } from '../helpers/media.ts';
 import { descendants, isAlive, killLeftovers, processRef, tinyTranscode, waitFor, type ProcessRef } from '../helpers/serve.ts';
 import { CallbackServer } from './callback-server.ts';
 import { startPodProcess, workerContainer } from './pod-process.ts';
@@ -26,15 +26,18 @@ let temp: TempDir;
 let callbacks: CallbackServer;
 let longSource: string;
 let shortSource: string;
+let realTimeFfmpeg: string;
 const leftovers: ProcessRef[] = [];
 const token = 'pod-test-token-0123456789';
 
 before(async () => {
   temp = await makeTempDir('live2vod-pod-');
   callbacks = await CallbackServer.start();
-  [longSource, shortSource] = await Promise.all([
-    makeTestPattern(temp.dir, { seconds: 40, width: 1280, height: 720, rate: 30, audio: 'sine', name: 'long.mp4' }),
+  [longSource, shortSource, realTimeFfmpeg] = await Promise.all([
+    // Encoded at real time (writeRealTimeFfmpeg) when it is to be stopped: 10 s keep it encoding for seconds, at little CPU.
+    makeTestPattern(temp.dir, { seconds: 10, width: 640, height: 360, rate: 30, audio: 'sine', name: 'long.mp4' }),
     makeTestPattern(temp.dir, { seconds: 3, width: 320, height: 180, rate: 25, audio: 'sine', name: 'short.mp4' }),
+    writeRealTimeFfmpeg(temp.dir),
   ]);
 });
 
@@ -65,7 +68,7 @@ function configFor(task: 'inline' | 'secret') {
 describe('the worker in a pod', () => {
   it('gets an inline task with its token from the Secret, and on SIGTERM stops ffmpeg within seconds, reports, and exits 130', async () => {
     const built = buildWorkerJob({
-      task: taskFor('sigterm-job', longSource, { ...tinyTranscode, ladder: [{ width: 1280, height: 720, bitrateKbps: 2500, maxFrameRate: 30 }, { width: 640, height: 360, bitrateKbps: 800, maxFrameRate: 30 }] }),
+      task: taskFor('sigterm-job', longSource, { ...tinyTranscode, ladder: [{ width: 640, height: 360, bitrateKbps: 800, maxFrameRate: 30 }, { width: 320, height: 180, bitrateKbps: 300, maxFrameRate: 30 }] }),
       priority: 'normal', facts: {}, config: configFor('inline'),
     });
     const container = workerContainer(built);
@@ -73,7 +76,8 @@ describe('the worker in a pod', () => {
     const taskEnv = container.env?.find((e) => e.name === 'LIVE2VOD_TASK')?.value ?? '';
     assert.ok(!taskEnv.includes(token), 'the token is not in the Job spec');
 
-    const pod = await startPodProcess(built, path.join(temp.dir, 'pod-sigterm'));
+    // The image's ffmpeg, its video encode reading at the source's rate (the harness's choice, not the Job's).
+    const pod = await startPodProcess(built, path.join(temp.dir, 'pod-sigterm'), { LIVE2VOD_FFMPEG: realTimeFfmpeg });
     // Wait until ffmpeg encodes (progress reached the callback), then terminate as the kubelet does.
     await waitFor('encode progress', () => callbacks.reports.some((r) => r.path.includes('sigterm-job') && r.body.type === 'progress'), { timeoutMs: 60_000, intervalMs: 100 });
     const ffmpegs = descendants(pod.child.pid!).filter((p) => /ffmpeg/.test(p.cmdline));
@@ -104,7 +108,8 @@ describe('the worker in a pod', () => {
   });
 
   it('reads the whole task from the mounted Secret file and completes a real encode', async () => {
-    const built = buildWorkerJob({ task: taskFor('secret-job', shortSource), priority: 'high', facts: {}, config: configFor('secret') });
+    // No quality sampling: only the manifest's existence is looked at.
+    const built = buildWorkerJob({ task: taskFor('secret-job', shortSource, { ...tinyTranscode, quality: false }), priority: 'high', facts: {}, config: configFor('secret') });
     const container = workerContainer(built);
     assert.deepEqual(container.args, ['worker', '--task-file', '/var/run/live2vod/task/task.json']);
     assert.ok(!container.env?.some((e) => e.name === 'LIVE2VOD_TASK'), 'secret mode puts no task in the env');

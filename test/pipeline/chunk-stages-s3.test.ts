@@ -50,7 +50,8 @@ describe('chunk stages with an S3 output: the work area under the output\'s scra
     const file = path.join(tmp.dir, `task-${tasks++}.json`);
     await writeFile(file, JSON.stringify({
       version: 2, jobId: 'job-stages-s3', attempt: 1, source: { kind: 'local', path: source }, output,
-      profile: { ladder: [{ width: 320, height: 180, bitrateKbps: 300, maxFrameRate: 30 }], preset: 'ultrafast', loudness: false, chunkSeconds: 6 },
+      // No quality sampling: nothing here looks at it (chunk-stages.test.ts checks the stitch's).
+      profile: { ladder: [{ width: 320, height: 180, bitrateKbps: 300, maxFrameRate: 30 }], preset: 'ultrafast', loudness: false, quality: false, chunkSeconds: 6 },
       sourceFetch: { maxBytes: 1e9, timeoutMs: 60_000, allow: [] },
       ...stage,
     }));
