@@ -3,23 +3,12 @@
 // option written with one dash, and the container's name in `probe`. In-process through main().
 
 import assert from 'node:assert/strict';
-import { Writable } from 'node:stream';
 import { describe, test } from 'node:test';
-import { main } from '../../src/cli/main.ts';
 import { parseTranscodeFlags } from '../../src/cli/transcode-options.ts';
-import type { CliIo } from '../../src/cli/io.ts';
 import { ExitCode } from '../../src/errors/index.ts';
 import { containerName } from '../../src/media/container-name.ts';
 import { parseLadderFile } from '../../src/media/ladder-file.ts';
-
-async function run(argv: string[]): Promise<{ code: number; stderr: string; stdout: string }> {
-  let stdout = '';
-  let stderr = '';
-  const sink = (add: (s: string) => void) => new Writable({ write(chunk: Buffer, _encoding, done) { add(chunk.toString()); done(); } }) as unknown as NodeJS.WriteStream;
-  const io: CliIo = { stdout: sink((s) => { stdout += s; }), stderr: sink((s) => { stderr += s; }), signal: new AbortController().signal };
-  const code = await main(argv, io);
-  return { code, stderr, stdout };
-}
+import { cliInProcess } from '../helpers/cli-in-process.ts';
 
 describe('CLI messages', () => {
   test('one prefix for every error, and the project\'s words for a bad choice', async () => {
@@ -34,7 +23,7 @@ describe('CLI messages', () => {
       [['nosuchcommand'], /^live2vod: unknown command 'nosuchcommand'/],
     ];
     for (const [argv, message] of cases) {
-      const result = await run(argv);
+      const result = await cliInProcess(argv);
       assert.equal(result.code, ExitCode.usage, `${argv.join(' ')}: ${result.stderr}`);
       assert.match(result.stderr, message, argv.join(' '));
       assert.doesNotMatch(result.stderr, /^error:|usage: |Invalid option|expected one of "/m, argv.join(' '));

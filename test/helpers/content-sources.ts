@@ -17,7 +17,7 @@ export interface ContentSourceOptions {
   rate?: number;
   /** Talk only: seconds each slide stays up (20–30 in a real talk). */
   slideSeconds?: number;
-  /** Sport only: x264 preset of the generated file; ultrafast makes it in a third of the CPU (tests). */
+  /** x264 preset of the generated file (default veryfast); ultrafast makes it in a third (sport) to a half (talk) of the CPU (tests). */
   preset?: 'veryfast' | 'ultrafast';
 }
 
@@ -34,7 +34,7 @@ const speech = 'Good morning everyone and welcome to the quarterly review. Today
 
 /** Slides with changing text, a speaker window with modest motion, speech: what most live events are. */
 export async function makeTalkSource(file: string, options: ContentSourceOptions): Promise<void> {
-  const { seconds, width = 1920, height = 1080, rate = 30, slideSeconds = 25 } = options;
+  const { seconds, width = 1920, height = 1080, rate = 30, slideSeconds = 25, preset = 'veryfast' } = options;
   const fonts = await fontArgs();
   const size = (share: number) => Math.max(8, Math.round(height * share));
   const filters: string[] = [];
@@ -67,7 +67,7 @@ export async function makeTalkSource(file: string, options: ContentSourceOptions
       '-f', 'lavfi', '-i', `color=c=0xf4f1ea:s=${width}x${height}:r=${rate}:d=${seconds}`,
       ...audio,
       '-filter_complex', graph, '-map', '[v]', '-map', '1:a',
-      '-c:v', 'libx264', '-preset', 'veryfast', '-crf', '18', '-g', String(rate * 2),
+      '-c:v', 'libx264', '-preset', preset, '-crf', '18', '-g', String(rate * 2),
       '-c:a', 'aac', '-b:a', '128k', '-ar', '48000', '-ac', '2', '-t', String(seconds), file,
     ]);
   } finally {

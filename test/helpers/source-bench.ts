@@ -1,5 +1,6 @@
 // A bench for "transcode this awkward source and check the asset" tests: a temp dir, a one-rung
 // ladder, a scratch folder for ffprobe inputs, and the structural checks every asset must pass.
+// Transcodes run the CLI in the test's own process (cli-in-process.ts).
 
 import assert from 'node:assert/strict';
 import { mkdir } from 'node:fs/promises';
@@ -8,13 +9,16 @@ import {
   assertCompleteAsset, assertMpdMatchesHls, assertVariantBandwidths, assertVariantsMatchStreams, concatTrack, loadAsset,
   trackFiles, videoVariants, type LoadedAsset,
 } from './asset-checks.ts';
-import { ffprobeJson, makeTempDir, runCliOk, writeLadder, type ProbeResult } from './media.ts';
+import { runCliInProcess } from './cli-in-process.ts';
+import { ffprobeJson, makeTempDir, writeLadder, type ProbeResult } from './media.ts';
 
 export interface SourceBench {
   dir: string;
   scratch: string;
   /** One rung, 320x180 @ 300 kb/s (swapped to 180x320 for portrait sources). */
   smallLadder: string;
+  /** The default transcode flags: x264 ultrafast with smallLadder; tests add --no-* for stages they do not look at. */
+  oneRung: readonly string[];
   /**
    * Transcodes with the one-rung ladder (x264 ultrafast unless `flags` say otherwise) and runs the
    * structural checks. `bandwidths: false` leaves out the RFC 8216 peak check, for sources whose
@@ -33,15 +37,17 @@ export async function createSourceBench(prefix: string): Promise<SourceBench> {
   const scratch = path.join(tmp.dir, 'scratch');
   await mkdir(scratch);
   const smallLadder = await writeLadder(tmp.dir, 'small', [{ width: 320, height: 180, bitrateKbps: 300 }]);
+  const oneRung = ['--preset', 'ultrafast', '--ladder', smallLadder];
   let n = 0;
 
   const bench: SourceBench = {
     dir: tmp.dir,
     scratch,
     smallLadder,
-    async transcode(source, flags = ['--preset', 'ultrafast', '--ladder', smallLadder], options = {}) {
+    oneRung,
+    async transcode(source, flags = oneRung, options = {}) {
       const out = path.join(tmp.dir, `asset-${n++}-${path.basename(source).replace(/\W+/g, '-')}`);
-      await runCliOk(['transcode', source, '--out', out, '--scratch', path.join(tmp.dir, 'live2vod-scratch'), ...flags]);
+      await runCliInProcess(['transcode', source, '--out', out, '--scratch', path.join(tmp.dir, 'live2vod-scratch'), ...flags]);
       const asset = await loadAsset(out);
       await assertCompleteAsset(asset);
       assertMpdMatchesHls(asset);

@@ -1,18 +1,21 @@
 // manifest.json's quality and cost, from real encodes of a small moving test pattern: a rung with
 // bits to spare must measure high SSIM and a starved rung of the same size clearly lower (so a
 // comparison of misaligned frames, or of the wrong rendition, fails here), and the cost must be
-// there and agree with itself. Whole and chunked assets alike.
+// there and agree with itself. Whole and chunked assets alike. Loudness normalisation is off (not
+// looked at), and the CLI runs in this process (runCliInProcess): the cost is its children's either way.
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { AssetManifest } from '../../src/media/asset-manifest.ts';
-import { makeTempDir, makeTestPattern, runCliOk, writeLadder, type TempDir } from '../helpers/media.ts';
+import { makeTempDir, makeTestPattern, writeLadder, type TempDir } from '../helpers/media.ts';
+import { runCliInProcess } from '../helpers/cli-in-process.ts';
 
 describe('quality and cost in manifest.json', { timeout: 300_000 }, () => {
   let tmp: TempDir;
   let source: string;
   let ladder: string;
+  let oneRung: string;
 
   before(async () => {
     tmp = await makeTempDir('live2vod-quality-');
@@ -22,12 +25,14 @@ describe('quality and cost in manifest.json', { timeout: 300_000 }, () => {
       { width: 640, height: 360, bitrateKbps: 3000 },
       { width: 320, height: 180, bitrateKbps: 600 },
     ]);
+    oneRung = await writeLadder(tmp.dir, 'one', [{ width: 320, height: 180, bitrateKbps: 600 }]);
   });
   after(() => tmp.cleanup());
 
-  async function transcode(name: string, flags: readonly string[]): Promise<AssetManifest> {
+  /** `encoding`: the ladder and preset whose quality is measured, unless a test measures none. */
+  async function transcode(name: string, flags: readonly string[], encoding = ['--ladder', ladder, '--preset', 'veryfast']): Promise<AssetManifest> {
     const out = path.join(tmp.dir, name);
-    await runCliOk(['transcode', source, '--out', out, '--ladder', ladder, '--preset', 'veryfast', '--no-thumbnails', '--no-download', ...flags]);
+    await runCliInProcess(['transcode', source, '--out', out, ...encoding, '--no-thumbnails', '--no-download', '--no-loudnorm', ...flags]);
     return JSON.parse(await readFile(path.join(out, 'manifest.json'), 'utf8')) as AssetManifest;
   }
 
@@ -72,7 +77,8 @@ describe('quality and cost in manifest.json', { timeout: 300_000 }, () => {
   });
 
   test('turned off, no figures and still a cost', async () => {
-    const manifest = await transcode('off', ['--chunk-seconds', '0', '--no-quality']);
+    // Nothing is measured, so one small rung at ultrafast does.
+    const manifest = await transcode('off', ['--chunk-seconds', '0', '--no-quality'], ['--ladder', oneRung, '--preset', 'ultrafast']);
     assert.equal(manifest.quality, null);
     assert.ok(manifest.renditions.every((r) => r.quality === null));
     assert.ok(manifest.cost.cpuSeconds !== null && manifest.cost.byStage.measure === undefined);

@@ -1,6 +1,7 @@
 // The two-language asset in a real browser: hls.js (as the dashboard's player uses it) lists both
 // audio tracks with their languages and names, plays, and switches to the second while playing.
 // The asset is served by a bare static server, so the test is about the asset, not the dashboard.
+// Made in this process with only what playback needs (no thumbnails, download, quality, loudness pass).
 import assert from 'node:assert/strict';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -8,8 +9,9 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser } from 'playwright-core';
 import { browserSkip, launchBrowser, openPage, waitInPage, type WatchedPage } from '../helpers/browser.ts';
-import { makeTempDir, makeTwoLanguages, runCliOk, writeLadder, type TempDir } from '../helpers/media.ts';
+import { makeTempDir, makeTwoLanguages, writeLadder, type TempDir } from '../helpers/media.ts';
 import { serveAsset } from '../helpers/serve-asset.ts';
+import { runCliInProcess } from '../helpers/cli-in-process.ts';
 
 const page = `<!doctype html><video muted playsinline></video><script type="module">
 import Hls from '/hls.mjs';
@@ -33,7 +35,7 @@ describe('a two-language asset plays in hls.js with both audio tracks', { skip: 
     const ladder = await writeLadder(tmp.dir, 'one', [{ width: 320, height: 180, bitrateKbps: 250, maxFrameRate: 30 }]);
     const source = await makeTwoLanguages(tmp.dir, 12);
     const out = path.join(tmp.dir, 'asset');
-    await runCliOk(['transcode', source, '--out', out, '--ladder', ladder, '--preset', 'ultrafast', '--chunk-seconds', '0', '--json']);
+    await runCliInProcess(['transcode', source, '--out', out, '--ladder', ladder, '--preset', 'ultrafast', '--chunk-seconds', '0', '--no-thumbnails', '--no-download', '--no-quality', '--no-loudnorm', '--json']);
     server = await serveAsset(out, page);
     browser = await launchBrowser();
     watched = await openPage(browser);

@@ -2,6 +2,7 @@
 // rungs, two of them the same size, x264 ultrafast), checked file by file with ffprobe/ffmpeg —
 // segments, keyframes, bitrates, codecs, I-frame playlists, loudness, thumbnails, DASH, download,
 // manifest.json — plus the poster choice on a source that opens on black, and the HEVC and AV1 paths.
+// The sampled quality (asset-quality.test.ts) is off; the CLI runs in this process (runCliInProcess).
 
 import assert from 'node:assert/strict';
 import { mkdir, readFile, readdir } from 'node:fs/promises';
@@ -13,8 +14,9 @@ import {
   measureLoudness, topLevelBoxes, trackFiles, videoVariants, type LoadedAsset,
 } from '../helpers/asset-checks.ts';
 import {
-  ffprobeJson, make1080p30, makeBlackStart, makeTestPattern, makeTempDir, runCliOk, writeLadder, type TempDir,
+  ffprobeJson, make1080p30, makeBlackStart, makeTestPattern, makeTempDir, writeLadder, type TempDir,
 } from '../helpers/media.ts';
+import { runCliInProcess } from '../helpers/cli-in-process.ts';
 
 const FRAME = 1 / 30;
 
@@ -37,7 +39,7 @@ describe('1080p30 recording → complete CMAF asset (3 rungs, x264 ultrafast)', 
       { width: 640, height: 360, bitrateKbps: 1000, maxFrameRate: 30, crf: 21 },
     ]);
     outDir = path.join(tmp.dir, 'asset');
-    ({ stdout } = await runCliOk(['transcode', source, '--out', outDir, '--ladder', ladder, '--preset', 'ultrafast']));
+    ({ stdout } = await runCliInProcess(['transcode', source, '--out', outDir, '--ladder', ladder, '--preset', 'ultrafast', '--no-quality']));
     asset = await loadAsset(outDir);
   });
   after(() => tmp?.cleanup());
@@ -195,7 +197,7 @@ describe('poster choice', () => {
     const source = await makeBlackStart(tmp.dir, 6, 2);
     const ladder = await writeLadder(tmp.dir, 'one', [{ width: 320, height: 180, bitrateKbps: 300 }]);
     const out = path.join(tmp.dir, 'asset');
-    await runCliOk(['transcode', source, '--out', out, '--ladder', ladder, '--preset', 'ultrafast', '--no-download']);
+    await runCliInProcess(['transcode', source, '--out', out, '--ladder', ladder, '--preset', 'ultrafast', '--no-download', '--no-quality', '--no-loudnorm']);
     const asset = await loadAsset(out);
     const thumbnails = asset.manifest.thumbnails;
     assert.ok(thumbnails);
@@ -225,7 +227,7 @@ describe('other video codecs (tiny sources)', () => {
 
   async function transcodeWith(codec: string, preset: string): Promise<LoadedAsset> {
     const out = path.join(tmp.dir, codec);
-    await runCliOk(['transcode', source, '--out', out, '--codec', codec, '--preset', preset, '--ladder', ladder, '--no-thumbnails', '--no-download']);
+    await runCliInProcess(['transcode', source, '--out', out, '--codec', codec, '--preset', preset, '--ladder', ladder, '--no-thumbnails', '--no-download', '--no-quality', '--no-loudnorm']);
     const asset = await loadAsset(out);
     await assertCompleteAsset(asset);
     assertMpdMatchesHls(asset);

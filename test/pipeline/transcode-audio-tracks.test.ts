@@ -1,6 +1,7 @@
 // A recording with two audio languages, with real ffmpeg: each track is its own rendition (one HLS
 // group, one DASH AdaptationSet per language), loudness-treated, decodable over the whole length,
 // in the download, in manifest.json; and the chunked encode gives the same asset as the whole one.
+// Thumbnails and sampled quality are off (not looked at); the CLI runs in this process.
 
 import assert from 'node:assert/strict';
 import { mkdir } from 'node:fs/promises';
@@ -8,7 +9,8 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { assertCompleteAsset, assertMpdMatchesHls, concatTrack, loadAsset, trackFiles, videoVariants, type LoadedAsset } from '../helpers/asset-checks.ts';
 import { assertEquivalent, frameCount } from '../helpers/chunk-equivalence.ts';
-import { ffmpeg, ffprobeJson, makeTempDir, makeTwoLanguages, runCliOk, writeLadder, type TempDir } from '../helpers/media.ts';
+import { ffmpeg, ffprobeJson, makeTempDir, makeTwoLanguages, writeLadder, type TempDir } from '../helpers/media.ts';
+import { runCliInProcess } from '../helpers/cli-in-process.ts';
 
 describe('every audio track of the source becomes a rendition', () => {
   let tmp: TempDir;
@@ -29,7 +31,7 @@ describe('every audio track of the source becomes a rendition', () => {
 
   const transcode = async (name: string, extra: string[]): Promise<LoadedAsset> => {
     const out = path.join(tmp.dir, name);
-    await runCliOk(['transcode', source, '--out', out, '--ladder', ladder, '--preset', 'ultrafast', '--json', ...extra]);
+    await runCliInProcess(['transcode', source, '--out', out, '--ladder', ladder, '--preset', 'ultrafast', '--no-thumbnails', '--no-quality', '--json', ...extra]);
     return loadAsset(out);
   };
 

@@ -1,12 +1,14 @@
 // The ladder `live2vod transcode` would make for each kind of source, read from `live2vod probe
 // --json` against real (tiny) files: fast, nothing is encoded but the 1-second sources themselves.
+// The probe command runs through the CLI's main() in this process (no Node start-up per probe).
 
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { AudioRendition, SourceInfo, VideoRendition } from '../../src/media/types.ts';
 import {
-  make1080p30, make720p60, makeInterlacedSd, makeOddSize, makePortrait, makeRotated, makeTempDir, makeVfr, runCliOk, type TempDir,
+  make1080p30, make720p60, makeInterlacedSd, makeOddSize, makePortrait, makeRotated, makeTempDir, makeVfr, type TempDir,
 } from '../helpers/media.ts';
+import { runCliInProcess } from '../helpers/cli-in-process.ts';
 
 interface ProbeOutput {
   source: SourceInfo;
@@ -24,7 +26,7 @@ interface ProbeOutput {
 
 /** The fixed preset by name, whatever the default ladder kind: these are its rungs. */
 async function probe(file: string, ...flags: string[]): Promise<ProbeOutput> {
-  const { stdout } = await runCliOk(['probe', file, '--json', '--ladder', 'apple', ...flags]);
+  const { stdout } = await runCliInProcess(['probe', file, '--json', '--ladder', 'apple', ...flags]);
   return JSON.parse(stdout) as ProbeOutput;
 }
 

@@ -1,7 +1,7 @@
 // Real encodes of the awkward containers and audio layouts live recordings come in: no audio,
 // audio only, 5.1, HEVC, WebM (VP9 + Opus), FLV from nginx-rtmp, MPEG-TS. Each source is 4 s at a
 // small size, transcoded with a one-rung ladder (x264 ultrafast), and checked for what that kind
-// of source tends to break. The video-side kinds are in transcode-video-sources.test.ts; the split
+// of source tends to break; the stages a test does not look at are turned off (--no-*). The video-side kinds are in transcode-video-sources.test.ts; the split
 // lets the files run in parallel under --test-concurrency=2.
 
 import assert from 'node:assert/strict';
@@ -15,6 +15,8 @@ import { ffmpeg, ffprobeJson, makeAudioOnly, makeFlv, makeHevc, makeMpegTs, make
 import { createSourceBench, type SourceBench } from '../helpers/source-bench.ts';
 
 const FRAME = 1 / 30;
+/** Stages none of these tests looks at, unless one says otherwise. */
+const unlooked = ['--no-thumbnails', '--no-quality'];
 
 describe('containers and audio layouts → assets', () => {
   let bench: SourceBench;
@@ -22,7 +24,7 @@ describe('containers and audio layouts → assets', () => {
   after(() => bench?.cleanup());
 
   test('no audio → a video-only asset: no EXT-X-MEDIA, CODECS with the video codec only, no audio anywhere', async () => {
-    const asset = await bench.transcode(await makeNoAudio(bench.dir, 4));
+    const asset = await bench.transcode(await makeNoAudio(bench.dir, 4), [...bench.oneRung, ...unlooked]);
     assert.equal(asset.master.media.length, 0, 'no EXT-X-MEDIA');
     assert.equal(asset.master.variants.length, 1, 'no audio-only variant');
     const [variant] = asset.master.variants;
@@ -58,7 +60,7 @@ describe('containers and audio layouts → assets', () => {
     await ffmpeg(['-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=48000:duration=4', '-ac', '2', '-c:a', 'aac', '-b:a', '128k', source]);
     const before = await measureLoudness(source);
     assert.ok(before.integrated < -19 && before.truePeak - before.integrated + -16 < -1.5, `a quiet tone with headroom (${before.integrated} LUFS, ${before.truePeak} dBTP)`);
-    const asset = await bench.transcode(source);
+    const asset = await bench.transcode(source, [...bench.oneRung, '--no-download']);
     const after = await measureLoudness(await concatTrack(await trackFiles(asset, audioMedia(asset)!.URI!), bench.scratch, 'tone-out.mp4'));
     assert.ok(Math.abs(after.integrated - -16) <= 0.5, `integrated ${after.integrated} LUFS`);
     const crest = (m: { integrated: number; truePeak: number }) => m.truePeak - m.integrated;
@@ -69,7 +71,8 @@ describe('containers and audio layouts → assets', () => {
     const source = await makeSurround51(bench.dir, 4);
     const sourceAudio = (await ffprobeJson(source, ['-select_streams', 'a:0', '-show_streams'])).streams?.[0];
     assert.equal(sourceAudio?.channels, 6, 'the source really is 5.1');
-    const asset = await bench.transcode(source);
+    // Loudness normalisation stays on: with it the downmix is part of the normalising filter.
+    const asset = await bench.transcode(source, [...bench.oneRung, ...unlooked, '--no-download']);
     const { probe } = await bench.probeRendition(asset, audioMedia(asset)!.URI!);
     const stream = probe.streams?.[0];
     assert.equal(stream?.channels, 2);
@@ -81,7 +84,7 @@ describe('containers and audio layouts → assets', () => {
 
   test('HEVC source → an H.264 asset of the same duration', async () => {
     const source = await makeHevc(bench.dir, 4);
-    const asset = await bench.transcode(source);
+    const asset = await bench.transcode(source, [...bench.oneRung, ...unlooked, '--no-download', '--no-loudnorm']);
     assert.match(codecList(videoVariants(asset)[0]!.attributes)[0] ?? '', /^avc1\./);
     assert.equal(asset.manifest.source.video?.codec, 'hevc');
     await bench.assertVideoDuration(asset, source, FRAME);
@@ -90,7 +93,7 @@ describe('containers and audio layouts → assets', () => {
 
   test('WebM (VP9 + Opus, audio tagged "ger") → H.264 + AAC, LANGUAGE="de" NAME="German"', async () => {
     const source = await makeWebm(bench.dir, 4);
-    const asset = await bench.transcode(source);
+    const asset = await bench.transcode(source, [...bench.oneRung, ...unlooked, '--no-download']);
     assert.equal(asset.manifest.source.video?.codec, 'vp9');
     assert.equal(asset.manifest.source.audio?.codec, 'opus');
     const audio = audioMedia(asset);
@@ -104,7 +107,7 @@ describe('containers and audio layouts → assets', () => {
 
   test('FLV as nginx-rtmp records it → a complete asset of the same duration', async () => {
     const source = await makeFlv(bench.dir, 4);
-    const asset = await bench.transcode(source);
+    const asset = await bench.transcode(source, [...bench.oneRung, ...unlooked, '--no-download', '--no-loudnorm']);
     assert.match(asset.manifest.source.formatName, /flv/);
     await bench.assertVideoDuration(asset, source, FRAME);
     await assertAlignedKeyframeSegments(asset, bench.scratch, 6, FRAME);
@@ -114,7 +117,7 @@ describe('containers and audio layouts → assets', () => {
     const source = await makeMpegTs(bench.dir, 4);
     const start = Number((await ffprobeJson(source, ['-show_format'])).format?.start_time);
     assert.ok(start > 1, `the TS source starts at ${start} s`);
-    const asset = await bench.transcode(source);
+    const asset = await bench.transcode(source, [...bench.oneRung, ...unlooked, '--no-download']);
     await bench.assertVideoDuration(asset, source, FRAME);
     // The first video and audio samples are presented at 0 (assertAlignedKeyframeSegments checks video against 0).
     await assertAlignedKeyframeSegments(asset, bench.scratch, 6, FRAME);
