@@ -60,7 +60,8 @@ describe('a stopped run leaves nothing behind', () => {
 
   before(async () => {
     tmp = await makeTempDir('live2vod-leftovers-');
-    source = await makeTestPattern(tmp.dir, { seconds: 20, width: 640, height: 360, rate: 30, audio: 'sine', name: 'talk.mp4' });
+    // 20 s of wall time at real time is the point; small pictures keep the encode that fills it cheap.
+    source = await makeTestPattern(tmp.dir, { seconds: 20, width: 320, height: 180, rate: 30, audio: 'sine', name: 'talk.mp4' });
     scratch = path.join(tmp.dir, 'tmp');
     await mkdir(scratch);
     // TMPDIR: the worker's scratch goes where the test can look for it.
@@ -71,7 +72,8 @@ describe('a stopped run leaves nothing behind', () => {
   for (const [when, match] of [['at once', (l: string) => l.startsWith('{')], ['during the encode', (l: string) => l.includes('"type":"progress"') && !l.includes('"percent":0,')]] as const) {
     test(`transcode --json | head -1, the pipe closed ${when}: no stack trace, no scratch, no partial --out`, { timeout: 90_000 }, async () => {
       const out = path.join(tmp.dir, `out-pipe-${when.replaceAll(' ', '-')}`);
-      const run = start(['transcode', source, '--out', out, '--scratch', scratch, '--json'], env);
+      // No loudness pass: a second decode of the audio before its encode, not what is stopped here.
+      const run = start(['transcode', source, '--out', out, '--scratch', scratch, '--json', '--no-loudnorm'], env);
       await run.line(match);
       run.child.stdout?.destroy();
       const code = await run.exited;
@@ -87,7 +89,7 @@ describe('a stopped run leaves nothing behind', () => {
     const taskFile = path.join(tmp.dir, 'task.json');
     await writeFile(taskFile, JSON.stringify({
       version: 2, stage: 'full', jobId: 'job-leftovers', attempt: 1, source: { kind: 'local', path: source }, output: out,
-      profile: {}, sourceFetch: { maxBytes: 1e9, timeoutMs: 60_000, allow: [] },
+      profile: { loudness: false }, sourceFetch: { maxBytes: 1e9, timeoutMs: 60_000, allow: [] },
     }));
     // As the local executor starts it: its own process group, signalled as a group.
     const run = start(['worker', '--task-file', taskFile], env, { detached: true });

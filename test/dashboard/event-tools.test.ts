@@ -15,7 +15,7 @@ import { browserSkip, launchBrowser, openPage, screenshot, unnamedControls, wait
 import { eventSlides, makeEventSlides } from '../helpers/event-media.ts';
 import { api, makeTemp, startServeProcess, submitJob, waitForJob, type ServeProcess } from '../helpers/serve.ts';
 
-const transcode = { ladder: [{ width: 320, height: 180, bitrateKbps: 300, maxFrameRate: 30 }], thumbnails: true, download: false, instantRemux: false, loudness: false };
+const transcode = { ladder: [{ width: 320, height: 180, bitrateKbps: 300, maxFrameRate: 30 }], thumbnails: true, download: false, instantRemux: false, loudness: false, quality: false };
 
 describe('dashboard: the event inside the recording on the job page', { skip: browserSkip, timeout: 240_000 }, () => {
   let dir: string;

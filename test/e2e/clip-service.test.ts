@@ -18,7 +18,8 @@ describe('a clip job through the service', { timeout: 240_000 }, () => {
   before(async () => {
     sourceDir = await makeTemp('live2vod-clip-src-');
     source = await makeTestPattern(sourceDir, { seconds: 14, width: 320, height: 180, rate: 30, audio: 'sine' });
-    service = await startTestService({ overrides: { sourceRoots: [sourceDir] } });
+    // No quality sampling: nothing here reads it.
+    service = await startTestService({ overrides: { sourceRoots: [sourceDir], transcode: { quality: false } } });
   });
 
   after(async () => {

@@ -31,6 +31,12 @@ export async function ffmpeg(args: readonly string[], options: { cwd?: string; l
   return stderr;
 }
 
+/** Runs ffmpeg quietly with the given arguments; resolves with what it wrote to stdout (raw frames, say). */
+export async function ffmpegStdout(args: readonly string[]): Promise<Buffer> {
+  const { stdout } = await execFileAsync(FFMPEG, ['-hide_banner', '-nostdin', '-nostats', '-loglevel', 'error', ...args], { encoding: 'buffer', maxBuffer: 256 << 20 });
+  return stdout;
+}
+
 /** Set by scripts/test.ts for one `npm test` run: where `generate` keeps what it made. */
 export const mediaCacheVariable = 'LIVE2VOD_TEST_MEDIA_CACHE';
 

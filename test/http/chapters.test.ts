@@ -118,12 +118,15 @@ function chapterTests(setup: () => { service: TestService; tmp: TempDir; read: A
   });
 }
 
+/** Thumbnails for the chapters' pictures; no quality sampling (an ffmpeg per rendition that nothing here reads). */
+const chapterTranscode = { thumbnails: true, quality: false };
+
 describe('PATCH /v1/jobs/{id}/chapters, assets in the media directory', { timeout: 300_000 }, () => {
   let tmp: TempDir;
   let service: TestService;
   before(async () => {
     tmp = await makeTempDir('live2vod-chapters-');
-    service = await startTestService({ overrides: { sourceRoots: [tmp.dir], transcode: { thumbnails: true } } });
+    service = await startTestService({ overrides: { sourceRoots: [tmp.dir], transcode: chapterTranscode } });
   });
   after(async () => {
     await service?.dispose();
@@ -142,7 +145,7 @@ describe('PATCH /v1/jobs/{id}/chapters, assets in S3 (s3rver)', { timeout: 300_0
     [s3, tmp] = await Promise.all([startS3(['vod']), makeTempDir('live2vod-chapters-s3-')]);
     restoreEnv = useS3rverEnv(s3.endpoint);
     client = new S3Client({ endpoint: s3.endpoint, forcePathStyle: true, region: 'us-east-1', credentials: s3rverCredentials });
-    service = await startTestService({ overrides: { sourceRoots: [tmp.dir], storage: { output: 's3://vod/out' }, transcode: { thumbnails: true } } });
+    service = await startTestService({ overrides: { sourceRoots: [tmp.dir], storage: { output: 's3://vod/out' }, transcode: chapterTranscode } });
   });
   after(async () => {
     await service?.dispose();

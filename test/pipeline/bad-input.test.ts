@@ -116,6 +116,8 @@ async function mountUnavailable(): Promise<string | undefined> {
 
 let source: string; // 3 s 320x180 H.264 + AAC, faststart
 let ladder: string; // one small rung
+/** The optional stages, each an ffmpeg run or two: off where a case does not look at them. */
+const noExtras = ['--no-thumbnails', '--no-download', '--no-quality', '--no-loudnorm'];
 let noMount: string | undefined;
 let hasNvenc = false;
 
@@ -240,7 +242,8 @@ describe('bad input (exit 3)', { concurrency: 2 }, () => {
   test('an unsupported video codec (Cinepak in AVI) is named', async () => {
     const c = await newCase('cinepak');
     const input = path.join(c.dir, 'old.avi');
-    makeMedia(['-f', 'lavfi', '-i', 'testsrc2=size=160x120:rate=15:duration=1', '-c:v', 'cinepak', input]);
+    // Three tiny frames: only the codec is looked at, and the Cinepak encoder is slow (~0.7 CPU-s for 15 frames of 160x120).
+    makeMedia(['-f', 'lavfi', '-i', 'testsrc2=size=64x48:rate=15:duration=0.2', '-c:v', 'cinepak', input]);
     await assertCleanFailure(await runCli([input, '--out', c.out, '--scratch', c.scratch]), c, { code: ExitBadInput, message: /video codec "cinepak" is not supported/ });
   });
 
@@ -315,7 +318,8 @@ describe('environment', { concurrency: 2 }, () => {
   test('an unavailable encoder (h264_nvenc without a GPU) falls back to libx264 with a warning and still makes the asset', async (t) => {
     if (hasNvenc) return t.skip('this machine can open h264_nvenc');
     const c = await newCase('nvenc');
-    const result = await runCli([source, '--out', c.out, '--scratch', c.scratch, '--ladder', ladder, '--encoder', 'h264_nvenc']);
+    // Only the fallback is the point: no thumbnails, download, quality or loudness pass (an ffmpeg each).
+    const result = await runCli([source, '--out', c.out, '--scratch', c.scratch, '--ladder', ladder, '--encoder', 'h264_nvenc', ...noExtras]);
     assert.equal(result.code, 0, result.stderr);
     assert.match(result.stderr, /^warning: h264_nvenc (could not be opened|is not compiled into this ffmpeg).*; falling back to libx264$/m);
     assert.match(result.stderr, /^renditions: 180p-300k, aac-128k \(encoder libx264\)$/m);
@@ -366,10 +370,11 @@ describe('output problems (exit 4)', { concurrency: 2 }, () => {
     if (noMount) return t.skip(noMount);
     const c = await newCase('full-out');
     await mkdir(c.out);
-    // Room for some of the asset (~350 kB with the download) but not all of it.
+    // Room for some of the asset (~175 kB of segments and playlists) but not all of it: packaging
+    // fills it, before thumbnails, download or quality would run (left out, they change nothing here).
     mountTmpfs(c.out, 'size=160k');
     try {
-      const result = await runCli([source, '--out', c.out, '--scratch', c.scratch, '--ladder', ladder]);
+      const result = await runCli([source, '--out', c.out, '--scratch', c.scratch, '--ladder', ladder, ...noExtras]);
       await assertCleanFailure(result, c, { code: ExitOutput, message: /disk is full/ });
       const df = execFileSync('df', ['--output=used', '-B1', c.out], { encoding: 'utf8' }).trim().split('\n').at(-1)?.trim();
       assert.equal(Number(df), 0, 'the partial asset no longer takes space');
@@ -440,12 +445,13 @@ describe('rerun into a previous asset', () => {
     const oneRung = path.join(c.dir, 'one.json');
     await writeFile(oneRung, JSON.stringify([{ width: 256, height: 144, bitrateKbps: 150, maxFrameRate: 30 }]));
 
-    const first = await runCli([source, '--out', c.out, '--scratch', c.scratch, '--ladder', twoRungs, '--no-loudnorm']);
+    // Thumbnails and download in the first run only, so the second must remove them; quality (manifest.json only) in neither.
+    const first = await runCli([source, '--out', c.out, '--scratch', c.scratch, '--ladder', twoRungs, '--no-loudnorm', '--no-quality']);
     assert.equal(first.code, 0, first.stderr);
     assert.deepEqual((await readdir(path.join(c.out, 'video'))).sort(), ['144p-200k', '180p-300k']);
     const firstManifest = await readFile(path.join(c.out, 'manifest.json'), 'utf8');
 
-    const second = await runCli([source, '--out', c.out, '--scratch', c.scratch, '--ladder', oneRung, '--no-thumbnails', '--no-loudnorm']);
+    const second = await runCli([source, '--out', c.out, '--scratch', c.scratch, '--ladder', oneRung, '--no-thumbnails', '--no-loudnorm', '--no-quality']);
     assert.equal(second.code, 0, second.stderr);
     assert.deepEqual(await readdir(path.join(c.out, 'video')), ['144p-150k']);
     assert.deepEqual(await readdir(path.join(c.out, 'download')), ['144p-150k.mp4']);

@@ -26,7 +26,8 @@ describe('a clip from an S3 parent to an S3 destination', { timeout: 300_000 }, 
     const ladder = await writeLadder(tmp.dir, 'one', rungs);
     const source = await makeTestPattern(tmp.dir, { seconds: 20, width: 320, height: 180, rate: 30, audio: 'sine' });
     const local = path.join(tmp.dir, 'parent');
-    await runCliOk(['transcode', source, '--out', local, '--ladder', ladder, '--preset', 'ultrafast', '--chunk-seconds', '0', '--no-quality', '--no-thumbnails', '--json']);
+    // Only its renditions are read by the clip: no download or loudness pass either.
+    await runCliOk(['transcode', source, '--out', local, '--ladder', ladder, '--preset', 'ultrafast', '--chunk-seconds', '0', '--no-quality', '--no-thumbnails', '--no-download', '--no-loudnorm', '--json']);
     // The parent as a finished asset in the bucket.
     const store = openObjectStore('s3://vod/assets/parent');
     for (const entry of await readdir(local, { recursive: true, withFileTypes: true })) {

@@ -61,7 +61,8 @@ describe('event detection in the encode', () => {
   test('60 s with 15 s of black and silence before and a 10 s frozen slide after: trim 15–50 s, whole and in chunks', async () => {
     const source = await makeEventRecording(tmp.dir);
     for (const [name, extra] of [['whole', ['--chunk-seconds', '0']], ['chunked', ['--chunk-seconds', '24', '--parallel', '2']]] as const) {
-      const { manifest } = await transcode(source, name, [...extra]);
+      // The trim comes from the encodes' own decode: thumbnails, download, quality and loudness are left out.
+      const { manifest } = await transcode(source, name, [...extra, '--no-thumbnails', '--no-download', '--no-quality', '--no-loudnorm']);
       const trim = manifest.suggestedTrim;
       assert.ok(trim, `${name}: manifest.json has a suggested trim`);
       assert.ok(Math.abs(trim.start - 15) <= 0.5, `${name}: start ${trim.start}`);
@@ -75,7 +76,8 @@ describe('event detection in the encode', () => {
 
   test('a slide deck: a chapter at each slide change, in WebVTT, Apple chapter JSON and the HLS master', async () => {
     const source = await makeSlideDeck(tmp.dir);
-    const { dir, manifest } = await transcode(source, 'slides', ['--chunk-seconds', '0']);
+    // Thumbnails kept: each chapter names its sprite tile. Nothing here reads the download, quality or loudness.
+    const { dir, manifest } = await transcode(source, 'slides', ['--chunk-seconds', '0', '--no-download', '--no-quality', '--no-loudnorm']);
     const chapters = manifest.chapters;
     assert.ok(chapters, 'manifest.json lists chapters');
     const expected = [0, 32, 64, 96];
@@ -113,7 +115,7 @@ describe('event detection in the encode', () => {
     // later one moved, their titles kept, thumbnails and documents of its own.
     await rewriteChapters(new OutputDir(dir), { chapters: [{ start: 0, title: 'Welcome' }, { start: 40, title: 'Q3 results' }, { start: 96, title: 'Questions' }] });
     const clipDir = path.join(tmp.dir, 'slides-clip');
-    await makeClip({ ffmpeg: 'ffmpeg', parent: dir, output: clipDir, startSeconds: 30, endSeconds: 100, profile: transcodeProfileSchema.parse({ ladder: [{ width: 320, height: 180, bitrateKbps: 250, maxFrameRate: 30 }] }), signal: new AbortController().signal });
+    await makeClip({ ffmpeg: 'ffmpeg', parent: dir, output: clipDir, startSeconds: 30, endSeconds: 100, profile: transcodeProfileSchema.parse({ ladder: [{ width: 320, height: 180, bitrateKbps: 250, maxFrameRate: 30 }], download: false }), signal: new AbortController().signal });
     const clipped = JSON.parse(await readFile(path.join(clipDir, 'manifest.json'), 'utf8')) as AssetManifest;
     assert.deepEqual(clipped.chapters?.list.map((c) => [c.start, c.title]), [[0, 'Welcome'], [10, 'Q3 results'], [66, 'Questions']]);
     assert.ok(clipped.chapters?.list.every((c) => /^thumbnails\/sprite-\d{3}\.jpg#xywh=/.test(c.thumbnail ?? '')), JSON.stringify(clipped.chapters));
