@@ -19,6 +19,7 @@ import { opensSegment } from '../media/mp4/segmenter.ts';
 import { averageBitrate, peakBitrate, targetDurationOf } from '../media/bitrate.ts';
 import { segmentFileName } from '../media/segment-names.ts';
 import type { AudioRendition, Fragment, PackagedTrack, Segment, TrackInfo, VideoRendition } from '../media/types.ts';
+import { asDiskFullWhenCutShort } from './fs-errors.ts';
 import { GrowingFile } from './growing-file.ts';
 
 export interface PackageTrackOptions {
@@ -195,6 +196,8 @@ export async function packageTrack(opts: PackageTrackOptions): Promise<PackagedT
       throw new Error(`packageTrack ${opts.id}: ${opts.fmp4Path} track kind is '${track.kind}', expected '${opts.kind}'`);
     }
     segments = await writeSegments(input, init, opts);
+  } catch (error) {
+    throw await asDiskFullWhenCutShort(error, opts.fmp4Path);
   } finally {
     await input.close();
   }

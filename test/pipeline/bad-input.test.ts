@@ -13,6 +13,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { OutputError } from '../../src/errors/index.ts';
+import { packageTrack } from '../../src/pipeline/package-track.ts';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const cli = path.join(repoRoot, 'bin', 'live2vod');
@@ -391,6 +393,29 @@ describe('output problems (exit 4)', { concurrency: 2 }, () => {
       const result = await runCli([source, '--out', c.out, '--scratch', c.scratch, '--ladder', ladder]);
       await assertCleanFailure(result, c, { code: ExitOutput, message: /disk is full/ });
       assert.match(result.stderr, /No space left on device/);
+    } finally {
+      unmount(c.scratch);
+    }
+  });
+
+  test('an encoder output cut short on a full disk (ffmpeg 5.1 can lose its last write and exit 0) is a full disk, exit 4', async (t) => {
+    if (noMount) return t.skip(noMount);
+    const c = await newCase('cut-short');
+    const fragmented = path.join(c.dir, 'video.mp4');
+    makeMedia(['-i', source, '-map', '0:v', '-c', 'copy', '-movflags', 'frag_keyframe+empty_moov+default_base_moof', fragmented]);
+    const whole = await readFile(fragmented);
+    const cut = whole.subarray(0, Math.min(whole.length - 100, 40_000));
+    const options = (fmp4Path: string, name: string) => ({ fmp4Path, outDir: path.join(c.out, name), relDir: `video/${name}`, id: name, kind: 'video' as const, segmentSeconds: 2 });
+    // Elsewhere the same bytes are what they are: a truncated MP4.
+    const onFreeDisk = path.join(c.dir, 'cut.mp4');
+    await writeFile(onFreeDisk, cut);
+    await assert.rejects(packageTrack(options(onFreeDisk, 'free')), (error: Error) => !(error instanceof OutputError) && /truncated or corrupt/.test(error.message));
+    mountTmpfs(c.scratch, 'size=64k');
+    try {
+      const onFullDisk = path.join(c.scratch, 'cut.mp4');
+      await writeFile(onFullDisk, cut);
+      await writeFile(path.join(c.scratch, 'filler'), Buffer.alloc(64 << 10)).catch((error: NodeJS.ErrnoException) => assert.equal(error.code, 'ENOSPC'));
+      await assert.rejects(packageTrack(options(onFullDisk, 'full')), (error: Error) => error instanceof OutputError && error.exitCode === ExitOutput && /the disk is full: cut\.mp4, as ffmpeg wrote it, is cut short/.test(error.message));
     } finally {
       unmount(c.scratch);
     }
