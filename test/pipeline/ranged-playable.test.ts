@@ -22,11 +22,12 @@ describe('full stage with a slow S3 source', () => {
 
   before(async () => {
     tmp = await makeTempDir('live2vod-ranged-playable-');
-    // 16 s at 3 Mb/s, its index (moov) at the end as ffmpeg writes it: about 6 s to download.
+    // 16 s at 3 Mb/s, its index (moov) at the end as ffmpeg writes it: about 6 s to download. 15 fps
+    // (2 s GOPs): the bytes, not the frames, set the download time, and frames cost CPU to encode.
     const source = path.join(tmp.dir, 'rec.mp4');
     await ffmpeg([
-      '-f', 'lavfi', '-i', 'testsrc2=size=640x360:rate=30:duration=16', '-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=48000:duration=16',
-      '-c:v', 'libx264', '-preset', 'ultrafast', '-b:v', '3M', '-g', '60', '-c:a', 'aac', '-b:a', '96k', source,
+      '-f', 'lavfi', '-i', 'testsrc2=size=640x360:rate=15:duration=16', '-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=48000:duration=16',
+      '-c:v', 'libx264', '-preset', 'ultrafast', '-b:v', '3M', '-g', '30', '-c:a', 'aac', '-b:a', '96k', source,
     ]);
     s3 = await startS3(['rec']);
     relay = await startRelay(s3.port, { bytesPerSecond: 1_000_000 });
@@ -49,7 +50,7 @@ describe('full stage with a slow S3 source', () => {
     await runStage(transcodeTaskSchema.parse({
       version: 2, jobId: 'job-playable', attempt: 1, output: out, stage: 'full',
       source: { kind: 's3', bucket: 'rec', key: 'live/rec.mp4' },
-      profile: { ladder: [{ width: 320, height: 180, bitrateKbps: 300, maxFrameRate: 30 }], preset: 'ultrafast', loudness: false, thumbnails: false, download: false, segmentSeconds: 2, chunkSeconds: 0 },
+      profile: { ladder: [{ width: 320, height: 180, bitrateKbps: 300, maxFrameRate: 30 }], preset: 'ultrafast', loudness: false, thumbnails: false, download: false, quality: false, segmentSeconds: 2, chunkSeconds: 0 },
       sourceFetch: { maxBytes: 1e9, timeoutMs: 60_000, allow: [] },
     }), { signal: new AbortController().signal, binaries: resolveBinaries(), onEvent: (event) => void events.push({ at: performance.now() - started, event }) });
 
