@@ -25,7 +25,7 @@ describe('live2vod demo', () => {
   before(async () => {
     tmp = await makeTempDir('live2vod-demo-');
     // The job's encode is not looked at: no quality sampling in it.
-    service = await startTestService({ overrides: { transcode: { quality: false } } });
+    service = await startTestService();
   });
   after(async () => {
     await service.dispose();

@@ -19,7 +19,7 @@ describe('a clip job through the service', { timeout: 240_000 }, () => {
     sourceDir = await makeTemp('live2vod-clip-src-');
     source = await makeTestPattern(sourceDir, { seconds: 14, width: 320, height: 180, rate: 30, audio: 'sine' });
     // No quality sampling: nothing here reads it.
-    service = await startTestService({ overrides: { sourceRoots: [sourceDir], transcode: { quality: false } } });
+    service = await startTestService({ overrides: { sourceRoots: [sourceDir] } });
   });
 
   after(async () => {

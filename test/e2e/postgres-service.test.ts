@@ -56,7 +56,7 @@ describe('live2vod serve on PostgreSQL', { skip, timeout: 120_000 }, () => {
     const service = await startTestService({
       dataDir: path.join(root, name),
       // No quality sampling: one ffmpeg less per job, and nothing here looks at it.
-      overrides: { store: { kind: 'postgres', url: databaseUrl, schema }, sourceRoots: [sourceDir], executor: { concurrency: 1 }, transcode: { quality: false } },
+      overrides: { store: { kind: 'postgres', url: databaseUrl, schema }, sourceRoots: [sourceDir], executor: { concurrency: 1 } },
     });
     services.push(service);
     return service;

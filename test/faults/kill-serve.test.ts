@@ -67,7 +67,7 @@ describe('kill -9 of serve during a batch of jobs, repeated', { timeout: 110_000
         executor: { concurrency: 2 },
         // No quality measurement: one ffmpeg less per job, and nothing here looks at its scores
         // (thumbnails, download, instant remux and loudness are already off in the test defaults).
-        transcode: { ladder: [{ width: 160, height: 90, bitrateKbps: 150, maxFrameRate: 25 }], quality: false },
+        transcode: { ladder: [{ width: 160, height: 90, bitrateKbps: 150, maxFrameRate: 25 }] },
       },
     });
     processes.push(p);

@@ -59,7 +59,7 @@ describe('PostgreSQL restarted under a running serve', { skip, timeout: 150_000 
         store: { kind: 'postgres', url: server.url('live2vod') },
         sourceRoots: [sourceDir],
         executor: { concurrency: 2 },
-        transcode: { ladder: [{ width: 160, height: 90, bitrateKbps: 150, maxFrameRate: 25 }], quality: false },
+        transcode: { ladder: [{ width: 160, height: 90, bitrateKbps: 150, maxFrameRate: 25 }] },
       },
     });
     const url = serve.url;

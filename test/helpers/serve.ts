@@ -20,13 +20,14 @@ import { cliPath, repoRoot } from './media.ts';
 
 type Tree = { [key: string]: unknown };
 
-/** One small rung, no thumbnails, no download, no instant remux: the cheapest complete asset. */
+/** One small rung, no thumbnails, no download, no instant remux, no quality sampling: the cheapest complete asset. */
 export const tinyTranscode = {
   ladder: [{ width: 320, height: 180, bitrateKbps: 300, maxFrameRate: 30 }],
   thumbnails: false,
   download: false,
   instantRemux: false,
   loudness: false,
+  quality: false,
 } as const;
 
 /** Test defaults on top of which a test's overrides are merged (deeply). */
