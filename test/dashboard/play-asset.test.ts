@@ -12,7 +12,7 @@ import { browserSkip, launchBrowser, openPage, screenshot, unnamedControls, wait
 import { makeTestPattern } from '../helpers/media.ts';
 import { makeTemp, startServeProcess, type ServeProcess } from '../helpers/serve.ts';
 
-/** Two rungs, so there is a rendition to switch to; thumbnails for the seek-bar previews; quality for the renditions table. */
+/** Two rungs, so there is a rendition to switch to; thumbnails for the seek-bar previews; the default quality sampling ({}) for the renditions table. */
 const transcode = {
   ladder: [
     { width: 320, height: 180, bitrateKbps: 300, maxFrameRate: 30 },
@@ -22,7 +22,7 @@ const transcode = {
   download: true,
   instantRemux: true,
   loudness: false,
-  quality: true,
+  quality: {},
 };
 
 describe('dashboard: upload, watch, play', { skip: browserSkip, timeout: 180_000 }, () => {

@@ -70,7 +70,7 @@ describe('progress moves steadily with thumbnails on', () => {
       // The default transcode settings (thumbnails, poster, download), not the tests' tiny ones.
       serve = await startServeProcess({
         dataDir: path.join(tmp.dir, 'data'),
-        config: { transcode: { thumbnails: true, download: true, quality: true }, sourceRoots: [tmp.dir] },
+        config: { transcode: { thumbnails: true, download: true, quality: {} }, sourceRoots: [tmp.dir] },
         env: { LIVE2VOD_FFMPEG: ffmpeg },
       });
     });
