@@ -9,9 +9,9 @@ import { assertCompleteAsset, exists, loadAsset } from '../helpers/asset-checks.
 import { makeTestPattern, type LoggingFfmpeg } from '../helpers/media.ts';
 import { api, descendants, isAlive, killLeftovers, makeTemp, processesWithEnv, processRef, startServeProcess, submitJob, waitFor, waitForJob, type ProcessRef, type ServeProcess } from '../helpers/serve.ts';
 
-// 30 s in 6 s chunks, two at a time, each chunk's encode reading its input at real time (see
-// writeRealTimeLoggingFfmpeg): the first chunks are done seconds before the last on any machine,
-// at little CPU. With one slot the worker encodes both inside itself; with two, the control plane
+// 15 s in 3 s chunks (3 s segments of 1 s GOPs), two at a time, each chunk's encode reading its
+// input at real time (see writeRealTimeLoggingFfmpeg): the first chunks are done seconds before
+// the last on any machine, at little CPU. With one slot the worker encodes both inside itself; with two, the control plane
 // runs each chunk as a worker of its own in the two slots.
 const modes = [
   { name: 'inside one worker', concurrency: 1, workersAtOnce: 1 },
@@ -25,12 +25,14 @@ const transcode = {
     instantRemux: false,
     loudness: false,
     quality: false,
-    chunkSeconds: 6,
+    segmentSeconds: 3,
+    gopSeconds: 1,
+    chunkSeconds: 3,
 };
 
 /**
  * writeLoggingFfmpeg's wrapper (each video encode's -ss logged) whose video encodes also read at
- * the source's rate (`-re`, as writeRealTimeFfmpeg's): a 6 s chunk takes 6–7 s of wall time.
+ * the source's rate (`-re`, as writeRealTimeFfmpeg's): a 3 s chunk takes 3–4 s of wall time.
  */
 async function writeRealTimeLoggingFfmpeg(dir: string): Promise<LoggingFfmpeg> {
   const log = path.join(dir, `ffmpeg-${process.pid}-${Date.now()}.log`);
@@ -63,7 +65,7 @@ for (const mode of modes) describe(`a chunked job ${mode.name} when serve is kil
     root = await makeTemp('live2vod-e2e-chunks-');
     sourceDir = path.join(root, 'sources');
     await mkdir(sourceDir);
-    source = await makeTestPattern(sourceDir, { seconds: 30, width: 320, height: 180, rate: 30, audio: 'sine', name: 'long.mp4' });
+    source = await makeTestPattern(sourceDir, { seconds: 15, width: 320, height: 180, rate: 30, audio: 'sine', name: 'long.mp4' });
     // Real ffmpeg; every chunk encode logs its -ss (0 for the first chunk).
     logged = await writeRealTimeLoggingFfmpeg(root);
     env = { LIVE2VOD_FFMPEG: logged.path };
@@ -93,7 +95,7 @@ for (const mode of modes) describe(`a chunked job ${mode.name} when serve is kil
     return done.sort((a, b) => a - b);
   };
   // Each chunk reads from a second before its start.
-  const chunkStart = (index: number): string => (index === 0 ? '0' : (index * 6 - 1).toFixed(6));
+  const chunkStart = (index: number): string => (index === 0 ? '0' : (index * transcode.chunkSeconds - 1).toFixed(6));
 
   it('SIGKILL after some chunks: the next serve finishes the asset and encodes only the unfinished chunks', async () => {
     const dataDir = path.join(root, 'data-kill');
@@ -120,7 +122,7 @@ for (const mode of modes) describe(`a chunked job ${mode.name} when serve is kil
     assert.ok(done.asset);
     const asset = await loadAsset(assetDir);
     await assertCompleteAsset(asset);
-    assert.deepEqual(asset.manifest.chunks, { count: 5, seconds: 6 });
+    assert.deepEqual(asset.manifest.chunks, { count: 5, seconds: 3 });
     const encodes = await logged.encodes();
     for (const index of kept) assert.equal(encodes.filter((s) => s === chunkStart(index)).length, 1, `chunk ${index} was finished before the kill and not encoded again (${encodes.join(' ')})`);
     for (let index = 0; index < 5; index++) assert.ok(encodes.includes(chunkStart(index)), `chunk ${index} was encoded`);
