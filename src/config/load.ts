@@ -2,7 +2,6 @@
 // once by the schema. Errors name the key and where it came from.
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import YAML from 'yaml';
 import { UsageError } from '../errors/index.ts';
 import { isRecord } from '../is-record.ts';
 import { configSchema, type Config } from './schema.ts';
@@ -71,8 +70,10 @@ async function readConfigFile(file: string): Promise<Tree> {
   } catch (error) {
     throw new UsageError(`the configuration file ${file} cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
   }
+  // yaml (~50 ms of start-up) is loaded only for a YAML file.
+  const parse: (text: string) => unknown = path.extname(file) === '.json' ? JSON.parse : (await import('yaml')).parse;
   try {
-    const value: unknown = path.extname(file) === '.json' ? JSON.parse(text) : YAML.parse(text);
+    const value: unknown = parse(text);
     if (value === null || value === undefined) return {};
     if (typeof value !== 'object' || Array.isArray(value)) throw new Error('the top level must be a mapping');
     return value as Tree;
