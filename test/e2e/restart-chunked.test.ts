@@ -2,53 +2,33 @@
 // a new serve on the same data dir finishes the asset and encodes only the chunks that were not
 // finished; cancelled, it leaves no worker, no scratch and no partial asset.
 import assert from 'node:assert/strict';
-import { chmod, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { assertCompleteAsset, exists, loadAsset } from '../helpers/asset-checks.ts';
-import { makeTestPattern, type LoggingFfmpeg } from '../helpers/media.ts';
+import { makeTestPattern, writeLoggingFfmpeg, type LoggingFfmpeg } from '../helpers/media.ts';
 import { api, descendants, isAlive, killLeftovers, makeTemp, processesWithEnv, processRef, startServeProcess, submitJob, waitFor, waitForJob, type ProcessRef, type ServeProcess } from '../helpers/serve.ts';
 
 // 15 s in 3 s chunks (3 s segments of 1 s GOPs), two at a time, each chunk's encode reading its
-// input at real time (see writeRealTimeLoggingFfmpeg): the first chunks are done seconds before
-// the last on any machine, at little CPU. With one slot the worker encodes both inside itself; with two, the control plane
-// runs each chunk as a worker of its own in the two slots.
+// input at real time (writeLoggingFfmpeg's realTime): the first chunks are done seconds before the
+// last on any machine, at little CPU. With one slot the worker encodes both inside itself; with
+// two, the control plane runs each chunk as a worker of its own in the two slots.
 const modes = [
   { name: 'inside one worker', concurrency: 1, workersAtOnce: 1 },
   { name: 'across two worker slots', concurrency: 2, workersAtOnce: 2 },
 ] as const;
 
 const transcode = {
-    ladder: [{ width: 320, height: 180, bitrateKbps: 300, maxFrameRate: 30 }],
-    thumbnails: false,
-    download: false,
-    instantRemux: false,
-    loudness: false,
-    quality: false,
-    segmentSeconds: 3,
-    gopSeconds: 1,
-    chunkSeconds: 3,
+  ladder: [{ width: 320, height: 180, bitrateKbps: 300, maxFrameRate: 30 }],
+  thumbnails: false,
+  download: false,
+  instantRemux: false,
+  loudness: false,
+  quality: false,
+  segmentSeconds: 3,
+  gopSeconds: 1,
+  chunkSeconds: 3,
 };
-
-/**
- * writeLoggingFfmpeg's wrapper (each video encode's -ss logged) whose video encodes also read at
- * the source's rate (`-re`, as writeRealTimeFfmpeg's): a 3 s chunk takes 3–4 s of wall time.
- */
-async function writeRealTimeLoggingFfmpeg(dir: string): Promise<LoggingFfmpeg> {
-  const log = path.join(dir, `ffmpeg-${process.pid}-${Date.now()}.log`);
-  const wrapper = `${log}.sh`;
-  await writeFile(wrapper, [
-    '#!/bin/sh',
-    'case " $* " in *" -filter_complex "*) ;; *) exec ffmpeg "$@" ;; esac',
-    'case " $* " in *"ssim=stats_file"*) exec ffmpeg "$@" ;; esac',
-    'start=0; prev=""; for a in "$@"; do [ "$prev" = "-ss" ] && start="$a"; prev="$a"; done',
-    `echo "$start" >> '${log}'`,
-    'exec ffmpeg -re "$@"',
-    '',
-  ].join('\n'));
-  await chmod(wrapper, 0o755);
-  return { path: wrapper, encodes: async () => (await readFile(log, 'utf8').catch(() => '')).split('\n').filter(Boolean) };
-}
 
 for (const mode of modes) describe(`a chunked job ${mode.name} when serve is killed, and when it is cancelled`, { timeout: 240_000 }, () => {
   let root: string;
@@ -67,7 +47,7 @@ for (const mode of modes) describe(`a chunked job ${mode.name} when serve is kil
     await mkdir(sourceDir);
     source = await makeTestPattern(sourceDir, { seconds: 15, width: 320, height: 180, rate: 30, audio: 'sine', name: 'long.mp4' });
     // Real ffmpeg; every chunk encode logs its -ss (0 for the first chunk).
-    logged = await writeRealTimeLoggingFfmpeg(root);
+    logged = await writeLoggingFfmpeg(root, { realTime: true });
     env = { LIVE2VOD_FFMPEG: logged.path };
   });
 

@@ -478,9 +478,10 @@ export interface LoggingFfmpeg {
 /**
  * A real ffmpeg behind a shell wrapper that logs each video encode's -ss, so a test can see which
  * chunks ran. With `crashOnceAt`, the encode with that -ss exits 139 the first time (as a crashed
- * or killed process would), and runs normally after.
+ * or killed process would), and runs normally after. With `realTime`, the encodes read their input
+ * at its own rate (`-re`, as writeRealTimeFfmpeg's): a 3 s chunk takes 3–4 s of wall time.
  */
-export async function writeLoggingFfmpeg(dir: string, options: { crashOnceAt?: string } = {}): Promise<LoggingFfmpeg> {
+export async function writeLoggingFfmpeg(dir: string, options: { crashOnceAt?: string; realTime?: boolean } = {}): Promise<LoggingFfmpeg> {
   const log = path.join(dir, `ffmpeg-${process.pid}-${Date.now()}.log`);
   const wrapper = `${log}.sh`;
   await writeFile(wrapper, [
@@ -491,7 +492,7 @@ export async function writeLoggingFfmpeg(dir: string, options: { crashOnceAt?: s
     'start=0; prev=""; for a in "$@"; do [ "$prev" = "-ss" ] && start="$a"; prev="$a"; done',
     `echo "$start" >> '${log}'`,
     ...(options.crashOnceAt === undefined ? [] : [`if [ "$start" = "${options.crashOnceAt}" ] && [ ! -e '${log}.crashed' ]; then touch '${log}.crashed'; echo "simulated crash" >&2; exit 139; fi`]),
-    'exec ffmpeg "$@"',
+    options.realTime ? 'exec ffmpeg -re "$@"' : 'exec ffmpeg "$@"',
     '',
   ].join('\n'));
   await chmod(wrapper, 0o755);
