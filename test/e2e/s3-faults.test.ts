@@ -1,5 +1,6 @@
 // Faults between `live2vod transcode` and its S3 destination, injected with a TCP relay in front of a
-// real S3 API (s3rver): a short outage during the encode (the SDK retries, the asset completes), the
+// real S3 API (s3rver). The CLI runs through main() in this process (cli-in-process.ts; the faults
+// are the point, not the process), with the AWS environment set in process.env for each run: a short outage during the encode (the SDK retries, the asset completes), the
 // server going away for good (non-zero exit, no manifest.json at the destination; a rerun then
 // completes cleanly), and slow responses (still complete).
 //
@@ -19,8 +20,9 @@ import { after, before, describe, it } from 'node:test';
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client, type _Object } from '@aws-sdk/client-s3';
 import type { AssetManifest } from '../../src/media/asset-manifest.ts';
 import { assertCompleteAsset, loadAsset } from '../helpers/asset-checks.ts';
-import { makeTempDir, makeTestPattern, runCli, writeLadder, type CliResult, type TempDir } from '../helpers/media.ts';
-import { getBytes, listAll, s3rverCredentials, startS3, type RunningS3 } from '../storage/s3-helpers.ts';
+import { cliInProcess } from '../helpers/cli-in-process.ts';
+import { makeTempDir, makeTestPattern, writeLadder, type CliResult, type TempDir } from '../helpers/media.ts';
+import { getBytes, listAll, s3rverCredentials, startS3, withS3rverEnv, type RunningS3 } from '../storage/s3-helpers.ts';
 
 // --- a relay with faults ---------------------------------------------------------------------------
 
@@ -167,9 +169,9 @@ async function restartS3(dir: string, buckets: string[]): Promise<{ endpoint: st
 
 // --- S3 helpers ----------------------------------------------------------------------------------------
 
-function s3Env(endpoint: string): NodeJS.ProcessEnv {
-  const base = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('AWS_') && !name.startsWith('LIVE2VOD_')));
-  return { ...base, AWS_ENDPOINT_URL_S3: endpoint, AWS_ACCESS_KEY_ID: s3rverCredentials.accessKeyId, AWS_SECRET_ACCESS_KEY: s3rverCredentials.secretAccessKey, AWS_REGION: 'us-east-1' };
+/** `live2vod <args>` in this process, its environment pointed at s3rver (withS3rverEnv). */
+function cliWithS3Env(args: readonly string[], endpoint: string, extra: Record<string, string> = {}): Promise<CliResult> {
+  return withS3rverEnv(endpoint, extra, () => cliInProcess(args));
 }
 
 function clientFor(endpoint: string): S3Client {
@@ -247,7 +249,7 @@ describe('S3 faults during live2vod transcode (s3rver behind a relay)', { timeou
   let mirrors = 0;
   const cleanups: (() => Promise<void>)[] = [];
   // 12 s in 2 s segments: six segments per track, so there is an upload to interrupt mid-encode.
-  const flags = () => ['--ladder', ladder, '--preset', 'ultrafast', '--no-loudnorm', '--no-download', '--no-thumbnails', '--segment', '2', '--gop', '1', '--scratch', path.join(tmp.dir, 'scratch'), '--json'];
+  const flags = () => ['--ladder', ladder, '--preset', 'ultrafast', '--no-loudnorm', '--no-quality', '--no-download', '--no-thumbnails', '--segment', '2', '--gop', '1', '--scratch', path.join(tmp.dir, 'scratch'), '--json'];
   const mirror = () => path.join(tmp.dir, `mirror-${mirrors++}`);
 
   before(async () => {
@@ -283,7 +285,7 @@ describe('S3 faults during live2vod transcode (s3rver behind a relay)', { timeou
     };
     const order = watchManifestOrder(relay, client, 'vod', 'outage');
     const started = performance.now();
-    const result = await runCli(['transcode', source, '--out', 's3://vod/outage', ...flags()], { env: s3Env(relay.endpoint), timeoutMs: 120_000 });
+    const result = await cliWithS3Env(['transcode', source, '--out', 's3://vod/outage', ...flags()], relay.endpoint);
     await outage;
     assert.equal(result.code, 0, describeRun(result));
     assert.ok(outage !== undefined, 'the outage was triggered');
@@ -319,7 +321,9 @@ describe('S3 faults during live2vod transcode (s3rver behind a relay)', { timeou
         })();
       }
     };
-    const result = await runCli(['transcode', source, '--out', 's3://vod/server-gone', ...flags()], { env: s3Env(relay.endpoint), timeoutMs: 150_000 });
+    // One SDK attempt per request: the publisher's own retries (7.5 s of backoff) still run before
+    // it gives up; the SDK's four more attempts on each would only add seconds of waiting.
+    const result = await cliWithS3Env(['transcode', source, '--out', 's3://vod/server-gone', ...flags()], relay.endpoint, { AWS_MAX_ATTEMPTS: '1' });
     await stopped;
     assert.ok(stopped !== undefined, 'the server was stopped mid-run');
     assert.notEqual(result.code, 0, describeRun(result));
@@ -340,7 +344,7 @@ describe('S3 faults during live2vod transcode (s3rver behind a relay)', { timeou
     assert.deepEqual(everywhere.filter((k) => k.endsWith('manifest.json')), [], 'no manifest.json anywhere');
 
     // A rerun into the same prefix completes, and leaves nothing of the failed run behind.
-    const rerun = await runCli(['transcode', source, '--out', 's3://vod/server-gone', ...flags()], { env: s3Env(again.endpoint), timeoutMs: 120_000 });
+    const rerun = await cliWithS3Env(['transcode', source, '--out', 's3://vod/server-gone', ...flags()], again.endpoint);
     assert.equal(rerun.code, 0, describeRun(rerun));
     const manifest = await assertCompleteS3Asset(client, 'vod', 'server-gone', mirror());
     assert.ok(Math.abs(manifest.duration - 12) < 0.2, `duration ${manifest.duration}`);
@@ -351,7 +355,7 @@ describe('S3 faults during live2vod transcode (s3rver behind a relay)', { timeou
     await client.send(new PutObjectCommand({ Bucket: 'rec', Key: 'slow/source.mp4', Body: await readFile(source) }));
     relay.latencyMs = 60;
     const order = watchManifestOrder(relay, client, 'vod', 'slow');
-    const result = await runCli(['transcode', 's3://rec/slow/source.mp4', '--out', 's3://vod/slow', ...flags()], { env: s3Env(relay.endpoint), timeoutMs: 150_000 });
+    const result = await cliWithS3Env(['transcode', 's3://rec/slow/source.mp4', '--out', 's3://vod/slow', ...flags()], relay.endpoint);
     assert.equal(result.code, 0, describeRun(result));
     assert.ok(relay.stats.delayedChunks > 20, `the traffic went through the slow relay (${relay.stats.delayedChunks} chunks)`);
     assert.ok(relay.requests.some((l) => l === 'GET /rec/slow/source.mp4'), 'the source was read through the relay');

@@ -1,10 +1,12 @@
-// `bin/live2vod manifests` and `--example-job` as a user runs them: multi-document YAML on stdout
-// that parses and validates against the upstream schema; bad flags exit 2 with the reason.
+// `live2vod manifests` and `--example-job` as a user runs them: multi-document YAML on stdout
+// that parses and validates against the upstream schema; bad flags exit 2 with the reason. Through
+// main() in this process (cli-in-process.ts): the same stdout, stderr and exit code, without a
+// Node process per run.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import YAML from 'yaml';
 import { ExitCode } from '../../src/errors/index.ts';
-import { runCli } from '../helpers/media.ts';
+import { cliInProcess } from '../helpers/cli-in-process.ts';
 import { validateUpstream } from './upstream-schema.ts';
 
 type Doc = { apiVersion?: string; kind?: string; metadata?: { name?: string; namespace?: string }; [key: string]: unknown };
@@ -17,7 +19,7 @@ function documents(stdout: string): Doc[] {
 
 describe('live2vod manifests', () => {
   it('prints the whole install as validated multi-document YAML', async () => {
-    const result = await runCli(['manifests'], { timeoutMs: 60_000 });
+    const result = await cliInProcess(['manifests']);
     assert.equal(result.code, 0, result.stderr);
     const docs = documents(result.stdout);
     const kinds = docs.map((d) => d.kind);
@@ -31,11 +33,11 @@ describe('live2vod manifests', () => {
   });
 
   it('follows the flags: namespace, image, storage, database, node pools', async () => {
-    const result = await runCli([
+    const result = await cliInProcess([
       'manifests', '--namespace', 'media', '--image', 'registry.example/live2vod:9', '--storage', 's3://vod/out', '--public-base-url', 'https://cdn.example/out',
       '--database-secret', 'pg', '--spot', 'gke', '--gpu-priorities', 'urgent', '--gpu-node-selector', 'cloud.google.com/gke-accelerator=nvidia-l4',
       '--service-account-annotation', 'iam.gke.io/gcp-service-account=live2vod@p.iam.gserviceaccount.com', '--storage-secret', 'hmac',
-    ], { timeoutMs: 60_000 });
+    ]);
     assert.equal(result.code, 0, result.stderr);
     assert.equal(result.stderr, '', 'nothing assumed when --image and --storage are given');
     const docs = documents(result.stdout);
@@ -55,7 +57,7 @@ describe('live2vod manifests', () => {
   });
 
   it('--example-job prints the three Jobs of a one-hour 1080p30 recording: split (with the audio), the Indexed chunk Job, stitch', async () => {
-    const result = await runCli(['manifests', '--example-job'], { timeoutMs: 60_000 });
+    const result = await cliInProcess(['manifests', '--example-job']);
     assert.equal(result.code, 0, result.stderr);
     type ExampleJob = Doc & { metadata: { name: string; labels: Record<string, string> }; spec: { completionMode?: string; completions: number; parallelism: number; backoffLimitPerIndex?: number; maxFailedIndexes?: number; activeDeadlineSeconds: number; podFailurePolicy: { rules: { action: string }[] }; template: { spec: { priorityClassName: string; containers: { env: { name: string; value?: string }[]; resources: { requests: Record<string, string> } }[] } } } };
     const docs = documents(result.stdout) as ExampleJob[];
@@ -76,11 +78,11 @@ describe('live2vod manifests', () => {
   });
 
   it('exits 2 and names the problem for a bad flag', async () => {
-    const result = await runCli(['manifests', '--storage', 'gs://bucket'], { timeoutMs: 60_000 });
+    const result = await cliInProcess(['manifests', '--storage', 'gs://bucket']);
     assert.equal(result.code, ExitCode.usage);
     assert.match(result.stderr, /storage: must be s3:\/\/bucket\/prefix/);
     assert.equal(result.stdout, '', 'nothing half-printed');
-    const pair = await runCli(['manifests', '--gpu-node-selector', 'novalue'], { timeoutMs: 60_000 });
+    const pair = await cliInProcess(['manifests', '--gpu-node-selector', 'novalue']);
     assert.equal(pair.code, ExitCode.usage);
     assert.match(pair.stderr, /--gpu-node-selector expects key=value/);
   });

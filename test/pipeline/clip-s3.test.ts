@@ -9,7 +9,8 @@ import { transcodeProfileSchema } from '../../src/jobs/transcode-profile.ts';
 import { makeClip } from '../../src/pipeline/clip/make-clip.ts';
 import { openObjectStore } from '../../src/storage/open-store.ts';
 import { assertCompleteAsset, assertMpdMatchesHls, loadAsset } from '../helpers/asset-checks.ts';
-import { makeTempDir, makeTestPattern, runCliOk, writeLadder, type TempDir } from '../helpers/media.ts';
+import { runCliInProcess } from '../helpers/cli-in-process.ts';
+import { makeTempDir, makeTestPattern, writeLadder, type TempDir } from '../helpers/media.ts';
 import { getBytes, listAll, s3rverCredentials, startS3, useS3rverEnv, type RunningS3 } from '../storage/s3-helpers.ts';
 
 const rungs = [{ width: 320, height: 180, bitrateKbps: 300, maxFrameRate: 30 }];
@@ -27,7 +28,7 @@ describe('a clip from an S3 parent to an S3 destination', { timeout: 300_000 }, 
     const source = await makeTestPattern(tmp.dir, { seconds: 20, width: 320, height: 180, rate: 30, audio: 'sine' });
     const local = path.join(tmp.dir, 'parent');
     // Only its renditions are read by the clip: no download or loudness pass either.
-    await runCliOk(['transcode', source, '--out', local, '--ladder', ladder, '--preset', 'ultrafast', '--chunk-seconds', '0', '--no-quality', '--no-thumbnails', '--no-download', '--no-loudnorm', '--json']);
+    await runCliInProcess(['transcode', source, '--out', local, '--ladder', ladder, '--preset', 'ultrafast', '--chunk-seconds', '0', '--no-quality', '--no-thumbnails', '--no-download', '--no-loudnorm', '--json']);
     // The parent as a finished asset in the bucket.
     const store = openObjectStore('s3://vod/assets/parent');
     for (const entry of await readdir(local, { recursive: true, withFileTypes: true })) {
@@ -46,7 +47,8 @@ describe('a clip from an S3 parent to an S3 destination', { timeout: 300_000 }, 
   });
 
   it('reads the parent from the bucket and publishes a complete clip there', async () => {
-    const manifest = await makeClip({ ffmpeg: 'ffmpeg', parent: 's3://vod/assets/parent', output: 's3://vod/assets/clip', startSeconds: 4.4, endSeconds: 13.1, profile: transcodeProfileSchema.parse({ ladder: rungs, thumbnails: false }), signal: new AbortController().signal });
+    // No download file: the renditions, playlists and manifest.json published to the bucket are the point.
+    const manifest = await makeClip({ ffmpeg: 'ffmpeg', parent: 's3://vod/assets/parent', output: 's3://vod/assets/clip', startSeconds: 4.4, endSeconds: 13.1, profile: transcodeProfileSchema.parse({ ladder: rungs, thumbnails: false, download: false }), signal: new AbortController().signal });
     assert.ok(Math.abs(manifest.duration - (Math.ceil(13.1 * 30) - Math.ceil(4.4 * 30)) / 30) < 0.05, `duration ${manifest.duration}`);
     const client = new S3Client({ endpoint: s3.endpoint, forcePathStyle: true, region: 'us-east-1', credentials: s3rverCredentials });
     const dir = path.join(tmp.dir, 'clip');

@@ -157,3 +157,20 @@ export function useS3rverEnv(endpoint: string): () => void {
     }
   };
 }
+
+/**
+ * Runs `action` (a CLI command in this process, say) with process.env as a child process of the
+ * CLI tests got it: without the machine's AWS_* and LIVE2VOD_* settings, pointed at s3rver at
+ * `endpoint`, plus `extra`. The whole environment is restored afterwards.
+ */
+export async function withS3rverEnv<T>(endpoint: string, extra: Record<string, string>, action: () => Promise<T>): Promise<T> {
+  const saved = { ...process.env };
+  for (const name of Object.keys(process.env)) if (name.startsWith('AWS_') || name.startsWith('LIVE2VOD_')) delete process.env[name];
+  Object.assign(process.env, { AWS_ENDPOINT_URL_S3: endpoint, AWS_ACCESS_KEY_ID: s3rverCredentials.accessKeyId, AWS_SECRET_ACCESS_KEY: s3rverCredentials.secretAccessKey, AWS_REGION: 'us-east-1' }, extra);
+  try {
+    return await action();
+  } finally {
+    for (const name of Object.keys(process.env)) if (!(name in saved)) delete process.env[name];
+    Object.assign(process.env, saved);
+  }
+}

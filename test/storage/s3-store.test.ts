@@ -236,36 +236,17 @@ describe('S3ObjectStore (s3rver)', () => {
   });
 });
 
+// One s3rver for these: the relay tests first, then the one that stops it for good.
 describe('S3ObjectStore when the server goes away', () => {
-  it('fails retryable once the SDK has retried a stopped server', async () => {
-    const s3 = await startS3(['vod']);
-    const store = openS3(s3, 's3://vod/x', { maxAttempts: 2 });
-    await store.put('a.m4s', 'a', objectHeaders('a.m4s'));
-    await s3.stop();
-    const started = performance.now();
-    await assert.rejects(store.put('b.m4s', 'b', objectHeaders('b.m4s')), (e: unknown) => {
-      assert.ok(e instanceof StorageError, String(e));
-      assert.equal(e.retryable, true);
-      assert.equal(e.reason, 'transient');
-      assert.equal(e.code, 'ECONNREFUSED');
-      assert.match(e.message, /s3:\/\/vod\/x\/b\.m4s/);
-      return true;
-    });
-    assert.ok(performance.now() - started < 5000);
-    await assert.rejects(store.head('a.m4s'), (e: unknown) => e instanceof StorageError && e.retryable);
-    await store.close();
+  let s3: RunningS3;
+  before(async () => {
+    s3 = await startS3(['vod']);
+  });
+  after(async () => {
     await s3.dispose();
   });
 
   describe('behind a relay that cuts connections', () => {
-    let s3: RunningS3;
-    before(async () => {
-      s3 = await startS3(['vod']);
-    });
-    after(async () => {
-      await s3.dispose();
-    });
-
     it('fails a download retryable when the connection is reset mid-body', async () => {
       const writer = openS3(s3, 's3://vod/x');
       const data = randomBytes(16 * MiB);
@@ -309,6 +290,24 @@ describe('S3ObjectStore when the server goes away', () => {
       assert.ok(performance.now() - started < 10_000);
       await store.close();
     });
+  });
+
+  it('fails retryable once the SDK has retried a stopped server', async () => {
+    const store = openS3(s3, 's3://vod/x', { maxAttempts: 2 });
+    await store.put('a.m4s', 'a', objectHeaders('a.m4s'));
+    await s3.stop();
+    const started = performance.now();
+    await assert.rejects(store.put('b.m4s', 'b', objectHeaders('b.m4s')), (e: unknown) => {
+      assert.ok(e instanceof StorageError, String(e));
+      assert.equal(e.retryable, true);
+      assert.equal(e.reason, 'transient');
+      assert.equal(e.code, 'ECONNREFUSED');
+      assert.match(e.message, /s3:\/\/vod\/x\/b\.m4s/);
+      return true;
+    });
+    assert.ok(performance.now() - started < 5000);
+    await assert.rejects(store.head('a.m4s'), (e: unknown) => e instanceof StorageError && e.retryable);
+    await store.close();
   });
 });
 
