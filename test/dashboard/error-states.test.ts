@@ -1,8 +1,10 @@
-// The dashboard's readable states and actions, in a real browser against a real `live2vod serve`:
+// The dashboard's readable states and actions, in a real browser against a real `live2vod serve`
+// (in-process, through startService, whose close() the unreachable-server test stops it with):
 // the empty queue, a job that does not exist, a failed job with ffmpeg's stderr tail and the
 // command, a job still processing (its source is a local HTTP server that never finishes sending)
 // with priority change, cancel and retry from the pages, an unreachable server, and a server with
-// API tokens. Screenshots go to test-artifacts/dashboard/.
+// API tokens. One browser for the file (each test has its own context: own storage, own page).
+// Screenshots go to test-artifacts/dashboard/.
 import assert from 'node:assert/strict';
 import { writeFile, rm } from 'node:fs/promises';
 import http from 'node:http';
@@ -11,7 +13,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Browser } from 'playwright-core';
 import type { ApiJob } from '../../src/http/api-schemas.ts';
 import { browserSkip, launchBrowser, openPage, screenshot, tabTo, unnamedControls, type WatchedPage } from '../helpers/browser.ts';
-import { api, makeTemp, startServeProcess, startTestService, waitFor, waitForJob, type ServeProcess } from '../helpers/serve.ts';
+import { api, makeTemp, startTestService, waitFor, waitForJob, type TestService } from '../helpers/serve.ts';
 
 /** Answers every GET with the start of a "recording" and then nothing more: the download hangs. */
 async function startStallingServer(): Promise<{ url: string; close(): Promise<void> }> {
@@ -31,26 +33,31 @@ async function startStallingServer(): Promise<{ url: string; close(): Promise<vo
   };
 }
 
+/** The file's one browser, launched by the first test that needs it, closed after the last. */
+let sharedBrowser: Promise<Browser> | undefined;
+const theBrowser = (): Promise<Browser> => (sharedBrowser ??= launchBrowser());
+after(async () => {
+  await (await sharedBrowser?.catch(() => undefined))?.close();
+});
+
 describe('dashboard: error states and actions', { skip: browserSkip, timeout: 150_000 }, () => {
   let dir: string;
-  let serve: ServeProcess;
+  let serve: TestService;
   let stalling: Awaited<ReturnType<typeof startStallingServer>>;
-  let browser: Browser;
   let watched: WatchedPage;
 
   before(async () => {
+    const browser = theBrowser(); // launching while the servers start
     dir = await makeTemp('live2vod-dashboard-states-');
     stalling = await startStallingServer();
     // Private addresses are refused for http(s) sources unless allowed: allow the test server's.
-    serve = await startServeProcess({ dataDir: path.join(dir, 'data'), config: { sourceFetch: { allow: ['127.0.0.1'] } } });
-    browser = await launchBrowser();
-    watched = await openPage(browser);
+    serve = await startTestService({ dataDir: path.join(dir, 'data'), overrides: { sourceFetch: { allow: ['127.0.0.1'] } } });
+    watched = await openPage(await browser);
   });
 
   after(async () => {
     await watched?.close();
-    await browser?.close();
-    await serve?.stop();
+    await serve?.close();
     await stalling?.close();
     await rm(dir, { recursive: true, force: true });
   });
@@ -201,7 +208,7 @@ describe('dashboard: error states and actions', { skip: browserSkip, timeout: 15
     const { page } = watched;
     await page.goto(`${serve.url}/`);
     await page.locator('#connection[data-state="open"]').waitFor();
-    await serve.stop();
+    await serve.close();
     const banner = page.locator('#banner');
     await banner.getByText(/cannot reach the live2vod server/).waitFor({ timeout: 20_000 });
     assert.equal(await page.locator('#connection').getAttribute('data-state'), 'unreachable');
@@ -216,8 +223,7 @@ describe('dashboard: a server with API tokens', { skip: browserSkip, timeout: 60
   it('asks for the token, refuses a wrong one, remembers the right one, and shows API refusals readably', async () => {
     const token = 'dashboard-secret-1';
     const service = await startTestService({ overrides: { auth: { tokens: [token] } } });
-    const browser = await launchBrowser();
-    const { page, pageErrors, close } = await openPage(browser);
+    const { page, pageErrors, close } = await openPage(await theBrowser());
     try {
       await page.goto(`${service.url}/`);
       const input = page.getByLabel(/^Token/);
@@ -247,7 +253,6 @@ describe('dashboard: a server with API tokens', { skip: browserSkip, timeout: 60
       assert.deepEqual(pageErrors, []);
     } finally {
       await close();
-      await browser.close();
       await service.dispose();
     }
   });

@@ -34,9 +34,13 @@ describe('dashboard: upload, watch, play', { skip: browserSkip, timeout: 180_000
 
   before(async () => {
     dir = await makeTemp('live2vod-dashboard-');
-    recording = await makeTestPattern(dir, { seconds: 12, width: 640, height: 360, rate: 30, audio: 'sine', name: 'keynote.mp4' });
-    serve = await startServeProcess({ dataDir: `${dir}/data`, config: { transcode } });
-    browser = await launchBrowser();
+    // The three at once (none needs another); each is kept as it comes, so after() closes what started.
+    const started = await Promise.allSettled([
+      makeTestPattern(dir, { seconds: 12, width: 640, height: 360, rate: 30, audio: 'sine', name: 'keynote.mp4' }).then((file) => { recording = file; }),
+      startServeProcess({ dataDir: `${dir}/data`, config: { transcode } }).then((running) => { serve = running; }),
+      launchBrowser().then((launched) => { browser = launched; }),
+    ]);
+    for (const result of started) if (result.status === 'rejected') throw result.reason;
     watched = await openPage(browser, { origin: serve.url });
   });
 

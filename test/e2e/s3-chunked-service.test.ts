@@ -1,5 +1,5 @@
-// serve with two local slots and an S3 output (a real S3 API: s3rver): a long recording's chunks
-// run as workers of their own whose work area is the output's scratch prefix; the asset is
+// serve with two local slots and an S3 output (a real S3 API: s3rver): a recording's chunks (8 s in
+// four 2 s chunks) run as workers of their own whose work area is the output's scratch prefix; the asset is
 // published with manifest.json last and the scratch prefix is gone after. A cancelled chunked job
 // leaves nothing under its prefix.
 import assert from 'node:assert/strict';
@@ -24,14 +24,14 @@ describe('chunks across worker slots with an S3 output', { timeout: 240_000 }, (
     [s3, tmp] = await Promise.all([startS3(['vod']), makeTempDir('live2vod-s3-chunked-')]);
     restoreEnv = useS3rverEnv(s3.endpoint);
     client = new S3Client({ endpoint: s3.endpoint, forcePathStyle: true, region: 'us-east-1', credentials: s3rverCredentials });
-    source = await makeTestPattern(tmp.dir, { seconds: 24, width: 320, height: 180, rate: 30, audio: 'sine', name: 'long.mp4' });
+    source = await makeTestPattern(tmp.dir, { seconds: 8, width: 320, height: 180, rate: 30, audio: 'sine', name: 'long.mp4' });
     service = await startTestService({
       overrides: {
         executor: { concurrency: 2 },
         sourceRoots: [tmp.dir],
         storage: { output: 's3://vod/out', publicBaseUrl: `${s3.endpoint}/vod/out` },
         // No quality sampling: nothing here looks at it.
-        transcode: { ladder: [{ width: 320, height: 180, bitrateKbps: 300, maxFrameRate: 30 }], preset: 'medium', thumbnails: false, download: false, instantRemux: false, loudness: false, quality: false, chunkSeconds: 6 },
+        transcode: { ladder: [{ width: 320, height: 180, bitrateKbps: 300, maxFrameRate: 30 }], preset: 'medium', thumbnails: false, download: false, instantRemux: false, loudness: false, quality: false, segmentSeconds: 2, chunkSeconds: 2 },
       },
     });
   });
@@ -53,7 +53,7 @@ describe('chunks across worker slots with an S3 output', { timeout: 240_000 }, (
     assert.ok(keys.includes('manifest.json') && keys.includes('master.m3u8'), keys.join(', '));
     assert.deepEqual(keys.filter((k) => k.startsWith('.live2vod-chunks/')), [], 'the scratch prefix is gone');
     const manifest = JSON.parse((await getBytes(client, 'vod', `out/assets/${done.id}/manifest.json`)).toString('utf8')) as AssetManifest;
-    assert.deepEqual(manifest.chunks, { count: 4, seconds: 6 });
+    assert.deepEqual(manifest.chunks, { count: 4, seconds: 2 });
     // Each chunk ran as its own unit: the job's log has their states from the control plane.
     const events = await api<{ items: { type: string; data: { index?: number; state?: string } }[] }>(service.url, `/v1/jobs/${done.id}/log`);
     assert.equal(events.status, 200, events.text);
