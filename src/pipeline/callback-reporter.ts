@@ -125,8 +125,9 @@ export class CallbackReporter {
         const answer = await postJson(this.#url, JSON.stringify(event), { authorization: `Bearer ${this.#token}` },
           AbortSignal.any([signal, AbortSignal.timeout(this.#requestTimeoutMs)]));
         if (answer.status >= 200 && answer.status < 300) return;
-        if (answer.status >= 400 && answer.status < 500) {
-          // Refused (a report this control plane does not understand, a stale token): retrying cannot help, but the pod log should say so.
+        if (answer.status >= 300 && answer.status < 500) {
+          // Refused (a report this control plane does not understand, a stale token) or sent elsewhere
+          // (redirects are not followed): retrying cannot help, but the pod log should say so.
           process.stderr.write(`live2vod worker: the control plane refused the ${event.type} report (${answer.status}): ${answer.text.slice(0, 500)}\n`);
           return;
         }

@@ -13,9 +13,10 @@ import { cleanEnv, makeTemp } from '../helpers/serve.ts';
 const limitMb = 120;
 /**
  * Start-up done (the banner printed), then this long at rest before reading VmRSS: past the first
- * run of every periodic task serve has (scheduler tick and delivery poll 1 s, watch folder 2 s).
+ * run of every periodic task serve has (scheduler tick and delivery poll 1 s, watch folder 2 s),
+ * with room for a busy machine.
  */
-const settleMs = 2500;
+const settleMs = 3500;
 
 function residentMb(pid: number): number {
   const kb = /^VmRSS:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { S3Client } from '@aws-sdk/client-s3';
 import type { AssetManifest } from '../../src/media/asset-manifest.ts';
-import { makeTempDir, makeTestPattern, type TempDir } from '../helpers/media.ts';
+import { makeTempDir, makeTestPattern, writeRealTimeFfmpeg, type TempDir } from '../helpers/media.ts';
 import { api, startTestService, submitJob, waitFor, waitForJob, type TestService } from '../helpers/serve.ts';
 import { getBytes, listAll, s3rverCredentials, startS3, useS3rverEnv, type RunningS3 } from '../storage/s3-helpers.ts';
 
@@ -65,10 +65,19 @@ describe('chunks across worker slots with an S3 output', { timeout: 240_000 }, (
     // Another recording: the same file again would be the same job.
     const other = path.join(tmp.dir, 'other.mp4');
     await copyFile(source, other);
-    const job = await submitJob(service.url, { source: other });
-    await waitFor('a first chunk in the work area', async () => (await keysUnder(job.id)).some((k) => /^\.live2vod-chunks\/chunk-\d+\/result\.json$/.test(k)), { timeoutMs: 120_000, intervalMs: 200 });
-    assert.equal((await api(service.url, `/v1/jobs/${job.id}/cancel`, { method: 'POST' })).status, 202);
-    await waitForJob(service.url, job.id, 'cancelled', { timeoutMs: 30_000 });
-    await waitFor('the prefix to be emptied', async () => (await keysUnder(job.id)).length === 0, { timeoutMs: 20_000, intervalMs: 200 });
+    // The workers' chunk encodes read at real time (they take LIVE2VOD_FFMPEG from this process's
+    // environment), so the job still runs for seconds once its first chunk is done.
+    const saved = process.env.LIVE2VOD_FFMPEG;
+    process.env.LIVE2VOD_FFMPEG = await writeRealTimeFfmpeg(tmp.dir);
+    try {
+      const job = await submitJob(service.url, { source: other });
+      await waitFor('a first chunk in the work area', async () => (await keysUnder(job.id)).some((k) => /^\.live2vod-chunks\/chunk-\d+\/result\.json$/.test(k)), { timeoutMs: 120_000, intervalMs: 200 });
+      assert.equal((await api(service.url, `/v1/jobs/${job.id}/cancel`, { method: 'POST' })).status, 202);
+      await waitForJob(service.url, job.id, 'cancelled', { timeoutMs: 30_000 });
+      await waitFor('the prefix to be emptied', async () => (await keysUnder(job.id)).length === 0, { timeoutMs: 20_000, intervalMs: 200 });
+    } finally {
+      if (saved === undefined) delete process.env.LIVE2VOD_FFMPEG;
+      else process.env.LIVE2VOD_FFMPEG = saved;
+    }
   });
 });

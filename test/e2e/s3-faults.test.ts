@@ -1,8 +1,9 @@
 // Faults between `live2vod transcode` and its S3 destination, injected with a TCP relay in front of a
 // real S3 API (s3rver). The CLI runs through main() in this process (cli-in-process.ts; the faults
-// are the point, not the process), with the AWS environment set in process.env for each run: a short outage during the encode (the SDK retries, the asset completes), the
-// server going away for good (non-zero exit, no manifest.json at the destination; a rerun then
-// completes cleanly), and slow responses (still complete).
+// are the point, not the process), or as a child where nothing may be written after it ends, with
+// the AWS environment set in process.env for each run: a short outage during the encode (the SDK
+// retries, the asset completes), the server going away for good (non-zero exit, no manifest.json
+// at the destination; a rerun then completes cleanly), and slow responses (still complete).
 //
 // The relay can stall client→server traffic, reset every connection and refuse new ones for a
 // while, and delay every chunk. It reads the request lines going through it, so a fault can be
@@ -21,7 +22,7 @@ import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client, typ
 import type { AssetManifest } from '../../src/media/asset-manifest.ts';
 import { assertCompleteAsset, loadAsset } from '../helpers/asset-checks.ts';
 import { cliInProcess } from '../helpers/cli-in-process.ts';
-import { makeTempDir, makeTestPattern, writeLadder, type CliResult, type TempDir } from '../helpers/media.ts';
+import { makeTempDir, makeTestPattern, runCli, writeLadder, type CliResult, type TempDir } from '../helpers/media.ts';
 import { getBytes, listAll, s3rverCredentials, startS3, withS3rverEnv, type RunningS3 } from '../storage/s3-helpers.ts';
 
 // --- a relay with faults ---------------------------------------------------------------------------
@@ -174,6 +175,11 @@ function cliWithS3Env(args: readonly string[], endpoint: string, extra: Record<s
   return withS3rverEnv(endpoint, extra, () => cliInProcess(args));
 }
 
+/** The same as a child process, whose exit waits for every request the run started: for "nothing was written". */
+function cliInChildWithS3Env(args: readonly string[], endpoint: string, extra: Record<string, string> = {}): Promise<CliResult> {
+  return withS3rverEnv(endpoint, extra, () => runCli(args));
+}
+
 function clientFor(endpoint: string): S3Client {
   return new S3Client({ endpoint, forcePathStyle: true, region: 'us-east-1', credentials: s3rverCredentials, maxAttempts: 2 });
 }
@@ -323,7 +329,7 @@ describe('S3 faults during live2vod transcode (s3rver behind a relay)', { timeou
     };
     // One SDK attempt per request: the publisher's own retries (7.5 s of backoff) still run before
     // it gives up; the SDK's four more attempts on each would only add seconds of waiting.
-    const result = await cliWithS3Env(['transcode', source, '--out', 's3://vod/server-gone', ...flags()], relay.endpoint, { AWS_MAX_ATTEMPTS: '1' });
+    const result = await cliInChildWithS3Env(['transcode', source, '--out', 's3://vod/server-gone', ...flags()], relay.endpoint, { AWS_MAX_ATTEMPTS: '1' });
     await stopped;
     assert.ok(stopped !== undefined, 'the server was stopped mid-run');
     assert.notEqual(result.code, 0, describeRun(result));

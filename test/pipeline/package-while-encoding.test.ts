@@ -40,8 +40,9 @@ let runs = 0;
 
 before(async () => {
   tmp = await makeTempDir('live2vod-pwe-');
-  // 360p: three video tracks and audio packaged side by side are the point, not the picture size.
-  source = await makeTestPattern(tmp.dir, { seconds: SECONDS, width: 640, height: 360, rate: 30, audio: 'programme', name: 'src.mp4' });
+  // 720p: the video encode must outlast its first segments by a margin (a 360p one ends ~0.3 s after
+  // the first segment is cut, within reach of the growing file's 100 ms poll on a busy machine).
+  source = await makeTestPattern(tmp.dir, { seconds: SECONDS, width: 1280, height: 720, rate: 30, audio: 'programme', name: 'src.mp4' });
 });
 after(() => tmp?.cleanup());
 
@@ -56,13 +57,11 @@ function request(extra: Partial<TranscodeRequest> = {}): TranscodeRequest & { sc
     encoder: 'libx264',
     encoderPreset: 'ultrafast',
     rungs: [
-      { width: 160, height: 90, bitrateKbps: 150, maxFrameRate: 30 },
       { width: 320, height: 180, bitrateKbps: 300, maxFrameRate: 30 },
       { width: 640, height: 360, bitrateKbps: 800, maxFrameRate: 30 },
+      { width: 1280, height: 720, bitrateKbps: 3000, maxFrameRate: 30 },
     ],
     defaultLanguage: 'en',
-    // Kept: without the loudness pass the audio ffmpeg starts inside the 'encode' step's timing, which
-    // the packageWall check below would then have to allow for.
     loudness: { ...defaultLoudness },
     audioBitrateKbps: 128,
     gopSeconds: 2,
@@ -125,7 +124,7 @@ async function assertNothingLeft(req: TranscodeRequest & { scratchRoot: string }
   assert.deepEqual(await readdir(req.scratchRoot), [], 'the scratch directory is removed');
 }
 
-describe(`packaging while encoding: ${SECONDS} s 360p30 source, 3 rungs + audio, x264 ultrafast`, () => {
+describe(`packaging while encoding: ${SECONDS} s 720p30 source, 3 rungs + audio, x264 ultrafast`, () => {
   test('segments reach onSegment while the video ffmpeg runs; the asset is complete and consistent', async () => {
     const { deliveries, onSegment } = recorder();
     const steps: { step: string; state: string; at: number }[] = [];
@@ -158,7 +157,7 @@ describe(`packaging while encoding: ${SECONDS} s 360p30 source, 3 rungs + audio,
     const asset = await loadAsset(req.outDir);
     await assertCompleteAsset(asset);
     assertMpdMatchesHls(asset);
-    assert.deepEqual(new Set(videoVariants(asset).map((v) => v.uri)), new Set(['video/360p-800k/playlist.m3u8', 'video/180p-300k/playlist.m3u8', 'video/90p-150k/playlist.m3u8']));
+    assert.deepEqual(new Set(videoVariants(asset).map((v) => v.uri)), new Set(['video/720p-3000k/playlist.m3u8', 'video/360p-800k/playlist.m3u8', 'video/180p-300k/playlist.m3u8']));
     const playlists = [...videoVariants(asset).map((v) => v.uri), audioMedia(asset)?.URI ?? 'no audio'];
     assert.deepEqual(
       new Set(deliveries.map((d) => `${d.track.relDir}/playlist.m3u8`)),

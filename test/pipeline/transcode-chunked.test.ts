@@ -49,13 +49,14 @@ describe('split-and-stitch: chunked and whole encodes of one recording are equiv
 
   test('30 fps, 10 s in 4 s chunks (4 + 4 + 2): same segments, fragments, frames; a complete asset', async () => {
     const source = await makeTestPattern(tmp.dir, { seconds: 10, width: 320, height: 180, rate: 30, audio: 'sine', name: 'src-30.mp4' });
-    const whole = await transcode(source, 'whole-30', ['--chunk-seconds', '0'], ladder);
-    const chunked = await transcode(source, 'chunked-30', ['--chunk-seconds', '4', '--parallel', '2'], ladder);
+    // 1 s GOPs: two fragments per 2 s segment, so I-frame ranges and fragments inside stitched segments are checked too.
+    const whole = await transcode(source, 'whole-30', ['--chunk-seconds', '0', '--gop', '1'], ladder);
+    const chunked = await transcode(source, 'chunked-30', ['--chunk-seconds', '4', '--parallel', '2', '--gop', '1'], ladder);
     assert.equal(whole.asset.manifest.chunks, null);
     assert.deepEqual(chunked.asset.manifest.chunks, { count: 3, seconds: 4 });
     await assertCompleteAsset(chunked.asset);
     await assertAlignedKeyframeSegments(chunked.asset, scratch, 2, 1 / 30);
-    await assertIframePlaylists(chunked.asset, scratch, 2);
+    await assertIframePlaylists(chunked.asset, scratch, 1);
     assertMpdMatchesHls(chunked.asset);
     const { cues } = await assertThumbnailsVtt(chunked.asset, chunked.asset.manifest.duration);
     assert.equal(cues, (await assertThumbnailsVtt(whole.asset, whole.asset.manifest.duration)).cues, 'as many thumbnails as the whole encode');
@@ -85,7 +86,7 @@ describe('split-and-stitch: chunked and whole encodes of one recording are equiv
   });
 
   test('a video that starts after the audio, and a variable frame rate: still the same frames and fragments as the whole encode', async () => {
-    // Video from 0.27 s (audio first, as RTMP recordings often are), and a rate that halves at 2 s, the seam.
+    // Video from 0.27 s (audio first, as RTMP recordings often are), and a rate that halves at 2.27 s, inside chunk 2.
     const vfr = await makeVfr(tmp.dir, 4);
     const late = path.join(tmp.dir, 'src-late-vfr.mp4');
     await ffmpeg(['-itsoffset', '0.27', '-i', vfr, '-i', vfr, '-map', '0:v', '-map', '1:a', '-c', 'copy', late]);

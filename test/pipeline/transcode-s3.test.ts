@@ -1,7 +1,7 @@
 // `live2vod transcode` with S3 sources and destinations, against a real S3 API (s3rver) on
-// loopback. The CLI runs through main() in this process (cli-in-process.ts; no test here is about the
-// process) with the standard AWS environment, set in process.env for the run, pointing at a small
-// recording HTTP proxy in front of s3rver, so the order of its requests can be checked too
+// loopback. The CLI runs through main() in this process (cli-in-process.ts), or as a child process
+// where nothing may be written after manifest.json, with the standard AWS environment pointing at
+// a small recording HTTP proxy in front of s3rver, so the order of its requests can be checked too
 // (manifest.json must be written after everything else). The test itself talks to s3rver directly.
 import assert from 'node:assert/strict';
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
@@ -14,7 +14,7 @@ import {
 import type { AssetManifest } from '../../src/media/asset-manifest.ts';
 import { assertCompleteAsset, assertMpdMatchesHls, exists, loadAsset } from '../helpers/asset-checks.ts';
 import { cliInProcess } from '../helpers/cli-in-process.ts';
-import { makeTempDir, makeTestPattern, writeLadder, type CliResult, type TempDir } from '../helpers/media.ts';
+import { makeTempDir, makeTestPattern, runCli, writeLadder, type CliResult, type TempDir } from '../helpers/media.ts';
 import { getBytes, listAll, s3rverCredentials, startS3, withS3rverEnv, type RunningS3 } from '../storage/s3-helpers.ts';
 
 // Keys with a space, a plus, non-ASCII letters, an emoji and a literal `%2F` (which must stay those
@@ -197,6 +197,10 @@ describe('live2vod transcode with S3 sources and destinations (s3rver)', { timeo
 
   const transcode = (input: string, out: string, flags: readonly string[]): Promise<CliResult> =>
     cliWithS3Env(['transcode', input, '--out', out, '--scratch', path.join(tmp.dir, 'scratch'), ...flags], proxy.endpoint);
+  // A child process where "manifest.json written last" is checked: its exit waits for every request
+  // the run started, so one sent after the manifest cannot land after the log is read.
+  const transcodeInChild = (input: string, out: string, flags: readonly string[]): Promise<CliResult> =>
+    withS3rverEnv(proxy.endpoint, {}, () => runCli(['transcode', input, '--out', out, '--scratch', path.join(tmp.dir, 'scratch'), ...flags]));
 
   before(async () => {
     [s3, tmp] = await Promise.all([startS3(['rec', 'vod']), makeTempDir('live2vod-s3-transcode-')]);
@@ -217,7 +221,7 @@ describe('live2vod transcode with S3 sources and destinations (s3rver)', { timeo
 
   it('S3 → S3 with unusual keys: a complete asset with the right headers, manifest.json written last', async () => {
     proxy.log.length = 0;
-    const result = await transcode(`s3://rec/${sourceKey}`, `s3://vod/${weirdPrefix}`, ['--ladder', twoRungs, ...fast]);
+    const result = await transcodeInChild(`s3://rec/${sourceKey}`, `s3://vod/${weirdPrefix}`, ['--ladder', twoRungs, ...fast]);
     assert.equal(result.code, 0, describeRun(result));
     const done = JSON.parse(result.stdout.trim().split('\n').at(-1) ?? '{}') as { type?: string; outDir?: string; renditions?: string[] };
     assert.equal(done.type, 'done');
@@ -240,7 +244,7 @@ describe('live2vod transcode with S3 sources and destinations (s3rver)', { timeo
     const before = (await listAll(client, 'vod', `${weirdPrefix}/`)).map((o) => o.Key ?? '');
     assert.ok(before.some((k) => k.includes('/video/144p-200k/')), 'the first run left its 144p rendition (run the first test too)');
     proxy.log.length = 0;
-    const result = await transcode(`s3://rec/${sourceKey}`, `s3://vod/${weirdPrefix}`, ['--ladder', otherRung, '--no-thumbnails', '--no-download', ...fast]);
+    const result = await transcodeInChild(`s3://rec/${sourceKey}`, `s3://vod/${weirdPrefix}`, ['--ladder', otherRung, '--no-thumbnails', '--no-download', ...fast]);
     assert.equal(result.code, 0, describeRun(result));
     const asset = await assertS3Asset(client, 'vod', weirdPrefix, mirror());
     assert.deepEqual(asset.manifest.renditions.map((r) => r.id), ['216p-350k']);
