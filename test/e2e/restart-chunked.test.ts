@@ -7,7 +7,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { assertCompleteAsset, exists, loadAsset } from '../helpers/asset-checks.ts';
 import { makeTestPattern, writeLoggingFfmpeg, type LoggingFfmpeg } from '../helpers/media.ts';
-import { api, descendants, isAlive, killLeftovers, makeTemp, processesWithEnv, processRef, startServeProcess, submitJob, waitFor, waitForJob, type ProcessRef, type ServeProcess } from '../helpers/serve.ts';
+import { api, descendants, isAlive, killLeftovers, makeTemp, processesWithEnv, processRef, startServeProcess, submitJob, tinyTranscode, waitFor, waitForJob, type ProcessRef, type ServeProcess } from '../helpers/serve.ts';
 
 // 15 s in 3 s chunks (3 s segments of 1 s GOPs), two at a time, each chunk's encode reading its
 // input at real time (writeLoggingFfmpeg's realTime): the first chunks are done seconds before the
@@ -19,12 +19,7 @@ const modes = [
 ] as const;
 
 const transcode = {
-  ladder: [{ width: 320, height: 180, bitrateKbps: 300, maxFrameRate: 30 }],
-  thumbnails: false,
-  download: false,
-  instantRemux: false,
-  loudness: false,
-  quality: false,
+  ...tinyTranscode,
   segmentSeconds: 3,
   gopSeconds: 1,
   chunkSeconds: 3,

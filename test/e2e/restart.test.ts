@@ -9,7 +9,7 @@ import type { ApiJob } from '../../src/http/api-schemas.ts';
 import { openSqliteStore } from '../../src/store/sqlite-store.ts';
 import { assertCompleteAsset, loadAsset } from '../helpers/asset-checks.ts';
 import { makeTestPattern, writeRealTimeFfmpeg } from '../helpers/media.ts';
-import { api, descendants, isAlive, killLeftovers, makeTemp, openSse, processRef, startServeProcess, submitJob, waitFor, waitForJob, type ProcessRef, type ServeProcess } from '../helpers/serve.ts';
+import { api, descendants, isAlive, killLeftovers, makeTemp, openSse, processRef, startServeProcess, submitJob, tinyTranscode, waitFor, waitForJob, type ProcessRef, type ServeProcess } from '../helpers/serve.ts';
 
 // Still encoding seconds after the first progress report, on any machine, at little CPU: the
 // first serve's video encode reads its 10 s source at real time (writeRealTimeFfmpeg). The
@@ -17,14 +17,7 @@ import { api, descendants, isAlive, killLeftovers, makeTemp, openSse, processRef
 // No quality sampling: nothing here looks at it.
 const serveConfig = {
   executor: { concurrency: 1 },
-  transcode: {
-    ladder: [{ width: 320, height: 180, bitrateKbps: 300, maxFrameRate: 30 }],
-    thumbnails: false,
-    download: false,
-    instantRemux: false,
-    loudness: false,
-    quality: false,
-  },
+  transcode: tinyTranscode,
 };
 const seconds = 10;
 
