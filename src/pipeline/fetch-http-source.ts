@@ -20,11 +20,8 @@ import { CancelledError, ExitCode, InputError, Live2vodError } from '../errors/i
 import { version } from '../version.ts';
 import { AddressPolicy, canonicalIp, type ResolvedAddress, type VetResult } from './address-policy.ts';
 import { asOutputError } from './fs-errors.ts';
+import { httpClientFor } from './post-json.ts';
 import { describeStall, StallWatch, type StallLimits } from './stall-watch.ts';
-
-// From process.getBuiltinModule, not an ESM import, and https (with tls) only when a URL needs
-// it: see src/pipeline/post-json.ts.
-const clientFor = (url: URL) => process.getBuiltinModule(url.protocol === 'https:' ? 'node:https' : 'node:http');
 
 export interface FetchHttpSourceOptions {
   policy: AddressPolicy;
@@ -165,7 +162,7 @@ export function sendRequest(url: URL, addresses: readonly ResolvedAddress[], abo
     };
     if (url.username !== '' || url.password !== '') options.auth = `${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`;
     if (url.protocol === 'https:' && isIP(host) === 0) options.servername = host;
-    const request = clientFor(url).request(options, resolve);
+    const request = httpClientFor(url).request(options, resolve);
     request.on('error', reject);
     // Belt and braces: the socket must have reached a vetted address.
     request.on('socket', (socket: Socket) => {

@@ -4,6 +4,11 @@
 // node:http builds a namespace of all its exports, and reading its lazy ones loads undici as well;
 // node:https (and tls with it) is loaded only for an https URL.
 
+/** node:http or node:https for an http(s) URL, taken as described above (also for the source download). */
+export function httpClientFor(url: URL): typeof import('node:http') | typeof import('node:https') {
+  return process.getBuiltinModule(url.protocol === 'https:' ? 'node:https' : 'node:http');
+}
+
 /** Bodies of answers are read this far at most: they are only quoted in a log line. */
 const maxAnswerChars = 4096;
 
@@ -17,7 +22,7 @@ export interface PostAnswer {
 export function postJson(url: string, body: string, headers: Record<string, string>, signal: AbortSignal): Promise<PostAnswer> {
   const target = new URL(url);
   if (target.protocol !== 'https:' && target.protocol !== 'http:') return Promise.reject(new Error(`cannot POST to a ${target.protocol} URL`));
-  const client = process.getBuiltinModule(target.protocol === 'https:' ? 'node:https' : 'node:http');
+  const client = httpClientFor(target);
   return new Promise((resolve, reject) => {
     const request = client.request(target, {
       method: 'POST',
