@@ -1,5 +1,7 @@
-// One frame cut out of a sprite sheet: a clipping box the frame's size holding the whole sheet,
-// moved so that the frame shows (positions through the CSSOM, which the CSP allows).
+// One frame cut out of a sprite sheet: an image the frame's size showing the sheet at its natural
+// size, moved with object-position so that the frame shows (through the CSSOM, which the CSP
+// allows). Not a clipping box around an absolutely placed sheet: inside a flex button with rounded
+// corners chromium painted only the box's background, never the picture.
 import { h } from './dom.js';
 
 /**
@@ -7,11 +9,7 @@ import { h } from './dom.js';
  * @param {string} className
  */
 export function spriteImage(frame, className) {
-  const image = h('img', { src: frame.url, alt: '', decoding: 'async' });
-  image.style.left = `${-frame.x}px`;
-  image.style.top = `${-frame.y}px`;
-  const box = h('span', { class: className, 'aria-hidden': 'true' }, image);
-  box.style.width = `${frame.w}px`;
-  box.style.height = `${frame.h}px`;
-  return box;
+  const image = h('img', { src: frame.url, alt: '', decoding: 'async', width: String(frame.w), height: String(frame.h) });
+  image.style.objectPosition = `${-frame.x}px ${-frame.y}px`;
+  return h('span', { class: className, 'aria-hidden': 'true' }, image);
 }

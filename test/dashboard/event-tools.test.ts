@@ -90,6 +90,11 @@ describe('dashboard: the event inside the recording on the job page', { skip: br
     assert.deepEqual(await page.locator('#chapter-list .chapter-time').allInnerTexts(), ['0:08', '0:40', '1:12']);
     await waitInPage(page, '[...document.querySelectorAll("#chapter-list .chapter-thumb img")].every((img) => img.naturalWidth > 0) && document.querySelectorAll("#chapter-list .chapter-thumb img").length === 3');
     assert.match(await page.locator('#chapter-list .chapter-thumb img').first().getAttribute('src') ?? '', /\/thumbnails\/sprite-\d{3}\.jpg$/);
+    // The pictures are painted, not only loaded: three slides of different colours look different
+    // (a thumbnail that paints only its box's black background looks like every other).
+    const thumbs = page.locator('#chapter-list .chapter-thumb');
+    const [first, second, third] = await Promise.all([0, 1, 2].map((i) => thumbs.nth(i).screenshot()));
+    assert.ok(first && second && third && !first.equals(second) && !second.equals(third) && !first.equals(third), 'the three chapter thumbnails show three different pictures');
     await screenshot(page, 'job-chapters');
 
     await chapters.nth(1).click();
