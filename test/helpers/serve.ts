@@ -328,6 +328,8 @@ export async function openSse(url: string, headers: Record<string, string> = {})
 /** A process as seen at one moment: its pid and start time, so a reused pid is never mistaken for it. */
 export interface ProcessRef {
   pid: number;
+  /** The parent's pid when this was read. */
+  ppid: number;
   /** Field 22 of /proc/<pid>/stat (clock ticks after boot). */
   start: string;
   cmdline: string;
@@ -353,7 +355,7 @@ export function processRef(pid: number): ProcessRef | undefined {
   } catch {
     return undefined;
   }
-  return { pid, start: fields[19] ?? '', cmdline };
+  return { pid, ppid: Number(fields[1]), start: fields[19] ?? '', cmdline };
 }
 
 /** Is this process still alive (zombies count as gone; a pid reused by another process too)? */
