@@ -9,6 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { TestEvent } from 'node:test/reporters';
 import { cpuLogVariable, type CpuRecord } from './cpu-log.ts';
+import { fileTimesVariable, recordFileTimes } from './file-times.ts';
 
 interface FileTiming {
   file: string;
@@ -51,6 +52,9 @@ export default async function* fileTimings(source: AsyncIterable<TestEvent>): As
     files.push({ file: event.data.name, ms: event.data.details.duration_ms, passed: event.data.details.passed });
   }
   if (files.length === 0) return;
+  // For the order of the next run (slowest first): only files that passed, as a failure can end early.
+  const timesFile = process.env[fileTimesVariable];
+  if (timesFile) recordFileTimes(timesFile, Object.fromEntries(files.filter((f) => f.passed).map((f) => [f.file, Math.round(f.ms / 100) / 10])));
   const cpu = readCpuLog();
   const withCpu = files.map((f) => {
     const cpuSeconds = cpu.get(path.resolve(f.file));
