@@ -88,9 +88,11 @@ async function runTranscode(request: TranscodeRequest): Promise<TranscodeResult>
       await remux.headStart;
     }
     const input = request.localInput ? await request.localInput() : request.input;
+    // Packaging follows the encodes from their start: the clock starts before they are spawned, as
+    // the encode's does (spawning two ffmpeg takes tens of ms on a loaded machine).
+    const packageStarted = performance.now();
     const encodes = startEncodes({ ffmpeg: request.binaries.ffmpeg, input, plan, scratch: scratchDir, signal: abort.signal, emit, stopwatch });
     running.push(encodes.settled);
-    const packageStarted = performance.now();
     const packaging = packageWhileEncoding(request, plan, scratchDir, out, encodes, abort);
     running.push(packaging.result);
     let encoded: EncodeResult;
