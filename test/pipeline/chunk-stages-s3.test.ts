@@ -31,8 +31,8 @@ describe('chunk stages with an S3 output: the work area under the output\'s scra
 
   before(async () => {
     [s3, tmp] = await Promise.all([startS3(['vod']), makeTempDir('live2vod-stages-s3-')]);
-    // 12 s in 6 s chunks: two chunks, one seam.
-    source = await makeTestPattern(tmp.dir, { seconds: 12, width: 320, height: 180, rate: 30, audio: 'sine', name: 'rec.mp4' });
+    // 4 s in 2 s chunks (of one 2 s segment each): two chunks, one seam.
+    source = await makeTestPattern(tmp.dir, { seconds: 4, width: 320, height: 180, rate: 30, audio: 'sine', name: 'rec.mp4' });
     logged = await writeLoggingFfmpeg(tmp.dir);
     // The workers inherit the AWS_* settings for s3rver.
     restoreEnv = useS3rverEnv(s3.endpoint);
@@ -51,7 +51,7 @@ describe('chunk stages with an S3 output: the work area under the output\'s scra
     await writeFile(file, JSON.stringify({
       version: 2, jobId: 'job-stages-s3', attempt: 1, source: { kind: 'local', path: source }, output,
       // No quality sampling: nothing here looks at it (chunk-stages.test.ts checks the stitch's).
-      profile: { ladder: [{ width: 320, height: 180, bitrateKbps: 300, maxFrameRate: 30 }], preset: 'ultrafast', loudness: false, quality: false, chunkSeconds: 6 },
+      profile: { ladder: [{ width: 320, height: 180, bitrateKbps: 300, maxFrameRate: 30 }], preset: 'ultrafast', loudness: false, quality: false, segmentSeconds: 2, chunkSeconds: 2 },
       sourceFetch: { maxBytes: 1e9, timeoutMs: 60_000, allow: [] },
       ...stage,
     }));
@@ -88,12 +88,12 @@ describe('chunk stages with an S3 output: the work area under the output\'s scra
     const output = `s3://vod/${prefix}`;
     await worker(output, { stage: 'split', parallelism: 2 });
     const plan = JSON.parse((await getBytes(client, 'vod', `${prefix}/.live2vod-chunks/plan.json`)).toString('utf8')) as WorkPlan;
-    assert.deepEqual(plan.chunks.chunks.map((c) => c.startSeconds), [0, 6]);
+    assert.deepEqual(plan.chunks.chunks.map((c) => c.startSeconds), [0, 2]);
 
     await Promise.all(plan.chunks.chunks.map((_, i) => worker(output, chunkTask(plan, i))));
     // A retried chunk (its pod preempted after it had kept its result) finds the result and encodes nothing.
     await worker(output, chunkTask(plan, 1));
-    assert.deepEqual((await logged.encodes()).slice(encodedLocally).sort(), ['0', '5.000000']);
+    assert.deepEqual((await logged.encodes()).slice(encodedLocally).sort(), ['0', '1.000000']);
 
     // Before the stitch: the work area (each unit's result after its files) and the instant remux, nothing else.
     const before = await keys();
@@ -108,8 +108,8 @@ describe('chunk stages with an S3 output: the work area under the output\'s scra
 
     const remote = await download(path.join(tmp.dir, 's3-asset'));
     await assertCompleteAsset(remote);
-    await assertEquivalent(local, remote, tmp.dir, 360);
-    assert.deepEqual(remote.manifest.chunks, { count: 2, seconds: 6 });
+    await assertEquivalent(local, remote, tmp.dir, 120);
+    assert.deepEqual(remote.manifest.chunks, { count: 2, seconds: 2 });
     assert.deepEqual(remote.manifest.files.map((f) => f.path), local.manifest.files.map((f) => f.path), 'the same files, the instant remux among them');
     assert.deepEqual(remote.manifest.files.map((f) => f.path).sort(), (await keys()).filter((k) => k !== 'manifest.json'), 'manifest.json lists what is at the destination');
   });
@@ -120,8 +120,8 @@ describe('chunk stages with an S3 output: the work area under the output\'s scra
     await worker(`s3://vod/${at}`, { stage: 'full', parallelism: 2 });
     const remote = await download(path.join(tmp.dir, 's3-full'), at);
     await assertCompleteAsset(remote);
-    assert.deepEqual(remote.manifest.chunks, { count: 2, seconds: 6 });
-    await assertEquivalent(local, remote, tmp.dir, 360);
+    assert.deepEqual(remote.manifest.chunks, { count: 2, seconds: 2 });
+    await assertEquivalent(local, remote, tmp.dir, 120);
     assert.deepEqual(await keys('.live2vod-chunks/', at), [], 'its work area stayed in the worker\'s scratch');
   });
 });

@@ -25,11 +25,13 @@ describe('content-aware ladder on generated recordings', () => {
     tmp = await makeTempDir('live2vod-content-ladder-');
     talk = path.join(tmp.dir, 'talk.mp4');
     sport = path.join(tmp.dir, 'sport.mp4');
-    // 720p, slides every 6 s: one rung per size is enough for it. The sport: noise over every pixel.
+    // 720p, slides every 3 s: one rung per size is enough for it. The sport: noise over every pixel.
     // Both made with x264 ultrafast: the analysis gives the talk the same ladder (and ±1 % of the
-    // bits per pixel) as from a veryfast file, at half the CPU.
-    await makeTalkSource(talk, { seconds: 12, width: 1280, height: 720, slideSeconds: 6, preset: 'ultrafast' });
-    await makeSportSource(sport, { seconds: 6, width: 1280, height: 720, preset: 'ultrafast' });
+    // bits per pixel) as from a veryfast file, at half the CPU. Each is analysed in one 2 s window
+    // (the talk's spans a slide change), so 6 s of talk (two chunks, of 4 s and 2 s) and 2 s of
+    // sport are enough.
+    await makeTalkSource(talk, { seconds: 6, width: 1280, height: 720, slideSeconds: 3, preset: 'ultrafast' });
+    await makeSportSource(sport, { seconds: 2, width: 1280, height: 720, preset: 'ultrafast' });
   });
   after(() => tmp?.cleanup());
 
@@ -97,7 +99,7 @@ describe('content-aware ladder on generated recordings', () => {
       const file = path.join(tmp.dir, `task-${tasks++}.json`);
       await writeFile(file, JSON.stringify({
         version: 2, jobId: 'job-content', attempt: 1, source: { kind: 'local', path: talk }, output: out,
-        profile: { ladderKind: 'content-aware', preset: 'ultrafast', loudness: false, chunkSeconds: 6, thumbnails: false, download: false, instantRemux: false, quality: false },
+        profile: { ladderKind: 'content-aware', preset: 'ultrafast', loudness: false, segmentSeconds: 2, chunkSeconds: 4, thumbnails: false, download: false, instantRemux: false, quality: false },
         sourceFetch: { maxBytes: 1e9, timeoutMs: 60_000, allow: [] },
         ...stage,
       }));

@@ -13,19 +13,21 @@ import { transcodeProfileSchema } from '../../src/jobs/transcode-profile.ts';
 import { ffmpeg, makeTempDir, runCliOk, writeLadder, type TempDir } from '../helpers/media.ts';
 
 const size = '320x180';
+// 10 fps: the detection samples 4 pictures a second, and nothing here looks at the frame rate.
+const rate = 10;
 
 /** 15 s of black and silence, 35 s of moving picture and tone, 10 s of a frozen slide and silence. */
 async function makeEventRecording(dir: string): Promise<string> {
   const out = path.join(dir, 'event.mp4');
   await ffmpeg([
-    '-f', 'lavfi', '-i', `color=black:s=${size}:r=30:d=15`,
-    '-f', 'lavfi', '-i', `testsrc2=s=${size}:r=30:d=35`,
-    '-f', 'lavfi', '-i', `smptebars=s=${size}:r=30:d=10`,
+    '-f', 'lavfi', '-i', `color=black:s=${size}:r=${rate}:d=15`,
+    '-f', 'lavfi', '-i', `testsrc2=s=${size}:r=${rate}:d=35`,
+    '-f', 'lavfi', '-i', `smptebars=s=${size}:r=${rate}:d=10`,
     '-f', 'lavfi', '-i', 'anullsrc=r=48000:cl=stereo:d=15',
     '-f', 'lavfi', '-i', 'sine=f=440:r=48000:d=35',
     '-f', 'lavfi', '-i', 'anullsrc=r=48000:cl=stereo:d=10',
     '-filter_complex', '[0:v][1:v][2:v]concat=n=3:v=1:a=0[v];[4:a]aformat=channel_layouts=stereo[tone];[3:a][tone][5:a]concat=n=3:v=0:a=1[a]',
-    '-map', '[v]', '-map', '[a]', '-c:v', 'libx264', '-preset', 'ultrafast', '-g', '60', '-c:a', 'aac', out,
+    '-map', '[v]', '-map', '[a]', '-c:v', 'libx264', '-preset', 'ultrafast', '-g', String(2 * rate), '-c:a', 'aac', out,
   ]);
   return out;
 }
@@ -35,10 +37,11 @@ async function makeSlideDeck(dir: string): Promise<string> {
   const out = path.join(dir, 'slides.mp4');
   const colours = ['navy', 'darkred', 'darkgreen', 'white'];
   await ffmpeg([
-    ...colours.flatMap((c) => ['-f', 'lavfi', '-i', `color=${c}:s=${size}:r=30:d=32`]),
+    ...colours.flatMap((c) => ['-f', 'lavfi', '-i', `color=${c}:s=${size}:r=${rate}:d=32`]),
     '-f', 'lavfi', '-i', 'sine=f=330:r=48000:d=128',
     '-filter_complex', `${colours.map((_, i) => `[${i}:v]`).join('')}concat=n=4:v=1:a=0[v]`,
-    '-map', '[v]', '-map', '4:a', '-c:v', 'libx264', '-preset', 'ultrafast', '-g', '60', '-c:a', 'aac', out,
+    // 128k: a mono tone at AAC's default (69k) decodes with a noise floor that costs its re-encode 4× the CPU.
+    '-map', '[v]', '-map', '4:a', '-c:v', 'libx264', '-preset', 'ultrafast', '-g', String(2 * rate), '-c:a', 'aac', '-b:a', '128k', out,
   ]);
   return out;
 }

@@ -75,6 +75,13 @@ function request(extra: Partial<TranscodeRequest> = {}): TranscodeRequest & { sc
   };
 }
 
+/**
+ * For the runs stopped at their first segment: 2 s segments, so that comes after 2 s of the source,
+ * not 6 (less encoded before the stop, more of the encode left after it), and no loudness passes,
+ * which nothing there looks at.
+ */
+const stopEarly = { segmentSeconds: 2, loudness: false } as const;
+
 /** onSegment that records each delivery, then runs `then` (if given). */
 function recorder(then?: (d: Delivery) => Promise<void> | void): { deliveries: Delivery[]; onSegment: NonNullable<TranscodeRequest['onSegment']> } {
   const deliveries: Delivery[] = [];
@@ -202,7 +209,7 @@ describe(`packaging while encoding: ${SECONDS} s 720p30 source, 3 rungs + audio,
   test('cancelled part way (after the first segment): CancelledError, no manifest.json, nothing left', async () => {
     const controller = new AbortController();
     const { deliveries, onSegment } = recorder(() => controller.abort());
-    const req = request({ onSegment, signal: controller.signal });
+    const req = request({ ...stopEarly, onSegment, signal: controller.signal });
     await withoutStrayErrors(() => assert.rejects(transcode(req), (error: unknown) => {
       assert.ok(error instanceof CancelledError, `expected CancelledError, got ${String(error)}`);
       return true;
@@ -221,7 +228,8 @@ describe(`packaging while encoding: ${SECONDS} s 720p30 source, 3 rungs + audio,
       steps.push(`${e.step}:${e.state}`);
       if (e.step === 'package' && e.state === 'start') controller.abort();
     };
-    const req = request({ onSegment, onEvent, signal: controller.signal });
+    // One rung and no loudness passes: the cancel comes after the encodes, whatever they encode.
+    const req = request({ onSegment, onEvent, signal: controller.signal, loudness: false, rungs: [{ width: 320, height: 180, bitrateKbps: 300, maxFrameRate: 30 }] });
     await withoutStrayErrors(() => assert.rejects(transcode(req), (error: unknown) => {
       assert.ok(error instanceof CancelledError, `expected CancelledError, got ${String(error)}`);
       return true;
@@ -243,7 +251,7 @@ describe(`packaging while encoding: ${SECONDS} s 720p30 source, 3 rungs + audio,
       killed = true;
       process.kill(Number((await readFile(pidFile, 'utf8')).trim()), 'SIGKILL');
     });
-    const req = request({ onSegment, binaries: { ffmpeg: wrapper, ffprobe: FFPROBE } });
+    const req = request({ ...stopEarly, onSegment, binaries: { ffmpeg: wrapper, ffprobe: FFPROBE } });
     await withoutStrayErrors(() => assert.rejects(transcode(req), (error: unknown) => {
       assert.ok(error instanceof FfmpegError, `expected the encode's FfmpegError, got ${String(error)}`);
       assert.match(error.message, /failed during encode/);
@@ -258,7 +266,7 @@ describe(`packaging while encoding: ${SECONDS} s 720p30 source, 3 rungs + audio,
       throw new Error('upload refused');
     });
     const steps: string[] = [];
-    const req = request({ onSegment, onEvent: (e) => void (e.type === 'step' && steps.push(`${e.step}:${e.state}`)) });
+    const req = request({ ...stopEarly, onSegment, onEvent: (e) => void (e.type === 'step' && steps.push(`${e.step}:${e.state}`)) });
     await withoutStrayErrors(() => assert.rejects(transcode(req), /upload refused/));
     assert.ok(!steps.includes('encode:end'), 'the encode was stopped, not run to its end');
     await assertNothingLeft(req);

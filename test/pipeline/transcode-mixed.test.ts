@@ -7,9 +7,11 @@
 //   same job in chunks makes the same asset, its HEVC rendition decoding cleanly across the seam;
 // - without the option a PQ source becomes honest SDR: tone-mapped and tagged BT.709;
 // - probe shows what it would do.
-// Sources are as small as their point allows: the 1440p one has 5 frames a second (x264 and x265
+// Sources are as small as their point allows: the 1440p one has 2 frames a second (x264 and x265
 // at 1080p and 1440p cost by the frame), the PQ one, shared, is 320x180; nothing here looks at
-// loudness, so no encode spends an ffmpeg pass on it.
+// loudness, so no encode spends an ffmpeg pass on it. The CLI runs through main() in this process
+// (the assets and output are the point; the process around it is transcode-cli.test.ts's): each
+// run saves a Node start-up.
 
 import assert from 'node:assert/strict';
 import { mkdir } from 'node:fs/promises';
@@ -21,7 +23,8 @@ import {
 } from '../helpers/asset-checks.ts';
 import { assertEquivalent } from '../helpers/chunk-equivalence.ts';
 import type { SourceInfo, VideoRendition } from '../../src/media/types.ts';
-import { ffmpeg, ffprobeJson, makeHdr, makeTempDir, makeTestPattern, runCli, runCliOk, sdrPatternFilter, writeLadder, type TempDir } from '../helpers/media.ts';
+import { ffmpeg, ffprobeJson, makeHdr, makeTempDir, makeTestPattern, sdrPatternFilter, writeLadder, type TempDir } from '../helpers/media.ts';
+import { cliInProcess, runCliInProcess } from '../helpers/cli-in-process.ts';
 
 describe('mixed H.264 + HEVC ladder (--mixed-hevc)', { timeout: 600_000 }, () => {
   let tmp: TempDir;
@@ -44,7 +47,7 @@ describe('mixed H.264 + HEVC ladder (--mixed-hevc)', { timeout: 600_000 }, () =>
 
   const transcode = async (source: string, name: string, ladder: string, extra: string[]): Promise<LoadedAsset> => {
     const out = path.join(tmp.dir, name);
-    await runCliOk(['transcode', source, '--out', out, '--ladder', ladder, '--preset', 'ultrafast', '--no-loudnorm', '--json', ...extra], { timeoutMs: 300_000 });
+    await runCliInProcess(['transcode', source, '--out', out, '--ladder', ladder, '--preset', 'ultrafast', '--no-loudnorm', '--json', ...extra]);
     return loadAsset(out);
   };
 
@@ -57,8 +60,8 @@ describe('mixed H.264 + HEVC ladder (--mixed-hevc)', { timeout: 600_000 }, () =>
   };
 
   test('1440p source: H.264 up to 1080p, HEVC up to 1440p, one master and one MPD that pass the Apple-rule checks', async () => {
-    // 5 fps: the size is the point, not the rate.
-    const source = await makeTestPattern(tmp.dir, { seconds: 2, width: 2560, height: 1440, rate: 5, audio: 'sine', name: 'src-1440p.mp4' });
+    // 2 fps: the size is the point, not the rate.
+    const source = await makeTestPattern(tmp.dir, { seconds: 2, width: 2560, height: 1440, rate: 2, audio: 'sine', name: 'src-1440p.mp4' });
     const ladder = await writeLadder(tmp.dir, 'three', [
       { width: 640, height: 360, bitrateKbps: 800, maxFrameRate: 30 },
       { width: 1920, height: 1080, bitrateKbps: 6000, maxFrameRate: 30 },
@@ -73,7 +76,7 @@ describe('mixed H.264 + HEVC ladder (--mixed-hevc)', { timeout: 600_000 }, () =>
     await assertVariantsMatchStreams(asset, scratch);
     assertMpdMatchesHls(asset);
     await assertVariantBandwidths(asset, 0.1);
-    await assertAlignedKeyframeSegments(asset, scratch, 2, 1 / 5);
+    await assertAlignedKeyframeSegments(asset, scratch, 2, 1 / 2);
     await assertIframePlaylists(asset, scratch, 2);
     const sets = new Map<string, Set<string>>();
     for (const rep of asset.mpd.representations.filter((r) => r.contentType === 'video')) sets.set(rep.adaptationSet, new Set([...(sets.get(rep.adaptationSet) ?? []), rep.codecs.slice(0, 4)]));
@@ -148,11 +151,11 @@ describe('mixed H.264 + HEVC ladder (--mixed-hevc)', { timeout: 600_000 }, () =>
   });
 
   test('probe --json shows the source as PQ and the mixed ladder with its encoders and ranges; --mixed-hevc needs codec h264', async () => {
-    const { stdout } = await runCliOk(['probe', pq, '--json', '--mixed-hevc']);
+    const { stdout } = await runCliInProcess(['probe', pq, '--json', '--mixed-hevc']);
     const out = JSON.parse(stdout) as { source: SourceInfo; plan: { video: VideoRendition[] } };
     assert.equal(out.source.video?.colorTransfer, 'smpte2084');
     assert.deepEqual(out.plan.video.map((r) => [r.codec, r.encoder ?? null, r.hdr ?? null]), [['h264', null, null], ['hevc', 'libx265', 'pq']]);
-    const refused = await runCli(['probe', pq, '--codec', 'hevc', '--mixed-hevc']);
+    const refused = await cliInProcess(['probe', pq, '--codec', 'hevc', '--mixed-hevc']);
     assert.equal(refused.code, 2);
     assert.match(refused.stderr, /--mixed-hevc adds HEVC rungs to an H\.264 ladder: drop --codec hevc/);
   });

@@ -1,7 +1,8 @@
 // Real encodes of the video-side awkward sources: interlaced SD, variable frame rate, a rotated
 // phone video, an odd frame size, and an A/V sync reference (the last with the default x264 preset,
-// so B-frames and negative composition offsets). Each source is a few seconds at a small size,
-// transcoded with a one-rung ladder; the stages a test does not look at are turned off (--no-*).
+// so B-frames and negative composition offsets). Each source is a few seconds (1 s where length
+// does not matter: the same sources transcode-ladder.test.ts makes, so a test run encodes them once)
+// at a small size, transcoded with a one-rung ladder; the stages a test does not look at are turned off (--no-*).
 // Containers and audio layouts: transcode-sources.test.ts.
 
 import assert from 'node:assert/strict';
@@ -27,18 +28,24 @@ describe('video-side source kinds → assets', () => {
   after(() => bench?.cleanup());
 
   /**
-   * Mean luma of the top, bottom, left and right halves of the first frame as ffmpeg shows it, in
-   * one ffmpeg: an area scale to 2x2 leaves each quadrant's mean luma in its pixel of the Y plane.
+   * Mean luma of the top, bottom, left and right halves of the first frame of each file as ffmpeg
+   * shows it, all in one ffmpeg: an area scale to 2x2 leaves each quadrant's mean luma in its pixel
+   * of the Y plane.
    */
-  async function halvesLuma(file: string, name: string): Promise<{ top: number; bottom: number; left: number; right: number }> {
-    const out = path.join(bench.scratch, `${name}.yuv`);
-    await ffmpeg(['-i', file, '-map', '0:v:0', '-frames:v', '1', '-vf', 'scale=2:2:flags=area', '-pix_fmt', 'yuv420p', '-f', 'rawvideo', out]);
-    const [topLeft = Number.NaN, topRight = Number.NaN, bottomLeft = Number.NaN, bottomRight = Number.NaN] = await readFile(out);
-    return { top: (topLeft + topRight) / 2, bottom: (bottomLeft + bottomRight) / 2, left: (topLeft + bottomLeft) / 2, right: (topRight + bottomRight) / 2 };
+  async function halvesLuma(files: readonly string[], name: string): Promise<{ top: number; bottom: number; left: number; right: number }[]> {
+    const outs = files.map((_, i) => path.join(bench.scratch, `${name}-${i}.yuv`));
+    await ffmpeg([
+      ...files.flatMap((file) => ['-i', file]),
+      ...outs.flatMap((out, i) => ['-map', `${i}:v:0`, '-frames:v', '1', '-vf', 'scale=2:2:flags=area', '-pix_fmt', 'yuv420p', '-f', 'rawvideo', out]),
+    ]);
+    return Promise.all(outs.map(async (out) => {
+      const [topLeft = Number.NaN, topRight = Number.NaN, bottomLeft = Number.NaN, bottomRight = Number.NaN] = await readFile(out);
+      return { top: (topLeft + topRight) / 2, bottom: (bottomLeft + bottomRight) / 2, left: (topLeft + bottomLeft) / 2, right: (topRight + bottomRight) / 2 };
+    }));
   }
 
   test('interlaced 4:3 SD → progressive output (field_order progressive) at 25 fps, square pixels', async () => {
-    const source = await makeInterlacedSd(bench.dir, 4);
+    const source = await makeInterlacedSd(bench.dir, 1);
     assert.equal((await ffprobeJson(source, ['-show_streams'])).streams?.[0]?.field_order, 'tt', 'the source is interlaced');
     const asset = await bench.transcode(source, [...bench.oneRung, ...unlooked]);
     const [variant] = videoVariants(asset);
@@ -49,7 +56,7 @@ describe('video-side source kinds → assets', () => {
     assert.equal(stream?.field_order, 'progressive');
     assert.ok(stream?.sample_aspect_ratio === undefined || stream.sample_aspect_ratio === '1:1', `SAR ${stream?.sample_aspect_ratio}`);
     const frames = probe.frames ?? [];
-    assert.equal(frames.length, 100, '4 s at 25 fps');
+    assert.equal(frames.length, 25, '1 s at 25 fps');
     assert.ok(frames.every((f) => f.interlaced_frame === 0), 'no frame is coded interlaced');
     await assertAlignedKeyframeSegments(asset, bench.scratch, 6, 1 / 25);
   });
@@ -70,7 +77,7 @@ describe('video-side source kinds → assets', () => {
   });
 
   test('rotated phone video (rotate=90) → portrait renditions, upright, without a display matrix', async () => {
-    const source = await makeRotated(bench.dir, 4);
+    const source = await makeRotated(bench.dir, 1);
     // Thumbnails stay on: the poster must be portrait too.
     const asset = await bench.transcode(source, [...bench.oneRung, '--no-download', '--no-quality', '--no-loudnorm']);
     const [variant] = videoVariants(asset);
@@ -81,17 +88,18 @@ describe('video-side source kinds → assets', () => {
     assert.ok(!(stream?.side_data_list ?? []).some((d) => d.rotation !== undefined && d.rotation !== 0), 'the pixels are rotated; a display matrix would rotate them twice');
     assert.equal(stream?.tags?.rotate, undefined);
     // The coded picture is white on its left half: shown rotated, that half is at the top or the bottom.
-    const { top, bottom, left, right } = await halvesLuma(file, 'rotated-out');
+    const [out, shown] = await halvesLuma([file, source], 'rotated');
+    const { top, bottom, left, right } = out!;
     assert.ok(Math.abs(top - bottom) > 100, `top ${top} vs bottom ${bottom}: the white half should be above or below`);
     assert.ok(Math.abs(left - right) < 30, `left ${left} vs right ${right}: not sideways`);
     // …and the same way up as ffmpeg shows the source (ffmpeg applies the display matrix on decode).
-    const { top: sourceTop, bottom: sourceBottom } = await halvesLuma(source, 'rotated-source');
+    const { top: sourceTop, bottom: sourceBottom } = shown!;
     assert.equal(top > bottom, sourceTop > sourceBottom, 'upside down compared with the source as displayed');
     assert.equal(asset.manifest.thumbnails && (await ffprobeJson(path.join(asset.dir, asset.manifest.thumbnails.poster), ['-show_streams'])).streams?.[0]?.height, 1280, 'the poster is portrait too');
   });
 
   test('odd size 853x479 (smaller than the only rung) → one rendition at the even size 852x478', async () => {
-    const source = await makeOddSize(bench.dir, 4);
+    const source = await makeOddSize(bench.dir, 1);
     const ladder = await writeLadder(bench.dir, 'fwvga', [{ width: 854, height: 480, bitrateKbps: 1200 }]);
     const asset = await bench.transcode(source, ['--preset', 'ultrafast', '--ladder', ladder, ...unlooked]);
     const [variant] = videoVariants(asset);
