@@ -1,8 +1,9 @@
 // Real encodes of the awkward containers and audio layouts live recordings come in: no audio,
 // audio only, 5.1, HEVC, WebM (VP9 + Opus), FLV from nginx-rtmp, MPEG-TS. Each source is 2 s (less
-// than one 6 s segment, as 4 s was; the loudness test's tone keeps 4 s) at a small size, transcoded
-// with a one-rung ladder (x264 ultrafast), and checked for what that kind of source tends to break; the stages a test does not look at are turned off (--no-*). The video-side kinds are in transcode-video-sources.test.ts; the split
-// lets the files run in parallel under --test-concurrency=2.
+// than one 6 s segment; the loudness test's tone keeps 4 s) at a small size, transcoded with a
+// one-rung ladder (x264 ultrafast), and checked for what that kind of source tends to break; the
+// stages a test does not look at are turned off (--no-*). The video-side kinds are in
+// transcode-video-sources.test.ts; the split lets the two files run side by side.
 
 import assert from 'node:assert/strict';
 import { readdir, readFile } from 'node:fs/promises';

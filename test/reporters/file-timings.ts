@@ -1,7 +1,7 @@
 // A node:test reporter used beside `spec` by `npm test`: at the end, how long each test file took,
 // slowest first, so a file that makes the suite slow is seen before the suite outgrows its budget.
 // A file's time is its whole run as the runner saw it, process start-up included; files run side by
-// side (--test-concurrency), so the times add up to more than the wall time. Beside it, the CPU
+// side (LIVE2VOD_TEST_CONCURRENCY), so the times add up to more than the wall time. Beside it, the CPU
 // the file used with the processes it started (from cpu-at-exit.ts, when npm test preloads it): the
 // suite cannot take less than its CPU over the cores, so that column tells what to trim.
 import { readFileSync } from 'node:fs';
