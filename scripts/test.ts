@@ -81,7 +81,9 @@ function concurrency(): number {
 /** The test files the arguments name (a directory stands for the files under it), or every one. */
 function testFiles(args: readonly string[]): string[] {
   const patterns = args.length === 0 ? ['test/**/*.test.ts'] : args.map((arg) => (statSync(path.resolve(repoRoot, arg), { throwIfNoEntry: false })?.isDirectory() ? `${arg.replace(/\/$/, '')}/**/*.test.ts` : arg));
-  const files = new Set(patterns.flatMap((pattern) => globSync(pattern, { cwd: repoRoot, exclude: (name) => name === 'node_modules' })));
+  // Named from the repository root, as the times are kept and the summary names them.
+  const files = new Set(patterns.flatMap((pattern) => globSync(pattern, { cwd: repoRoot, exclude: (name) => name === 'node_modules' })
+    .map((file) => path.relative(repoRoot, path.resolve(repoRoot, file)))));
   if (files.size === 0) {
     process.stderr.write(`no test file matches ${patterns.join(' ')}\n`);
     process.exit(2);
