@@ -37,7 +37,8 @@ if ! command -v ffmpeg >/dev/null 2>&1 || ! command -v ffprobe >/dev/null 2>&1; 
 if [ "$mode" = test ]; then
   # Real peers of the tests: nginx with the RTMP module (recording webhooks), PostgreSQL (the store),
   # chromium (the dashboard's browser tests drive it with playwright-core).
-  [ -f /usr/lib/nginx/modules/ngx_rtmp_module.so ] && command -v nginx >/dev/null 2>&1 || missing+=(nginx libnginx-mod-rtmp)
+  # Debian's nginx is in /usr/sbin, which a minimal PATH leaves out (the tests look there too).
+  [ -f /usr/lib/nginx/modules/ngx_rtmp_module.so ] && { command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ]; } || missing+=(nginx libnginx-mod-rtmp)
   command -v pg_ctlcluster >/dev/null 2>&1 || missing+=(postgresql)
   [ -x /usr/bin/chromium ] || missing+=(chromium)
 fi

@@ -5,7 +5,6 @@
 // Skipped where nginx, the RTMP module or ffmpeg is missing.
 import assert from 'node:assert/strict';
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { connect, createServer } from 'node:net';
 import { userInfo } from 'node:os';
@@ -16,17 +15,13 @@ import { promisify } from 'node:util';
 import type { ApiJob } from '../../src/http/api-schemas.ts';
 import { assertCompleteAsset, assertMpdMatchesHls, loadAsset, videoVariants } from '../helpers/asset-checks.ts';
 import { ffprobeJson, makeTestPattern } from '../helpers/media.ts';
+import { nginxModule, nginxPath, nginxRtmpSkip } from '../helpers/nginx.ts';
 import { api, descendants, isAlive, killLeftovers, makeTemp, openSse, processRef, startTestService, waitFor, waitForJob, type ProcessRef, type SseStream, type TestService } from '../helpers/serve.ts';
 
 const execFileAsync = promisify(execFile);
-const nginxModule = '/usr/lib/nginx/modules/ngx_rtmp_module.so';
 const hookToken = 'rtmp-e2e-token';
 
-async function has(binary: string): Promise<boolean> {
-  return execFileAsync(binary, ['-version']).then(() => true, () => false);
-}
-
-const skip = !existsSync(nginxModule) || !(await has('nginx')) || !(await has('ffmpeg')) ? 'needs nginx, libnginx-mod-rtmp and ffmpeg' : false;
+const skip = nginxRtmpSkip;
 
 /** A random port in 20000–40000 that a bind test finds free. */
 async function freeRtmpPort(): Promise<number> {
@@ -91,7 +86,7 @@ describe('nginx-rtmp → live2vod serve → asset', { skip, timeout: 120_000 }, 
       `  on_record_done ${service.url}/hooks/nginx-rtmp?token=${hookToken}; } } }`,
     ].join('\n');
     await writeFile(path.join(root, 'nginx.conf'), conf);
-    nginx = spawn('nginx', ['-c', path.join(root, 'nginx.conf'), '-p', root], { stdio: 'ignore' });
+    nginx = spawn(nginxPath ?? 'nginx', ['-c', path.join(root, 'nginx.conf'), '-p', root], { stdio: 'ignore' });
     await waitFor('nginx to listen', async () => (nginx?.exitCode !== null ? Promise.reject(new Error(`nginx exited: ${await readFile(path.join(root, 'nginx.err'), 'utf8').catch(() => '')}`)) : listening(rtmpPort)), { timeoutMs: 10_000, intervalMs: 50 });
     const master = nginx.pid === undefined ? undefined : processRef(nginx.pid);
     assert.ok(master, 'nginx is running');

@@ -4,7 +4,6 @@
 // is missing.
 import assert from 'node:assert/strict';
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, realpath, rm, writeFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { createServer as createNetServer } from 'node:net';
@@ -14,19 +13,10 @@ import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import { createNginxRtmpAdapter } from '../../src/ingest/nginx-rtmp.ts';
+import { nginxModule, nginxPath, nginxRtmpSkip } from '../helpers/nginx.ts';
 import { fixedNow } from './helpers.ts';
 
 const execFileAsync = promisify(execFile);
-const nginxModule = '/usr/lib/nginx/modules/ngx_rtmp_module.so';
-
-async function has(binary: string): Promise<boolean> {
-  try {
-    await execFileAsync(binary, ['-version']);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 async function freePort(): Promise<number> {
   const server = createNetServer();
@@ -44,7 +34,7 @@ interface Captured {
   body: Buffer;
 }
 
-const skip = !existsSync(nginxModule) || !(await has('nginx')) || !(await has('ffmpeg')) ? 'needs nginx, libnginx-mod-rtmp and ffmpeg' : false;
+const skip = nginxRtmpSkip;
 
 describe('nginx-rtmp on_record_done from a real nginx', { skip }, () => {
   let root: string;
@@ -80,7 +70,7 @@ describe('nginx-rtmp on_record_done from a real nginx', { skip }, () => {
       `  on_record_done http://127.0.0.1:${hookAddress.port}/hooks/nginx-rtmp?token=hooktoken; } } }`,
     ].join('\n');
     await writeFile(path.join(root, 'nginx.conf'), conf);
-    nginx = spawn('nginx', ['-c', path.join(root, 'nginx.conf'), '-p', root], { stdio: 'ignore' });
+    nginx = spawn(nginxPath ?? 'nginx', ['-c', path.join(root, 'nginx.conf'), '-p', root], { stdio: 'ignore' });
     await sleep(300);
   });
 
