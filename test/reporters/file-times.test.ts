@@ -13,14 +13,14 @@ test('slowest first; a file without a time counts as the median; equal times in 
   assert.deepEqual(longestFirst(['test/z.test.ts', 'test/y.test.ts'], {}), ['test/y.test.ts', 'test/z.test.ts']);
 });
 
-test('the times of this checkout\'s runs override those kept in the repository; a run adds its files and keeps the others', async (t) => {
+test('the times of this checkout\'s runs override those kept in the repository; a run adds its own files and keeps the others', async (t) => {
   const root = await mkdtemp(path.join(os.tmpdir(), 'live2vod-file-times-'));
   t.after(() => rm(root, { recursive: true, force: true }));
   assert.deepEqual(readFileTimes(root), {}, 'nothing recorded, nothing kept');
   await mkdir(path.join(root, 'test'));
   await writeFile(path.join(root, 'test', 'file-times.json'), JSON.stringify({ 'test/a.test.ts': 3, 'test/b.test.ts': 40 }));
   recordFileTimes(fileTimesCache(root), { 'test/b.test.ts': 20 });
-  recordFileTimes(fileTimesCache(root), { 'test/c.test.ts': 7 });
+  recordFileTimes(fileTimesCache(root), { 'test/c.test.ts': 7, '/tmp/elsewhere.test.ts': 9, '../other/x.test.ts': 4 });
   assert.deepEqual(readFileTimes(root), { 'test/a.test.ts': 3, 'test/b.test.ts': 20, 'test/c.test.ts': 7 });
   // A cache cut short or edited by hand is ignored, not fatal.
   await writeFile(fileTimesCache(root), '{"test/b.test.ts": 2');

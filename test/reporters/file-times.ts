@@ -42,9 +42,13 @@ export function longestFirst(files: readonly string[], times: FileTimes): string
   return [...files].sort((a, b) => time(b) - time(a) || a.localeCompare(b));
 }
 
-/** Adds this run's times to those recorded (files not run keep theirs); written whole, then renamed. */
+/**
+ * Adds this run's times to those recorded (files not run keep theirs); written whole, then renamed.
+ * Only the repository's own files: one outside it, named by hand, says nothing about the next run.
+ */
 export function recordFileTimes(file: string, measured: FileTimes): void {
-  const times = { ...readTimes(file), ...measured };
+  const own = Object.entries(measured).filter(([name]) => !path.isAbsolute(name) && !name.startsWith('..'));
+  const times = { ...readTimes(file), ...Object.fromEntries(own) };
   const sorted = Object.fromEntries(Object.entries(times).sort(([a], [b]) => a.localeCompare(b)));
   mkdirSync(path.dirname(file), { recursive: true });
   writeFileSync(`${file}.tmp`, `${JSON.stringify(sorted, null, 1)}\n`);
