@@ -1,9 +1,10 @@
 // `npm test`: the type check and the test files side by side, since the suite is CPU-bound and the
 // type check (TypeScript 7: ~12 CPU-s, ~3 when incremental) fits in the gaps the tests leave while
 // they wait on real time.
-// Usage: node scripts/test.ts [file, directory or glob …]   (default: every test/**/*.test.ts)
-// LIVE2VOD_TEST_CONCURRENCY sets how many test files run at once (default: see concurrency()).
-// The files start slowest first (scripts/file-times.ts), so the run does not end on one long file.
+// Usage: node scripts/test.ts [file, directory or glob …]   (default: every test/**/*.test.ts;
+// node's own --test-* flags are not taken). LIVE2VOD_TEST_CONCURRENCY sets how many test files run
+// at once (default: see concurrency()). The files start slowest first (test/reporters/file-times.ts),
+// so the run does not end on one long file.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { globSync, statSync } from 'node:fs';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
@@ -14,10 +15,12 @@ import { spec } from 'node:test/reporters';
 import { fileURLToPath } from 'node:url';
 import { mediaCacheVariable } from '../test/helpers/media.ts';
 import { cpuLogVariable } from '../test/reporters/cpu-log.ts';
-import fileTimings from '../test/reporters/file-timings.ts';
-import { fileTimesCache, fileTimesVariable, longestFirst, readFileTimes } from '../test/reporters/file-times.ts';
+import { fileTimings } from '../test/reporters/file-timings.ts';
+import { fileTimesCache, longestFirst, readFileTimes } from '../test/reporters/file-times.ts';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+// The runner names files from the working directory, and the summary finds their CPU by those names.
+process.chdir(repoRoot);
 
 interface Finished {
   code: number;
@@ -25,16 +28,16 @@ interface Finished {
   seconds: number;
 }
 
-// The test files' processes share the terminal's process group, so Ctrl-C reaches them (sending it
-// again would cut their clean-up short); SIGTERM is passed on by aborting the run. The type check
-// runs in a group of its own (npm, sh, tsc), stopped whole on either. This process stays to remove
-// the run's directory.
+// The test files' processes share the terminal's process group, so Ctrl-C reaches them; either
+// signal aborts the run, so that no queued file starts (the abort sends SIGTERM to the running
+// files' processes only, which a Ctrl-C is already ending). The type check runs in a group of its
+// own (npm, sh, tsc), stopped whole on either. This process stays to remove the run's directory.
 const stopTests = new AbortController();
 const groups = new Set<ChildProcess>();
 let interrupted = false;
 function stop(signal: 'SIGINT' | 'SIGTERM'): void {
   interrupted = true;
-  if (signal === 'SIGTERM') stopTests.abort();
+  stopTests.abort();
   for (const child of groups) {
     try {
       if (child.pid !== undefined) process.kill(-child.pid, 'SIGTERM');
@@ -47,10 +50,10 @@ process.on('SIGINT', () => stop('SIGINT'));
 process.on('SIGTERM', () => stop('SIGTERM'));
 
 /** Runs a command in a process group of its own at a low priority, its output kept; a start that fails is an exit of 127. */
-function runCaptured(command: string, args: readonly string[], env: NodeJS.ProcessEnv): Promise<Finished> {
+function runCaptured(command: string, args: readonly string[]): Promise<Finished> {
   const started = performance.now();
   return new Promise((resolve) => {
-    const child = spawn(command, args, { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    const child = spawn(command, args, { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
     // Below the tests (nice 10, inherited by what it starts): the type check has no clock to keep,
     // while the tests that check real-time behaviour (progress every 2 s) must not be starved by it.
     try {
@@ -87,12 +90,24 @@ function concurrency(): number {
 
 /** The test files the arguments name (a directory stands for the files under it), or every one. */
 function testFiles(args: readonly string[]): string[] {
+  const flag = args.find((arg) => arg.startsWith('-'));
+  if (flag !== undefined) {
+    process.stderr.write(`npm test takes test files, directories or globs, not flags (got '${flag}'); run one file with node --test <file> to use node's flags\n`);
+    process.exit(2);
+  }
   const patterns = args.length === 0 ? ['test/**/*.test.ts'] : args.map((arg) => (statSync(path.resolve(repoRoot, arg), { throwIfNoEntry: false })?.isDirectory() ? `${arg.replace(/\/$/, '')}/**/*.test.ts` : arg));
-  // Named from the repository root, as the times are kept and the summary names them.
-  const files = new Set(patterns.flatMap((pattern) => globSync(pattern, { cwd: repoRoot, exclude: (name) => name === 'node_modules' })
-    .map((file) => path.relative(repoRoot, path.resolve(repoRoot, file)))));
-  if (files.size === 0) {
-    process.stderr.write(`no test file matches ${patterns.join(' ')}\n`);
+  const files = new Set<string>();
+  const unmatched: string[] = [];
+  for (const pattern of patterns) {
+    // Named from the repository root, as the times are kept and the summary names them.
+    const found = globSync(pattern, { cwd: repoRoot, exclude: (name) => name === 'node_modules' })
+      .map((file) => path.relative(repoRoot, path.resolve(repoRoot, file)))
+      .filter((file) => file.endsWith('.test.ts') && statSync(file, { throwIfNoEntry: false })?.isFile());
+    if (found.length === 0) unmatched.push(pattern);
+    for (const file of found) files.add(file);
+  }
+  if (unmatched.length > 0) {
+    process.stderr.write(`no test file matches ${unmatched.join(' ')}\n`);
     process.exit(2);
   }
   return [...files];
@@ -115,13 +130,12 @@ Object.assign(process.env, {
   NODE_COMPILE_CACHE: process.env.NODE_COMPILE_CACHE || path.join(repoRoot, 'node_modules', '.cache', 'node-compile-cache'),
   [mediaCacheVariable]: mediaCache,
   [cpuLogVariable]: path.join(runDir, 'cpu.jsonl'),
-  [fileTimesVariable]: fileTimesCache(repoRoot),
 });
 
 // npm_execpath is npm's own CLI when npm runs this script; by hand, the npm on PATH.
 const npm = process.env.npm_execpath ? [process.execPath, process.env.npm_execpath] : ['npm'];
 const [npmCommand = 'npm', ...npmArgs] = npm;
-const typecheck = runCaptured(npmCommand, [...npmArgs, 'run', '--silent', 'typecheck'], process.env).then((done) => {
+const typecheck = runCaptured(npmCommand, [...npmArgs, 'run', '--silent', 'typecheck']).then((done) => {
   if (done.code !== 0 && !interrupted) process.stdout.write('\ntypecheck FAILED (its errors follow the tests)\n');
   return done;
 });
@@ -138,8 +152,13 @@ const stream = runTests({
 stream.on('test:summary', (summary) => {
   if (summary.file === undefined) testsPassed = summary.success;
 });
-const reported = [spec, fileTimings].map((reporter) => new Promise<void>((resolve) => {
-  stream.compose(reporter).on('end', resolve).pipe(process.stdout, { end: false });
+const reported = [spec, fileTimings({ timesFile: fileTimesCache(repoRoot) })].map((reporter) => new Promise<void>((resolve) => {
+  const output = stream.compose(reporter);
+  output.on('error', (error) => {
+    process.stderr.write(`a test reporter failed: ${String(error)}\n`);
+    resolve();
+  });
+  output.on('end', resolve).pipe(process.stdout, { end: false });
 }));
 await Promise.all(reported);
 await rm(runDir, { recursive: true, force: true });

@@ -6,9 +6,6 @@
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
-/** Where the file-timings reporter records the times ($LIVE2VOD_TEST_TIMES; `npm test` sets it). */
-export const fileTimesVariable = 'LIVE2VOD_TEST_TIMES';
-
 /** Seconds per test file, keyed by its path from the repository root. */
 export type FileTimes = Record<string, number>;
 
@@ -51,6 +48,8 @@ export function recordFileTimes(file: string, measured: FileTimes): void {
   const times = { ...readTimes(file), ...Object.fromEntries(own) };
   const sorted = Object.fromEntries(Object.entries(times).sort(([a], [b]) => a.localeCompare(b)));
   mkdirSync(path.dirname(file), { recursive: true });
-  writeFileSync(`${file}.tmp`, `${JSON.stringify(sorted, null, 1)}\n`);
-  renameSync(`${file}.tmp`, file);
+  // A temporary name of this process's own: two runs in one checkout do not write into one file.
+  const temporary = `${file}.${process.pid}.tmp`;
+  writeFileSync(temporary, `${JSON.stringify(sorted, null, 1)}\n`);
+  renameSync(temporary, file);
 }

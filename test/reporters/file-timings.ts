@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { TestEvent } from 'node:test/reporters';
 import { cpuLogVariable, type CpuRecord } from './cpu-log.ts';
-import { fileTimesVariable, recordFileTimes } from './file-times.ts';
+import { recordFileTimes } from './file-times.ts';
 
 interface FileTiming {
   file: string;
@@ -41,7 +41,12 @@ function readCpuLog(): Map<string, number> {
   return cpu;
 }
 
-export default async function* fileTimings(source: AsyncIterable<TestEvent>): AsyncGenerator<string> {
+/** The reporter; with `timesFile`, it also records each passed file's time there (file-times.ts). */
+export function fileTimings(options: { timesFile?: string } = {}): (source: AsyncIterable<TestEvent>) => AsyncGenerator<string> {
+  return (source) => report(source, options.timesFile);
+}
+
+async function* report(source: AsyncIterable<TestEvent>, timesFile: string | undefined): AsyncGenerator<string> {
   const files: FileTiming[] = [];
   const started = performance.now();
   for await (const event of source) {
@@ -53,8 +58,14 @@ export default async function* fileTimings(source: AsyncIterable<TestEvent>): As
   }
   if (files.length === 0) return;
   // For the order of the next run (slowest first): only files that passed, as a failure can end early.
-  const timesFile = process.env[fileTimesVariable];
-  if (timesFile) recordFileTimes(timesFile, Object.fromEntries(files.filter((f) => f.passed).map((f) => [f.file, Math.round(f.ms / 100) / 10])));
+  if (timesFile) {
+    try {
+      recordFileTimes(timesFile, Object.fromEntries(files.filter((f) => f.passed).map((f) => [f.file, Math.round(f.ms / 100) / 10])));
+    } catch (error) {
+      // Only a hint for the next run's order: say so, and report the run.
+      process.stderr.write(`could not record the test files' times in ${timesFile}: ${String(error)}\n`);
+    }
+  }
   const cpu = readCpuLog();
   const withCpu = files.map((f) => {
     const cpuSeconds = cpu.get(path.resolve(f.file));
