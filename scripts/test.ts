@@ -7,7 +7,7 @@
 // so the run does not end on one long file.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { globSync, statSync } from 'node:fs';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { run as runTests } from 'node:test';
@@ -121,12 +121,18 @@ const files = longestFirst(testFiles(process.argv.slice(2)), readFileTimes(repoR
 // the checkout (not a shared /tmp directory another user could write code into).
 // Test media made from the same lavfi command by several files is made once per run (generate()
 // in test/helpers/media.ts), and each file's CPU is logged for the summary (cpu-at-exit.ts); the
-// directory holding both goes when the run ends. The test files' processes inherit this process's
-// environment.
+// directory holding both goes when the run ends. So does the temp directory the tests are given:
+// what a file interrupted by Ctrl-C (its after-hooks never run) leaves goes with the run, not into
+// the machine's /tmp. The test files' processes inherit this process's environment.
 const runDir = await mkdtemp(path.join(os.tmpdir(), 'live2vod-test-run-'));
 const mediaCache = path.join(runDir, 'media');
-await mkdir(mediaCache);
+const testTmp = path.join(runDir, 'tmp');
+await Promise.all([mkdir(mediaCache), mkdir(testTmp)]);
+// As /tmp is: the private PostgreSQL runs as the postgres user, in a directory made in it.
+await chmod(runDir, 0o711);
+await chmod(testTmp, 0o1777);
 Object.assign(process.env, {
+  TMPDIR: testTmp,
   NODE_COMPILE_CACHE: process.env.NODE_COMPILE_CACHE || path.join(repoRoot, 'node_modules', '.cache', 'node-compile-cache'),
   [mediaCacheVariable]: mediaCache,
   [cpuLogVariable]: path.join(runDir, 'cpu.jsonl'),
