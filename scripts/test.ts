@@ -4,7 +4,8 @@
 // Usage: node scripts/test.ts [file, directory or glob …]   (default: every test/**/*.test.ts;
 // node's own --test-* flags are not taken). LIVE2VOD_TEST_CONCURRENCY sets how many test files run
 // at once (default: see concurrency()). The files start slowest first (test/reporters/file-times.ts),
-// so the run does not end on one long file.
+// so the run does not end on one long file; the short files of most directories share a process
+// per directory (test/reporters/process-groups.ts).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { globSync, statSync } from 'node:fs';
 import { chmod, mkdir, mkdtemp, rm } from 'node:fs/promises';
@@ -17,6 +18,8 @@ import { mediaCacheVariable } from '../test/helpers/media.ts';
 import { cpuLogVariable } from '../test/reporters/cpu-log.ts';
 import { fileTimings } from '../test/reporters/file-timings.ts';
 import { fileTimesCache, longestFirst, readFileTimes } from '../test/reporters/file-times.ts';
+import { groupFiles, groupTime, writeGroupEntry, type ProcessGroup } from '../test/reporters/process-groups.ts';
+import { startSharedBrowser } from '../test/reporters/shared-browser.ts';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 // The runner names files from the working directory, and the summary finds their CPU by those names.
@@ -114,7 +117,10 @@ function testFiles(args: readonly string[]): string[] {
 }
 
 const filesAtOnce = concurrency();
-const files = longestFirst(testFiles(process.argv.slice(2)), readFileTimes(repoRoot));
+const selected = testFiles(process.argv.slice(2));
+const { groups: fileGroups, alone } = groupFiles(selected);
+const times = readFileTimes(repoRoot);
+const order = longestFirst([...alone, ...fileGroups.map((group) => group.name)], { ...times, ...Object.fromEntries(fileGroups.map((group) => [group.name, groupTime(group, times)])) });
 
 // Every test process, and every live2vod process a test starts, reuses the compiled (type-stripped)
 // modules: ~0.15 s less per test file and per CLI, serve or worker process the tests start. Kept in
@@ -127,7 +133,8 @@ const files = longestFirst(testFiles(process.argv.slice(2)), readFileTimes(repoR
 const runDir = await mkdtemp(path.join(os.tmpdir(), 'live2vod-test-run-'));
 const mediaCache = path.join(runDir, 'media');
 const testTmp = path.join(runDir, 'tmp');
-await Promise.all([mkdir(mediaCache), mkdir(testTmp)]);
+const groupDir = path.join(runDir, 'groups');
+await Promise.all([mkdir(mediaCache), mkdir(testTmp), mkdir(groupDir)]);
 // As /tmp is: the private PostgreSQL runs as the postgres user, in a directory made in it.
 await chmod(runDir, 0o711);
 await chmod(testTmp, 0o1777);
@@ -146,10 +153,16 @@ const typecheck = runCaptured(npmCommand, [...npmArgs, 'run', '--silent', 'typec
   return done;
 });
 
+const sharedBrowser = await startSharedBrowser(selected);
+// Each group of files runs as one file that imports them (test/reporters/process-groups.ts).
+const entries = new Map<string, ProcessGroup>();
+for (const group of fileGroups) entries.set(await writeGroupEntry(groupDir, repoRoot, group), group);
+const entryOf = new Map([...entries].map(([entry, group]) => [group.name, entry]));
+
 let testsPassed = false;
 const stream = runTests({
   cwd: repoRoot,
-  files,
+  files: order.map((name) => entryOf.get(name) ?? name),
   concurrency: filesAtOnce,
   execArgv: ['--import', './test/reporters/cpu-at-exit.ts'],
   signal: stopTests.signal,
@@ -158,7 +171,7 @@ const stream = runTests({
 stream.on('test:summary', (summary) => {
   if (summary.file === undefined) testsPassed = summary.success;
 });
-const reported = [spec, fileTimings({ timesFile: fileTimesCache(repoRoot) })].map((reporter) => new Promise<void>((resolve) => {
+const reported = [spec, fileTimings({ timesFile: fileTimesCache(repoRoot), groups: entries })].map((reporter) => new Promise<void>((resolve) => {
   const output = stream.compose(reporter);
   output.on('error', (error) => {
     process.stderr.write(`a test reporter failed: ${String(error)}\n`);
@@ -167,6 +180,7 @@ const reported = [spec, fileTimings({ timesFile: fileTimesCache(repoRoot) })].ma
   output.on('end', resolve).pipe(process.stdout, { end: false });
 }));
 await Promise.all(reported);
+await sharedBrowser?.close();
 await rm(runDir, { recursive: true, force: true });
 
 const checked = await typecheck;

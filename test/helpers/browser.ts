@@ -4,7 +4,7 @@
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserServer, type Page } from 'playwright-core';
 import { repoRoot } from './media.ts';
 
 export const chromiumPath = process.env.LIVE2VOD_TEST_CHROMIUM ?? '/usr/bin/chromium';
@@ -14,12 +14,27 @@ export const browserSkip: string | false = existsSync(chromiumPath) ? false : `n
 
 export const artifactDir = path.join(repoRoot, 'test-artifacts', 'dashboard');
 
+const launchOptions = {
+  executablePath: chromiumPath,
+  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+    '--disable-component-update', '--disable-sync', '--autoplay-policy=no-user-gesture-required'],
+};
+
+/**
+ * Where npm test's one chromium listens (its WebSocket endpoint): a start costs ~1.5 CPU-s, once
+ * per run instead of once per browser test file. Each test still gets a context of its own.
+ */
+export const sharedBrowserVariable = 'LIVE2VOD_TEST_BROWSER_WS';
+
+/** The run's shared chromium when npm test started one, else a new one; close() disconnects or ends it. */
 export function launchBrowser(): Promise<Browser> {
-  return chromium.launch({
-    executablePath: chromiumPath,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync', '--autoplay-policy=no-user-gesture-required'],
-  });
+  const shared = process.env[sharedBrowserVariable];
+  return shared ? chromium.connect(shared) : chromium.launch(launchOptions);
+}
+
+/** The chromium a whole test run shares (scripts/test.ts). */
+export function launchBrowserServer(): Promise<BrowserServer> {
+  return chromium.launchServer(launchOptions);
 }
 
 export interface WatchedPage {

@@ -10,9 +10,13 @@ import path from 'node:path';
 import type { TestEvent } from 'node:test/reporters';
 import { cpuLogVariable, type CpuRecord } from './cpu-log.ts';
 import { recordFileTimes } from './file-times.ts';
+import type { ProcessGroup } from './process-groups.ts';
 
 interface FileTiming {
+  /** The file, or a group's name (test/media/). */
   file: string;
+  /** How many files it ran, for a group of files in one process. */
+  groupOf?: number;
   ms: number;
   passed: boolean;
   /** Absent when the file's process did not record it (killed, or run without the preload). */
@@ -41,20 +45,34 @@ function readCpuLog(): Map<string, number> {
   return cpu;
 }
 
-/** The reporter; with `timesFile`, it also records each passed file's time there (file-times.ts). */
-export function fileTimings(options: { timesFile?: string } = {}): (source: AsyncIterable<TestEvent>) => AsyncGenerator<string> {
-  return (source) => report(source, options.timesFile);
+export interface FileTimingsOptions {
+  /** Where to record each passed file's time (file-times.ts). */
+  timesFile?: string;
+  /** The groups of files run in one process, by the path of the file each runs as (process-groups.ts). */
+  groups?: ReadonlyMap<string, ProcessGroup>;
 }
 
-async function* report(source: AsyncIterable<TestEvent>, timesFile: string | undefined): AsyncGenerator<string> {
-  const files: FileTiming[] = [];
+export function fileTimings(options: FileTimingsOptions = {}): (source: AsyncIterable<TestEvent>) => AsyncGenerator<string> {
+  return (source) => report(source, options);
+}
+
+async function* report(source: AsyncIterable<TestEvent>, options: FileTimingsOptions): AsyncGenerator<string> {
+  const { timesFile, groups } = options;
+  const files: (FileTiming & { path: string })[] = [];
   const started = performance.now();
   for await (const event of source) {
     if (event.type !== 'test:complete' || event.data.nesting !== 0 || !event.data.file) continue;
     // The runner reports each file as a top-level test named by its path; the tests inside the file
     // are top-level too, under their own names.
     if (path.resolve(event.data.name) !== event.data.file) continue;
-    files.push({ file: event.data.name, ms: event.data.details.duration_ms, passed: event.data.details.passed });
+    const group = groups?.get(event.data.name);
+    files.push({
+      path: event.data.file,
+      file: group?.name ?? event.data.name,
+      ...(group ? { groupOf: group.files.length } : {}),
+      ms: event.data.details.duration_ms,
+      passed: event.data.details.passed,
+    });
   }
   if (files.length === 0) return;
   // For the order of the next run (slowest first): only files that passed, as a failure can end early.
@@ -67,8 +85,8 @@ async function* report(source: AsyncIterable<TestEvent>, timesFile: string | und
     }
   }
   const cpu = readCpuLog();
-  const withCpu = files.map((f) => {
-    const cpuSeconds = cpu.get(path.resolve(f.file));
+  const withCpu = files.map(({ path: file, ...f }) => {
+    const cpuSeconds = cpu.get(file);
     return cpuSeconds === undefined ? f : { ...f, cpuSeconds };
   });
   yield formatTimings(withCpu, performance.now() - started, os.availableParallelism());
@@ -78,7 +96,7 @@ export function formatTimings(files: readonly FileTiming[], wallMs: number, core
   const sorted = [...files].sort((a, b) => b.ms - a.ms);
   const seconds = (s: number | undefined): string => (s === undefined ? '?' : s.toFixed(1)).padStart(7);
   const measured = files.some((f) => f.cpuSeconds !== undefined);
-  const lines = sorted.map((f) => `${seconds(f.ms / 1000)} s ${measured ? `${seconds(f.cpuSeconds)} s ` : ''} ${f.passed ? ' ' : '✖'} ${f.file}`);
+  const lines = sorted.map((f) => `${seconds(f.ms / 1000)} s ${measured ? `${seconds(f.cpuSeconds)} s ` : ''} ${f.passed ? ' ' : '✖'} ${f.file}${f.groupOf ? ` (${f.groupOf} files in one process)` : ''}`);
   const total = files.reduce((sum, f) => sum + f.ms, 0);
   const cpu = files.reduce((sum, f) => sum + (f.cpuSeconds ?? 0), 0);
   return [

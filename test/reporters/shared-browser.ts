@@ -1,0 +1,45 @@
+// The one chromium a test run's browser files share (test/helpers/browser.ts connects to it): a
+// chromium start is ~1.5 CPU-s, and eight files started one each. Started only when a file of the
+// run imports the browser helper, directly or through another helper.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { BrowserServer } from 'playwright-core';
+import { browserSkip, launchBrowserServer, sharedBrowserVariable } from '../helpers/browser.ts';
+
+const browserHelper = path.resolve(import.meta.dirname, '..', 'helpers', 'browser.ts');
+
+/** Whether `file` imports the browser helper, following its relative imports. */
+export function usesBrowser(file: string, seen = new Set<string>()): boolean {
+  const absolute = path.resolve(file);
+  if (absolute === browserHelper) return true;
+  if (seen.has(absolute)) return false;
+  seen.add(absolute);
+  let source: string;
+  try {
+    source = readFileSync(absolute, 'utf8');
+  } catch {
+    return false;
+  }
+  for (const match of source.matchAll(/^import\s[^'"]*['"](\.{1,2}\/[^'"]+)['"]/gm)) {
+    const imported = match[1];
+    if (imported && usesBrowser(path.resolve(path.dirname(absolute), imported), seen)) return true;
+  }
+  return false;
+}
+
+/**
+ * Starts the shared chromium and names it in this process's environment (the test files inherit
+ * it) when one of `files` needs it; undefined otherwise, or when it cannot start (each file then
+ * starts its own, and says why if that fails too).
+ */
+export async function startSharedBrowser(files: readonly string[]): Promise<BrowserServer | undefined> {
+  if (browserSkip || !files.some((file) => usesBrowser(file))) return undefined;
+  try {
+    const server = await launchBrowserServer();
+    process.env[sharedBrowserVariable] = server.wsEndpoint();
+    return server;
+  } catch (error) {
+    process.stderr.write(`could not start the shared chromium (each browser test starts its own): ${String(error)}\n`);
+    return undefined;
+  }
+}
