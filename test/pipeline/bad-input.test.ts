@@ -1,5 +1,7 @@
-// Real CLI runs against inputs and outputs that must fail cleanly: `bin/live2vod transcode` as a
-// child process (argument arrays, never a shell). Each failure must exit with its documented code
+// Real CLI runs against inputs and outputs that must fail cleanly: `live2vod transcode` through the
+// CLI's main() in this process (cli-in-process.ts), and as a child process (`bin/live2vod`, argument
+// arrays, never a shell) where the process is under test: its exit code and stderr once, a missing
+// ffmpeg named by the environment, another user. Each failure must exit with its documented code
 // (3 bad input, 4 output, 5 environment), say ONE `live2vod: …` line that names the cause, leave no
 // manifest.json and nothing else in the output directory, and no `live2vod-*` scratch directory.
 //
@@ -15,6 +17,7 @@ import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { OutputError } from '../../src/errors/index.ts';
 import { packageTrack } from '../../src/pipeline/package-track.ts';
+import { cliInProcess } from '../helpers/cli-in-process.ts';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const cli = path.join(repoRoot, 'bin', 'live2vod');
@@ -28,6 +31,14 @@ const ExitEnvironment = 5;
 
 interface CliResult { code: number | null; stdout: string; stderr: string; ms: number }
 
+/** `live2vod transcode <args>` in this process: the command's code and output without Node's start-up (~0.5 CPU-s a run). */
+async function transcode(args: string[]): Promise<CliResult> {
+  const started = performance.now();
+  const result = await cliInProcess(['transcode', ...args]);
+  return { code: result.code, stdout: result.stdout, stderr: result.stderr, ms: performance.now() - started };
+}
+
+/** `bin/live2vod transcode <args>` as a child process. */
 function runCli(args: string[], env: Record<string, string> = {}): Promise<CliResult> {
   const started = performance.now();
   return new Promise((resolve) => {
@@ -164,12 +175,12 @@ describe('bad input (exit 3)', { concurrency: 2 }, () => {
     const c = await newCase('empty');
     const input = path.join(c.dir, 'empty.mp4');
     await writeFile(input, '');
-    await assertCleanFailure(await runCli([input, '--out', c.out, '--scratch', c.scratch]), c, { code: ExitBadInput, message: /empty\.mp4 is empty \(0 bytes\)/ });
+    await assertCleanFailure(await transcode([input, '--out', c.out, '--scratch', c.scratch]), c, { code: ExitBadInput, message: /empty\.mp4 is empty \(0 bytes\)/ });
   });
 
   test('a directory instead of a file', async () => {
     const c = await newCase('directory');
-    await assertCleanFailure(await runCli([c.scratch, '--out', c.out, '--scratch', c.scratch]), c, { code: ExitBadInput, message: /is not a regular file/ });
+    await assertCleanFailure(await transcode([c.scratch, '--out', c.out, '--scratch', c.scratch]), c, { code: ExitBadInput, message: /is not a regular file/ });
   });
 
   test('a truncated MP4 (moov at the end, cut in half)', async () => {
@@ -178,7 +189,7 @@ describe('bad input (exit 3)', { concurrency: 2 }, () => {
     // No +faststart: the index is written last, as by a recorder that was killed.
     makeMedia(['-f', 'lavfi', '-i', 'testsrc2=size=320x180:rate=30:duration=3', '-c:v', 'libx264', '-preset', 'ultrafast', input]);
     await truncate(input, Math.floor((await stat(input)).size / 2));
-    const result = await runCli([input, '--out', c.out, '--scratch', c.scratch]);
+    const result = await transcode([input, '--out', c.out, '--scratch', c.scratch]);
     await assertCleanFailure(result, c, { code: ExitBadInput, message: /moov atom.*truncated, unfinished/ });
     assert.match(result.stderr, /ffmpeg said:\n\s+.*moov atom not found/, 'the ffmpeg evidence follows the message');
   });
@@ -194,7 +205,7 @@ describe('bad input (exit 3)', { concurrency: 2 }, () => {
       bytes[i] = x & 0xff;
     }
     await writeFile(input, bytes);
-    await assertCleanFailure(await runCli([input, '--out', c.out, '--scratch', c.scratch]), c, { code: ExitBadInput, message: /corrupt or not a media file/ });
+    await assertCleanFailure(await transcode([input, '--out', c.out, '--scratch', c.scratch]), c, { code: ExitBadInput, message: /corrupt or not a media file/ });
   });
 
   test('not media at all (a text file)', async () => {
@@ -202,7 +213,7 @@ describe('bad input (exit 3)', { concurrency: 2 }, () => {
     const input = path.join(c.dir, 'notes.txt');
     await writeFile(input, 'Meeting notes\n- record the town hall\n- upload it tomorrow\n'.repeat(50));
     // ffmpeg's tty demuxer claims .txt files: refused by the whitelist, or unreadable: both name it.
-    await assertCleanFailure(await runCli([input, '--out', c.out, '--scratch', c.scratch]), c, { code: ExitBadInput, message: /(text file ffmpeg reads as tty|not a media file)/ });
+    await assertCleanFailure(await transcode([input, '--out', c.out, '--scratch', c.scratch]), c, { code: ExitBadInput, message: /(text file ffmpeg reads as tty|not a media file)/ });
   });
 
   test('an HLS playlist disguised as .mp4 is refused without reading what it points at', async (t) => {
@@ -210,7 +221,7 @@ describe('bad input (exit 3)', { concurrency: 2 }, () => {
     const target = await watchedCopy(c, (note) => t.diagnostic(note));
     const input = path.join(c.dir, 'upload.mp4');
     await writeFile(input, `#EXTM3U\n#EXT-X-VERSION:3\n#EXT-X-TARGETDURATION:3\n#EXTINF:3.0,\n${target?.file ?? source}\n#EXT-X-ENDLIST\n`);
-    const result = await runCli([input, '--out', c.out, '--scratch', c.scratch]);
+    const result = await transcode([input, '--out', c.out, '--scratch', c.scratch]);
     await assertCleanFailure(result, c, { code: ExitBadInput, message: /reads as hls \(playlists and concat lists are refused\)/ });
     assert.match(result.stderr, /\[hls @ [^\]]+\] Format not on whitelist/);
     await target?.assertUnread();
@@ -221,7 +232,7 @@ describe('bad input (exit 3)', { concurrency: 2 }, () => {
     const target = await watchedCopy(c, (note) => t.diagnostic(note));
     const input = path.join(c.dir, 'upload.mp4');
     await writeFile(input, `ffconcat version 1.0\nfile '${target?.file ?? source}'\n`);
-    const result = await runCli([input, '--out', c.out, '--scratch', c.scratch]);
+    const result = await transcode([input, '--out', c.out, '--scratch', c.scratch]);
     await assertCleanFailure(result, c, { code: ExitBadInput, message: /reads as concat \(playlists and concat lists are refused\)/ });
     assert.match(result.stderr, /\[concat @ [^\]]+\] Format not on whitelist/);
     await target?.assertUnread();
@@ -229,7 +240,7 @@ describe('bad input (exit 3)', { concurrency: 2 }, () => {
 
   test('a name that looks like a protocol stays a (missing) local file', async () => {
     const c = await newCase('protocol-name');
-    await assertCleanFailure(await runCli([`concat:${source}|${source}`, '--out', c.out, '--scratch', c.scratch]), c, { code: ExitBadInput, message: /does not exist/ });
+    await assertCleanFailure(await transcode([`concat:${source}|${source}`, '--out', c.out, '--scratch', c.scratch]), c, { code: ExitBadInput, message: /does not exist/ });
   });
 
   test('neither video nor audio (an MKV holding only a subtitle)', async () => {
@@ -238,7 +249,7 @@ describe('bad input (exit 3)', { concurrency: 2 }, () => {
     await writeFile(srt, '1\n00:00:00,000 --> 00:00:02,000\nHello\n\n2\n00:00:02,000 --> 00:00:03,000\nworld\n');
     const input = path.join(c.dir, 'captions.mkv');
     makeMedia(['-i', srt, '-c:s', 'srt', input]);
-    await assertCleanFailure(await runCli([input, '--out', c.out, '--scratch', c.scratch]), c, { code: ExitBadInput, message: /neither a video nor an audio stream/ });
+    await assertCleanFailure(await transcode([input, '--out', c.out, '--scratch', c.scratch]), c, { code: ExitBadInput, message: /neither a video nor an audio stream/ });
   });
 
   test('an unsupported video codec (Cinepak in AVI) is named', async () => {
@@ -246,14 +257,14 @@ describe('bad input (exit 3)', { concurrency: 2 }, () => {
     const input = path.join(c.dir, 'old.avi');
     // Three tiny frames: only the codec is looked at, and the Cinepak encoder is slow (~0.7 CPU-s for 15 frames of 160x120).
     makeMedia(['-f', 'lavfi', '-i', 'testsrc2=size=64x48:rate=15:duration=0.2', '-c:v', 'cinepak', input]);
-    await assertCleanFailure(await runCli([input, '--out', c.out, '--scratch', c.scratch]), c, { code: ExitBadInput, message: /video codec "cinepak" is not supported/ });
+    await assertCleanFailure(await transcode([input, '--out', c.out, '--scratch', c.scratch]), c, { code: ExitBadInput, message: /video codec "cinepak" is not supported/ });
   });
 
   test('an unsupported audio codec (IMA ADPCM in WAV) is named', async () => {
     const c = await newCase('adpcm');
     const input = path.join(c.dir, 'old.wav');
     makeMedia(['-f', 'lavfi', '-i', 'sine=frequency=440:duration=2', '-c:a', 'adpcm_ima_wav', input]);
-    await assertCleanFailure(await runCli([input, '--out', c.out, '--scratch', c.scratch]), c, { code: ExitBadInput, message: /audio codec "adpcm_ima_wav" is not supported/ });
+    await assertCleanFailure(await transcode([input, '--out', c.out, '--scratch', c.scratch]), c, { code: ExitBadInput, message: /audio codec "adpcm_ima_wav" is not supported/ });
   });
 
   test('an unreadable source is bad input, not an output problem', async (t) => {
@@ -321,7 +332,7 @@ describe('environment', { concurrency: 2 }, () => {
     if (hasNvenc) return t.skip('this machine can open h264_nvenc');
     const c = await newCase('nvenc');
     // Only the fallback is the point: no thumbnails, download, quality or loudness pass (an ffmpeg each).
-    const result = await runCli([source, '--out', c.out, '--scratch', c.scratch, '--ladder', ladder, '--encoder', 'h264_nvenc', ...noExtras]);
+    const result = await transcode([source, '--out', c.out, '--scratch', c.scratch, '--ladder', ladder, '--encoder', 'h264_nvenc', ...noExtras]);
     assert.equal(result.code, 0, result.stderr);
     assert.match(result.stderr, /^warning: h264_nvenc (could not be opened|is not compiled into this ffmpeg).*; falling back to libx264$/m);
     assert.match(result.stderr, /^renditions: 180p-300k, aac-128k \(encoder libx264\)$/m);
@@ -347,7 +358,7 @@ describe('output problems (exit 4)', { concurrency: 2 }, () => {
     await mkdir(c.out);
     mountTmpfs(c.out, 'ro,size=1m');
     try {
-      const result = await runCli([source, '--out', c.out, '--scratch', c.scratch, '--ladder', ladder]);
+      const result = await transcode([source, '--out', c.out, '--scratch', c.scratch, '--ladder', ladder]);
       await assertCleanFailure(result, c, { code: ExitOutput, message: /cannot write the output directory .*read-only file system \(EROFS\)/ });
     } finally {
       unmount(c.out);
@@ -361,7 +372,7 @@ describe('output problems (exit 4)', { concurrency: 2 }, () => {
     await mkdir(mount);
     mountTmpfs(mount, 'ro,size=1m');
     try {
-      const result = await runCli([source, '--out', path.join(mount, 'asset'), '--scratch', c.scratch, '--ladder', ladder]);
+      const result = await transcode([source, '--out', path.join(mount, 'asset'), '--scratch', c.scratch, '--ladder', ladder]);
       await assertCleanFailure(result, { ...c, out: path.join(mount, 'asset') }, { code: ExitOutput, message: /read-only|cannot write/ });
     } finally {
       unmount(mount);
@@ -376,7 +387,7 @@ describe('output problems (exit 4)', { concurrency: 2 }, () => {
     // fills it, before thumbnails, download or quality would run (left out, they change nothing here).
     mountTmpfs(c.out, 'size=160k');
     try {
-      const result = await runCli([source, '--out', c.out, '--scratch', c.scratch, '--ladder', ladder, ...noExtras]);
+      const result = await transcode([source, '--out', c.out, '--scratch', c.scratch, '--ladder', ladder, ...noExtras]);
       await assertCleanFailure(result, c, { code: ExitOutput, message: /disk is full/ });
       const df = execFileSync('df', ['--output=used', '-B1', c.out], { encoding: 'utf8' }).trim().split('\n').at(-1)?.trim();
       assert.equal(Number(df), 0, 'the partial asset no longer takes space');
@@ -390,7 +401,7 @@ describe('output problems (exit 4)', { concurrency: 2 }, () => {
     const c = await newCase('full-scratch');
     mountTmpfs(c.scratch, 'size=64k');
     try {
-      const result = await runCli([source, '--out', c.out, '--scratch', c.scratch, '--ladder', ladder]);
+      const result = await transcode([source, '--out', c.out, '--scratch', c.scratch, '--ladder', ladder]);
       await assertCleanFailure(result, c, { code: ExitOutput, message: /disk is full/ });
       assert.match(result.stderr, /No space left on device/);
     } finally {
@@ -424,7 +435,7 @@ describe('output problems (exit 4)', { concurrency: 2 }, () => {
   test('the output is an existing file', async () => {
     const c = await newCase('out-is-file');
     await writeFile(c.out, 'not a directory');
-    const result = await runCli([source, '--out', c.out, '--scratch', c.scratch, '--ladder', ladder]);
+    const result = await transcode([source, '--out', c.out, '--scratch', c.scratch, '--ladder', ladder]);
     assert.equal(result.code, ExitOutput, result.stderr);
     assert.equal(result.stderr.split('\n').filter((l) => l.startsWith('live2vod:')).length, 1, result.stderr);
     assert.match(result.stderr, /live2vod: .*(not a directory|a file is in the way)/);
@@ -438,7 +449,7 @@ describe('output problems (exit 4)', { concurrency: 2 }, () => {
     const files: Record<string, string> = { 'notes.txt': 'keep me\n', 'clips/intro.mp4': 'not really a video\n', 'index.html': '<h1>my site</h1>\n' };
     for (const [name, body] of Object.entries(files)) await writeFile(path.join(c.out, name), body);
     const before = await tree(c.out);
-    const result = await runCli([source, '--out', c.out, '--scratch', c.scratch, '--ladder', ladder]);
+    const result = await transcode([source, '--out', c.out, '--scratch', c.scratch, '--ladder', ladder]);
     assert.equal(result.code, ExitOutput, result.stderr);
     const messages = result.stderr.split('\n').filter((l) => l.startsWith('live2vod:'));
     assert.equal(messages.length, 1, result.stderr);
@@ -454,7 +465,7 @@ describe('output problems (exit 4)', { concurrency: 2 }, () => {
     const files: Record<string, string> = { 'notes.txt': 'keep me\n', 'master.m3u8': '#EXTM3U\n', 'video/seg-1.ts': 'segment\n' };
     for (const [name, body] of Object.entries(files)) await writeFile(path.join(c.out, name), body);
     const before = await tree(c.out);
-    const result = await runCli([source, '--out', c.out, '--scratch', c.scratch, '--ladder', ladder]);
+    const result = await transcode([source, '--out', c.out, '--scratch', c.scratch, '--ladder', ladder]);
     assert.equal(result.code, ExitOutput, result.stderr);
     assert.deepEqual(await tree(c.out), before);
   });
@@ -471,12 +482,12 @@ describe('rerun into a previous asset', () => {
     await writeFile(oneRung, JSON.stringify([{ width: 256, height: 144, bitrateKbps: 150, maxFrameRate: 30 }]));
 
     // Thumbnails and download in the first run only, so the second must remove them; quality (manifest.json only) in neither.
-    const first = await runCli([source, '--out', c.out, '--scratch', c.scratch, '--ladder', twoRungs, '--no-loudnorm', '--no-quality']);
+    const first = await transcode([source, '--out', c.out, '--scratch', c.scratch, '--ladder', twoRungs, '--no-loudnorm', '--no-quality']);
     assert.equal(first.code, 0, first.stderr);
     assert.deepEqual((await readdir(path.join(c.out, 'video'))).sort(), ['144p-200k', '180p-300k']);
     const firstManifest = await readFile(path.join(c.out, 'manifest.json'), 'utf8');
 
-    const second = await runCli([source, '--out', c.out, '--scratch', c.scratch, '--ladder', oneRung, '--no-thumbnails', '--no-loudnorm', '--no-quality']);
+    const second = await transcode([source, '--out', c.out, '--scratch', c.scratch, '--ladder', oneRung, '--no-thumbnails', '--no-loudnorm', '--no-quality']);
     assert.equal(second.code, 0, second.stderr);
     assert.deepEqual(await readdir(path.join(c.out, 'video')), ['144p-150k']);
     assert.deepEqual(await readdir(path.join(c.out, 'download')), ['144p-150k.mp4']);
