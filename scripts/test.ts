@@ -118,9 +118,10 @@ function testFiles(args: readonly string[]): string[] {
 
 const filesAtOnce = concurrency();
 const selected = testFiles(process.argv.slice(2));
-const { groups: fileGroups, alone } = groupFiles(selected);
+const { groups: fileGroups, alone } = groupFiles(selected, testFiles([]));
 const times = readFileTimes(repoRoot);
-const order = longestFirst([...alone, ...fileGroups.map((group) => group.name)], { ...times, ...Object.fromEntries(fileGroups.map((group) => [group.name, groupTime(group, times)])) });
+const groupTimes = Object.fromEntries(fileGroups.map((group) => [group.name, groupTime(group, times)]));
+const order = longestFirst([...alone, ...fileGroups.map((group) => group.name)], { ...times, ...groupTimes });
 
 // Every test process, and every live2vod process a test starts, reuses the compiled (type-stripped)
 // modules: ~0.15 s less per test file and per CLI, serve or worker process the tests start. Kept in

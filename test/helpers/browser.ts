@@ -6,6 +6,7 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { chromium, type Browser, type BrowserServer, type Page } from 'playwright-core';
 import { repoRoot } from './media.ts';
+import { sharedBrowserVariable } from './shared-browser-variable.ts';
 
 export const chromiumPath = process.env.LIVE2VOD_TEST_CHROMIUM ?? '/usr/bin/chromium';
 
@@ -20,11 +21,6 @@ const launchOptions = {
     '--disable-component-update', '--disable-sync', '--autoplay-policy=no-user-gesture-required'],
 };
 
-/**
- * Where npm test's one chromium listens (its WebSocket endpoint): a start costs ~1.5 CPU-s, once
- * per run instead of once per browser test file. Each test still gets a context of its own.
- */
-export const sharedBrowserVariable = 'LIVE2VOD_TEST_BROWSER_WS';
 
 /** The run's shared chromium when npm test started one, else a new one; close() disconnects or ends it. */
 export function launchBrowser(): Promise<Browser> {
@@ -32,9 +28,12 @@ export function launchBrowser(): Promise<Browser> {
   return shared ? chromium.connect(shared) : chromium.launch(launchOptions);
 }
 
-/** The chromium a whole test run shares (scripts/test.ts). */
+/**
+ * The chromium a whole test run shares (scripts/test.ts). Playwright's own signal handlers are off:
+ * they would exit the runner on Ctrl-C before it removes its run directory; the runner closes it.
+ */
 export function launchBrowserServer(): Promise<BrowserServer> {
-  return chromium.launchServer(launchOptions);
+  return chromium.launchServer({ ...launchOptions, handleSIGINT: false, handleSIGTERM: false, handleSIGHUP: false });
 }
 
 export interface WatchedPage {

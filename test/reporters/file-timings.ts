@@ -58,7 +58,7 @@ export function fileTimings(options: FileTimingsOptions = {}): (source: AsyncIte
 
 async function* report(source: AsyncIterable<TestEvent>, options: FileTimingsOptions): AsyncGenerator<string> {
   const { timesFile, groups } = options;
-  const files: (FileTiming & { path: string })[] = [];
+  const files: (FileTiming & { path: string; keep: boolean })[] = [];
   const started = performance.now();
   for await (const event of source) {
     if (event.type !== 'test:complete' || event.data.nesting !== 0 || !event.data.file) continue;
@@ -68,6 +68,8 @@ async function* report(source: AsyncIterable<TestEvent>, options: FileTimingsOpt
     const group = groups?.get(event.data.name);
     files.push({
       path: event.data.file,
+      // Part of a directory's files: its time says nothing about the whole group's next run.
+      keep: group?.whole ?? true,
       file: group?.name ?? event.data.name,
       ...(group ? { groupOf: group.files.length } : {}),
       ms: event.data.details.duration_ms,
@@ -78,14 +80,14 @@ async function* report(source: AsyncIterable<TestEvent>, options: FileTimingsOpt
   // For the order of the next run (slowest first): only files that passed, as a failure can end early.
   if (timesFile) {
     try {
-      recordFileTimes(timesFile, Object.fromEntries(files.filter((f) => f.passed).map((f) => [f.file, Math.round(f.ms / 100) / 10])));
+      recordFileTimes(timesFile, Object.fromEntries(files.filter((f) => f.passed && f.keep).map((f) => [f.file, Math.round(f.ms / 100) / 10])));
     } catch (error) {
       // Only a hint for the next run's order: say so, and report the run.
       process.stderr.write(`could not record the test files' times in ${timesFile}: ${String(error)}\n`);
     }
   }
   const cpu = readCpuLog();
-  const withCpu = files.map(({ path: file, ...f }) => {
+  const withCpu = files.map(({ path: file, keep: _, ...f }) => {
     const cpuSeconds = cpu.get(file);
     return cpuSeconds === undefined ? f : { ...f, cpuSeconds };
   });

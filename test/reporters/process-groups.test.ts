@@ -9,23 +9,26 @@ import { promisify } from 'node:util';
 import { groupFiles, groupTime, ownProcess, writeGroupEntry } from './process-groups.ts';
 
 test('files of a shared directory form one group per directory; the others, a lone file and those kept apart run alone', () => {
-  const kept = [...ownProcess.keys()][0];
-  assert.ok(kept);
-  const { groups, alone } = groupFiles([
+  assert.ok(ownProcess.has('test/ffmpeg/run-process.test.ts'));
+  const everyFile = [
     'test/media/ladder.test.ts', 'test/pipeline/transcode-asset.test.ts', 'test/media/mp4/segmenter.test.ts', 'test/media/hls.test.ts',
-    'test/jobs/intake.test.ts', 'test/jobs/scheduler.test.ts', 'test/retry/retry.test.ts', kept, 'elsewhere/x.test.ts',
-  ]);
+    'test/jobs/intake.test.ts', 'test/jobs/scheduler.test.ts', 'test/jobs/job-commands.test.ts', 'test/retry/retry.test.ts', 'elsewhere/x.test.ts',
+    'test/ffmpeg/run-process.test.ts', 'test/ffmpeg/progress.test.ts', 'test/ffmpeg/classify-failure.test.ts',
+  ];
+  const { groups, alone } = groupFiles(everyFile.filter((file) => file !== 'test/jobs/job-commands.test.ts'), everyFile);
   assert.deepEqual(groups, [
-    { name: 'test/media/', files: ['test/media/hls.test.ts', 'test/media/ladder.test.ts', 'test/media/mp4/segmenter.test.ts'] },
-    { name: 'test/jobs/', files: ['test/jobs/intake.test.ts', 'test/jobs/scheduler.test.ts'] },
+    { name: 'test/media/', files: ['test/media/hls.test.ts', 'test/media/ladder.test.ts', 'test/media/mp4/segmenter.test.ts'], whole: true },
+    { name: 'test/jobs/', files: ['test/jobs/intake.test.ts', 'test/jobs/scheduler.test.ts'], whole: false },
+    { name: 'test/ffmpeg/', files: ['test/ffmpeg/classify-failure.test.ts', 'test/ffmpeg/progress.test.ts'], whole: true },
   ]);
-  assert.deepEqual(alone.sort(), ['elsewhere/x.test.ts', kept, 'test/pipeline/transcode-asset.test.ts', 'test/retry/retry.test.ts'].sort());
+  assert.deepEqual(alone.sort(), ['elsewhere/x.test.ts', 'test/ffmpeg/run-process.test.ts', 'test/pipeline/transcode-asset.test.ts', 'test/retry/retry.test.ts']);
 });
 
-test('a group weighs what it took last time, else what its files took on their own', () => {
-  const group = { name: 'test/media/', files: ['test/media/a.test.ts', 'test/media/b.test.ts', 'test/media/new.test.ts'] };
+test('a group weighs what its whole directory took last time, else what its files took on their own', () => {
+  const group = { name: 'test/media/', files: ['test/media/a.test.ts', 'test/media/b.test.ts', 'test/media/new.test.ts'], whole: true };
   assert.equal(groupTime(group, { 'test/media/a.test.ts': 1.5, 'test/media/b.test.ts': 2 }), 3.5);
   assert.equal(groupTime(group, { 'test/media/': 2.2, 'test/media/a.test.ts': 1.5 }), 2.2);
+  assert.equal(groupTime({ ...group, whole: false }, { 'test/media/': 9, 'test/media/a.test.ts': 1.5 }), 1.5, 'part of a directory is not the directory');
 });
 
 test('a group runs as one process: every file\'s tests, in one module graph', async (t) => {
@@ -37,7 +40,7 @@ test('a group runs as one process: every file\'s tests, in one module graph', as
     await writeFile(path.join(root, 'test', 'unit', `${name}.test.ts`),
       `import { test } from 'node:test';\ntest('${name} runs', () => { console.log('${name} in ' + process.pid); });\n`);
   }
-  const entry = await writeGroupEntry(root, root, { name: 'test/unit/', files: ['test/unit/a.test.ts', 'test/unit/b.test.ts'] });
+  const entry = await writeGroupEntry(root, root, { name: 'test/unit/', files: ['test/unit/a.test.ts', 'test/unit/b.test.ts'], whole: true });
   assert.equal(path.basename(entry), 'unit.test.mjs');
   // Without this process's NODE_TEST_CONTEXT: with it, the inner runner would take itself for a test file's process.
   const { NODE_TEST_CONTEXT: _, ...env } = process.env;

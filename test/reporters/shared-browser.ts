@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { BrowserServer } from 'playwright-core';
-import { browserSkip, launchBrowserServer, sharedBrowserVariable } from '../helpers/browser.ts';
+import { sharedBrowserVariable } from '../helpers/shared-browser-variable.ts';
 
 const browserHelper = path.resolve(import.meta.dirname, '..', 'helpers', 'browser.ts');
 
@@ -33,10 +33,16 @@ export function usesBrowser(file: string, seen = new Set<string>()): boolean {
  * starts its own, and says why if that fails too).
  */
 export async function startSharedBrowser(files: readonly string[]): Promise<BrowserServer | undefined> {
-  if (browserSkip || !files.some((file) => usesBrowser(file))) return undefined;
+  const seen = new Set<string>();
+  if (!files.some((file) => usesBrowser(file, seen))) return undefined;
+  // Loaded only now: playwright costs ~0.5 CPU-s to load, which a run without browser files skips.
+  const { browserSkip, launchBrowserServer } = await import('../helpers/browser.ts');
+  if (browserSkip) return undefined;
   try {
     const server = await launchBrowserServer();
     process.env[sharedBrowserVariable] = server.wsEndpoint();
+    // A chromium that died: the files started after it launch their own again.
+    server.on('close', () => { delete process.env[sharedBrowserVariable]; });
     return server;
   } catch (error) {
     process.stderr.write(`could not start the shared chromium (each browser test starts its own): ${String(error)}\n`);
