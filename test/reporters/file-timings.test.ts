@@ -17,7 +17,7 @@ test('lists files slowest first with their seconds, marks a failed file, and sum
     { file: 'test/media/', groupOf: 28, ms: 9_000, passed: true },
   ], 20_000, 2);
   const lines = text.trim().split('\n');
-  assert.equal(lines[0], 'time per test file, slowest first (4 files, 45.7 s in all, 20.0 s wall):');
+  assert.equal(lines[0], 'time per test file, slowest first (4 processes, 31 files, 45.7 s in all, 20.0 s wall):');
   assert.deepEqual(lines.slice(1).map((line) => line.trim()), ['35.4 s  ✖ test/b.test.ts', '9.0 s    test/media/ (28 files in one process)', '1.2 s    test/a.test.ts', '0.1 s    test/c.test.ts']);
 });
 

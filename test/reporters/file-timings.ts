@@ -94,6 +94,11 @@ async function* report(source: AsyncIterable<TestEvent>, options: FileTimingsOpt
   yield formatTimings(withCpu, performance.now() - started, os.availableParallelism());
 }
 
+/** Test files, counting each of a group's. */
+function count(files: readonly FileTiming[]): number {
+  return files.reduce((sum, f) => sum + (f.groupOf ?? 1), 0);
+}
+
 export function formatTimings(files: readonly FileTiming[], wallMs: number, cores: number): string {
   const sorted = [...files].sort((a, b) => b.ms - a.ms);
   const seconds = (s: number | undefined): string => (s === undefined ? '?' : s.toFixed(1)).padStart(7);
@@ -103,7 +108,7 @@ export function formatTimings(files: readonly FileTiming[], wallMs: number, core
   const cpu = files.reduce((sum, f) => sum + (f.cpuSeconds ?? 0), 0);
   return [
     '',
-    `time per test file, slowest first (${files.length} files, ${(total / 1000).toFixed(1)} s in all, ${(wallMs / 1000).toFixed(1)} s wall):`,
+    `time per test file, slowest first (${files.length} processes, ${count(files)} files, ${(total / 1000).toFixed(1)} s in all, ${(wallMs / 1000).toFixed(1)} s wall):`,
     ...(measured ? [
       `CPU (the file and the processes it started and reaped; '?': not logged): at least ${cpu.toFixed(0)} s in all, so on ${cores} cores the files cannot take less than ${(cpu / cores).toFixed(0)} s`,
       `   wall       CPU`,
