@@ -68,21 +68,24 @@ export class AttemptUnits {
   readonly #chunks: ChunkBook[] = [];
   /** What the split said: its layout, or null (encode it whole); undefined until it has said. */
   #split: ChunkLayout | null | undefined;
+  /** The split found the recording too short to cut and encoded it whole itself (wholeHere). */
+  #splitMadeAsset = false;
   #ending: Ending | undefined;
   #encodeStart: { at: number; encoded: number } | undefined;
 
   /**
-   * `split`: start with a split for this many workers (else the whole recording in one unit).
+   * `split`: start with a split for this many workers (else the whole recording in one unit); with
+   * `wholeHere`, a split that finds the recording too short encodes it whole itself.
    * `groups`: the executor runs all chunks as one indexed group. A clip is one unit, never split.
    */
-  constructor(base: FullTask | ClipTask, options: { split?: { parallelism: number }; groups: boolean }) {
+  constructor(base: FullTask | ClipTask, options: { split?: { parallelism: number; wholeHere?: boolean }; groups: boolean }) {
     this.#jobId = base.jobId;
     this.#base = base.stage === 'full' ? base : undefined;
     this.#groups = options.groups;
     if (base.stage === 'clip') this.#add(base);
     else if (options.split) {
       const { parallelism: _whole, ...common } = base;
-      this.#add({ ...common, stage: 'split', parallelism: options.split.parallelism });
+      this.#add({ ...common, stage: 'split', parallelism: options.split.parallelism, ...(options.split.wholeHere ? { wholeHere: true } : {}) });
     } else this.#add(base);
   }
 
@@ -138,7 +141,7 @@ export class AttemptUnits {
       case 'chunks':
         return owner.stage === 'split' ? this.#laidOut(report, nowMs) : [];
       case 'done':
-        if (owner.stage === 'split') return report.chunks ? this.#laidOut(report.chunks, nowMs) : this.#whole();
+        if (owner.stage === 'split') return report.chunks ? this.#laidOut(report.chunks, nowMs) : this.#whole(report.manifest !== undefined);
         // One index of a group finished: the group ends only when all have.
         if (owner.key !== key) return this.#chunkChanges([indexOf(unitName)], 'done', { encodedAll: true });
         return [];
@@ -201,6 +204,7 @@ export class AttemptUnits {
       // Its reports never arrived (lost on the way): a new split costs seconds.
       return this.#end({ exit: { ...exit, exitCode: 1 }, failure: { message: 'the split stage ended without reporting its chunks (its reports were lost on the way); splitting again', exitCode: 1, retryable: true } });
     }
+    if (unit.stage === 'split' && this.#split === null && this.#splitMadeAsset) return this.#end({ exit }, unit);
     if (unit.stage === 'split' && this.#split === null && this.#base) {
       this.#add(this.#base);
       return [];
@@ -226,9 +230,12 @@ export class AttemptUnits {
     return changes;
   }
 
-  /** Too short to cut: the whole recording in one unit, once the split has exited (#succeeded). */
-  #whole(): ChunkChange[] {
-    if (this.#split === undefined) this.#split = null;
+  /** Too short to cut: the whole recording in one unit once the split has exited (#succeeded), unless the split made the asset itself. */
+  #whole(madeAsset: boolean): ChunkChange[] {
+    if (this.#split === undefined) {
+      this.#split = null;
+      this.#splitMadeAsset = madeAsset;
+    }
     return [];
   }
 

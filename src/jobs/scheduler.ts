@@ -31,7 +31,7 @@ export interface SchedulerOptions {
    * for how many workers the split plans. Undefined: every attempt is one worker (which may still
    * chunk inside itself, by its task's `parallelism`).
    */
-  chunkAcrossWorkers?: (job: Job) => { parallelism: number } | undefined;
+  chunkAcrossWorkers?: (job: Job) => { parallelism: number; wholeHere?: boolean } | undefined;
   tickMs?: number;
   now?: () => Date;
   log?: (message: string, fields?: Record<string, unknown>) => void;
@@ -135,8 +135,9 @@ export class Scheduler {
     }
     switch (report.type) {
       case 'progress':
-        // Only the whole-recording worker's progress is the job's (a split's or audio's is not).
-        if (unit === 'full') await this.#progress(entry, { progress: report.percent / 100, ...(report.speed !== undefined ? { speed: report.speed } : {}), ...(report.etaSeconds !== undefined ? { etaSeconds: report.etaSeconds } : {}) });
+        // Only the whole-recording worker's progress is the job's (a split's or audio's is not, but
+        // for a split that encodes the recording whole itself: it has laid out no chunks).
+        if (unit === 'full' || unit === 'split') await this.#progress(entry, { progress: report.percent / 100, ...(report.speed !== undefined ? { speed: report.speed } : {}), ...(report.etaSeconds !== undefined ? { etaSeconds: report.etaSeconds } : {}) });
         return;
       case 'playable': {
         const job = await this.#o.store.markPlayable(jobId, now);

@@ -46,7 +46,16 @@ export const fullTaskSchema = taskBaseSchema.extend({ stage: z.literal('full'), 
  * `chunks` event: the control plane starts them at once); then encodes the audio of the whole
  * recording and runs the instant remux, so the recording is read whole by one worker only.
  */
-export const splitTaskSchema = taskBaseSchema.extend({ stage: z.literal('split'), parallelism: parallelismSchema });
+export const splitTaskSchema = taskBaseSchema.extend({
+  stage: z.literal('split'),
+  parallelism: parallelismSchema,
+  /**
+   * Too short to cut: encode it whole in this worker (its `done` then names the asset), instead of
+   * answering for another worker to start and probe it again. Set where every worker is sized
+   * alike (the local executor), not where a split runs as a light Job (Kubernetes).
+   */
+  wholeHere: z.boolean().optional(),
+});
 
 /** Which split's work area a chunk or stitch task belongs to (from the split's `chunks` event). */
 const planIdSchema = z.string().min(16).max(128);

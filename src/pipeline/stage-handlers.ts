@@ -26,7 +26,13 @@ export type StageHandlers = { [S in TaskStage]: StageHandler<S> };
 // the code of all five cost each worker's start ~0.1 CPU-s more before its first ffmpeg.
 export const stageHandlers: StageHandlers = {
   full: async (task, context) => (await import('./full-stage.ts')).runFullStage(task, context),
-  split: async (task, context) => (await import('./chunked/stages.ts')).runSplitStage(task, context),
+  split: async (task, context) => {
+    const said = await (await import('./chunked/stages.ts')).runSplitStage(task, context);
+    if (said.chunks !== null || !task.wholeHere) return said;
+    // Too short to cut, and this worker may encode it whole: one worker start and probe less.
+    const { parallelism: _chunkWorkers, wholeHere: _here, ...base } = task;
+    return (await import('./full-stage.ts')).runFullStage({ ...base, stage: 'full' }, context);
+  },
   chunk: async (task, context) => (await import('./chunked/stages.ts')).runChunkStage(task, context),
   stitch: async (task, context) => (await import('./chunked/stages.ts')).runStitchStage(task, context),
   clip: async (task, context) => (await import('./clip/clip-stage.ts')).runClipStage(task, context),

@@ -216,6 +216,20 @@ describe('Scheduler: chunked attempts across workers', () => {
     await r.waitForState(job.id, 'succeeded');
   });
 
+  it('with wholeHere, a split that finds the recording too short encodes it itself: its progress is the job\'s, no second worker', async (t) => {
+    const r = await rig(t, { capacity: 2, chunkAcrossWorkers: () => ({ parallelism: 2, wholeHere: true }) });
+    const job = await r.add('normal');
+    await r.scheduler.start({ recoverAll: false });
+    const split = await launched(r, `${job.id}/split`);
+    assert.equal(split.stage === 'split' && split.wholeHere, true, 'the split task says it may encode whole');
+    await r.scheduler.onWorkerReport(job.id, { type: 'progress', percent: 40, outTime: 4 }, 'split');
+    assert.equal((await r.store.getJob(job.id))?.progress, 0.4);
+    await r.scheduler.onWorkerReport(job.id, { type: 'done', manifest: 'manifest.json' }, 'split');
+    r.executor.exit(unitKey(split), 0);
+    await r.waitForState(job.id, 'succeeded');
+    assert.deepEqual(r.executor.launches.map(unitKey), [`${job.id}/split`], 'only the split ran');
+  });
+
   it('a split whose report was lost fails its attempt as retryable', async (t) => {
     const r = await rig(t, { capacity: 1, chunkAcrossWorkers: () => ({ parallelism: 2 }) });
     const job = await r.add('normal');
