@@ -175,7 +175,7 @@ export async function startService(config: Config, hooks: { onListening?: (serve
  * the local slots, interleaved with other jobs by priority, when there are several; on Kubernetes
  * as one Indexed Job per attempt, as many pods at once as `chunks.parallelism`.
  */
-function chunkSlotsFor(config: Config, localCapacity: number): { parallelism: number; wholeHere?: boolean } | undefined {
+function chunkSlotsFor(config: Config, localCapacity: number): { parallelism: number; wholeHere?: true } | undefined {
   if (config.transcode.chunkSeconds === 0) return undefined;
   // A split Job is sized light (it probes and encodes the audio): a short recording gets a full Job.
   if (config.executor.kind === 'kubernetes') return { parallelism: config.executor.chunks.parallelism };

@@ -68,8 +68,11 @@ export class AttemptUnits {
   readonly #chunks: ChunkBook[] = [];
   /** What the split said: its layout, or null (encode it whole); undefined until it has said. */
   #split: ChunkLayout | null | undefined;
-  /** The split found the recording too short to cut and encoded it whole itself (wholeHere). */
-  #splitMadeAsset = false;
+  /**
+   * The split found the recording too short to cut and encodes it whole itself (wholeHere; its
+   * `plan` report says so): from then on it is the whole recording's unit, with a full unit's rules.
+   */
+  #splitIsWhole = false;
   #ending: Ending | undefined;
   #encodeStart: { at: number; encoded: number } | undefined;
 
@@ -78,14 +81,15 @@ export class AttemptUnits {
    * `wholeHere`, a split that finds the recording too short encodes it whole itself.
    * `groups`: the executor runs all chunks as one indexed group. A clip is one unit, never split.
    */
-  constructor(base: FullTask | ClipTask, options: { split?: { parallelism: number; wholeHere?: boolean }; groups: boolean }) {
+  constructor(base: FullTask | ClipTask, options: { split?: { parallelism: number; wholeHere?: true }; groups: boolean }) {
     this.#jobId = base.jobId;
     this.#base = base.stage === 'full' ? base : undefined;
     this.#groups = options.groups;
     if (base.stage === 'clip') this.#add(base);
     else if (options.split) {
       const { parallelism: _whole, ...common } = base;
-      this.#add({ ...common, stage: 'split', parallelism: options.split.parallelism, ...(options.split.wholeHere ? { wholeHere: true } : {}) });
+      const wholeHere = options.split.wholeHere ? { wholeHere: base.parallelism === undefined ? {} : { parallelism: base.parallelism } } : {};
+      this.#add({ ...common, stage: 'split', parallelism: options.split.parallelism, ...wholeHere });
     } else this.#add(base);
   }
 
@@ -145,6 +149,13 @@ export class AttemptUnits {
         // One index of a group finished: the group ends only when all have.
         if (owner.key !== key) return this.#chunkChanges([indexOf(unitName)], 'done', { encodedAll: true });
         return [];
+      case 'plan':
+        // Only a whole encode plans (a split's plan is in its layout): a wholeHere split has begun one.
+        if (owner.stage === 'split' && this.#split === undefined) {
+          this.#split = null;
+          this.#splitIsWhole = true;
+        }
+        return [];
       case 'progress': {
         if (!unitName.startsWith('chunk-')) return [];
         const index = indexOf(unitName);
@@ -178,7 +189,7 @@ export class AttemptUnits {
     if (!unit || unit.state !== 'running') return [];
     unit.state = 'waiting';
     if (this.#ending) return [];
-    const whole = unit.stage === 'full' || unit.stage === 'clip';
+    const whole = unit.stage === 'full' || unit.stage === 'clip' || (unit.stage === 'split' && this.#splitIsWhole);
     const group = unit.stage === 'group';
     if (exit.stopReason === 'preempt' && !whole && !group) {
       // Taken for an urgent job: it runs again later, without using a try.
@@ -199,12 +210,11 @@ export class AttemptUnits {
 
   #succeeded(unit: Unit, exit: WorkerExit): ChunkChange[] {
     unit.state = 'done';
-    if (unit.stage === 'full' || unit.stage === 'stitch' || unit.stage === 'clip') return this.#end({ exit }, unit);
+    if (unit.stage === 'full' || unit.stage === 'stitch' || unit.stage === 'clip' || (unit.stage === 'split' && this.#splitIsWhole)) return this.#end({ exit }, unit);
     if (unit.stage === 'split' && this.#split === undefined) {
       // Its reports never arrived (lost on the way): a new split costs seconds.
       return this.#end({ exit: { ...exit, exitCode: 1 }, failure: { message: 'the split stage ended without reporting its chunks (its reports were lost on the way); splitting again', exitCode: 1, retryable: true } });
     }
-    if (unit.stage === 'split' && this.#split === null && this.#splitMadeAsset) return this.#end({ exit }, unit);
     if (unit.stage === 'split' && this.#split === null && this.#base) {
       this.#add(this.#base);
       return [];
@@ -230,12 +240,13 @@ export class AttemptUnits {
     return changes;
   }
 
-  /** Too short to cut: the whole recording in one unit once the split has exited (#succeeded), unless the split made the asset itself. */
+  /**
+   * Too short to cut: the whole recording in one unit, once the split has exited (#succeeded);
+   * none when the split made the asset itself (a `done` that names it, also without its `plan`).
+   */
   #whole(madeAsset: boolean): ChunkChange[] {
-    if (this.#split === undefined) {
-      this.#split = null;
-      this.#splitMadeAsset = madeAsset;
-    }
+    if (this.#split === undefined) this.#split = null;
+    if (madeAsset) this.#splitIsWhole = true;
     return [];
   }
 

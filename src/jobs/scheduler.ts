@@ -31,7 +31,7 @@ export interface SchedulerOptions {
    * for how many workers the split plans. Undefined: every attempt is one worker (which may still
    * chunk inside itself, by its task's `parallelism`).
    */
-  chunkAcrossWorkers?: (job: Job) => { parallelism: number; wholeHere?: boolean } | undefined;
+  chunkAcrossWorkers?: (job: Job) => { parallelism: number; wholeHere?: true } | undefined;
   tickMs?: number;
   now?: () => Date;
   log?: (message: string, fields?: Record<string, unknown>) => void;

@@ -50,11 +50,12 @@ export const splitTaskSchema = taskBaseSchema.extend({
   stage: z.literal('split'),
   parallelism: parallelismSchema,
   /**
-   * Too short to cut: encode it whole in this worker (its `done` then names the asset), instead of
-   * answering for another worker to start and probe it again. Set where every worker is sized
-   * alike (the local executor), not where a split runs as a light Job (Kubernetes).
+   * Too short to cut: encode it whole in this worker, as a `full` task with this `parallelism`
+   * would (its `done` then names the asset), instead of answering for another worker to start.
+   * Set where every worker is sized alike (the local executor), not where a split runs as a light
+   * Job (Kubernetes).
    */
-  wholeHere: z.boolean().optional(),
+  wholeHere: z.strictObject({ parallelism: parallelismSchema.optional() }).optional(),
 });
 
 /** Which split's work area a chunk or stitch task belongs to (from the split's `chunks` event). */

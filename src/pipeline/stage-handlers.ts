@@ -29,9 +29,10 @@ export const stageHandlers: StageHandlers = {
   split: async (task, context) => {
     const said = await (await import('./chunked/stages.ts')).runSplitStage(task, context);
     if (said.chunks !== null || !task.wholeHere) return said;
-    // Too short to cut, and this worker may encode it whole: one worker start and probe less.
-    const { parallelism: _chunkWorkers, wholeHere: _here, ...base } = task;
-    return (await import('./full-stage.ts')).runFullStage({ ...base, stage: 'full' }, context);
+    // Too short to cut, and this worker may encode it whole: one worker start less. (The full stage
+    // probes and plans again: handing it the split's plan is still to do.)
+    const { parallelism: _chunkWorkers, wholeHere, ...base } = task;
+    return (await import('./full-stage.ts')).runFullStage({ ...base, stage: 'full', ...wholeHere }, context);
   },
   chunk: async (task, context) => (await import('./chunked/stages.ts')).runChunkStage(task, context),
   stitch: async (task, context) => (await import('./chunked/stages.ts')).runStitchStage(task, context),

@@ -221,13 +221,33 @@ describe('Scheduler: chunked attempts across workers', () => {
     const job = await r.add('normal');
     await r.scheduler.start({ recoverAll: false });
     const split = await launched(r, `${job.id}/split`);
-    assert.equal(split.stage === 'split' && split.wholeHere, true, 'the split task says it may encode whole');
+    assert.ok(split.stage === 'split' && split.wholeHere, 'the split task says it may encode whole');
+    await r.scheduler.onWorkerReport(job.id, { type: 'plan', renditions: ['180p'], encoder: 'libx264' }, 'split');
     await r.scheduler.onWorkerReport(job.id, { type: 'progress', percent: 40, outTime: 4 }, 'split');
     assert.equal((await r.store.getJob(job.id))?.progress, 0.4);
     await r.scheduler.onWorkerReport(job.id, { type: 'done', manifest: 'manifest.json' }, 'split');
     r.executor.exit(unitKey(split), 0);
     await r.waitForState(job.id, 'succeeded');
     assert.deepEqual(r.executor.launches.map(unitKey), [`${job.id}/split`], 'only the split ran');
+  });
+
+  it('a split encoding whole has a full unit\'s rules: its failure ends the attempt, its exit 0 succeeds without its done', async (t) => {
+    const r = await rig(t, { capacity: 1, chunkAcrossWorkers: () => ({ parallelism: 2, wholeHere: true }) });
+    const job = await r.add('normal');
+    await r.scheduler.start({ recoverAll: false });
+    const split = await launched(r, `${job.id}/split`);
+    await r.scheduler.onWorkerReport(job.id, { type: 'plan', renditions: ['180p'], encoder: 'libx264' }, 'split');
+    r.executor.exit(unitKey(split), 1);
+    // A split's retryable failure would run it again in this attempt; a whole encode's fails the attempt.
+    const requeued = await r.waitForState(job.id, 'queued');
+    assert.equal(requeued.attempts, 1);
+    assert.deepEqual(launchesOf(r, job.id), ['split']);
+
+    const again = await r.add('normal');
+    const second = await launched(r, `${again.id}/split`);
+    await r.scheduler.onWorkerReport(again.id, { type: 'plan', renditions: ['180p'], encoder: 'libx264' }, 'split');
+    r.executor.exit(unitKey(second), 0);
+    await r.waitForState(again.id, 'succeeded');
   });
 
   it('a split whose report was lost fails its attempt as retryable', async (t) => {
