@@ -18,7 +18,7 @@ import { mediaCacheVariable } from '../test/helpers/media.ts';
 import { cpuLogVariable } from '../test/reporters/cpu-log.ts';
 import { fileTimings } from '../test/reporters/file-timings.ts';
 import { fileTimesCache, longestFirst, readFileTimes } from '../test/reporters/file-times.ts';
-import { groupFiles, groupTime, writeGroupEntry, type ProcessGroup } from '../test/reporters/process-groups.ts';
+import { groupFiles, groupTime, writeGroupEntry } from '../test/reporters/process-groups.ts';
 import { startSharedBrowser } from '../test/reporters/shared-browser.ts';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -156,14 +156,12 @@ const typecheck = runCaptured(npmCommand, [...npmArgs, 'run', '--silent', 'typec
 
 const sharedBrowser = await startSharedBrowser(selected);
 // Each group of files runs as one file that imports them (test/reporters/process-groups.ts).
-const entries = new Map<string, ProcessGroup>();
-for (const group of fileGroups) entries.set(await writeGroupEntry(groupDir, repoRoot, group), group);
-const entryOf = new Map([...entries].map(([entry, group]) => [group.name, entry]));
+const groupEntries = new Map(await Promise.all(fileGroups.map(async (group) => [group.name, { group, entry: await writeGroupEntry(groupDir, repoRoot, group) }] as const)));
 
 let testsPassed = false;
 const stream = runTests({
   cwd: repoRoot,
-  files: order.map((name) => entryOf.get(name) ?? name),
+  files: order.map((name) => groupEntries.get(name)?.entry ?? name),
   concurrency: filesAtOnce,
   execArgv: ['--import', './test/reporters/cpu-at-exit.ts'],
   signal: stopTests.signal,
@@ -172,7 +170,7 @@ const stream = runTests({
 stream.on('test:summary', (summary) => {
   if (summary.file === undefined) testsPassed = summary.success;
 });
-const reported = [spec, fileTimings({ timesFile: fileTimesCache(repoRoot), groups: entries })].map((reporter) => new Promise<void>((resolve) => {
+const reported = [spec, fileTimings({ timesFile: fileTimesCache(repoRoot), groups: new Map([...groupEntries.values()].map(({ group, entry }) => [entry, group])) })].map((reporter) => new Promise<void>((resolve) => {
   const output = stream.compose(reporter);
   output.on('error', (error) => {
     process.stderr.write(`a test reporter failed: ${String(error)}\n`);

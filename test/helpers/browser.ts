@@ -21,7 +21,6 @@ const launchOptions = {
     '--disable-component-update', '--disable-sync', '--autoplay-policy=no-user-gesture-required'],
 };
 
-
 /** The run's shared chromium when npm test started one, else a new one; close() disconnects or ends it. */
 export function launchBrowser(): Promise<Browser> {
   const shared = process.env[sharedBrowserVariable];

@@ -8,7 +8,11 @@ import { sharedBrowserVariable } from '../helpers/shared-browser-variable.ts';
 
 const browserHelper = path.resolve(import.meta.dirname, '..', 'helpers', 'browser.ts');
 
-/** Whether `file` imports the browser helper, following its relative imports. */
+/**
+ * Whether `file` imports the browser helper, following its relative imports. A regular expression,
+ * not the TypeScript parser test/architecture reads imports with: loading that costs the runner
+ * ~1 CPU-s, and a type-only import read as a real one only starts chromium for nothing.
+ */
 export function usesBrowser(file: string, seen = new Set<string>()): boolean {
   const absolute = path.resolve(file);
   if (absolute === browserHelper) return true;
