@@ -52,7 +52,7 @@ export interface StartedEncodes {
  */
 export function startEncodes(ctx: EncodeContext): StartedEncodes {
   const { plan } = ctx;
-  const onProgress = progressReporter(plan.source.duration, ctx.emit);
+  const onProgress = progressReporter(plan.source.duration, ctx.emit, ctx.signal);
   const videoDone = plan.video.length > 0
     ? ctx.stopwatch.step('encode', () => runProcess({ command: buildVideoCommand(ctx.ffmpeg, ctx.input, plan), stage: 'encode', cwd: ctx.scratch, signal: ctx.signal, onProgress }))
     : undefined;
@@ -104,15 +104,19 @@ export async function encodeAudio(ctx: EncodeContext, onProgress: ((p: FfmpegPro
   return measured;
 }
 
-/** Percent, fps, speed and ETA from ffmpeg's progress, against the source duration. */
-function progressReporter(duration: number, emit: EventSink): (p: FfmpegProgress) => void {
+/**
+ * Percent, fps, speed and ETA from ffmpeg's progress, against the source duration. ffmpeg's last
+ * block (`progress=end`) is 100 %, but not when it was stopped: a SIGTERMed ffmpeg writes one too,
+ * and a cancelled job showed 100 % when that report beat the cancel (seen on the dashboard).
+ */
+export function progressReporter(duration: number, emit: EventSink, signal?: AbortSignal): (p: FfmpegProgress) => void {
   return (p) => {
     // An output may end past the source's end (a picture's duration, rounding): ffmpeg's out_time
     // and speed then overshoot, so position is capped and speed dropped beyond the end.
     const beyondEnd = p.outTime > duration + 0.5;
     const outTime = Math.min(p.outTime, duration);
     const percent = duration > 0 ? Math.min(100, Math.max(0, (outTime / duration) * 100)) : 0;
-    const event: Extract<Parameters<EventSink>[0], { type: 'progress' }> = { type: 'progress', percent: p.done ? 100 : percent, outTime };
+    const event: Extract<Parameters<EventSink>[0], { type: 'progress' }> = { type: 'progress', percent: p.done && !signal?.aborted ? 100 : percent, outTime };
     if (p.fps !== undefined) event.fps = p.fps;
     if (p.speed !== undefined && p.speed > 0 && !beyondEnd) {
       event.speed = p.speed;
