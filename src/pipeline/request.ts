@@ -1,6 +1,6 @@
 // What one transcode is asked to do. Built by the CLI (and later the worker) from validated input.
 import type { FfmpegBinaries } from '../ffmpeg/binaries.ts';
-import type { LadderKind, LoudnessTarget } from '../media/plan.ts';
+import type { LadderKind, LoudnessTarget, TranscodePlan } from '../media/plan.ts';
 import type { QualitySampling } from '../media/quality-command.ts';
 import type { EncoderName, RungSpec, Segment, VideoCodecFamily } from '../media/types.ts';
 import type { EventSink } from './events.ts';
@@ -43,6 +43,12 @@ export interface TranscodeRequest {
    */
   chunking?: { seconds?: number; parallelism: number };
   /**
+   * The probe and plan an earlier step of this job made from the same input and profile (a split
+   * that found the recording too short to cut, in the worker that now encodes it whole): used as
+   * they are, instead of probing, planning and, for a content-aware ladder, analysing again.
+   */
+  planned?: PlannedTranscode;
+  /**
    * When a chunked run is stopped by `signal` or fails for a retryable reason, leave the asset
    * directory (marked incomplete) with its finished chunks, so that the next attempt encodes only
    * the rest. Whoever retries or gives up owns it then (serve removes it when the job ends without
@@ -61,6 +67,15 @@ export interface TranscodeRequest {
    * error if it rejects. A failed run removes the files again, so what was published must be too.
    */
   onSegment?: (track: { id: string; kind: 'video' | 'audio'; relDir: string }, segment: Segment, absPath: string) => Promise<void> | void;
+}
+
+/** What prepareTranscode decided, as a later step of the same job takes it over. */
+export interface PlannedTranscode {
+  plan: TranscodePlan;
+  /** Why the requested encoder was replaced, or what else could not be done as asked; already warned about. */
+  fallback?: string;
+  /** How long the probe and plan took, for the manifest's timings. */
+  probeMs: number;
 }
 
 export const defaultEncoderFor: Record<VideoCodecFamily, EncoderName> = {

@@ -27,12 +27,12 @@ export type StageHandlers = { [S in TaskStage]: StageHandler<S> };
 export const stageHandlers: StageHandlers = {
   full: async (task, context) => (await import('./full-stage.ts')).runFullStage(task, context),
   split: async (task, context) => {
-    const said = await (await import('./chunked/stages.ts')).runSplitStage(task, context);
-    if (said.chunks !== null || !task.wholeHere) return said;
-    // Too short to cut, and this worker may encode it whole: one worker start less. (The full stage
-    // probes and plans again: handing it the split's plan is still to do.)
+    const { done, whole } = await (await import('./chunked/stages.ts')).runSplitStage(task, context);
+    if (done.chunks !== null || !task.wholeHere || !whole) return done;
+    // Too short to cut, and this worker may encode it whole: one worker start less, and the encode
+    // starts from the split's probe and plan (a content-aware ladder is not analysed twice).
     const { parallelism: _chunkWorkers, wholeHere, ...base } = task;
-    return (await import('./full-stage.ts')).runFullStage({ ...base, stage: 'full', ...wholeHere }, context);
+    return (await import('./full-stage.ts')).runFullStage({ ...base, stage: 'full', ...wholeHere }, context, whole);
   },
   chunk: async (task, context) => (await import('./chunked/stages.ts')).runChunkStage(task, context),
   stitch: async (task, context) => (await import('./chunked/stages.ts')).runStitchStage(task, context),

@@ -61,14 +61,15 @@ async function runTranscode(request: TranscodeRequest): Promise<TranscodeResult>
   // Work that may still write to the output or scratch: waited for before either is removed.
   const running: Promise<unknown>[] = [];
   try {
-    const { plan, fallback } = await stopwatch.step('probe', () => prepareTranscode({ ...request, signal: abort.signal }));
+    const { plan, fallback } = request.planned ?? (await stopwatch.step('probe', () => prepareTranscode({ ...request, signal: abort.signal })));
+    if (request.planned) stopwatch.timingsMs.probe = request.planned.probeMs;
     const chunks = chooseChunks(plan, request.chunking, emit);
     emit({
       type: 'plan', renditions: plan.video.map((r) => r.id).concat(audioRenditions(plan).map((r) => r.id)), encoder: plan.encoder,
       ...(fallback ? { fallback } : {}),
       ...(chunks && request.chunking ? { chunks: { count: chunks.chunks.length, seconds: chunks.seconds, parallelism: request.chunking.parallelism } } : {}),
     });
-    if (fallback) emit({ type: 'warning', message: fallback });
+    if (fallback && !request.planned) emit({ type: 'warning', message: fallback });
 
     if (chunks && request.chunking) {
       chunked = true;

@@ -131,4 +131,31 @@ describe('content-aware ladder on generated recordings', () => {
     assert.equal(manifest.ladder.complexity?.bitsPerPixel, stored.plan.ladder?.analysis?.bitsPerPixel);
     assert.ok(manifest.ladder.dropped.includes('720p-3000k'));
   });
+
+  test('a split that finds the recording too short to cut and encodes it whole (wholeHere) probes and analyses once', async () => {
+    const out = path.join(tmp.dir, 'asset-whole-here');
+    const logged = await writeLoggingFfmpeg(tmp.dir);
+    const file = path.join(tmp.dir, 'task-whole-here.json');
+    await writeFile(file, JSON.stringify({
+      version: 2, jobId: 'job-whole-here', attempt: 1, source: { kind: 'local', path: sport }, output: out,
+      // Two small rungs: the encode after the analysis stays cheap.
+      profile: { ladderKind: 'content-aware', ladder: [{ width: 640, height: 360, bitrateKbps: 800, maxFrameRate: 30 }, { width: 320, height: 180, bitrateKbps: 300, maxFrameRate: 30 }], preset: 'ultrafast', loudness: false, segmentSeconds: 2, thumbnails: false, download: false, instantRemux: false, quality: false },
+      sourceFetch: { maxBytes: 1e9, timeoutMs: 60_000, allow: [] },
+      stage: 'split', parallelism: 2, wholeHere: {},
+    }));
+    const result = await runCli(['worker', '--task-file', file], { env: { ...process.env, LIVE2VOD_FFMPEG: logged.path } });
+    assert.equal(result.code, 0, result.stderr);
+    const events = result.stderr.split('\n').filter((line) => line.startsWith('{')).map((line) => JSON.parse(line) as { type: string; step?: string; state?: string; asset?: unknown });
+    assert.equal(events.filter((e) => e.type === 'step' && e.step === 'probe' && e.state === 'start').length, 1, 'one probe and plan');
+    assert.ok(events.some((e) => e.type === 'plan'), 'the encode announced its plan');
+    const encodes = await logged.encodes();
+    const analysis = encodes.filter((l) => /^\d+\.\d{3}$/.test(l));
+    assert.ok(analysis.length >= 1, `analysed: ${encodes.join(' ')}`);
+    assert.equal(new Set(analysis).size, analysis.length, `each window analysed once: ${analysis.join(' ')}`);
+    assert.deepEqual(encodes.filter((l) => !analysis.includes(l)), ['0'], 'then one whole encode');
+    const manifest = JSON.parse(await readFile(path.join(out, 'manifest.json'), 'utf8')) as { ladder: { kind: string }; timingsMs: { probe?: number }; renditions: unknown[] };
+    assert.equal(manifest.ladder.kind, 'content-aware');
+    assert.ok(manifest.renditions.length >= 1);
+    assert.ok((manifest.timingsMs.probe ?? 0) > 0, 'the split\'s probe time is in the timings');
+  });
 });

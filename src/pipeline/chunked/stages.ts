@@ -20,6 +20,7 @@ import { materializeSource } from '../materialize-source.ts';
 import { openRangedInput } from '../ranged/open-ranged-input.ts';
 import { openSourceInput } from '../ranged/source-input.ts';
 import { prepareTranscode } from '../prepare.ts';
+import type { PlannedTranscode } from '../request.ts';
 import { requestFromProfile } from '../request-from-profile.ts';
 import { makeScratch } from '../scratch.ts';
 import type { StageContext, StageDone } from '../stage-handlers.ts';
@@ -32,7 +33,13 @@ import type { AudioPlace, SharedWorkArea } from './shared-work-area.ts';
 import { stitchAsset } from './stitch.ts';
 import { localSourceIdentity, workFingerprint, type AudioResult, type WorkPlan } from './work-area.ts';
 
-export function runSplitStage(task: SplitTask, context: StageContext): Promise<StageDone> {
+/** A split's report and, when it found the recording too short to cut, its plan: a worker that encodes it whole itself goes on from there. */
+export interface SplitOutcome {
+  done: StageDone;
+  whole?: PlannedTranscode;
+}
+
+export function runSplitStage(task: SplitTask, context: StageContext): Promise<SplitOutcome> {
   return withWorkArea(task, (shared) => splitStage(task, context, shared));
 }
 
@@ -44,7 +51,7 @@ export function runStitchStage(task: StitchTask, context: StageContext): Promise
   return withWorkArea(task, (shared) => stitchStage(task, context, shared));
 }
 
-async function splitStage(task: SplitTask, context: StageContext, shared: SharedWorkArea): Promise<StageDone> {
+async function splitStage(task: SplitTask, context: StageContext, shared: SharedWorkArea): Promise<SplitOutcome> {
   if (context.signal.aborted) throw new CancelledError();
   const stopwatch = new Stopwatch(context.onEvent);
   const scratch = task.source.kind === 'local' ? undefined : await makeScratch(undefined, 'live2vod-source-');
@@ -61,7 +68,7 @@ async function splitStage(task: SplitTask, context: StageContext, shared: Shared
     if (fallback) context.onEvent({ type: 'warning', message: fallback });
     const seconds = task.profile.chunkSeconds;
     const chunks = chooseChunks(plan, { parallelism: task.parallelism, ...(seconds === undefined ? {} : { seconds }) }, context.onEvent);
-    if (!chunks) return { type: 'done', chunks: null };
+    if (!chunks) return { done: { type: 'done', chunks: null }, whole: { plan, ...(fallback ? { fallback } : {}), probeMs: stopwatch.timingsMs.probe ?? 0 } };
     const identity = task.source.kind === 'local' ? await localSourceIdentity(task.source.path) : formatSourceLocation(task.source);
     const fingerprint = workFingerprint(identity, plan, chunks);
     const { resume } = await shared.lay({ fingerprint, plan, chunks });
@@ -77,7 +84,7 @@ async function splitStage(task: SplitTask, context: StageContext, shared: Shared
       const audioInput = async (): Promise<string> => (opened.localInput ? opened.localInput() : opened.input);
       await shared.runAudio(context.onEvent, async (place) => encodeAudioWithRemux(task.profile, context, { remux: opened.input, audio: audioInput, remuxStarted: remuxStarted.resolve }, stored, place));
     }
-    return { type: 'done', chunks: layout };
+    return { done: { type: 'done', chunks: layout } };
   } finally {
     remuxStarted.resolve();
     await opened.close();
