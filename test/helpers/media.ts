@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { stopWithThisProcess } from './stop-with-this-process.ts';
 
 const execFileAsync = promisify(execFile);
 
@@ -154,6 +155,7 @@ export function runCli(args: readonly string[], options: { cwd?: string; env?: N
       env: options.env ?? process.env,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
+    stopWithThisProcess(child);
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => { stdout += chunk; });

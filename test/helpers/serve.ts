@@ -17,6 +17,7 @@ import type { RunningService } from '../../src/cli/serve-command.ts';
 import type { Config } from '../../src/config/schema.ts';
 import type { ApiJob } from '../../src/http/api-schemas.ts';
 import { cliPath, repoRoot } from './media.ts';
+import { stopWithThisProcess } from './stop-with-this-process.ts';
 
 type Tree = { [key: string]: unknown };
 
@@ -120,6 +121,7 @@ export async function startServeProcess(options: { dataDir: string; config?: Tre
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  stopWithThisProcess(child);
   let out = '';
   let err = '';
   child.stdout?.setEncoding('utf8').on('data', (chunk: string) => { out += chunk; });
