@@ -2,7 +2,7 @@
 import { EventEmitter } from 'node:events';
 import type { Job } from './job.ts';
 
-export type JobChangeType = 'job.queued' | 'job.started' | 'job.progress' | 'job.step' | 'job.chunk' | 'asset.playable' | 'asset.ready' | 'job.failed' | 'job.cancelled' | 'job.requeued' | 'job.updated';
+export type JobChangeType = 'job.queued' | 'job.started' | 'job.progress' | 'job.step' | 'job.chunk' | 'job.probed' | 'asset.playable' | 'asset.ready' | 'job.failed' | 'job.cancelled' | 'job.requeued' | 'job.updated';
 
 export interface JobChange {
   type: JobChangeType;

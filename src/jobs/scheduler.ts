@@ -42,6 +42,8 @@ interface RunningJob {
   units: AttemptUnits;
   /** What the asset's `done` report said of the event inside the recording: kept with the success. */
   eventSummary?: JobEventSummary;
+  /** The probe's facts of this attempt are in the job's log (a split and the encode may both say). */
+  sourceLogged?: true;
 }
 
 export class Scheduler {
@@ -168,6 +170,15 @@ export class Scheduler {
         // The asset's report (full or stitch) says what it found of the event; the exit settles.
         if (report.event) entry.eventSummary = report.event;
         return;
+      case 'source': {
+        if (entry.sourceLogged) return;
+        entry.sourceLogged = true;
+        // In the job's log, so its page shows the recording's duration, picture and frame rate while it runs.
+        const { type: _type, ...facts } = report;
+        const event = await this.#o.store.appendEvent(jobId, 'job.probed', facts, now);
+        this.#publish('job.probed', entry.job, event.data);
+        return;
+      }
       case 'chunks':
       case 'plan':
       case 'warning':

@@ -68,6 +68,19 @@ const chunksReport = chunkLayoutSchema.extend({ type: z.literal('chunks') });
 const playableReport = z.object({ type: z.literal('playable'), playlist: z.string().min(1).max(200) });
 const warningReport = z.object({ type: z.literal('warning'), message: z.string().max(4000) });
 /**
+ * What the probe found of the recording, once per attempt: the job page shows it while the job
+ * runs (the intake's facts are only what the caller said; the manifest comes at the end).
+ */
+export const probedSourceSchema = z.strictObject({
+  durationSeconds: z.number().min(0).max(1e8),
+  bytes: z.number().int().min(0).optional(),
+  width: z.number().int().min(1).max(65_535).optional(),
+  height: z.number().int().min(1).max(65_535).optional(),
+  frameRate: z.number().positive().max(10_000).optional(),
+});
+export type ProbedSource = z.infer<typeof probedSourceSchema>;
+const sourceReport = probedSourceSchema.extend({ type: z.literal('source') });
+/**
  * The attempt's work is done: the asset (`manifest`, by the full and stitch stages, with what it
  * found of the event: `event`), or one stage of a chunked job; a split repeats its layout (null:
  * too short to cut, encode it whole).
@@ -89,7 +102,7 @@ const failedReport = z.object({
 });
 
 /** What a transcode reports while it runs (the CLI prints these too). */
-export const transcodeEventSchema = z.discriminatedUnion('type', [planReport, stepReport, progressReport, chunkReport, chunksReport, playableReport, warningReport]);
+export const transcodeEventSchema = z.discriminatedUnion('type', [planReport, sourceReport, stepReport, progressReport, chunkReport, chunksReport, playableReport, warningReport]);
 
 export const workerReportSchema = z.discriminatedUnion('type', [...transcodeEventSchema.options, doneReport, failedReport]);
 

@@ -17,6 +17,7 @@ import { buildVideoCommand } from '../media/video-command.ts';
 import { analyseComplexity } from './analyse-complexity.ts';
 import { chooseChunks } from './chunked/choose-chunks.ts';
 import { probeSource } from './probe-source.ts';
+import type { TranscodeEvent } from './events.ts';
 import { defaultEncoderFor, type TranscodeRequest } from './request.ts';
 
 export interface PreparedTranscode {
@@ -68,6 +69,18 @@ export async function prepareTranscode(request: TranscodeRequest): Promise<Prepa
     source, plan,
     ...(notes.length > 0 ? { fallback: notes.join('; ') } : {}),
     ...(ladder?.cpuSeconds === undefined ? {} : { analysisCpuSeconds: ladder.cpuSeconds }),
+  };
+}
+
+/** The `source` report of a probed recording: what the job page shows while the job runs. */
+export function sourceReport(source: SourceInfo): Extract<TranscodeEvent, { type: 'source' }> {
+  const video = source.video;
+  const rate = video && video.frameRate.den > 0 ? video.frameRate.num / video.frameRate.den : 0;
+  return {
+    type: 'source', durationSeconds: source.duration,
+    ...(source.sizeBytes > 0 ? { bytes: source.sizeBytes } : {}),
+    ...(video ? { width: video.displayWidth, height: video.displayHeight } : {}),
+    ...(rate > 0 ? { frameRate: rate } : {}),
   };
 }
 

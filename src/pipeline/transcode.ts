@@ -30,7 +30,7 @@ import { OutputDir } from './output-dir.ts';
 import { WriterFailedError } from './growing-file.ts';
 import { packageAsset, type PackagedAsset } from './package-asset.ts';
 import { measureQuality } from './measure-quality.ts';
-import { prepareTranscode } from './prepare.ts';
+import { prepareTranscode, sourceReport } from './prepare.ts';
 import type { TranscodeRequest } from './request.ts';
 import { makeScratch } from './scratch.ts';
 import { Stopwatch } from './stopwatch.ts';
@@ -62,7 +62,9 @@ async function runTranscode(request: TranscodeRequest): Promise<TranscodeResult>
   const running: Promise<unknown>[] = [];
   try {
     const { plan, fallback } = request.planned ?? (await stopwatch.step('probe', () => prepareTranscode({ ...request, signal: abort.signal })));
+    // A split that planned already reported the source.
     if (request.planned) stopwatch.timingsMs.probe = request.planned.probeMs;
+    else emit(sourceReport(plan.source));
     const chunks = chooseChunks(plan, request.chunking, emit);
     emit({
       type: 'plan', renditions: plan.video.map((r) => r.id).concat(audioRenditions(plan).map((r) => r.id)), encoder: plan.encoder,

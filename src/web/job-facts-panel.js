@@ -1,6 +1,7 @@
 // "Recording and timing" on a job's page: the source's duration, size, picture and frame rate,
 // the total time, the encode speed, the time to playable and where the files are (each link with
-// a Copy button). Shown from the start with what the intake knew; the manifest fills in the rest.
+// a Copy button). Shown from the start with what the intake knew; the probe's report and then the
+// manifest fill in the rest.
 import { copyField } from './asset-panel.js';
 import { byId, h, replaceKeepingFocus } from './dom.js';
 import { bytes, clock, duration } from './format.js';
@@ -8,16 +9,18 @@ import { jobTimings, recordingFacts } from './job-timing.js';
 
 /** @typedef {import('./types.js').ApiJob} ApiJob */
 /** @typedef {import('./types.js').AssetView} AssetView */
+/** @typedef {import('./types.js').JobLogEvent} JobLogEvent */
 
 const unknown = '—';
 
 /**
  * @param {ApiJob} job
  * @param {AssetView | undefined} asset the finished asset, once loaded
+ * @param {readonly JobLogEvent[]} log the job's log (the probe's facts while it runs)
  */
-export function renderJobFacts(job, asset) {
+export function renderJobFacts(job, asset, log) {
   const manifest = asset?.manifest;
-  const source = recordingFacts(job, manifest);
+  const source = recordingFacts(job, manifest, log);
   const times = jobTimings(job, manifest);
   /** @type {[string, string, string][]} key, term, value */
   const facts = [

@@ -56,6 +56,7 @@ export function buildTimeline(events, attempts) {
         break;
       case 'job.step':
       case 'job.chunk':
+      case 'job.probed':
         break;
       default:
         items.push({ at: event.at, what: event.type, tone: 'info' });

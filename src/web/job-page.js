@@ -33,6 +33,8 @@ let live;
 let playerShown = false;
 /** The finished asset once loaded: its manifest completes the job's facts. @type {import('./types.js').AssetView | undefined} */
 let asset;
+/** The job's log as last loaded: the probe's facts come from it while the job runs. @type {readonly import('./types.js').JobLogEvent[]} */
+let logItems = [];
 
 const actionHandlers = statusActionHandlers(actionStatus, problems, () => void load());
 
@@ -48,7 +50,8 @@ async function load() {
     byId('attempts', HTMLElement).replaceChildren(renderAttempts(attempts.items));
     byId('chunks', HTMLElement).replaceChildren(...[renderChunks(buildChunks(log.items, attempts.items))].filter((n) => n !== null));
     byId('timeline', HTMLElement).replaceChildren(...renderTimeline(withPlayable(buildTimeline(log.items, attempts.items), job)));
-    renderJobFacts(job, asset);
+    logItems = log.items;
+    renderJobFacts(job, asset, logItems);
     article.setAttribute('aria-busy', 'false');
     if (job.state === 'succeeded' && !playerShown) await showAsset(job);
   } catch (error) {
@@ -66,7 +69,7 @@ async function showAsset(current) {
   section.hidden = false;
   try {
     asset = await getAsset(current.id);
-    renderJobFacts(current, asset);
+    renderJobFacts(current, asset, logItems);
     const thumbs = asset.manifest.thumbnails;
     const player = createPlayer(byId('player-slot', HTMLElement), {
       src: asset.urls.master,

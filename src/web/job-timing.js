@@ -1,9 +1,11 @@
 // The facts a job page answers first — how long, how big, how fast, when playable — worked out
-// from the job and (once ready) its manifest.json. Pure: tested without a browser. The probed
-// source in the manifest wins over the intake's facts, which are what a recorder claimed.
+// from the job, the probe's report in its log (while it runs) and, once ready, its manifest.json.
+// Pure: tested without a browser. What was probed wins over the intake's facts, which are what a
+// recorder claimed.
 
 /** @typedef {import('./types.js').ApiJob} ApiJob */
 /** @typedef {import('./types.js').AssetManifestView} AssetManifestView */
+/** @typedef {import('./types.js').JobLogEvent} JobLogEvent */
 
 /**
  * @typedef {object} RecordingFacts
@@ -16,16 +18,22 @@
 /**
  * @param {ApiJob} job
  * @param {AssetManifestView | undefined} manifest
+ * @param {readonly JobLogEvent[]} [log] the job's log: its last `job.probed` is what a worker's probe found
  * @returns {RecordingFacts}
  */
-export function recordingFacts(job, manifest) {
+export function recordingFacts(job, manifest, log = []) {
   const source = manifest?.source;
   const video = source?.video;
+  const data = [...log].reverse().find((event) => event.type === 'job.probed')?.data ?? {};
+  /** @param {string} key */
+  const probed = (key) => { const value = data[key]; return typeof value === 'number' ? positive(value) : undefined; };
+  const probedWidth = probed('width');
+  const probedHeight = probed('height');
   return {
-    durationSeconds: positive(source?.duration) ?? positive(job.facts.durationSeconds) ?? positive(manifest?.duration),
-    bytes: positive(source?.sizeBytes) ?? positive(job.facts.bytes),
-    size: video ? { width: video.displayWidth, height: video.displayHeight } : undefined,
-    frameRate: video && video.frameRate.den > 0 ? positive(video.frameRate.num / video.frameRate.den) : undefined,
+    durationSeconds: positive(source?.duration) ?? probed('durationSeconds') ?? positive(job.facts.durationSeconds) ?? positive(manifest?.duration),
+    bytes: positive(source?.sizeBytes) ?? probed('bytes') ?? positive(job.facts.bytes),
+    size: video ? { width: video.displayWidth, height: video.displayHeight } : probedWidth !== undefined && probedHeight !== undefined ? { width: probedWidth, height: probedHeight } : undefined,
+    frameRate: (video && video.frameRate.den > 0 ? positive(video.frameRate.num / video.frameRate.den) : undefined) ?? probed('frameRate'),
   };
 }
 

@@ -166,7 +166,7 @@ const reloadSoon = debounce(() => void load(), 250);
 function onChange(event) {
   const data = /** @type {JobChangeData} */ (event.data);
   if (!data || typeof data !== 'object' || !data.job) return;
-  if (event.type === 'job.step' || event.type === 'job.chunk') return;
+  if (event.type === 'job.step' || event.type === 'job.chunk' || event.type === 'job.probed') return;
   if (event.type === 'job.progress') {
     live.set(data.job.id, { ...(data.speed !== undefined ? { speed: data.speed } : {}), ...(data.etaSeconds !== undefined ? { etaSeconds: data.etaSeconds } : {}) });
     const index = jobs.findIndex((j) => j.id === data.job.id);

@@ -94,7 +94,11 @@ describe('live2vod CLI', () => {
     const events = jsonLines(stdout);
     jsonRunEvents = events;
     const types = new Set(events.map((e) => e.type));
-    for (const type of types) assert.ok(['plan', 'step', 'progress', 'warning', 'done'].includes(type), `unknown event type ${type}`);
+    for (const type of types) assert.ok(['source', 'plan', 'step', 'progress', 'warning', 'done'].includes(type), `unknown event type ${type}`);
+    // What the probe found, before the plan: 8 s of 1280x720 at 30 fps.
+    const source = events.find((e) => e.type === 'source');
+    assert.deepEqual({ ...source, durationSeconds: Math.round(Number(source?.durationSeconds)), bytes: typeof source?.bytes }, { type: 'source', durationSeconds: 8, bytes: 'number', width: 1280, height: 720, frameRate: 30 });
+    assert.ok(events.indexOf(source!) < events.findIndex((e) => e.type === 'plan'), 'the source line comes before the plan');
 
     const plan = events.find((e) => e.type === 'plan');
     assert.deepEqual(plan, { type: 'plan', renditions: ['360p-800k', 'aac-128k'], encoder: 'libx264' });

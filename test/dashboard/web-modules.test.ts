@@ -109,6 +109,19 @@ describe('job timing and recording facts', () => {
     assert.deepEqual(recordingFacts({ ...base, facts: {} }, undefined), { durationSeconds: undefined, bytes: undefined, size: undefined, frameRate: undefined });
   });
 
+  it('while the job runs, the last probe report in its log says what the intake did not; the manifest still wins', () => {
+    const log = [
+      { id: 1, at: '2026-01-01T12:00:02.000Z', type: 'job.step', data: { step: 'probe', state: 'start' } },
+      { id: 2, at: '2026-01-01T12:00:03.000Z', type: 'job.probed', data: { durationSeconds: 118, bytes: 6_000_000, width: 1280, height: 720, frameRate: 25 } },
+    ];
+    assert.deepEqual(recordingFacts(base, undefined, log), { durationSeconds: 118, bytes: 6_000_000, size: { width: 1280, height: 720 }, frameRate: 25 });
+    const done = recordingFacts(base, manifest, log);
+    assert.equal(done.durationSeconds, 120);
+    assert.deepEqual(done.size, { width: 1920, height: 1080 });
+    // An audio-only recording has no picture; a value that is not a positive number is not shown.
+    assert.deepEqual(recordingFacts(base, undefined, [{ id: 3, at: '2026-01-01T12:00:03.000Z', type: 'job.probed', data: { durationSeconds: 60, width: 'wide', frameRate: -1 } }]), { durationSeconds: 60, bytes: 5_000_000, size: undefined, frameRate: undefined });
+  });
+
   it('total time, time queued, time to playable and encode speed', () => {
     const t = jobTimings(base, manifest);
     assert.deepEqual(t, { totalMs: 60_000, finished: true, queuedMs: 2000, toPlayableMs: 3500, encodeSpeed: 4 });

@@ -89,6 +89,10 @@ describe('progress moves steadily with thumbnails on', () => {
         const progress = stream.events.filter((e) => e.event === 'job.progress').map((e) => e.receivedAt);
         const gap = longestGap(start, progress, end);
         assert.ok(gap <= maxGapMs, `longest wait for job.progress: ${gap} ms (${progress.length} events in ${end - start} ms)`);
+        // What the probe found reached the job's page while the job ran, not with the manifest.
+        const probed = stream.events.find((e) => e.event === 'job.probed');
+        assert.ok(probed !== undefined && probed.receivedAt < end, `job.probed before the encode ended: ${stream.events.map((e) => e.event).join(', ')}`);
+        assert.match(JSON.stringify(probed.data), /"width":640,"height":360,"frameRate":30\b/);
       } finally {
         stream.close();
       }

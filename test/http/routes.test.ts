@@ -826,7 +826,7 @@ describe('worker reports: /internal/jobs/:id/attempts/:n/events', () => {
     assert.equal(response.statusCode, 400);
     const body = json<{ error: string; message: string }>(response);
     assert.equal(body.error, 'unknown_report_type');
-    assert.match(body.message, /"chunk-done" is not understood here \(known: plan, step, progress, chunk, chunks, playable, warning, done, failed\): upgrade the control plane/);
+    assert.match(body.message, /"chunk-done" is not understood here \(known: plan, source, step, progress, chunk, chunks, playable, warning, done, failed\): upgrade the control plane/);
   });
 
   it('refuses malformed reports and reports over the size caps with 400 naming the field', async () => {

@@ -211,6 +211,21 @@ describe('Scheduler with a FakeExecutor', () => {
     await r.waitForState(job.id, 'succeeded');
   });
 
+  it('logs and publishes what the probe found once per attempt (a split and the encode after it may both report it)', async (t) => {
+    const r = await rig(t);
+    const job = await r.add('normal');
+    await r.scheduler.start({ recoverAll: false });
+    await r.waitForLaunches(1);
+    const facts = { durationSeconds: 12.5, bytes: 1_000_000, width: 1280, height: 720, frameRate: 30 };
+    await r.scheduler.onWorkerReport(job.id, { type: 'source', ...facts });
+    await r.scheduler.onWorkerReport(job.id, { type: 'source', ...facts, durationSeconds: 99 });
+    const logged = (await r.store.listEvents(job.id)).filter((e) => e.type === 'job.probed');
+    assert.deepEqual(logged.map((e) => e.data), [facts]);
+    assert.deepEqual(r.changes.filter((c) => c.type === 'job.probed').map((c) => c.data), [facts]);
+    r.executor.exit(job.id, 0);
+    await r.waitForState(job.id, 'succeeded');
+  });
+
   it("keeps the failing command from the worker's report in the job's error", async (t) => {
     const r = await rig(t);
     const job = await r.add('normal');

@@ -145,8 +145,12 @@ describe('content-aware ladder on generated recordings', () => {
     }));
     const result = await runCli(['worker', '--task-file', file], { env: { ...process.env, LIVE2VOD_FFMPEG: logged.path } });
     assert.equal(result.code, 0, result.stderr);
-    const events = result.stderr.split('\n').filter((line) => line.startsWith('{')).map((line) => JSON.parse(line) as { type: string; step?: string; state?: string; asset?: unknown });
+    const events = result.stderr.split('\n').filter((line) => line.startsWith('{')).map((line) => JSON.parse(line) as { type: string; step?: string; state?: string; width?: number; durationSeconds?: number });
     assert.equal(events.filter((e) => e.type === 'step' && e.step === 'probe' && e.state === 'start').length, 1, 'one probe and plan');
+    const sources = events.filter((e) => e.type === 'source');
+    assert.equal(sources.length, 1, 'what the probe found is reported once');
+    assert.equal(sources[0]?.width, 1280);
+    assert.ok(Math.abs((sources[0]?.durationSeconds ?? 0) - 2) < 0.1, `duration ${sources[0]?.durationSeconds}`);
     assert.ok(events.some((e) => e.type === 'plan'), 'the encode announced its plan');
     const encodes = await logged.encodes();
     const analysis = encodes.filter((l) => /^\d+\.\d{3}$/.test(l));

@@ -19,7 +19,7 @@ import { assetDone } from '../asset-done.ts';
 import { materializeSource } from '../materialize-source.ts';
 import { openRangedInput } from '../ranged/open-ranged-input.ts';
 import { openSourceInput } from '../ranged/source-input.ts';
-import { prepareTranscode } from '../prepare.ts';
+import { prepareTranscode, sourceReport } from '../prepare.ts';
 import type { PlannedTranscode } from '../request.ts';
 import { requestFromProfile } from '../request-from-profile.ts';
 import { makeScratch } from '../scratch.ts';
@@ -65,6 +65,7 @@ async function splitStage(task: SplitTask, context: StageContext, shared: Shared
   try {
     const request = { ...requestFromProfile(task.profile, { outDir: task.output, binaries: context.binaries }), input: opened.input, signal: context.signal };
     const { plan, fallback } = await stopwatch.step('probe', () => prepareTranscode(request));
+    context.onEvent(sourceReport(plan.source));
     if (fallback) context.onEvent({ type: 'warning', message: fallback });
     const seconds = task.profile.chunkSeconds;
     const chunks = chooseChunks(plan, { parallelism: task.parallelism, ...(seconds === undefined ? {} : { seconds }) }, context.onEvent);
