@@ -164,21 +164,21 @@ export class Scheduler {
         this.#publish('job.chunk', entry.job, event.data);
         return;
       }
-      // The plan and warnings go to the worker's log; a split's layout was read by the units;
-      // success is settled by the worker's exit.
       case 'done':
         // The asset's report (full or stitch) says what it found of the event; the exit settles.
         if (report.event) entry.eventSummary = report.event;
         return;
       case 'source': {
         if (entry.sourceLogged) return;
-        entry.sourceLogged = true;
         // In the job's log, so its page shows the recording's duration, picture and frame rate while it runs.
         const { type: _type, ...facts } = report;
         const event = await this.#o.store.appendEvent(jobId, 'job.probed', facts, now);
+        entry.sourceLogged = true;
         this.#publish('job.probed', entry.job, event.data);
         return;
       }
+      // The plan and warnings go to the worker's log; a split's layout was read by the units;
+      // success is settled by the worker's exit.
       case 'chunks':
       case 'plan':
       case 'warning':

@@ -71,15 +71,14 @@ const warningReport = z.object({ type: z.literal('warning'), message: z.string()
  * What the probe found of the recording, once per attempt: the job page shows it while the job
  * runs (the intake's facts are only what the caller said; the manifest comes at the end).
  */
-export const probedSourceSchema = z.strictObject({
+const sourceReport = z.object({
+  type: z.literal('source'),
   durationSeconds: z.number().min(0).max(1e8),
   bytes: z.number().int().min(0).optional(),
   width: z.number().int().min(1).max(65_535).optional(),
   height: z.number().int().min(1).max(65_535).optional(),
   frameRate: z.number().positive().max(10_000).optional(),
 });
-export type ProbedSource = z.infer<typeof probedSourceSchema>;
-const sourceReport = probedSourceSchema.extend({ type: z.literal('source') });
 /**
  * The attempt's work is done: the asset (`manifest`, by the full and stitch stages, with what it
  * found of the event: `event`), or one stage of a chunked job; a split repeats its layout (null:

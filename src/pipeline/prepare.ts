@@ -72,8 +72,8 @@ export async function prepareTranscode(request: TranscodeRequest): Promise<Prepa
   };
 }
 
-/** The `source` report of a probed recording: what the job page shows while the job runs. */
-export function sourceReport(source: SourceInfo): Extract<TranscodeEvent, { type: 'source' }> {
+/** The `source` event of a probed recording: what the job page shows while the job runs. */
+export function probedSourceEvent(source: SourceInfo): Extract<TranscodeEvent, { type: 'source' }> {
   const video = source.video;
   const rate = video && video.frameRate.den > 0 ? video.frameRate.num / video.frameRate.den : 0;
   return {

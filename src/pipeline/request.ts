@@ -1,5 +1,6 @@
 // What one transcode is asked to do. Built by the CLI (and later the worker) from validated input.
 import type { FfmpegBinaries } from '../ffmpeg/binaries.ts';
+import type { CpuMeasurement } from '../media/asset-cost.ts';
 import type { LadderKind, LoudnessTarget, TranscodePlan } from '../media/plan.ts';
 import type { QualitySampling } from '../media/quality-command.ts';
 import type { EncoderName, RungSpec, Segment, VideoCodecFamily } from '../media/types.ts';
@@ -76,6 +77,8 @@ export interface PlannedTranscode {
   fallback?: string;
   /** How long the probe and plan took, for the manifest's timings. */
   probeMs: number;
+  /** The CPU of the probe and plan (a content-aware ladder's analysis too), for the manifest's cost. */
+  cpu: CpuMeasurement;
 }
 
 export const defaultEncoderFor: Record<VideoCodecFamily, EncoderName> = {

@@ -13,7 +13,7 @@ import path from 'node:path';
 import { CancelledError, Live2vodError } from '../errors/index.ts';
 import { buildAssetManifest, type AssetManifest } from '../media/asset-manifest.ts';
 import { audioRenditions, type TranscodePlan } from '../media/plan.ts';
-import { cpuSoFar, measureCpu } from '../ffmpeg/process-cpu.ts';
+import { cpuSoFar, measureCpu, sumCpu } from '../ffmpeg/process-cpu.ts';
 import { assetCost } from '../media/asset-cost.ts';
 import { defaultQualitySampling } from '../media/quality-command.ts';
 import { version } from '../version.ts';
@@ -30,7 +30,7 @@ import { OutputDir } from './output-dir.ts';
 import { WriterFailedError } from './growing-file.ts';
 import { packageAsset, type PackagedAsset } from './package-asset.ts';
 import { measureQuality } from './measure-quality.ts';
-import { prepareTranscode, sourceReport } from './prepare.ts';
+import { prepareTranscode, probedSourceEvent } from './prepare.ts';
 import type { TranscodeRequest } from './request.ts';
 import { makeScratch } from './scratch.ts';
 import { Stopwatch } from './stopwatch.ts';
@@ -48,7 +48,8 @@ export async function transcode(request: TranscodeRequest): Promise<TranscodeRes
 async function runTranscode(request: TranscodeRequest): Promise<TranscodeResult> {
   const emit: EventSink = request.onEvent ?? (() => undefined);
   const stopwatch = new Stopwatch(emit);
-  const started = performance.now();
+  // A split that planned already counts from its own start.
+  const started = performance.now() - (request.planned?.probeMs ?? 0);
   const out = new OutputDir(request.outDir);
   // One controller for the run: the caller's cancel, or a failure in one encode, stops the rest.
   // Its reason is what a packager stopped by it rejects with: a cancel, unless a failure wins.
@@ -62,10 +63,10 @@ async function runTranscode(request: TranscodeRequest): Promise<TranscodeResult>
   const running: Promise<unknown>[] = [];
   try {
     const { plan, fallback } = request.planned ?? (await stopwatch.step('probe', () => prepareTranscode({ ...request, signal: abort.signal })));
-    // A split that planned already reported the source.
+    // A split that planned already reported the source, and said why it does not cut.
     if (request.planned) stopwatch.timingsMs.probe = request.planned.probeMs;
-    else emit(sourceReport(plan.source));
-    const chunks = chooseChunks(plan, request.chunking, emit);
+    else emit(probedSourceEvent(plan.source));
+    const chunks = chooseChunks(plan, request.chunking, request.planned ? () => undefined : emit);
     emit({
       type: 'plan', renditions: plan.video.map((r) => r.id).concat(audioRenditions(plan).map((r) => r.id)), encoder: plan.encoder,
       ...(fallback ? { fallback } : {}),
@@ -128,7 +129,7 @@ async function runTranscode(request: TranscodeRequest): Promise<TranscodeResult>
       const timingsMs = { ...stopwatch.timingsMs, total: Math.round(performance.now() - started) };
       const built = buildAssetManifest({
         version, plan, video: packaged.video, files, timingsMs, createdAt: new Date(),
-        cost: assetCost(cpuSoFar(), plan.source.duration),
+        cost: assetCost(request.planned ? sumCpu([request.planned.cpu, cpuSoFar()]) : cpuSoFar(), plan.source.duration),
         ...(quality ? { quality } : {}),
         ...(fallback ? { fallback } : {}),
         ...(packaged.audio ? { audio: packaged.audio } : {}),

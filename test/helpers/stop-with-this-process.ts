@@ -4,6 +4,7 @@
 // registered here gets SIGTERM first (serve then stops its workers and their ffmpeg); the signal is
 // raised again afterwards, so the process still ends as that signal ends it.
 import type { ChildProcess } from 'node:child_process';
+import os from 'node:os';
 
 const children = new Set<ChildProcess>();
 let installed = false;
@@ -17,7 +18,9 @@ export function stopWithThisProcess(child: ChildProcess): void {
   for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) {
     process.once(signal, () => {
       for (const running of children) running.kill('SIGTERM');
-      process.kill(process.pid, signal);
+      // Raised again, the signal ends the process only when no other listener is left for it.
+      if (process.listenerCount(signal) > 0) process.exit(128 + os.constants.signals[signal]);
+      else process.kill(process.pid, signal);
     });
   }
 }

@@ -212,16 +212,24 @@ describe('Scheduler with a FakeExecutor', () => {
   });
 
   it('logs and publishes what the probe found once per attempt (a split and the encode after it may both report it)', async (t) => {
-    const r = await rig(t);
-    const job = await r.add('normal');
+    const r = await rig(t, { baseMs: 10 });
+    const job = await r.add('normal', { maxAttempts: 2 });
     await r.scheduler.start({ recoverAll: false });
     await r.waitForLaunches(1);
     const facts = { durationSeconds: 12.5, bytes: 1_000_000, width: 1280, height: 720, frameRate: 30 };
     await r.scheduler.onWorkerReport(job.id, { type: 'source', ...facts });
     await r.scheduler.onWorkerReport(job.id, { type: 'source', ...facts, durationSeconds: 99 });
-    const logged = (await r.store.listEvents(job.id)).filter((e) => e.type === 'job.probed');
-    assert.deepEqual(logged.map((e) => e.data), [facts]);
+    const probed = async () => (await r.store.listEvents(job.id)).filter((e) => e.type === 'job.probed').map((e) => e.data);
+    assert.deepEqual(await probed(), [facts]);
     assert.deepEqual(r.changes.filter((c) => c.type === 'job.probed').map((c) => c.data), [facts]);
+    // The next attempt probes again (the recording may have been replaced): logged again.
+    r.executor.exit(job.id, 1);
+    await r.waitForState(job.id, 'queued');
+    r.clock.ms += 1000;
+    r.scheduler.kick();
+    await r.waitForLaunches(2);
+    await r.scheduler.onWorkerReport(job.id, { type: 'source', ...facts, bytes: 2_000_000 }, 'full', 2);
+    assert.deepEqual(await probed(), [facts, { ...facts, bytes: 2_000_000 }]);
     r.executor.exit(job.id, 0);
     await r.waitForState(job.id, 'succeeded');
   });

@@ -157,9 +157,10 @@ describe('content-aware ladder on generated recordings', () => {
     assert.ok(analysis.length >= 1, `analysed: ${encodes.join(' ')}`);
     assert.equal(new Set(analysis).size, analysis.length, `each window analysed once: ${analysis.join(' ')}`);
     assert.deepEqual(encodes.filter((l) => !analysis.includes(l)), ['0'], 'then one whole encode');
-    const manifest = JSON.parse(await readFile(path.join(out, 'manifest.json'), 'utf8')) as { ladder: { kind: string }; timingsMs: { probe?: number }; renditions: unknown[] };
+    const manifest = JSON.parse(await readFile(path.join(out, 'manifest.json'), 'utf8')) as { ladder: { kind: string }; timingsMs: { probe?: number; total: number }; renditions: unknown[]; cost: { byStage?: Record<string, number> } };
     assert.equal(manifest.ladder.kind, 'content-aware');
     assert.ok(manifest.renditions.length >= 1);
-    assert.ok((manifest.timingsMs.probe ?? 0) > 0, 'the split\'s probe time is in the timings');
+    assert.ok((manifest.timingsMs.probe ?? 0) > 0 && manifest.timingsMs.total > (manifest.timingsMs.probe ?? 0), `the split's probe is in the timings: ${JSON.stringify(manifest.timingsMs)}`);
+    assert.ok((manifest.cost.byStage?.['analyse'] ?? 0) > 0 && (manifest.cost.byStage?.['probe'] ?? 0) > 0, `the split's probe and analysis are in the cost: ${JSON.stringify(manifest.cost)}`);
   });
 });

@@ -19,7 +19,8 @@ import { assetDone } from '../asset-done.ts';
 import { materializeSource } from '../materialize-source.ts';
 import { openRangedInput } from '../ranged/open-ranged-input.ts';
 import { openSourceInput } from '../ranged/source-input.ts';
-import { prepareTranscode, sourceReport } from '../prepare.ts';
+import { measureCpu } from '../../ffmpeg/process-cpu.ts';
+import { prepareTranscode, probedSourceEvent } from '../prepare.ts';
 import type { PlannedTranscode } from '../request.ts';
 import { requestFromProfile } from '../request-from-profile.ts';
 import { makeScratch } from '../scratch.ts';
@@ -64,12 +65,13 @@ async function splitStage(task: SplitTask, context: StageContext, shared: Shared
   });
   try {
     const request = { ...requestFromProfile(task.profile, { outDir: task.output, binaries: context.binaries }), input: opened.input, signal: context.signal };
-    const { plan, fallback } = await stopwatch.step('probe', () => prepareTranscode(request));
-    context.onEvent(sourceReport(plan.source));
+    // Measured, so that a recording encoded whole by this worker books its probe (and analysis) in the asset's cost.
+    const { result: { plan, fallback }, cpu } = await stopwatch.step('probe', () => measureCpu(() => prepareTranscode(request)));
+    context.onEvent(probedSourceEvent(plan.source));
     if (fallback) context.onEvent({ type: 'warning', message: fallback });
     const seconds = task.profile.chunkSeconds;
     const chunks = chooseChunks(plan, { parallelism: task.parallelism, ...(seconds === undefined ? {} : { seconds }) }, context.onEvent);
-    if (!chunks) return { done: { type: 'done', chunks: null }, whole: { plan, ...(fallback ? { fallback } : {}), probeMs: stopwatch.timingsMs.probe ?? 0 } };
+    if (!chunks) return { done: { type: 'done', chunks: null }, whole: { plan, ...(fallback ? { fallback } : {}), probeMs: stopwatch.timingsMs.probe ?? 0, cpu } };
     const identity = task.source.kind === 'local' ? await localSourceIdentity(task.source.path) : formatSourceLocation(task.source);
     const fingerprint = workFingerprint(identity, plan, chunks);
     const { resume } = await shared.lay({ fingerprint, plan, chunks });
