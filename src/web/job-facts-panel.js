@@ -17,8 +17,9 @@ const unknown = '—';
  * @param {ApiJob} job
  * @param {AssetView | undefined} asset the finished asset, once loaded
  * @param {readonly JobLogEvent[]} log the job's log (the probe's facts while it runs)
+ * @param {number} [liveSpeed] the running encode's speed from its last progress, until the manifest has the whole run's
  */
-export function renderJobFacts(job, asset, log) {
+export function renderJobFacts(job, asset, log, liveSpeed) {
   const manifest = asset?.manifest;
   const source = recordingFacts(job, manifest, log);
   const times = jobTimings(job, manifest);
@@ -29,7 +30,7 @@ export function renderJobFacts(job, asset, log) {
     ['picture', 'Picture', source.size ? `${source.size.width}×${source.size.height}` : unknown],
     ['frame-rate', 'Frame rate', source.frameRate !== undefined ? `${Math.round(source.frameRate * 100) / 100} fps` : unknown],
     ['total', 'Total time', times.totalMs !== undefined ? `${duration(times.totalMs)}${times.finished ? '' : ' so far'}${times.queuedMs !== undefined ? ` (${duration(times.queuedMs)} queued)` : ''}` : 'not started'],
-    ['speed', 'Encode speed', times.encodeSpeed !== undefined ? `${times.encodeSpeed.toFixed(1)}× real time` : unknown],
+    ['speed', 'Encode speed', times.encodeSpeed !== undefined ? `${times.encodeSpeed.toFixed(1)}× real time` : liveSpeed !== undefined && liveSpeed > 0 ? `${liveSpeed.toFixed(1)}× real time so far` : unknown],
     ['playable', 'Time to playable', times.toPlayableMs !== undefined ? duration(times.toPlayableMs) : 'not playable yet'],
   ];
   const list = h('dl', { class: 'meta facts' }, facts.flatMap(([key, term, value]) => [h('dt', {}, term), h('dd', { 'data-fact': key }, value)]));

@@ -51,7 +51,7 @@ async function load() {
     byId('chunks', HTMLElement).replaceChildren(...[renderChunks(buildChunks(log.items, attempts.items))].filter((n) => n !== null));
     byId('timeline', HTMLElement).replaceChildren(...renderTimeline(withPlayable(buildTimeline(log.items, attempts.items), job)));
     logItems = log.items;
-    renderJobFacts(job, asset, logItems);
+    renderJobFacts(job, asset, logItems, live?.speed);
     article.setAttribute('aria-busy', 'false');
     if (job.state === 'succeeded' && !playerShown) await showAsset(job);
   } catch (error) {
@@ -161,6 +161,7 @@ liveStream(`/v1/jobs/${encodeURIComponent(id)}/events`, {
       live = { ...(data.speed !== undefined ? { speed: data.speed } : {}), ...(data.etaSeconds !== undefined ? { etaSeconds: data.etaSeconds } : {}) };
       job = { ...job, progress: data.job.progress };
       renderProgress(job, live);
+      renderJobFacts(job, asset, logItems, live.speed);
       return;
     }
     reloadSoon();
