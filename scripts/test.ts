@@ -118,7 +118,8 @@ function testFiles(args: readonly string[]): string[] {
 
 const filesAtOnce = concurrency();
 const selected = testFiles(process.argv.slice(2));
-const { groups: fileGroups, alone } = groupFiles(selected, testFiles([]));
+// Every test file, to tell whether a group's whole directory was selected (without arguments: all of them).
+const { groups: fileGroups, alone } = groupFiles(selected, process.argv.length > 2 ? testFiles([]) : selected);
 const times = readFileTimes(repoRoot);
 const groupTimes = Object.fromEntries(fileGroups.map((group) => [group.name, groupTime(group, times)]));
 const order = longestFirst([...alone, ...fileGroups.map((group) => group.name)], { ...times, ...groupTimes });

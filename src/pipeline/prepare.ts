@@ -11,6 +11,7 @@ import { ladderPresets } from '../media/ladder-presets.ts';
 import { planLadder } from '../media/ladder.ts';
 import { pendingMeasurement } from '../media/loudness.ts';
 import { planTranscode, type PlanOptions } from '../media/plan-transcode.ts';
+import { toNumber } from '../media/rational.ts';
 import { audioRenditions, audioScratchName, scratchNames, type TranscodePlan } from '../media/plan.ts';
 import type { SourceInfo } from '../media/types.ts';
 import { buildVideoCommand } from '../media/video-command.ts';
@@ -75,12 +76,13 @@ export async function prepareTranscode(request: TranscodeRequest): Promise<Prepa
 /** The `source` event of a probed recording: what the job page shows while the job runs. */
 export function probedSourceEvent(source: SourceInfo): Extract<TranscodeEvent, { type: 'source' }> {
   const video = source.video;
-  const rate = video && video.frameRate.den > 0 ? video.frameRate.num / video.frameRate.den : 0;
+  const rate = video ? toNumber(video.frameRate) : 0;
   return {
     type: 'source', durationSeconds: source.duration,
     ...(source.sizeBytes > 0 ? { bytes: source.sizeBytes } : {}),
     ...(video ? { width: video.displayWidth, height: video.displayHeight } : {}),
-    ...(rate > 0 ? { frameRate: rate } : {}),
+    // A report the control plane would refuse (no sane rate) says nothing of it instead.
+    ...(rate > 0 && rate <= 10_000 ? { frameRate: rate } : {}),
   };
 }
 

@@ -24,7 +24,7 @@
 export function recordingFacts(job, manifest, log = []) {
   const source = manifest?.source;
   const video = source?.video;
-  const data = [...log].reverse().find((event) => event.type === 'job.probed')?.data ?? {};
+  const data = log.findLast((event) => event.type === 'job.probed')?.data ?? {};
   /** @param {string} key */
   const probed = (key) => { const value = data[key]; return typeof value === 'number' ? positive(value) : undefined; };
   const probedWidth = probed('width');
