@@ -66,13 +66,13 @@ export class AttemptUnits {
   readonly #groups: boolean;
   readonly #units = new Map<string, Unit>();
   readonly #chunks: ChunkBook[] = [];
-  /** What the split said: its layout, or null (encode it whole); undefined until it has said. */
-  #split: ChunkLayout | null | undefined;
   /**
-   * The split found the recording too short to cut and encodes it whole itself (wholeHere; its
-   * `plan` report says so): from then on it is the whole recording's unit, with a full unit's rules.
+   * What the split said, undefined until it has: its layout; 'whole' (too short to cut: the whole
+   * recording in a unit of its own once the split has exited); or 'whole-here' (too short, and the
+   * split encodes it whole itself — wholeHere, its `plan` report says so — so from then on it is the
+   * whole recording's unit, with a full unit's rules).
    */
-  #splitIsWhole = false;
+  #split: ChunkLayout | 'whole' | 'whole-here' | undefined;
   #ending: Ending | undefined;
   #encodeStart: { at: number; encoded: number } | undefined;
 
@@ -151,10 +151,7 @@ export class AttemptUnits {
         return [];
       case 'plan':
         // Only a whole encode plans (a split's plan is in its layout): a wholeHere split has begun one.
-        if (owner.stage === 'split' && this.#split === undefined) {
-          this.#split = null;
-          this.#splitIsWhole = true;
-        }
+        if (owner.stage === 'split' && this.#split === undefined) this.#split = 'whole-here';
         return [];
       case 'progress': {
         if (!unitName.startsWith('chunk-')) return [];
@@ -189,7 +186,7 @@ export class AttemptUnits {
     if (!unit || unit.state !== 'running') return [];
     unit.state = 'waiting';
     if (this.#ending) return [];
-    const whole = unit.stage === 'full' || unit.stage === 'clip' || (unit.stage === 'split' && this.#splitIsWhole);
+    const whole = this.#isWholeRecording(unit);
     const group = unit.stage === 'group';
     if (exit.stopReason === 'preempt' && !whole && !group) {
       // Taken for an urgent job: it runs again later, without using a try.
@@ -210,12 +207,12 @@ export class AttemptUnits {
 
   #succeeded(unit: Unit, exit: WorkerExit): ChunkChange[] {
     unit.state = 'done';
-    if (unit.stage === 'full' || unit.stage === 'stitch' || unit.stage === 'clip' || (unit.stage === 'split' && this.#splitIsWhole)) return this.#end({ exit }, unit);
+    if (unit.stage === 'stitch' || this.#isWholeRecording(unit)) return this.#end({ exit }, unit);
     if (unit.stage === 'split' && this.#split === undefined) {
       // Its reports never arrived (lost on the way): a new split costs seconds.
       return this.#end({ exit: { ...exit, exitCode: 1 }, failure: { message: 'the split stage ended without reporting its chunks (its reports were lost on the way); splitting again', exitCode: 1, retryable: true } });
     }
-    if (unit.stage === 'split' && this.#split === null && this.#base) {
+    if (unit.stage === 'split' && this.#split === 'whole' && this.#base) {
       this.#add(this.#base);
       return [];
     }
@@ -245,19 +242,23 @@ export class AttemptUnits {
    * none when the split made the asset itself (a `done` that names it, also without its `plan`).
    */
   #whole(madeAsset: boolean): ChunkChange[] {
-    if (this.#split === undefined) this.#split = null;
-    if (madeAsset) this.#splitIsWhole = true;
+    if (typeof this.#split !== 'object') this.#split = madeAsset ? 'whole-here' : (this.#split ?? 'whole');
     return [];
+  }
+
+  /** A unit that makes the asset from the whole recording: a full encode, a clip, or a split encoding it whole itself. */
+  #isWholeRecording(unit: Unit): boolean {
+    return unit.stage === 'full' || unit.stage === 'clip' || (unit.stage === 'split' && this.#split === 'whole-here');
   }
 
   /** Once the split (with its audio) and every chunk are done. */
   #stitchWhenDone(): void {
-    if (!this.#split) return;
+    if (typeof this.#split !== 'object') return;
     if ([...this.#units.values()].every((u) => u.state === 'done')) this.#addStitch();
   }
 
   #addStitch(): void {
-    const plan = this.#split?.plan;
+    const plan = typeof this.#split === 'object' ? this.#split.plan : undefined;
     if (!plan || !this.#base) return;
     const { parallelism: _whole, ...common } = this.#base;
     this.#add({ ...common, stage: 'stitch', plan } satisfies StitchTask);
