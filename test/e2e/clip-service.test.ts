@@ -56,7 +56,10 @@ describe('a clip job through the service', { timeout: 240_000 }, () => {
     // The first frame at or after 3.5 s at 30 fps is 3.5 s itself; 5.75 s of frames.
     assert.equal(manifest.clip.start, 3.5);
     assert.ok(Math.abs(manifest.duration - 5.75) < 0.05, `duration ${manifest.duration}`);
-    const log = await api<{ items: { type: string }[] }>(service.url, `/v1/jobs/${done.id}/log`);
+    const log = await api<{ items: { type: string; data: Record<string, unknown> }[] }>(service.url, `/v1/jobs/${done.id}/log`);
     assert.ok(log.body.items.some((e) => e.type === 'job.succeeded'), 'a clip has a job log like any job');
+    // What its page shows while it runs: the clip's length, not the parent's.
+    const probed = log.body.items.find((e) => e.type === 'job.probed')?.data;
+    assert.ok(typeof probed?.durationSeconds === 'number' && Math.abs(probed.durationSeconds - 5.75) < 0.05, `job.probed ${JSON.stringify(probed)}`);
   });
 });

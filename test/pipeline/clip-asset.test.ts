@@ -13,6 +13,7 @@ import { after, before, describe, it } from 'node:test';
 import { InputError } from '../../src/errors/index.ts';
 import { transcodeProfileSchema } from '../../src/jobs/transcode-profile.ts';
 import { makeClip } from '../../src/pipeline/clip/make-clip.ts';
+import type { TranscodeEvent } from '../../src/pipeline/events.ts';
 import { assertCompleteAsset, assertMpdMatchesHls, assertThumbnailsVtt, audioMedia, concatTrack, loadAsset, readFragments, readInit, trackFiles, type LoadedAsset } from '../helpers/asset-checks.ts';
 import { browserSkip } from '../helpers/browser.ts';
 import { framesRgb, joinedRendition, psnr } from '../helpers/frame-compare.ts';
@@ -40,10 +41,11 @@ after(async () => {
   await tmp?.cleanup();
 });
 
-async function clip(name: string, startSeconds: number, endSeconds: number, extras = { thumbnails: true, download: true }): Promise<{ dir: string; asset: LoadedAsset }> {
+async function clip(name: string, startSeconds: number, endSeconds: number, extras = { thumbnails: true, download: true }): Promise<{ dir: string; asset: LoadedAsset; events: TranscodeEvent[] }> {
   const dir = path.join(tmp.dir, name);
-  await makeClip({ ffmpeg: 'ffmpeg', parent: parentDir, output: dir, startSeconds, endSeconds, title: name, parentJobId: 'parent-job', profile: transcodeProfileSchema.parse({ ladder: rungs, ...extras }), signal: new AbortController().signal });
-  return { dir, asset: await loadAsset(dir) };
+  const events: TranscodeEvent[] = [];
+  await makeClip({ ffmpeg: 'ffmpeg', parent: parentDir, output: dir, startSeconds, endSeconds, title: name, parentJobId: 'parent-job', profile: transcodeProfileSchema.parse({ ladder: rungs, ...extras }), signal: new AbortController().signal, onEvent: (event) => events.push(event) });
+  return { dir, asset: await loadAsset(dir), events };
 }
 
 /** One rendition joined into a single file (init + every segment). */
@@ -61,7 +63,7 @@ describe('a clip cut inside GOPs at both ends', { timeout: 600_000 }, () => {
   const end = 25.55;
   const firstFrame = Math.ceil(start * rate);
   const endFrame = Math.ceil(end * rate);
-  let made: { dir: string; asset: LoadedAsset };
+  let made: Awaited<ReturnType<typeof clip>>;
 
   before(async () => {
     made = await clip('inside', start, end);
@@ -77,6 +79,16 @@ describe('a clip cut inside GOPs at both ends', { timeout: 600_000 }, () => {
     assert.ok(manifest.thumbnails && manifest.download, 'thumbnails and a download');
     const thumbs = await assertThumbnailsVtt(made.asset, manifest.duration);
     assert.ok(thumbs.cues >= 8, `a thumbnail every 2 s: ${thumbs.cues}`);
+  });
+
+  it('tells what it is making before it is done (the job page\'s facts): the clip\'s length, the parent\'s picture', () => {
+    const sources = made.events.filter((e) => e.type === 'source');
+    assert.equal(sources.length, 1, 'one source event');
+    const manifest = made.asset.manifest as unknown as { duration: number; source: { sizeBytes: number } };
+    const { durationSeconds, ...picture } = sources[0] as Extract<TranscodeEvent, { type: 'source' }>;
+    assert.ok(Math.abs(durationSeconds - (endFrame - firstFrame) / rate) < 1e-6, `the clip's length: ${durationSeconds}`);
+    assert.deepEqual(picture, { type: 'source', bytes: manifest.source.sizeBytes, width: 320, height: 180, frameRate: rate });
+    assert.ok(made.events.indexOf(sources[0]!) < made.events.findIndex((e) => e.type === 'step' && e.step === 'encode'), 'before the encode step');
   });
 
   it('starts every timeline at 0', async () => {

@@ -38,6 +38,7 @@ import { finishThumbnails } from '../finish-thumbnails.ts';
 import { OutputDir } from '../output-dir.ts';
 import { writePlaylists } from '../package-asset.ts';
 import { packageTrack } from '../package-track.ts';
+import { probedSourceEvent } from '../prepare.ts';
 import { makeScratch } from '../scratch.ts';
 import { Stopwatch } from '../stopwatch.ts';
 import { openParentAsset, trackSegments, type ParentAsset, type ParentManifest } from './parent-asset.ts';
@@ -98,6 +99,9 @@ async function makeClipMeasured(given: ClipRequest): Promise<AssetManifest> {
     if (!lead) throw new Error('a clip needs a video rendition');
     const duration = lead.cut.frames * lead.cut.frameTicks / lead.timescale;
     const clipPlan: TranscodePlan = { ...plan, source: { ...plan.source, duration } };
+    // What the job page shows while the clip is made, as a transcode's probe tells it: the clip's
+    // length, the parent recording's picture (and size, as the clip's manifest.json keeps it).
+    emit(probedSourceEvent(clipPlan.source));
     const assembled = stopwatch.step('encode', () => clipVideo(request, loaded, plan, scratch));
     const videoDone = assembled.then(() => packageVideo(loaded, plan, scratch, out));
     const audioDone = stopwatch.step('audio', () => clipAudio(opened, plan, lead.cut.firstFrameSeconds, duration, scratch, out));
