@@ -240,6 +240,7 @@ export class AttemptUnits {
   /**
    * Too short to cut: the whole recording in one unit, once the split has exited (#succeeded);
    * none when the split made the asset itself (a `done` that names it, also without its `plan`).
+   * After a layout, such a `done` changes nothing: the chunks and the stitch make the asset.
    */
   #whole(madeAsset: boolean): ChunkChange[] {
     if (typeof this.#split !== 'object') this.#split = madeAsset ? 'whole-here' : (this.#split ?? 'whole');
