@@ -23,6 +23,7 @@ export function serveBanner(config: Config, served: Served): string {
     served.hooks.length > 0
       ? `  webhooks    ${served.hooks.map((kind) => `${base}/hooks/${kind}`).join('  ')}`
       : '  webhooks    none configured (see docs/operations.md: recorder hooks need recordDir)',
+    ...(config.recordDir !== undefined ? [`  recordings  the recorder hooks take files under ${path.resolve(config.recordDir)}`] : []),
     ...(served.inbox ? [`  inbox       drop a recording into ${served.inbox}`] : []),
     '',
     'submit a recording:',

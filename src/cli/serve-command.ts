@@ -35,7 +35,7 @@ import { removeUnfinishedAssets } from '../pipeline/remove-unfinished-assets.ts'
 import { assetManifestReader, sharingReads } from '../storage/read-asset-manifest.ts';
 import { openStore } from '../store/open-store.ts';
 import { buildExecutor } from './build-executor.ts';
-import { dataLayout, makeDataDirs } from './serve/data-layout.ts';
+import { checkRecordDir, dataLayout, makeDataDirs } from './serve/data-layout.ts';
 import { taskBuilder } from './serve/task-builder.ts';
 import { ServiceAddress } from './serve/service-address.ts';
 import type { CliIo } from './io.ts';
@@ -75,6 +75,7 @@ export interface RunningService {
 export async function startService(config: Config, hooks: { onListening?: (served: Served) => void } = {}): Promise<RunningService> {
   const logger = createLogger(config.logLevel);
   const layout = dataLayout(config);
+  await checkRecordDir(layout, config);
   await makeDataDirs(layout);
   const store = await openStore(layout.store);
   await store.migrate();

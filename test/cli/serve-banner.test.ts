@@ -21,6 +21,7 @@ describe('serve banner', () => {
     const banner = await bannerFor({});
     assert.match(banner, /webhooks {4}http:\/\/127\.0\.0\.1:8080\/hooks\/s3\n/);
     assert.doesNotMatch(banner, /hooks\/(nginx-rtmp|srs|mediamtx|generic)/);
+    assert.doesNotMatch(banner, /recordings/, 'no record directory line without one');
     assert.match(banner, /inbox {7}drop a recording into \/srv\/live2vod\/inbox/);
     assert.ok(curls(banner).length > 0);
     for (const line of curls(banner)) {
@@ -33,6 +34,7 @@ describe('serve banner', () => {
   test('the recorder hooks and generic when configured; no inbox line without the watch folder', async () => {
     const banner = await bannerFor({ recordDir: '/var/rec', ingest: { generic: { secret: `whsec_${Buffer.from('0123456789abcdef').toString('base64')}` }, watch: { enabled: false } } }, { watching: false });
     for (const kind of ['nginx-rtmp', 'srs', 'mediamtx', 's3', 'generic']) assert.match(banner, new RegExp(`/hooks/${kind}\\b`));
+    assert.match(banner, /recordings {2}the recorder hooks take files under \/var\/rec\n/);
     assert.doesNotMatch(banner, /inbox/);
   });
 

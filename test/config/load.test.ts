@@ -1,9 +1,11 @@
 // Configuration: defaults < file (YAML or JSON) < LIVE2VOD_* environment < flags, one strict
 // schema, and errors that name the key and where it came from; `live2vod serve` exits 2 on them.
 import assert from 'node:assert/strict';
+import { existsSync, statSync } from 'node:fs';
 import { rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { startService } from '../../src/cli/serve-command.ts';
 import { envToTree, loadConfig } from '../../src/config/load.ts';
 import { UsageError } from '../../src/errors/index.ts';
 import { runCli } from '../helpers/media.ts';
@@ -216,6 +218,29 @@ describe('live2vod serve with a bad configuration', () => {
     const result = await runCli(['serve', '--data', path.join(dir, 'never')], { env: { ...cleanEnv(), LIVE2VOD_SERVER__PORT: 'eighty' }, timeoutMs: 30_000 });
     assert.equal(result.code, 2, result.stderr);
     assert.match(result.stderr, /server\.port: .* \(from LIVE2VOD_\* environment\)/);
+  });
+
+  it('refuses a record directory that is missing or not a directory, naming it and the fix, before anything is made', async () => {
+    const data = path.join(dir, 'never-made');
+    const notADirectory = await file('recordings.txt', 'not a directory');
+    for (const [recordDir, why] of [[path.join(dir, 'no-such-dir'), /cannot be used \(ENOENT\)/], [notADirectory, /is not a directory/], ['relative/rec', /\("relative\/rec", relative to the working directory /]] as const) {
+      const config = await loadConfig({ env: {}, overrides: { dataDir: data, recordDir } });
+      const message = await refusal(startService(config));
+      assert.match(message, why);
+      assert.match(message, /set recordDir \(--record-dir, LIVE2VOD_RECORD_DIR\) to the directory your recorder writes its recordings into/);
+      assert.equal(existsSync(data), false, 'no data directory was made');
+    }
+  });
+
+  it('makes a record directory inside the data directory, as it makes the inbox', async () => {
+    const data = path.join(dir, 'data-with-rec');
+    const config = await loadConfig({ env: {}, overrides: { dataDir: data, recordDir: path.join(data, 'rec'), server: { port: 0 }, logLevel: 'silent' } });
+    const service = await startService(config);
+    try {
+      assert.equal(statSync(path.join(data, 'rec')).isDirectory(), true);
+    } finally {
+      await service.close();
+    }
   });
 
   it('a bad flag value is reported as coming from the flags', async () => {

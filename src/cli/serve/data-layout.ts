@@ -1,8 +1,9 @@
 // Where `serve` keeps things on disk, from the configuration: one place that knows the data
 // directory's folders and which of them (with the configured roots) recordings may come from.
-import { mkdir } from 'node:fs/promises';
+import { mkdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Config } from '../../config/schema.ts';
+import { UsageError } from '../../errors/index.ts';
 import type { StoreConfig } from '../../store/open-store.ts';
 
 export interface DataLayout {
@@ -36,6 +37,31 @@ export function dataLayout(config: Config): DataLayout {
   };
 }
 
+/** Whether `dir` is the data directory or inside it: serve makes such a directory itself. */
+function insideDataDir(layout: DataLayout, dir: string): boolean {
+  const relative = path.relative(layout.dataDir, dir);
+  return !relative.startsWith('..') && !path.isAbsolute(relative);
+}
+
+/**
+ * Refuses a record directory that is not one, before anything listens: the recorder hooks would
+ * take every finished recording's webhook and lose it (the recorders do not send it again). One
+ * inside the data directory that does not exist yet is made with it.
+ */
+export async function checkRecordDir(layout: DataLayout, config: Config): Promise<void> {
+  const dir = layout.recordDir;
+  if (dir === undefined) return;
+  const given = config.recordDir !== undefined && !path.isAbsolute(config.recordDir) ? ` (${JSON.stringify(config.recordDir)}, relative to the working directory ${process.cwd()})` : '';
+  const fix = 'set recordDir (--record-dir, LIVE2VOD_RECORD_DIR) to the directory your recorder writes its recordings into, as an absolute path';
+  const found = await stat(dir).catch((error: NodeJS.ErrnoException) => error);
+  if (found instanceof Error) {
+    if (found.code === 'ENOENT' && insideDataDir(layout, dir)) return;
+    throw new UsageError(`recordDir ${dir}${given} cannot be used (${found.code ?? found.message}): ${fix}`);
+  }
+  if (!found.isDirectory()) throw new UsageError(`recordDir ${dir}${given} is not a directory: ${fix}`);
+}
+
 export async function makeDataDirs(layout: DataLayout): Promise<void> {
-  await Promise.all([layout.mediaRoot, layout.inboxDir, layout.uploadDir, path.join(layout.dataDir, 'tasks')].map((d) => mkdir(d, { recursive: true })));
+  const recordDir = layout.recordDir !== undefined && insideDataDir(layout, layout.recordDir) ? [layout.recordDir] : [];
+  await Promise.all([layout.mediaRoot, layout.inboxDir, layout.uploadDir, path.join(layout.dataDir, 'tasks'), ...recordDir].map((d) => mkdir(d, { recursive: true })));
 }
