@@ -52,6 +52,14 @@ export class RequestRefusedError extends Error {
   }
 }
 
+/** The idempotency key already names a job of another recording: 409, as no job is made or returned. */
+export class IdempotencyKeyReusedError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'IdempotencyKeyReusedError';
+  }
+}
+
 export class IntakeService {
   readonly #o: IntakeServiceOptions;
 
@@ -86,10 +94,11 @@ export class IntakeService {
     const results: { job: Job; created: boolean }[] = [];
     for (const request of requests) {
       const now = this.#o.now?.() ?? new Date();
+      // Stored in its canonical form, which reads back to the same location.
+      const source = formatSourceLocation(request.source);
       const create = (idempotencyKey: string) => this.#o.store.createJob({
         idempotencyKey,
-        // Stored in its canonical form, which reads back to the same location.
-        source: formatSourceLocation(request.source),
+        source,
         sourceKind: kind,
         priority: request.priority ?? this.#o.defaultPriority(kind),
         metadata: request.metadata,
@@ -98,6 +107,11 @@ export class IntakeService {
         maxAttempts: this.#o.maxAttempts,
       }, now);
       let result = await create(request.idempotencyKey);
+      // A key names one recording: a second recording under it would otherwise get the first's job
+      // as if it were its own, and never be transcoded.
+      if (!result.created && result.job.source !== source) {
+        throw new IdempotencyKeyReusedError(`the idempotency key ${JSON.stringify(request.idempotencyKey)} already names job ${result.job.id} for another recording (${result.job.source}); send a new key for ${source}, or the same source to get that job`);
+      }
       // Each ended job of the location passes the turn to the next key (`key#2`, `key#3`…), so
       // requests arriving together while one runs still share it.
       for (let n = 2; request.newAfterEnd && !result.created && terminalStates.includes(result.job.state); n++) {

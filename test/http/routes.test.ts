@@ -610,10 +610,20 @@ describe('webhooks: /hooks/<source>', () => {
     // A redelivery (same webhook) is the same job.
     const again = await hook('generic', body, good);
     assert.deepEqual(json<{ jobIds: string[] }>(again).jobIds, jobIds);
+    // A new delivery of the same recording under the key is that job; another recording under it is
+    // refused (409), not answered with the first one's job as if it had been queued.
+    const resent = await hook('generic', body, standardWebhookHeaders(genericSecret, 'msg_1b', now, body));
+    assert.deepEqual(json<{ jobIds: string[] }>(resent).jobIds, jobIds);
+    const otherBody = JSON.stringify({ source: 's3://cms/uploads/other.mp4', idempotencyKey: 'cms-4711' });
+    const reused = await hook('generic', otherBody, standardWebhookHeaders(genericSecret, 'msg_1c', now, otherBody));
+    assert.equal(reused.statusCode, 409, reused.body);
+    assert.match(json<{ message: string }>(reused).message, new RegExp(`already names job ${job?.id} for another recording \\(s3://cms/uploads/talk\\.mp4\\); send a new key for s3://cms/uploads/other\\.mp4`));
+    assert.equal((await jobsOf('generic')).length, 1, 'no job for the other recording');
     // A signed request naming a file outside the roots is refused.
     const outsideBody = JSON.stringify({ source: path.join(outsideDir, 'x.mp4') });
     const outside = await hook('generic', outsideBody, standardWebhookHeaders(genericSecret, 'msg_3', now, outsideBody));
-    assert.equal(outside.statusCode, 403);  });
+    assert.equal(outside.statusCode, 403);
+  });
 
   it('413 for a body over server.bodyLimitBytes', async () => {
     const big = JSON.stringify({ path: 'cam1', segmentPath: `${recordDir}/${'x'.repeat(4096)}` });

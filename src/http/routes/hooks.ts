@@ -3,7 +3,7 @@
 import type { FastifyInstance } from 'fastify';
 import { IntakeError } from '../../ingest/intake.ts';
 import type { SourceKind } from '../../jobs/job.ts';
-import { RequestRefusedError, SourceRefusedError } from '../../jobs/intake-service.ts';
+import { IdempotencyKeyReusedError, RequestRefusedError, SourceRefusedError } from '../../jobs/intake-service.ts';
 import { apiError } from '../api-schemas.ts';
 import type { AppDeps } from '../app-deps.ts';
 import { hookParams, hookSuccess } from '../hook-schemas.ts';
@@ -40,7 +40,7 @@ export async function hookRoutes(app: FastifyInstance, deps: AppDeps): Promise<v
       // Always 200: recorders (SRS among them) treat anything else as failure.
       return reply.code(200).send(adapter.successBody(results.map((r) => r.job.id)));
     } catch (error) {
-      const status = error instanceof IntakeError ? error.status : error instanceof SourceRefusedError ? 403 : error instanceof RequestRefusedError ? 400 : 500;
+      const status = error instanceof IntakeError ? error.status : error instanceof SourceRefusedError ? 403 : error instanceof RequestRefusedError ? 400 : error instanceof IdempotencyKeyReusedError ? 409 : 500;
       deps.metrics.webhooksRejected.inc({ source, status: String(status) });
       if (status === 500) throw error;
       request.log.warn({ source, status, reason: (error as Error).message }, 'webhook refused');

@@ -4,7 +4,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { FastifyReply } from 'fastify';
 import type { CommandOutcome } from '../../jobs/job-commands.ts';
-import { RequestRefusedError, SourceRefusedError } from '../../jobs/intake-service.ts';
+import { IdempotencyKeyReusedError, RequestRefusedError, SourceRefusedError } from '../../jobs/intake-service.ts';
 import type { Job } from '../../jobs/job.ts';
 import { formatSourceLocation } from '../../jobs/source-location.ts';
 import { apiJob, attemptList, createJobBody, createJobHeaders, errorResponses, eventList, jobIdParams, jobList, listJobsQuery, patchJobBody, type ApiJob } from '../api-schemas.ts';
@@ -51,6 +51,7 @@ export const jobRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
     } catch (error) {
       if (error instanceof SourceRefusedError) return reply.code(422).send({ error: 'unusable_source', message: error.message });
       if (error instanceof RequestRefusedError) return reply.code(400).send({ error: 'invalid_request', message: error.message });
+      if (error instanceof IdempotencyKeyReusedError) return reply.code(409).send({ error: 'idempotency_key_reused', message: error.message });
       throw error;
     }
   });
