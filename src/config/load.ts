@@ -54,8 +54,14 @@ export async function loadConfig(options: { file?: string; env?: NodeJS.ProcessE
       const paths = issue.code === 'unrecognized_keys' ? issue.keys.map((k) => [...issue.path.map(String), k]) : [issue.path.map(String)];
       return paths.map((keys) => {
         const key = keys.join('.') || '(root)';
-        const origin = layers.filter((l) => hasPath(l.tree, keys)).map((l) => l.origin).pop() ?? 'defaults';
-        return `  ${key}: ${issue.code === 'unrecognized_keys' ? 'unknown key' : issue.message} (from ${origin})`;
+        const origin = (at: string[]) => layers.filter((l) => hasPath(l.tree, at)).map((l) => l.origin).pop();
+        const found = origin(keys);
+        if (found !== undefined || issue.code === 'unrecognized_keys') return `  ${key}: ${issue.code === 'unrecognized_keys' ? 'unknown key' : issue.message} (from ${found ?? 'defaults'})`;
+        // Set nowhere (a key the section around it lacks): name where that section came from.
+        const section = keys.slice(0, -1);
+        const around = section.length > 0 ? origin(section) : undefined;
+        const where = around !== undefined ? ` (in ${section.join('.')}, from ${around})` : '';
+        return issue.code === 'invalid_type' ? `  ${key}: required, and not set${where}: add it` : `  ${key}: ${issue.message}${where}`;
       });
     });
     throw new UsageError(`invalid configuration:\n${problems.join('\n')}`);

@@ -193,6 +193,13 @@ describe('loadConfig', () => {
     assert.match(trim, /jobs\.trim: .* \(from command-line flags\)/);
   });
 
+  it('says a required key that is set nowhere is missing, and where its section came from', async () => {
+    const yaml = await file('endpoint.yaml', 'notifications:\n  endpoints:\n    - url: https://cms.example.com/hooks\n');
+    const message = await refusal(loadConfig({ file: yaml, env: {} }));
+    assert.match(message, /^ {2}notifications\.endpoints\.0\.secret: required, and not set \(in notifications\.endpoints\.0, from .*endpoint\.yaml\): add it$/m);
+    assert.doesNotMatch(message, /from defaults/);
+  });
+
   it('refuses an unreadable or malformed file with its name', async () => {
     const missing = path.join(dir, 'missing.yaml');
     assert.match(await refusal(loadConfig({ file: missing, env: {} })), new RegExp(`${missing.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')} cannot be read \\(ENOENT\\)`));
