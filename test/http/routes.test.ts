@@ -630,6 +630,9 @@ describe('webhooks: /hooks/<source>', () => {
     const response = await hook('mediamtx', big, { authorization: `Bearer ${hookToken}` });
     assert.equal(response.statusCode, 413);
     assert.equal(json<{ error: string }>(response).error, 'too_large');
+    // Counted as a refused webhook, as the handler's own refusals are.
+    const metrics = (await h.app.inject({ method: 'GET', url: '/metrics' })).body;
+    assert.match(metrics, /^live2vod_webhooks_rejected_total\{source="mediamtx",status="413"\} 1$/m);
     const api = await h.app.inject({ method: 'POST', url: '/v1/jobs', payload: { source: 's3://a/b.mp4', metadata: { pad: 'y'.repeat(4096) } } });
     assert.equal(api.statusCode, 413);
   });

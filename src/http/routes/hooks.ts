@@ -1,10 +1,11 @@
 // POST /hooks/<source>: ingest webhooks. Bodies are kept raw (signatures are over the exact
 // bytes); the job is stored before the 2xx, and the answer comes at once.
-import type { FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance } from 'fastify';
 import { IntakeError } from '../../ingest/intake.ts';
 import type { SourceKind } from '../../jobs/job.ts';
 import { IdempotencyKeyReusedError, RequestRefusedError, SourceRefusedError } from '../../jobs/intake-service.ts';
 import { apiError } from '../api-schemas.ts';
+import { errorHandler } from '../error-handler.ts';
 import type { AppDeps } from '../app-deps.ts';
 import { hookParams, hookSuccess } from '../hook-schemas.ts';
 
@@ -13,6 +14,19 @@ export async function hookRoutes(app: FastifyInstance, deps: AppDeps): Promise<v
   // (they read a repeated parameter themselves, ingest/secrets.ts), so it has no schema here.
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
+  // What Fastify refuses before the handler runs (a body over server.bodyLimitBytes: 413) is a
+  // refused webhook too: counted and logged as the handler's own refusals are.
+  const answer = errorHandler(deps.config.server.bodyLimitBytes);
+  app.setErrorHandler((error: FastifyError | Error, request, reply) => {
+    const status = 'statusCode' in error && typeof error.statusCode === 'number' ? error.statusCode : 500;
+    const { source } = request.params as { source?: string };
+    if (status < 500 && source !== undefined && deps.adapters.has(source)) {
+      deps.metrics.webhooksReceived.inc({ source });
+      deps.metrics.webhooksRejected.inc({ source, status: String(status) });
+      request.log.warn({ source, status, reason: error.message }, 'webhook refused');
+    }
+    return answer(error, request, reply);
+  });
 
   app.post<{ Params: { source: string }; Querystring: Record<string, string | undefined> }>('/hooks/:source', {
     schema: {
