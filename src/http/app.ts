@@ -30,6 +30,8 @@ export async function buildApp(deps: AppDeps, logger?: FastifyBaseLogger): Promi
   app.setValidatorCompiler(zodValidatorCompiler);
   app.setSerializerCompiler(zodSerializerCompiler);
   app.setErrorHandler(errorHandler(deps.config.server.bodyLimitBytes));
+  // In the API's {error, message} shape, and without the query string: it may hold a hook's token.
+  app.setNotFoundHandler((request, reply) => reply.code(404).send({ error: 'not_found', message: `nothing is served at ${request.method} ${request.url.split('?')[0] ?? ''}` }));
   await registerOpenApi(app);
 
   await app.register(healthRoutes, deps);

@@ -487,6 +487,10 @@ describe('webhooks: /hooks/<source>', () => {
     assert.equal(response.statusCode, 404);
     assert.equal(json<{ error: string }>(response).error, 'unknown_source');
     assert.match(json<{ message: string }>(response).message, /nginx-rtmp/);
+    // A hook asked for with GET is no route: the answer has the API's shape and not the query (a token).
+    const wrongMethod = await h.app.inject({ method: 'GET', url: `/hooks/nginx-rtmp?token=${hookToken}` });
+    assert.equal(wrongMethod.statusCode, 404);
+    assert.deepEqual(json(wrongMethod), { error: 'not_found', message: 'nothing is served at GET /hooks/nginx-rtmp' });
   });
 
   it('nginx-rtmp: refuses a missing path, a path outside the record dir and a wrong token; accepts a good one', async () => {
