@@ -103,7 +103,7 @@ export async function startService(config: Config, hooks: { onListening?: (serve
     ...(chunkSlots ? { chunkAcrossWorkers: () => chunkSlots } : {}),
     leaseMs: config.jobs.leaseMs,
     backoff: { baseMs: config.jobs.retryBaseMs, maxMs: config.jobs.retryMaxMs },
-    log: (message, fields) => logger.info(fields ?? {}, message),
+    log: (level, message, fields) => logger[level](fields ?? {}, message),
   });
   const readManifest = sharingReads(assetManifestReader(layout.mediaRoot, assetStore));
   const sourcePriorities = defaultPriorities(config);

@@ -34,7 +34,7 @@ export interface SchedulerOptions {
   chunkAcrossWorkers?: (job: Job) => { parallelism: number; wholeHere?: true } | undefined;
   tickMs?: number;
   now?: () => Date;
-  log?: (message: string, fields?: Record<string, unknown>) => void;
+  log?: (level: 'info' | 'warn', message: string, fields?: Record<string, unknown>) => void;
 }
 
 interface RunningJob {
@@ -60,7 +60,7 @@ export class Scheduler {
   constructor(options: SchedulerOptions) {
     this.#o = options;
     options.executor.onExit((exit) => {
-      const settled = this.#settle(exit).catch((error: unknown) => this.#log('could not settle an attempt', { jobId: exit.jobId, error: String(error) }));
+      const settled = this.#settle(exit).catch((error: unknown) => this.#log('warn', 'could not settle an attempt', { jobId: exit.jobId, error: String(error) }));
       this.#settling.add(settled);
       void settled.finally(() => this.#settling.delete(settled));
     });
@@ -86,7 +86,7 @@ export class Scheduler {
       return;
     }
     this.#ticking = this.#tick()
-      .catch((error: unknown) => this.#log('scheduler tick failed', { error: String(error) }))
+      .catch((error: unknown) => this.#log('warn', 'scheduler tick failed', { error: String(error) }))
       .finally(() => {
         this.#ticking = undefined;
         if (this.#again) {
@@ -267,7 +267,7 @@ export class Scheduler {
       else if (entry.units.running().length === 0) {
         this.#running.delete(entry.job.id);
         await this.#finish(entry.job, { state: 'queued', outcome: 'interrupted', reason, runAfter: new Date(this.#now().getTime() + 5000) });
-      } else this.#log(reason, { jobId: entry.job.id, unit: unit.key });
+      } else this.#log('warn', reason, { jobId: entry.job.id, unit: unit.key });
       return false;
     }
   }
@@ -291,7 +291,7 @@ export class Scheduler {
     const urgentWaiting = runningUrgentWaits + (counts.find((c) => c.state === 'queued' && c.priority === 'urgent')?.count ?? 0);
     if (urgentWaiting <= this.#preempting.size) return;
     this.#preempting.add(victim.unit);
-    this.#log('preempting a low-priority worker for an urgent job', { jobId: victim.job.id, unit: victim.unit });
+    this.#log('info', 'preempting a low-priority worker for an urgent job', { jobId: victim.job.id, unit: victim.unit });
     await executor.stop(victim.unit, 'preempt');
   }
 
@@ -330,7 +330,7 @@ export class Scheduler {
       // A unit failed for good, or the attempt was stopped: nothing else of it may go on.
       await this.#stopUnits(entry, exit.stopReason ?? 'cancel');
     } else if (exit.exitCode !== 0 && !exit.stopReason) {
-      this.#log('a unit of a chunked attempt failed; trying it again alone', { jobId: exit.jobId, unit: exit.unit, exitCode: exit.exitCode, signal: exit.signal });
+      this.#log('warn', 'a unit of a chunked attempt failed; trying it again alone', { jobId: exit.jobId, unit: exit.unit, exitCode: exit.exitCode, signal: exit.signal });
     }
     this.kick();
   }
@@ -379,7 +379,8 @@ export class Scheduler {
     // The stored state decides: a cancel requested meanwhile wins over a requeue.
     const type: JobChangeType = finished.state === 'succeeded' ? 'asset.ready' : finished.state === 'failed' ? 'job.failed' : finished.state === 'cancelled' ? 'job.cancelled' : 'job.requeued';
     this.#publish(type, finished, result.state === 'queued' ? { reason: result.reason } : {});
-    this.#log(`job ${finished.state}`, { jobId: job.id, attempt: job.attempts, ...(result.state === 'failed' ? { error: result.error.message } : {}) });
+    // A failure is the operator's to look at; the other endings are the ordinary course.
+    this.#log(finished.state === 'failed' ? 'warn' : 'info', `job ${finished.state}`, { jobId: job.id, attempt: job.attempts, ...(result.state === 'failed' ? { error: result.error.message } : {}) });
   }
 
   #publish(type: JobChangeType, job: Job, data: Record<string, unknown>): void {
@@ -390,8 +391,8 @@ export class Scheduler {
     return this.#o.now?.() ?? new Date();
   }
 
-  #log(message: string, fields: Record<string, unknown> = {}): void {
-    this.#o.log?.(message, fields);
+  #log(level: 'info' | 'warn', message: string, fields: Record<string, unknown> = {}): void {
+    this.#o.log?.(level, message, fields);
   }
 }
 

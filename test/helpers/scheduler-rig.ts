@@ -97,6 +97,8 @@ export interface Rig {
   executor: FakeExecutor;
   scheduler: Scheduler;
   changes: JobChange[];
+  /** What the scheduler logged, with its level. */
+  logs: { level: 'info' | 'warn'; message: string }[];
   clock: { ms: number };
   add(priority: Priority, options?: { maxAttempts?: number }): Promise<Job>;
   waitForState(id: string, state: Job['state']): Promise<Job>;
@@ -113,7 +115,9 @@ export async function rig(t: TestContext, options: { capacity?: number; owner?: 
   const changes: JobChange[] = [];
   events.subscribe((change) => changes.push(change));
   const clock = { ms: Date.now() };
+  const logs: Rig['logs'] = [];
   const scheduler = new Scheduler({
+    log: (level, message) => logs.push({ level, message }),
     store, executor, events,
     owner: options.owner ?? `test-${++rigs}`,
     leaseMs: 60_000,
@@ -130,7 +134,7 @@ export async function rig(t: TestContext, options: { capacity?: number; owner?: 
     await rm(dir, { recursive: true, force: true });
   });
   return {
-    store, executor, scheduler, changes, clock,
+    store, executor, scheduler, changes, logs, clock,
     async add(priority, addOptions = {}) {
       seq += 1;
       const { job } = await store.createJob({ idempotencyKey: `k-${rigs}-${seq}-${Math.random()}`, source: `s3://bucket/${priority}-${seq}.mp4`, sourceKind: 'api', priority, metadata: { name: `${priority}-${seq}` }, maxAttempts: addOptions.maxAttempts ?? 3 }, new Date(clock.ms));

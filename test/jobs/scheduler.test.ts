@@ -152,6 +152,8 @@ describe('Scheduler with a FakeExecutor', () => {
     assert.equal(failed.attempts, 1);
     assert.equal(failed.error?.retryable, false);
     assert.equal(failed.error?.code, 'exit-3');
+    // The operator's to look at: logged as a warning, where an ordinary ending is info.
+    assert.deepEqual(r.logs.filter((l) => l.message === 'job failed'), [{ level: 'warn', message: 'job failed' }]);
 
     // With the worker's own report: its message is kept.
     await r.waitForLaunches(2);
