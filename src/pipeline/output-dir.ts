@@ -1,10 +1,11 @@
 // The asset directory: prepared before any work, so an unwritable output fails in milliseconds;
 // cleaned on failure, so a failed run leaves neither a partial asset nor a manifest.json.
-import { mkdir, readdir, rm, rmdir, stat, unlink, writeFile } from 'node:fs/promises';
+import { readdir, rm, rmdir, stat, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { OutputError } from '../errors/index.ts';
 import { chapterFiles } from '../media/event/chapters.ts';
 import { writing } from './fs-errors.ts';
+import { makeDirectories } from './make-directories.ts';
 
 export const manifestName = 'manifest.json';
 /** Written first and removed with the manifest written last: an interrupted run is recognisable. */
@@ -28,7 +29,7 @@ export class OutputDir {
    * the entries in `keep` (a chunked job resuming keeps its finished chunks).
    */
   async prepare(options: { keep?: readonly string[] } = {}): Promise<void> {
-    this.#createdFrom = await writing(`the output directory ${this.root}`, () => mkdir(this.root, { recursive: true }));
+    this.#createdFrom = await writing(`the output directory ${this.root}`, () => makeDirectories(this.root));
     const info = await stat(this.root);
     if (!info.isDirectory()) throw new OutputError(`the output ${this.root} is not a directory`);
     const entries = await readdir(this.root);
