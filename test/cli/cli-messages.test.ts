@@ -21,6 +21,10 @@ describe('CLI messages', () => {
       [['transcode', 'in.mp4', '-out', 'x'], /^live2vod: -out is not an option: did you mean --out\? \(after one dash each letter is an option: -out reads as -o ut\)\n$/],
       [['probe', 'in.mp4', '-json'], /^live2vod: -json is not an option: did you mean --json\?/],
       [['nosuchcommand'], /^live2vod: unknown command 'nosuchcommand'/],
+      // Refused before any work, not by ffmpeg after the probe (an exit 1, retried).
+      [['transcode', 'in.mp4', '--out', 'x', '--preset', 'ultrasonic'], /^live2vod: --preset ultrasonic is not a preset of libx264: use one of ultrafast, superfast, veryfast, faster, fast, medium, slow, slower, veryslow, placebo\n$/],
+      [['probe', 'in.mp4', '--codec', 'av1', '--preset', 'veryfast'], /^live2vod: --preset veryfast is not a preset of libsvtav1: use one of 0, 1, .*, 13\n$/],
+      [['probe', 'in.mp4', '--ladder', 'weird'], /^live2vod: --ladder weird is not apple or content-aware, and as a ladder file it cannot be read \(ENOENT\)\n$/],
     ];
     for (const [argv, message] of cases) {
       const result = await cliInProcess(argv);

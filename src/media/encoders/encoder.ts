@@ -24,6 +24,8 @@ export interface EncoderStrategy {
   codec: VideoCodecFamily;
   /** Whether this encoder needs hardware that must be opened to be known to work. */
   needsHardware: boolean;
+  /** The speed presets it takes (--preset, transcode.preset), fastest last or first as the encoder counts. */
+  presets: readonly string[];
   videoArgs(rendition: VideoRendition, gop: GopSpec, settings: EncoderSettings): string[];
 }
 
@@ -33,6 +35,9 @@ export function forceKeyframesArgs(gop: GopSpec): string[] {
   // A chunk's t starts at 0: shift it onto the recording's grid, counting GOPs from the chunk's first.
   return ['-force_key_frames', `expr:gte(t+${gop.origin.seconds.toFixed(9)},(n_forced+${gop.origin.gop})*${gop.seconds})`];
 }
+
+/** x264's and x265's speed presets, fastest first. */
+export const x26xPresets = ['ultrafast', 'superfast', 'veryfast', 'faster', 'fast', 'medium', 'slow', 'slower', 'veryslow', 'placebo'] as const;
 
 export function kbps(value: number): string {
   return `${value}k`;

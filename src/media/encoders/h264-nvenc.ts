@@ -4,6 +4,7 @@ export const h264Nvenc: EncoderStrategy = {
   name: 'h264_nvenc',
   codec: 'h264',
   needsHardware: true,
+  presets: ['p1', 'p2', 'p3', 'p4', 'p5', 'p6', 'p7'],
   videoArgs(r, gop, settings) {
     return [
       '-c:v', 'h264_nvenc',

@@ -4,6 +4,8 @@ export const libsvtav1: EncoderStrategy = {
   name: 'libsvtav1',
   codec: 'av1',
   needsHardware: false,
+  // SVT-AV1's presets are numbers: 0 slowest, 13 fastest.
+  presets: Array.from({ length: 14 }, (_, i) => String(i)),
   videoArgs(r, gop, settings) {
     return [
       '-c:v', 'libsvtav1',

@@ -1,9 +1,10 @@
-import { forceKeyframesArgs, kbps, type EncoderStrategy } from './encoder.ts';
+import { forceKeyframesArgs, kbps, x26xPresets, type EncoderStrategy } from './encoder.ts';
 
 export const libx264: EncoderStrategy = {
   name: 'libx264',
   codec: 'h264',
   needsHardware: false,
+  presets: x26xPresets,
   videoArgs(r, gop, settings) {
     return [
       '-c:v', 'libx264',

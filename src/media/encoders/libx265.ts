@@ -1,9 +1,10 @@
-import { forceKeyframesArgs, type EncoderStrategy } from './encoder.ts';
+import { forceKeyframesArgs, x26xPresets, type EncoderStrategy } from './encoder.ts';
 
 export const libx265: EncoderStrategy = {
   name: 'libx265',
   codec: 'hevc',
   needsHardware: false,
+  presets: x26xPresets,
   videoArgs(r, gop, settings) {
     return [
       '-c:v', 'libx265',
