@@ -51,7 +51,7 @@ export async function runTranscodeCommand(input: string, rawFlags: unknown, io: 
       `asset complete in ${(manifest.timingsMs.total ?? 0) / 1000} s: ${result.outDir}`,
       `  HLS   ${result.outDir}/${manifest.hls}`,
       `  DASH  ${result.outDir}/${manifest.dash}`,
-      `  ${manifest.renditions.length} video renditions, ${manifest.audio ? 'audio ' + manifest.audio.id : 'no audio'}, ${manifest.duration.toFixed(2)} s`,
+      `  ${manifest.renditions.length} video rendition${manifest.renditions.length === 1 ? '' : 's'}, ${manifest.audio ? 'audio ' + manifest.audio.id : 'no audio'}, ${manifest.duration.toFixed(2)} s`,
       '',
     ].join('\n'));
   }

@@ -22,7 +22,9 @@ export class ClipRefusedError extends Error {
 export function checkClipParent(parent: Job | undefined, id: string): Job {
   if (!parent) throw new ClipRefusedError('not_found', `no job ${id}`);
   if (parent.state !== 'succeeded') {
-    throw new ClipRefusedError('not_finished', `job ${id} is ${parent.state}; a clip is cut from a finished asset, so wait until the job has succeeded`);
+    // Waiting helps only a job still on its way; an ended one makes no asset unless retried.
+    const next = parent.state === 'failed' || parent.state === 'cancelled' ? `retry it (POST /v1/jobs/${id}/retry) and cut the clip once it has succeeded` : 'wait until the job has succeeded';
+    throw new ClipRefusedError('not_finished', `job ${id} is ${parent.state}; a clip is cut from a finished asset, so ${next}`);
   }
   return parent;
 }

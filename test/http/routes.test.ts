@@ -327,6 +327,10 @@ describe('/v1/jobs', () => {
       assert.equal(unfinished.statusCode, 409);
       assert.equal(json<{ error: string }>(unfinished).error, 'not_finished');
       assert.match(json<{ message: string }>(unfinished).message, /is queued; .* wait until the job has succeeded/);
+      // An ended job will not finish by waiting: the answer says to retry it.
+      const ended = json<ApiJob>(await h.app.inject({ method: 'POST', url: '/v1/jobs', payload: { source: 's3://clips/ended.mp4' } }));
+      assert.equal((await h.app.inject({ method: 'POST', url: `/v1/jobs/${ended.id}/cancel` })).statusCode, 202);
+      assert.match(json<{ message: string }>(await clip(ended.id, { start: 1, end: 5 })).message, new RegExp(`is cancelled; .* so retry it \\(POST /v1/jobs/${ended.id}/retry\\)`));
       // The parent finishes: claimed and settled as the scheduler would, with its manifest.json in place.
       assert.equal((await h.store.claimNext({ owner: 'routes-test', now: new Date(), leaseMs: 30_000 }))?.id, parent.id);
       await h.store.finishAttempt(parent.id, 'routes-test', { state: 'succeeded' }, new Date());
