@@ -53,6 +53,10 @@ export async function checkLocalFile(roots: readonly string[], given: string): P
   if (given.includes('\0')) return { refusal: 'the source path contains a NUL byte', reason: 'nul' };
   const absolute = path.resolve(given);
   const canonicalRoots = await realRoots(roots);
+  // A root itself is inside nothing, but "must lie under <it>" would contradict the path given.
+  if ([...roots, ...canonicalRoots].some((root) => path.resolve(root) === absolute)) {
+    return { refusal: `${shown} is a source root, a directory, not a recording: name a file in it`, reason: 'not-file', detail: 'a directory' };
+  }
   // Either spelling of a root: as configured, or canonical.
   if (![...roots, ...canonicalRoots].some((root) => isInside(root, absolute))) {
     return { refusal: `${where}: add the directory to sourceRoots in the configuration (see docs/operations.md, "Source roots"), or upload the file (POST /v1/uploads)`, reason: 'outside' };

@@ -73,7 +73,8 @@ describe('1. symbolic links, FIFOs, devices and directories at intake', () => {
       execFileSync('mkfifo', [fifo]);
       const dir = path.join(h.dataDir, 'inbox', 'folder.mp4');
       await mkdir(dir);
-      for (const [source, kind] of [[fifo, /FIFO/], [dir, /directory/], ['/dev/zero', /device/]] as const) {
+      // A source root itself too: said to be a directory, not "must lie under" the path just given.
+      for (const [source, kind] of [[fifo, /FIFO/], [dir, /directory/], ['/dev/zero', /device/], [path.join(h.dataDir, 'inbox'), /is a source root, a directory, not a recording: name a file in it/]] as const) {
         const response = await h.app.inject({ method: 'POST', url: '/v1/jobs', headers: { 'idempotency-key': `k-${source}` }, payload: { source } });
         assert.equal(response.statusCode, 422, `${source}: ${response.body}`);
         assert.match(response.body, kind);
