@@ -1,5 +1,6 @@
 // Every error a route throws (or Fastify raises for it) as `{error, message}`: a schema failure is
-// 400 invalid_request naming the fields, an over-large body 413, anything unforeseen a logged 500.
+// 400 invalid_request naming the fields, an over-large body 413, a body of a type the route does not
+// read 415 saying to send JSON, anything unforeseen a logged 500.
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { RequestValidationError } from './schema-compilers.ts';
 
@@ -9,7 +10,10 @@ export function errorHandler(bodyLimitBytes: number) {
     const status = 'statusCode' in error && typeof error.statusCode === 'number' ? error.statusCode : 500;
     // A response that does not match its documented schema lands here too (500): a bug to log.
     if (status >= 500) request.log.error({ err: error }, 'request failed');
-    const message = status === 413 ? `the body is larger than ${bodyLimitBytes} bytes` : status >= 500 ? 'internal error' : error.message;
-    return reply.code(status).send({ error: status === 413 ? 'too_large' : status >= 500 ? 'internal' : 'bad_request', message });
+    // Fastify's own words for a body it cannot parse say nothing of what to send instead.
+    const type = request.headers['content-type']?.split(';')[0];
+    const unsupported = `${type ? `a body of type ${type}` : 'a body without a content-type'} cannot be read here: send JSON with content-type: application/json`;
+    const message = status === 413 ? `the body is larger than ${bodyLimitBytes} bytes` : status === 415 ? unsupported : status >= 500 ? 'internal error' : error.message;
+    return reply.code(status).send({ error: status === 413 ? 'too_large' : status === 415 ? 'unsupported_media_type' : status >= 500 ? 'internal' : 'bad_request', message });
   };
 }

@@ -486,6 +486,12 @@ describe('webhooks: /hooks/<source>', () => {
     return (await h.store.listJobs({ limit: 500, sourceKinds: [kind] })).items;
   }
 
+  it('415 for a JSON route sent another type (curl -d sends a form): says to send JSON', async () => {
+    const response = await h.app.inject({ method: 'POST', url: '/v1/jobs', headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: '{"source":"s3://a/b.mp4"}' });
+    assert.equal(response.statusCode, 415);
+    assert.deepEqual(json(response), { error: 'unsupported_media_type', message: 'a body of type application/x-www-form-urlencoded cannot be read here: send JSON with content-type: application/json' });
+  });
+
   it('404 for an unknown source', async () => {
     const response = await hook('rtsp', '{}');
     assert.equal(response.statusCode, 404);
