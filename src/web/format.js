@@ -92,11 +92,13 @@ export function progressLabel(progress, live = {}) {
 }
 
 /**
- * What to call a job: the uploaded file's name, else the last part of its path or URL.
- * @param {{ source: string, metadata: Record<string, string> }} job
+ * What to call a job: the uploaded file's name, a clip's title, else the last part of its path or URL.
+ * @param {{ source: string, metadata: Record<string, string>, kind?: string }} job
  */
 export function sourceName(job) {
   if (job.metadata['upload']) return job.metadata['upload'];
+  // A clip's source is its parent's recording: its own title tells it apart.
+  if (job.kind === 'clip' && job.metadata['title']) return job.metadata['title'];
   let path = job.source;
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(path)) {
     try {

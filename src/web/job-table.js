@@ -26,7 +26,7 @@ export function jobRow(job, live, handlers, asset) {
       asset?.poster ? h('img', { class: 'poster', src: asset.poster, alt: '', loading: 'lazy', width: 64, height: 36 }) : h('span', { class: 'poster', 'aria-hidden': 'true' }),
       h('span', { class: 'source-text' },
         h('a', { href: `/jobs/${encodeURIComponent(job.id)}`, 'data-focus-key': `${job.id}:link`, title: job.source }, name),
-        h('span', { class: 'muted kind' }, isUpload(job) ? h('span', { class: 'tag' }, 'upload') : job.sourceKind)))),
+        h('span', { class: 'muted kind' }, job.kind === 'clip' ? h('span', { class: 'tag' }, 'clip') : isUpload(job) ? h('span', { class: 'tag' }, 'upload') : job.sourceKind)))),
     h('td', { 'data-label': 'Duration', class: 'num duration' }, seconds !== undefined ? clock(seconds) : '—'),
     h('td', { 'data-label': 'Priority' }, priorityControl(job, handlers)),
     h('td', { 'data-label': 'State', class: 'state' }, stateBadge(job), failureReason(job)),

@@ -29,7 +29,9 @@ export function renderJob(job, live, handlers) {
   ];
   if (job.startedAt) facts.push(['Started', h('time', { datetime: job.startedAt }, new Date(job.startedAt).toLocaleString())]);
   if (job.finishedAt) facts.push(['Finished', h('time', { datetime: job.finishedAt }, new Date(job.finishedAt).toLocaleString())]);
-  for (const [key, value] of Object.entries(job.metadata)) facts.push([key, value]);
+  // A clip links its parent (metadata.clipOf holds the same id, shown as the link instead).
+  if (job.parentJobId) facts.push(['Clip of', h('a', { href: `/jobs/${encodeURIComponent(job.parentJobId)}` }, job.parentJobId)]);
+  for (const [key, value] of Object.entries(job.metadata)) if (!(job.parentJobId && key === 'clipOf')) facts.push([key, value]);
   facts.push(['Job id', h('code', {}, job.id)]);
   replaceKeepingFocus(byId('job-meta', HTMLElement), facts.flatMap(([term, value]) => [h('dt', {}, term), h('dd', {}, value)]));
   replaceKeepingFocus(byId('job-actions', HTMLElement), [...nextStep(job), ...actionButtons(job, handlers)]);

@@ -169,6 +169,9 @@ describe('dashboard: the event inside the recording on the job page', { skip: br
     assert.equal(clip.body.parentJobId, job.id);
     assert.ok(clip.body.clip && Math.abs(clip.body.clip.start - 10) < 0.01 && Math.abs(clip.body.clip.end - 40.5) < 0.01, JSON.stringify(clip.body.clip));
     assert.equal(clip.body.clip.title, 'event-slides.mp4 (0:10–0:40.5)');
+    // Its page is named by its title, and links the job it was cut from.
+    await page.locator('#job-title', { hasText: 'event-slides.mp4 (0:10–0:40.5)' }).waitFor();
+    assert.equal(await page.locator('#job-meta').getByRole('link', { name: job.id }).getAttribute('href'), `/jobs/${job.id}`);
   });
 
   it('"Apply trim" makes the suggested trim a clip job that succeeds, and opens its page', async () => {

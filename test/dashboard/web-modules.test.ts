@@ -55,6 +55,10 @@ describe('format', () => {
   it('names a job by its upload, path or URL', () => {
     assert.equal(sourceName({ source: '/data/uploads/x/keynote.mp4', metadata: { upload: 'keynote.mp4' } }), 'keynote.mp4');
     assert.equal(sourceName({ source: '/rec/live/stream-1.flv', metadata: {} }), 'stream-1.flv');
+    // A clip's source is its parent's recording: its title names it, when it has one.
+    assert.equal(sourceName({ source: '/rec/live/stream-1.flv', metadata: { title: 'Highlights', clipOf: 'p' }, kind: 'clip' }), 'Highlights');
+    assert.equal(sourceName({ source: '/rec/live/stream-1.flv', metadata: { clipOf: 'p' }, kind: 'clip' }), 'stream-1.flv');
+    assert.equal(sourceName({ source: '/rec/live/stream-1.flv', metadata: { title: 'A talk' }, kind: 'transcode' }), 'stream-1.flv');
     assert.equal(sourceName({ source: 's3://bucket/a/b%20c.mp4', metadata: {} }), 'b c.mp4');
     assert.equal(sourceName({ source: 'https://cdn.example/v/talk.mp4?sig=1', metadata: {} }), 'talk.mp4');
   });
