@@ -107,7 +107,10 @@ async function readLadder(file: string) {
   try {
     text = await readFile(file, 'utf8');
   } catch (error) {
-    throw new UsageError(`--ladder ${file} is not apple or content-aware, and as a ladder file it cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+    const code = (error as NodeJS.ErrnoException).code ?? 'error';
+    // A bare word was more likely meant as a kind than as a file in the working directory.
+    const meant = file.includes('/') || file.includes('.') ? '' : ' is not apple or content-aware, and as a ladder file it';
+    throw new UsageError(`--ladder ${file}${meant} cannot be read (${code})`);
   }
   try {
     return parseLadderFile(JSON.parse(text));

@@ -68,11 +68,15 @@ export function chooseContentLadder(fixed: readonly VideoRendition[], analysis: 
   // dedupe changes nothing but, at most, an id: the ids are read back by position.
   const video = dedupeRenditions(kept.map(rendition));
   const ids = new Map(kept.map((c, i) => [c, video[i]?.id ?? rendition(c).id]));
+  // A kept rung whose cap came down is renamed (540p-2000k → 540p-1000k): the reasons name it so,
+  // or they would point at a rung the ladder does not list.
+  const renamed = kept.flatMap((c) => { const id = ids.get(c); return id !== undefined && id !== c.fixed.id ? [[c.fixed.id, id] as const] : []; });
+  const named = (text: string): string => renamed.reduce((t, [from, to]) => t.replace(new RegExp(`(?<![\\w.-])${from.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![\\w.-])`, 'g'), to), text);
   const rungs = candidates.map((c): RungDecision => ({
     rung: c.fixed.id, width: c.fixed.width, height: c.fixed.height, crf: c.fixed.crf, capKbps: c.fixed.maxrateKbps, predictedKbps: predict(analysis, c.fixed, c.fixed.crf).meanKbps,
     kept: !c.dropped,
     ...(c.dropped ? {} : { as: ids.get(c) ?? rendition(c).id }),
-    reason: c.dropped ?? (c.notes.length > 0 ? c.notes.join('; ') : 'kept as it is'),
+    reason: named(c.dropped ?? (c.notes.length > 0 ? c.notes.join('; ') : 'kept as it is')),
   }));
   return { video, rungs };
 }

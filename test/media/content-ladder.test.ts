@@ -42,7 +42,11 @@ describe('chooseContentLadder', () => {
     assert.deepEqual(chosen.rungs.map((r) => r.rung), fixed.map((r) => r.id), 'a decision for every fixed rung, in order');
     const dropped = chosen.rungs.filter((r) => !r.kept).map((r) => r.rung);
     assert.ok(dropped.includes('720p-3000k') && dropped.includes('1080p-6000k'), `the lean copies go: ${dropped.join(', ')}`);
-    assert.match(chosen.rungs.find((r) => r.rung === '1080p-6000k')?.reason ?? '', /same size as 1080p-7800k.*merged into it/);
+    // The reasons name a kept rung as the ladder lists it (its cap came down: renamed), not as the fixed rung it was.
+    const rich = chosen.rungs.find((r) => r.rung === '1080p-7800k');
+    assert.ok(rich?.kept && rich.as !== '1080p-7800k', `1080p-7800k kept and renamed: ${rich?.as}`);
+    assert.match(chosen.rungs.find((r) => r.rung === '1080p-6000k')?.reason ?? '', new RegExp(`same size as ${rich.as}: .*merged into it`));
+    for (const r of chosen.rungs.filter((d) => !d.kept)) assert.doesNotMatch(r.reason, /1080p-7800k/, r.rung);
     // One rung per size; 720p and 1080p keep the richer CRF.
     const sizes = chosen.video.map((r) => `${r.width}x${r.height}`);
     assert.equal(new Set(sizes).size, sizes.length);

@@ -52,7 +52,8 @@ describe('content-aware ladder on generated recordings', () => {
     assert.ok(first.video.length < fixed.video.length, `${first.video.map((r) => r.id).join(', ')} vs ${fixed.video.map((r) => r.id).join(', ')}`);
     const dropped = first.ladder?.rungs?.find((r) => r.rung === '720p-3000k');
     assert.equal(dropped?.kept, false);
-    assert.match(dropped?.reason ?? '', /same size as 720p-4500k/);
+    const richer = first.ladder?.rungs?.find((r) => r.rung === '720p-4500k');
+    assert.match(dropped?.reason ?? '', new RegExp(`same size as ${richer?.as ?? '720p-4500k'}:`), 'named as the ladder lists it');
     assert.equal(first.video.filter((r) => r.height === 720).length, 1);
     assert.equal(first.video.find((r) => r.height === 720)?.crf, 21);
     // A still talk: a few hundredths of a bit per pixel at most.
@@ -80,7 +81,11 @@ describe('content-aware ladder on generated recordings', () => {
 
     const human = (await runCliInProcess(['probe', talk, '--ladder', 'content-aware'])).stdout;
     assert.match(human, /ladder \(libx264; content-aware, [\d.]+ bits\/pixel \(crf 21, 960x540, 1 × 2 s/);
-    assert.match(human, /dropped 720p-3000k: same size as 720p-4500k/);
+    // The rung it merged into, named as the ladder above lists it.
+    const richer = out.plan.ladder.rungs?.find((r) => r.rung === '720p-4500k')?.as;
+    assert.ok(richer !== undefined && out.plan.video.some((r) => r.id === richer), `720p-4500k is kept as ${richer}`);
+    assert.match(human, new RegExp(`dropped 720p-3000k: same size as ${richer}:`));
+    assert.match(human, new RegExp(`^ {2}${richer} `, 'm'));
     // The fixed ladder by name; a file called so is still reachable as ./apple.
     const fixed = JSON.parse((await runCliInProcess(['probe', talk, '--ladder', 'apple', '--json'])).stdout) as { plan: { video: { id: string }[]; ladder: { kind: string } } };
     assert.equal(fixed.plan.ladder.kind, 'fixed');
