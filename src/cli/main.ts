@@ -37,7 +37,7 @@ export function buildProgram(io: CliIo): Command {
     });
 
   planOptions(program.command('transcode').description('transcode one recording into a complete asset').argument('<input>', 'source file'))
-    .option('-o, --out <dir>', 'output directory for the asset')
+    .option('-o, --out <dir>', 'output directory for the asset (required)')
     .option('--no-thumbnails', 'skip poster, sprite and WebVTT thumbnails')
     .option('--no-download', 'skip the progressive MP4 download')
     .option('--no-quality', 'skip the sampled SSIM/PSNR per rendition in manifest.json')

@@ -1,6 +1,7 @@
 // manifest.json: the machine-readable summary of one asset, written last. Pure: built from what
 // the pipeline measured.
 import type { AssetCost } from './asset-cost.ts';
+import { encoders } from './encoders/registry.ts';
 import type { EventSummary } from './event/summary.ts';
 import type { LoudnessMeasurement } from './loudness.ts';
 import type { TranscodePlan } from './plan.ts';
@@ -64,7 +65,7 @@ export function buildAssetManifest(input: AssetManifestInput) {
     hls: 'master.m3u8',
     dash: 'manifest.mpd',
     source: plan.source,
-    encoder: { name: plan.encoder, preset: plan.encoderPreset ?? null, fallback: input.fallback ?? null },
+    encoder: { name: plan.encoder, preset: plan.encoderPreset ?? encoders[plan.encoder].defaultPreset, fallback: input.fallback ?? null },
     // How the video ladder was chosen: its kind, and for a content-aware one the complexity figure.
     ladder: ladderSummary(plan),
     packaging: { container: 'cmaf', segmentSeconds: plan.segmentSeconds, gopSeconds: plan.gopSeconds },

@@ -31,7 +31,7 @@ export function renderJobFacts(job, asset, log, liveSpeed) {
     ['frame-rate', 'Frame rate', source.frameRate !== undefined ? `${Math.round(source.frameRate * 100) / 100} fps` : unknown],
     ['total', 'Total time', times.totalMs !== undefined ? `${duration(times.totalMs)}${times.finished ? '' : ' so far'}${times.queuedMs !== undefined ? ` (${duration(times.queuedMs)} queued)` : ''}` : 'not started'],
     ['speed', 'Encode speed', times.encodeSpeed !== undefined ? `${times.encodeSpeed.toFixed(1)}× real time` : liveSpeed !== undefined && liveSpeed > 0 ? `${liveSpeed.toFixed(1)}× real time so far` : unknown],
-    ['playable', 'Time to playable', times.toPlayableMs !== undefined ? duration(times.toPlayableMs) : 'not playable yet'],
+    ['playable', 'Time to playable', times.toPlayableMs !== undefined ? duration(times.toPlayableMs) : job.state === 'failed' || job.state === 'cancelled' ? `never (${job.state})` : 'not playable yet'],
   ];
   const list = h('dl', { class: 'meta facts' }, facts.flatMap(([key, term, value]) => [h('dt', {}, term), h('dd', { 'data-fact': key }, value)]));
   replaceKeepingFocus(byId('job-facts-body', HTMLElement), [list, filesPlace(job, asset)]);

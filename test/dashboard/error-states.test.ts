@@ -111,7 +111,7 @@ describe('dashboard: error states and actions', { skip: browserSkip, timeout: 15
     const actions = page.locator('#job-actions > *');
     assert.deepEqual(await actions.allInnerTexts(), ['Submit a fixed recording', 'Retry anyway']);
     assert.equal(await page.locator('[data-fact="total"]').count(), 1, 'the facts are there for a failed job too');
-    assert.equal(await page.locator('[data-fact="playable"]').innerText(), 'not playable yet');
+    assert.equal(await page.locator('[data-fact="playable"]').innerText(), 'never (failed)');
     await screenshot(page, 'job-failed');
     await page.getByRole('link', { name: 'Submit a fixed recording' }).click();
     await page.waitForURL(/\/#submit$/);

@@ -337,8 +337,10 @@ describe('environment', { concurrency: 2 }, () => {
     assert.match(result.stderr, /^warning: h264_nvenc (could not be opened|is not compiled into this ffmpeg).*; falling back to libx264$/m);
     assert.match(result.stderr, /^renditions: 180p-300k, aac-128k \(encoder libx264\)$/m);
     assert.equal(result.stderr.split('\n').filter((l) => l.startsWith('live2vod:')).length, 0, 'no error line');
-    const manifest = JSON.parse(await readFile(path.join(c.out, 'manifest.json'), 'utf8')) as { encoder: { name: string; fallback: string | null }; renditions: { id: string; codecs: string }[] };
+    const manifest = JSON.parse(await readFile(path.join(c.out, 'manifest.json'), 'utf8')) as { encoder: { name: string; preset: string | null; fallback: string | null }; renditions: { id: string; codecs: string }[] };
     assert.equal(manifest.encoder.name, 'libx264');
+    // No --preset: the one libx264 used, recorded rather than null.
+    assert.equal(manifest.encoder.preset, 'veryfast');
     assert.match(manifest.encoder.fallback ?? '', /h264_nvenc/);
     assert.deepEqual(manifest.renditions.map((r) => r.id), ['180p-300k']);
     assert.match(manifest.renditions[0]?.codecs ?? '', /^avc1\./);

@@ -26,6 +26,8 @@ export interface EncoderStrategy {
   needsHardware: boolean;
   /** The speed presets it takes (--preset, transcode.preset), fastest last or first as the encoder counts. */
   presets: readonly string[];
+  /** The preset used when none is asked for (manifest.json records it either way). */
+  defaultPreset: string;
   videoArgs(rendition: VideoRendition, gop: GopSpec, settings: EncoderSettings): string[];
 }
 

@@ -4,12 +4,13 @@ export const h264Nvenc: EncoderStrategy = {
   name: 'h264_nvenc',
   codec: 'h264',
   needsHardware: true,
+  defaultPreset: 'p4',
   presets: ['p1', 'p2', 'p3', 'p4', 'p5', 'p6', 'p7'],
   videoArgs(r, gop, settings) {
     return [
       '-c:v', 'h264_nvenc',
       '-profile:v', 'high',
-      '-preset', settings.preset ?? 'p4',
+      '-preset', settings.preset ?? h264Nvenc.defaultPreset,
       '-tune', 'hq',
       // Constant quality with a cap: NVENC's counterpart of capped CRF.
       '-rc', 'vbr',

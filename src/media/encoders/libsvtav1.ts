@@ -5,11 +5,12 @@ export const libsvtav1: EncoderStrategy = {
   codec: 'av1',
   needsHardware: false,
   // SVT-AV1's presets are numbers: 0 slowest, 13 fastest.
+  defaultPreset: '10',
   presets: Array.from({ length: 14 }, (_, i) => String(i)),
   videoArgs(r, gop, settings) {
     return [
       '-c:v', 'libsvtav1',
-      '-preset', settings.preset ?? '10',
+      '-preset', settings.preset ?? libsvtav1.defaultPreset,
       '-crf', String(r.crf),
       // SVT-AV1 places keyframes on its own intra period; make it exactly one GOP, closed.
       '-g', String(gop.frames),

@@ -4,12 +4,13 @@ export const libx264: EncoderStrategy = {
   name: 'libx264',
   codec: 'h264',
   needsHardware: false,
+  defaultPreset: 'veryfast',
   presets: x26xPresets,
   videoArgs(r, gop, settings) {
     return [
       '-c:v', 'libx264',
       '-profile:v', 'high',
-      '-preset', settings.preset ?? 'veryfast',
+      '-preset', settings.preset ?? libx264.defaultPreset,
       // Capped CRF: quality-driven, with a ceiling players can plan for.
       '-crf', String(r.crf),
       '-maxrate', kbps(r.maxrateKbps),

@@ -4,6 +4,7 @@ export const libx265: EncoderStrategy = {
   name: 'libx265',
   codec: 'hevc',
   needsHardware: false,
+  defaultPreset: 'veryfast',
   presets: x26xPresets,
   videoArgs(r, gop, settings) {
     return [
@@ -12,7 +13,7 @@ export const libx265: EncoderStrategy = {
       '-tag:v', 'hvc1',
       // Main 10 for an HDR rendition: PQ and HLG need 10 bits not to band.
       '-profile:v', r.hdr ? 'main10' : 'main',
-      '-preset', settings.preset ?? 'veryfast',
+      '-preset', settings.preset ?? libx265.defaultPreset,
       '-crf', String(r.crf),
       ...forceKeyframesArgs(gop),
       '-forced-idr', '1',
