@@ -4,6 +4,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { UsageError } from '../errors/index.ts';
 import { isRecord } from '../is-record.ts';
+import { closestKey, knownKeys } from './key-suggestion.ts';
 import { configSchema, type Config } from './schema.ts';
 
 type Tree = { [key: string]: unknown };
@@ -56,7 +57,11 @@ export async function loadConfig(options: { file?: string; env?: NodeJS.ProcessE
         const key = keys.join('.') || '(root)';
         const origin = (at: string[]) => layers.filter((l) => hasPath(l.tree, at)).map((l) => l.origin).pop();
         const found = origin(keys);
-        if (found !== undefined || issue.code === 'unrecognized_keys') return `  ${key}: ${issue.code === 'unrecognized_keys' ? 'unknown key' : issue.message} (from ${found ?? 'defaults'})`;
+        if (issue.code === 'unrecognized_keys') {
+          const meant = closestKey(keys.at(-1) ?? '', knownKeys(configSchema, issue.path));
+          return `  ${key}: unknown key${meant ? ` (did you mean ${meant}?)` : ''} (from ${found ?? 'defaults'})`;
+        }
+        if (found !== undefined) return `  ${key}: ${issue.message} (from ${found})`;
         // Set nowhere (a key the section around it lacks): name where that section came from.
         const section = keys.slice(0, -1);
         const around = section.length > 0 ? origin(section) : undefined;

@@ -163,13 +163,18 @@ describe('loadConfig', () => {
     const yaml = await file('unknown.yaml', 'sever:\n  port: 1\nserver:\n  prot: 2\n');
     const message = await refusal(loadConfig({ file: yaml, env: { LIVE2VOD_LOG_LEVEL: 'info' }, overrides: { server: { port: 1 } } }));
     assert.match(message, /invalid configuration/);
-    assert.match(message, new RegExp(`^  sever: unknown key \\(from ${yaml.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}\\)$`, 'm'));
-    assert.match(message, new RegExp(`^  server\\.prot: unknown key \\(from ${yaml.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}\\)$`, 'm'));
+    assert.match(message, new RegExp(`^  sever: unknown key \\(did you mean server\\?\\) \\(from ${yaml.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}\\)$`, 'm'));
+    assert.match(message, new RegExp(`^  server\\.prot: unknown key \\(did you mean port\\?\\) \\(from ${yaml.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}\\)$`, 'm'));
 
     const fromEnv = await refusal(loadConfig({ env: { LIVE2VOD_INGEST__NGINXRTMP__TOKEN: 'abcdefgh1' } }));
-    assert.match(fromEnv, /^ {2}ingest\.nginxrtmp: unknown key \(from LIVE2VOD_\* environment\)$/m);
+    assert.match(fromEnv, /^ {2}ingest\.nginxrtmp: unknown key \(did you mean nginxRtmp\?\) \(from LIVE2VOD_\* environment\)$/m);
     const fromFlags = await refusal(loadConfig({ env: {}, overrides: { executor: { slots: 2 } } }));
     assert.match(fromFlags, /^ {2}executor\.slots: unknown key \(from command-line flags\)$/m);
+    // A near miss names the key meant, wherever it sits (through the executor's union, in a list).
+    const typo = await refusal(loadConfig({ env: {}, overrides: { executor: { concurency: 2 }, server: { Port: 9 }, notifications: { endpoints: [{ url: 'https://cms.example/hook', secret: `whsec_${Buffer.from('0123456789abcdef01234567').toString('base64')}`, evnets: ['asset.ready'] }] } } }));
+    assert.match(typo, /^ {2}executor\.concurency: unknown key \(did you mean concurrency\?\) \(from command-line flags\)$/m);
+    assert.match(typo, /^ {2}server\.Port: unknown key \(did you mean port\?\)/m);
+    assert.match(typo, /^ {2}notifications\.endpoints\.0\.evnets: unknown key \(did you mean events\?\)/m);
   });
 
   it('refuses wrong types and values, naming the key and the layer', async () => {
@@ -215,7 +220,7 @@ describe('live2vod serve with a bad configuration', () => {
     const result = await runCli(['serve', '--config', bad, '--data', path.join(dir, 'never')], { env: cleanEnv(), timeoutMs: 30_000 });
     assert.equal(result.code, 2, `exit ${result.code}\n${result.stderr}`);
     assert.match(result.stderr, /^live2vod: invalid configuration:$/m);
-    assert.match(result.stderr, /^ {2}server\.prot: unknown key \(from .*bad\.yaml\)$/m);
+    assert.match(result.stderr, /^ {2}server\.prot: unknown key \(did you mean port\?\) \(from .*bad\.yaml\)$/m);
     assert.match(result.stderr, /^ {2}executor\.concurrency: .*expected number.* \(from .*bad\.yaml\)$/m);
     assert.doesNotMatch(result.stdout, /dashboard/, 'it never listened');
     assert.doesNotMatch(result.stderr, /\n\s+at /, 'no stack trace for a usage error');
