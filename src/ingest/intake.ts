@@ -32,7 +32,7 @@ export class IntakeError extends Error {
 
 export interface IngestAdapter {
   kind: Exclude<SourceKind, 'api' | 'watch'>;
-  /** What to answer on success; SRS, for one, expects `{"code":0}`. */
-  successBody(jobIds: string[]): unknown;
+  /** What to answer on success; SRS, for one, expects `{"code":0}`. `ignored`: why the request asked for no job. */
+  successBody(jobIds: string[], ignored?: string): unknown;
   handle(request: InboundRequest): Promise<IntakeOutcome>;
 }

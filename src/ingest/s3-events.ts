@@ -192,7 +192,8 @@ export function createS3EventsAdapter(config: S3EventsConfig): IngestAdapter {
   const suffixes = (config.suffixes ?? []).map((s) => s.toLowerCase());
   return {
     kind: 's3',
-    successBody: () => ({ ok: true }),
+    // Senders read only the status; an operator trying the hook by hand sees what became of it.
+    successBody: (jobIds, ignored) => ({ ok: true, jobIds, ...(ignored !== undefined ? { ignored } : {}) }),
     async handle(request: InboundRequest): Promise<IntakeOutcome> {
       requireToken(config.token, requestTokens(request, { rawAuthorization: true }), 'send Authorization: Bearer <token> (MinIO: auth_token) or add ?token=… to the webhook URL');
       const parsed = parseS3Event(parseJsonBody(request));

@@ -580,6 +580,9 @@ describe('webhooks: /hooks/<source>', () => {
     const test = await hook('s3', JSON.stringify({ Service: 'Amazon S3', Event: 's3:TestEvent', Time: '2026-01-01T00:00:00Z', Bucket: 'rec' }), auth);
     assert.equal(test.statusCode, 200, test.body);
     assert.equal((await jobsOf('s3')).length, before, 'a test event creates nothing');
+    // The answer tells an ignored event from one that made a job.
+    const ignored = json<{ ok: boolean; jobIds: string[]; ignored?: string }>(test);
+    assert.deepEqual({ ...ignored, ignored: typeof ignored.ignored }, { ok: true, jobIds: [], ignored: 'string' });
 
     const created = await hook('s3', JSON.stringify({
       Records: [{
@@ -593,6 +596,7 @@ describe('webhooks: /hooks/<source>', () => {
     const job = jobs.find((j) => j.source === 's3://rec/live/my show.mp4');
     assert.ok(job, `no job for s3://rec/live/my show.mp4 in ${jobs.map((j) => j.source).join(', ')}`);
     assert.equal(job.metadata['etag'], 'abc123');
+    assert.deepEqual(json(created), { ok: true, jobIds: [job.id] });
   });
 
   it('generic: 401 for a bad signature or an old timestamp; a valid signed request makes a job', async () => {

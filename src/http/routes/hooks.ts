@@ -52,7 +52,7 @@ export async function hookRoutes(app: FastifyInstance, deps: AppDeps): Promise<v
       for (const r of results) if (r.created) deps.metrics.jobsCreated.inc({ source });
       if (outcome.ignored !== undefined && results.length === 0) request.log.warn({ source, reason: outcome.ignored }, 'webhook ignored');
       // Always 200: recorders (SRS among them) treat anything else as failure.
-      return reply.code(200).send(adapter.successBody(results.map((r) => r.job.id)));
+      return reply.code(200).send(adapter.successBody(results.map((r) => r.job.id), results.length === 0 ? outcome.ignored : undefined));
     } catch (error) {
       const status = error instanceof IntakeError ? error.status : error instanceof SourceRefusedError ? 403 : error instanceof RequestRefusedError ? 400 : error instanceof IdempotencyKeyReusedError ? 409 : 500;
       deps.metrics.webhooksRejected.inc({ source, status: String(status) });
