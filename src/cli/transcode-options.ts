@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { UsageError } from '../errors/index.ts';
 import { resolveBinaries } from '../ffmpeg/binaries.ts';
 import { isWholeMultiple } from '../media/chunk-plan.ts';
-import { encoderNames, encoders } from '../media/encoders/registry.ts';
+import { encoderNames, encoders, presetProblem } from '../media/encoders/registry.ts';
 import type { EncoderName, VideoCodecFamily } from '../media/types.ts';
 import { issueText } from '../zod-issue-text.ts';
 import { parseLadderFile } from '../media/ladder-file.ts';
@@ -13,7 +13,7 @@ import type { TranscodeProfile } from '../jobs/transcode-task.ts';
 import { defaultLoudness } from '../media/plan-transcode.ts';
 import { defaultQualitySampling } from '../media/quality-command.ts';
 import { requestFromProfile } from '../pipeline/request-from-profile.ts';
-import { defaultEncoderFor, type TranscodeRequest } from '../pipeline/request.ts';
+import type { TranscodeRequest } from '../pipeline/request.ts';
 
 const numberFlag = (min: number, max: number) => z.coerce.number({ error: `must be a number from ${min} to ${max}` }).refine((v) => Number.isFinite(v) && v >= min && v <= max, `must be a number from ${min} to ${max}`);
 
@@ -54,11 +54,9 @@ export function parseTranscodeFlags(raw: unknown): TranscodeFlags {
     throw new UsageError(`${flag} ${issue ? issueText(issue) : 'is invalid'}`);
   }
   const flags = { ...parsed.data, codec: codecOf(parsed.data.codec, parsed.data.encoder) };
-  if (flags.preset !== undefined) {
-    // Checked here, not by ffmpeg after the probe and loudness pass (an exit 1 that would be retried).
-    const encoder = encoders[flags.encoder ?? defaultEncoderFor[flags.codec]];
-    if (!encoder.presets.includes(flags.preset)) throw new UsageError(`--preset ${flags.preset} is not a preset of ${encoder.name}: use one of ${encoder.presets.join(', ')}`);
-  }
+  // Checked here, not by ffmpeg after the probe and loudness pass (an exit 1 that would be retried).
+  const presetRefused = flags.preset === undefined ? undefined : presetProblem(flags.preset, flags.codec, flags.encoder);
+  if (presetRefused !== undefined) throw new UsageError(`--preset ${presetRefused}`);
   if (flags.mixedHevc && flags.codec !== 'h264') throw new UsageError(`--mixed-hevc adds HEVC rungs to an H.264 ladder: drop --codec ${flags.codec}${flags.encoder ? ` / --encoder ${flags.encoder}` : ''}`);
   if (flags.segment % flags.gop !== 0) throw new UsageError(`--segment (${flags.segment}) must be a multiple of --gop (${flags.gop})`);
   if (flags.chunkSeconds !== undefined && flags.chunkSeconds !== 0 && !isWholeMultiple(flags.chunkSeconds, flags.segment)) {

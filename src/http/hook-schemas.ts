@@ -5,7 +5,7 @@ import { z } from 'zod';
 
 export const hookParams = z.strictObject({ source: z.string().describe('The intake: nginx-rtmp, srs, mediamtx, s3 or generic') });
 
-/** What the sender expects on success: "ok" for nginx-rtmp, {code: 0} for SRS, {jobIds} for generic, {ok: true} otherwise. */
+/** What the sender expects on success: "ok" for nginx-rtmp, {code: 0} for SRS, {jobIds} for generic, {ok, jobIds, ignored?} for S3, {ok: true} for MediaMTX. */
 export const hookSuccess = z.unknown();
 
 export const reportParams = z.strictObject({ id: z.string(), attempt: z.string().describe('The attempt number the job token was made for') });

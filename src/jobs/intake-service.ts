@@ -60,6 +60,15 @@ export class IdempotencyKeyReusedError extends Error {
   }
 }
 
+/**
+ * Whether two stored sources name one recording. A URL's query is left aside: a sender retrying
+ * with a freshly presigned link names the same recording with a new signature.
+ */
+function sameRecording(stored: string, given: string): boolean {
+  const withoutQuery = (source: string): string => (/^https?:\/\//i.test(source) ? source.replace(/[?#].*$/, '') : source);
+  return withoutQuery(stored) === withoutQuery(given);
+}
+
 export class IntakeService {
   readonly #o: IntakeServiceOptions;
 
@@ -109,7 +118,7 @@ export class IntakeService {
       let result = await create(request.idempotencyKey);
       // A key names one recording: a second recording under it would otherwise get the first's job
       // as if it were its own, and never be transcoded.
-      if (!result.created && result.job.source !== source) {
+      if (!result.created && !sameRecording(result.job.source, source)) {
         throw new IdempotencyKeyReusedError(`the idempotency key ${JSON.stringify(request.idempotencyKey)} already names job ${result.job.id} for another recording (${result.job.source}); send a new key for ${source}, or the same source to get that job`);
       }
       // Each ended job of the location passes the turn to the next key (`key#2`, `key#3`…), so

@@ -2,7 +2,7 @@
 // TranscodeTask, and the `transcode` section of the configuration.
 import { z } from 'zod';
 import { isWholeMultiple } from '../media/chunk-plan.ts';
-import { encoderNames } from '../media/encoders/registry.ts';
+import { encoderNames, presetProblem } from '../media/encoders/registry.ts';
 import { defaultQualitySampling } from '../media/quality-command.ts';
 
 const rungSchema = z.strictObject({
@@ -60,6 +60,11 @@ export const transcodeProfileSchema = z.strictObject({
     }),
   ]).default(defaultQualitySampling),
 }).refine((p) => !p.mixedHevc || p.codec === 'h264', { path: ['mixedHevc'], message: 'adds HEVC rungs to an H.264 ladder: use it with codec h264' })
-  .refine((p) => p.chunkSeconds === undefined || p.chunkSeconds === 0 || isWholeMultiple(p.chunkSeconds, p.segmentSeconds), { path: ['chunkSeconds'], message: 'must be a multiple of segmentSeconds, or 0 to never chunk' });
+  .refine((p) => p.chunkSeconds === undefined || p.chunkSeconds === 0 || isWholeMultiple(p.chunkSeconds, p.segmentSeconds), { path: ['chunkSeconds'], message: 'must be a multiple of segmentSeconds, or 0 to never chunk' })
+  // At start (serve's configuration), not in ffmpeg on every job.
+  .superRefine((p, context) => {
+    const problem = p.preset === undefined ? undefined : presetProblem(p.preset, p.codec, p.encoder);
+    if (problem !== undefined) context.addIssue({ code: 'custom', path: ['preset'], message: problem });
+  });
 
 export type TranscodeProfile = z.infer<typeof transcodeProfileSchema>;

@@ -70,8 +70,10 @@ export function chooseContentLadder(fixed: readonly VideoRendition[], analysis: 
   const ids = new Map(kept.map((c, i) => [c, video[i]?.id ?? rendition(c).id]));
   // A kept rung whose cap came down is renamed (540p-2000k → 540p-1000k): the reasons name it so,
   // or they would point at a rung the ladder does not list.
-  const renamed = kept.flatMap((c) => { const id = ids.get(c); return id !== undefined && id !== c.fixed.id ? [[c.fixed.id, id] as const] : []; });
-  const named = (text: string): string => renamed.reduce((t, [from, to]) => t.replace(new RegExp(`(?<![\\w.-])${from.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![\\w.-])`, 'g'), to), text);
+  // One pass over all of them: a new id may be another rung's old one.
+  const renamed = new Map(kept.flatMap((c) => { const id = ids.get(c); return id !== undefined && id !== c.fixed.id ? [[c.fixed.id, id] as const] : []; }));
+  const oldIds = new RegExp(`(?<![\\w.-])(${[...renamed.keys()].map((id) => id.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|')})(?![\\w.-])`, 'g');
+  const named = (text: string): string => (renamed.size === 0 ? text : text.replace(oldIds, (id) => renamed.get(id) ?? id));
   const rungs = candidates.map((c): RungDecision => ({
     rung: c.fixed.id, width: c.fixed.width, height: c.fixed.height, crf: c.fixed.crf, capKbps: c.fixed.maxrateKbps, predictedKbps: predict(analysis, c.fixed, c.fixed.crf).meanKbps,
     kept: !c.dropped,

@@ -4,7 +4,7 @@ import { listFilters, usableEncoders } from '../ffmpeg/capabilities.ts';
 import { buildAudioEncodeCommand, buildLoudnessMeasureCommand } from '../media/audio-command.ts';
 import { buildDownloadCommand } from '../media/download-command.ts';
 import type { EncoderStrategy } from '../media/encoders/encoder.ts';
-import { chooseEncoder, encoderNames } from '../media/encoders/registry.ts';
+import { chooseEncoder, defaultEncoderFor, encoderNames } from '../media/encoders/registry.ts';
 import { needsNativeMeasurement } from '../media/content-ladder.ts';
 import { hdrTransferOf, type ToneMapper } from '../media/hdr.ts';
 import { ladderPresets } from '../media/ladder-presets.ts';
@@ -19,7 +19,7 @@ import { analyseComplexity } from './analyse-complexity.ts';
 import { chooseChunks } from './chunked/choose-chunks.ts';
 import { probeSource } from './probe-source.ts';
 import type { TranscodeEvent } from './events.ts';
-import { defaultEncoderFor, type TranscodeRequest } from './request.ts';
+import type { TranscodeRequest } from './request.ts';
 
 export interface PreparedTranscode {
   source: SourceInfo;

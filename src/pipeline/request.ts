@@ -81,8 +81,3 @@ export interface PlannedTranscode {
   cpu: CpuMeasurement;
 }
 
-export const defaultEncoderFor: Record<VideoCodecFamily, EncoderName> = {
-  h264: 'libx264',
-  hevc: 'libx265',
-  av1: 'libsvtav1',
-};

@@ -198,6 +198,12 @@ describe('loadConfig', () => {
     assert.match(trim, /jobs\.trim: .* \(from command-line flags\)/);
   });
 
+  it('refuses a transcode preset the encoder does not take, at start rather than in every job', async () => {
+    const message = await refusal(loadConfig({ env: {}, overrides: { transcode: { codec: 'av1', preset: 'veryfast' } } }));
+    assert.match(message, /^ {2}transcode\.preset: veryfast is not a preset of libsvtav1: use one of 0, 1, .*13 \(from command-line flags\)$/m);
+    assert.equal((await loadConfig({ env: {}, overrides: { transcode: { preset: 'slow' } } })).transcode.preset, 'slow');
+  });
+
   it('says a required key that is set nowhere is missing, and where its section came from', async () => {
     const yaml = await file('endpoint.yaml', 'notifications:\n  endpoints:\n    - url: https://cms.example.com/hooks\n');
     const message = await refusal(loadConfig({ file: yaml, env: {} }));

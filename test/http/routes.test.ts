@@ -637,6 +637,12 @@ describe('webhooks: /hooks/<source>', () => {
     assert.equal(reused.statusCode, 409, reused.body);
     assert.match(json<{ message: string }>(reused).message, new RegExp(`already names job ${job?.id} for another recording \\(s3://cms/uploads/talk\\.mp4\\); send a new key for s3://cms/uploads/other\\.mp4`));
     assert.equal((await jobsOf('generic')).length, 1, 'no job for the other recording');
+    // A link signed anew (another query) names the same recording: that job, not a refusal.
+    const signed = (sig: string) => JSON.stringify({ source: `https://cdn.example.com/rec/talk.mp4?X-Amz-Signature=${sig}`, idempotencyKey: 'cms-url-1' });
+    const firstLink = await hook('generic', signed('aaa'), standardWebhookHeaders(genericSecret, 'msg_u1', now, signed('aaa')));
+    const renewedLink = await hook('generic', signed('bbb'), standardWebhookHeaders(genericSecret, 'msg_u2', now, signed('bbb')));
+    assert.equal(renewedLink.statusCode, 200, renewedLink.body);
+    assert.deepEqual(json<{ jobIds: string[] }>(renewedLink).jobIds, json<{ jobIds: string[] }>(firstLink).jobIds);
     // A signed request naming a file outside the roots is refused.
     const outsideBody = JSON.stringify({ source: path.join(outsideDir, 'x.mp4') });
     const outside = await hook('generic', outsideBody, standardWebhookHeaders(genericSecret, 'msg_3', now, outsideBody));
@@ -669,7 +675,7 @@ describe('webhooks: /hooks/<source>', () => {
     assert.ok(value(/^live2vod_webhooks_received_total\{source="nginx-rtmp"\} (\d+)$/m) >= 10);
     assert.ok(value(/^live2vod_webhooks_rejected_total\{source="nginx-rtmp",status="403"\} (\d+)$/m) >= 2);
     assert.ok(value(/^live2vod_webhooks_rejected_total\{source="generic",status="401"\} (\d+)$/m) >= 4);
-    assert.equal(value(/^live2vod_jobs_created_total\{source="generic"\} (\d+)$/m), 1, 'the redelivery did not count');
+    assert.equal(value(/^live2vod_jobs_created_total\{source="generic"\} (\d+)$/m), 2, 'the redeliveries did not count (two recordings: the talk and the signed link)');
     assert.match(text, /^live2vod_jobs_running 0$/m);
   });
 

@@ -23,6 +23,13 @@ describe('makeDirectories', { timeout: 10_000 }, () => {
     assert.equal(await makeDirectories(path.join(dir, 'a', 'b')), undefined);
   });
 
+  it('two callers making the same directories at once both succeed (workers sharing a scratch root)', async () => {
+    const deep = path.join(dir, 'shared', 'scratch', 'root');
+    const made = await Promise.all(Array.from({ length: 6 }, () => makeDirectories(deep)));
+    assert.ok(existsSync(deep));
+    assert.ok(made.filter((m) => m !== undefined).length >= 1, 'one of them says it made the top');
+  });
+
   it('refuses a file in the way', async () => {
     await writeFile(path.join(dir, 'file'), 'x');
     await assert.rejects(makeDirectories(path.join(dir, 'file')), { code: 'EEXIST' });

@@ -1,9 +1,10 @@
 // Where `serve` keeps things on disk, from the configuration: one place that knows the data
 // directory's folders and which of them (with the configured roots) recordings may come from.
-import { mkdir, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Config } from '../../config/schema.ts';
 import { UsageError } from '../../errors/index.ts';
+import { makeDirectories } from '../../pipeline/make-directories.ts';
 import type { StoreConfig } from '../../store/open-store.ts';
 
 export interface DataLayout {
@@ -40,7 +41,7 @@ export function dataLayout(config: Config): DataLayout {
 /** Whether `dir` is the data directory or inside it: serve makes such a directory itself. */
 function insideDataDir(layout: DataLayout, dir: string): boolean {
   const relative = path.relative(layout.dataDir, dir);
-  return !relative.startsWith('..') && !path.isAbsolute(relative);
+  return relative !== '..' && !relative.startsWith(`..${path.sep}`) && !path.isAbsolute(relative);
 }
 
 /**
@@ -63,5 +64,6 @@ export async function checkRecordDir(layout: DataLayout, config: Config): Promis
 
 export async function makeDataDirs(layout: DataLayout): Promise<void> {
   const recordDir = layout.recordDir !== undefined && insideDataDir(layout, layout.recordDir) ? [layout.recordDir] : [];
-  await Promise.all([layout.mediaRoot, layout.inboxDir, layout.uploadDir, path.join(layout.dataDir, 'tasks'), ...recordDir].map((d) => mkdir(d, { recursive: true })));
+  // Not mkdir's recursive: it never returns for a mistyped --data under /proc (make-directories.ts).
+  await Promise.all([layout.mediaRoot, layout.inboxDir, layout.uploadDir, path.join(layout.dataDir, 'tasks'), ...recordDir].map((d) => makeDirectories(d)));
 }

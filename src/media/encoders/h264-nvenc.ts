@@ -5,7 +5,8 @@ export const h264Nvenc: EncoderStrategy = {
   codec: 'h264',
   needsHardware: true,
   defaultPreset: 'p4',
-  presets: ['p1', 'p2', 'p3', 'p4', 'p5', 'p6', 'p7'],
+  // p1 (fastest) to p7, and the older names this ffmpeg still takes.
+  presets: ['p1', 'p2', 'p3', 'p4', 'p5', 'p6', 'p7', 'default', 'slow', 'medium', 'fast', 'hp', 'hq', 'bd', 'll', 'llhq', 'llhp', 'lossless', 'losslesshp'],
   videoArgs(r, gop, settings) {
     return [
       '-c:v', 'h264_nvenc',

@@ -1,7 +1,7 @@
 // Encoder choice is data: each codec has a priority list, and an unavailable encoder falls back
 // down it (ending at libx264) with a message that says so.
 import { EnvironmentError } from '../../errors/index.ts';
-import type { EncoderName } from '../types.ts';
+import type { EncoderName, VideoCodecFamily } from '../types.ts';
 import type { EncoderStrategy } from './encoder.ts';
 import { h264Nvenc } from './h264-nvenc.ts';
 import { libsvtav1 } from './libsvtav1.ts';
@@ -16,6 +16,19 @@ export const encoders: Record<EncoderName, EncoderStrategy> = {
 };
 
 export const encoderNames = ['libx264', 'libx265', 'libsvtav1', 'h264_nvenc'] as const satisfies readonly EncoderName[];
+
+/** The encoder a codec is made with when none is named. */
+export const defaultEncoderFor: Record<VideoCodecFamily, EncoderName> = {
+  h264: 'libx264',
+  hevc: 'libx265',
+  av1: 'libsvtav1',
+};
+
+/** Why `preset` cannot be used with the encoder a codec (or a named encoder) means; undefined when it can. */
+export function presetProblem(preset: string, codec: VideoCodecFamily, encoder: EncoderName | undefined): string | undefined {
+  const strategy = encoders[encoder ?? defaultEncoderFor[codec]];
+  return strategy.presets.includes(preset) ? undefined : `${preset} is not a preset of ${strategy.name}: use one of ${strategy.presets.join(', ')}`;
+}
 
 export interface EncoderChoice {
   encoder: EncoderStrategy;
