@@ -2,13 +2,14 @@
 // or the worker never takes the service down; stopping kills the worker's whole process group.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { TranscodeTask } from '../jobs/transcode-task.ts';
 import { unitKey } from '../jobs/work-unit.ts';
 import { listingDir, listingDirVariable } from '../ffmpeg/listing-cache.ts';
 import { StderrTail } from '../ffmpeg/stderr-tail.ts';
+import { makeScratch } from '../pipeline/scratch.ts';
 import type { Executor, StopReason, WorkerExit } from './executor.ts';
 
 export interface LocalExecutorOptions {
@@ -119,9 +120,7 @@ export class LocalExecutor implements Executor {
     // The worker's own temp directory, removed when it exits: what a worker killed before it could
     // clean up (SIGKILL after the grace, a crash) leaves goes with it. Node's compile cache and
     // ffmpeg's listings stay in the shared temp directory, warm for every worker.
-    const scratchParent = this.#options.scratchDir ?? os.tmpdir();
-    await mkdir(scratchParent, { recursive: true });
-    const workerTmp = await mkdtemp(path.join(scratchParent, workerTmpPrefix));
+    const workerTmp = await makeScratch(this.#options.scratchDir, workerTmpPrefix);
     await writeFile(path.join(workerTmp, ownerPidFile), String(process.pid));
     const env = { ...process.env, ...this.#options.env };
     const child = spawn(process.execPath, [this.#options.cliPath, 'worker', '--task-file', taskFile], {

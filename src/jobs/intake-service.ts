@@ -61,12 +61,12 @@ export class IdempotencyKeyReusedError extends Error {
 }
 
 /**
- * Whether two stored sources name one recording. A URL's query is left aside: a sender retrying
- * with a freshly presigned link names the same recording with a new signature.
+ * A stored source as it names a recording: a URL without its query, as a sender retrying with a
+ * freshly presigned link names the same recording with a new signature (which is not repeated
+ * back in a refusal either).
  */
-function sameRecording(stored: string, given: string): boolean {
-  const withoutQuery = (source: string): string => (/^https?:\/\//i.test(source) ? source.replace(/[?#].*$/, '') : source);
-  return withoutQuery(stored) === withoutQuery(given);
+function recordingOf(stored: string): string {
+  return /^https?:\/\//i.test(stored) ? stored.replace(/[?#].*$/, '') : stored;
 }
 
 export class IntakeService {
@@ -118,8 +118,8 @@ export class IntakeService {
       let result = await create(request.idempotencyKey);
       // A key names one recording: a second recording under it would otherwise get the first's job
       // as if it were its own, and never be transcoded.
-      if (!result.created && !sameRecording(result.job.source, source)) {
-        throw new IdempotencyKeyReusedError(`the idempotency key ${JSON.stringify(request.idempotencyKey)} already names job ${result.job.id} for another recording (${result.job.source}); send a new key for ${source}, or the same source to get that job`);
+      if (!result.created && recordingOf(result.job.source) !== recordingOf(source)) {
+        throw new IdempotencyKeyReusedError(`the idempotency key ${JSON.stringify(request.idempotencyKey)} already names job ${result.job.id} for another recording (${recordingOf(result.job.source)}); send a new key for ${recordingOf(source)}, or the same source to get that job`);
       }
       // Each ended job of the location passes the turn to the next key (`key#2`, `key#3`…), so
       // requests arriving together while one runs still share it.

@@ -19,7 +19,8 @@ export type LocalCheck = { file: LocalFile } | { refusal: string; reason: Refusa
 
 export function isInside(root: string, child: string): boolean {
   const relative = path.relative(root, child);
-  return relative !== '' && !relative.startsWith('..') && !path.isAbsolute(relative);
+  // `..x` is a child's name, not a way out.
+  return relative !== '' && relative !== '..' && !relative.startsWith(`..${path.sep}`) && !path.isAbsolute(relative);
 }
 
 function errorCode(error: unknown): string | undefined {

@@ -67,8 +67,7 @@ export function pictureOutputs(plan: Pick<TranscodePlan, 'thumbnails' | 'poster'
  */
 function presetFor(name: EncoderName, plan: TranscodePlan): EncoderSettings {
   if (plan.encoderPreset === undefined) return {};
-  const x26x = new Set<EncoderName>(['libx264', 'libx265']);
-  return name === plan.encoder || (x26x.has(name) && x26x.has(plan.encoder)) ? { preset: plan.encoderPreset } : {};
+  return name === plan.encoder || encoders[name].presets.includes(plan.encoderPreset) ? { preset: plan.encoderPreset } : {};
 }
 
 /**

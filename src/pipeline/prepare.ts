@@ -4,7 +4,7 @@ import { listFilters, usableEncoders } from '../ffmpeg/capabilities.ts';
 import { buildAudioEncodeCommand, buildLoudnessMeasureCommand } from '../media/audio-command.ts';
 import { buildDownloadCommand } from '../media/download-command.ts';
 import type { EncoderStrategy } from '../media/encoders/encoder.ts';
-import { chooseEncoder, defaultEncoderFor, encoderNames } from '../media/encoders/registry.ts';
+import { chooseEncoder, defaultEncoderFor, encoderNames, encoders } from '../media/encoders/registry.ts';
 import { needsNativeMeasurement } from '../media/content-ladder.ts';
 import { hdrTransferOf, type ToneMapper } from '../media/hdr.ts';
 import { ladderPresets } from '../media/ladder-presets.ts';
@@ -104,7 +104,7 @@ async function contentLadder(request: TranscodeRequest, source: SourceInfo, enco
     needsNative: (downscaled) => video !== undefined && needsNativeMeasurement(planned, downscaled, video),
     ...(planned.length > 0 ? { crf: Math.min(...planned.map((r) => r.crf)) } : {}),
     // The encode's own preset where it is x264's; a GPU encoder's presets mean nothing to x264.
-    preset: encoder.name === 'libx264' && request.encoderPreset !== undefined ? request.encoderPreset : 'veryfast',
+    preset: encoder.name === 'libx264' && request.encoderPreset !== undefined ? request.encoderPreset : encoders.libx264.defaultPreset,
     scratchRoot: request.scratchRoot, signal: request.signal,
   });
   if (!analysed) return { choice: { kind: 'fixed', note: 'the recording is too short to analyse' } };

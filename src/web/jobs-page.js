@@ -4,7 +4,7 @@
 import { statusActionHandlers } from './action-status.js';
 import { ApiError, listJobs } from './api.js';
 import { byId, h, options, replaceKeepingFocus } from './dom.js';
-import { age } from './format.js';
+import { age, clock } from './format.js';
 import { jobRow, updateRowProgress } from './job-table.js';
 import { filtersSearch, fromSourceSelection, hasFilters, readFilters, sourceSelection, stateChoices, uploadsChoice } from './list-filters.js';
 import { debounce, liveStream } from './live-stream.js';
@@ -43,6 +43,8 @@ let jobs = [];
 let nextCursor = null;
 /** Speed and ETA from the latest progress event per job: not stored by the server. */
 const live = /** @type {Map<string, { speed?: number, etaSeconds?: number }>} */ (new Map());
+/** The recording's length from its probe (job.probed), shown until the asset has it. */
+const probedSeconds = /** @type {Map<string, number>} */ (new Map());
 let loaded = false;
 
 const actionHandlers = statusActionHandlers(actionStatus, problems, () => void load());
@@ -75,8 +77,19 @@ async function load() {
   }
 }
 
+/**
+ * @param {string} id
+ * @param {import('./row-assets.js').AssetSummary | undefined} summary
+ * @returns {import('./row-assets.js').AssetSummary | undefined}
+ */
+function withProbedDuration(id, summary) {
+  const probed = probedSeconds.get(id);
+  if (probed === undefined || summary?.durationSeconds !== undefined) return summary;
+  return { poster: summary?.poster, durationSeconds: probed };
+}
+
 function render() {
-  replaceKeepingFocus(rows, jobs.map((job) => jobRow(job, live.get(job.id), actionHandlers, assetSummary(job.id))));
+  replaceKeepingFocus(rows, jobs.map((job) => jobRow(job, live.get(job.id), actionHandlers, withProbedDuration(job.id, assetSummary(job.id)))));
   const nothing = jobs.length === 0;
   table.hidden = nothing;
   empty.hidden = !nothing;
@@ -166,7 +179,16 @@ const reloadSoon = debounce(() => void load(), 250);
 function onChange(event) {
   const data = /** @type {JobChangeData} */ (event.data);
   if (!data || typeof data !== 'object' || !data.job) return;
-  if (event.type === 'job.step' || event.type === 'job.chunk' || event.type === 'job.probed') return;
+  if (event.type === 'job.probed') {
+    const seconds = /** @type {{ durationSeconds?: unknown }} */ (data).durationSeconds;
+    const cell = rows.querySelector(`tr[data-job-id="${CSS.escape(data.job.id)}"] td.duration`);
+    if (typeof seconds === 'number' && seconds > 0) {
+      probedSeconds.set(data.job.id, seconds);
+      if (cell && cell.textContent === '—') cell.textContent = clock(seconds);
+    }
+    return;
+  }
+  if (event.type === 'job.step' || event.type === 'job.chunk') return;
   if (event.type === 'job.progress') {
     live.set(data.job.id, { ...(data.speed !== undefined ? { speed: data.speed } : {}), ...(data.etaSeconds !== undefined ? { etaSeconds: data.etaSeconds } : {}) });
     const index = jobs.findIndex((j) => j.id === data.job.id);

@@ -4,6 +4,7 @@ import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Config } from '../../config/schema.ts';
 import { UsageError } from '../../errors/index.ts';
+import { isInside } from '../../jobs/local-source.ts';
 import { makeDirectories } from '../../pipeline/make-directories.ts';
 import type { StoreConfig } from '../../store/open-store.ts';
 
@@ -40,8 +41,7 @@ export function dataLayout(config: Config): DataLayout {
 
 /** Whether `dir` is the data directory or inside it: serve makes such a directory itself. */
 function insideDataDir(layout: DataLayout, dir: string): boolean {
-  const relative = path.relative(layout.dataDir, dir);
-  return relative !== '..' && !relative.startsWith(`..${path.sep}`) && !path.isAbsolute(relative);
+  return dir === layout.dataDir || isInside(layout.dataDir, dir);
 }
 
 /**

@@ -1,11 +1,11 @@
 // POST /hooks/<source>: ingest webhooks. Bodies are kept raw (signatures are over the exact
 // bytes); the job is stored before the 2xx, and the answer comes at once.
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify';
 import { IntakeError } from '../../ingest/intake.ts';
 import type { SourceKind } from '../../jobs/job.ts';
 import { IdempotencyKeyReusedError, RequestRefusedError, SourceRefusedError } from '../../jobs/intake-service.ts';
 import { apiError } from '../api-schemas.ts';
-import { errorHandler } from '../error-handler.ts';
+import { errorHandler, errorStatus } from '../error-handler.ts';
 import type { AppDeps } from '../app-deps.ts';
 import { hookParams, hookSuccess } from '../hook-schemas.ts';
 
@@ -17,13 +17,18 @@ export async function hookRoutes(app: FastifyInstance, deps: AppDeps): Promise<v
   // What Fastify refuses before the handler runs (a body over server.bodyLimitBytes: 413) is a
   // refused webhook too: counted and logged as the handler's own refusals are.
   const answer = errorHandler(deps.config.server.bodyLimitBytes);
+  /** A refused webhook, counted and logged the one way. */
+  const refused = (request: FastifyRequest, source: string, status: number, reason: string): void => {
+    deps.metrics.webhooksRejected.inc({ source, status: String(status) });
+    if (status < 500) request.log.warn({ source, status, reason }, 'webhook refused');
+  };
   app.setErrorHandler((error: FastifyError | Error, request, reply) => {
-    const status = 'statusCode' in error && typeof error.statusCode === 'number' ? error.statusCode : 500;
+    const status = errorStatus(error);
     const { source } = request.params as { source?: string };
+    // Errors the handler throws are 500s it has counted already.
     if (status < 500 && source !== undefined && deps.adapters.has(source)) {
       deps.metrics.webhooksReceived.inc({ source });
-      deps.metrics.webhooksRejected.inc({ source, status: String(status) });
-      request.log.warn({ source, status, reason: error.message }, 'webhook refused');
+      refused(request, source, status, error.message);
     }
     return answer(error, request, reply);
   });
@@ -54,10 +59,9 @@ export async function hookRoutes(app: FastifyInstance, deps: AppDeps): Promise<v
       // Always 200: recorders (SRS among them) treat anything else as failure.
       return reply.code(200).send(adapter.successBody(results.map((r) => r.job.id), results.length === 0 ? outcome.ignored : undefined));
     } catch (error) {
-      const status = error instanceof IntakeError ? error.status : error instanceof SourceRefusedError ? 403 : error instanceof RequestRefusedError ? 400 : error instanceof IdempotencyKeyReusedError ? 409 : 500;
-      deps.metrics.webhooksRejected.inc({ source, status: String(status) });
-      if (status === 500) throw error;
-      request.log.warn({ source, status, reason: (error as Error).message }, 'webhook refused');
+      const status = error instanceof IntakeError ? error.status : error instanceof SourceRefusedError ? 403 : error instanceof RequestRefusedError ? 400 : error instanceof IdempotencyKeyReusedError ? 409 : errorStatus(error as Error);
+      refused(request, source, status, (error as Error).message);
+      if (status >= 500) throw error;
       return reply.code(status).send({ error: status === 401 ? 'unauthorized' : 'rejected', message: (error as Error).message });
     }
   });
